@@ -1,0 +1,66 @@
+import { Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { mostUrgent, type Scheduling } from '../tool/scheduling.js';
+
+/** @internal One emission with its resolved scheduling. */
+export interface ScheduledValue {
+  readonly value: unknown;
+  readonly scheduling: Scheduling;
+}
+
+/**
+ * @internal
+ * Lets at most one value through per `intervalMs`. The first value passes at once and opens a
+ * window; values inside the window are coalesced to the newest, carrying the most urgent scheduling
+ * seen, and delivered when the window closes (which opens the next one). On completion or error a
+ * pending value is delivered first, so nothing is lost.
+ */
+export function coalesce(
+  intervalMs: number,
+  scheduler: SchedulerLike,
+): OperatorFunction<ScheduledValue, ScheduledValue> {
+  return (source) =>
+    new Observable<ScheduledValue>((subscriber) => {
+      let pending: ScheduledValue | undefined;
+      let window: Subscription | undefined;
+      const flush = (): void => {
+        if (pending) {
+          const value = pending;
+          pending = undefined;
+          subscriber.next(value);
+        }
+      };
+      const open = (): void => {
+        window = scheduler.schedule(() => {
+          window = undefined;
+          if (pending) {
+            flush();
+            open();
+          }
+        }, intervalMs);
+      };
+      const upstream = source.subscribe({
+        next: (v) => {
+          if (window) {
+            pending = pending
+              ? { value: v.value, scheduling: mostUrgent(pending.scheduling, v.scheduling) }
+              : v;
+          } else {
+            subscriber.next(v);
+            open();
+          }
+        },
+        error: (e: unknown) => {
+          flush();
+          subscriber.error(e);
+        },
+        complete: () => {
+          flush();
+          subscriber.complete();
+        },
+      });
+      return () => {
+        window?.unsubscribe();
+        upstream.unsubscribe();
+      };
+    });
+}

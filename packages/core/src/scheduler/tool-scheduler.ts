@@ -1,0 +1,636 @@
+import {
+  asyncScheduler,
+  defer,
+  from,
+  isObservable,
+  map,
+  NEVER,
+  type Observable,
+  of,
+  type SchedulerLike,
+  Subject,
+  type Subscription,
+  takeUntil,
+} from 'rxjs';
+import {
+  CallCancelledError,
+  type CancelSource,
+  DuplicateCallError,
+  LivetoolsError,
+  ToolDefinitionError,
+  ToolExecutionError,
+  UnknownToolError,
+} from '../errors.js';
+import { childLogger, silentLogger } from '../logger.js';
+import type { Logger, ToolContext, ToolInputStreams } from '../tool/context.js';
+import type { AnyTool, LiveFunctionDeclaration, StreamingTool } from '../tool/define-tool.js';
+import { STOP_STREAMING } from '../tool/function-name.js';
+import { isEmission, type Scheduling } from '../tool/scheduling.js';
+import { validateArguments } from '../tool/schema.js';
+import { coalesce, type ScheduledValue } from './coalesce.js';
+import type { CallState, ToolEvent } from './events.js';
+import { createStopStreamingTool, type StoppedCall } from './stop-streaming-tool.js';
+import type { LiveFunctionCall, LiveFunctionResponse, ResponseSink, ToolErrorPayload } from './wire.js';
+
+/** Options of {@link ToolScheduler}. */
+export interface ToolSchedulerOptions {
+  /** The tools the model may call. Names must be unique. */
+  readonly tools: readonly AnyTool[];
+  /** Where function responses go. */
+  readonly sink: ResponseSink;
+  /** The RxJS scheduler for every timer (max duration, min interval). Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /** Realtime input published to tools as `ctx.input`. Default: streams that never emit. */
+  readonly input?: ToolInputStreams;
+  /** Where diagnostics go. Default: nowhere. */
+  readonly logger?: Logger;
+}
+
+/** A snapshot of one active call. */
+export interface CallInfo {
+  /** The call id. */
+  readonly callId: string;
+  /** The function name. */
+  readonly name: string;
+  /** Where the call is in its life. */
+  readonly state: CallState;
+  /** Its arguments: as written by the model while validating, validated afterwards. */
+  readonly args: unknown;
+  /** When the call arrived (scheduler time, ms). */
+  readonly receivedAt: number;
+  /** How many results it has sent so far. */
+  readonly results: number;
+}
+
+/** What to stop: one call by id, or every call of a function. */
+export type StopTarget =
+  | {
+      /** Stop the call with this id. */
+      readonly callId: string;
+    }
+  | {
+      /** Stop every call of the function with this name. */
+      readonly name: string;
+    };
+
+type Phase = CallState | 'ended';
+
+interface CallRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly tool: AnyTool;
+  readonly receivedAt: number;
+  args: unknown;
+  phase: Phase;
+  results: number;
+  readonly stop$: Subject<void>;
+  readonly abort: AbortController;
+  subscription?: Subscription;
+  deadline?: Subscription;
+}
+
+const NO_INPUT: ToolInputStreams = { video$: NEVER, audio$: NEVER, text$: NEVER };
+
+/** Final-response scheduling per cancellation source. */
+const STOP_SCHEDULING: Record<Exclude<CancelSource, 'server' | 'session-end'>, Scheduling> = {
+  model: 'SILENT',
+  application: 'WHEN_IDLE',
+  replaced: 'SILENT',
+  interruption: 'SILENT',
+  'max-duration': 'WHEN_IDLE',
+};
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+function isObservableInput(value: unknown): boolean {
+  if (value === null || value === undefined) return false;
+  if (isObservable(value) || isPromiseLike(value) || Array.isArray(value)) return true;
+  if (typeof value === 'string') return false;
+  const v = value as Record<string | symbol, unknown>;
+  const interop = (Symbol as { observable?: symbol }).observable ?? '@@observable';
+  return (
+    typeof v[Symbol.asyncIterator] === 'function' ||
+    typeof v[Symbol.iterator] === 'function' ||
+    typeof v[interop] === 'function' ||
+    typeof v.getReader === 'function'
+  );
+}
+
+function toPayload(error: LivetoolsError): ToolErrorPayload {
+  const issues = (error as { issues?: ToolErrorPayload['issues'] }).issues;
+  return issues
+    ? { message: error.message, code: error.code, issues }
+    : { message: error.message, code: error.code };
+}
+
+/**
+ * Runs tool calls for one live session: validates arguments, starts tools, routes every result to
+ * its call id, applies each tool's policies and handles cancellation from every source. It speaks
+ * to the network only through a {@link ResponseSink}, so it can be driven and tested without one.
+ *
+ * @example
+ * ```ts
+ * const scheduler = new ToolScheduler({ tools: [countdown], sink: { send: (r) => session.sendToolResponse({ functionResponses: [...r] }) } });
+ * scheduler.handleToolCall([{ id: 'call-1', name: 'countdown', args: { n: 3 } }]);
+ * scheduler.handleCancellation(['call-1']);
+ * scheduler.dispose();
+ * ```
+ */
+export class ToolScheduler {
+  /** Every lifecycle event of every call. Hot: subscribe before feeding calls. Completes on dispose. */
+  readonly events$: Observable<ToolEvent>;
+
+  private readonly tools = new Map<string, AnyTool>();
+  private readonly calls = new Map<string, CallRecord>();
+  private readonly queues = new Map<string, CallRecord[]>();
+  private readonly events = new Subject<ToolEvent>();
+  private readonly sink: ResponseSink;
+  private readonly scheduler: SchedulerLike;
+  private readonly input: ToolInputStreams;
+  private readonly logger: Logger;
+  private disposed = false;
+
+  constructor(options: ToolSchedulerOptions) {
+    this.sink = options.sink;
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.input = options.input ?? NO_INPUT;
+    this.logger = options.logger ?? silentLogger;
+    this.events$ = this.events.asObservable();
+    for (const tool of options.tools) {
+      if (this.tools.has(tool.name)) {
+        throw new ToolDefinitionError(
+          `Two tools are named "${tool.name}"; every tool in a session needs its own name.`,
+        );
+      }
+      this.tools.set(tool.name, tool);
+    }
+    if ([...this.tools.values()].some((t) => t.kind === 'streaming')) {
+      this.tools.set(
+        STOP_STREAMING,
+        createStopStreamingTool((target) => this.stopFromModel(target)),
+      );
+    }
+  }
+
+  /** Fresh function declarations of every tool, `stop_streaming` included when a streaming tool is present. */
+  declarations(): LiveFunctionDeclaration[] {
+    return [...this.tools.values()].map((t) => t.declaration());
+  }
+
+  /** The calls that are validating, queued or running, oldest first. */
+  activeCalls(): CallInfo[] {
+    return [...this.calls.values()].map((r) => ({
+      callId: r.id,
+      name: r.name,
+      state: r.phase as CallState,
+      args: r.args,
+      receivedAt: r.receivedAt,
+      results: r.results,
+    }));
+  }
+
+  /** True once {@link dispose} has run. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /**
+   * Handles the function calls of one `toolCall` message, in order. Invalid and unknown calls are
+   * answered with an error and never started.
+   *
+   * @throws {@link LivetoolsError} `SCHEDULER_DISPOSED` after {@link dispose}.
+   */
+  handleToolCall(calls: readonly LiveFunctionCall[]): void {
+    this.assertAlive();
+    for (const call of calls) this.receive(call);
+  }
+
+  /**
+   * Handles the server's `toolCallCancellation`: the calls stop at once and nothing more is sent
+   * for them. Unknown ids are ignored.
+   */
+  handleCancellation(ids: readonly string[]): void {
+    for (const id of ids) {
+      const record = this.calls.get(id);
+      if (record) this.cancel(record, 'server');
+      else this.logger.debug('cancellation for an unknown or finished call ignored', { callId: id });
+    }
+  }
+
+  /** Handles a user interruption: calls of tools with `interruption: 'cancel'` are stopped. */
+  handleInterruption(): void {
+    for (const record of [...this.calls.values()]) {
+      if (record.tool.kind === 'streaming' && record.tool.policies.interruption === 'cancel') {
+        this.cancel(record, 'interruption');
+      }
+    }
+  }
+
+  /**
+   * Stops calls on the application's behalf: each gets a final response. Returns what was stopped
+   * (empty when nothing matched).
+   */
+  stop(target: StopTarget): StoppedCall[] {
+    return this.stopMatching(target, 'application');
+  }
+
+  /**
+   * Ends the session's calls: every call is torn down synchronously and nothing more is sent.
+   * `events$` completes. Safe to call twice.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const record of [...this.calls.values()]) this.cancel(record, 'session-end');
+    this.queues.clear();
+    this.events.complete();
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) {
+      throw new LivetoolsError(
+        'SCHEDULER_DISPOSED',
+        'This tool scheduler was disposed: its session has ended.',
+      );
+    }
+  }
+
+  private now(): number {
+    return this.scheduler.now();
+  }
+
+  private receive(call: LiveFunctionCall): void {
+    const id = call.id;
+    const name = call.name ?? '';
+    if (!id) {
+      this.logger.error('a function call without an id cannot be answered; ignored', { name });
+      return;
+    }
+    if (this.calls.has(id)) {
+      this.logger.warn('a function call reused the id of an active call; ignored', { callId: id, name });
+      return;
+    }
+    this.events.next({ type: 'tool-call', callId: id, name, args: call.args ?? {}, time: this.now() });
+    const tool = this.tools.get(name);
+    if (!tool) {
+      const known = [...this.tools.keys()];
+      this.reject(id, name, new UnknownToolError(name, known), true);
+      return;
+    }
+    const record: CallRecord = {
+      id,
+      name,
+      tool,
+      receivedAt: this.now(),
+      args: call.args ?? {},
+      phase: 'validating',
+      results: 0,
+      stop$: new Subject<void>(),
+      abort: new AbortController(),
+    };
+    this.calls.set(id, record);
+    const outcome = validateArguments(name, tool.parameters, call.args);
+    const proceed = (o: Awaited<typeof outcome>): void => {
+      if (record.phase !== 'validating') return; // cancelled while validating
+      if (!o.ok) {
+        this.calls.delete(id);
+        record.phase = 'ended';
+        this.reject(id, name, o.error, tool.kind === 'streaming');
+        return;
+      }
+      record.args = o.value;
+      this.admit(record);
+    };
+    if (outcome instanceof Promise) outcome.then(proceed);
+    else proceed(outcome);
+  }
+
+  /** Answers a call that never starts with an error, and ends it as failed. */
+  private reject(id: string, name: string, error: LivetoolsError, streaming: boolean): void {
+    this.send([
+      streaming
+        ? { id, name, response: { error: toPayload(error) }, willContinue: false }
+        : { id, name, response: { error: toPayload(error) } },
+    ]);
+    this.events.next({
+      type: 'tool-end',
+      callId: id,
+      name,
+      reason: 'failed',
+      error,
+      results: 0,
+      time: this.now(),
+    });
+  }
+
+  private admit(record: CallRecord): void {
+    const tool = record.tool;
+    if (tool.kind === 'one-shot') {
+      this.start(record);
+      return;
+    }
+    const running = [...this.calls.values()].filter(
+      (r) => r !== record && r.name === record.name && (r.phase === 'running' || r.phase === 'queued'),
+    );
+    switch (tool.policies.onDuplicate) {
+      case 'allow':
+        break;
+      case 'replace':
+        for (const r of running) this.cancel(r, 'replaced');
+        break;
+      case 'reject':
+        if (running.length > 0) {
+          this.calls.delete(record.id);
+          record.phase = 'ended';
+          this.reject(
+            record.id,
+            record.name,
+            new DuplicateCallError(
+              record.name,
+              running.map((r) => r.id),
+            ),
+            true,
+          );
+          return;
+        }
+        break;
+      case 'queue':
+        if (running.length > 0) {
+          record.phase = 'queued';
+          const queue = this.queues.get(record.name) ?? [];
+          queue.push(record);
+          this.queues.set(record.name, queue);
+          this.events.next({
+            type: 'tool-queued',
+            callId: record.id,
+            name: record.name,
+            behind: running.map((r) => r.id),
+            time: this.now(),
+          });
+          return;
+        }
+        break;
+    }
+    this.start(record);
+  }
+
+  private context(record: CallRecord): ToolContext {
+    return {
+      callId: record.id,
+      toolName: record.name,
+      signal: record.abort.signal,
+      input: this.input,
+      logger: childLogger(this.logger, { tool: record.name, callId: record.id }),
+      scheduler: this.scheduler,
+    };
+  }
+
+  private start(record: CallRecord): void {
+    record.phase = 'running';
+    const args = record.args as Record<string, unknown>;
+    this.events.next({ type: 'tool-start', callId: record.id, name: record.name, args, time: this.now() });
+    const ctx = this.context(record);
+    const tool = record.tool;
+    let source$: Observable<ScheduledValue>;
+    if (tool.kind === 'streaming') {
+      const { scheduling, minIntervalMs } = tool.policies;
+      const raw$ = defer(() => {
+        const result = tool.execute(args, ctx);
+        if (!isObservableInput(result)) {
+          throw new TypeError(
+            `execute() must return an Observable, a Promise, an async iterable or an array; it returned ${describe(result)}`,
+          );
+        }
+        return from(result);
+      }).pipe(
+        map(
+          (v): ScheduledValue =>
+            isEmission(v)
+              ? { value: v.value, scheduling: v.scheduling ?? scheduling }
+              : { value: v, scheduling },
+        ),
+      );
+      source$ = minIntervalMs === undefined ? raw$ : raw$.pipe(coalesce(minIntervalMs, this.scheduler));
+      this.armDeadline(record, tool);
+    } else {
+      source$ = defer(() => {
+        const result = tool.execute(args, ctx);
+        return isPromiseLike(result) ? from(result) : of(result);
+      }).pipe(map((value): ScheduledValue => ({ value, scheduling: 'WHEN_IDLE' })));
+    }
+    const subscription = source$.pipe(takeUntil(record.stop$)).subscribe({
+      next: (v) => this.deliver(record, v),
+      error: (error: unknown) => this.fail(record, error),
+      complete: () => this.complete(record),
+    });
+    // A synchronous source may have completed, failed or been cancelled during subscribe().
+    if ((record.phase as Phase) === 'ended') subscription.unsubscribe();
+    else record.subscription = subscription;
+  }
+
+  private armDeadline(record: CallRecord, tool: StreamingTool): void {
+    const ms = tool.policies.maxDurationMs;
+    if (ms === undefined) return;
+    record.deadline = this.scheduler.schedule(() => this.cancel(record, 'max-duration'), ms);
+  }
+
+  private deliver(record: CallRecord, v: ScheduledValue): void {
+    if (record.phase !== 'running') return;
+    record.results += 1;
+    const streaming = record.tool.kind === 'streaming';
+    this.send([
+      streaming
+        ? {
+            id: record.id,
+            name: record.name,
+            response: { output: v.value },
+            willContinue: true,
+            scheduling: v.scheduling,
+          }
+        : { id: record.id, name: record.name, response: { output: v.value } },
+    ]);
+    this.events.next({
+      type: 'tool-result',
+      callId: record.id,
+      name: record.name,
+      output: v.value,
+      ...(streaming ? { scheduling: v.scheduling } : {}),
+      sequence: record.results,
+      time: this.now(),
+    });
+  }
+
+  private complete(record: CallRecord): void {
+    if (record.phase !== 'running') return;
+    this.end(record);
+    if (record.tool.kind === 'streaming') {
+      this.send([
+        {
+          id: record.id,
+          name: record.name,
+          response: { output: { status: 'completed', results: record.results } },
+          willContinue: false,
+          scheduling: record.tool.policies.completionScheduling,
+        },
+      ]);
+    }
+    this.events.next({
+      type: 'tool-end',
+      callId: record.id,
+      name: record.name,
+      reason: 'completed',
+      results: record.results,
+      time: this.now(),
+    });
+    this.dequeue(record.name);
+  }
+
+  private fail(record: CallRecord, cause: unknown): void {
+    if (record.phase !== 'running') return;
+    this.end(record);
+    const error = LivetoolsError.isInstance(cause) ? cause : new ToolExecutionError(record.name, cause);
+    this.logger.warn('tool failed', { tool: record.name, callId: record.id, error: error.message });
+    const streaming = record.tool.kind === 'streaming';
+    this.send([
+      streaming
+        ? {
+            id: record.id,
+            name: record.name,
+            response: { error: toPayload(error) },
+            willContinue: false,
+            scheduling: 'WHEN_IDLE',
+          }
+        : { id: record.id, name: record.name, response: { error: toPayload(error) } },
+    ]);
+    this.events.next({
+      type: 'tool-end',
+      callId: record.id,
+      name: record.name,
+      reason: 'failed',
+      error,
+      results: record.results,
+      time: this.now(),
+    });
+    this.dequeue(record.name);
+  }
+
+  /** Marks a call ended and releases its resources (but not the AbortSignal: only cancellation aborts). */
+  private end(record: CallRecord): void {
+    record.phase = 'ended';
+    this.calls.delete(record.id);
+    record.deadline?.unsubscribe();
+    record.stop$.next();
+    record.stop$.complete();
+    record.subscription?.unsubscribe();
+  }
+
+  /**
+   * Cancels a call from `by`. The server and session end get no final response (the server gave up
+   * on the call, or the socket is gone); every other source gets one with `willContinue: false`.
+   */
+  private cancel(record: CallRecord, by: CancelSource): boolean {
+    if (record.phase === 'ended') return false;
+    const wasQueued = record.phase === 'queued';
+    if (wasQueued) {
+      const queue = this.queues.get(record.name);
+      if (queue) queue.splice(queue.indexOf(record), 1);
+    }
+    this.end(record);
+    record.abort.abort(new CallCancelledError(record.id, by));
+    if (by !== 'server' && by !== 'session-end') {
+      this.send([
+        {
+          id: record.id,
+          name: record.name,
+          response: { output: { status: 'stopped', reason: by, results: record.results } },
+          willContinue: false,
+          scheduling: STOP_SCHEDULING[by],
+        },
+      ]);
+    }
+    this.events.next({
+      type: 'tool-end',
+      callId: record.id,
+      name: record.name,
+      reason: 'cancelled',
+      cancelledBy: by,
+      results: record.results,
+      time: this.now(),
+    });
+    if (!wasQueued && by !== 'session-end') this.dequeue(record.name);
+    return true;
+  }
+
+  /** Starts the next queued call of `name` once no call of it is running. */
+  private dequeue(name: string): void {
+    if (this.disposed) return;
+    const queue = this.queues.get(name);
+    if (!queue || queue.length === 0) return;
+    if ([...this.calls.values()].some((r) => r.name === name && r.phase === 'running')) return;
+    const next = queue.shift()!;
+    if (queue.length === 0) this.queues.delete(name);
+    this.start(next);
+  }
+
+  private stopMatching(target: StopTarget, by: 'model' | 'application'): StoppedCall[] {
+    const matches = [...this.calls.values()].filter(
+      (r) =>
+        r.tool.kind === 'streaming' &&
+        r.phase !== 'ended' &&
+        ('callId' in target ? r.id === target.callId : r.name === target.name),
+    );
+    const stopped: StoppedCall[] = [];
+    // Queued calls first, so that stopping a running call does not start a queued one being stopped.
+    matches.sort((a, b) => Number(b.phase === 'queued') - Number(a.phase === 'queued'));
+    for (const r of matches) {
+      if (this.cancel(r, by)) stopped.push({ call_id: r.id, function_name: r.name, results: r.results });
+    }
+    return stopped;
+  }
+
+  private stopFromModel(target: { call_id?: string | undefined; function_name?: string | undefined }): {
+    stopped: StoppedCall[];
+    running: StoppedCall[];
+  } {
+    let stopped: StoppedCall[];
+    if (target.call_id !== undefined) {
+      const record = this.calls.get(target.call_id);
+      stopped =
+        record && (target.function_name === undefined || record.name === target.function_name)
+          ? this.stopMatching({ callId: target.call_id }, 'model')
+          : [];
+    } else if (target.function_name !== undefined) {
+      stopped = this.stopMatching({ name: target.function_name }, 'model');
+    } else {
+      stopped = [];
+    }
+    const running = [...this.calls.values()]
+      .filter((r) => r.tool.kind === 'streaming')
+      .map((r) => ({ call_id: r.id, function_name: r.name, results: r.results }));
+    return { stopped, running };
+  }
+
+  private send(responses: LiveFunctionResponse[]): void {
+    try {
+      this.sink.send(responses);
+    } catch (error) {
+      this.logger.error('sending function responses failed', { error: String(error) });
+      this.events.next({
+        type: 'response-error',
+        callIds: responses.map((r) => r.id),
+        error,
+        time: this.now(),
+      });
+    }
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'undefined (did you forget to return?)';
+  if (value === null) return 'null';
+  return typeof value === 'object'
+    ? `an object (${Object.prototype.toString.call(value)})`
+    : `a ${typeof value}`;
+}

@@ -1,0 +1,62 @@
+import type { ArgumentIssue } from '../errors.js';
+import type { Scheduling } from '../tool/scheduling.js';
+
+/** A function call as it arrives in a Live API `toolCall` message. */
+export interface LiveFunctionCall {
+  /** The call id; every response to the call must carry it. */
+  readonly id?: string | undefined;
+  /** The function name. */
+  readonly name?: string | undefined;
+  /** The arguments, as the model wrote them. */
+  readonly args?: Record<string, unknown> | undefined;
+}
+
+/** The `error` payload of a failed call's response. */
+export interface ToolErrorPayload {
+  /** What went wrong, written for the model. */
+  readonly message: string;
+  /** A stable code (see `LivetoolsErrorCode`). */
+  readonly code: string;
+  /** Argument problems, for validation errors. */
+  readonly issues?: readonly ArgumentIssue[];
+}
+
+/** The `response` object of a function response. */
+export type ResponseBody =
+  | {
+      /** The tool's result. */
+      readonly output: unknown;
+    }
+  | {
+      /** Why the call failed. */
+      readonly error: ToolErrorPayload;
+    };
+
+/** A function response as sent in a Live API `toolResponse` message. */
+export interface LiveFunctionResponse {
+  /** The id of the call this answers. */
+  readonly id: string;
+  /** The function name of that call. */
+  readonly name: string;
+  /** The result (`output`) or the failure (`error`). */
+  readonly response: ResponseBody;
+  /** `true` on intermediate results of a streaming call, `false` on its final response. */
+  readonly willContinue?: boolean;
+  /** How the model should take this response in. */
+  readonly scheduling?: Scheduling;
+}
+
+/**
+ * Where the scheduler sends function responses. The live session implements it over the socket;
+ * tests implement it with an array.
+ *
+ * @example
+ * ```ts
+ * const sent: LiveFunctionResponse[] = [];
+ * const scheduler = new ToolScheduler({ tools, sink: { send: (r) => sent.push(...r) } });
+ * ```
+ */
+export interface ResponseSink {
+  /** Sends responses, in order. Throwing is reported as a `response-error` event. */
+  send(responses: readonly LiveFunctionResponse[]): void;
+}
