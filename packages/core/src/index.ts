@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export type { DeliveryMode } from './delivery/delivery.js';
 export type { ArgumentIssue, CancelSource, LivetoolsErrorCode } from './errors.js';
 export {
   CallCancelledError,
@@ -38,6 +39,39 @@ export type {
   ResponseSink,
   ToolErrorPayload,
 } from './scheduler/wire.js';
+export type { LiveAgent, LiveAgentOptions, ReconnectOptions } from './session/create-live-agent.js';
+export { createLiveAgent } from './session/create-live-agent.js';
+export type {
+  GenAIClient,
+  GenAILiveSession,
+  LiveSessionConfig,
+  WireCallbacks,
+  WireCloseEvent,
+  WireFunctionCall,
+  WirePart,
+  WireServerContent,
+  WireServerMessage,
+  WireTranscription,
+} from './session/genai-like.js';
+export type { MediaData, ModelAudioChunk } from './session/live-agent-session.js';
+export { LiveAgentSession } from './session/live-agent-session.js';
+export type {
+  ClosedEvent,
+  ConnectedEvent,
+  GoAwayEvent,
+  InterruptedEvent,
+  LiveEvent,
+  ModelAudioEvent,
+  ModelTextEvent,
+  ReconnectingEvent,
+  ResumptionUpdateEvent,
+  SessionErrorEvent,
+  SessionEvent,
+  SessionEventBase,
+  TranscriptionEvent,
+  TurnCompleteEvent,
+  UsageEvent,
+} from './session/live-events.js';
 export type {
   AudioChunk,
   Logger,

@@ -331,12 +331,14 @@ export class ToolScheduler {
       this.start(record);
       return;
     }
+    if (tool.policies.onDuplicate === 'allow') {
+      this.start(record);
+      return;
+    }
     const running = [...this.calls.values()].filter(
       (r) => r !== record && r.name === record.name && (r.phase === 'running' || r.phase === 'queued'),
     );
     switch (tool.policies.onDuplicate) {
-      case 'allow':
-        break;
       case 'replace':
         for (const r of running) this.cancel(r, 'replaced');
         break;

@@ -1,0 +1,66 @@
+import type { LiveFunctionResponse } from '../scheduler/wire.js';
+import type { DeliveryStrategy } from './delivery.js';
+
+/** The tag that starts every result injected as text, so the model can tell calls apart. */
+function tag(r: LiveFunctionResponse): string {
+  return `[tool result ${r.name} call_id=${r.id}]`;
+}
+
+function body(r: LiveFunctionResponse): string {
+  const payload = 'error' in r.response ? { error: r.response.error.message } : r.response.output;
+  const final = r.willContinue === false ? ' (final: this call has ended)' : '';
+  return `${tag(r)}${final} ${JSON.stringify(payload)}`;
+}
+
+/**
+ * @internal
+ * Results as text turns: the first response of each call is a plain function response (so the
+ * blocking call returns), carrying the first result and a note that more will follow as tagged
+ * text. Later results are user turns: `INTERRUPT` at once, `WHEN_IDLE` once the model is idle,
+ * `SILENT` without `turnComplete` (context only).
+ */
+export function createClientContentDelivery(): DeliveryStrategy {
+  const answered = new Set<string>();
+  return {
+    mode: 'client-content',
+    declarations: (declarations) =>
+      declarations.map(({ behavior: _ignored, ...rest }) => ({
+        ...rest,
+        description:
+          rest.name === 'stop_streaming'
+            ? rest.description
+            : `${rest.description} Results may keep arriving afterwards as messages tagged [tool result ${rest.name} call_id=...].`,
+      })),
+    deliver: (responses, connection, context) => {
+      for (const r of responses) {
+        if (!answered.has(r.id)) {
+          answered.add(r.id);
+          const first =
+            'error' in r.response || r.willContinue === undefined
+              ? r.response
+              : {
+                  output: {
+                    result: r.response.output,
+                    ...(r.willContinue
+                      ? { more: `Further results will arrive as messages starting with ${tag(r)}.` }
+                      : {}),
+                  },
+                };
+          connection.sendToolResponse({
+            functionResponses: [{ id: r.id, name: r.name, response: first }] as never,
+          });
+          if (r.willContinue !== true) answered.delete(r.id);
+          continue;
+        }
+        if (r.willContinue !== true) answered.delete(r.id);
+        const send = () =>
+          connection.sendClientContent({
+            turns: [{ role: 'user', parts: [{ text: body(r) }] }],
+            turnComplete: r.scheduling !== 'SILENT',
+          });
+        if (r.scheduling === 'WHEN_IDLE') context.whenIdle(send);
+        else send();
+      }
+    },
+  };
+}

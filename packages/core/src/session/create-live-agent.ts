@@ -1,0 +1,147 @@
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { createClientContentDelivery } from '../delivery/client-content-delivery.js';
+import type { DeliveryMode, DeliveryStrategy } from '../delivery/delivery.js';
+import { functionResponseDelivery } from '../delivery/function-response-delivery.js';
+import { LivetoolsError, ToolDefinitionError } from '../errors.js';
+import { silentLogger } from '../logger.js';
+import { ToolScheduler } from '../scheduler/tool-scheduler.js';
+import type { Logger } from '../tool/context.js';
+import type { AnyTool, LiveFunctionDeclaration } from '../tool/define-tool.js';
+import type { GenAIClient, LiveSessionConfig } from './genai-like.js';
+import { LiveAgentSession } from './live-agent-session.js';
+
+/**
+ * How a session resumes after `goAway` or a lost connection (when it holds a resumption handle).
+ * The first attempt starts at once; after failed attempt `n` the next one starts
+ * `min(maxDelayMs, initialDelayMs * 2 ** (n - 1))` ms later. When every attempt failed, the
+ * session ends with a `closed` event.
+ */
+export interface ReconnectOptions {
+  /** How many times to try to resume before giving up. Default 5. */
+  readonly attempts?: number;
+  /** Delay after the first failed attempt, in ms; it doubles after each further failure. Default 250. */
+  readonly initialDelayMs?: number;
+  /** Upper bound of the delay between attempts, in ms. Default 5000. */
+  readonly maxDelayMs?: number;
+}
+
+/** Options of {@link createLiveAgent}. */
+export interface LiveAgentOptions {
+  /** Your `GoogleGenAI` instance (`@google/genai` 2.30+ or 3.x). */
+  readonly ai: GenAIClient;
+  /** A Live API model, e.g. `gemini-2.5-flash-native-audio-preview-09-2025`. */
+  readonly model: string;
+  /** The tools the model may call. `stop_streaming` is added when one of them streams. */
+  readonly tools?: readonly AnyTool[];
+  /**
+   * The SDK's live connect config without `tools` (livetools declares them). Set
+   * `sessionResumption: {}` to survive `goAway` and dropped connections.
+   */
+  readonly config?: LiveSessionConfig;
+  /** How results reach the model. Default `function-response`; see {@link DeliveryMode}. */
+  readonly delivery?: DeliveryMode;
+  /** The RxJS scheduler for tools and timers. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /** Diagnostics. Default: none. */
+  readonly logger?: Logger;
+  /** How long `connect()` waits for the setup to complete. Default 15000 ms. */
+  readonly connectTimeoutMs?: number;
+  /** How long `close()` waits for the socket to close. Default 3000 ms. */
+  readonly closeTimeoutMs?: number;
+  /** Resumption attempts after a lost connection, and the delays between them. */
+  readonly reconnect?: ReconnectOptions;
+  /** While disconnected, how many intermediate results to keep per call (newest kept). Default 8. */
+  readonly bufferedResultsPerCall?: number;
+}
+
+/** A configured agent: call {@link LiveAgent.connect} for each live session. */
+export interface LiveAgent {
+  /** Opens a live session; rejects with a `LivetoolsError` (`CONNECT_TIMEOUT`, `CONNECT_REFUSED`) when it cannot. */
+  connect(): Promise<LiveAgentSession>;
+  /** The function declarations each session sends in its setup. */
+  declarations(): LiveFunctionDeclaration[];
+  /** The delivery mode in use. */
+  readonly delivery: DeliveryMode;
+}
+
+function strategy(mode: DeliveryMode): DeliveryStrategy {
+  if (mode === 'function-response') return functionResponseDelivery;
+  if (mode === 'client-content') return createClientContentDelivery();
+  throw new LivetoolsError(
+    'UNSUPPORTED_DELIVERY',
+    `Unknown delivery "${String(mode)}"; use 'function-response' or 'client-content'.`,
+  );
+}
+
+/**
+ * Creates a live agent: the model, its tools and the session config, ready to `connect()`.
+ *
+ * @example
+ * ```ts
+ * import { GoogleGenAI, Modality } from '@google/genai';
+ * import { createLiveAgent } from '@livetools/core';
+ *
+ * const agent = createLiveAgent({
+ *   ai: new GoogleGenAI({ apiKey: process.env.GEMINI_API_KEY }),
+ *   model: 'gemini-2.5-flash-native-audio-preview-09-2025',
+ *   tools: [countdown],
+ *   config: { responseModalities: [Modality.AUDIO], sessionResumption: {} },
+ * });
+ * const session = await agent.connect();
+ * ```
+ * @throws {@link LivetoolsError} `UNSUPPORTED_DELIVERY` for `function-response` on Vertex AI, which has no `willContinue`.
+ */
+export function createLiveAgent(options: LiveAgentOptions): LiveAgent {
+  const mode = options.delivery ?? 'function-response';
+  if (mode === 'function-response' && options.ai.vertexai === true) {
+    throw new LivetoolsError(
+      'UNSUPPORTED_DELIVERY',
+      'Vertex AI does not support NON_BLOCKING functions with willContinue, so streaming results cannot be ' +
+        "delivered as function responses. Pass delivery: 'client-content' to createLiveAgent.",
+    );
+  }
+  if (typeof options.model !== 'string' || options.model.trim() === '') {
+    throw new ToolDefinitionError(
+      'createLiveAgent needs a `model`, e.g. "gemini-2.5-flash-native-audio-preview-09-2025".',
+    );
+  }
+  if (options.config && 'tools' in options.config) {
+    throw new ToolDefinitionError(
+      'Pass tools through createLiveAgent({ tools }), not config.tools: livetools declares them and answers their calls.',
+    );
+  }
+  const tools = options.tools ?? [];
+  const settings = () => ({
+    ai: options.ai,
+    model: options.model,
+    tools,
+    config: options.config ?? {},
+    delivery: strategy(mode),
+    scheduler: options.scheduler ?? asyncScheduler,
+    logger: options.logger ?? silentLogger,
+    connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
+    closeTimeoutMs: options.closeTimeoutMs ?? 3_000,
+    reconnect: {
+      attempts: options.reconnect?.attempts ?? 5,
+      initialDelayMs: options.reconnect?.initialDelayMs ?? 250,
+      maxDelayMs: options.reconnect?.maxDelayMs ?? 5_000,
+    },
+    bufferedResultsPerCall: options.bufferedResultsPerCall ?? 8,
+  });
+  const declarations = () => {
+    const scheduler = new ToolScheduler({ tools, sink: { send() {} } });
+    const result = strategy(mode).declarations(scheduler.declarations());
+    scheduler.dispose();
+    return result;
+  };
+  declarations(); // fail on bad tools (duplicate names) now rather than at connect()
+  return {
+    delivery: mode,
+    declarations,
+    async connect() {
+      const session = new LiveAgentSession(settings());
+      await session.open();
+      return session;
+    },
+  };
+}

@@ -1,0 +1,594 @@
+import { filter, map, type Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
+import type { DeliveryContext, DeliveryStrategy } from '../delivery/delivery.js';
+import { describeError, LivetoolsError } from '../errors.js';
+import type { StoppedCall } from '../scheduler/stop-streaming-tool.js';
+import { type CallInfo, type StopTarget, ToolScheduler } from '../scheduler/tool-scheduler.js';
+import type { LiveFunctionResponse } from '../scheduler/wire.js';
+import type { AudioChunk, Logger, TextInput, ToolInputStreams, VideoFrame } from '../tool/context.js';
+import type { AnyTool } from '../tool/define-tool.js';
+import type {
+  GenAIClient,
+  GenAILiveSession,
+  LiveSessionConfig,
+  WireCloseEvent,
+  WireServerMessage,
+} from './genai-like.js';
+import type { LiveEvent, SessionEvent } from './live-events.js';
+import { ResponseOutbox } from './response-outbox.js';
+
+/** @internal Everything a session needs, resolved by `createLiveAgent`. */
+export interface SessionSettings {
+  readonly ai: GenAIClient;
+  readonly model: string;
+  readonly tools: readonly AnyTool[];
+  readonly config: LiveSessionConfig;
+  readonly delivery: DeliveryStrategy;
+  readonly scheduler: SchedulerLike;
+  readonly logger: Logger;
+  readonly connectTimeoutMs: number;
+  readonly closeTimeoutMs: number;
+  readonly reconnect: {
+    readonly attempts: number;
+    readonly initialDelayMs: number;
+    readonly maxDelayMs: number;
+  };
+  readonly bufferedResultsPerCall: number;
+}
+
+type State = 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed';
+
+interface Connection {
+  readonly session: GenAILiveSession;
+  readonly generation: number;
+}
+
+/** Bytes or an already base64-encoded string. */
+export type MediaData = Uint8Array | string;
+
+/** One chunk of model audio, as published on {@link LiveAgentSession.audio$}. */
+export interface ModelAudioChunk {
+  /** Base64-encoded 16-bit PCM. */
+  readonly data: string;
+  /** Its type, e.g. `audio/pcm;rate=24000`. */
+  readonly mimeType: string;
+}
+
+function toBase64(data: MediaData): string {
+  return typeof data === 'string'
+    ? data
+    : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
+}
+
+/**
+ * A connected live session: server traffic as Observables, methods to send input, and the tool
+ * scheduler that runs the model's tool calls. Made by `LiveAgent.connect()`.
+ *
+ * @example
+ * ```ts
+ * const session = await agent.connect();
+ * session.events$.subscribe((e) => e.type === 'model-text' && process.stdout.write(e.text));
+ * session.sendText('Watch AAPL and tell me when it moves.');
+ * // ...
+ * await session.close();
+ * ```
+ */
+export class LiveAgentSession implements AsyncDisposable {
+  /** Every session and tool event, in order. Hot; completes after the `closed` event. */
+  readonly events$: Observable<LiveEvent>;
+  /** Every server message as received (the SDK's `LiveServerMessage` objects). */
+  readonly messages$: Observable<WireServerMessage>;
+  /** Model text, part by part. */
+  readonly text$: Observable<string>;
+  /** Model audio chunks (base64 PCM, 24 kHz). */
+  readonly audio$: Observable<ModelAudioChunk>;
+  /** Realtime input as published to tools (`ctx.input`). */
+  readonly input: ToolInputStreams;
+
+  private readonly events = new Subject<LiveEvent>();
+  private readonly messages = new Subject<WireServerMessage>();
+  private readonly video = new Subject<VideoFrame>();
+  private readonly audioIn = new Subject<AudioChunk>();
+  private readonly textIn = new Subject<TextInput>();
+  private readonly scheduler: ToolScheduler;
+  private readonly outbox: ResponseOutbox;
+  private readonly idleQueue: (() => void)[] = [];
+  private readonly pendingTurns: (() => void)[] = [];
+  private readonly toolEvents: Subscription;
+  private connection: Connection | undefined;
+  private generation = 0;
+  private state: State = 'connecting';
+  private handle: string | undefined;
+  private modelTurnActive = false;
+  private closedPromise: Promise<void> | undefined;
+  private deferred: WireServerMessage[] | undefined;
+  private resolveSocketClosed: (() => void) | undefined;
+  private readonly deliveryContext: DeliveryContext = {
+    whenIdle: (fn) => (this.modelTurnActive ? this.idleQueue.push(fn) : fn()),
+  };
+
+  /** @internal Use `createLiveAgent(...).connect()`. */
+  constructor(private readonly settings: SessionSettings) {
+    this.outbox = new ResponseOutbox(settings.bufferedResultsPerCall);
+    this.input = {
+      video$: this.video.asObservable(),
+      audio$: this.audioIn.asObservable(),
+      text$: this.textIn.asObservable(),
+    };
+    this.scheduler = new ToolScheduler({
+      tools: settings.tools,
+      scheduler: settings.scheduler,
+      logger: settings.logger,
+      input: this.input,
+      sink: { send: (responses) => this.sendResponses(responses) },
+    });
+    this.events$ = this.events.asObservable();
+    this.messages$ = this.messages.asObservable();
+    this.text$ = this.events$.pipe(
+      filter((e) => e.type === 'model-text'),
+      map((e) => e.text),
+    );
+    this.audio$ = this.events$.pipe(
+      filter((e) => e.type === 'model-audio'),
+      map((e) => ({ data: e.data, mimeType: e.mimeType })),
+    );
+    this.toolEvents = this.scheduler.events$.subscribe((e) => this.events.next(e));
+  }
+
+  /** The function declarations sent in the setup message. */
+  declarations() {
+    return this.settings.delivery.declarations(this.scheduler.declarations());
+  }
+
+  /** True until the session is closed. */
+  get isOpen(): boolean {
+    return this.state !== 'closed' && this.state !== 'closing';
+  }
+
+  /** True while the session is waiting for a resumed connection. */
+  get isReconnecting(): boolean {
+    return this.state === 'reconnecting';
+  }
+
+  /** The tool calls that are validating, queued or running. */
+  activeCalls(): CallInfo[] {
+    return this.scheduler.activeCalls();
+  }
+
+  /** Stops tool calls on the application's behalf; each gets a final response. */
+  stopTool(target: StopTarget): StoppedCall[] {
+    return this.scheduler.stop(target);
+  }
+
+  /**
+   * Sends a user text turn (`clientContent`). While reconnecting it is held and sent after the
+   * resumption, in order.
+   */
+  sendText(text: string, options: { turnComplete?: boolean } = {}): void {
+    this.textIn.next({ text, time: this.now() });
+    this.whenConnected((c) =>
+      c.sendClientContent({
+        turns: [{ role: 'user', parts: [{ text }] }],
+        turnComplete: options.turnComplete ?? true,
+      }),
+    );
+  }
+
+  /** Sends text as realtime input (`realtimeInput.text`). */
+  sendRealtimeText(text: string): void {
+    this.textIn.next({ text, time: this.now() });
+    this.realtime({ text });
+  }
+
+  /** Sends a chunk of microphone audio: 16-bit little-endian PCM, 16 kHz by default. */
+  sendAudio(data: MediaData, mimeType = 'audio/pcm;rate=16000'): void {
+    const b64 = toBase64(data);
+    this.audioIn.next({ data: b64, mimeType, time: this.now() });
+    this.realtime({ audio: { data: b64, mimeType } });
+  }
+
+  /** Sends one video frame (a JPEG by default). Tools subscribed to `ctx.input.video$` receive it. */
+  sendVideoFrame(data: MediaData, mimeType = 'image/jpeg'): void {
+    const b64 = toBase64(data);
+    this.video.next({ data: b64, mimeType, time: this.now() });
+    this.realtime({ video: { data: b64, mimeType } });
+  }
+
+  /** Marks the start of user activity (with automatic activity detection off). */
+  sendActivityStart(): void {
+    this.realtime({ activityStart: {} });
+  }
+
+  /** Marks the end of user activity. */
+  sendActivityEnd(): void {
+    this.realtime({ activityEnd: {} });
+  }
+
+  /** Tells the server the audio stream paused (flushes its buffered audio). */
+  sendAudioStreamEnd(): void {
+    this.realtime({ audioStreamEnd: true });
+  }
+
+  /**
+   * Closes the session: every tool is torn down (nothing more is sent for them), then the socket
+   * is closed. Resolves once both are done (the socket wait is bounded by `closeTimeoutMs`).
+   */
+  close(): Promise<void> {
+    if (!this.closedPromise) this.closedPromise = this.closeNow();
+    return this.closedPromise;
+  }
+
+  /** Same as {@link close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** @internal Opens the first connection; rejects with a clear error when it cannot. */
+  async open(): Promise<void> {
+    try {
+      await this.attach(false);
+    } catch (error) {
+      this.teardown('connection-lost', describeError(error), undefined, false);
+      throw error;
+    }
+  }
+
+  private now(): number {
+    return this.settings.scheduler.now();
+  }
+
+  private emit(event: SessionEvent): void {
+    if (this.state !== 'closed') this.events.next(event);
+  }
+
+  private assertOpen(): void {
+    if (this.state === 'closed' || this.state === 'closing') {
+      throw new LivetoolsError(
+        'SESSION_CLOSED',
+        'This live session is closed; connect a new one with agent.connect().',
+      );
+    }
+  }
+
+  private whenConnected(fn: (c: GenAILiveSession) => void): void {
+    this.assertOpen();
+    if (this.connection && this.state === 'open') fn(this.connection.session);
+    else this.pendingTurns.push(() => fn(this.connection!.session));
+  }
+
+  private realtime(params: Parameters<GenAILiveSession['sendRealtimeInput']>[0]): void {
+    this.assertOpen();
+    if (this.connection && this.state === 'open') this.connection.session.sendRealtimeInput(params);
+    else
+      this.settings.logger.debug('realtime input not sent: the session is reconnecting', {
+        keys: Object.keys(params),
+      });
+  }
+
+  private sendResponses(responses: readonly LiveFunctionResponse[]): void {
+    if (this.connection && this.state === 'open') {
+      this.settings.delivery.deliver(responses, this.connection.session, this.deliveryContext);
+    } else {
+      for (const r of responses) this.outbox.push(r);
+    }
+  }
+
+  private flushOutbox(): void {
+    const held = this.outbox.drain();
+    if (held.length > 0) {
+      this.settings.logger.info('delivering results held while disconnected', {
+        responses: held.length,
+        dropped: this.outbox.dropped,
+      });
+      this.sendResponses(held);
+    }
+    for (const turn of this.pendingTurns.splice(0)) turn();
+  }
+
+  /** Connects (or reconnects with the stored handle) and makes the new connection current. */
+  private async attach(resume: boolean): Promise<void> {
+    const generation = ++this.generation;
+    const { session, early } = await this.connectOnce(generation, resume ? this.handle : undefined);
+    if (this.state === 'closing' || this.state === 'closed') {
+      session.close();
+      return;
+    }
+    this.connection = { session, generation };
+    this.state = 'open';
+    if (resume) {
+      this.emit({ type: 'connected', resumed: true, time: this.now() });
+      for (const m of early) this.onMessage(m, generation);
+    } else {
+      // The first connection's early messages (a greeting, say) are published on the next turn of
+      // the event loop, so that the caller of connect() has subscribed to events$ by then. Messages
+      // arriving meanwhile queue behind them, keeping the order.
+      this.deferred = early;
+      this.settings.scheduler.schedule(() => {
+        const queued = this.deferred ?? [];
+        this.deferred = undefined;
+        this.emit({ type: 'connected', resumed: false, time: this.now() });
+        for (const m of queued) this.onMessage(m, generation);
+      });
+    }
+    this.flushOutbox();
+  }
+
+  private connectOnce(
+    generation: number,
+    handle: string | undefined,
+  ): Promise<{ session: GenAILiveSession; early: WireServerMessage[] }> {
+    const { ai, model, config, connectTimeoutMs, scheduler } = this.settings;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      let setupDone = false;
+      let sdkSession: GenAILiveSession | undefined;
+      let lastError: string | undefined;
+      const early: WireServerMessage[] = [];
+      const timer = scheduler.schedule(
+        () =>
+          fail(
+            new LivetoolsError(
+              'CONNECT_TIMEOUT',
+              `The Live API did not complete the setup within ${connectTimeoutMs} ms (model ${model}). ` +
+                'Check the network, the model name and the API key, or raise connectTimeoutMs.',
+            ),
+          ),
+        connectTimeoutMs,
+      );
+      const done = () => {
+        if (settled || !sdkSession || !setupDone) return;
+        settled = true;
+        timer.unsubscribe();
+        resolve({ session: sdkSession, early });
+      };
+      const fail = (error: Error) => {
+        if (settled) return;
+        settled = true;
+        timer.unsubscribe();
+        sdkSession?.close();
+        reject(error);
+      };
+      const callbacks = {
+        onmessage: (message: WireServerMessage) => {
+          if (!settled) {
+            if (!setupDone && message.setupComplete) {
+              setupDone = true;
+              this.messages.next(message);
+              // PROTOCOL.md trap 1: connect() has not resolved yet; never touch the session here.
+              queueMicrotask(done);
+            } else {
+              early.push(message);
+            }
+            return;
+          }
+          this.onMessage(message, generation);
+        },
+        onerror: (event: { message?: string; error?: unknown }) => {
+          lastError = event?.message ?? (event?.error ? describeError(event.error) : undefined);
+          if (settled) this.settings.logger.warn('live socket error', { error: lastError });
+        },
+        onclose: (event: WireCloseEvent) => {
+          if (!settled) {
+            const why = event.reason || lastError || 'no reason given';
+            fail(
+              new LivetoolsError(
+                'CONNECT_REFUSED',
+                `The Live API closed the connection before the setup completed (code ${event.code}: ${why}). ` +
+                  refusalHint(event.code, why),
+              ),
+            );
+            return;
+          }
+          this.onSocketClosed(event, generation);
+        },
+      };
+      const sessionResumption = handle
+        ? { ...(config.sessionResumption ?? {}), handle }
+        : config.sessionResumption;
+      const declarations = this.declarations();
+      const fullConfig = {
+        ...config,
+        ...(sessionResumption ? { sessionResumption } : {}),
+        ...(declarations.length ? { tools: [{ functionDeclarations: declarations }] } : {}),
+      };
+      ai.live.connect({ model, config: fullConfig as never, callbacks: callbacks as never }).then(
+        (s) => {
+          if (settled) s.close();
+          sdkSession = s;
+          done();
+        },
+        (error: unknown) =>
+          fail(
+            LivetoolsError.isInstance(error)
+              ? error
+              : new LivetoolsError(
+                  'CONNECT_REFUSED',
+                  `Connecting to the Live API failed: ${describeError(error)}`,
+                  {
+                    cause: error,
+                  },
+                ),
+          ),
+      );
+    });
+  }
+
+  private onMessage(message: WireServerMessage, generation: number): void {
+    if (this.state === 'closed') return;
+    if (this.deferred) {
+      this.deferred.push(message);
+      return;
+    }
+    if (!message.setupComplete) this.messages.next(message);
+    const time = this.now();
+    const content = message.serverContent;
+    if (content) {
+      for (const part of content.modelTurn?.parts ?? []) {
+        if (part.text !== undefined && !part.thought) {
+          this.modelTurnActive = true;
+          this.emit({ type: 'model-text', text: part.text, time });
+        }
+        if (part.inlineData?.data) {
+          this.modelTurnActive = true;
+          this.emit({
+            type: 'model-audio',
+            data: part.inlineData.data,
+            mimeType: part.inlineData.mimeType ?? 'audio/pcm;rate=24000',
+            time,
+          });
+        }
+      }
+      if (content.inputTranscription?.text) {
+        this.emit({ type: 'input-transcription', text: content.inputTranscription.text, time });
+      }
+      if (content.outputTranscription?.text) {
+        this.emit({ type: 'output-transcription', text: content.outputTranscription.text, time });
+      }
+      if (content.interrupted) {
+        this.emit({ type: 'interrupted', time });
+        this.scheduler.handleInterruption();
+        this.becomeIdle();
+      }
+      if (content.turnComplete) {
+        this.emit({ type: 'turn-complete', time });
+        this.becomeIdle();
+      }
+    }
+    if (message.toolCall?.functionCalls?.length) {
+      this.scheduler.handleToolCall(message.toolCall.functionCalls);
+    }
+    if (message.toolCallCancellation?.ids?.length) {
+      this.scheduler.handleCancellation(message.toolCallCancellation.ids);
+    }
+    if (message.sessionResumptionUpdate) {
+      const { newHandle, resumable } = message.sessionResumptionUpdate;
+      const store = resumable !== false && !!newHandle;
+      if (store) this.handle = newHandle;
+      this.emit({ type: 'resumption-update', resumable: resumable !== false, hasHandle: store, time });
+    }
+    if (message.usageMetadata) this.emit({ type: 'usage', usage: message.usageMetadata, time });
+    if (message.goAway) {
+      const willResume = this.handle !== undefined;
+      this.emit({ type: 'go-away', timeLeft: message.goAway.timeLeft, willResume, time });
+      if (willResume && generation === this.connection?.generation && this.state === 'open') {
+        void this.resume('go-away');
+      }
+    }
+  }
+
+  private becomeIdle(): void {
+    this.modelTurnActive = false;
+    for (const fn of this.idleQueue.splice(0)) fn();
+  }
+
+  private onSocketClosed(event: WireCloseEvent, generation: number): void {
+    if (generation !== this.connection?.generation) return; // an old connection after a switch
+    if (this.state === 'closing') {
+      this.resolveSocketClosed?.();
+      return;
+    }
+    if (this.state !== 'open') return;
+    this.connection = undefined;
+    const reason = event.reason ? `${event.code}: ${event.reason}` : `code ${event.code}`;
+    if (this.handle !== undefined) {
+      this.settings.logger.warn('connection lost; resuming the session', {
+        code: event.code,
+        reason: event.reason,
+      });
+      void this.resume('connection-lost');
+    } else {
+      this.teardown(
+        event.code === 1000 ? 'server' : 'connection-lost',
+        `The connection closed (${reason}) and no session resumption handle was available, so the session ended. ` +
+          'Enable sessionResumption in the config to survive connection loss.',
+        event.code,
+      );
+    }
+  }
+
+  /** Reconnects with the stored handle, with bounded, growing delays between attempts. */
+  private async resume(cause: 'go-away' | 'connection-lost'): Promise<void> {
+    const old = this.connection;
+    this.state = 'reconnecting';
+    this.connection = undefined;
+    const { attempts, initialDelayMs, maxDelayMs } = this.settings.reconnect;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      if (this.state !== 'reconnecting') return;
+      this.emit({ type: 'reconnecting', cause, attempt, time: this.now() });
+      try {
+        await this.attach(true);
+        old?.session.close();
+        return;
+      } catch (error) {
+        lastError = error;
+        this.emit({ type: 'error', error: error as Error, time: this.now() });
+        if (attempt < attempts) await this.delay(Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1)));
+      }
+    }
+    old?.session.close();
+    if (this.state === 'reconnecting') {
+      this.teardown(
+        'connection-lost',
+        `Resuming the session failed ${attempts} times (${describeError(lastError)}); the session ended.`,
+      );
+    }
+  }
+
+  private delay(ms: number): Promise<void> {
+    return new Promise((resolve) => this.settings.scheduler.schedule(() => resolve(), ms));
+  }
+
+  private async closeNow(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closing';
+    this.scheduler.dispose();
+    const connection = this.connection;
+    if (connection) {
+      const socketClosed = new Promise<void>((resolve) => {
+        this.resolveSocketClosed = resolve;
+        this.settings.scheduler.schedule(() => resolve(), this.settings.closeTimeoutMs);
+      });
+      connection.session.close();
+      await socketClosed;
+    }
+    this.teardown('client', 'The application closed the session.');
+  }
+
+  private teardown(
+    by: 'client' | 'server' | 'connection-lost',
+    reason: string,
+    code?: number,
+    publish = true,
+  ): void {
+    if (this.state === 'closed') return;
+    this.scheduler.dispose();
+    const connection = this.connection;
+    this.connection = undefined;
+    if (by !== 'client') connection?.session.close();
+    this.state = 'closed';
+    this.toolEvents.unsubscribe();
+    if (publish) {
+      this.events.next({
+        type: 'closed',
+        by,
+        reason,
+        ...(code === undefined ? {} : { code }),
+        time: this.now(),
+      });
+    }
+    this.idleQueue.length = 0;
+    this.pendingTurns.length = 0;
+    this.events.complete();
+    this.messages.complete();
+    this.video.complete();
+    this.audioIn.complete();
+    this.textIn.complete();
+  }
+}
+
+function refusalHint(code: number, reason: string): string {
+  if (/api key/i.test(reason)) return 'Check the API key (GEMINI_API_KEY).';
+  if (/not found|model/i.test(reason)) return 'Check the model name and that it supports the Live API.';
+  if (code === 1007) return 'The server rejected the setup message as invalid.';
+  return 'Check the API key, the model name and the endpoint.';
+}

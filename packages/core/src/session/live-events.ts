@@ -1,0 +1,129 @@
+import type { ToolEvent } from '../scheduler/events.js';
+
+/** Fields every session event carries. */
+export interface SessionEventBase {
+  /** When it happened, in the session scheduler's clock (epoch ms by default). */
+  readonly time: number;
+}
+
+/** The connection is set up (first connection, or again after a resumption). */
+export interface ConnectedEvent extends SessionEventBase {
+  /** Discriminant. */
+  readonly type: 'connected';
+  /** True when this connection resumed an earlier one with a handle. */
+  readonly resumed: boolean;
+}
+
+/** Text from the model. */
+export interface ModelTextEvent extends SessionEventBase {
+  /** Discriminant. */
+  readonly type: 'model-text';
+  /** The text of one part. */
+  readonly text: string;
+}
+
+/** A chunk of audio from the model. */
+export interface ModelAudioEvent extends SessionEventBase {
+  /** Discriminant. */
+  readonly type: 'model-audio';
+  /** Base64-encoded PCM. */
+  readonly data: string;
+  /** Its type, e.g. `audio/pcm;rate=24000`. */
+  readonly mimeType: string;
+}
+
+/** A transcription of the user's speech (`input`) or of the model's (`output`). */
+export interface TranscriptionEvent extends SessionEventBase {
+  /** Discriminant. */
+  readonly type: 'input-transcription' | 'output-transcription';
+  /** The transcribed text. */
+  readonly text: string;
+}
+
+/** The model finished its turn. */
+export interface TurnCompleteEvent extends SessionEventBase {
+  /** Discriminant. */
+  readonly type: 'turn-complete';
+}
+
+/** The user interrupted the model. */
+export interface InterruptedEvent extends SessionEventBase {
+  /** Discriminant. */
+  readonly type: 'interrupted';
+}
+
+/** The server will close the connection soon. */
+export interface GoAwayEvent extends SessionEventBase {
+  /** Discriminant. */
+  readonly type: 'go-away';
+  /** Time left before the close, as sent (e.g. `50s`). */
+  readonly timeLeft: string | undefined;
+  /** Whether livetools will resume the session (a handle is known). */
+  readonly willResume: boolean;
+}
+
+/** The server sent a new resumption handle. */
+export interface ResumptionUpdateEvent extends SessionEventBase {
+  /** Discriminant. */
+  readonly type: 'resumption-update';
+  /** Whether the session can be resumed at this point. */
+  readonly resumable: boolean;
+  /** True when a new handle was stored. */
+  readonly hasHandle: boolean;
+}
+
+/** The connection was lost and livetools is reconnecting with the last handle. */
+export interface ReconnectingEvent extends SessionEventBase {
+  /** Discriminant. */
+  readonly type: 'reconnecting';
+  /** Why: the server's `goAway`, or a lost connection. */
+  readonly cause: 'go-away' | 'connection-lost';
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+}
+
+/** Something went wrong that livetools recovered from or that ends the session. */
+export interface SessionErrorEvent extends SessionEventBase {
+  /** Discriminant. */
+  readonly type: 'error';
+  /** What happened. */
+  readonly error: Error;
+}
+
+/** The session is over. The last event. */
+export interface ClosedEvent extends SessionEventBase {
+  /** Discriminant. */
+  readonly type: 'closed';
+  /** `client`: `close()` was called; `server`/`connection-lost`: the other side ended it and it could not be resumed. */
+  readonly by: 'client' | 'server' | 'connection-lost';
+  /** The WebSocket close code, when known. */
+  readonly code?: number;
+  /** A sentence saying why. */
+  readonly reason: string;
+}
+
+/** Token usage reported by the server. */
+export interface UsageEvent extends SessionEventBase {
+  /** Discriminant. */
+  readonly type: 'usage';
+  /** The `usageMetadata` object as sent. */
+  readonly usage: object;
+}
+
+/** Session-level events. */
+export type SessionEvent =
+  | ConnectedEvent
+  | ModelTextEvent
+  | ModelAudioEvent
+  | TranscriptionEvent
+  | TurnCompleteEvent
+  | InterruptedEvent
+  | GoAwayEvent
+  | ResumptionUpdateEvent
+  | ReconnectingEvent
+  | SessionErrorEvent
+  | UsageEvent
+  | ClosedEvent;
+
+/** Every event a live session publishes on `events$`: session events and the tool lifecycle. */
+export type LiveEvent = SessionEvent | ToolEvent;

@@ -1,0 +1,50 @@
+/**
+ * Short, human-readable summaries of recorded frames, for the messages of failed waits.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+
+import type { LiveClientFrame } from './wire-types.js';
+
+const maxListed = 12;
+
+/** Summarises one client frame in a few words (`toolResponse[function-call-1 willContinue INTERRUPT]`). */
+export function describeClientFrame(frame: LiveClientFrame): string {
+  if (frame.setup) return `setup(${frame.setup.model ?? 'no model'})`;
+  if (frame.toolResponse) {
+    const entries = (frame.toolResponse.functionResponses ?? []).map((r) => {
+      const scheduling = r.scheduling ?? r.response?.scheduling;
+      return [r.id ?? '(no id)', r.willContinue ? 'willContinue' : '', scheduling ?? '']
+        .filter(Boolean)
+        .join(' ');
+    });
+    return `toolResponse[${entries.join(', ')}]`;
+  }
+  if (frame.clientContent) {
+    const text = (frame.clientContent.turns ?? [])
+      .flatMap((t) => t.parts ?? [])
+      .map((p) => p.text ?? '')
+      .join('');
+    return `clientContent(${JSON.stringify(truncate(text, 40))})`;
+  }
+  if (frame.realtimeInput) {
+    const input = frame.realtimeInput;
+    if (input.text !== undefined) return `realtimeInput.text(${JSON.stringify(truncate(input.text, 40))})`;
+    return `realtimeInput.${Object.keys(input).join(',')}`;
+  }
+  return Object.keys(frame).join(',') || '{}';
+}
+
+/** Summarises a list of frames, keeping the most recent ones when it is long. */
+export function describeClientFrames(frames: readonly LiveClientFrame[]): string {
+  if (frames.length === 0) return 'no frames received';
+  const shown = frames.slice(-maxListed).map(describeClientFrame);
+  const skipped = frames.length - shown.length;
+  return `${frames.length} frame(s) received: ${skipped > 0 ? `(${skipped} earlier) ` : ''}${shown.join('; ')}`;
+}
+
+/** Cuts `text` to at most `max` characters, marking the cut with an ellipsis. */
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}

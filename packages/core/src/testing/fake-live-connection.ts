@@ -1,0 +1,561 @@
+/**
+ * One client connection to the fake Live server: what it received, and what a test makes it send.
+ *
+ * @packageDocumentation
+ */
+
+import type { RawData, WebSocket } from 'ws';
+import { describeClientFrames, truncate } from './describe-frame.js';
+import type { LiveRoute } from './live-path.js';
+import { Waiters } from './waiters.js';
+import type {
+  LiveClientContent,
+  LiveClientFrame,
+  LiveFunctionCall,
+  LiveFunctionDeclaration,
+  LiveFunctionResponse,
+  LiveFunctionResponseBody,
+  LiveRealtimeInput,
+  LiveScheduling,
+  LiveServerFrame,
+  LiveSetup,
+} from './wire-types.js';
+
+/**
+ * Where a connection is in its life: waiting for the `setup` message, open, or closed.
+ *
+ * @example
+ * ```ts
+ * if (connection.state === 'open') connection.interrupt();
+ * ```
+ */
+export type FakeLiveConnectionState = 'awaiting-setup' | 'open' | 'closed';
+
+/**
+ * How a connection ended. `initiator` is `'server'` for {@link FakeLiveConnection.close} and for
+ * protocol errors, `'drop'` for {@link FakeLiveConnection.drop}, `'client'` otherwise.
+ *
+ * @example
+ * ```ts
+ * const { code, reason } = await connection.waitForClose();
+ * ```
+ */
+export interface FakeLiveCloseInfo {
+  /** The WebSocket close code (1006 for a drop). */
+  readonly code: number;
+  /** The close reason; empty when none was given. */
+  readonly reason: string;
+  /** Who ended the connection: the server (a test or a protocol error), the client, or a drop. */
+  readonly initiator: 'server' | 'client' | 'drop';
+}
+
+/**
+ * Options of every `waitFor*` helper.
+ *
+ * @example
+ * ```ts
+ * await connection.waitForFrame((f) => f.realtimeInput !== undefined, { timeoutMs: 500 });
+ * ```
+ */
+export interface FakeLiveWaitOptions {
+  /** How long to wait before rejecting with a `FakeLiveWaitError` (default: the server's `timeoutMs`, 2000). */
+  readonly timeoutMs?: number;
+  /** What is awaited, for the error message. */
+  readonly description?: string;
+}
+
+/**
+ * Options of {@link FakeLiveConnection.waitForFrame}.
+ *
+ * @example
+ * ```ts
+ * await connection.waitForFrame((f) => f.clientContent !== undefined, { includePast: false });
+ * ```
+ */
+export interface FakeLiveWaitForFrameOptions extends FakeLiveWaitOptions {
+  /** Also match frames received before the call (default `true`). */
+  readonly includePast?: boolean;
+}
+
+/**
+ * One function response received from the client, with `scheduling` resolved from either place it may sit.
+ *
+ * @example
+ * ```ts
+ * const [first] = connection.toolResponses('function-call-1');
+ * console.log(first?.output, first?.willContinue, first?.scheduling);
+ * ```
+ */
+export interface RecordedFunctionResponse {
+  /** The call id the response answers. */
+  readonly id: string | undefined;
+  /** The function name. */
+  readonly name: string | undefined;
+  /** `response.output`. */
+  readonly output: unknown;
+  /** `response.error`. */
+  readonly error: unknown;
+  /** `true` when more responses for this call follow; `false` or `undefined` for a final one. */
+  readonly willContinue: boolean | undefined;
+  /** The top-level `scheduling`, else `response.scheduling`; `undefined` when neither is set. */
+  readonly scheduling: LiveScheduling | undefined;
+  /** Where `scheduling` was found. */
+  readonly schedulingPlacement: 'top-level' | 'response' | undefined;
+  /** Index of the carrying frame in {@link FakeLiveConnection.frames}. */
+  readonly frameIndex: number;
+  /** The function response exactly as received. */
+  readonly raw: LiveFunctionResponse;
+}
+
+/**
+ * A function call for {@link FakeLiveConnection.callTools}; `id` is generated when omitted.
+ *
+ * @example
+ * ```ts
+ * const call: FakeToolCall = { name: 'countdown', args: { n: 3 } };
+ * ```
+ */
+export interface FakeToolCall {
+  /** The function to call. */
+  readonly name: string;
+  /** Its arguments (default `{}`). */
+  readonly args?: Readonly<Record<string, unknown>>;
+  /** The call id (default `function-call-<n>`, numbered across the server). */
+  readonly id?: string;
+}
+
+/** What the server hands a new connection. @internal */
+export interface FakeLiveConnectionInit {
+  readonly id: number;
+  readonly socket: WebSocket;
+  readonly route: LiveRoute;
+  readonly timeoutMs: number;
+  readonly nextCallId: () => string;
+  /** Called once the `setup` frame is recorded; the server accepts or refuses the connection. */
+  readonly onSetup: (connection: FakeLiveConnection) => void;
+}
+
+const clientKeys = new Set(['setup', 'clientContent', 'realtimeInput', 'toolResponse']);
+const invalidArgument = 'Request contains an invalid argument.';
+
+/**
+ * One connection to the fake Live server. Records every client frame and sends server frames on
+ * command. Created by the server; obtain it from `server.waitForConnection()` or `server.connections`.
+ *
+ * @example
+ * ```ts
+ * const connection = await server.waitForConnection();
+ * const id = connection.callTool('countdown', { n: 3 });
+ * const response = await connection.waitForToolResponse(id);
+ * connection.interrupt();
+ * ```
+ */
+export class FakeLiveConnection {
+  /** Sequence number of this connection on its server, from 1. */
+  readonly id: number;
+  /** The API version in the request path (`v1beta` for SDK 2.x, `v1` for 3.x by default). */
+  readonly apiVersion: string;
+  /** `BidiGenerateContentConstrained` when the client used an ephemeral token. */
+  readonly method: 'BidiGenerateContent' | 'BidiGenerateContentConstrained';
+  /** The API key or ephemeral token the client presented. */
+  readonly credential: string | undefined;
+  /** Resolves when the socket has closed, however it closed. */
+  readonly closed: Promise<FakeLiveCloseInfo>;
+
+  readonly #socket: WebSocket;
+  readonly #timeoutMs: number;
+  readonly #nextCallId: () => string;
+  readonly #onSetup: (connection: FakeLiveConnection) => void;
+  readonly #frames: LiveClientFrame[] = [];
+  readonly #invalidFrames: string[] = [];
+  readonly #sentFrames: LiveServerFrame[] = [];
+  readonly #calls: LiveFunctionCall[] = [];
+  readonly #responses: RecordedFunctionResponse[] = [];
+  readonly #frameWaiters = new Waiters<LiveClientFrame>();
+  readonly #responseWaiters = new Waiters<RecordedFunctionResponse>();
+  readonly #closeWaiters = new Waiters<FakeLiveCloseInfo>();
+  readonly #frameListeners = new Set<(frame: LiveClientFrame, index: number) => void>();
+  readonly #closeListeners = new Set<(info: FakeLiveCloseInfo) => void>();
+  #state: FakeLiveConnectionState = 'awaiting-setup';
+  #accepted = false;
+  #setup: LiveSetup | undefined;
+  #closeInfo: FakeLiveCloseInfo | undefined;
+  #closing: FakeLiveCloseInfo | undefined;
+  #resolveClosed: (info: FakeLiveCloseInfo) => void = () => {};
+
+  /** @internal */
+  constructor(init: FakeLiveConnectionInit) {
+    this.id = init.id;
+    this.apiVersion = init.route.apiVersion;
+    this.method = init.route.method;
+    this.credential = init.route.credential;
+    this.#socket = init.socket;
+    this.#timeoutMs = init.timeoutMs;
+    this.#nextCallId = init.nextCallId;
+    this.#onSetup = init.onSetup;
+    this.closed = new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+    init.socket.on('message', (data) => this.#receive(data));
+    init.socket.on('close', (code, reason) => this.#handleClose(code, reason.toString()));
+    // A socket error is followed by 'close'; the listener only keeps it from being thrown.
+    init.socket.on('error', () => {});
+  }
+
+  /** Where the connection is in its life. */
+  get state(): FakeLiveConnectionState {
+    return this.#state;
+  }
+
+  /** True once the server answered `setupComplete`. */
+  get accepted(): boolean {
+    return this.#accepted;
+  }
+
+  /** The client's `setup` message body. Throws if it has not arrived yet. */
+  get setup(): LiveSetup {
+    if (this.#setup === undefined) {
+      throw new Error(
+        `Connection #${this.id} has not received its setup message yet; await server.waitForConnection().`,
+      );
+    }
+    return this.#setup;
+  }
+
+  /** Every function declaration of the setup, flattened across `tools`. Empty before setup. */
+  get declarations(): readonly LiveFunctionDeclaration[] {
+    return (this.#setup?.tools ?? []).flatMap((tool) => tool.functionDeclarations ?? []);
+  }
+
+  /** The resumption handle the client presented in its setup, if it resumed a session. */
+  get resumptionHandle(): string | undefined {
+    return this.#setup?.sessionResumption?.handle || undefined;
+  }
+
+  /** True when the client's setup carried a session resumption handle. */
+  get resumed(): boolean {
+    return this.resumptionHandle !== undefined;
+  }
+
+  /** Every client frame received, parsed, in order; the setup frame is first. */
+  get frames(): readonly LiveClientFrame[] {
+    return this.#frames;
+  }
+
+  /** Raw text of frames that were not valid Live messages (each one closed the connection with 1007). */
+  get invalidFrames(): readonly string[] {
+    return this.#invalidFrames;
+  }
+
+  /** Every frame the server sent on this connection, in order. */
+  get sentFrames(): readonly LiveServerFrame[] {
+    return this.#sentFrames;
+  }
+
+  /** Every function call the server issued on this connection. */
+  get calls(): readonly LiveFunctionCall[] {
+    return this.#calls;
+  }
+
+  /** Bodies of every `realtimeInput` frame. */
+  get realtimeInputs(): readonly LiveRealtimeInput[] {
+    return this.#frames.flatMap((f) => (f.realtimeInput ? [f.realtimeInput] : []));
+  }
+
+  /** Bodies of every `clientContent` frame. */
+  get clientContents(): readonly LiveClientContent[] {
+    return this.#frames.flatMap((f) => (f.clientContent ? [f.clientContent] : []));
+  }
+
+  /** How the connection ended; `undefined` while it is open. */
+  get closeInfo(): FakeLiveCloseInfo | undefined {
+    return this.#closeInfo;
+  }
+
+  /** Every function response received, optionally only those for one call id. */
+  toolResponses(callId?: string): readonly RecordedFunctionResponse[] {
+    return callId === undefined ? this.#responses : this.#responses.filter((r) => r.id === callId);
+  }
+
+  /** Listens to every frame received after setup. Returns a function that removes the listener. */
+  onFrame(listener: (frame: LiveClientFrame, index: number) => void): () => void {
+    this.#frameListeners.add(listener);
+    return () => this.#frameListeners.delete(listener);
+  }
+
+  /** Listens for the end of the connection. Returns a function that removes the listener. */
+  onClose(listener: (info: FakeLiveCloseInfo) => void): () => void {
+    this.#closeListeners.add(listener);
+    return () => this.#closeListeners.delete(listener);
+  }
+
+  /** Sends one `toolCall` with a single function call and returns its id (`function-call-<n>` when omitted). */
+  callTool(name: string, args: Readonly<Record<string, unknown>> = {}, id?: string): string {
+    const [callId] = this.callTools([id === undefined ? { name, args } : { name, args, id }]);
+    return callId!;
+  }
+
+  /** Sends one `toolCall` frame carrying several function calls; returns their ids in order. */
+  callTools(calls: readonly FakeToolCall[]): string[] {
+    const functionCalls = calls.map((c) => ({
+      id: c.id ?? this.#nextCallId(),
+      name: c.name,
+      args: c.args ?? {},
+    }));
+    this.#send({ toolCall: { functionCalls } });
+    this.#calls.push(...functionCalls);
+    return functionCalls.map((c) => c.id);
+  }
+
+  /** Sends `toolCallCancellation` for the given call ids. */
+  cancelToolCalls(ids: string | readonly string[]): void {
+    this.#send({ toolCallCancellation: { ids: typeof ids === 'string' ? [ids] : [...ids] } });
+  }
+
+  /** Sends `serverContent.interrupted`: the user barged in on the model's speech. */
+  interrupt(): void {
+    this.#send({ serverContent: { interrupted: true } });
+  }
+
+  /** Sends a model text chunk (`modelTurn` with one text part); `turnComplete` defaults to `false`. */
+  sendModelText(text: string, options: { readonly turnComplete?: boolean } = {}): void {
+    this.#send({
+      serverContent: {
+        modelTurn: { role: 'model', parts: [{ text }] },
+        ...(options.turnComplete ? { turnComplete: true } : {}),
+      },
+    });
+  }
+
+  /** Sends a model audio chunk: base64 16-bit PCM, `audio/pcm;rate=24000` unless told otherwise. */
+  sendModelAudio(base64Pcm: string, options: { readonly mimeType?: string } = {}): void {
+    const mimeType = options.mimeType ?? 'audio/pcm;rate=24000';
+    this.#send({
+      serverContent: { modelTurn: { role: 'model', parts: [{ inlineData: { mimeType, data: base64Pcm } }] } },
+    });
+  }
+
+  /** Sends `serverContent.inputTranscription`: what the user said. */
+  sendInputTranscription(text: string): void {
+    this.#send({ serverContent: { inputTranscription: { text } } });
+  }
+
+  /** Sends `serverContent.outputTranscription`: what the model said. */
+  sendOutputTranscription(text: string): void {
+    this.#send({ serverContent: { outputTranscription: { text } } });
+  }
+
+  /** Sends `serverContent.turnComplete`. */
+  turnComplete(): void {
+    this.#send({ serverContent: { turnComplete: true } });
+  }
+
+  /** Sends `serverContent.generationComplete`. */
+  generationComplete(): void {
+    this.#send({ serverContent: { generationComplete: true } });
+  }
+
+  /** Sends `goAway`: the connection will end after `timeLeft` (a duration string, default `"50s"`). */
+  goAway(timeLeft = '50s'): void {
+    this.#send({ goAway: { timeLeft } });
+  }
+
+  /** Sends `sessionResumptionUpdate` with a new handle. */
+  sendResumptionUpdate(handle: string, resumable = true): void {
+    this.#send({ sessionResumptionUpdate: { newHandle: handle, resumable } });
+  }
+
+  /** Sends any object as one binary JSON frame, or a string verbatim as one binary frame. */
+  sendRaw(message: object | string): void {
+    this.#send(message);
+  }
+
+  /** Closes the socket with a close frame. Resolves once it has closed. */
+  close(code = 1000, reason = ''): Promise<FakeLiveCloseInfo> {
+    if (this.#state !== 'closed' && this.#closing === undefined) {
+      const cut = closeReason(reason);
+      this.#closing = { code, reason: cut, initiator: 'server' };
+      this.#socket.close(code, cut);
+    }
+    return this.closed;
+  }
+
+  /** Ends the socket abruptly, without a close frame (the client sees 1006). Resolves once it has closed. */
+  drop(): Promise<FakeLiveCloseInfo> {
+    if (this.#state !== 'closed') {
+      this.#closing = { code: 1006, reason: '', initiator: 'drop' };
+      this.#socket.terminate();
+    }
+    return this.closed;
+  }
+
+  /**
+   * Resolves with the first frame that matches, including frames already received unless
+   * `includePast` is `false`. Rejects on timeout or when the connection closes first.
+   */
+  waitForFrame<F extends LiveClientFrame>(
+    predicate: (frame: LiveClientFrame) => frame is F,
+    options?: FakeLiveWaitForFrameOptions,
+  ): Promise<F>;
+  waitForFrame(
+    predicate: (frame: LiveClientFrame) => boolean,
+    options?: FakeLiveWaitForFrameOptions,
+  ): Promise<LiveClientFrame>;
+  waitForFrame(
+    predicate: (frame: LiveClientFrame) => boolean,
+    options: FakeLiveWaitForFrameOptions = {},
+  ): Promise<LiveClientFrame> {
+    if (options.includePast !== false) {
+      const past = this.#frames.find(predicate);
+      if (past !== undefined) return Promise.resolve(past);
+    }
+    const what = options.description ?? 'a frame matching the predicate';
+    return this.#frameWaiters.wait(predicate, options.timeoutMs ?? this.#timeoutMs, () =>
+      this.#describe(what),
+    );
+  }
+
+  /** Resolves with the first function response for `callId` (matching `predicate`, if given), past or future. */
+  waitForToolResponse(
+    callId: string,
+    predicate: (response: RecordedFunctionResponse) => boolean = () => true,
+    options: FakeLiveWaitOptions = {},
+  ): Promise<RecordedFunctionResponse> {
+    const match = (r: RecordedFunctionResponse) => r.id === callId && predicate(r);
+    const past = this.#responses.find(match);
+    if (past !== undefined) return Promise.resolve(past);
+    const what = options.description ?? `a function response for "${callId}"`;
+    return this.#responseWaiters.wait(match, options.timeoutMs ?? this.#timeoutMs, () =>
+      this.#describe(what),
+    );
+  }
+
+  /** Resolves when the connection has closed; rejects if it is still open after the timeout. */
+  waitForClose(options: FakeLiveWaitOptions = {}): Promise<FakeLiveCloseInfo> {
+    if (this.#closeInfo !== undefined) return Promise.resolve(this.#closeInfo);
+    const what = options.description ?? 'the connection to close';
+    return this.#closeWaiters.wait(
+      () => true,
+      options.timeoutMs ?? this.#timeoutMs,
+      () => this.#describe(what),
+    );
+  }
+
+  /** Accepts the setup: answers `setupComplete`. @internal */
+  acceptSetup(): void {
+    this.#state = 'open';
+    this.#accepted = true;
+    this.#send({ setupComplete: {} });
+  }
+
+  #describe(what: string): string {
+    const state = this.#closeInfo ? `closed ${this.#closeInfo.code}` : this.#state;
+    return `${what} on connection #${this.id} (${state}); ${describeClientFrames(this.#frames)}`;
+  }
+
+  #send(message: object | string): void {
+    if (this.#state === 'closed') {
+      throw new Error(`Connection #${this.id} is closed; nothing more can be sent on it.`);
+    }
+    const text = typeof message === 'string' ? message : JSON.stringify(message);
+    if (typeof message !== 'string') this.#sentFrames.push(message as LiveServerFrame);
+    // A socket that is closing drops the frame; the callback keeps ws from throwing.
+    this.#socket.send(Buffer.from(text), { binary: true }, () => {});
+  }
+
+  #receive(data: RawData): void {
+    if (this.#state === 'closed' || this.#closing !== undefined) return;
+    const text = rawText(data);
+    const frame = parseClientFrame(text);
+    if (frame === undefined) {
+      this.#invalidFrames.push(text);
+      void this.close(1007, invalidArgument);
+      return;
+    }
+    const isSetup = frame.setup !== undefined;
+    if (isSetup !== (this.#state === 'awaiting-setup' && this.#setup === undefined)) {
+      // Setup must come first, and only once.
+      this.#invalidFrames.push(text);
+      void this.close(1007, invalidArgument);
+      return;
+    }
+    const index = this.#frames.push(frame) - 1;
+    if (frame.setup) {
+      this.#setup = frame.setup;
+      this.#onSetup(this);
+      return;
+    }
+    if (this.#state !== 'open') return;
+    const responses = recordResponses(frame, index);
+    this.#responses.push(...responses);
+    for (const listener of this.#frameListeners) {
+      try {
+        listener(frame, index);
+      } catch (error) {
+        void this.close(1011, `Internal error: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    this.#frameWaiters.offer(frame);
+    for (const response of responses) this.#responseWaiters.offer(response);
+  }
+
+  #handleClose(code: number, reason: string): void {
+    const info = this.#closing ?? { code, reason, initiator: 'client' as const };
+    this.#state = 'closed';
+    this.#closeInfo = info;
+    this.#resolveClosed(info);
+    this.#closeWaiters.offer(info);
+    const message = `Connection #${this.id} closed (${info.code}${info.reason ? ` "${info.reason}"` : ''})`;
+    this.#frameWaiters.closeAll(message);
+    this.#responseWaiters.closeAll(message);
+    for (const listener of this.#closeListeners) listener(info);
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+/** Parses a frame; `undefined` for invalid JSON or anything but exactly one known top-level key. */
+function parseClientFrame(text: string): LiveClientFrame | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length !== 1 || !clientKeys.has(keys[0]!)) return undefined;
+  const body = (value as Record<string, unknown>)[keys[0]!];
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  return value as LiveClientFrame;
+}
+
+function recordResponses(frame: LiveClientFrame, frameIndex: number): RecordedFunctionResponse[] {
+  return (frame.toolResponse?.functionResponses ?? []).map((raw) => {
+    const body: LiveFunctionResponseBody | undefined = raw.response;
+    const placement =
+      raw.scheduling !== undefined ? 'top-level' : body?.scheduling !== undefined ? 'response' : undefined;
+    return {
+      id: raw.id,
+      name: raw.name,
+      output: body?.output,
+      error: body?.error,
+      willContinue: raw.willContinue,
+      scheduling: raw.scheduling ?? body?.scheduling,
+      schedulingPlacement: placement,
+      frameIndex,
+      raw,
+    };
+  });
+}
+
+/** A close reason must fit in 123 bytes of UTF-8. */
+function closeReason(reason: string): string {
+  let cut = reason;
+  while (Buffer.byteLength(cut) > 123) cut = truncate(cut, cut.length - 1);
+  return cut;
+}

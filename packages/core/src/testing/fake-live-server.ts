@@ -1,0 +1,285 @@
+/**
+ * A local WebSocket server that speaks the Gemini Live protocol, for the real `@google/genai` client.
+ *
+ * @packageDocumentation
+ */
+
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { FakeLiveConnection, type FakeLiveWaitOptions } from './fake-live-connection.js';
+import { parseLivePath } from './live-path.js';
+import { Waiters } from './waiters.js';
+import type { LiveSetup } from './wire-types.js';
+
+/**
+ * A close code and reason with which the server refuses a setup.
+ *
+ * @example
+ * ```ts
+ * const refusal: FakeLiveRefusal = { code: 1011, reason: 'Internal error encountered.' };
+ * ```
+ */
+export interface FakeLiveRefusal {
+  /** The WebSocket close code, e.g. 1008 or 1011. */
+  readonly code: number;
+  /** The close reason the client receives. */
+  readonly reason: string;
+}
+
+/**
+ * What the server does with a setup that passed the key and model checks: answer `setupComplete`
+ * (`'accept'`), never answer (`'ignore'`, to test connect timeouts), or close with a refusal.
+ *
+ * @example
+ * ```ts
+ * const verdict: FakeLiveSetupVerdict = { code: 1011, reason: 'Internal error encountered.' };
+ * ```
+ */
+export type FakeLiveSetupVerdict = 'accept' | 'ignore' | FakeLiveRefusal;
+
+/**
+ * Options of {@link createFakeLiveServer}.
+ *
+ * @example
+ * ```ts
+ * const server = await createFakeLiveServer({ apiKeys: ['test-key'], models: ['gemini-live-2.5-flash-preview'] });
+ * ```
+ */
+export interface FakeLiveServerOptions {
+  /** Interface to listen on (default `127.0.0.1`). */
+  readonly host?: string;
+  /** Port to listen on (default `0`: any free port). */
+  readonly port?: number;
+  /** The only accepted API keys or tokens. Default: any non-empty key not in `rejectKeys`. */
+  readonly apiKeys?: readonly string[];
+  /** Keys refused with close 1008 when `apiKeys` is not given (default `['bad-key']`). */
+  readonly rejectKeys?: readonly string[];
+  /** Accepted model names, with or without `models/`. Default: any model. */
+  readonly models?: readonly string[];
+  /** Refuse every setup that passed the key and model checks (`true`: close 1011). */
+  readonly refuseSetup?: boolean | FakeLiveRefusal;
+  /** Decides each setup that passed the key and model checks; `undefined` falls back to `refuseSetup`. */
+  readonly onSetup?: (setup: LiveSetup, connection: FakeLiveConnection) => FakeLiveSetupVerdict | undefined;
+  /** Called with each connection right after `setupComplete` was sent (attach a simulated model here). */
+  readonly onConnection?: (connection: FakeLiveConnection) => void;
+  /** Default timeout of every `waitFor*` helper, in ms (default 2000). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * A running fake Live server. Point the SDK at it with `httpOptions: { baseUrl: server.url }`.
+ *
+ * @example
+ * ```ts
+ * await using server = await createFakeLiveServer();
+ * const ai = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: server.url } });
+ * const session = await ai.live.connect({ model: 'gemini-live-2.5-flash-preview', callbacks: { onmessage: () => {} } });
+ * const connection = await server.waitForConnection();
+ * ```
+ */
+export interface FakeLiveServer extends AsyncDisposable {
+  /** `http://127.0.0.1:PORT`, to use as the SDK's `baseUrl`. */
+  readonly url: string;
+  /** The port the server listens on. */
+  readonly port: number;
+  /** Every connection that reached the WebSocket upgrade, accepted or refused, in order. */
+  readonly connections: readonly FakeLiveConnection[];
+  /**
+   * Resolves with the next accepted connection (after `setupComplete` was sent) that no earlier
+   * call returned, so a connection accepted before the call is not missed.
+   */
+  waitForConnection(options?: FakeLiveWaitOptions): Promise<FakeLiveConnection>;
+  /** Decides the next setup that passes the key and model checks (default: a 1011 refusal). */
+  refuseNextSetup(verdict?: FakeLiveSetupVerdict): void;
+  /** Closes every connection (1001) and the HTTP server. Resolves when everything is closed. */
+  close(): Promise<void>;
+}
+
+const defaultRefusal: FakeLiveRefusal = { code: 1011, reason: 'Internal error encountered.' };
+const badKeyReason = 'API key not valid. Please pass a valid API key.';
+const closeGraceMs = 250;
+
+/**
+ * Starts a fake Live server on a free local port.
+ *
+ * @example
+ * ```ts
+ * await using server = await createFakeLiveServer();
+ * const ai = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: server.url } });
+ * const messages: LiveServerMessage[] = [];
+ * const session = await ai.live.connect({
+ *   model: 'gemini-live-2.5-flash-preview',
+ *   config: { tools: [{ functionDeclarations: [{ name: 'countdown', behavior: Behavior.NON_BLOCKING }] }] },
+ *   callbacks: { onmessage: (m) => messages.push(m) },
+ * });
+ * const connection = await server.waitForConnection();
+ * const id = connection.callTool('countdown', { n: 3 });
+ * session.sendToolResponse({ functionResponses: [{ id, name: 'countdown', response: { output: { remaining: 2 } } }] });
+ * await connection.waitForToolResponse(id);
+ * ```
+ */
+export async function createFakeLiveServer(options: FakeLiveServerOptions = {}): Promise<FakeLiveServer> {
+  const timeoutMs = options.timeoutMs ?? 2000;
+  const connections: FakeLiveConnection[] = [];
+  const unclaimed: FakeLiveConnection[] = [];
+  const connectionWaiters = new Waiters<FakeLiveConnection>();
+  const queuedVerdicts: FakeLiveSetupVerdict[] = [];
+  let callCounter = 0;
+  let closing: Promise<void> | undefined;
+
+  const http = createServer((_request, response) => {
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found.');
+  });
+  const wss = new WebSocketServer({ noServer: true });
+
+  const decide = (connection: FakeLiveConnection): void => {
+    const setup = connection.setup;
+    if (!isAcceptedKey(connection.credential, options)) {
+      void connection.close(1008, badKeyReason);
+      return;
+    }
+    const model = (setup.model ?? '').replace(/^models\//, '');
+    if (options.models && !options.models.some((m) => m.replace(/^models\//, '') === model)) {
+      void connection.close(1008, modelNotFound(model, connection.apiVersion));
+      return;
+    }
+    const verdict =
+      queuedVerdicts.shift() ?? options.onSetup?.(setup, connection) ?? fromRefuseSetup(options);
+    if (verdict === 'ignore') return;
+    if (verdict !== 'accept') {
+      void connection.close(verdict.code, verdict.reason);
+      return;
+    }
+    connection.acceptSetup();
+    try {
+      options.onConnection?.(connection);
+    } catch (error) {
+      void connection.close(
+        1011,
+        `Internal error: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return;
+    }
+    unclaimed.push(connection);
+    connectionWaiters.offer(connection);
+  };
+
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const headerKey = request.headers['x-goog-api-key'];
+    const route = closing ? undefined : parseLivePath(request.url ?? '/', firstHeader(headerKey));
+    if (route === undefined) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (socket) => {
+      connections.push(
+        new FakeLiveConnection({
+          id: connections.length + 1,
+          socket,
+          route,
+          timeoutMs,
+          nextCallId: () => `function-call-${++callCounter}`,
+          onSetup: decide,
+        }),
+      );
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = http.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const describeConnections = (): string => {
+    if (connections.length === 0) return 'no connection attempted';
+    const list = connections.map((c) => {
+      const close = c.closeInfo
+        ? ` ${c.closeInfo.code}${c.closeInfo.reason ? ` "${c.closeInfo.reason}"` : ''}`
+        : '';
+      return `#${c.id} ${c.state}${close}`;
+    });
+    return `connections so far: ${list.join('; ')}`;
+  };
+
+  const shutdown = async (): Promise<void> => {
+    connectionWaiters.closeAll('The fake Live server closed');
+    await Promise.all(
+      connections.map(async (connection) => {
+        if (connection.state === 'closed') return;
+        void connection.close(1001, 'Server shutting down.');
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const grace = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, closeGraceMs);
+        });
+        await Promise.race([connection.closed, grace]);
+        clearTimeout(timer);
+        if (connection.closeInfo === undefined) await connection.drop();
+      }),
+    );
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      http.close(() => resolve());
+      http.closeAllConnections();
+    });
+  };
+
+  const server: FakeLiveServer = {
+    url,
+    port,
+    connections,
+    waitForConnection(waitOptions: FakeLiveWaitOptions = {}) {
+      const next = unclaimed.shift();
+      if (next !== undefined) return Promise.resolve(next);
+      const claim = (connection: FakeLiveConnection): boolean => {
+        const index = unclaimed.indexOf(connection);
+        if (index < 0) return false;
+        unclaimed.splice(index, 1);
+        return true;
+      };
+      const what = waitOptions.description ?? 'an accepted connection';
+      return connectionWaiters.wait(
+        claim,
+        waitOptions.timeoutMs ?? timeoutMs,
+        () => `${what} (${describeConnections()})`,
+      );
+    },
+    refuseNextSetup(verdict: FakeLiveSetupVerdict = defaultRefusal) {
+      queuedVerdicts.push(verdict);
+    },
+    close() {
+      closing ??= shutdown();
+      return closing;
+    },
+    [Symbol.asyncDispose]() {
+      return server.close();
+    },
+  };
+  return server;
+}
+
+function isAcceptedKey(credential: string | undefined, options: FakeLiveServerOptions): boolean {
+  if (credential === undefined || credential === '') return false;
+  if (options.apiKeys) return options.apiKeys.includes(credential);
+  return !(options.rejectKeys ?? ['bad-key']).includes(credential);
+}
+
+function fromRefuseSetup(options: FakeLiveServerOptions): FakeLiveSetupVerdict {
+  if (options.refuseSetup === undefined || options.refuseSetup === false) return 'accept';
+  return options.refuseSetup === true ? defaultRefusal : options.refuseSetup;
+}
+
+function modelNotFound(model: string, apiVersion: string): string {
+  return `models/${model} is not found for API version ${apiVersion}, or is not supported for bidiGenerateContent.`;
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

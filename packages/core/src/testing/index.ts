@@ -1,0 +1,55 @@
+/**
+ * `@livetools/core/testing`: a fake Gemini Live server that the real `@google/genai` client connects
+ * to, and a simulated model for offline demos and tests.
+ *
+ * @packageDocumentation
+ */
+
+export type {
+  FakeLiveCloseInfo,
+  FakeLiveConnection,
+  FakeLiveConnectionState,
+  FakeLiveWaitForFrameOptions,
+  FakeLiveWaitOptions,
+  FakeToolCall,
+  RecordedFunctionResponse,
+} from './fake-live-connection.js';
+export {
+  createFakeLiveServer,
+  type FakeLiveRefusal,
+  type FakeLiveServer,
+  type FakeLiveServerOptions,
+  type FakeLiveSetupVerdict,
+} from './fake-live-server.js';
+export { FakeLiveWaitError } from './fake-live-wait-error.js';
+export {
+  createSimulatedModel,
+  type SimulatedContextEntry,
+  type SimulatedModel,
+  type SimulatedModelOptions,
+  type SimulatedModelSession,
+} from './simulated-model.js';
+export {
+  type SimulatedNarrator,
+  type SimulatedToolResult,
+  summarizeToolResult,
+} from './simulated-narration.js';
+export type { SimulatedCall, SimulatedRule, SimulatedRuleContext } from './simulated-rules.js';
+export type {
+  LiveBlob,
+  LiveClientContent,
+  LiveClientFrame,
+  LiveContent,
+  LiveFunctionCall,
+  LiveFunctionDeclaration,
+  LiveFunctionResponse,
+  LiveFunctionResponseBody,
+  LivePart,
+  LiveRealtimeInput,
+  LiveScheduling,
+  LiveServerContent,
+  LiveServerFrame,
+  LiveSetup,
+  LiveTool,
+  LiveToolResponse,
+} from './wire-types.js';

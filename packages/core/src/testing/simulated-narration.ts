@@ -1,0 +1,106 @@
+/**
+ * How the simulated model puts a tool result into words.
+ *
+ * @packageDocumentation
+ */
+
+import { truncate } from './describe-frame.js';
+import type { LiveScheduling } from './wire-types.js';
+
+/**
+ * One function response as the simulated model sees it, with the arguments of its call when known.
+ *
+ * @example
+ * ```ts
+ * const result: SimulatedToolResult = {
+ *   id: 'function-call-1', name: 'countdown', args: { n: 3 },
+ *   output: { remaining: 2 }, error: undefined, willContinue: true, scheduling: 'WHEN_IDLE',
+ * };
+ * ```
+ */
+export interface SimulatedToolResult {
+  /** The call id. */
+  readonly id: string | undefined;
+  /** The function name (from the response, else from its call). */
+  readonly name: string;
+  /** The arguments of the call, when the call was issued on this conversation. */
+  readonly args: Readonly<Record<string, unknown>> | undefined;
+  /** `response.output`. */
+  readonly output: unknown;
+  /** `response.error`. */
+  readonly error: unknown;
+  /** True when more responses for this call will follow. */
+  readonly willContinue: boolean;
+  /** The effective scheduling: `WHEN_IDLE` when the client sent none. */
+  readonly scheduling: LiveScheduling;
+}
+
+/**
+ * Turns a tool result into what the simulated model says; `undefined` says nothing. The simulator
+ * label is added in front of whatever it returns.
+ *
+ * @example
+ * ```ts
+ * const narrateQuote: SimulatedNarrator = ({ output }) => {
+ *   const { symbol, price } = output as { symbol: string; price: number };
+ *   return `${symbol} is at ${price}.`;
+ * };
+ * ```
+ */
+export type SimulatedNarrator = (result: SimulatedToolResult) => string | undefined;
+
+const maxLength = 160;
+
+/**
+ * The default narrator: a brief summary of the output (`countdown: remaining 2`), the error
+ * (`countdown failed: boom`), or `countdown finished.` for an empty final response.
+ *
+ * @example
+ * ```ts
+ * summarizeToolResult({
+ *   id: 'function-call-1', name: 'quote', args: undefined, output: { symbol: 'ACME', price: 12.5 },
+ *   error: undefined, willContinue: true, scheduling: 'WHEN_IDLE',
+ * }); // 'quote: symbol ACME, price 12.5'
+ * ```
+ */
+export function summarizeToolResult(result: SimulatedToolResult): string | undefined {
+  if (result.error !== undefined && result.error !== null) {
+    return truncate(`${result.name} failed: ${errorText(result.error)}`, maxLength);
+  }
+  if (isEmpty(result.output)) return result.willContinue ? undefined : `${result.name} finished.`;
+  const summary = `${result.name}: ${summarizeValue(result.output)}${result.willContinue ? '' : ' (final)'}`;
+  return truncate(summary, maxLength);
+}
+
+function errorText(error: unknown): string {
+  if (typeof error === 'string') return error;
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { message?: unknown }).message === 'string'
+  ) {
+    return (error as { message: string }).message;
+  }
+  return JSON.stringify(error);
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  return typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
+}
+
+function summarizeValue(value: unknown): string {
+  if (Array.isArray(value)) return `${value.length} item${value.length === 1 ? '' : 's'}`;
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value)
+      .map(([key, v]) => `${key} ${summarizeLeaf(v)}`)
+      .join(', ');
+  }
+  return String(value);
+}
+
+function summarizeLeaf(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.length} item${value.length === 1 ? '' : 's'}]`;
+  if (typeof value === 'object' && value !== null) return truncate(JSON.stringify(value), 40);
+  return String(value);
+}

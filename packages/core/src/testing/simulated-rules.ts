@@ -1,0 +1,176 @@
+/**
+ * How the simulated model turns a typed request into function calls or a short answer.
+ *
+ * @packageDocumentation
+ */
+
+import type { LiveFunctionCall, LiveFunctionDeclaration } from './wire-types.js';
+
+/**
+ * A function call the simulated model decides to make.
+ *
+ * @example
+ * ```ts
+ * const call: SimulatedCall = { name: 'monitor_stock_price', args: { symbol: 'ACME' } };
+ * ```
+ */
+export interface SimulatedCall {
+  /** The function to call; it must be declared in the setup. */
+  readonly name: string;
+  /** Its arguments (default `{}`). */
+  readonly args?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * What a rule can look at besides its match.
+ *
+ * @example
+ * ```ts
+ * const rule: SimulatedRule = {
+ *   match: /^again$/i,
+ *   call: (_match, { openCalls }) => openCalls.map((c) => ({ name: c.name, args: c.args })),
+ * };
+ * ```
+ */
+export interface SimulatedRuleContext {
+  /** The whole user text. */
+  readonly text: string;
+  /** Function declarations of the current setup. */
+  readonly declarations: readonly LiveFunctionDeclaration[];
+  /** Calls this conversation made that have not had a final response yet, oldest first. */
+  readonly openCalls: readonly LiveFunctionCall[];
+}
+
+/**
+ * A rule that turns a matching user text into one or more function calls; returning `undefined`
+ * lets the next rule try. Rules run in order, before the built-in `stop` and `call` rules.
+ *
+ * @example
+ * ```ts
+ * const watch: SimulatedRule = {
+ *   match: /^watch (\w+)$/i,
+ *   call: (m) => ({ name: 'monitor_stock_price', args: { symbol: m[1]!.toUpperCase() } }),
+ *   example: 'watch ACME',
+ * };
+ * ```
+ */
+export interface SimulatedRule {
+  /** Tried against the whole (trimmed) user text. */
+  readonly match: RegExp;
+  /** The call or calls to make for a match; `undefined` passes the text on to the next rule. */
+  readonly call: (
+    match: RegExpExecArray,
+    context: SimulatedRuleContext,
+  ) => SimulatedCall | readonly SimulatedCall[] | undefined;
+  /** A request this rule understands, listed in the simulator's help answer. */
+  readonly example?: string;
+}
+
+/** The outcome of reading one user text: calls to make, or something to say. @internal */
+export type Interpretation =
+  | { readonly calls: readonly SimulatedCall[]; readonly say?: undefined }
+  | { readonly say: string; readonly calls?: undefined };
+
+const stopFunction = 'stop_streaming';
+const stopPattern = /^\s*(?:please\s+)?(?:stop|cancel)\b(.*)$/is;
+const callPattern = /^\s*(?:(?:call|run|use)\s+)?([A-Za-z_][\w.:-]*)\s*(\{[\s\S]*\})?\s*[.!]?\s*$/i;
+const everything = new Set(['', 'all', 'everything', 'all of them', 'all calls']);
+const fillerWords = new Set([
+  'the',
+  'a',
+  'my',
+  'all',
+  'of',
+  'watching',
+  'monitoring',
+  'streaming',
+  'tool',
+  'call',
+  'calls',
+]);
+
+/**
+ * Reads a user text: custom rules first, then `stop ...` (when `stop_streaming` is declared), then
+ * `call <name> {json}` / `<name> {json}` for a declared function, else a help answer.
+ *
+ * @internal
+ */
+export function interpretUserText(
+  rules: readonly SimulatedRule[],
+  context: SimulatedRuleContext,
+): Interpretation {
+  const declared = new Set(context.declarations.map((d) => d.name));
+  for (const rule of rules) {
+    rule.match.lastIndex = 0;
+    const match = rule.match.exec(context.text);
+    if (!match) continue;
+    const result = rule.call(match, context);
+    if (result === undefined) continue;
+    const calls: readonly SimulatedCall[] = isCallList(result) ? result : [result];
+    const missing = calls.filter((c) => !declared.has(c.name)).map((c) => c.name);
+    if (missing.length > 0) {
+      return { say: `I would call ${missing.join(', ')}, but this session does not declare it.` };
+    }
+    if (calls.length > 0) return { calls };
+  }
+  if (declared.has(stopFunction)) {
+    const stop = stopPattern.exec(context.text);
+    if (stop) return interpretStop(stop[1] ?? '', context);
+  }
+  const call = callPattern.exec(context.text);
+  if (call && declared.has(call[1]!)) {
+    const name = call[1]!;
+    if (call[2] === undefined) return { calls: [{ name, args: {} }] };
+    try {
+      const args: unknown = JSON.parse(call[2]);
+      if (typeof args === 'object' && args !== null && !Array.isArray(args)) {
+        return { calls: [{ name, args: args as Record<string, unknown> }] };
+      }
+    } catch {
+      // Reported below.
+    }
+    return { say: `The arguments for ${name} must be one JSON object, like: call ${name} {"key": "value"}.` };
+  }
+  return { say: helpText(rules, context) };
+}
+
+function isCallList(result: SimulatedCall | readonly SimulatedCall[]): result is readonly SimulatedCall[] {
+  return Array.isArray(result);
+}
+
+function interpretStop(rest: string, context: SimulatedRuleContext): Interpretation {
+  const target = rest.replace(/[.!?]+\s*$/, '').trim();
+  const running = context.openCalls.filter((c) => c.name !== stopFunction);
+  if (everything.has(target.toLowerCase())) {
+    if (running.length === 0) return { say: 'Nothing is running, so there is nothing to stop.' };
+    return { calls: running.map((c) => ({ name: stopFunction, args: { call_id: c.id } })) };
+  }
+  if (running.some((c) => c.id === target) || /^function-call-\S+$/.test(target)) {
+    return { calls: [{ name: stopFunction, args: { call_id: target } }] };
+  }
+  const functions = context.declarations.map((d) => d.name).filter((n) => n !== stopFunction);
+  const exact = functions.find((n) => n.toLowerCase() === target.toLowerCase().replace(/\s+/g, '_'));
+  if (exact) return { calls: [{ name: stopFunction, args: { function_name: exact } }] };
+  const words = target
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 1 && !fillerWords.has(w));
+  const candidates = functions.filter((n) => words.some((w) => n.toLowerCase().includes(w)));
+  if (candidates.length === 1)
+    return { calls: [{ name: stopFunction, args: { function_name: candidates[0] } }] };
+  const list = running.map((c) => `${c.name} (${c.id})`).join(', ') || 'nothing';
+  return {
+    say: `I am not sure what "${target}" means. Running now: ${list}. Say "stop" followed by a name or call id.`,
+  };
+}
+
+function helpText(rules: readonly SimulatedRule[], context: SimulatedRuleContext): string {
+  const names = context.declarations.map((d) => d.name);
+  if (names.length === 0) {
+    return 'I am a simulated model, not Gemini, and this session declares no functions, so this is all I can say.';
+  }
+  const examples = rules.flatMap((r) => (r.example ? [`"${r.example}"`] : []));
+  const stop = names.includes(stopFunction) ? ', "stop <name or call id>" or "stop"' : '';
+  const tries = [...examples, `"call <name> {json arguments}"`].join(', ');
+  return `I am a simulated model, not Gemini: I only follow simple typed requests. I can call ${names.join(', ')}. Try ${tries}${stop}.`;
+}

@@ -1,0 +1,195 @@
+/**
+ * Test support: the real `@google/genai` clients (3.x and 2.x) behind one small interface, with
+ * bounded, event-driven waits on what the client's callbacks received. Not part of the published kit.
+ *
+ * @packageDocumentation
+ */
+
+import { GoogleGenAI as GoogleGenAI3, type LiveConnectConfig, type LiveServerMessage } from '@google/genai';
+import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
+import { FakeLiveWaitError } from '../fake-live-wait-error.js';
+import { Waiters } from '../waiters.js';
+import type { LiveFunctionResponse } from '../wire-types.js';
+
+/** The calls the tests make on an SDK session, identical in both SDK majors. */
+export interface SessionLike {
+  sendToolResponse(params: { functionResponses: LiveFunctionResponse[] }): void;
+  sendClientContent(params: { turns?: string; turnComplete?: boolean }): void;
+  sendRealtimeInput(params: { text?: string }): void;
+  close(): void;
+  /** The SDK's public socket wrapper, used to put raw frames on the wire. */
+  readonly conn: { send(message: string): void };
+}
+
+/** The SDK callbacks, typed once for both majors. */
+interface Callbacks {
+  onopen: () => void;
+  onmessage: (message: LiveServerMessage) => void;
+  onerror: (event: ErrorEvent) => void;
+  onclose: (event: CloseEvent) => void;
+}
+
+interface ConnectArgs {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  readonly model: string;
+  readonly config: LiveConnectConfig;
+  readonly callbacks: Callbacks;
+}
+
+/** One SDK major under test. */
+export interface SdkUnderTest {
+  readonly name: string;
+  /** The API version this SDK puts in the path by default. */
+  readonly defaultApiVersion: string;
+  /** Whether connect() rejects when the server closes before `setupComplete` (2.x never settles). */
+  readonly rejectsOnEarlyClose: boolean;
+  connect(args: ConnectArgs): Promise<SessionLike>;
+}
+
+/** `@google/genai` 3.x. */
+export const sdk3: SdkUnderTest = {
+  name: '@google/genai 3.x',
+  defaultApiVersion: 'v1',
+  rejectsOnEarlyClose: true,
+  connect: ({ baseUrl, apiKey, model, config, callbacks }) =>
+    new GoogleGenAI3({ apiKey, httpOptions: { baseUrl } }).live.connect({
+      model,
+      config,
+      callbacks,
+    }) as Promise<SessionLike>,
+};
+
+type Connect2Params = Parameters<InstanceType<typeof GoogleGenAI2>['live']['connect']>[0];
+
+/** `@google/genai` 2.x (installed as `genai2`). Its types are the same shapes under other enum declarations. */
+export const sdk2: SdkUnderTest = {
+  name: '@google/genai 2.x',
+  defaultApiVersion: 'v1beta',
+  rejectsOnEarlyClose: false,
+  connect: ({ baseUrl, apiKey, model, config, callbacks }) =>
+    new GoogleGenAI2({ apiKey, httpOptions: { baseUrl } }).live.connect({
+      model,
+      config,
+      callbacks,
+    } as unknown as Connect2Params) as unknown as Promise<SessionLike>,
+};
+
+/** Both SDK majors, for `describe.each`. */
+export const sdks: readonly SdkUnderTest[] = [sdk3, sdk2];
+
+/** Options of {@link startClient}. */
+export interface StartClientOptions {
+  readonly apiKey?: string;
+  readonly model?: string;
+  readonly config?: LiveConnectConfig;
+}
+
+/**
+ * A real SDK client connecting to `baseUrl`, recording every callback. `connected()` bounds the
+ * connect (SDK 2.x never settles when the server closes before `setupComplete`).
+ */
+export class LiveTestClient {
+  readonly messages: LiveServerMessage[] = [];
+  /** Messages whose onmessage ran before the connect() promise had resolved (PROTOCOL.md trap 1). */
+  readonly beforeConnectResolved: LiveServerMessage[] = [];
+  readonly errors: ErrorEvent[] = [];
+  closeEvent: CloseEvent | undefined;
+  /** The raw connect promise; may never settle with SDK 2.x. */
+  readonly connecting: Promise<SessionLike>;
+  readonly #messageWaiters = new Waiters<LiveServerMessage>();
+  readonly #closeWaiters = new Waiters<CloseEvent>();
+  #connectResolved = false;
+
+  constructor(sdk: SdkUnderTest, baseUrl: string, options: StartClientOptions = {}) {
+    this.connecting = sdk.connect({
+      baseUrl,
+      apiKey: options.apiKey ?? 'test-key',
+      model: options.model ?? 'gemini-live-2.5-flash-preview',
+      config: options.config ?? {},
+      callbacks: {
+        onopen: () => {},
+        onmessage: (message) => {
+          this.messages.push(message);
+          if (!this.#connectResolved) this.beforeConnectResolved.push(message);
+          this.#messageWaiters.offer(message);
+        },
+        onerror: (event) => {
+          this.errors.push(event);
+        },
+        onclose: (event) => {
+          this.closeEvent = event;
+          this.#closeWaiters.offer(event);
+          this.#messageWaiters.closeAll(`The client saw close ${event.code} "${event.reason}"`);
+        },
+      },
+    });
+    // The outcome is observed through connected(); this keeps an early rejection from going unhandled.
+    this.connecting.then(
+      () => {
+        this.#connectResolved = true;
+      },
+      () => {},
+    );
+  }
+
+  /** The session, or a rejection after `timeoutMs` if connect() has not settled by then. */
+  connected(timeoutMs = 2000): Promise<SessionLike> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new FakeLiveWaitError('timeout', `connect() did not settle within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    return Promise.race([this.connecting, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /** Resolves with the first received message (past or future) for which `pick` returns a value. */
+  async waitFor<T>(
+    pick: (message: LiveServerMessage) => T | undefined,
+    what: string,
+    timeoutMs = 2000,
+  ): Promise<T> {
+    for (const message of this.messages) {
+      const picked = pick(message);
+      if (picked !== undefined) return picked;
+    }
+    const message = await this.#messageWaiters.wait(
+      (m) => pick(m) !== undefined,
+      timeoutMs,
+      () => `${what} at the client; received ${this.messages.length} message(s): ${this.#summary()}`,
+    );
+    return pick(message)!;
+  }
+
+  /** Resolves with the close event the client's `onclose` saw. */
+  waitForClose(timeoutMs = 2000): Promise<CloseEvent> {
+    if (this.closeEvent) return Promise.resolve(this.closeEvent);
+    return this.#closeWaiters.wait(
+      () => true,
+      timeoutMs,
+      () => 'the client to see onclose',
+    );
+  }
+
+  /** Index of the first message matching, or -1. */
+  indexOf(predicate: (message: LiveServerMessage) => boolean): number {
+    return this.messages.findIndex(predicate);
+  }
+
+  /** All model text received so far, concatenated (read from parts, not the `text` getter). */
+  modelText(): string {
+    return this.messages
+      .flatMap((m) => m.serverContent?.modelTurn?.parts ?? [])
+      .map((p) => p.text ?? '')
+      .join('');
+  }
+
+  #summary(): string {
+    return this.messages
+      .slice(-12)
+      .map((m) => Object.keys(m).join('+'))
+      .join('; ');
+  }
+}
