@@ -1,9 +1,75 @@
 /**
- * Streaming tools that let a live agent watch stock prices. The tools arrive in a later release;
- * this entry point exists so the package layout is in place.
+ * `@livetools/tools-stock`: quote sources (simulated, Finnhub, Coinbase) and the price-monitoring
+ * logic behind the stock tools.
  *
  * @packageDocumentation
  */
 
-/** The package's version, kept in step with `package.json`. */
+export { type BackoffOptions, backoffDelay } from './backoff-delay.js';
+export { type CoinbaseSourceOptions, createCoinbaseSource } from './coinbase-source.js';
+export {
+  DEFAULT_QUOTE_TIMEOUT_MS,
+  defineQuoteSource,
+  type QuoteSourceDefinition,
+} from './define-quote-source.js';
+export type { FetchLike, FetchResponseLike, RestOptions } from './fetch-json.js';
+export { createFinnhubSource, type FinnhubSourceOptions } from './finnhub-source.js';
+export { isUsMarketOpen } from './is-us-market-open.js';
+export {
+  DEFAULT_ALERT_HYSTERESIS_PERCENT,
+  DEFAULT_THRESHOLD_PERCENT,
+  type MonitorQuotesOptions,
+  monitorQuotes,
+} from './monitor-quotes.js';
+export { normalizeSymbol } from './normalize-symbol.js';
+export type { PriceAlert, PriceReport, PriceReportKind, ReportScheduling } from './price-report.js';
+export type {
+  Quote,
+  QuoteFeedStatus,
+  QuoteOptions,
+  QuoteSource,
+  QuoteStatusChange,
+  QuoteTick,
+  QuoteUpdate,
+} from './quote-source.js';
+export {
+  QuoteSourceError,
+  type QuoteSourceErrorCode,
+  type QuoteSourceErrorDetails,
+} from './quote-source-error.js';
+export {
+  type ConnectionFailure,
+  createReconnectingWebSocket,
+  type ReconnectingWebSocket,
+  type ReconnectingWebSocketOptions,
+} from './reconnecting-web-socket.js';
+export { SIMULATED_INSTRUMENTS, type SimulatedInstrument } from './simulated-instruments.js';
+export { createSimulatedSource, type SimulatedSourceOptions } from './simulated-source.js';
+export type { WebSocketConstructorLike, WebSocketLike } from './web-socket-like.js';
+export {
+  createWebSocketQuoteFeed,
+  type WebSocketFeedConnection,
+  type WebSocketFeedContext,
+  type WebSocketQuoteFeed,
+  type WebSocketQuoteFeedOptions,
+  type WebSocketQuoteProtocol,
+} from './web-socket-quote-feed.js';
+
+/**
+ * The package's version, kept in step with `package.json`.
+ *
+ * @example
+ * ```ts
+ * console.log(`@livetools/tools-stock ${version}`);
+ * ```
+ */
 export const version = '0.1.0';
+export { stockTools } from './default-stock-tools.js';
+export {
+  createStockTools,
+  type PriceReportOutput,
+  type QuoteOutput,
+  type StockToolDefaults,
+  type StockTools,
+  type StockToolsOptions,
+} from './stock-tools.js';

@@ -1,0 +1,94 @@
+/**
+ * The offline stand-in for Gemini: the fake Live server from `@livetools/core/testing` with a
+ * rule-based simulated model that understands a few typed requests about prices.
+ */
+import {
+  createFakeLiveServer,
+  createSimulatedModel,
+  type FakeLiveServer,
+  type SimulatedToolResult,
+} from '@livetools/core/testing';
+
+interface Report {
+  kind?: string;
+  symbol?: string;
+  price?: number;
+  changePercent?: number;
+  changePercentSinceStart?: number;
+  alert?: { direction: string; level: number };
+}
+
+const money = (n: number | undefined) => (n === undefined ? '?' : `$${n.toFixed(n < 1 ? 4 : 2)}`);
+const pct = (n: number | undefined) => `${(n ?? 0) >= 0 ? 'up' : 'down'} ${Math.abs(n ?? 0).toFixed(2)}%`;
+
+function narrateMonitor(result: SimulatedToolResult): string | undefined {
+  if (result.error)
+    return `I could not watch that: ${(result.error as { message?: string }).message ?? 'error'}`;
+  const r = result.output as Report;
+  const symbol = r.symbol ?? (result.args?.symbol as string | undefined) ?? 'the symbol';
+  if (!result.willContinue) return `I stopped watching ${symbol}.`;
+  switch (r.kind) {
+    case 'initial':
+      return `${symbol} is at ${money(r.price)}. I'll tell you when it moves.`;
+    case 'alert':
+      return `Alert: ${symbol} went ${r.alert?.direction} ${money(r.alert?.level)}, now ${money(r.price)}.`;
+    case 'move':
+      return `${symbol} is ${pct(r.changePercent)} at ${money(r.price)} (${pct(r.changePercentSinceStart)} since I started watching).`;
+    default:
+      return undefined;
+  }
+}
+
+function narrateQuote(result: SimulatedToolResult): string | undefined {
+  if (result.error)
+    return `I could not get that quote: ${(result.error as { message?: string }).message ?? 'error'}`;
+  const q = result.output as { symbol?: string; price?: number };
+  return `${q.symbol} is trading at ${money(q.price)}.`;
+}
+
+/** Starts the fake Live server with the simulated model on 127.0.0.1. */
+export function startSimulator(): Promise<FakeLiveServer> {
+  const model = createSimulatedModel({
+    greeting:
+      'Hello! I can watch prices for you. Try "watch AAPL above 240", "price of MSFT" or "stop AAPL".',
+    rules: [
+      {
+        match: /^\s*stop\s+(?:watching\s+)?([A-Za-z][A-Za-z0-9.-]*)\s*$/i,
+        example: 'stop AAPL',
+        call: (m, context) => {
+          const symbol = m[1]!.toUpperCase();
+          const calls = context.openCalls.filter(
+            (c) => c.name === 'monitor_stock_price' && String(c.args?.symbol).toUpperCase() === symbol,
+          );
+          return calls.length
+            ? calls.map((c) => ({ name: 'stop_streaming', args: { call_id: c.id } }))
+            : undefined;
+        },
+      },
+      {
+        match:
+          /\b(?:watch|monitor|track)\s+([A-Za-z][A-Za-z0-9.-]*)(?:.*?\babove\s+\$?([\d.]+))?(?:.*?\bbelow\s+\$?([\d.]+))?/i,
+        example: 'watch AAPL above 240',
+        call: (m) => ({
+          name: 'monitor_stock_price',
+          args: {
+            symbol: m[1]!.toUpperCase(),
+            ...(m[2] ? { alertAbove: Number(m[2]) } : {}),
+            ...(m[3] ? { alertBelow: Number(m[3]) } : {}),
+          },
+        }),
+      },
+      {
+        match: /\b(?:price|quote)\s+(?:of\s+|for\s+)?([A-Za-z][A-Za-z0-9.-]*)/i,
+        example: 'price of MSFT',
+        call: (m) => ({ name: 'get_stock_price', args: { symbol: m[1]!.toUpperCase() } }),
+      },
+    ],
+    narrators: {
+      monitor_stock_price: narrateMonitor,
+      get_stock_price: narrateQuote,
+      stop_streaming: (r) => (r.error ? 'There was nothing to stop.' : 'Done, I stopped that watch.'),
+    },
+  });
+  return createFakeLiveServer({ onConnection: model.attach });
+}

@@ -1,0 +1,243 @@
+import { asyncScheduler } from 'rxjs';
+import { DEFAULT_QUOTE_TIMEOUT_MS, defineQuoteSource } from './define-quote-source.js';
+import { type FetchLike, FetchTimeoutError, fetchJson, type RestOptions } from './fetch-json.js';
+import { isUsMarketOpen } from './is-us-market-open.js';
+import type { Quote, QuoteSource } from './quote-source.js';
+import { QuoteSourceError } from './quote-source-error.js';
+import {
+  createWebSocketQuoteFeed,
+  type WebSocketFeedContext,
+  type WebSocketQuoteFeedOptions,
+  type WebSocketQuoteProtocol,
+} from './web-socket-quote-feed.js';
+
+const NAME = 'finnhub';
+const KEY_ERROR = /api key|token|unauthori[sz]ed|forbidden|invalid key|not authenticated/i;
+
+/**
+ * Options of {@link createFinnhubSource}.
+ *
+ * @example
+ * ```ts
+ * const options: FinnhubSourceOptions = { apiKey: 'your-key', noQuoteTimeoutMs: 15_000 };
+ * ```
+ */
+export interface FinnhubSourceOptions extends WebSocketQuoteFeedOptions {
+  /** Finnhub API key. Default: the `FINNHUB_API_KEY` environment variable. */
+  readonly apiKey?: string;
+  /** WebSocket endpoint. Default: `wss://ws.finnhub.io` (the key is added as `?token=`). */
+  readonly url?: string;
+  /**
+   * REST API used for one-shot quotes and for the first price of a watch (so a symbol watched while
+   * the market is closed still gets its last price at once). Default: `https://finnhub.io/api/v1`
+   * with the global `fetch`. `false` uses the WebSocket only (the first trade is the first quote).
+   */
+  readonly rest?: RestOptions | false;
+  /** Timeout of `quote`, in ms. Default: 10 000. */
+  readonly quoteTimeoutMs?: number;
+}
+
+/**
+ * A quote source over Finnhub's real-time trades WebSocket (`wss://ws.finnhub.io?token=KEY`):
+ * it sends `{"type":"subscribe","symbol":"AAPL"}` / `{"type":"unsubscribe",...}` as symbols are
+ * watched and unwatched, and turns `{"type":"trade","data":[{"s","p","t","v","c"}]}` messages into
+ * quotes (the newest trade per symbol per message; `volume` is the size of that message's trades).
+ * `{"type":"ping"}` keeps the connection alive. By default the first price of each watch and every
+ * one-shot `quote` come from the REST endpoint `/quote` (`c` current price, `t` time in seconds).
+ *
+ * Errors: no key → `MISSING_API_KEY` at creation. A rejected key (HTTP 401/403 on the upgrade or on
+ * REST, an error message about the key, or three connections in a row closed right after opening)
+ * → `REJECTED_API_KEY` on every stream, without retrying. A symbol Finnhub does not know (REST
+ * returns a zero quote) → `UNKNOWN_SYMBOL`; no quote within `noQuoteTimeoutMs` → `NO_QUOTE_TIMEOUT`.
+ * Any other `{"type":"error","msg":...}` fails the symbols it names, or else those still waiting for
+ * their first quote, with `PROVIDER_ERROR` (it is ignored when it concerns neither).
+ * Finnhub allows one WebSocket per key: create one source per key and share it.
+ *
+ * `marketOpen` follows the US regular session for plain tickers (`AAPL`) and is always true for
+ * exchange-prefixed symbols (`BINANCE:BTCUSDT`, `OANDA:EUR_USD`).
+ *
+ * @param options - Key, endpoints, connection settings.
+ * @returns A quote source named `finnhub`.
+ * @throws QuoteSourceError with code `MISSING_API_KEY` when no key is given or set in the environment.
+ *
+ * @example
+ * ```ts
+ * const finnhub = createFinnhubSource({ apiKey: process.env.FINNHUB_API_KEY });
+ * finnhub.watch('AAPL').subscribe((update) => console.log(update));
+ * ```
+ * @see https://finnhub.io/docs/api/websocket-trades
+ */
+export function createFinnhubSource(options: FinnhubSourceOptions = {}): QuoteSource {
+  const apiKey = (options.apiKey ?? environmentKey())?.trim();
+  if (!apiKey) {
+    throw new QuoteSourceError(
+      'MISSING_API_KEY',
+      'Finnhub needs an API key: pass createFinnhubSource({ apiKey }) or set FINNHUB_API_KEY. ' +
+        'A free key is available at https://finnhub.io/register.',
+      { source: NAME },
+    );
+  }
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const now = options.now ?? (() => scheduler.now());
+  const quoteTimeoutMs = options.quoteTimeoutMs ?? DEFAULT_QUOTE_TIMEOUT_MS;
+  const wsUrl = options.url ?? 'wss://ws.finnhub.io';
+  const rest = options.rest === false ? undefined : (options.rest ?? {});
+
+  const restQuote = async (symbol: string, timeoutMs: number, signal?: AbortSignal): Promise<Quote> => {
+    const fetchImpl: FetchLike = rest?.fetch ?? fetch;
+    const base = (rest?.baseUrl ?? 'https://finnhub.io/api/v1').replace(/\/+$/, '');
+    const url = `${base}/quote?symbol=${encodeURIComponent(symbol)}&token=${encodeURIComponent(apiKey)}`;
+    let response: Awaited<ReturnType<typeof fetchJson>>;
+    try {
+      response = await fetchJson(fetchImpl, url, { timeoutMs, scheduler, ...(signal ? { signal } : {}) });
+    } catch (error) {
+      const timedOut = error instanceof FetchTimeoutError;
+      throw new QuoteSourceError(
+        timedOut ? 'NO_QUOTE_TIMEOUT' : 'PROVIDER_ERROR',
+        timedOut
+          ? `No price for ${symbol} from Finnhub within ${timeoutMs} ms. Try again later.`
+          : `The Finnhub quote request for ${symbol} failed (${describe(error)}). Check the network, then try again.`,
+        { source: NAME, symbol, cause: error },
+      );
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw rejectedKey(`the REST API answered HTTP ${response.status}`);
+    }
+    if (!response.ok) {
+      throw new QuoteSourceError(
+        'PROVIDER_ERROR',
+        `Finnhub answered HTTP ${response.status} to a quote for ${symbol}${response.status === 429 ? ' (rate limit: wait a minute)' : ''}. Try again later.`,
+        { source: NAME, symbol },
+      );
+    }
+    const body = response.body as { c?: unknown; t?: unknown; h?: unknown } | undefined;
+    const price = typeof body?.c === 'number' ? body.c : 0;
+    if (!(price > 0)) {
+      throw new QuoteSourceError(
+        'UNKNOWN_SYMBOL',
+        `Finnhub has no price for "${symbol}". Check the ticker (e.g. AAPL, or BINANCE:BTCUSDT for crypto).`,
+        { source: NAME, symbol },
+      );
+    }
+    const time = typeof body?.t === 'number' && body.t > 0 ? body.t * 1000 : now();
+    return { symbol, price, time, source: NAME, marketOpen: marketOpenFor(symbol, now()) };
+  };
+
+  const protocol: WebSocketQuoteProtocol = {
+    name: NAME,
+    url: () => `${wsUrl}${wsUrl.includes('?') ? '&' : '?'}token=${encodeURIComponent(apiKey)}`,
+    subscribe: (symbol, connection) => connection.send({ type: 'subscribe', symbol }),
+    unsubscribe: (symbol, connection) => connection.send({ type: 'unsubscribe', symbol }),
+    handleMessage: (message, feed) => handleMessage(message, feed),
+    classifyFailure: (failure) => {
+      if (failure.httpStatus === 401 || failure.httpStatus === 403) {
+        return rejectedKey(`the connection was refused with HTTP ${failure.httpStatus}`);
+      }
+      if (failure.code === 1008)
+        return rejectedKey(`the connection was closed by policy (${failure.reason ?? ''})`);
+      if (failure.consecutiveEarlyCloses >= 3) {
+        return rejectedKey(
+          `it closed ${failure.consecutiveEarlyCloses} connections in a row right after they opened ` +
+            '(the key may be invalid, or already used by another connection: Finnhub allows one per key)',
+        );
+      }
+      return undefined;
+    },
+    ...(rest
+      ? { snapshot: (symbol: string, signal: AbortSignal) => restQuote(symbol, quoteTimeoutMs, signal) }
+      : {}),
+    noQuoteError: (symbol, timeoutMs) =>
+      new QuoteSourceError(
+        'NO_QUOTE_TIMEOUT',
+        `No trade for ${symbol} from Finnhub within ${timeoutMs} ms. Check the ticker (e.g. AAPL, or ` +
+          'BINANCE:BTCUSDT for crypto); outside market hours stocks may not trade at all.',
+        { source: NAME, symbol },
+      ),
+  };
+
+  const handleMessage = (message: unknown, feed: WebSocketFeedContext): void => {
+    if (typeof message !== 'object' || message === null) return;
+    const { type } = message as { type?: unknown };
+    if (type === 'trade') {
+      const data = (message as { data?: unknown }).data;
+      if (!Array.isArray(data)) return;
+      const latest = new Map<string, { price: number; time: number; volume: number }>();
+      for (const trade of data as { s?: unknown; p?: unknown; t?: unknown; v?: unknown }[]) {
+        if (typeof trade?.s !== 'string' || typeof trade.p !== 'number') continue;
+        const time = typeof trade.t === 'number' ? trade.t : now();
+        const volume = typeof trade.v === 'number' ? trade.v : 0;
+        const previous = latest.get(trade.s);
+        if (!previous) latest.set(trade.s, { price: trade.p, time, volume });
+        else {
+          const newer = time >= previous.time;
+          latest.set(trade.s, {
+            price: newer ? trade.p : previous.price,
+            time: newer ? time : previous.time,
+            volume: previous.volume + volume,
+          });
+        }
+      }
+      for (const [symbol, trade] of latest) {
+        feed.quote({
+          symbol,
+          price: trade.price,
+          time: trade.time,
+          source: NAME,
+          marketOpen: marketOpenFor(symbol, trade.time),
+          volume: trade.volume,
+        });
+      }
+      return;
+    }
+    if (type === 'error') {
+      const text = String((message as { msg?: unknown }).msg ?? 'unknown error');
+      if (KEY_ERROR.test(text)) {
+        feed.failAll(rejectedKey(`it said "${text}"`));
+        return;
+      }
+      const named = feed.watched().filter((symbol) => text.toUpperCase().includes(symbol));
+      const targets = named.length > 0 ? named : feed.awaitingFirstQuote();
+      for (const symbol of targets) {
+        feed.fail(
+          symbol,
+          new QuoteSourceError('PROVIDER_ERROR', `Finnhub reported an error for ${symbol}: "${text}".`, {
+            source: NAME,
+            symbol,
+          }),
+        );
+      }
+    }
+    // `ping` and unknown message types only keep the connection marked alive.
+  };
+
+  const feed = createWebSocketQuoteFeed(protocol, { staleAfterMs: 60_000, ...options, scheduler, now });
+  return defineQuoteSource({
+    name: NAME,
+    connect: feed.connect,
+    scheduler,
+    quoteTimeoutMs,
+    ...(rest
+      ? { quote: (symbol: string, { timeoutMs }: { timeoutMs: number }) => restQuote(symbol, timeoutMs) }
+      : {}),
+  });
+}
+
+function rejectedKey(detail: string): QuoteSourceError {
+  return new QuoteSourceError(
+    'REJECTED_API_KEY',
+    `Finnhub rejected the API key: ${detail}. Check FINNHUB_API_KEY (use the regular key, not the sandbox one) and that no other connection uses it.`,
+    { source: NAME },
+  );
+}
+
+function marketOpenFor(symbol: string, time: number): boolean {
+  return symbol.includes(':') || isUsMarketOpen(time);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function environmentKey(): string | undefined {
+  return typeof process === 'undefined' ? undefined : process.env.FINNHUB_API_KEY;
+}

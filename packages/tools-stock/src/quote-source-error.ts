@@ -1,0 +1,76 @@
+const marker = Symbol.for('livetools.tools-stock.quote-source-error');
+
+/**
+ * Stable codes of every error a quote source reports.
+ *
+ * - `UNKNOWN_SYMBOL`: the symbol is malformed or the provider does not know it.
+ * - `MISSING_API_KEY`: the provider needs a key and none was given.
+ * - `REJECTED_API_KEY`: the provider refused the key (HTTP 401/403, an error message, or closing
+ *   every connection right after it opens).
+ * - `NO_QUOTE_TIMEOUT`: no price arrived within the bounded wait.
+ * - `PROVIDER_ERROR`: anything else the provider reported, or the connection could not be restored.
+ *
+ * @example
+ * ```ts
+ * const code: QuoteSourceErrorCode = 'UNKNOWN_SYMBOL';
+ * ```
+ */
+export type QuoteSourceErrorCode =
+  | 'UNKNOWN_SYMBOL'
+  | 'MISSING_API_KEY'
+  | 'REJECTED_API_KEY'
+  | 'NO_QUOTE_TIMEOUT'
+  | 'PROVIDER_ERROR';
+
+/**
+ * Details attached to a {@link QuoteSourceError}.
+ *
+ * @example
+ * ```ts
+ * const details: QuoteSourceErrorDetails = { source: 'finnhub', symbol: 'AAPL' };
+ * ```
+ */
+export interface QuoteSourceErrorDetails {
+  /** Name of the source that failed. */
+  readonly source?: string;
+  /** The symbol concerned, when the error is about one symbol. */
+  readonly symbol?: string;
+  /** The underlying error, if any. */
+  readonly cause?: unknown;
+}
+
+/**
+ * The error every quote source fails with: a stable `code`, a message that says what to do, and a
+ * marker so {@link QuoteSourceError.isInstance} recognises it across duplicate package copies.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await source.quote('NOPE!');
+ * } catch (error) {
+ *   if (QuoteSourceError.isInstance(error) && error.code === 'UNKNOWN_SYMBOL') console.log(error.message);
+ * }
+ * ```
+ */
+export class QuoteSourceError extends Error {
+  /** A stable, machine-readable code. */
+  readonly code: QuoteSourceErrorCode;
+  /** Name of the source that failed, when known. */
+  readonly source: string | undefined;
+  /** The symbol concerned, when the error is about one symbol. */
+  readonly symbol: string | undefined;
+
+  constructor(code: QuoteSourceErrorCode, message: string, details: QuoteSourceErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'QuoteSourceError';
+    this.code = code;
+    this.source = details.source;
+    this.symbol = details.symbol;
+    Object.defineProperty(this, marker, { value: true });
+  }
+
+  /** True when `error` is a quote source error, even one created by another copy of the package. */
+  static isInstance(error: unknown): error is QuoteSourceError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+  }
+}

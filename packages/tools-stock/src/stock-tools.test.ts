@@ -1,0 +1,220 @@
+import { type LiveFunctionResponse, ToolScheduler } from '@livetools/core';
+import { Observable, Subject } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import { defineQuoteSource } from './define-quote-source.js';
+import type { QuoteUpdate } from './quote-source.js';
+import { createSimulatedSource } from './simulated-source.js';
+import { createStockTools } from './stock-tools.js';
+
+/** A quote source whose quotes the test pushes; counts upstream subscriptions per symbol. */
+function pushedSource(scheduler?: TestScheduler) {
+  const feeds = new Map<string, Subject<QuoteUpdate>>();
+  const upstreams = { active: 0, total: 0 };
+  const source = defineQuoteSource({
+    name: 'pushed',
+    ...(scheduler ? { scheduler } : {}),
+    connect: (symbol) =>
+      new Observable<QuoteUpdate>((subscriber) => {
+        upstreams.active += 1;
+        upstreams.total += 1;
+        const feed = new Subject<QuoteUpdate>();
+        feeds.set(symbol, feed);
+        const inner = feed.subscribe(subscriber);
+        return () => {
+          upstreams.active -= 1;
+          inner.unsubscribe();
+        };
+      }),
+  });
+  const quote = (symbol: string, price: number, time = 0): void =>
+    feeds
+      .get(symbol)
+      ?.next({ type: 'quote', quote: { symbol, price, time, source: 'pushed', marketOpen: true } });
+  return { source, upstreams, quote, feeds };
+}
+
+function run(tools: ReturnType<typeof createStockTools>, scheduler?: TestScheduler) {
+  const sent: LiveFunctionResponse[] = [];
+  const toolScheduler = new ToolScheduler({
+    tools,
+    sink: { send: (r) => sent.push(...r) },
+    ...(scheduler ? { scheduler } : {}),
+  });
+  return { sent, scheduler: toolScheduler, outputs: (id: string) => sent.filter((r) => r.id === id) };
+}
+
+describe('monitor_stock_price', () => {
+  it('declares documented parameters and NON_BLOCKING behaviour', () => {
+    const tools = createStockTools({ source: createSimulatedSource() });
+    const declaration = tools.monitorStockPrice.declaration();
+    expect(declaration.behavior).toBe('NON_BLOCKING');
+    const properties = declaration.parametersJsonSchema.properties as Record<
+      string,
+      { description?: string }
+    >;
+    expect(Object.keys(properties)).toEqual([
+      'symbol',
+      'thresholdPercent',
+      'alertAbove',
+      'alertBelow',
+      'minSecondsBetweenReports',
+      'durationMinutes',
+    ]);
+    for (const p of Object.values(properties)) expect(p.description).toBeTruthy();
+    expect(declaration.parametersJsonSchema.required).toEqual(['symbol']);
+    expect(tools.map((t) => t.name)).toEqual(['monitor_stock_price', 'get_stock_price']);
+  });
+
+  it('reports the price at once, then significant moves (WHEN_IDLE) and crossed alerts (INTERRUPT), never each tick', () => {
+    const feed = pushedSource();
+    const { scheduler, outputs } = run(createStockTools({ source: feed.source }));
+    scheduler.handleToolCall([
+      {
+        id: 'w',
+        name: 'monitor_stock_price',
+        args: { symbol: 'aapl', thresholdPercent: 1, alertAbove: 110 },
+      },
+    ]);
+    for (const price of [100, 100.2, 100.5, 100.9, 101.1, 101.3, 110.5, 109])
+      feed.quote('AAPL', price, 1_700_000_000_000);
+    const reports = outputs('w').map((r) => [
+      (r.response as { output: { kind: string; price: number } }).output.kind,
+      (r.response as { output: { price: number } }).output.price,
+      r.scheduling,
+    ]);
+    expect(reports).toEqual([
+      ['initial', 100, 'WHEN_IDLE'],
+      ['move', 101.1, 'WHEN_IDLE'],
+      ['alert', 110.5, 'INTERRUPT'],
+      ['move', 109, 'WHEN_IDLE'],
+    ]);
+    const first = outputs('w')[0]?.response as { output: Record<string, unknown> };
+    expect(first.output).toEqual({
+      kind: 'initial',
+      symbol: 'AAPL',
+      price: 100,
+      change: 0,
+      changePercent: 0,
+      changeSinceStart: 0,
+      changePercentSinceStart: 0,
+      time: '2023-11-14T22:13:20.000Z',
+      source: 'pushed',
+      marketOpen: true,
+    });
+    scheduler.dispose();
+    expect(feed.upstreams.active).toBe(0);
+  });
+
+  it('watches several symbols as separate calls stopped independently, sharing one upstream per symbol', () => {
+    const feed = pushedSource();
+    const { scheduler, outputs } = run(createStockTools({ source: feed.source }));
+    scheduler.handleToolCall([
+      { id: 'a1', name: 'monitor_stock_price', args: { symbol: 'AAPL' } },
+      { id: 'a2', name: 'monitor_stock_price', args: { symbol: 'AAPL', thresholdPercent: 5 } },
+      { id: 'm', name: 'monitor_stock_price', args: { symbol: 'MSFT' } },
+    ]);
+    expect(feed.upstreams).toEqual({ active: 2, total: 2 });
+    feed.quote('AAPL', 200);
+    feed.quote('MSFT', 400);
+    scheduler.handleToolCall([{ id: 's', name: 'stop_streaming', args: { call_id: 'a1' } }]);
+    expect(feed.upstreams.active).toBe(2); // a2 still watches AAPL
+    feed.quote('AAPL', 220);
+    expect(outputs('a1').map((r) => r.willContinue)).toEqual([true, false]);
+    expect(outputs('a2').map((r) => (r.response as { output: { price: number } }).output.price)).toEqual([
+      200, 220,
+    ]);
+    scheduler.handleToolCall([{ id: 's2', name: 'stop_streaming', args: { call_id: 'a2' } }]);
+    expect(feed.upstreams.active).toBe(1); // AAPL closed, MSFT open
+    expect(outputs('m')).toHaveLength(1);
+    scheduler.handleToolCall([
+      { id: 's3', name: 'stop_streaming', args: { function_name: 'monitor_stock_price' } },
+    ]);
+    expect(feed.upstreams.active).toBe(0);
+  });
+
+  it('reports a stale feed SILENTly and stops after durationMinutes, in virtual time', () => {
+    const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+    ts.run(({ flush }) => {
+      const feed = pushedSource(ts);
+      const { scheduler, outputs } = run(createStockTools({ source: feed.source }), ts);
+      scheduler.handleToolCall([
+        { id: 'w', name: 'monitor_stock_price', args: { symbol: 'ETH-USD', durationMinutes: 1 } },
+      ]);
+      feed.quote('ETH-USD', 3000);
+      ts.schedule(
+        () =>
+          feed.feeds.get('ETH-USD')?.next({ type: 'status', status: 'stale', symbol: 'ETH-USD', time: 0 }),
+        1000,
+      );
+      flush();
+      expect(outputs('w').map((r) => [r.scheduling, r.willContinue])).toEqual([
+        ['WHEN_IDLE', true],
+        ['SILENT', true],
+        ['SILENT', false],
+      ]);
+      expect((outputs('w')[1]!.response as { output: { feedStatus: string } }).output.feedStatus).toBe(
+        'stale',
+      );
+      expect(ts.now()).toBe(60_000);
+      expect(feed.upstreams.active).toBe(0);
+    });
+  });
+
+  it('runs on the simulated source in virtual time: a first quote at once, reproducible moves', () => {
+    const reportsOf = () => {
+      const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+      let prices: number[] = [];
+      ts.run(({ flush }) => {
+        const source = createSimulatedSource({ scheduler: ts, seed: 1, speed: 600 });
+        const { scheduler, outputs } = run(createStockTools({ source, thresholdPercent: 0.5 }), ts);
+        scheduler.handleToolCall([
+          { id: 'w', name: 'monitor_stock_price', args: { symbol: 'NVDA', durationMinutes: 10 } },
+        ]);
+        flush();
+        prices = outputs('w')
+          .filter((r) => r.willContinue)
+          .map((r) => (r.response as { output: { price: number } }).output.price);
+      });
+      return prices;
+    };
+    const first = reportsOf();
+    expect(first.length).toBeGreaterThan(5);
+    expect(first.length).toBeLessThan(600); // thresholded: far fewer reports than ticks
+    for (let i = 1; i < first.length; i++) {
+      expect(Math.abs(first[i]! / first[i - 1]! - 1)).toBeGreaterThanOrEqual(0.005 - 1e-9);
+    }
+    expect(reportsOf()).toEqual(first);
+  });
+
+  it('answers an unknown symbol with a tool error the model can read', async () => {
+    const tools = createStockTools({ source: createSimulatedSource() });
+    const { scheduler, outputs } = run(tools);
+    scheduler.handleToolCall([{ id: 'x', name: 'monitor_stock_price', args: { symbol: '$$$' } }]);
+    await Promise.resolve();
+    expect(outputs('x').at(-1)).toMatchObject({
+      willContinue: false,
+      response: { error: { code: 'TOOL_EXECUTION' } },
+    });
+  });
+});
+
+describe('get_stock_price', () => {
+  it('answers one quote', async () => {
+    const tools = createStockTools({ source: createSimulatedSource({ seed: 2 }) });
+    const { scheduler, outputs } = run(tools);
+    scheduler.handleToolCall([{ id: 'q', name: 'get_stock_price', args: { symbol: 'MSFT' } }]);
+    await new Promise((resolve) => setImmediate(resolve));
+    const [response] = outputs('q');
+    expect(response?.willContinue).toBeUndefined();
+    expect((response!.response as { output: Record<string, unknown> }).output).toMatchObject({
+      symbol: 'MSFT',
+      price: expect.any(Number),
+      source: 'simulated',
+      marketOpen: true,
+      bid: expect.any(Number),
+      ask: expect.any(Number),
+    });
+    scheduler.dispose();
+  });
+});

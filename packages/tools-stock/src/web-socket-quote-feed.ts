@@ -1,0 +1,336 @@
+import { asyncScheduler, Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import type { BackoffOptions } from './backoff-delay.js';
+import { DEFAULT_QUOTE_TIMEOUT_MS } from './define-quote-source.js';
+import type { Quote, QuoteFeedStatus, QuoteUpdate } from './quote-source.js';
+import { QuoteSourceError } from './quote-source-error.js';
+import { type ConnectionFailure, createReconnectingWebSocket } from './reconnecting-web-socket.js';
+import type { WebSocketConstructorLike } from './web-socket-like.js';
+
+/**
+ * Sends messages on the current connection of a {@link WebSocketQuoteFeed}.
+ *
+ * @example
+ * ```ts
+ * connection.send({ type: 'subscribe', symbol: 'AAPL' });
+ * ```
+ */
+export interface WebSocketFeedConnection {
+  /** JSON-encodes `message` and sends it; returns false when no connection is open. */
+  send(message: unknown): boolean;
+}
+
+/**
+ * What a {@link WebSocketQuoteProtocol} can do with the feed while handling a message.
+ *
+ * @example
+ * ```ts
+ * feed.quote({ symbol: 'AAPL', price: 231, time: Date.now(), source: 'example', marketOpen: true });
+ * ```
+ */
+export interface WebSocketFeedContext {
+  /** Delivers a quote to the watchers of `quote.symbol` (ignored when nobody watches it). */
+  quote(quote: Quote): void;
+  /** Fails one symbol's stream (e.g. the provider says it does not exist). */
+  fail(symbol: string, error: QuoteSourceError): void;
+  /** Fails every stream and closes the connection without retrying (e.g. a rejected key). */
+  failAll(error: QuoteSourceError): void;
+  /** Symbols watched now. */
+  watched(): string[];
+  /** Watched symbols that have not had a quote yet. */
+  awaitingFirstQuote(): string[];
+}
+
+/**
+ * One provider's WebSocket protocol: how to reach it, how to (un)subscribe a symbol, how to read its
+ * messages. {@link createWebSocketQuoteFeed} adds connection management around it.
+ *
+ * @example
+ * ```ts
+ * const protocol: WebSocketQuoteProtocol = {
+ *   name: 'example',
+ *   url: () => 'wss://example.com/feed',
+ *   subscribe: (symbol, connection) => connection.send({ op: 'sub', symbol }),
+ *   unsubscribe: (symbol, connection) => connection.send({ op: 'unsub', symbol }),
+ *   handleMessage: (message, feed) => {
+ *     const m = message as { symbol: string; price: number; time: number };
+ *     feed.quote({ symbol: m.symbol, price: m.price, time: m.time, source: 'example', marketOpen: true });
+ *   },
+ * };
+ * ```
+ */
+export interface WebSocketQuoteProtocol {
+  /** Provider name. */
+  readonly name: string;
+  /** URL of each new connection. */
+  url(): string;
+  /** Sends what makes the provider stream `symbol` (called on open for every watched symbol too). */
+  subscribe(symbol: string, connection: WebSocketFeedConnection): void;
+  /** Sends what stops the stream of `symbol`. */
+  unsubscribe(symbol: string, connection: WebSocketFeedConnection): void;
+  /** Handles one parsed JSON message. */
+  handleMessage(message: unknown, feed: WebSocketFeedContext): void;
+  /** Called when a connection opens, before the symbols are subscribed again (reset per-connection state). */
+  onConnectionOpen?(): void;
+  /** Turns a connection failure into a fatal error (no retry), e.g. HTTP 401 → `REJECTED_API_KEY`. */
+  classifyFailure?(failure: ConnectionFailure): QuoteSourceError | undefined;
+  /**
+   * A first price for a newly watched symbol (e.g. from REST), raced against the stream. Rejecting
+   * with `UNKNOWN_SYMBOL` fails the symbol, with `REJECTED_API_KEY` every symbol; other failures are
+   * ignored (the stream may still deliver within the timeout).
+   */
+  snapshot?(symbol: string, signal: AbortSignal): Promise<Quote | undefined>;
+  /** The error for a symbol that had no quote within the timeout. Default: `NO_QUOTE_TIMEOUT`. */
+  noQuoteError?(symbol: string, timeoutMs: number): QuoteSourceError;
+}
+
+/**
+ * Connection settings shared by the WebSocket providers.
+ *
+ * @example
+ * ```ts
+ * const options: WebSocketQuoteFeedOptions = { noQuoteTimeoutMs: 5_000, idleCloseMs: 0, backoff: { maxDelayMs: 10_000 } };
+ * ```
+ */
+export interface WebSocketQuoteFeedOptions {
+  /** Socket constructor. Default: `ws`'s `WebSocket`. */
+  readonly WebSocket?: WebSocketConstructorLike;
+  /** Scheduler of every timer. Default: `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /** Random numbers for the backoff jitter. Default: `Math.random`. */
+  readonly random?: () => number;
+  /** Reconnection backoff (default 500 ms doubling up to 30 s, half of it jitter). */
+  readonly backoff?: BackoffOptions;
+  /** No message for this long → `stale`. Provider default. */
+  readonly staleAfterMs?: number;
+  /** No message for this long → reconnect. Default: 2 × `staleAfterMs`. */
+  readonly deadAfterMs?: number;
+  /** Connections in a row without any message before giving up with `PROVIDER_ERROR`. Default: 10. */
+  readonly maxConsecutiveFailures?: number;
+  /** A watched symbol with no quote within this time fails. Default: 10 000. */
+  readonly noQuoteTimeoutMs?: number;
+  /**
+   * How long the connection stays open after the last symbol is unwatched, so that a symbol watched
+   * again soon reuses it. Default: 5000; 0 closes it at once.
+   */
+  readonly idleCloseMs?: number;
+  /** Wall clock for status times, epoch ms. Default: the scheduler's `now()`. */
+  readonly now?: () => number;
+}
+
+/**
+ * Per-symbol streams over one shared WebSocket: see {@link createWebSocketQuoteFeed}.
+ *
+ * @example
+ * ```ts
+ * const subscription = feed.connect('AAPL').subscribe(console.log);
+ * ```
+ */
+export interface WebSocketQuoteFeed {
+  /** Streams one symbol; subscribing subscribes it upstream, unsubscribing the last watcher unsubscribes it. */
+  connect(symbol: string): Observable<QuoteUpdate>;
+}
+
+interface SymbolWatch {
+  readonly subscribers: Set<Subscriber<QuoteUpdate>>;
+  gotQuote: boolean;
+  status: QuoteFeedStatus;
+  timer: Subscription | undefined;
+  readonly abort: AbortController;
+}
+
+/**
+ * Runs a provider's WebSocket protocol over one reconnecting connection per feed: the connection
+ * opens with the first watched symbol and closes `idleCloseMs` after the last one leaves; each
+ * symbol is subscribed upstream when first watched and unsubscribed when its last watcher leaves;
+ * after a reconnection every watched symbol is subscribed again. Connection health reaches every
+ * symbol as `status` updates (`stale`, `reconnecting`, `live`). A symbol without a quote within
+ * `noQuoteTimeoutMs` fails rather than waiting forever.
+ *
+ * @param protocol - The provider's protocol.
+ * @param options - Connection settings.
+ * @returns A feed whose `connect(symbol)` is the `connect` of {@link defineQuoteSource}.
+ *
+ * @example
+ * ```ts
+ * const feed = createWebSocketQuoteFeed(protocol, { noQuoteTimeoutMs: 5000 });
+ * export const exampleSource = defineQuoteSource({ name: protocol.name, connect: feed.connect });
+ * ```
+ */
+export function createWebSocketQuoteFeed(
+  protocol: WebSocketQuoteProtocol,
+  options: WebSocketQuoteFeedOptions = {},
+): WebSocketQuoteFeed {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const now = options.now ?? (() => scheduler.now());
+  const noQuoteTimeoutMs = options.noQuoteTimeoutMs ?? DEFAULT_QUOTE_TIMEOUT_MS;
+  const idleCloseMs = options.idleCloseMs ?? 5000;
+  const watches = new Map<string, SymbolWatch>();
+  let idleClose: Subscription | undefined;
+
+  const socket = createReconnectingWebSocket({
+    name: protocol.name,
+    url: () => protocol.url(),
+    ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
+    scheduler,
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+    ...(options.staleAfterMs === undefined ? {} : { staleAfterMs: options.staleAfterMs }),
+    ...(options.deadAfterMs === undefined ? {} : { deadAfterMs: options.deadAfterMs }),
+    ...(options.maxConsecutiveFailures === undefined
+      ? {}
+      : { maxConsecutiveFailures: options.maxConsecutiveFailures }),
+    onOpen: () => {
+      protocol.onConnectionOpen?.();
+      for (const symbol of watches.keys()) protocol.subscribe(symbol, connection);
+    },
+    onMessage: (text) => {
+      let message: unknown;
+      try {
+        message = JSON.parse(text);
+      } catch {
+        return; // not JSON: providers may add message kinds at any time; ignore what we cannot read
+      }
+      protocol.handleMessage(message, context);
+    },
+    onStatus: (status, reason) => {
+      for (const [symbol, watch] of [...watches]) setStatus(symbol, watch, status, reason);
+    },
+    onFailure: (error) => failAll(error),
+    classifyFailure: (failure) => protocol.classifyFailure?.(failure),
+  });
+
+  const connection: WebSocketFeedConnection = {
+    send: (message) => socket.send(JSON.stringify(message)),
+  };
+
+  const setStatus = (symbol: string, watch: SymbolWatch, status: QuoteFeedStatus, reason?: string): void => {
+    if (watch.status === status) return;
+    watch.status = status;
+    const update: QuoteUpdate = {
+      type: 'status',
+      status,
+      symbol,
+      time: now(),
+      ...(reason ? { reason } : {}),
+    };
+    for (const subscriber of [...watch.subscribers]) subscriber.next(update);
+  };
+
+  const release = (symbol: string, watch: SymbolWatch, unsubscribeUpstream: boolean): void => {
+    if (watches.get(symbol) !== watch) return;
+    watches.delete(symbol);
+    watch.timer?.unsubscribe();
+    watch.abort.abort();
+    if (unsubscribeUpstream && socket.isOpen) protocol.unsubscribe(symbol, connection);
+    if (watches.size > 0 || !socket.isRunning) return;
+    if (idleCloseMs <= 0) {
+      socket.stop();
+      return;
+    }
+    idleClose?.unsubscribe();
+    idleClose = scheduler.schedule(() => {
+      idleClose = undefined;
+      if (watches.size === 0) socket.stop();
+    }, idleCloseMs);
+  };
+
+  const fail = (symbol: string, error: QuoteSourceError): void => {
+    const watch = watches.get(symbol);
+    if (!watch) return;
+    release(symbol, watch, error.code !== 'UNKNOWN_SYMBOL');
+    for (const subscriber of [...watch.subscribers]) subscriber.error(error);
+  };
+
+  const failAll = (error: QuoteSourceError): void => {
+    socket.stop();
+    const all = [...watches];
+    watches.clear();
+    for (const [, watch] of all) {
+      watch.timer?.unsubscribe();
+      watch.abort.abort();
+      for (const subscriber of [...watch.subscribers]) subscriber.error(error);
+    }
+  };
+
+  const deliver = (quote: Quote): void => {
+    const watch = watches.get(quote.symbol);
+    if (!watch) return;
+    if (!watch.gotQuote) {
+      watch.gotQuote = true;
+      watch.timer?.unsubscribe();
+      watch.timer = undefined;
+    }
+    for (const subscriber of [...watch.subscribers]) subscriber.next({ type: 'quote', quote });
+  };
+
+  const context: WebSocketFeedContext = {
+    quote: deliver,
+    fail,
+    failAll,
+    watched: () => [...watches.keys()],
+    awaitingFirstQuote: () => [...watches].filter(([, watch]) => !watch.gotQuote).map(([symbol]) => symbol),
+  };
+
+  const createWatch = (symbol: string): SymbolWatch => {
+    idleClose?.unsubscribe();
+    idleClose = undefined;
+    const watch: SymbolWatch = {
+      subscribers: new Set(),
+      gotQuote: false,
+      status: socket.isRunning ? socket.status : 'live',
+      timer: undefined,
+      abort: new AbortController(),
+    };
+    watches.set(symbol, watch);
+    return watch;
+  };
+
+  const activate = (symbol: string, watch: SymbolWatch): void => {
+    watch.timer = scheduler.schedule(() => {
+      watch.timer = undefined;
+      if (!watch.gotQuote) {
+        fail(
+          symbol,
+          protocol.noQuoteError?.(symbol, noQuoteTimeoutMs) ??
+            new QuoteSourceError(
+              'NO_QUOTE_TIMEOUT',
+              `No price for ${symbol} from ${protocol.name} within ${noQuoteTimeoutMs} ms. Check the symbol, or try again later.`,
+              { source: protocol.name, symbol },
+            ),
+        );
+      }
+    }, noQuoteTimeoutMs);
+    if (protocol.snapshot) {
+      protocol.snapshot(symbol, watch.abort.signal).then(
+        (quote) => {
+          if (quote && watches.get(symbol) === watch && !watch.gotQuote) deliver(quote);
+        },
+        (error: unknown) => {
+          if (watches.get(symbol) !== watch || !QuoteSourceError.isInstance(error)) return;
+          if (error.code === 'REJECTED_API_KEY') failAll(error);
+          else if (error.code === 'UNKNOWN_SYMBOL') fail(symbol, error);
+          // other snapshot failures are not decisive: the stream may still deliver, within the timeout
+        },
+      );
+    }
+    if (!socket.isRunning) socket.start();
+    else if (socket.isOpen) protocol.subscribe(symbol, connection);
+  };
+
+  return {
+    connect: (symbol) =>
+      new Observable<QuoteUpdate>((subscriber) => {
+        const existing = watches.get(symbol);
+        const watch = existing ?? createWatch(symbol);
+        watch.subscribers.add(subscriber);
+        if (watch.status !== 'live') {
+          subscriber.next({ type: 'status', status: watch.status, symbol, time: now() });
+        }
+        if (!existing) activate(symbol, watch);
+        return () => {
+          watch.subscribers.delete(subscriber);
+          if (watch.subscribers.size === 0) release(symbol, watch, true);
+        };
+      }),
+  };
+}
