@@ -71,6 +71,7 @@ const agent = createLiveAgent({
 });
 
 const session = await agent.connect();
+const calls = { started: 0, ended: 0 };
 let modelLine = '';
 const flushModel = () => {
   if (modelLine.trim()) log('model', modelLine.trim());
@@ -89,12 +90,14 @@ session.events$.subscribe((event: LiveEvent) => {
       flushModel();
       break;
     case 'tool-start':
+      calls.started += 1;
       log('tool', `${event.name} started (call ${event.callId}) ${JSON.stringify(event.args)}`);
       break;
     case 'tool-result':
       log('tool', `${event.name} → ${event.scheduling ?? 'result'} ${JSON.stringify(event.output)}`);
       break;
     case 'tool-end':
+      calls.ended += 1;
       log(
         'tool',
         `${event.name} call ${event.callId} ${event.reason}${event.cancelledBy ? ` by ${event.cancelledBy}` : ''}`,
@@ -144,6 +147,5 @@ if (process.stdin.isTTY) {
 flushModel();
 await session.close();
 await simulator?.close();
-const calls = session.activeCalls().length;
-log('session', `closed; ${calls} tool calls left running.`);
+log('session', `closed; ${calls.started} tool calls started, ${calls.ended} ended.`);
 process.exit(0);

@@ -139,18 +139,23 @@ describe('createCoinbaseSource', () => {
   });
 
   it('attributes an error that names no product to the oldest unanswered request', async () => {
+    // answers only once both requests are in, so that two are unanswered when the error arrives
+    const held: (() => void)[] = [];
     await using server = await FakeProviderServer.start({
       onMessage: (message, reply) => {
         const [id] = message.product_ids as string[];
-        if (id === 'BAD-USD')
-          reply({ type: 'error', message: 'Failed to subscribe', reason: 'Invalid product ID provided' });
-        else reply({ type: 'subscriptions', channels: [] });
+        held.push(() =>
+          id === 'BAD-USD'
+            ? reply({ type: 'error', message: 'Failed to subscribe', reason: 'Invalid product ID provided' })
+            : reply({ type: 'subscriptions', channels: [] }),
+        );
+        if (held.length === 2) for (const answer of held.splice(0)) answer();
       },
     });
     const source = sourceFor(server);
-    using good = new UpdateRecorder(source.watch('ETH-EUR'));
-    await server.message((m) => (m.message.product_ids as string[])[0] === 'ETH-EUR');
     using bad = new UpdateRecorder(source.watch('BAD-USD'));
+    await server.message((m) => (m.message.product_ids as string[])[0] === 'BAD-USD');
+    using good = new UpdateRecorder(source.watch('ETH-EUR'));
     expect(await bad.failure()).toMatchObject({ code: 'UNKNOWN_SYMBOL', symbol: 'BAD-USD' });
     expect(good.error).toBeUndefined();
   });

@@ -1,6 +1,6 @@
 import { asyncScheduler } from 'rxjs';
 import { DEFAULT_QUOTE_TIMEOUT_MS, defineQuoteSource } from './define-quote-source.js';
-import { type FetchLike, FetchTimeoutError, fetchJson, type RestOptions } from './fetch-json.js';
+import { fetchQuoteJson, type RestOptions } from './fetch-json.js';
 import { normalizeSymbol } from './normalize-symbol.js';
 import type { Quote, QuoteSource } from './quote-source.js';
 import { QuoteSourceError } from './quote-source-error.js';
@@ -74,26 +74,14 @@ export function createCoinbaseSource(options: CoinbaseSourceOptions = {}): Quote
   const rest = options.rest === false ? undefined : (options.rest ?? {});
   let pending: PendingRequest[] = [];
 
+  const restBaseUrl = (rest?.baseUrl ?? 'https://api.exchange.coinbase.com').replace(/\/+$/, '');
+
   const restQuote = async (symbol: string, timeoutMs: number, signal?: AbortSignal): Promise<Quote> => {
-    const fetchImpl: FetchLike = rest?.fetch ?? fetch;
-    const base = (rest?.baseUrl ?? 'https://api.exchange.coinbase.com').replace(/\/+$/, '');
-    let response: Awaited<ReturnType<typeof fetchJson>>;
-    try {
-      response = await fetchJson(fetchImpl, `${base}/products/${encodeURIComponent(symbol)}/ticker`, {
-        timeoutMs,
-        scheduler,
-        ...(signal ? { signal } : {}),
-      });
-    } catch (error) {
-      const timedOut = error instanceof FetchTimeoutError;
-      throw new QuoteSourceError(
-        timedOut ? 'NO_QUOTE_TIMEOUT' : 'PROVIDER_ERROR',
-        timedOut
-          ? `No price for ${symbol} from Coinbase within ${timeoutMs} ms. Try again later.`
-          : `The Coinbase ticker request for ${symbol} failed (${error instanceof Error ? error.message : String(error)}). Check the network, then try again.`,
-        { source: NAME, symbol, cause: error },
-      );
-    }
+    const response = await fetchQuoteJson(
+      rest?.fetch ?? fetch,
+      `${restBaseUrl}/products/${encodeURIComponent(symbol)}/ticker`,
+      { source: NAME, provider: 'Coinbase', request: 'ticker', symbol, timeoutMs, scheduler, signal },
+    );
     if (response.status === 404 || response.status === 400) throw unknownProduct(symbol);
     const body = response.body as Record<string, unknown> | undefined;
     const price = numberOf(body?.price);
@@ -189,16 +177,8 @@ export function createCoinbaseSource(options: CoinbaseSourceOptions = {}): Quote
   });
 }
 
-/**
- * Normalises a Coinbase product id: `btc-usd` → `BTC-USD`, `BTC/USD` → `BTC-USD`, `BTC` → `BTC-USD`.
- *
- * @internal
- * @example
- * ```ts
- * normalizeProductId('eth'); // 'ETH-USD'
- * ```
- */
-export function normalizeProductId(symbol: string): string {
+/** Normalises a Coinbase product id: `btc-usd` → `BTC-USD`, `BTC/USD` → `BTC-USD`, `BTC` → `BTC-USD`. */
+function normalizeProductId(symbol: string): string {
   let id = normalizeSymbol(symbol, NAME).replace('/', '-');
   if (!id.includes('-')) id = `${id}-USD`;
   if (!PRODUCT_ID.test(id)) {

@@ -12,7 +12,7 @@ import {
 } from 'rxjs';
 import { normalizeSymbol as defaultNormalizeSymbol } from './normalize-symbol.js';
 import type { Quote, QuoteOptions, QuoteSource, QuoteStatusChange, QuoteUpdate } from './quote-source.js';
-import { QuoteSourceError } from './quote-source-error.js';
+import { noQuoteTimeoutError } from './quote-source-error.js';
 
 /**
  * Default bound, in ms, on a one-shot quote and on the wait for a watched symbol's first quote.
@@ -64,7 +64,6 @@ interface SharedSymbol {
   lastStatus: QuoteStatusChange | undefined;
   subscribers: number;
   upstream: Subscription | undefined;
-  done: boolean;
 }
 
 /**
@@ -114,7 +113,6 @@ export function defineQuoteSource(definition: QuoteSourceDefinition): QuoteSourc
           lastStatus: undefined,
           subscribers: 0,
           upstream: undefined,
-          done: false,
         };
         shared.set(symbol, entry);
       }
@@ -129,11 +127,11 @@ export function defineQuoteSource(definition: QuoteSourceDefinition): QuoteSourc
       });
 
       const forget = (): void => {
-        current.done = true;
         if (shared.get(symbol) === current) shared.delete(symbol);
       };
       if (isNew) {
-        const upstream = definition.connect(symbol).subscribe({
+        // an upstream that ends synchronously leaves a closed subscription here: unsubscribing it is a no-op
+        current.upstream = definition.connect(symbol).subscribe({
           next: (update) => {
             if (update.type === 'quote') current.lastQuote = update.quote;
             else current.lastStatus = update;
@@ -148,8 +146,6 @@ export function defineQuoteSource(definition: QuoteSourceDefinition): QuoteSourc
             current.updates.complete();
           },
         });
-        if (current.done || current.subscribers === 0) upstream.unsubscribe();
-        else current.upstream = upstream;
       }
 
       return () => {
@@ -188,15 +184,7 @@ export function defineQuoteSource(definition: QuoteSourceDefinition): QuoteSourc
         timeout({
           first: timeoutMs,
           scheduler,
-          with: () =>
-            throwError(
-              () =>
-                new QuoteSourceError(
-                  'NO_QUOTE_TIMEOUT',
-                  `No price for ${normalized} from ${name} within ${timeoutMs} ms. Check the symbol, or try again later.`,
-                  { source: name, symbol: normalized },
-                ),
-            ),
+          with: () => throwError(() => noQuoteTimeoutError(name, normalized, timeoutMs)),
         }),
       ),
     );

@@ -1,4 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
+import { QuoteSourceError } from './quote-source-error.js';
 
 /**
  * The part of `fetch` the REST snapshots use; the global `fetch` satisfies it. Inject another in tests.
@@ -38,51 +39,87 @@ export interface RestOptions {
   readonly fetch?: FetchLike;
 }
 
-/**
- * A {@link fetchJson} request that took longer than its timeout.
- *
- * @internal
- * @example
- * ```ts
- * if (error instanceof FetchTimeoutError) console.log('too slow');
- * ```
- */
-export class FetchTimeoutError extends Error {
+/** A {@link fetchJson} request that took longer than its timeout. */
+class FetchTimeoutError extends Error {
   constructor(timeoutMs: number, cause: unknown) {
     super(`The request took longer than ${timeoutMs} ms.`, { cause });
     this.name = 'FetchTimeoutError';
   }
 }
 
-/**
- * The outcome of {@link fetchJson}.
- *
- * @internal
- * @example
- * ```ts
- * const response: JsonResponse = { status: 200, ok: true, body: { c: 1 } };
- * ```
- */
-export interface JsonResponse {
+/** The outcome of {@link fetchJson}. */
+interface JsonResponse {
   readonly status: number;
   readonly ok: boolean;
   readonly body: unknown;
 }
 
 /**
- * GETs a URL and parses its JSON body, aborting after `timeoutMs` (timer on `scheduler`) or when
- * `signal` aborts. A body that is not JSON gives `body: undefined`.
+ * A provider's REST price request, as {@link fetchQuoteJson} names it in its errors.
+ *
+ * @internal
+ */
+export interface QuoteRequest {
+  /** Source name, copied into the error details: `coinbase`. */
+  readonly source: string;
+  /** Provider name as written in messages: `Coinbase`. */
+  readonly provider: string;
+  /** What the request is called in messages: `ticker` gives "the Coinbase ticker request". */
+  readonly request: string;
+  /** The symbol asked for. */
+  readonly symbol: string;
+  /** Bound on the request, in ms. */
+  readonly timeoutMs: number;
+  /** Scheduler of the timeout. */
+  readonly scheduler: SchedulerLike;
+  /** Aborts the request early. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * GETs a provider's price JSON (see {@link fetchJson}), turning a timeout into `NO_QUOTE_TIMEOUT`
+ * and any other failure to get an answer into `PROVIDER_ERROR`.
  *
  * @internal
  * @example
  * ```ts
- * const { status, body } = await fetchJson(fetch, 'https://example.com/quote', { timeoutMs: 5000, scheduler: asyncScheduler });
+ * const { status, body } = await fetchQuoteJson(fetch, 'https://example.com/quote?symbol=AAPL', {
+ *   source: 'example', provider: 'Example', request: 'quote', symbol: 'AAPL', timeoutMs: 5000, scheduler: asyncScheduler,
+ * });
  * ```
  */
-export async function fetchJson(
+export async function fetchQuoteJson(
   fetchImpl: FetchLike,
   url: string,
-  options: { readonly timeoutMs: number; readonly scheduler: SchedulerLike; readonly signal?: AbortSignal },
+  request: QuoteRequest,
+): Promise<JsonResponse> {
+  const { source, provider, symbol, timeoutMs } = request;
+  try {
+    return await fetchJson(fetchImpl, url, request);
+  } catch (error) {
+    const timedOut = error instanceof FetchTimeoutError;
+    throw new QuoteSourceError(
+      timedOut ? 'NO_QUOTE_TIMEOUT' : 'PROVIDER_ERROR',
+      timedOut
+        ? `No price for ${symbol} from ${provider} within ${timeoutMs} ms. Try again later.`
+        : `The ${provider} ${request.request} request for ${symbol} failed (${error instanceof Error ? error.message : String(error)}). Check the network, then try again.`,
+      { source, symbol, cause: error },
+    );
+  }
+}
+
+/**
+ * GETs a URL and parses its JSON body, aborting after `timeoutMs` (timer on `scheduler`) or when
+ * `signal` aborts. A body that is not JSON gives `body: undefined`.
+ */
+async function fetchJson(
+  fetchImpl: FetchLike,
+  url: string,
+  options: {
+    readonly timeoutMs: number;
+    readonly scheduler: SchedulerLike;
+    readonly signal?: AbortSignal | undefined;
+  },
 ): Promise<JsonResponse> {
   const controller = new AbortController();
   let timedOut = false;

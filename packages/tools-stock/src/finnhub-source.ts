@@ -1,6 +1,6 @@
 import { asyncScheduler } from 'rxjs';
 import { DEFAULT_QUOTE_TIMEOUT_MS, defineQuoteSource } from './define-quote-source.js';
-import { type FetchLike, FetchTimeoutError, fetchJson, type RestOptions } from './fetch-json.js';
+import { fetchQuoteJson, type RestOptions } from './fetch-json.js';
 import { isUsMarketOpen } from './is-us-market-open.js';
 import type { Quote, QuoteSource } from './quote-source.js';
 import { QuoteSourceError } from './quote-source-error.js';
@@ -83,23 +83,14 @@ export function createFinnhubSource(options: FinnhubSourceOptions = {}): QuoteSo
   const wsUrl = options.url ?? 'wss://ws.finnhub.io';
   const rest = options.rest === false ? undefined : (options.rest ?? {});
 
+  const restBaseUrl = (rest?.baseUrl ?? 'https://finnhub.io/api/v1').replace(/\/+$/, '');
+
   const restQuote = async (symbol: string, timeoutMs: number, signal?: AbortSignal): Promise<Quote> => {
-    const fetchImpl: FetchLike = rest?.fetch ?? fetch;
-    const base = (rest?.baseUrl ?? 'https://finnhub.io/api/v1').replace(/\/+$/, '');
-    const url = `${base}/quote?symbol=${encodeURIComponent(symbol)}&token=${encodeURIComponent(apiKey)}`;
-    let response: Awaited<ReturnType<typeof fetchJson>>;
-    try {
-      response = await fetchJson(fetchImpl, url, { timeoutMs, scheduler, ...(signal ? { signal } : {}) });
-    } catch (error) {
-      const timedOut = error instanceof FetchTimeoutError;
-      throw new QuoteSourceError(
-        timedOut ? 'NO_QUOTE_TIMEOUT' : 'PROVIDER_ERROR',
-        timedOut
-          ? `No price for ${symbol} from Finnhub within ${timeoutMs} ms. Try again later.`
-          : `The Finnhub quote request for ${symbol} failed (${describe(error)}). Check the network, then try again.`,
-        { source: NAME, symbol, cause: error },
-      );
-    }
+    const response = await fetchQuoteJson(
+      rest?.fetch ?? fetch,
+      `${restBaseUrl}/quote?symbol=${encodeURIComponent(symbol)}&token=${encodeURIComponent(apiKey)}`,
+      { source: NAME, provider: 'Finnhub', request: 'quote', symbol, timeoutMs, scheduler, signal },
+    );
     if (response.status === 401 || response.status === 403) {
       throw rejectedKey(`the REST API answered HTTP ${response.status}`);
     }
@@ -121,38 +112,6 @@ export function createFinnhubSource(options: FinnhubSourceOptions = {}): QuoteSo
     }
     const time = typeof body?.t === 'number' && body.t > 0 ? body.t * 1000 : now();
     return { symbol, price, time, source: NAME, marketOpen: marketOpenFor(symbol, now()) };
-  };
-
-  const protocol: WebSocketQuoteProtocol = {
-    name: NAME,
-    url: () => `${wsUrl}${wsUrl.includes('?') ? '&' : '?'}token=${encodeURIComponent(apiKey)}`,
-    subscribe: (symbol, connection) => connection.send({ type: 'subscribe', symbol }),
-    unsubscribe: (symbol, connection) => connection.send({ type: 'unsubscribe', symbol }),
-    handleMessage: (message, feed) => handleMessage(message, feed),
-    classifyFailure: (failure) => {
-      if (failure.httpStatus === 401 || failure.httpStatus === 403) {
-        return rejectedKey(`the connection was refused with HTTP ${failure.httpStatus}`);
-      }
-      if (failure.code === 1008)
-        return rejectedKey(`the connection was closed by policy (${failure.reason ?? ''})`);
-      if (failure.consecutiveEarlyCloses >= 3) {
-        return rejectedKey(
-          `it closed ${failure.consecutiveEarlyCloses} connections in a row right after they opened ` +
-            '(the key may be invalid, or already used by another connection: Finnhub allows one per key)',
-        );
-      }
-      return undefined;
-    },
-    ...(rest
-      ? { snapshot: (symbol: string, signal: AbortSignal) => restQuote(symbol, quoteTimeoutMs, signal) }
-      : {}),
-    noQuoteError: (symbol, timeoutMs) =>
-      new QuoteSourceError(
-        'NO_QUOTE_TIMEOUT',
-        `No trade for ${symbol} from Finnhub within ${timeoutMs} ms. Check the ticker (e.g. AAPL, or ` +
-          'BINANCE:BTCUSDT for crypto); outside market hours stocks may not trade at all.',
-        { source: NAME, symbol },
-      ),
   };
 
   const handleMessage = (message: unknown, feed: WebSocketFeedContext): void => {
@@ -195,7 +154,8 @@ export function createFinnhubSource(options: FinnhubSourceOptions = {}): QuoteSo
         feed.failAll(rejectedKey(`it said "${text}"`));
         return;
       }
-      const named = feed.watched().filter((symbol) => text.toUpperCase().includes(symbol));
+      const upper = text.toUpperCase();
+      const named = feed.watched().filter((symbol) => upper.includes(symbol));
       const targets = named.length > 0 ? named : feed.awaitingFirstQuote();
       for (const symbol of targets) {
         feed.fail(
@@ -208,6 +168,38 @@ export function createFinnhubSource(options: FinnhubSourceOptions = {}): QuoteSo
       }
     }
     // `ping` and unknown message types only keep the connection marked alive.
+  };
+
+  const protocol: WebSocketQuoteProtocol = {
+    name: NAME,
+    url: () => `${wsUrl}${wsUrl.includes('?') ? '&' : '?'}token=${encodeURIComponent(apiKey)}`,
+    subscribe: (symbol, connection) => connection.send({ type: 'subscribe', symbol }),
+    unsubscribe: (symbol, connection) => connection.send({ type: 'unsubscribe', symbol }),
+    handleMessage,
+    classifyFailure: (failure) => {
+      if (failure.httpStatus === 401 || failure.httpStatus === 403) {
+        return rejectedKey(`the connection was refused with HTTP ${failure.httpStatus}`);
+      }
+      if (failure.code === 1008)
+        return rejectedKey(`the connection was closed by policy (${failure.reason ?? ''})`);
+      if (failure.consecutiveEarlyCloses >= 3) {
+        return rejectedKey(
+          `it closed ${failure.consecutiveEarlyCloses} connections in a row right after they opened ` +
+            '(the key may be invalid, or already used by another connection: Finnhub allows one per key)',
+        );
+      }
+      return undefined;
+    },
+    ...(rest
+      ? { snapshot: (symbol: string, signal: AbortSignal) => restQuote(symbol, quoteTimeoutMs, signal) }
+      : {}),
+    noQuoteError: (symbol, timeoutMs) =>
+      new QuoteSourceError(
+        'NO_QUOTE_TIMEOUT',
+        `No trade for ${symbol} from Finnhub within ${timeoutMs} ms. Check the ticker (e.g. AAPL, or ` +
+          'BINANCE:BTCUSDT for crypto); outside market hours stocks may not trade at all.',
+        { source: NAME, symbol },
+      ),
   };
 
   const feed = createWebSocketQuoteFeed(protocol, { staleAfterMs: 60_000, ...options, scheduler, now });
@@ -232,10 +224,6 @@ function rejectedKey(detail: string): QuoteSourceError {
 
 function marketOpenFor(symbol: string, time: number): boolean {
   return symbol.includes(':') || isUsMarketOpen(time);
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function environmentKey(): string | undefined {

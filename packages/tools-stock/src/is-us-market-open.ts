@@ -1,10 +1,5 @@
-const newYorkClock = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'America/New_York',
-  weekday: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
+/** Made on first use, not when the package is imported. */
+let newYorkClock: Intl.DateTimeFormat | undefined;
 
 const OPEN_MINUTE = 9 * 60 + 30;
 const CLOSE_MINUTE = 16 * 60;
@@ -26,6 +21,13 @@ export function isUsMarketOpen(time: number): boolean {
   let weekday = '';
   let hour = 0;
   let minute = 0;
+  newYorkClock ??= new Intl.DateTimeFormat('en-US', {
+    timeZone: 'America/New_York',
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
   for (const part of newYorkClock.formatToParts(time)) {
     if (part.type === 'weekday') weekday = part.value;
     else if (part.type === 'hour') hour = Number(part.value);

@@ -25,15 +25,20 @@ function testScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 }
 
+/** Leaves reports whole, for expectations on their fields. */
+const whole = (report: PriceReport): PriceReport => report;
+
+/** Runs `monitorQuotes(options)` over a cold marble source and checks the (projected) reports. */
 function run(
   marbles: string,
   values: Record<string, QuoteUpdate>,
   options: MonitorQuotesOptions,
   expected: string,
-  expectedValues: Record<string, string>,
+  expectedValues: Record<string, unknown>,
+  project: (report: PriceReport) => unknown = brief,
 ): void {
   testScheduler().run(({ cold, expectObservable }) => {
-    const reports: Observable<string> = cold(marbles, values).pipe(monitorQuotes(options), map(brief));
+    const reports: Observable<unknown> = cold(marbles, values).pipe(monitorQuotes(options), map(project));
     expectObservable(reports).toBe(expected, expectedValues);
   });
 }
@@ -64,9 +69,12 @@ describe('monitorQuotes', () => {
   });
 
   it('computes changes since the last report and since the start', () => {
-    testScheduler().run(({ cold, expectObservable }) => {
-      const source = cold('a-b-c', { a: quote(100), b: quote(100.5), c: quote(101.01) });
-      expectObservable(source.pipe(monitorQuotes({}))).toBe('a-b-c', {
+    run(
+      'a-b-c',
+      { a: quote(100), b: quote(100.5), c: quote(101.01) },
+      {},
+      'a-b-c',
+      {
         a: expect.objectContaining({ kind: 'initial', change: 0, changePercent: 0, changeSinceStart: 0 }),
         b: expect.objectContaining({
           kind: 'move',
@@ -84,8 +92,9 @@ describe('monitorQuotes', () => {
           changeSinceStart: 1.01,
           changePercentSinceStart: 1.01,
         }),
-      });
-    });
+      },
+      whole,
+    );
   });
 
   it('uses the default threshold of 0.5 %', () => {
@@ -147,14 +156,17 @@ describe('monitorQuotes', () => {
   });
 
   it('marks an alert level already passed on the initial report, and does not fire it again at once', () => {
-    testScheduler().run(({ cold, expectObservable }) => {
-      const source = cold('a-b-c-d', { a: quote(110), b: quote(111), c: quote(99), d: quote(101) });
-      const reports = source.pipe(monitorQuotes({ thresholdPercent: 50, alertAbove: 100 }));
-      expectObservable(reports).toBe('a-----d', {
+    run(
+      'a-b-c-d',
+      { a: quote(110), b: quote(111), c: quote(99), d: quote(101) },
+      { thresholdPercent: 50, alertAbove: 100 },
+      'a-----d',
+      {
         a: expect.objectContaining({ kind: 'initial', alert: { direction: 'above', level: 100 } }),
         d: expect.objectContaining({ kind: 'alert', price: 101, scheduling: 'INTERRUPT' }),
-      });
-    });
+      },
+      whole,
+    );
   });
 
   it('resets the move baseline on an alert', () => {
@@ -168,23 +180,25 @@ describe('monitorQuotes', () => {
   });
 
   it('limits ordinary moves to one per minIntervalMs, coalesced to the newest price', () => {
-    testScheduler().run(({ cold, expectObservable }) => {
-      //            0 2  5    10   15   20   25
-      const source = cold('a-b--c---------d--e---------f', {
+    run(
+      // 0 2  5    10   15   20   25
+      'a-b--c---------d--e---------f',
+      {
         a: quote(100),
         b: quote(101), // a move, but too soon after the initial report: held
         c: quote(102), // replaces the held move
         d: quote(103), // at 15: 5 ms after the last report: held until 20
         e: quote(102.1), // at 18: back within the threshold of 102: nothing to report
         f: quote(103), // at 28: more than 10 ms after the last report: at once
-      });
-      const reports = source.pipe(monitorQuotes({ thresholdPercent: 0.5, minIntervalMs: 10 }), map(brief));
-      expectObservable(reports).toBe('a---------c-----------------f', {
+      },
+      { thresholdPercent: 0.5, minIntervalMs: 10 },
+      'a---------c-----------------f',
+      {
         a: 'initial:100:WHEN_IDLE',
         c: 'move:102:WHEN_IDLE',
         f: 'move:103:WHEN_IDLE',
-      });
-    });
+      },
+    );
   });
 
   it('never holds an alert back, and an alert replaces a held move', () => {
@@ -198,29 +212,34 @@ describe('monitorQuotes', () => {
   });
 
   it('reports feed status changes silently, once per change, and only after the first quote', () => {
-    testScheduler().run(({ cold, expectObservable }) => {
-      const source = cold('r-a-s-s-x-l-b', {
+    run(
+      'r-a-s-s-x-l-b',
+      {
         r: status('reconnecting'),
         a: quote(100),
         s: status('stale', 'no data for 30 s'),
         x: status('reconnecting'),
         l: status('live'),
         b: quote(100.1),
-      });
-      const reports = source.pipe(monitorQuotes({}));
-      expectObservable(reports.pipe(map(brief))).toBe('--a-s---x-l--', {
+      },
+      {},
+      '--a-s---x-l--',
+      {
         a: 'initial:100:WHEN_IDLE',
         s: 'feed-status:stale:SILENT',
         x: 'feed-status:reconnecting:SILENT',
         l: 'feed-status:live:SILENT',
-      });
-    });
+      },
+    );
   });
 
   it('carries the last price and the reason on a feed-status report', () => {
-    testScheduler().run(({ cold, expectObservable }) => {
-      const source = cold('a-s', { a: quote(100), s: status('stale', 'no data for 30 s') });
-      expectObservable(source.pipe(monitorQuotes({}))).toBe('a-s', {
+    run(
+      'a-s',
+      { a: quote(100), s: status('stale', 'no data for 30 s') },
+      {},
+      'a-s',
+      {
         a: expect.objectContaining({ kind: 'initial' }),
         s: expect.objectContaining({
           kind: 'feed-status',
@@ -230,8 +249,9 @@ describe('monitorQuotes', () => {
           time: 1_700_000_000_500,
           scheduling: 'SILENT',
         }),
-      });
-    });
+      },
+      whole,
+    );
   });
 
   it('keeps the baseline across feed-status reports', () => {
@@ -259,12 +279,7 @@ describe('monitorQuotes', () => {
   });
 
   it('reports whether the market is open', () => {
-    testScheduler().run(({ cold, expectObservable }) => {
-      const source = cold('a', { a: quote(100, false) });
-      expectObservable(source.pipe(monitorQuotes({}))).toBe('a', {
-        a: expect.objectContaining({ marketOpen: false }),
-      });
-    });
+    run('a', { a: quote(100, false) }, {}, 'a', { a: expect.objectContaining({ marketOpen: false }) }, whole);
   });
 
   it('refuses nonsensical options', () => {

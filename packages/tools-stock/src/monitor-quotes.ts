@@ -94,12 +94,13 @@ export function monitorQuotes(
 ): OperatorFunction<QuoteUpdate, PriceReport> {
   const thresholdPercent = options.thresholdPercent ?? DEFAULT_THRESHOLD_PERCENT;
   const minIntervalMs = options.minIntervalMs ?? 0;
-  const hysteresis = (options.alertHysteresisPercent ?? DEFAULT_ALERT_HYSTERESIS_PERCENT) / 100;
+  const hysteresisPercent = options.alertHysteresisPercent ?? DEFAULT_ALERT_HYSTERESIS_PERCENT;
+  const hysteresis = hysteresisPercent / 100;
   const { alertAbove, alertBelow } = options;
   const scheduler = options.scheduler ?? asyncScheduler;
   assertNonNegative('thresholdPercent', thresholdPercent);
   assertNonNegative('minIntervalMs', minIntervalMs);
-  assertNonNegative('alertHysteresisPercent', hysteresis);
+  assertNonNegative('alertHysteresisPercent', hysteresisPercent);
   if (alertAbove !== undefined) assertPositive('alertAbove', alertAbove);
   if (alertBelow !== undefined) assertPositive('alertBelow', alertBelow);
 
@@ -146,11 +147,10 @@ export function monitorQuotes(
         }
       };
 
-      const isMove = (quote: Quote): boolean => {
-        if (!baseline) return false;
-        if (thresholdPercent === 0) return quote.price !== baseline.price;
-        return Math.abs(percent(quote.price, baseline.price)) >= thresholdPercent - 1e-9;
-      };
+      const isMove = (quote: Quote): boolean =>
+        baseline !== undefined &&
+        quote.price !== baseline.price &&
+        Math.abs(percent(quote.price, baseline.price)) >= thresholdPercent - 1e-9;
 
       const cancelPending = (): void => {
         pending = undefined;
@@ -167,20 +167,6 @@ export function monitorQuotes(
       const onQuote = (quote: Quote): void => {
         latest = quote;
         const price = quote.price;
-        if (!start) {
-          let alert: PriceAlert | undefined;
-          if (alertAbove !== undefined && price >= alertAbove) {
-            aboveArmed = false;
-            alert = { direction: 'above', level: alertAbove };
-          }
-          if (alertBelow !== undefined && price <= alertBelow) {
-            belowArmed = false;
-            alert ??= { direction: 'below', level: alertBelow };
-          }
-          start = quote;
-          report('initial', quote, 'WHEN_IDLE', alert ? { alert } : {});
-          return;
-        }
         if (alertAbove !== undefined && !aboveArmed && price < alertAbove * (1 - hysteresis))
           aboveArmed = true;
         if (alertBelow !== undefined && !belowArmed && price > alertBelow * (1 + hysteresis))
@@ -193,6 +179,13 @@ export function monitorQuotes(
         if (alertBelow !== undefined && belowArmed && price <= alertBelow) {
           belowArmed = false;
           alerts.push({ direction: 'below', level: alertBelow });
+        }
+        if (!start) {
+          // a level already passed counts as fired; the initial report carries the first one
+          const [alert] = alerts;
+          start = quote;
+          report('initial', quote, 'WHEN_IDLE', alert ? { alert } : {});
+          return;
         }
         if (alerts.length > 0) {
           cancelPending();

@@ -1,15 +1,17 @@
+import type { Scheduling } from '@livetools/core';
 import type { QuoteFeedStatus } from './quote-source.js';
 
 /**
- * How a report should be delivered to the live conversation: `INTERRUPT` (speak up now),
- * `WHEN_IDLE` (mention it at the next pause), `SILENT` (add to the context without a turn).
+ * How a report should be delivered to the live conversation: the core `Scheduling` of a tool
+ * result, `INTERRUPT` (speak up now), `WHEN_IDLE` (mention it at the next pause) or `SILENT` (add
+ * to the context without a turn).
  *
  * @example
  * ```ts
  * const scheduling: ReportScheduling = 'WHEN_IDLE';
  * ```
  */
-export type ReportScheduling = 'INTERRUPT' | 'WHEN_IDLE' | 'SILENT';
+export type ReportScheduling = Scheduling;
 
 /**
  * Why a report was made: the first price (`initial`), a significant move (`move`), a crossed price

@@ -74,3 +74,20 @@ export class QuoteSourceError extends Error {
     return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
   }
 }
+
+/**
+ * The error of a symbol that had no price within `timeoutMs`, with the default wording.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * throw noQuoteTimeoutError('simulated', 'AAPL', 10_000);
+ * ```
+ */
+export function noQuoteTimeoutError(source: string, symbol: string, timeoutMs: number): QuoteSourceError {
+  return new QuoteSourceError(
+    'NO_QUOTE_TIMEOUT',
+    `No price for ${symbol} from ${source} within ${timeoutMs} ms. Check the symbol, or try again later.`,
+    { source, symbol },
+  );
+}

@@ -50,13 +50,13 @@ export interface ReconnectingWebSocketOptions {
   readonly scheduler?: SchedulerLike;
   /** Random numbers for the backoff jitter. Default: `Math.random`. */
   readonly random?: () => number;
-  /** Reconnection backoff. */
+  /** Reconnection backoff. Default: 500 ms doubling up to 30 s, half of it jitter. */
   readonly backoff?: BackoffOptions;
   /** No message for this long (ms) → status `stale`. Default: 30 000. `Infinity` disables. */
   readonly staleAfterMs?: number;
   /** No message for this long (ms) → drop the connection and reconnect. Default: 2 × `staleAfterMs`. */
   readonly deadAfterMs?: number;
-  /** Connections in a row that may end without any message before giving up. Default: 10. */
+  /** Connections in a row that may end without any message before giving up with `PROVIDER_ERROR`. Default: 10. */
   readonly maxConsecutiveFailures?: number;
   /** A connection that closes this soon after opening, having received nothing, counts as an early close. Default: 2000. */
   readonly earlyCloseMs?: number;
@@ -200,13 +200,11 @@ export function createReconnectingWebSocket(options: ReconnectingWebSocketOption
       socket = undefined;
       clearTimers();
       if (!running) return;
-      const early = opened && !receivedMessage && scheduler.now() - openedAt < earlyCloseMs;
-      consecutiveEarlyCloses = early
-        ? consecutiveEarlyCloses + 1
-        : receivedMessage
-          ? 0
-          : consecutiveEarlyCloses;
-      consecutiveFailures = receivedMessage ? 0 : consecutiveFailures + 1;
+      // the first message of this connection already reset both counters
+      if (!receivedMessage) {
+        consecutiveFailures += 1;
+        if (opened && scheduler.now() - openedAt < earlyCloseMs) consecutiveEarlyCloses += 1;
+      }
       const reason = redact(failure.reason || errorMessage || '');
       const httpStatus = httpStatusOf(errorMessage);
       const info: ConnectionFailure = {

@@ -2,11 +2,9 @@ import { GoogleGenAI as GoogleGenAI3 } from '@google/genai';
 import { createLiveAgent, type GenAIClient } from '@livetools/core';
 import { createFakeLiveServer } from '@livetools/core/testing';
 import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
-import { Observable, Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { defineQuoteSource } from './define-quote-source.js';
-import type { QuoteUpdate } from './quote-source.js';
 import { createStockTools } from './stock-tools.js';
+import { pushedSource } from './test-support/pushed-source.js';
 
 const sdks: [string, (baseUrl: string) => GenAIClient][] = [
   ['@google/genai 3.x', (baseUrl) => new GoogleGenAI3({ apiKey: 'k', httpOptions: { baseUrl } })],
@@ -15,31 +13,14 @@ const sdks: [string, (baseUrl: string) => GenAIClient][] = [
 
 describe.each(sdks)('monitor_stock_price end to end over %s', (_name, makeAi) => {
   it('streams reports with the right scheduling, is stopped by stop_streaming, and closes the shared upstream', async () => {
-    const feed = new Subject<QuoteUpdate>();
-    const upstream = { active: 0 };
-    const source = defineQuoteSource({
-      name: 'test-feed',
-      connect: () =>
-        new Observable<QuoteUpdate>((subscriber) => {
-          upstream.active += 1;
-          const inner = feed.subscribe(subscriber);
-          return () => {
-            upstream.active -= 1;
-            inner.unsubscribe();
-          };
-        }),
-    });
-    const quote = (price: number) =>
-      feed.next({
-        type: 'quote',
-        quote: { symbol: 'AAPL', price, time: Date.now(), source: 'test-feed', marketOpen: true },
-      });
+    const feed = pushedSource();
+    const quote = (price: number) => feed.quote('AAPL', price, Date.now());
 
     await using server = await createFakeLiveServer();
     const agent = createLiveAgent({
       ai: makeAi(server.url),
       model: 'gemini-live-test',
-      tools: createStockTools({ source }),
+      tools: createStockTools({ source: feed.source }),
     });
     const connected = server.waitForConnection();
     const session = await agent.connect();
@@ -64,7 +45,7 @@ describe.each(sdks)('monitor_stock_price end to end over %s', (_name, makeAi) =>
           }
         });
       });
-      expect(upstream.active).toBe(1);
+      expect(feed.upstreams.active).toBe(1);
       quote(100);
       quote(100.4); // below the threshold: no report
       quote(101.2);
@@ -93,7 +74,7 @@ describe.each(sdks)('monitor_stock_price end to end over %s', (_name, makeAi) =>
         willContinue: false,
         output: { status: 'stopped', reason: 'model' },
       });
-      expect(upstream.active).toBe(0);
+      expect(feed.upstreams.active).toBe(0);
     } finally {
       await session.close();
     }

@@ -1,38 +1,9 @@
 import { type LiveFunctionResponse, ToolScheduler } from '@livetools/core';
-import { Observable, Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { defineQuoteSource } from './define-quote-source.js';
-import type { QuoteUpdate } from './quote-source.js';
 import { createSimulatedSource } from './simulated-source.js';
 import { createStockTools } from './stock-tools.js';
-
-/** A quote source whose quotes the test pushes; counts upstream subscriptions per symbol. */
-function pushedSource(scheduler?: TestScheduler) {
-  const feeds = new Map<string, Subject<QuoteUpdate>>();
-  const upstreams = { active: 0, total: 0 };
-  const source = defineQuoteSource({
-    name: 'pushed',
-    ...(scheduler ? { scheduler } : {}),
-    connect: (symbol) =>
-      new Observable<QuoteUpdate>((subscriber) => {
-        upstreams.active += 1;
-        upstreams.total += 1;
-        const feed = new Subject<QuoteUpdate>();
-        feeds.set(symbol, feed);
-        const inner = feed.subscribe(subscriber);
-        return () => {
-          upstreams.active -= 1;
-          inner.unsubscribe();
-        };
-      }),
-  });
-  const quote = (symbol: string, price: number, time = 0): void =>
-    feeds
-      .get(symbol)
-      ?.next({ type: 'quote', quote: { symbol, price, time, source: 'pushed', marketOpen: true } });
-  return { source, upstreams, quote, feeds };
-}
+import { pushedSource } from './test-support/pushed-source.js';
 
 function run(tools: ReturnType<typeof createStockTools>, scheduler?: TestScheduler) {
   const sent: LiveFunctionResponse[] = [];
@@ -41,7 +12,13 @@ function run(tools: ReturnType<typeof createStockTools>, scheduler?: TestSchedul
     sink: { send: (r) => sent.push(...r) },
     ...(scheduler ? { scheduler } : {}),
   });
-  return { sent, scheduler: toolScheduler, outputs: (id: string) => sent.filter((r) => r.id === id) };
+  return { scheduler: toolScheduler, outputs: (id: string) => sent.filter((r) => r.id === id) };
+}
+
+/** The `output` a tool sent in one response. */
+function outputOf(response: LiveFunctionResponse | undefined): Record<string, unknown> {
+  if (!response) throw new Error('no response');
+  return (response.response as { output: Record<string, unknown> }).output;
 }
 
 describe('monitor_stock_price', () => {
@@ -78,19 +55,14 @@ describe('monitor_stock_price', () => {
     ]);
     for (const price of [100, 100.2, 100.5, 100.9, 101.1, 101.3, 110.5, 109])
       feed.quote('AAPL', price, 1_700_000_000_000);
-    const reports = outputs('w').map((r) => [
-      (r.response as { output: { kind: string; price: number } }).output.kind,
-      (r.response as { output: { price: number } }).output.price,
-      r.scheduling,
-    ]);
+    const reports = outputs('w').map((r) => [outputOf(r).kind, outputOf(r).price, r.scheduling]);
     expect(reports).toEqual([
       ['initial', 100, 'WHEN_IDLE'],
       ['move', 101.1, 'WHEN_IDLE'],
       ['alert', 110.5, 'INTERRUPT'],
       ['move', 109, 'WHEN_IDLE'],
     ]);
-    const first = outputs('w')[0]?.response as { output: Record<string, unknown> };
-    expect(first.output).toEqual({
+    expect(outputOf(outputs('w')[0])).toEqual({
       kind: 'initial',
       symbol: 'AAPL',
       price: 100,
@@ -121,9 +93,7 @@ describe('monitor_stock_price', () => {
     expect(feed.upstreams.active).toBe(2); // a2 still watches AAPL
     feed.quote('AAPL', 220);
     expect(outputs('a1').map((r) => r.willContinue)).toEqual([true, false]);
-    expect(outputs('a2').map((r) => (r.response as { output: { price: number } }).output.price)).toEqual([
-      200, 220,
-    ]);
+    expect(outputs('a2').map((r) => outputOf(r).price)).toEqual([200, 220]);
     scheduler.handleToolCall([{ id: 's2', name: 'stop_streaming', args: { call_id: 'a2' } }]);
     expect(feed.upstreams.active).toBe(1); // AAPL closed, MSFT open
     expect(outputs('m')).toHaveLength(1);
@@ -153,9 +123,7 @@ describe('monitor_stock_price', () => {
         ['SILENT', true],
         ['SILENT', false],
       ]);
-      expect((outputs('w')[1]!.response as { output: { feedStatus: string } }).output.feedStatus).toBe(
-        'stale',
-      );
+      expect(outputOf(outputs('w')[1]).feedStatus).toBe('stale');
       expect(ts.now()).toBe(60_000);
       expect(feed.upstreams.active).toBe(0);
     });
@@ -174,7 +142,7 @@ describe('monitor_stock_price', () => {
         flush();
         prices = outputs('w')
           .filter((r) => r.willContinue)
-          .map((r) => (r.response as { output: { price: number } }).output.price);
+          .map((r) => outputOf(r).price as number);
       });
       return prices;
     };
@@ -207,7 +175,7 @@ describe('get_stock_price', () => {
     await new Promise((resolve) => setImmediate(resolve));
     const [response] = outputs('q');
     expect(response?.willContinue).toBeUndefined();
-    expect((response!.response as { output: Record<string, unknown> }).output).toMatchObject({
+    expect(outputOf(response)).toMatchObject({
       symbol: 'MSFT',
       price: expect.any(Number),
       source: 'simulated',

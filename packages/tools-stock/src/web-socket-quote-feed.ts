@@ -1,10 +1,12 @@
 import { asyncScheduler, Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
-import type { BackoffOptions } from './backoff-delay.js';
 import { DEFAULT_QUOTE_TIMEOUT_MS } from './define-quote-source.js';
 import type { Quote, QuoteFeedStatus, QuoteUpdate } from './quote-source.js';
-import { QuoteSourceError } from './quote-source-error.js';
-import { type ConnectionFailure, createReconnectingWebSocket } from './reconnecting-web-socket.js';
-import type { WebSocketConstructorLike } from './web-socket-like.js';
+import { noQuoteTimeoutError, QuoteSourceError } from './quote-source-error.js';
+import {
+  type ConnectionFailure,
+  createReconnectingWebSocket,
+  type ReconnectingWebSocketOptions,
+} from './reconnecting-web-socket.js';
 
 /**
  * Sends messages on the current connection of a {@link WebSocketQuoteFeed}.
@@ -91,21 +93,15 @@ export interface WebSocketQuoteProtocol {
  * const options: WebSocketQuoteFeedOptions = { noQuoteTimeoutMs: 5_000, idleCloseMs: 0, backoff: { maxDelayMs: 10_000 } };
  * ```
  */
-export interface WebSocketQuoteFeedOptions {
-  /** Socket constructor. Default: `ws`'s `WebSocket`. */
-  readonly WebSocket?: WebSocketConstructorLike;
+export interface WebSocketQuoteFeedOptions
+  extends Pick<
+    ReconnectingWebSocketOptions,
+    'WebSocket' | 'random' | 'backoff' | 'deadAfterMs' | 'maxConsecutiveFailures'
+  > {
   /** Scheduler of every timer. Default: `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
-  /** Random numbers for the backoff jitter. Default: `Math.random`. */
-  readonly random?: () => number;
-  /** Reconnection backoff (default 500 ms doubling up to 30 s, half of it jitter). */
-  readonly backoff?: BackoffOptions;
-  /** No message for this long → `stale`. Provider default. */
+  /** No message for this long (ms) → status `stale`. Provider default. `Infinity` disables. */
   readonly staleAfterMs?: number;
-  /** No message for this long → reconnect. Default: 2 × `staleAfterMs`. */
-  readonly deadAfterMs?: number;
-  /** Connections in a row without any message before giving up with `PROVIDER_ERROR`. Default: 10. */
-  readonly maxConsecutiveFailures?: number;
   /** A watched symbol with no quote within this time fails. Default: 10 000. */
   readonly noQuoteTimeoutMs?: number;
   /**
@@ -244,12 +240,8 @@ export function createWebSocketQuoteFeed(
   const failAll = (error: QuoteSourceError): void => {
     socket.stop();
     const all = [...watches];
-    watches.clear();
-    for (const [, watch] of all) {
-      watch.timer?.unsubscribe();
-      watch.abort.abort();
-      for (const subscriber of [...watch.subscribers]) subscriber.error(error);
-    }
+    for (const [symbol, watch] of all) release(symbol, watch, false);
+    for (const [, watch] of all) for (const subscriber of [...watch.subscribers]) subscriber.error(error);
   };
 
   const deliver = (quote: Quote): void => {
@@ -286,19 +278,14 @@ export function createWebSocketQuoteFeed(
   };
 
   const activate = (symbol: string, watch: SymbolWatch): void => {
+    // cancelled by the first quote and by release: when it fires, the symbol has had no quote
     watch.timer = scheduler.schedule(() => {
       watch.timer = undefined;
-      if (!watch.gotQuote) {
-        fail(
-          symbol,
-          protocol.noQuoteError?.(symbol, noQuoteTimeoutMs) ??
-            new QuoteSourceError(
-              'NO_QUOTE_TIMEOUT',
-              `No price for ${symbol} from ${protocol.name} within ${noQuoteTimeoutMs} ms. Check the symbol, or try again later.`,
-              { source: protocol.name, symbol },
-            ),
-        );
-      }
+      fail(
+        symbol,
+        protocol.noQuoteError?.(symbol, noQuoteTimeoutMs) ??
+          noQuoteTimeoutError(protocol.name, symbol, noQuoteTimeoutMs),
+      );
     }, noQuoteTimeoutMs);
     if (protocol.snapshot) {
       protocol.snapshot(symbol, watch.abort.signal).then(

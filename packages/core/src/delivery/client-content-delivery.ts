@@ -1,4 +1,5 @@
 import type { LiveFunctionResponse } from '../scheduler/wire.js';
+import { STOP_STREAMING } from '../tool/function-name.js';
 import type { DeliveryStrategy } from './delivery.js';
 
 /** The tag that starts every result injected as text, so the model can tell calls apart. */
@@ -27,14 +28,16 @@ export function createClientContentDelivery(): DeliveryStrategy {
       declarations.map(({ behavior: _ignored, ...rest }) => ({
         ...rest,
         description:
-          rest.name === 'stop_streaming'
+          rest.name === STOP_STREAMING
             ? rest.description
             : `${rest.description} Results may keep arriving afterwards as messages tagged [tool result ${rest.name} call_id=...].`,
       })),
     deliver: (responses, connection, context) => {
       for (const r of responses) {
-        if (!answered.has(r.id)) {
-          answered.add(r.id);
+        const isFirst = !answered.has(r.id);
+        if (r.willContinue === true) answered.add(r.id);
+        else answered.delete(r.id);
+        if (isFirst) {
           const first =
             'error' in r.response || r.willContinue === undefined
               ? r.response
@@ -49,10 +52,8 @@ export function createClientContentDelivery(): DeliveryStrategy {
           connection.sendToolResponse({
             functionResponses: [{ id: r.id, name: r.name, response: first }] as never,
           });
-          if (r.willContinue !== true) answered.delete(r.id);
           continue;
         }
-        if (r.willContinue !== true) answered.delete(r.id);
         const send = () =>
           connection.sendClientContent({
             turns: [{ role: 'user', parts: [{ text: body(r) }] }],

@@ -187,13 +187,11 @@ describe("the server's toolCallCancellation", () => {
     const ts = testScheduler();
     ts.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
       // the cancellation is scheduled before the tool's emission at frame 3 (hot subscribed first)
-      const h = harness([], ts);
       const source = cold('---a');
-      const cancelFirst = harness([ticker(source)], ts);
-      drive(hot('a--b', { a: cancelFirst.call('A', 'ticker', { symbol: 'X' }), b: cancelFirst.cancel('A') }));
-      expectObservable(cancelFirst.responses$).toBe('');
+      const h = harness([ticker(source)], ts);
+      drive(hot('a--b', { a: h.call('A', 'ticker', { symbol: 'X' }), b: h.cancel('A') }));
+      expectObservable(h.responses$).toBe('');
       expectSubscriptions(source.subscriptions).toBe('^--!');
-      expect(h.sent).toEqual([]);
     });
   });
 

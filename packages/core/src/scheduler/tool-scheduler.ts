@@ -327,11 +327,7 @@ export class ToolScheduler {
 
   private admit(record: CallRecord): void {
     const tool = record.tool;
-    if (tool.kind === 'one-shot') {
-      this.start(record);
-      return;
-    }
-    if (tool.policies.onDuplicate === 'allow') {
+    if (tool.kind === 'one-shot' || tool.policies.onDuplicate === 'allow') {
       this.start(record);
       return;
     }

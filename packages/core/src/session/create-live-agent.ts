@@ -128,13 +128,10 @@ export function createLiveAgent(options: LiveAgentOptions): LiveAgent {
     },
     bufferedResultsPerCall: options.bufferedResultsPerCall ?? 8,
   });
-  const declarations = () => {
-    const scheduler = new ToolScheduler({ tools, sink: { send() {} } });
-    const result = strategy(mode).declarations(scheduler.declarations());
-    scheduler.dispose();
-    return result;
-  };
-  declarations(); // fail on bad tools (duplicate names) now rather than at connect()
+  // The scheduler checks the tool list (duplicate names); building it here fails fast, before connect().
+  const probe = new ToolScheduler({ tools, sink: { send() {} } });
+  probe.dispose();
+  const declarations = () => strategy(mode).declarations(probe.declarations());
   return {
     delivery: mode,
     declarations,

@@ -249,15 +249,22 @@ export class LiveAgentSession implements AsyncDisposable {
     }
   }
 
+  /** The SDK session to write to, or `undefined` while there is none to write to. */
+  private writable(): GenAILiveSession | undefined {
+    return this.state === 'open' ? this.connection?.session : undefined;
+  }
+
   private whenConnected(fn: (c: GenAILiveSession) => void): void {
     this.assertOpen();
-    if (this.connection && this.state === 'open') fn(this.connection.session);
+    const session = this.writable();
+    if (session) fn(session);
     else this.pendingTurns.push(() => fn(this.connection!.session));
   }
 
   private realtime(params: Parameters<GenAILiveSession['sendRealtimeInput']>[0]): void {
     this.assertOpen();
-    if (this.connection && this.state === 'open') this.connection.session.sendRealtimeInput(params);
+    const session = this.writable();
+    if (session) session.sendRealtimeInput(params);
     else
       this.settings.logger.debug('realtime input not sent: the session is reconnecting', {
         keys: Object.keys(params),
@@ -265,11 +272,9 @@ export class LiveAgentSession implements AsyncDisposable {
   }
 
   private sendResponses(responses: readonly LiveFunctionResponse[]): void {
-    if (this.connection && this.state === 'open') {
-      this.settings.delivery.deliver(responses, this.connection.session, this.deliveryContext);
-    } else {
-      for (const r of responses) this.outbox.push(r);
-    }
+    const session = this.writable();
+    if (session) this.settings.delivery.deliver(responses, session, this.deliveryContext);
+    else for (const r of responses) this.outbox.push(r);
   }
 
   private flushOutbox(): void {
@@ -350,13 +355,11 @@ export class LiveAgentSession implements AsyncDisposable {
       const callbacks = {
         onmessage: (message: WireServerMessage) => {
           if (!settled) {
+            early.push(message);
             if (!setupDone && message.setupComplete) {
               setupDone = true;
-              this.messages.next(message);
               // PROTOCOL.md trap 1: connect() has not resolved yet; never touch the session here.
               queueMicrotask(done);
-            } else {
-              early.push(message);
             }
             return;
           }
@@ -418,7 +421,7 @@ export class LiveAgentSession implements AsyncDisposable {
       this.deferred.push(message);
       return;
     }
-    if (!message.setupComplete) this.messages.next(message);
+    this.messages.next(message);
     const time = this.now();
     const content = message.serverContent;
     if (content) {
@@ -512,25 +515,27 @@ export class LiveAgentSession implements AsyncDisposable {
     this.connection = undefined;
     const { attempts, initialDelayMs, maxDelayMs } = this.settings.reconnect;
     let lastError: unknown;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      if (this.state !== 'reconnecting') return;
-      this.emit({ type: 'reconnecting', cause, attempt, time: this.now() });
-      try {
-        await this.attach(true);
-        old?.session.close();
-        return;
-      } catch (error) {
-        lastError = error;
-        this.emit({ type: 'error', error: error as Error, time: this.now() });
-        if (attempt < attempts) await this.delay(Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1)));
+    try {
+      for (let attempt = 1; attempt <= attempts; attempt++) {
+        if (this.state !== 'reconnecting') return;
+        this.emit({ type: 'reconnecting', cause, attempt, time: this.now() });
+        try {
+          await this.attach(true);
+          return;
+        } catch (error) {
+          lastError = error;
+          this.emit({ type: 'error', error: error as Error, time: this.now() });
+          if (attempt < attempts) await this.delay(Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1)));
+        }
       }
-    }
-    old?.session.close();
-    if (this.state === 'reconnecting') {
-      this.teardown(
-        'connection-lost',
-        `Resuming the session failed ${attempts} times (${describeError(lastError)}); the session ended.`,
-      );
+      if (this.state === 'reconnecting') {
+        this.teardown(
+          'connection-lost',
+          `Resuming the session failed ${attempts} times (${describeError(lastError)}); the session ended.`,
+        );
+      }
+    } finally {
+      old?.session.close();
     }
   }
 

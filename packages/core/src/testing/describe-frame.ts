@@ -1,16 +1,18 @@
 /**
- * Short, human-readable summaries of recorded frames, for the messages of failed waits.
+ * Short, human-readable texts: summaries of recorded frames and closes for the messages of failed
+ * waits, and close reasons.
  *
  * @internal
  * @packageDocumentation
  */
 
+import { describeError } from '../errors.js';
 import type { LiveClientFrame } from './wire-types.js';
 
 const maxListed = 12;
 
 /** Summarises one client frame in a few words (`toolResponse[function-call-1 willContinue INTERRUPT]`). */
-export function describeClientFrame(frame: LiveClientFrame): string {
+function describeClientFrame(frame: LiveClientFrame): string {
   if (frame.setup) return `setup(${frame.setup.model ?? 'no model'})`;
   if (frame.toolResponse) {
     const entries = (frame.toolResponse.functionResponses ?? []).map((r) => {
@@ -42,6 +44,16 @@ export function describeClientFrames(frames: readonly LiveClientFrame[]): string
   const shown = frames.slice(-maxListed).map(describeClientFrame);
   const skipped = frames.length - shown.length;
   return `${frames.length} frame(s) received: ${skipped > 0 ? `(${skipped} earlier) ` : ''}${shown.join('; ')}`;
+}
+
+/** A close code with its reason, if any (`1008 "API key not valid."`). */
+export function describeClose(info: { readonly code: number; readonly reason: string }): string {
+  return info.reason ? `${info.code} "${info.reason}"` : `${info.code}`;
+}
+
+/** The close reason when a test's hook (`onConnection`, a frame listener) threw. */
+export function internalErrorReason(error: unknown): string {
+  return `Internal error: ${describeError(error)}`;
 }
 
 /** Cuts `text` to at most `max` characters, marking the cut with an ellipsis. */

@@ -5,7 +5,7 @@
  */
 
 import type { RawData, WebSocket } from 'ws';
-import { describeClientFrames, truncate } from './describe-frame.js';
+import { describeClientFrames, describeClose, internalErrorReason, truncate } from './describe-frame.js';
 import type { LiveRoute } from './live-path.js';
 import { Waiters } from './waiters.js';
 import type {
@@ -174,9 +174,10 @@ export class FakeLiveConnection {
   readonly #frameWaiters = new Waiters<LiveClientFrame>();
   readonly #responseWaiters = new Waiters<RecordedFunctionResponse>();
   readonly #closeWaiters = new Waiters<FakeLiveCloseInfo>();
-  readonly #frameListeners = new Set<(frame: LiveClientFrame, index: number) => void>();
+  readonly #frameListeners = new Set<
+    (frame: LiveClientFrame, index: number, responses: readonly RecordedFunctionResponse[]) => void
+  >();
   readonly #closeListeners = new Set<(info: FakeLiveCloseInfo) => void>();
-  #state: FakeLiveConnectionState = 'awaiting-setup';
   #accepted = false;
   #setup: LiveSetup | undefined;
   #closeInfo: FakeLiveCloseInfo | undefined;
@@ -204,7 +205,8 @@ export class FakeLiveConnection {
 
   /** Where the connection is in its life. */
   get state(): FakeLiveConnectionState {
-    return this.#state;
+    if (this.#closeInfo !== undefined) return 'closed';
+    return this.#accepted ? 'open' : 'awaiting-setup';
   }
 
   /** True once the server answered `setupComplete`. */
@@ -277,8 +279,14 @@ export class FakeLiveConnection {
     return callId === undefined ? this.#responses : this.#responses.filter((r) => r.id === callId);
   }
 
-  /** Listens to every frame received after setup. Returns a function that removes the listener. */
-  onFrame(listener: (frame: LiveClientFrame, index: number) => void): () => void {
+  /**
+   * Listens to every frame received after setup, with its index in {@link FakeLiveConnection.frames}
+   * and the function responses it carried (as {@link FakeLiveConnection.toolResponses} records them).
+   * Returns a function that removes the listener.
+   */
+  onFrame(
+    listener: (frame: LiveClientFrame, index: number, responses: readonly RecordedFunctionResponse[]) => void,
+  ): () => void {
     this.#frameListeners.add(listener);
     return () => this.#frameListeners.delete(listener);
   }
@@ -372,7 +380,7 @@ export class FakeLiveConnection {
 
   /** Closes the socket with a close frame. Resolves once it has closed. */
   close(code = 1000, reason = ''): Promise<FakeLiveCloseInfo> {
-    if (this.#state !== 'closed' && this.#closing === undefined) {
+    if (this.#closeInfo === undefined && this.#closing === undefined) {
       const cut = closeReason(reason);
       this.#closing = { code, reason: cut, initiator: 'server' };
       this.#socket.close(code, cut);
@@ -382,7 +390,7 @@ export class FakeLiveConnection {
 
   /** Ends the socket abruptly, without a close frame (the client sees 1006). Resolves once it has closed. */
   drop(): Promise<FakeLiveCloseInfo> {
-    if (this.#state !== 'closed') {
+    if (this.#closeInfo === undefined) {
       this.#closing = { code: 1006, reason: '', initiator: 'drop' };
       this.#socket.terminate();
     }
@@ -443,18 +451,17 @@ export class FakeLiveConnection {
 
   /** Accepts the setup: answers `setupComplete`. @internal */
   acceptSetup(): void {
-    this.#state = 'open';
     this.#accepted = true;
     this.#send({ setupComplete: {} });
   }
 
   #describe(what: string): string {
-    const state = this.#closeInfo ? `closed ${this.#closeInfo.code}` : this.#state;
+    const state = this.#closeInfo ? `closed ${this.#closeInfo.code}` : this.state;
     return `${what} on connection #${this.id} (${state}); ${describeClientFrames(this.#frames)}`;
   }
 
   #send(message: object | string): void {
-    if (this.#state === 'closed') {
+    if (this.#closeInfo !== undefined) {
       throw new Error(`Connection #${this.id} is closed; nothing more can be sent on it.`);
     }
     const text = typeof message === 'string' ? message : JSON.stringify(message);
@@ -464,7 +471,7 @@ export class FakeLiveConnection {
   }
 
   #receive(data: RawData): void {
-    if (this.#state === 'closed' || this.#closing !== undefined) return;
+    if (this.#closeInfo !== undefined || this.#closing !== undefined) return;
     const text = rawText(data);
     const frame = parseClientFrame(text);
     if (frame === undefined) {
@@ -472,8 +479,7 @@ export class FakeLiveConnection {
       void this.close(1007, invalidArgument);
       return;
     }
-    const isSetup = frame.setup !== undefined;
-    if (isSetup !== (this.#state === 'awaiting-setup' && this.#setup === undefined)) {
+    if ((frame.setup !== undefined) !== (this.#setup === undefined)) {
       // Setup must come first, and only once.
       this.#invalidFrames.push(text);
       void this.close(1007, invalidArgument);
@@ -485,14 +491,14 @@ export class FakeLiveConnection {
       this.#onSetup(this);
       return;
     }
-    if (this.#state !== 'open') return;
+    if (!this.#accepted) return;
     const responses = recordResponses(frame, index);
     this.#responses.push(...responses);
     for (const listener of this.#frameListeners) {
       try {
-        listener(frame, index);
+        listener(frame, index, responses);
       } catch (error) {
-        void this.close(1011, `Internal error: ${error instanceof Error ? error.message : String(error)}`);
+        void this.close(1011, internalErrorReason(error));
       }
     }
     this.#frameWaiters.offer(frame);
@@ -501,11 +507,10 @@ export class FakeLiveConnection {
 
   #handleClose(code: number, reason: string): void {
     const info = this.#closing ?? { code, reason, initiator: 'client' as const };
-    this.#state = 'closed';
     this.#closeInfo = info;
     this.#resolveClosed(info);
     this.#closeWaiters.offer(info);
-    const message = `Connection #${this.id} closed (${info.code}${info.reason ? ` "${info.reason}"` : ''})`;
+    const message = `Connection #${this.id} closed (${describeClose(info)})`;
     this.#frameWaiters.closeAll(message);
     this.#responseWaiters.closeAll(message);
     for (const listener of this.#closeListeners) listener(info);

@@ -1,13 +1,15 @@
-import { Behavior, type LiveConnectConfig, type LiveServerMessage, Modality } from '@google/genai';
+import { Behavior, type LiveConnectConfig, type LiveServerMessage } from '@google/genai';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { createFakeLiveServer, type FakeLiveServer, FakeLiveWaitError } from './index.js';
 import {
   LiveTestClient,
+  openClient,
   type SdkUnderTest,
   type StartClientOptions,
   sdk3,
   sdks,
+  textConfig,
 } from './test-support/live-client.js';
 
 const schema = {
@@ -17,33 +19,22 @@ const schema = {
   additionalProperties: false,
 };
 
-/** A fresh config each time: the SDK mutates what it is given. */
 function liveConfig(extra: LiveConnectConfig = {}): LiveConnectConfig {
-  return {
-    responseModalities: [Modality.TEXT],
-    tools: [
+  return textConfig(
+    [
       {
-        functionDeclarations: [
-          {
-            name: 'countdown',
-            description: 'Counts down.',
-            behavior: Behavior.NON_BLOCKING,
-            parametersJsonSchema: structuredClone(schema),
-          },
-        ],
+        name: 'countdown',
+        description: 'Counts down.',
+        behavior: Behavior.NON_BLOCKING,
+        parametersJsonSchema: structuredClone(schema),
       },
     ],
-    sessionResumption: {},
-    ...extra,
-  };
+    { sessionResumption: {}, ...extra },
+  );
 }
 
-async function open(sdk: SdkUnderTest, server: FakeLiveServer, options: StartClientOptions = {}) {
-  const client = new LiveTestClient(sdk, server.url, { config: liveConfig(), ...options });
-  const session = await client.connected();
-  const connection = await server.waitForConnection();
-  return { client, session, connection };
-}
+const open = (sdk: SdkUnderTest, server: FakeLiveServer, options: StartClientOptions = {}) =>
+  openClient(sdk, server, { config: liveConfig(), ...options });
 
 const plain = (message: LiveServerMessage): unknown => JSON.parse(JSON.stringify(message));
 

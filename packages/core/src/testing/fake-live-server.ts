@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { describeClose, internalErrorReason } from './describe-frame.js';
 import { FakeLiveConnection, type FakeLiveWaitOptions } from './fake-live-connection.js';
 import { parseLivePath } from './live-path.js';
 import { Waiters } from './waiters.js';
@@ -122,6 +123,8 @@ const closeGraceMs = 250;
  */
 export async function createFakeLiveServer(options: FakeLiveServerOptions = {}): Promise<FakeLiveServer> {
   const timeoutMs = options.timeoutMs ?? 2000;
+  const host = options.host ?? '127.0.0.1';
+  const models = options.models && new Set(options.models.map(bareModelName));
   const connections: FakeLiveConnection[] = [];
   const unclaimed: FakeLiveConnection[] = [];
   const connectionWaiters = new Waiters<FakeLiveConnection>();
@@ -140,8 +143,8 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
       void connection.close(1008, badKeyReason);
       return;
     }
-    const model = (setup.model ?? '').replace(/^models\//, '');
-    if (options.models && !options.models.some((m) => m.replace(/^models\//, '') === model)) {
+    const model = bareModelName(setup.model ?? '');
+    if (models && !models.has(model)) {
       void connection.close(1008, modelNotFound(model, connection.apiVersion));
       return;
     }
@@ -156,10 +159,7 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
     try {
       options.onConnection?.(connection);
     } catch (error) {
-      void connection.close(
-        1011,
-        `Internal error: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      void connection.close(1011, internalErrorReason(error));
       return;
     }
     unclaimed.push(connection);
@@ -189,23 +189,19 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
-    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+    http.listen(options.port ?? 0, host, () => {
       http.off('error', reject);
       resolve();
     });
   });
   const { port } = http.address() as AddressInfo;
-  const host = options.host ?? '127.0.0.1';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const describeConnections = (): string => {
     if (connections.length === 0) return 'no connection attempted';
-    const list = connections.map((c) => {
-      const close = c.closeInfo
-        ? ` ${c.closeInfo.code}${c.closeInfo.reason ? ` "${c.closeInfo.reason}"` : ''}`
-        : '';
-      return `#${c.id} ${c.state}${close}`;
-    });
+    const list = connections.map(
+      (c) => `#${c.id} ${c.state}${c.closeInfo ? ` ${describeClose(c.closeInfo)}` : ''}`,
+    );
     return `connections so far: ${list.join('; ')}`;
   };
 
@@ -274,6 +270,11 @@ function isAcceptedKey(credential: string | undefined, options: FakeLiveServerOp
 function fromRefuseSetup(options: FakeLiveServerOptions): FakeLiveSetupVerdict {
   if (options.refuseSetup === undefined || options.refuseSetup === false) return 'accept';
   return options.refuseSetup === true ? defaultRefusal : options.refuseSetup;
+}
+
+/** A model name without its `models/` prefix. */
+function bareModelName(model: string): string {
+  return model.replace(/^models\//, '');
 }
 
 function modelNotFound(model: string, apiVersion: string): string {

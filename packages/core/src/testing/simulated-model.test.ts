@@ -1,39 +1,43 @@
-import { Behavior, type LiveConnectConfig, type LiveServerMessage, Modality } from '@google/genai';
+import { Behavior, type LiveConnectConfig, type LiveServerMessage } from '@google/genai';
 import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
   createFakeLiveServer,
   createSimulatedModel,
   type FakeLiveServer,
+  type LiveScheduling,
   type SimulatedModelOptions,
 } from './index.js';
-import { LiveTestClient, type SdkUnderTest, sdks } from './test-support/live-client.js';
+import {
+  type LiveTestClient,
+  openClient,
+  type SdkUnderTest,
+  type SessionLike,
+  sdk3,
+  sdks,
+  textConfig,
+} from './test-support/live-client.js';
 
 function liveConfig(extra: LiveConnectConfig = {}): LiveConnectConfig {
-  return {
-    responseModalities: [Modality.TEXT],
-    tools: [
+  return textConfig(
+    [
       {
-        functionDeclarations: [
-          {
-            name: 'countdown',
-            description: 'Counts down from n.',
-            behavior: Behavior.NON_BLOCKING,
-            parametersJsonSchema: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] },
-          },
-          {
-            name: 'stop_streaming',
-            description: 'Stops a running call.',
-            parametersJsonSchema: {
-              type: 'object',
-              properties: { call_id: { type: 'string' }, function_name: { type: 'string' } },
-            },
-          },
-        ],
+        name: 'countdown',
+        description: 'Counts down from n.',
+        behavior: Behavior.NON_BLOCKING,
+        parametersJsonSchema: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] },
+      },
+      {
+        name: 'stop_streaming',
+        description: 'Stops a running call.',
+        parametersJsonSchema: {
+          type: 'object',
+          properties: { call_id: { type: 'string' }, function_name: { type: 'string' } },
+        },
       },
     ],
-    ...extra,
-  };
+    extra,
+  );
 }
 
 const countdownRule = {
@@ -48,16 +52,34 @@ function simulated(options: SimulatedModelOptions = {}) {
   return { scheduler, model };
 }
 
-async function open(sdk: SdkUnderTest, server: FakeLiveServer, config = liveConfig()) {
-  const client = new LiveTestClient(sdk, server.url, { config });
-  const session = await client.connected();
-  const connection = await server.waitForConnection();
-  return { client, session, connection };
-}
+const open = (sdk: SdkUnderTest, server: FakeLiveServer, config = liveConfig()) =>
+  openClient(sdk, server, { config });
 
 const textOf = (m: LiveServerMessage): string =>
   (m.serverContent?.modelTurn?.parts ?? []).map((p) => p.text ?? '').join('');
 const calls = (m: LiveServerMessage) => m.toolCall?.functionCalls;
+
+/** Sends an intermediate countdown result (`willContinue: true`) for call `id`. */
+function sendRemaining(session: SessionLike, id: string, remaining: number, scheduling?: LiveScheduling) {
+  session.sendToolResponse({
+    functionResponses: [
+      {
+        id,
+        name: 'countdown',
+        response: { output: { remaining } },
+        willContinue: true,
+        ...(scheduling === undefined ? {} : { scheduling }),
+      },
+    ],
+  });
+}
+
+/** Waits until the client has received `count` turnCompletes. */
+const turnCompletes = (client: LiveTestClient, count: number) =>
+  client.waitFor(
+    (m) => (client.messages.filter((x) => x.serverContent?.turnComplete).length === count ? m : undefined),
+    `${count} turnCompletes`,
+  );
 
 describe.each(sdks)('simulated model with the real $name client', (sdk) => {
   it('turns a typed request into a tool call and announces it', async () => {
@@ -128,26 +150,13 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
     const [call] = await client.waitFor(calls, 'a toolCall');
     expect(model.sessions[0]?.speaking).toBe(true);
 
-    session.sendToolResponse({
-      functionResponses: [
-        {
-          id: call!.id!,
-          name: 'countdown',
-          response: { output: { remaining: 2 } },
-          willContinue: true,
-          scheduling: 'INTERRUPT',
-        },
-      ],
-    });
+    sendRemaining(session, call!.id!, 2, 'INTERRUPT');
     await client.waitFor(
       (m) => (textOf(m) === '[simulated model] countdown: remaining 2' ? m : undefined),
       'narration',
     );
     scheduler.flush();
-    await client.waitFor(
-      (m) => (client.messages.filter((x) => x.serverContent?.turnComplete).length === 2 ? m : undefined),
-      'two turnCompletes',
-    );
+    await turnCompletes(client, 2);
 
     const kinds = client.messages.slice(1).map((m) => {
       if (m.toolCall) return 'toolCall';
@@ -181,26 +190,13 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
     session.sendClientContent({ turns: 'count down from 3' });
     const [call] = await client.waitFor(calls, 'a toolCall');
 
-    session.sendToolResponse({
-      functionResponses: [
-        {
-          id: call!.id!,
-          name: 'countdown',
-          response: { output: { remaining: 2 } },
-          willContinue: true,
-          scheduling: 'WHEN_IDLE',
-        },
-      ],
-    });
+    sendRemaining(session, call!.id!, 2, 'WHEN_IDLE');
     await connection.waitForToolResponse(call!.id!);
     expect(model.sessions[0]?.queuedTurns).toBe(1);
     expect(JSON.stringify(connection.sentFrames)).not.toContain('remaining');
 
     scheduler.flush();
-    await client.waitFor(
-      (m) => (client.messages.filter((x) => x.serverContent?.turnComplete).length === 2 ? m : undefined),
-      'two turnCompletes',
-    );
+    await turnCompletes(client, 2);
 
     const firstComplete = client.indexOf((m) => m.serverContent?.turnComplete === true);
     const narration = client.indexOf((m) => textOf(m) === '[simulated model] countdown: remaining 2');
@@ -217,17 +213,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
     const [call] = await client.waitFor(calls, 'a toolCall');
     const id = call!.id!;
 
-    session.sendToolResponse({
-      functionResponses: [
-        {
-          id,
-          name: 'countdown',
-          response: { output: { remaining: 0 } },
-          willContinue: true,
-          scheduling: 'SILENT',
-        },
-      ],
-    });
+    sendRemaining(session, id, 0, 'SILENT');
     session.sendToolResponse({
       functionResponses: [
         { id, name: 'countdown', response: { output: {}, scheduling: 'SILENT' }, willContinue: false },
@@ -262,11 +248,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
     session.sendRealtimeInput({ text: 'count down from 5' });
     const [call] = await client.waitFor(calls, 'a toolCall');
 
-    session.sendToolResponse({
-      functionResponses: [
-        { id: call!.id!, name: 'countdown', response: { output: { remaining: 4 } }, willContinue: true },
-      ],
-    });
+    sendRemaining(session, call!.id!, 4);
     session.sendToolResponse({
       functionResponses: [
         { id: 'function-call-99', name: 'other_tool', response: { error: { message: 'boom' } } },
@@ -311,17 +293,12 @@ describe('simulated model in real time', () => {
   it('runs on the default scheduler with a greeting', async () => {
     const model = createSimulatedModel({ rules: [countdownRule], greeting: 'Hello.', chunkIntervalMs: 1 });
     await using server = await createFakeLiveServer({ onConnection: model.attach });
-    const [sdk] = sdks;
-    const { client, session } = await open(sdk!, server);
+    const { client, session } = await open(sdk3, server);
     await client.waitFor((m) => m.serverContent?.turnComplete, 'the greeting to complete');
 
     session.sendClientContent({ turns: 'count down from 2' });
     const [call] = await client.waitFor(calls, 'a toolCall');
-    session.sendToolResponse({
-      functionResponses: [
-        { id: call!.id!, name: 'countdown', response: { output: { remaining: 1 } }, willContinue: true },
-      ],
-    });
+    sendRemaining(session, call!.id!, 1);
     await client.waitFor((m) => (textOf(m).endsWith('remaining 1') ? m : undefined), 'the narration');
 
     expect(client.messages.map(textOf).filter(Boolean)).toEqual([

@@ -214,11 +214,12 @@ function startSession(
   let pendingUserText = '';
 
   const hear = (text: string): void => {
-    if (text.trim() === '') return;
+    const trimmed = text.trim();
+    if (trimmed === '') return;
     speaker.interrupt();
     conversation.context.push({ kind: 'user', text });
     const interpretation = interpretUserText(options.rules ?? [], {
-      text: text.trim(),
+      text: trimmed,
       declarations: connection.declarations,
       openCalls: [...conversation.open.values()],
     });
@@ -262,7 +263,11 @@ function startSession(
     if (text !== undefined) speaker.say(labelled(text), scheduling === 'INTERRUPT' ? 'interrupt' : 'queue');
   };
 
-  const onFrame = (frame: LiveClientFrame, index: number): void => {
+  const onFrame = (
+    frame: LiveClientFrame,
+    _index: number,
+    responses: readonly RecordedFunctionResponse[],
+  ): void => {
     if (frame.realtimeInput?.text !== undefined) hear(frame.realtimeInput.text);
     if (frame.clientContent) {
       for (const turn of frame.clientContent.turns ?? []) {
@@ -275,11 +280,7 @@ function startSession(
         hear(text);
       }
     }
-    if (frame.toolResponse) {
-      for (const response of connection.toolResponses()) {
-        if (response.frameIndex === index) narrate(response);
-      }
-    }
+    for (const response of responses) narrate(response);
   };
 
   const stopListening = connection.onFrame(onFrame);

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+import { describeError } from '../errors.js';
 import { truncate } from './describe-frame.js';
 import type { LiveScheduling } from './wire-types.js';
 
@@ -72,16 +73,10 @@ export function summarizeToolResult(result: SimulatedToolResult): string | undef
   return truncate(summary, maxLength);
 }
 
+/** The `message` of a wire error payload (a plain object, not an `Error`), else the error described. */
 function errorText(error: unknown): string {
-  if (typeof error === 'string') return error;
-  if (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as { message?: unknown }).message === 'string'
-  ) {
-    return (error as { message: string }).message;
-  }
-  return JSON.stringify(error);
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' ? message : describeError(error);
 }
 
 function isEmpty(value: unknown): boolean {
@@ -90,7 +85,7 @@ function isEmpty(value: unknown): boolean {
 }
 
 function summarizeValue(value: unknown): string {
-  if (Array.isArray(value)) return `${value.length} item${value.length === 1 ? '' : 's'}`;
+  if (Array.isArray(value)) return itemCount(value);
   if (typeof value === 'object' && value !== null) {
     return Object.entries(value)
       .map(([key, v]) => `${key} ${summarizeLeaf(v)}`)
@@ -100,7 +95,11 @@ function summarizeValue(value: unknown): string {
 }
 
 function summarizeLeaf(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.length} item${value.length === 1 ? '' : 's'}]`;
+  if (Array.isArray(value)) return `[${itemCount(value)}]`;
   if (typeof value === 'object' && value !== null) return truncate(JSON.stringify(value), 40);
   return String(value);
+}
+
+function itemCount(list: readonly unknown[]): string {
+  return `${list.length} item${list.length === 1 ? '' : 's'}`;
 }

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+import { STOP_STREAMING } from '../tool/function-name.js';
 import type { LiveFunctionCall, LiveFunctionDeclaration } from './wire-types.js';
 
 /**
@@ -71,7 +72,6 @@ export type Interpretation =
   | { readonly calls: readonly SimulatedCall[]; readonly say?: undefined }
   | { readonly say: string; readonly calls?: undefined };
 
-const stopFunction = 'stop_streaming';
 const stopPattern = /^\s*(?:please\s+)?(?:stop|cancel)\b(.*)$/is;
 const callPattern = /^\s*(?:(?:call|run|use)\s+)?([A-Za-z_][\w.:-]*)\s*(\{[\s\S]*\})?\s*[.!]?\s*$/i;
 const everything = new Set(['', 'all', 'everything', 'all of them', 'all calls']);
@@ -113,7 +113,7 @@ export function interpretUserText(
     }
     if (calls.length > 0) return { calls };
   }
-  if (declared.has(stopFunction)) {
+  if (declared.has(STOP_STREAMING)) {
     const stop = stopPattern.exec(context.text);
     if (stop) return interpretStop(stop[1] ?? '', context);
   }
@@ -140,24 +140,24 @@ function isCallList(result: SimulatedCall | readonly SimulatedCall[]): result is
 
 function interpretStop(rest: string, context: SimulatedRuleContext): Interpretation {
   const target = rest.replace(/[.!?]+\s*$/, '').trim();
-  const running = context.openCalls.filter((c) => c.name !== stopFunction);
+  const running = context.openCalls.filter((c) => c.name !== STOP_STREAMING);
   if (everything.has(target.toLowerCase())) {
     if (running.length === 0) return { say: 'Nothing is running, so there is nothing to stop.' };
-    return { calls: running.map((c) => ({ name: stopFunction, args: { call_id: c.id } })) };
+    return { calls: running.map((c) => ({ name: STOP_STREAMING, args: { call_id: c.id } })) };
   }
   if (running.some((c) => c.id === target) || /^function-call-\S+$/.test(target)) {
-    return { calls: [{ name: stopFunction, args: { call_id: target } }] };
+    return { calls: [{ name: STOP_STREAMING, args: { call_id: target } }] };
   }
-  const functions = context.declarations.map((d) => d.name).filter((n) => n !== stopFunction);
+  const functions = context.declarations.map((d) => d.name).filter((n) => n !== STOP_STREAMING);
   const exact = functions.find((n) => n.toLowerCase() === target.toLowerCase().replace(/\s+/g, '_'));
-  if (exact) return { calls: [{ name: stopFunction, args: { function_name: exact } }] };
+  if (exact) return { calls: [{ name: STOP_STREAMING, args: { function_name: exact } }] };
   const words = target
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter((w) => w.length > 1 && !fillerWords.has(w));
   const candidates = functions.filter((n) => words.some((w) => n.toLowerCase().includes(w)));
   if (candidates.length === 1)
-    return { calls: [{ name: stopFunction, args: { function_name: candidates[0] } }] };
+    return { calls: [{ name: STOP_STREAMING, args: { function_name: candidates[0] } }] };
   const list = running.map((c) => `${c.name} (${c.id})`).join(', ') || 'nothing';
   return {
     say: `I am not sure what "${target}" means. Running now: ${list}. Say "stop" followed by a name or call id.`,
@@ -170,7 +170,7 @@ function helpText(rules: readonly SimulatedRule[], context: SimulatedRuleContext
     return 'I am a simulated model, not Gemini, and this session declares no functions, so this is all I can say.';
   }
   const examples = rules.flatMap((r) => (r.example ? [`"${r.example}"`] : []));
-  const stop = names.includes(stopFunction) ? ', "stop <name or call id>" or "stop"' : '';
+  const stop = names.includes(STOP_STREAMING) ? ', "stop <name or call id>" or "stop"' : '';
   const tries = [...examples, `"call <name> {json arguments}"`].join(', ');
   return `I am a simulated model, not Gemini: I only follow simple typed requests. I can call ${names.join(', ')}. Try ${tries}${stop}.`;
 }

@@ -5,15 +5,18 @@
  * @packageDocumentation
  */
 
+import type { Scheduling } from '../tool/scheduling.js';
+
 /**
- * When the model should tell the user about a function response (NON_BLOCKING functions only).
+ * When the model should tell the user about a function response (NON_BLOCKING functions only):
+ * a {@link Scheduling} value, or the proto's `SCHEDULING_UNSPECIFIED`.
  *
  * @example
  * ```ts
  * const scheduling: LiveScheduling = 'WHEN_IDLE';
  * ```
  */
-export type LiveScheduling = 'SCHEDULING_UNSPECIFIED' | 'SILENT' | 'WHEN_IDLE' | 'INTERRUPT';
+export type LiveScheduling = 'SCHEDULING_UNSPECIFIED' | Scheduling;
 
 /**
  * One function declaration as it arrives in `setup.tools[].functionDeclarations`.

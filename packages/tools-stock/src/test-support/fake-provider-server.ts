@@ -106,11 +106,6 @@ export class FakeProviderServer implements AsyncDisposable {
     return this.clients.length;
   }
 
-  /** Waits until `n` connections have been accepted. */
-  connection(n: number): Promise<number> {
-    return this.changes.until(() => (this.clients.length >= n ? n : undefined), `connection #${n}`);
-  }
-
   /** Waits until `n` connections have closed. */
   closed(n: number): Promise<number> {
     return this.changes.until(() => (this.closedConnections >= n ? n : undefined), `${n} closed connections`);

@@ -6,7 +6,6 @@ import { ChangeNotifier } from './wait-until.js';
 export class UpdateRecorder implements Disposable {
   readonly updates: QuoteUpdate[] = [];
   error: unknown;
-  completed = false;
   private readonly changes = new ChangeNotifier();
   private readonly subscription: Subscription;
 
@@ -18,10 +17,6 @@ export class UpdateRecorder implements Disposable {
       },
       error: (error: unknown) => {
         this.error = error;
-        this.changes.notify();
-      },
-      complete: () => {
-        this.completed = true;
         this.changes.notify();
       },
     });
@@ -57,8 +52,8 @@ export class UpdateRecorder implements Disposable {
   }
 
   /** Waits for the stream to fail and returns the error. */
-  failure(timeoutMs?: number): Promise<unknown> {
-    return this.changes.until(() => this.error, 'an error', timeoutMs);
+  failure(): Promise<unknown> {
+    return this.changes.until(() => this.error, 'an error');
   }
 
   unsubscribe(): void {

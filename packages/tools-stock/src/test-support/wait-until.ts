@@ -1,3 +1,6 @@
+/** How long a test waits for something before failing. */
+const WAIT_TIMEOUT_MS = 3000;
+
 /**
  * Something that can tell waiters "state changed, look again".
  */
@@ -11,9 +14,9 @@ export class ChangeNotifier {
 
   /**
    * Resolves with `probe()`'s first non-undefined result, checked now and after every `notify()`;
-   * rejects after `timeoutMs` with `what` in the message. Event-driven: no polling, no sleeping.
+   * rejects after {@link WAIT_TIMEOUT_MS} with `what` in the message. Event-driven: no polling, no sleeping.
    */
-  until<T>(probe: () => T | undefined, what: string, timeoutMs = 3000): Promise<T> {
+  until<T>(probe: () => T | undefined, what: string): Promise<T> {
     const now = probe();
     if (now !== undefined) return Promise.resolve(now);
     return new Promise<T>((resolve, reject) => {
@@ -34,8 +37,8 @@ export class ChangeNotifier {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
+        reject(new Error(`Timed out after ${WAIT_TIMEOUT_MS} ms waiting for ${what}`));
+      }, WAIT_TIMEOUT_MS);
       this.waiters.add(check);
     });
   }

@@ -5,8 +5,16 @@
  * @packageDocumentation
  */
 
-import { GoogleGenAI as GoogleGenAI3, type LiveConnectConfig, type LiveServerMessage } from '@google/genai';
+import {
+  type FunctionDeclaration,
+  GoogleGenAI as GoogleGenAI3,
+  type LiveConnectConfig,
+  type LiveServerMessage,
+  Modality,
+} from '@google/genai';
 import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
+import type { FakeLiveConnection } from '../fake-live-connection.js';
+import type { FakeLiveServer } from '../fake-live-server.js';
 import { FakeLiveWaitError } from '../fake-live-wait-error.js';
 import { Waiters } from '../waiters.js';
 import type { LiveFunctionResponse } from '../wire-types.js';
@@ -21,11 +29,9 @@ export interface SessionLike {
   readonly conn: { send(message: string): void };
 }
 
-/** The SDK callbacks, typed once for both majors. */
+/** The SDK callbacks the tests use, typed once for both majors. */
 interface Callbacks {
-  onopen: () => void;
   onmessage: (message: LiveServerMessage) => void;
-  onerror: (event: ErrorEvent) => void;
   onclose: (event: CloseEvent) => void;
 }
 
@@ -47,38 +53,44 @@ export interface SdkUnderTest {
   connect(args: ConnectArgs): Promise<SessionLike>;
 }
 
-/** `@google/genai` 3.x. */
-export const sdk3: SdkUnderTest = {
-  name: '@google/genai 3.x',
-  defaultApiVersion: 'v1',
-  rejectsOnEarlyClose: true,
-  connect: ({ baseUrl, apiKey, model, config, callbacks }) =>
-    new GoogleGenAI3({ apiKey, httpOptions: { baseUrl } }).live.connect({
-      model,
-      config,
-      callbacks,
-    }) as Promise<SessionLike>,
+/** The `GoogleGenAI` class of either major, seen through the one call the tests make. */
+type GoogleGenAIClass = new (options: {
+  apiKey: string;
+  httpOptions: { baseUrl: string };
+}) => {
+  readonly live: {
+    connect(params: Pick<ConnectArgs, 'model' | 'config' | 'callbacks'>): Promise<unknown>;
+  };
 };
 
-type Connect2Params = Parameters<InstanceType<typeof GoogleGenAI2>['live']['connect']>[0];
+function sdkUnderTest(info: Omit<SdkUnderTest, 'connect'>, GoogleGenAI: GoogleGenAIClass): SdkUnderTest {
+  return {
+    ...info,
+    connect: ({ baseUrl, apiKey, model, config, callbacks }) =>
+      new GoogleGenAI({ apiKey, httpOptions: { baseUrl } }).live.connect({
+        model,
+        config,
+        callbacks,
+      }) as Promise<SessionLike>,
+  };
+}
+
+/** `@google/genai` 3.x. */
+export const sdk3 = sdkUnderTest(
+  { name: '@google/genai 3.x', defaultApiVersion: 'v1', rejectsOnEarlyClose: true },
+  GoogleGenAI3,
+);
 
 /** `@google/genai` 2.x (installed as `genai2`). Its types are the same shapes under other enum declarations. */
-export const sdk2: SdkUnderTest = {
-  name: '@google/genai 2.x',
-  defaultApiVersion: 'v1beta',
-  rejectsOnEarlyClose: false,
-  connect: ({ baseUrl, apiKey, model, config, callbacks }) =>
-    new GoogleGenAI2({ apiKey, httpOptions: { baseUrl } }).live.connect({
-      model,
-      config,
-      callbacks,
-    } as unknown as Connect2Params) as unknown as Promise<SessionLike>,
-};
+export const sdk2 = sdkUnderTest(
+  { name: '@google/genai 2.x', defaultApiVersion: 'v1beta', rejectsOnEarlyClose: false },
+  GoogleGenAI2 as unknown as GoogleGenAIClass,
+);
 
 /** Both SDK majors, for `describe.each`. */
 export const sdks: readonly SdkUnderTest[] = [sdk3, sdk2];
 
-/** Options of {@link startClient}. */
+/** Options of {@link LiveTestClient} and {@link openClient}. */
 export interface StartClientOptions {
   readonly apiKey?: string;
   readonly model?: string;
@@ -93,7 +105,6 @@ export class LiveTestClient {
   readonly messages: LiveServerMessage[] = [];
   /** Messages whose onmessage ran before the connect() promise had resolved (PROTOCOL.md trap 1). */
   readonly beforeConnectResolved: LiveServerMessage[] = [];
-  readonly errors: ErrorEvent[] = [];
   closeEvent: CloseEvent | undefined;
   /** The raw connect promise; may never settle with SDK 2.x. */
   readonly connecting: Promise<SessionLike>;
@@ -108,14 +119,10 @@ export class LiveTestClient {
       model: options.model ?? 'gemini-live-2.5-flash-preview',
       config: options.config ?? {},
       callbacks: {
-        onopen: () => {},
         onmessage: (message) => {
           this.messages.push(message);
           if (!this.#connectResolved) this.beforeConnectResolved.push(message);
           this.#messageWaiters.offer(message);
-        },
-        onerror: (event) => {
-          this.errors.push(event);
         },
         onclose: (event) => {
           this.closeEvent = event;
@@ -192,4 +199,27 @@ export class LiveTestClient {
       .map((m) => Object.keys(m).join('+'))
       .join('; ');
   }
+}
+
+/**
+ * A fresh TEXT-modality connect config declaring `functionDeclarations`: build one per connect,
+ * the SDK mutates what it is given.
+ */
+export function textConfig(
+  functionDeclarations: FunctionDeclaration[],
+  extra: LiveConnectConfig = {},
+): LiveConnectConfig {
+  return { responseModalities: [Modality.TEXT], tools: [{ functionDeclarations }], ...extra };
+}
+
+/** Connects a real SDK client to `server` and returns it with its session and the server's side. */
+export async function openClient(
+  sdk: SdkUnderTest,
+  server: FakeLiveServer,
+  options: StartClientOptions = {},
+): Promise<{ client: LiveTestClient; session: SessionLike; connection: FakeLiveConnection }> {
+  const client = new LiveTestClient(sdk, server.url, options);
+  const session = await client.connected();
+  const connection = await server.waitForConnection();
+  return { client, session, connection };
 }
