@@ -1,5 +1,6 @@
 /**
- * A local WebSocket server that speaks the Gemini Live protocol, for the real `@google/genai` client.
+ * A local WebSocket server that speaks the Gemini Live protocol, for the real `@google/genai` client,
+ * with a scriptable `generateContent` HTTP endpoint on the same port.
  *
  * @packageDocumentation
  */
@@ -9,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { describeClose, internalErrorReason } from './describe-frame.js';
+import { type FakeGenerateContent, FakeGenerateContentEndpoint } from './fake-generate-content.js';
 import { FakeLiveConnection, type FakeLiveWaitOptions } from './fake-live-connection.js';
 import { parseLivePath } from './live-path.js';
 import { Waiters } from './waiters.js';
@@ -53,11 +55,11 @@ export interface FakeLiveServerOptions {
   readonly host?: string;
   /** Port to listen on (default `0`: any free port). */
   readonly port?: number;
-  /** The only accepted API keys or tokens. Default: any non-empty key not in `rejectKeys`. */
+  /** The only accepted API keys or tokens (Live and `generateContent`). Default: any non-empty key not in `rejectKeys`. */
   readonly apiKeys?: readonly string[];
-  /** Keys refused with close 1008 when `apiKeys` is not given (default `['bad-key']`). */
+  /** Keys refused (close 1008, or HTTP 400) when `apiKeys` is not given (default `['bad-key']`). */
   readonly rejectKeys?: readonly string[];
-  /** Accepted model names, with or without `models/`. Default: any model. */
+  /** Accepted model names, with or without `models/`, for Live and `generateContent`. Default: any model. */
   readonly models?: readonly string[];
   /** Refuse every setup that passed the key and model checks (`true`: close 1011). */
   readonly refuseSetup?: boolean | FakeLiveRefusal;
@@ -88,13 +90,21 @@ export interface FakeLiveServer extends AsyncDisposable {
   /** Every connection that reached the WebSocket upgrade, accepted or refused, in order. */
   readonly connections: readonly FakeLiveConnection[];
   /**
+   * The `generateContent` endpoint on the same port, for `ai.models.generateContent` (it answers
+   * 501 until a test calls `respond` or `respondOnce`).
+   */
+  readonly generateContent: FakeGenerateContent;
+  /**
    * Resolves with the next accepted connection (after `setupComplete` was sent) that no earlier
    * call returned, so a connection accepted before the call is not missed.
    */
   waitForConnection(options?: FakeLiveWaitOptions): Promise<FakeLiveConnection>;
   /** Decides the next setup that passes the key and model checks (default: a 1011 refusal). */
   refuseNextSetup(verdict?: FakeLiveSetupVerdict): void;
-  /** Closes every connection (1001) and the HTTP server. Resolves when everything is closed. */
+  /**
+   * Closes every connection (1001) and the HTTP server, dropping `generateContent` requests still
+   * in flight. Resolves when everything is closed.
+   */
   close(): Promise<void>;
 }
 
@@ -132,7 +142,13 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
   let callCounter = 0;
   let closing: Promise<void> | undefined;
 
-  const http = createServer((_request, response) => {
+  const generateContent = new FakeGenerateContentEndpoint({
+    timeoutMs,
+    isAcceptedKey: (key) => isAcceptedKey(key, options),
+    models,
+  });
+  const http = createServer((request, response) => {
+    if (closing === undefined && generateContent.handle(request, response)) return;
     response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found.');
   });
   const wss = new WebSocketServer({ noServer: true });
@@ -207,6 +223,7 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
 
   const shutdown = async (): Promise<void> => {
     connectionWaiters.closeAll('The fake Live server closed');
+    generateContent.close('The fake Live server closed');
     await Promise.all(
       connections.map(async (connection) => {
         if (connection.state === 'closed') return;
@@ -231,6 +248,7 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
     url,
     port,
     connections,
+    generateContent,
     waitForConnection(waitOptions: FakeLiveWaitOptions = {}) {
       const next = unclaimed.shift();
       if (next !== undefined) return Promise.resolve(next);

@@ -1,10 +1,22 @@
 /**
  * `@livetools/core/testing`: a fake Gemini Live server that the real `@google/genai` client connects
- * to, and a simulated model for offline demos and tests.
+ * to (with a scriptable `generateContent` endpoint), and a simulated model for offline demos and tests.
  *
  * @packageDocumentation
  */
 
+export type {
+  FakeGenerateContent,
+  FakeGenerateContentHandler,
+  FakeGenerateContentRequest,
+} from './fake-generate-content.js';
+export type {
+  FakeGenerateContentErrorReply,
+  FakeGenerateContentRawReply,
+  FakeGenerateContentReply,
+  FakeGenerateContentResponseReply,
+  FakeGenerateContentTextReply,
+} from './fake-generate-content-reply.js';
 export type {
   FakeLiveCloseInfo,
   FakeLiveConnection,
