@@ -1,9 +1,44 @@
 /**
- * Streaming tools that watch the user's camera stream. The tools arrive in a later release;
- * this entry point exists so the package layout is in place.
+ * `@livetools/tools-video`: streaming tools that watch the user's camera stream.
+ * `monitor_video_stream` looks at the newest frame the application sends to the live session and
+ * reports changes, through a frame analyzer: the local change detector (motion, lights, scene
+ * changes; no network) or a Gemini vision analyzer (answers a question about the picture).
  *
  * @packageDocumentation
  */
 
-/** The package's version, kept in step with `package.json`. */
-export const version = '0.1.0';
+export { type ChangeDetectorOptions, createChangeDetector } from './change-detector.js';
+export {
+  decodeJpegThumbnail,
+  decodeLumaThumbnail,
+  decodePngThumbnail,
+  FrameDecodeError,
+  type FrameDecodeErrorCode,
+  type LumaThumbnail,
+} from './decode/index.js';
+export type {
+  AnalysisRequest,
+  FrameAnalysisSession,
+  FrameAnalyzer,
+  FrameObservation,
+} from './frame-analyzer.js';
+export {
+  createGeminiAnalyzer,
+  type GeminiAnalyzerOptions,
+  type GeminiVisionClient,
+  type GeminiVisionPart,
+  type GeminiVisionRequest,
+  type GeminiVisionResponse,
+  normalizeAnswer,
+  VisionAnalysisError,
+  type VisionAnalysisErrorCode,
+} from './gemini-analyzer.js';
+export type { Sensitivity } from './scene-tracker.js';
+export {
+  createVideoTools,
+  type VideoReportOutput,
+  type VideoToolDefaults,
+  type VideoTools,
+  type VideoToolsOptions,
+  videoTools,
+} from './video-tools.js';

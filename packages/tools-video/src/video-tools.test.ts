@@ -1,0 +1,247 @@
+import {
+  type AudioChunk,
+  type LiveFunctionResponse,
+  type TextInput,
+  ToolScheduler,
+  type VideoFrame,
+} from '@livetools/core';
+import { NEVER, type Observable, Subject } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import type { AnalysisRequest, FrameAnalyzer, FrameObservation } from './frame-analyzer.js';
+import { createVideoTools, videoTools } from './video-tools.js';
+
+/** An analyzer that reports what a test tells it to, and records its sessions. */
+function scriptedAnalyzer(script: (frame: VideoFrame) => FrameObservation | undefined) {
+  const sessions: { request: AnalysisRequest; frames: number[]; closed: boolean }[] = [];
+  const analyzer: FrameAnalyzer = {
+    name: 'scripted',
+    capabilities: 'It reports what the test says.',
+    open: (request) => {
+      const session = { request, frames: [] as number[], closed: false };
+      sessions.push(session);
+      return {
+        analyze: (frame) => {
+          session.frames.push(frame.time);
+          return script(frame);
+        },
+        close: () => {
+          session.closed = true;
+        },
+      };
+    },
+  };
+  return { analyzer, sessions };
+}
+
+function run(tools: ReturnType<typeof createVideoTools>) {
+  const clock = new TestScheduler((a, b) => expect(a).toEqual(b));
+  const video$ = new Subject<VideoFrame>();
+  const sent: LiveFunctionResponse[] = [];
+  const scheduler = new ToolScheduler({
+    tools,
+    sink: { send: (r) => sent.push(...r) },
+    scheduler: clock,
+    input: { video$, audio$: NEVER as Observable<AudioChunk>, text$: NEVER as Observable<TextInput> },
+  });
+  const events: string[] = [];
+  scheduler.events$.subscribe((e) => {
+    if (e.type === 'tool-end')
+      events.push(`${e.callId}:${e.reason}${e.cancelledBy ? `:${e.cancelledBy}` : ''}`);
+  });
+  return {
+    scheduler,
+    video$,
+    sent,
+    events,
+    advanceTo(time: number) {
+      clock.maxFrames = time;
+      clock.flush();
+    },
+    at(time: number, work: () => void) {
+      clock.schedule(work, time - clock.now());
+    },
+    output(response: LiveFunctionResponse | undefined): Record<string, unknown> {
+      if (!response) throw new Error('no response');
+      return (response.response as { output: Record<string, unknown> }).output;
+    },
+  };
+}
+
+const frame = (time: number): VideoFrame => ({ data: 'AA==', mimeType: 'image/jpeg', time });
+
+describe('monitor_video_stream', () => {
+  it('declares documented, optional parameters and NON_BLOCKING behaviour', () => {
+    const declaration = videoTools.monitorVideoStream.declaration();
+    expect(declaration.name).toBe('monitor_video_stream');
+    expect(declaration.behavior).toBe('NON_BLOCKING');
+    expect(declaration.description).toContain('motion');
+    const properties = declaration.parametersJsonSchema.properties as Record<
+      string,
+      { description?: string }
+    >;
+    expect(Object.keys(properties)).toEqual(['watchFor', 'intervalSeconds', 'durationSeconds', 'interrupt']);
+    for (const p of Object.values(properties)) expect(p.description).toBeTruthy();
+    expect(declaration.parametersJsonSchema.required ?? []).toEqual([]);
+    expect(videoTools.map((t) => t.name)).toEqual(['monitor_video_stream']);
+  });
+
+  it('sends changes WHEN_IDLE, context SILENT, with frame time, counts, analyzer and watchFor', () => {
+    const { analyzer, sessions } = scriptedAnalyzer((f) =>
+      f.time === 950
+        ? { event: 'first', description: 'first look', changeScore: 0, notable: false }
+        : f.time === 2950
+          ? { event: 'motion_started', description: 'moving', changeScore: 0.2, details: { region: 'left' } }
+          : undefined,
+    );
+    const t = run(createVideoTools({ analyzer }));
+    t.scheduler.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: { watchFor: 'the cat' } }]);
+    for (let time = 50; time < 3000; time += 100) t.at(time, () => t.video$.next(frame(time)));
+    t.advanceTo(3000);
+    expect(sessions[0]?.request.watchFor).toBe('the cat');
+    expect(sessions[0]?.frames).toEqual([950, 1950, 2950]);
+    expect(t.sent.map((r) => [r.id, r.scheduling, r.willContinue])).toEqual([
+      ['v', 'SILENT', true],
+      ['v', 'WHEN_IDLE', true],
+    ]);
+    expect(t.output(t.sent[1])).toEqual({
+      event: 'motion_started',
+      description: 'moving',
+      changeScore: 0.2,
+      frameTime: new Date(2950).toISOString(),
+      skippedFrames: 18,
+      analyzedFrames: 2,
+      analyzer: 'scripted',
+      watchFor: 'the cat',
+      details: { region: 'left' },
+    });
+    t.scheduler.dispose();
+  });
+
+  it('interrupts when the model asks to, or when the default says so', () => {
+    const { analyzer } = scriptedAnalyzer(() => ({ event: 'x', description: 'x', changeScore: 1 }));
+    const asked = run(createVideoTools({ analyzer }));
+    asked.scheduler.handleToolCall([{ id: 'a', name: 'monitor_video_stream', args: { interrupt: true } }]);
+    asked.video$.next(frame(1));
+    asked.advanceTo(0);
+    expect(asked.sent.map((r) => r.scheduling)).toEqual(['INTERRUPT']);
+    asked.scheduler.dispose();
+
+    const byDefault = run(createVideoTools({ analyzer, interrupt: true }));
+    byDefault.scheduler.handleToolCall([
+      { id: 'b', name: 'monitor_video_stream', args: { interrupt: false } },
+    ]);
+    byDefault.video$.next(frame(1));
+    byDefault.advanceTo(0);
+    expect(byDefault.sent.map((r) => r.scheduling)).toEqual(['WHEN_IDLE']);
+    byDefault.scheduler.dispose();
+  });
+
+  it('looks at the interval the model asked for and ends after durationSeconds', () => {
+    const { analyzer, sessions } = scriptedAnalyzer(() => undefined);
+    const t = run(createVideoTools({ analyzer }));
+    t.scheduler.handleToolCall([
+      { id: 'v', name: 'monitor_video_stream', args: { intervalSeconds: 0.5, durationSeconds: 2.2 } },
+    ]);
+    for (let time = 100; time < 5000; time += 100) t.at(time, () => t.video$.next(frame(time)));
+    t.advanceTo(5000);
+    expect(sessions[0]?.frames).toEqual([500, 1000, 1500, 2000]);
+    expect(t.events).toEqual(['v:completed']);
+    expect(sessions[0]?.closed).toBe(true);
+    expect(t.video$.observed).toBe(false);
+    expect(t.sent.at(-1)).toMatchObject({ id: 'v', willContinue: false });
+  });
+
+  it('caps a watch with maxDurationSeconds when the model gives no duration', () => {
+    const { analyzer } = scriptedAnalyzer(() => undefined);
+    const t = run(createVideoTools({ analyzer, maxDurationSeconds: 10 }));
+    t.scheduler.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
+    t.advanceTo(9999);
+    expect(t.events).toEqual([]);
+    t.advanceTo(10_000);
+    expect(t.events).toEqual(['v:completed']);
+  });
+
+  it('tells the model when no frames arrive', () => {
+    const { analyzer } = scriptedAnalyzer(() => undefined);
+    const t = run(createVideoTools({ analyzer, noVideoSeconds: 3 }));
+    t.scheduler.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
+    t.advanceTo(3000);
+    expect(t.sent.map((r) => [t.output(r).event, r.scheduling])).toEqual([['no_video', 'WHEN_IDLE']]);
+    expect(String(t.output(t.sent[0]).description)).toContain('camera may be off');
+    t.scheduler.dispose();
+  });
+
+  it.each([
+    [
+      'stop_streaming from the model',
+      (t: ReturnType<typeof run>) =>
+        t.scheduler.handleToolCall([
+          { id: 's', name: 'stop_streaming', args: { function_name: 'monitor_video_stream' } },
+        ]),
+      'v:cancelled:model',
+    ],
+    [
+      "the server's cancellation",
+      (t: ReturnType<typeof run>) => t.scheduler.handleCancellation(['v']),
+      'v:cancelled:server',
+    ],
+    [
+      'the application',
+      (t: ReturnType<typeof run>) => t.scheduler.stop({ callId: 'v' }),
+      'v:cancelled:application',
+    ],
+    ['session end', (t: ReturnType<typeof run>) => t.scheduler.dispose(), 'v:cancelled:session-end'],
+  ])(
+    'stops cleanly on %s: frames unsubscribed, analyzer closed, nothing sent afterwards',
+    (_name, cancel, end) => {
+      const { analyzer, sessions } = scriptedAnalyzer((f) => ({
+        event: 'x',
+        description: String(f.time),
+        changeScore: 1,
+      }));
+      const t = run(createVideoTools({ analyzer }));
+      t.scheduler.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
+      t.video$.next(frame(1));
+      t.advanceTo(0);
+      expect(t.video$.observed).toBe(true);
+      cancel(t);
+      expect(t.events.filter((e) => e.startsWith('v:'))).toEqual([end]);
+      expect(sessions[0]?.closed).toBe(true);
+      expect(t.video$.observed).toBe(false);
+      const sentAtEnd = t.sent.filter((r) => r.id === 'v').length;
+      t.video$.next(frame(2));
+      t.advanceTo(10_000);
+      expect(t.sent.filter((r) => r.id === 'v')).toHaveLength(sentAtEnd);
+    },
+  );
+
+  it('keeps watching through a user interruption', () => {
+    const { analyzer, sessions } = scriptedAnalyzer(() => undefined);
+    const t = run(createVideoTools({ analyzer }));
+    t.scheduler.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
+    t.scheduler.handleInterruption();
+    t.video$.next(frame(1));
+    t.advanceTo(0);
+    expect(t.events).toEqual([]);
+    expect(sessions[0]?.frames).toEqual([1]);
+    t.scheduler.dispose();
+  });
+
+  it('rejects bad arguments with a clear error and never opens the analyzer', () => {
+    const { analyzer, sessions } = scriptedAnalyzer(() => undefined);
+    const t = run(createVideoTools({ analyzer }));
+    t.scheduler.handleToolCall([{ id: 'bad', name: 'monitor_video_stream', args: { intervalSeconds: 0 } }]);
+    expect(sessions).toHaveLength(0);
+    expect(t.sent).toHaveLength(1);
+    expect(JSON.stringify(t.sent[0]?.response)).toContain('intervalSeconds');
+    expect(t.sent[0]?.willContinue).toBe(false);
+  });
+
+  it('refuses out-of-range defaults when created', () => {
+    expect(() => createVideoTools({ intervalSeconds: 0 })).toThrow(
+      /intervalSeconds must be a number of seconds of at least 0.1, got 0/,
+    );
+    expect(() => createVideoTools({ noVideoSeconds: Number.NaN })).toThrow(/noVideoSeconds/);
+  });
+});

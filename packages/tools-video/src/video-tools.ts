@@ -1,0 +1,194 @@
+import {
+  type DuplicatePolicy,
+  defineStreamingTool,
+  type Emission,
+  emit,
+  type ParametersSchema,
+  type Scheduling,
+  type StreamingTool,
+} from '@livetools/core';
+import { map, takeUntil, timer } from 'rxjs';
+import { z } from 'zod';
+import { createChangeDetector } from './change-detector.js';
+import type { FrameAnalyzer } from './frame-analyzer.js';
+import { type FrameReport, watchFrames } from './watch-frames.js';
+
+/** Defaults applied when the model leaves an argument out. */
+export interface VideoToolDefaults {
+  /** Seconds between two looks at the newest frame. Default 1. */
+  readonly intervalSeconds?: number;
+  /** Longest a watch may run, in seconds, when the model gives no duration. Default: until stopped. */
+  readonly maxDurationSeconds?: number;
+  /** Seconds without any frame before the model is told the camera seems off. Default 5. */
+  readonly noVideoSeconds?: number;
+  /** Interrupt the model at once when a change is seen, unless the model says otherwise. Default false. */
+  readonly interrupt?: boolean;
+}
+
+/** Options of {@link createVideoTools}. */
+export interface VideoToolsOptions extends VideoToolDefaults {
+  /** What looks at the frames. Default: {@link createChangeDetector} (local, no network). */
+  readonly analyzer?: FrameAnalyzer;
+  /** What happens when the model starts a second watch while one runs. Default `allow`. */
+  readonly onDuplicate?: DuplicatePolicy;
+}
+
+/** What `monitor_video_stream` sends to the model for each report. */
+export interface VideoReportOutput {
+  /** What happened: the analyzer's event (`motion_started`, `answer_changed`...), or `no_video`, `video_resumed`, `analysis_error`. */
+  readonly event: string;
+  /** One sentence about it. */
+  readonly description: string;
+  /** How large the change is, from 0 to 1. */
+  readonly changeScore: number;
+  /** When the analysed frame was sent, ISO 8601. */
+  readonly frameTime: string;
+  /** Frames that arrived faster than they could be analysed and were passed over since the last report. */
+  readonly skippedFrames: number;
+  /** Frames analysed since the last report, this one included. */
+  readonly analyzedFrames: number;
+  /** The analyzer's name. */
+  readonly analyzer: string;
+  /** What the model asked to watch for, repeated so it can judge the report against it. */
+  readonly watchFor?: string;
+  /** The analyzer's extra facts (a region, an answer, a brightness). */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** The video tools bound to one analyzer: usable as `tools: videoTools` or by name. */
+export interface VideoTools extends ReadonlyArray<StreamingTool> {
+  /** `monitor_video_stream`: watches the user's camera and reports changes. */
+  readonly monitorVideoStream: StreamingTool<ParametersSchema, Emission<VideoReportOutput>>;
+}
+
+const monitorParameters = z.object({
+  watchFor: z
+    .string()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe(
+      "What to watch for, in the user's words (e.g. 'someone at the door'); leave out to report any change.",
+    ),
+  intervalSeconds: z
+    .number()
+    .min(0.1)
+    .max(60)
+    .optional()
+    .describe('Seconds between two looks at the newest camera frame.'),
+  durationSeconds: z
+    .number()
+    .positive()
+    .max(24 * 3600)
+    .optional()
+    .describe('Stop watching after this many seconds.'),
+  interrupt: z
+    .boolean()
+    .optional()
+    .describe(
+      'Speak up at once when a change is seen (true), or wait until the conversation is idle (false).',
+    ),
+});
+
+function checkSeconds(name: string, value: number | undefined, min: number): void {
+  if (value !== undefined && (!Number.isFinite(value) || value < min)) {
+    throw new RangeError(`${name} must be a number of seconds of at least ${min}, got ${value}.`);
+  }
+}
+
+function toOutput(report: FrameReport, analyzer: string, watchFor: string | undefined): VideoReportOutput {
+  const { observation } = report;
+  return {
+    event: observation.event,
+    description: observation.description,
+    changeScore: observation.changeScore,
+    frameTime: new Date(report.frameTime).toISOString(),
+    skippedFrames: report.skippedFrames,
+    analyzedFrames: report.analyzedFrames,
+    analyzer,
+    ...(watchFor === undefined ? {} : { watchFor }),
+    ...(observation.details === undefined ? {} : { details: observation.details }),
+  };
+}
+
+/**
+ * Creates `monitor_video_stream` bound to a frame analyzer.
+ *
+ * The tool reads the video frames the application sends to the session (`ctx.input.video$`),
+ * keeps only the newest one, looks at it every `intervalSeconds`, and sends a result each time
+ * the analyzer reports a change: `WHEN_IDLE` by default, `INTERRUPT` when asked to interrupt, and
+ * `SILENT` for context the model need not react to (the first look, frames resuming). It tells
+ * the model when no frames arrive, reports analysis errors without stopping, and ends after
+ * `durationSeconds` or when stopped from any source.
+ *
+ * @param options - The analyzer and the defaults.
+ * @returns The tools, as an array with the tool also reachable by name.
+ * @throws RangeError when a default is out of range.
+ *
+ * @example
+ * ```ts
+ * import { createLiveAgent } from '@livetools/core';
+ * import { createGeminiAnalyzer, createVideoTools } from '@livetools/tools-video';
+ *
+ * const tools = createVideoTools({ analyzer: createGeminiAnalyzer({ ai }), intervalSeconds: 2 });
+ * const agent = createLiveAgent({ ai, model, tools });
+ * // The application sends camera frames with session.sendVideo(...); the tool sees them.
+ * ```
+ */
+export function createVideoTools(options: VideoToolsOptions = {}): VideoTools {
+  const analyzer = options.analyzer ?? createChangeDetector();
+  const defaultInterval = options.intervalSeconds ?? 1;
+  const noVideoSeconds = options.noVideoSeconds ?? 5;
+  checkSeconds('intervalSeconds', options.intervalSeconds, 0.1);
+  checkSeconds('maxDurationSeconds', options.maxDurationSeconds, 0.1);
+  checkSeconds('noVideoSeconds', options.noVideoSeconds, 0.1);
+  const maxSeconds = options.maxDurationSeconds;
+
+  const monitorVideoStream = defineStreamingTool({
+    name: 'monitor_video_stream',
+    description:
+      "Watches the user's camera stream and keeps reporting what changes, until stopped with stop_streaming. " +
+      `${analyzer.capabilities ?? ''} Looks at the newest frame every intervalSeconds (default ${defaultInterval}). ` +
+      'Each report has an event, a one-sentence description and a change score from 0 to 1.',
+    parameters: monitorParameters,
+    onDuplicate: options.onDuplicate ?? 'allow',
+    execute: (args, ctx) => {
+      const session = analyzer.open({
+        signal: ctx.signal,
+        logger: ctx.logger,
+        scheduler: ctx.scheduler,
+        ...(args.watchFor === undefined ? {} : { watchFor: args.watchFor }),
+      });
+      const interrupt = args.interrupt ?? options.interrupt ?? false;
+      const reports$ = watchFrames(ctx.input.video$, session, {
+        intervalMs: (args.intervalSeconds ?? defaultInterval) * 1000,
+        noVideoMs: noVideoSeconds * 1000,
+        scheduler: ctx.scheduler,
+      }).pipe(
+        map((report) => {
+          const scheduling: Scheduling =
+            report.observation.notable === false ? 'SILENT' : interrupt ? 'INTERRUPT' : 'WHEN_IDLE';
+          return emit(toOutput(report, analyzer.name, args.watchFor), { scheduling });
+        }),
+      );
+      const seconds = args.durationSeconds ?? maxSeconds;
+      return seconds === undefined
+        ? reports$
+        : reports$.pipe(takeUntil(timer(seconds * 1000, ctx.scheduler)));
+    },
+  });
+
+  return Object.assign([monitorVideoStream] as const, { monitorVideoStream });
+}
+
+/**
+ * The video tools on the local change detector (no key, no network): `monitor_video_stream`
+ * reporting motion, lights and scene changes.
+ *
+ * @example
+ * ```ts
+ * import { videoTools } from '@livetools/tools-video';
+ * const agent = createLiveAgent({ ai, model, tools: [...stockTools, ...videoTools] });
+ * ```
+ */
+export const videoTools: VideoTools = createVideoTools();

@@ -1,0 +1,222 @@
+import type { VideoFrame } from '@livetools/core';
+import { Subject } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import type { FrameAnalysisSession, FrameObservation } from './frame-analyzer.js';
+import { type FrameReport, watchFrames } from './watch-frames.js';
+
+/** A virtual clock that advances only when told to. */
+function clock() {
+  const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  return {
+    scheduler,
+    /** Runs every timer due up to `time` (virtual milliseconds). */
+    advanceTo(time: number) {
+      scheduler.maxFrames = time;
+      scheduler.flush();
+    },
+    at(time: number, work: () => void) {
+      scheduler.schedule(work, time - scheduler.now());
+    },
+  };
+}
+
+const frame = (time: number): VideoFrame => ({ data: String(time), mimeType: 'image/jpeg', time });
+
+const changed = (frameData: string): FrameObservation => ({
+  event: 'changed',
+  description: `saw ${frameData}`,
+  changeScore: 0.5,
+});
+
+/** Microtasks run (settling promised analyses) without moving virtual time. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function watch(session: FrameAnalysisSession, options: { intervalMs?: number; noVideoMs?: number } = {}) {
+  const time = clock();
+  const video$ = new Subject<VideoFrame>();
+  const reports: FrameReport[] = [];
+  const subscription = watchFrames(video$, session, {
+    intervalMs: options.intervalMs ?? 1000,
+    noVideoMs: options.noVideoMs ?? 60_000,
+    scheduler: time.scheduler,
+  }).subscribe((report) => reports.push(report));
+  return { ...time, video$, reports, subscription };
+}
+
+describe('watchFrames', () => {
+  it('analyses only the newest frame at each look and counts the ones passed over', () => {
+    const seen: number[] = [];
+    const w = watch({
+      analyze: (f) => {
+        seen.push(f.time);
+        return changed(f.data);
+      },
+    });
+    for (let t = 50; t < 3000; t += 100) w.at(t, () => w.video$.next(frame(t)));
+    w.advanceTo(3000);
+    // looks at 0 (no frame yet), 1000, 2000, 3000
+    expect(seen).toEqual([950, 1950, 2950]);
+    expect(w.reports.map((r) => [r.frameTime, r.skippedFrames, r.analyzedFrames])).toEqual([
+      [950, 9, 1],
+      [1950, 9, 1],
+      [2950, 9, 1],
+    ]);
+    w.subscription.unsubscribe();
+  });
+
+  it('accumulates skipped and analysed counts across looks that report nothing', () => {
+    let looks = 0;
+    const w = watch({ analyze: () => (++looks === 3 ? changed('third') : undefined) });
+    for (let t = 100; t < 3000; t += 250) w.at(t, () => w.video$.next(frame(t)));
+    w.advanceTo(3000);
+    expect(looks).toBe(3);
+    expect(w.reports).toHaveLength(1);
+    // frames at 100..2850: 12 in all, 3 analysed, so 9 passed over
+    expect(w.reports[0]).toMatchObject({ frameTime: 2850, skippedFrames: 9, analyzedFrames: 3 });
+    w.subscription.unsubscribe();
+  });
+
+  it('holds at most one frame while a slow analysis runs, however fast frames arrive', async () => {
+    const pending: ((o: FrameObservation | undefined) => void)[] = [];
+    const analysed: number[] = [];
+    const w = watch(
+      {
+        analyze: (f) => {
+          analysed.push(f.time);
+          return new Promise((resolve) => pending.push(resolve));
+        },
+      },
+      { intervalMs: 100 },
+    );
+    w.video$.next(frame(1));
+    w.advanceTo(0);
+    expect(analysed).toEqual([1]);
+    // 100,000 frames while the first analysis is still running: none are queued.
+    for (let i = 2; i <= 100_001; i++) w.video$.next(frame(i));
+    w.advanceTo(1000);
+    expect(analysed).toEqual([1]);
+    pending[0]?.(changed('1'));
+    await settle();
+    // frames 2..100,000 were each replaced by the next one before any look could take them
+    expect(w.reports.map((r) => [r.frameTime, r.skippedFrames])).toEqual([[1, 99_999]]);
+    w.advanceTo(1100);
+    // the next look takes the newest frame only
+    expect(analysed).toEqual([1, 100_001]);
+    pending[1]?.(changed('100001'));
+    await settle();
+    expect(w.reports.map((r) => [r.frameTime, r.skippedFrames, r.analyzedFrames])).toEqual([
+      [1, 99_999, 1],
+      [100_001, 0, 1],
+    ]);
+    w.subscription.unsubscribe();
+  });
+
+  it('reports an analysis error once per run of equal errors and keeps watching', async () => {
+    const outcomes: (() => FrameObservation | undefined)[] = [
+      () => {
+        throw new Error('bad frame');
+      },
+      () => {
+        throw new Error('bad frame');
+      },
+      () => {
+        throw new Error('other problem');
+      },
+      () => changed('ok'),
+      () => {
+        throw new Error('other problem');
+      },
+    ];
+    let i = 0;
+    const w = watch({ analyze: async () => (outcomes[i++] ?? (() => undefined))() });
+    for (let t = 500; t < 5000; t += 1000) w.at(t, () => w.video$.next(frame(t)));
+    for (let t = 1000; t <= 5000; t += 1000) {
+      w.advanceTo(t);
+      await settle();
+    }
+    expect(i).toBe(5);
+    expect(w.reports.map((r) => [r.observation.event, r.observation.description])).toEqual([
+      ['analysis_error', 'The frame could not be analysed: bad frame'],
+      ['analysis_error', 'The frame could not be analysed: other problem'],
+      ['changed', 'saw ok'],
+      ['analysis_error', 'The frame could not be analysed: other problem'],
+    ]);
+    expect(w.subscription.closed).toBe(false);
+    w.subscription.unsubscribe();
+  });
+
+  it('treats a synchronous throw like a rejection', () => {
+    const w = watch({
+      analyze: () => {
+        throw new TypeError('not an image');
+      },
+    });
+    w.video$.next(frame(1));
+    w.advanceTo(0);
+    expect(w.reports.map((r) => r.observation.event)).toEqual(['analysis_error']);
+    w.video$.next(frame(2));
+    w.advanceTo(1000);
+    expect(w.reports).toHaveLength(1);
+    w.subscription.unsubscribe();
+  });
+
+  it('says when no frames arrive, once, and when they come back', () => {
+    const w = watch({ analyze: () => undefined }, { noVideoMs: 5000 });
+    w.advanceTo(4000);
+    expect(w.reports).toEqual([]);
+    w.advanceTo(5000);
+    expect(w.reports.map((r) => [r.observation.event, r.frameTime])).toEqual([['no_video', 5000]]);
+    w.advanceTo(20_000);
+    expect(w.reports).toHaveLength(1);
+    w.at(20_500, () => w.video$.next(frame(20_500)));
+    w.advanceTo(25_000);
+    expect(w.reports.map((r) => [r.observation.event, r.observation.notable])).toEqual([
+      ['no_video', undefined],
+      ['video_resumed', false],
+    ]);
+    w.advanceTo(40_000);
+    // frames stopped again at 20,500: reported again after 5 s without one
+    expect(w.reports.map((r) => [r.observation.event, r.frameTime])).toEqual([
+      ['no_video', 5000],
+      ['video_resumed', 20_500],
+      ['no_video', 26_000],
+    ]);
+    w.subscription.unsubscribe();
+  });
+
+  it('closes the analysis session, stops reading frames and ignores a late result when unsubscribed', async () => {
+    let closed = 0;
+    let resolveLate: ((o: FrameObservation | undefined) => void) | undefined;
+    const w = watch({
+      analyze: () =>
+        new Promise((resolve) => {
+          resolveLate = resolve;
+        }),
+      close: () => closed++,
+    });
+    w.video$.next(frame(1));
+    w.advanceTo(0);
+    expect(w.video$.observed).toBe(true);
+    w.subscription.unsubscribe();
+    expect(closed).toBe(1);
+    expect(w.video$.observed).toBe(false);
+    resolveLate?.(changed('late'));
+    await settle();
+    expect(w.reports).toEqual([]);
+    // no timer is left behind
+    expect(w.scheduler.actions).toHaveLength(0);
+  });
+
+  it('completes when the video stream completes (the session ended)', () => {
+    let closed = 0;
+    const w = watch({ analyze: () => undefined, close: () => closed++ });
+    let completed = false;
+    w.subscription.add(() => {
+      completed = true;
+    });
+    w.video$.complete();
+    expect(completed).toBe(true);
+    expect(closed).toBe(1);
+  });
+});
