@@ -212,20 +212,21 @@ export class ToolScheduler {
    * for them. Unknown ids are ignored.
    */
   handleCancellation(ids: readonly string[]): void {
+    const records: CallRecord[] = [];
     for (const id of ids) {
       const record = this.calls.get(id);
-      if (record) this.cancel(record, 'server');
+      if (record) records.push(record);
       else this.logger.debug('cancellation for an unknown or finished call ignored', { callId: id });
     }
+    for (const record of queuedFirst(records)) this.cancel(record, 'server');
   }
 
   /** Handles a user interruption: calls of tools with `interruption: 'cancel'` are stopped. */
   handleInterruption(): void {
-    for (const record of [...this.calls.values()]) {
-      if (record.tool.kind === 'streaming' && record.tool.policies.interruption === 'cancel') {
-        this.cancel(record, 'interruption');
-      }
-    }
+    const records = [...this.calls.values()].filter(
+      (r) => r.tool.kind === 'streaming' && r.tool.policies.interruption === 'cancel',
+    );
+    for (const record of queuedFirst(records)) this.cancel(record, 'interruption');
   }
 
   /**
@@ -262,6 +263,12 @@ export class ToolScheduler {
   }
 
   private receive(call: LiveFunctionCall): void {
+    if (typeof call !== 'object' || call === null) {
+      this.logger.error('a function call that is not an object cannot be answered; ignored', {
+        call: String(call),
+      });
+      return;
+    }
     const id = call.id;
     const name = call.name ?? '';
     if (!id) {
@@ -389,6 +396,8 @@ export class ToolScheduler {
     record.phase = 'running';
     const args = record.args as Record<string, unknown>;
     this.events.next({ type: 'tool-start', callId: record.id, name: record.name, args, time: this.now() });
+    // A subscriber of events$ may have stopped the call on its tool-start: then it must not run.
+    if ((record.phase as Phase) !== 'running') return;
     const ctx = this.context(record);
     const tool = record.tool;
     let source$: Observable<ScheduledValue>;
@@ -580,9 +589,7 @@ export class ToolScheduler {
         ('callId' in target ? r.id === target.callId : r.name === target.name),
     );
     const stopped: StoppedCall[] = [];
-    // Queued calls first, so that stopping a running call does not start a queued one being stopped.
-    matches.sort((a, b) => Number(b.phase === 'queued') - Number(a.phase === 'queued'));
-    for (const r of matches) {
+    for (const r of queuedFirst(matches)) {
       if (this.cancel(r, by)) stopped.push({ call_id: r.id, function_name: r.name, results: r.results });
     }
     return stopped;
@@ -623,6 +630,14 @@ export class ToolScheduler {
       });
     }
   }
+}
+
+/**
+ * The records to cancel, queued ones first: cancelling a running call starts the next queued call
+ * of its tool, which must not be one that is being cancelled too.
+ */
+function queuedFirst(records: CallRecord[]): CallRecord[] {
+  return records.sort((a, b) => Number(b.phase === 'queued') - Number(a.phase === 'queued'));
 }
 
 function describe(value: unknown): string {

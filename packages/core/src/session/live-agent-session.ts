@@ -278,6 +278,9 @@ export class LiveAgentSession implements AsyncDisposable {
   }
 
   private flushOutbox(): void {
+    // An early message of the new connection (a goAway) may have started another resumption:
+    // then everything stays held for the connection after it.
+    if (!this.writable()) return;
     const held = this.outbox.drain();
     if (held.length > 0) {
       this.settings.logger.info('delivering results held while disconnected', {
@@ -421,6 +424,24 @@ export class LiveAgentSession implements AsyncDisposable {
       this.deferred.push(message);
       return;
     }
+    try {
+      this.handleMessage(message, generation);
+    } catch (error) {
+      // A malformed message must neither escape into the SDK's socket handler (an unhandled
+      // rejection) or a timer, nor stop the messages queued behind it: it is reported and skipped.
+      this.settings.logger.error('ignored a malformed server message', { error: describeError(error) });
+      this.emit({
+        type: 'error',
+        error: new Error(
+          `Ignored a malformed server message (${describeError(error)}): ${preview(message)}`,
+          { cause: error },
+        ),
+        time: this.now(),
+      });
+    }
+  }
+
+  private handleMessage(message: WireServerMessage, generation: number): void {
     this.messages.next(message);
     const time = this.now();
     const content = message.serverContent;
@@ -456,15 +477,17 @@ export class LiveAgentSession implements AsyncDisposable {
         this.becomeIdle();
       }
     }
-    if (message.toolCall?.functionCalls?.length) {
+    // While close() is in progress the scheduler is gone: calls can no longer be answered.
+    if (message.toolCall?.functionCalls?.length && !this.scheduler.isDisposed) {
       this.scheduler.handleToolCall(message.toolCall.functionCalls);
     }
     if (message.toolCallCancellation?.ids?.length) {
       this.scheduler.handleCancellation(message.toolCallCancellation.ids);
+      this.outbox.discard(message.toolCallCancellation.ids);
     }
     if (message.sessionResumptionUpdate) {
       const { newHandle, resumable } = message.sessionResumptionUpdate;
-      const store = resumable !== false && !!newHandle;
+      const store = resumable !== false && typeof newHandle === 'string' && newHandle !== '';
       if (store) this.handle = newHandle;
       this.emit({ type: 'resumption-update', resumable: resumable !== false, hasHandle: store, time });
     }
@@ -589,6 +612,17 @@ export class LiveAgentSession implements AsyncDisposable {
     this.audioIn.complete();
     this.textIn.complete();
   }
+}
+
+/** The start of a message as JSON, for error messages (a frame may be megabytes long). */
+function preview(message: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(message) ?? String(message);
+  } catch {
+    text = String(message);
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }
 
 function refusalHint(code: number, reason: string): string {

@@ -30,6 +30,14 @@ export class ResponseOutbox {
     }
   }
 
+  /** Drops every held response of these calls (the server cancelled them: nothing more may be sent). */
+  discard(ids: readonly string[]): void {
+    const gone = new Set(ids);
+    for (let i = this.items.length - 1; i >= 0; i--) {
+      if (gone.has(this.items[i]!.response.id)) this.items.splice(i, 1);
+    }
+  }
+
   drain(): LiveFunctionResponse[] {
     const out = this.items.sort((a, b) => a.seq - b.seq).map((i) => i.response);
     this.items.length = 0;

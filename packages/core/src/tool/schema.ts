@@ -95,14 +95,18 @@ export function validateArguments(
   schema: ParametersSchema,
   args: unknown,
 ): ValidationOutcome | Promise<ValidationOutcome> {
+  const threw = (error: unknown): ValidationOutcome => ({
+    ok: false,
+    error: new ToolArgumentsError(toolName, [{ path: '', message: `the schema threw: ${String(error)}` }]),
+  });
   let result: ReturnType<ParametersSchema['~standard']['validate']>;
   try {
     result = schema['~standard'].validate(args ?? {});
   } catch (error) {
-    return {
-      ok: false,
-      error: new ToolArgumentsError(toolName, [{ path: '', message: `the schema threw: ${String(error)}` }]),
-    };
+    return threw(error);
   }
-  return result instanceof Promise ? result.then((r) => toOutcome(toolName, r)) : toOutcome(toolName, result);
+  // An asynchronous validation that rejects is answered like one that throws, never left pending.
+  return result instanceof Promise
+    ? result.then((r) => toOutcome(toolName, r), threw)
+    : toOutcome(toolName, result);
 }
