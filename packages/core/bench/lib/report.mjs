@@ -1,0 +1,35 @@
+// The results table: every benchmark adds rows; run.mjs prints them once at the end.
+
+const rows = [];
+
+/**
+ * Adds a row. `verdict` is computed from `pass` (a boolean) unless `pass` is undefined, which makes
+ * the row informational. `ratio` is an optional string shown next to the verdict.
+ */
+export function addRow({ name, figure, target = '—', ratio = '', pass }) {
+  const verdict = pass === undefined ? 'info' : pass ? 'PASS' : 'MISS';
+  rows.push({ name, figure, target, ratio, verdict });
+}
+
+/** The rows added so far. */
+export function allRows() {
+  return rows;
+}
+
+/** Prints the rows as one aligned text table. */
+export function printTable(title) {
+  const head = { name: 'benchmark', figure: 'figure', target: 'target', ratio: 'ratio', verdict: 'verdict' };
+  const cols = Object.keys(head);
+  const width = Object.fromEntries(
+    cols.map((c) => [c, Math.max(...[head, ...rows].map((r) => String(r[c]).length))]),
+  );
+  const line = (r) => `| ${cols.map((c) => String(r[c]).padEnd(width[c])).join(' | ')} |`;
+  const rule = `|${cols.map((c) => '-'.repeat(width[c] + 2)).join('|')}|`;
+  console.log(`\n${title}`);
+  console.log(line(head));
+  console.log(rule);
+  for (const r of rows) console.log(line(r));
+  const misses = rows.filter((r) => r.verdict === 'MISS').length;
+  const passes = rows.filter((r) => r.verdict === 'PASS').length;
+  console.log(`${passes} PASS, ${misses} MISS, ${rows.length - passes - misses} info`);
+}

@@ -1,0 +1,56 @@
+// livetools' own CPU cost per emission on the live-session path, without the SDK, JSON or a socket:
+// a streaming tool's emission through the scheduler, the session and the delivery into a stub SDK
+// session, against an application calling the same stub's sendToolResponse directly. This is the
+// part of the end-to-end overhead that livetools can change; run it under `node --cpu-prof` to see
+// where it goes (bench/tools/profile-summary.mjs).
+import { performance } from 'node:perf_hooks';
+import { createLiveAgent } from '../dist/index.js';
+import { feedTool, MODEL, payloads, rawResponse } from './lib/live.mjs';
+import { addRow } from './lib/report.mjs';
+import { fmt, fullGc, median, sleep } from './lib/stats.mjs';
+import { stubGenAI } from './lib/stub-genai.mjs';
+
+export async function ownCost({ n = 500_000, reps = 5 } = {}) {
+  const { client, sessions } = stubGenAI();
+  const fixture = feedTool();
+  const session = await createLiveAgent({ ai: client, model: MODEL, tools: [fixture.tool] }).connect();
+  let events = 0;
+  const subscription = session.events$.subscribe(() => (events += 1));
+  const [stub] = sessions;
+  await sleep(5); // the first connection publishes its early messages on the next tick
+  stub.receive({ toolCall: { functionCalls: [{ id: 'own-1', name: fixture.tool.name, args: {} }] } });
+  if (fixture.live !== 1) throw new Error('the tool did not start');
+  const value = payloads()[0].value;
+
+  const runLt = () => {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) fixture.feed.next(value);
+    return ((performance.now() - t0) * 1e6) / n;
+  };
+  const runRaw = () => {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) stub.sendToolResponse(rawResponse('own-1', value));
+    return ((performance.now() - t0) * 1e6) / n;
+  };
+  runLt();
+  runRaw();
+  const lt = [];
+  const raw = [];
+  for (let r = 0; r < reps; r++) {
+    fullGc();
+    raw.push(runRaw());
+    fullGc();
+    lt.push(runLt());
+  }
+  const sent = stub.toolResponses;
+  subscription.unsubscribe();
+  await session.close();
+  const own = median(lt) - median(raw);
+  console.log(
+    `livetools own cost per emission (stub SDK session, no JSON or socket; ${fmt(n, 0)} × ${reps}): ` +
+      `emission → stub sendToolResponse median ${fmt(median(lt), 0)} ns, app calling the stub directly ${fmt(median(raw), 0)} ns, ` +
+      `difference ${fmt(own, 0)} ns (${fmt(sent, 0)} responses, ${fmt(events, 0)} events)`,
+  );
+  addRow({ name: 'livetools own cost per emission (stub SDK)', figure: `${fmt(own, 0)} ns` });
+  return { lt: median(lt), raw: median(raw), own };
+}
