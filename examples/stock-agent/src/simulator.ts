@@ -1,6 +1,6 @@
 /**
  * The offline stand-in for Gemini: the fake Live server from `@livetools/core/testing` with a
- * rule-based simulated model that understands a few typed requests about prices.
+ * rule-based simulated model that understands a few typed requests about prices and the camera.
  */
 import {
   createFakeLiveServer,
@@ -46,12 +46,60 @@ function narrateQuote(result: SimulatedToolResult): string | undefined {
   return `${q.symbol} is trading at ${money(q.price)}.`;
 }
 
+interface VideoReport {
+  event?: string;
+  description?: string;
+}
+
+function narrateVideo(result: SimulatedToolResult): string | undefined {
+  if (result.error)
+    return `I could not watch the camera: ${(result.error as { message?: string }).message ?? 'error'}`;
+  if (!result.willContinue) return 'I stopped watching the camera.';
+  const r = result.output as VideoReport;
+  switch (r.event) {
+    case 'watching':
+      return `I'm watching the camera now. ${r.description ?? ''}`.trim();
+    case undefined:
+      return undefined;
+    default:
+      return `Camera: ${r.description ?? r.event}`;
+  }
+}
+
+/** Requests the simulator understands, shown to the user. */
+export const simulatorExamples = [
+  'watch AAPL above 240',
+  'price of MSFT',
+  'stop AAPL',
+  'watch the camera',
+  'stop the camera',
+] as const;
+
 /** Starts the fake Live server with the simulated model on 127.0.0.1. */
 export function startSimulator(): Promise<FakeLiveServer> {
   const model = createSimulatedModel({
     greeting:
-      'Hello! I can watch prices for you. Try "watch AAPL above 240", "price of MSFT" or "stop AAPL".',
+      'Hello! I can watch prices and your camera for you. Try "watch AAPL above 240", "price of MSFT", ' +
+      '"watch the camera" or "stop AAPL".',
     rules: [
+      {
+        match: /\bstop\s+(?:watching\s+)?(?:the\s+|my\s+)?(?:camera|video)\b/i,
+        example: 'stop the camera',
+        call: (_m, context) => {
+          const calls = context.openCalls.filter((c) => c.name === 'monitor_video_stream');
+          return calls.length
+            ? calls.map((c) => ({ name: 'stop_streaming', args: { call_id: c.id } }))
+            : undefined;
+        },
+      },
+      {
+        match: /\b(?:watch|monitor)\s+(?:the\s+|my\s+)?(?:camera|video|me)\b(?:\s+for\s+(.+))?/i,
+        example: 'watch the camera',
+        call: (m) => ({
+          name: 'monitor_video_stream',
+          args: { ...(m[1] ? { watchFor: m[1].trim() } : {}), intervalSeconds: 0.5 },
+        }),
+      },
       {
         match: /^\s*stop\s+(?:watching\s+)?([A-Za-z][A-Za-z0-9.-]*)\s*$/i,
         example: 'stop AAPL',
@@ -87,6 +135,7 @@ export function startSimulator(): Promise<FakeLiveServer> {
     narrators: {
       monitor_stock_price: narrateMonitor,
       get_stock_price: narrateQuote,
+      monitor_video_stream: narrateVideo,
       stop_streaming: (r) => (r.error ? 'There was nothing to stop.' : 'Done, I stopped that watch.'),
     },
   });

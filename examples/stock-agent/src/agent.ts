@@ -1,0 +1,105 @@
+/**
+ * The agent both modes run: the stock tools and the video tools on Gemini Live when
+ * GEMINI_API_KEY is set, on the offline simulator otherwise.
+ *
+ * Environment: GEMINI_API_KEY, LIVETOOLS_MODEL, LIVETOOLS_SOURCE (simulated | coinbase | finnhub),
+ * FINNHUB_API_KEY, LIVETOOLS_SPEED (simulated market speed, default 1 with Gemini, 240 offline),
+ * LIVETOOLS_VIDEO (local | gemini: the frame analyzer, default local).
+ */
+import { GoogleGenAI, Modality } from '@google/genai';
+import { createLiveAgent, type LiveAgent } from '@livetools/core';
+import type { FakeLiveServer } from '@livetools/core/testing';
+import {
+  createCoinbaseSource,
+  createFinnhubSource,
+  createSimulatedSource,
+  createStockTools,
+  type QuoteSource,
+} from '@livetools/tools-stock';
+import { createChangeDetector, createGeminiAnalyzer, createVideoTools } from '@livetools/tools-video';
+import { simulatorExamples, startSimulator } from './simulator.js';
+
+/** The default Live model when GEMINI_API_KEY is set. */
+export const defaultModel = 'gemini-2.5-flash-native-audio-preview-09-2025';
+
+/** The running agent and what the front ends show about it. */
+export interface ConsoleAgent {
+  readonly agent: LiveAgent;
+  /** `simulator` when no GEMINI_API_KEY is set. */
+  readonly mode: 'gemini' | 'simulator';
+  readonly model: string;
+  /** Whether the model answers with audio. */
+  readonly audioOut: boolean;
+  readonly source: QuoteSource;
+  /** Requests the simulator understands (empty with Gemini). */
+  readonly examples: readonly string[];
+  /** The simulator's fake Live server, when it runs (tests inspect what reached it). */
+  readonly simulator?: FakeLiveServer;
+  /** Stops the simulator, if any. */
+  close(): Promise<void>;
+}
+
+function quoteSource(env: NodeJS.ProcessEnv, speed: number): QuoteSource {
+  switch (env.LIVETOOLS_SOURCE ?? 'simulated') {
+    case 'coinbase':
+      return createCoinbaseSource();
+    case 'finnhub':
+      return createFinnhubSource(env.FINNHUB_API_KEY ? { apiKey: env.FINNHUB_API_KEY } : {});
+    case 'simulated':
+      return createSimulatedSource({ speed });
+    default:
+      throw new Error(
+        `LIVETOOLS_SOURCE must be simulated, coinbase or finnhub, not '${env.LIVETOOLS_SOURCE}'.`,
+      );
+  }
+}
+
+/** Builds the agent from the environment; starts the simulator when there is no API key. */
+export async function createConsoleAgent(env: NodeJS.ProcessEnv = process.env): Promise<ConsoleAgent> {
+  const apiKey = env.GEMINI_API_KEY;
+  const offline = !apiKey;
+  const model = env.LIVETOOLS_MODEL ?? defaultModel;
+  const speed = Number(env.LIVETOOLS_SPEED ?? (offline ? 240 : 1));
+  if (!(speed > 0))
+    throw new Error(`LIVETOOLS_SPEED must be a positive number, not '${env.LIVETOOLS_SPEED}'.`);
+  const source = quoteSource(env, speed);
+  const simulator = offline ? await startSimulator() : undefined;
+  const ai = simulator
+    ? new GoogleGenAI({ apiKey: 'offline-simulator', httpOptions: { baseUrl: simulator.url } })
+    : new GoogleGenAI({ apiKey: apiKey as string });
+  const analyzer =
+    env.LIVETOOLS_VIDEO === 'gemini' && !offline
+      ? createGeminiAnalyzer({ ai })
+      : createChangeDetector({ sensitivity: 'medium' });
+  const audioOut = !offline;
+  const agent = createLiveAgent({
+    ai,
+    model,
+    tools: [
+      ...createStockTools({ source, thresholdPercent: offline ? 0.3 : 0.5 }),
+      ...createVideoTools({ analyzer }),
+    ],
+    config: {
+      responseModalities: [audioOut ? Modality.AUDIO : Modality.TEXT],
+      ...(audioOut ? { outputAudioTranscription: {}, inputAudioTranscription: {} } : {}),
+      sessionResumption: {},
+      systemInstruction:
+        'You help the user follow stock and crypto prices and keep an eye on their camera. Use ' +
+        'monitor_stock_price to watch a symbol, get_stock_price for a single quote, and ' +
+        'monitor_video_stream to watch the camera for changes; report briefly; stop watches with ' +
+        'stop_streaming when asked.',
+    },
+  });
+  return {
+    agent,
+    mode: offline ? 'simulator' : 'gemini',
+    model: offline ? 'simulated model' : model,
+    audioOut,
+    source,
+    examples: offline ? simulatorExamples : [],
+    ...(simulator ? { simulator } : {}),
+    close: async () => {
+      await simulator?.close();
+    },
+  };
+}

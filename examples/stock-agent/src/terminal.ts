@@ -1,0 +1,162 @@
+/**
+ * The text-only front end: a prompt, the agent's replies, and one live line per running tool call
+ * (redrawn in place on a terminal; printed as lines when the output is a pipe).
+ */
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { LiveEvent } from '@livetools/core';
+import type { ConsoleAgent } from './agent.js';
+
+/** Where the terminal mode reads and writes. */
+export interface TerminalIo {
+  readonly input: Readable;
+  readonly output: Writable & { isTTY?: boolean; columns?: number };
+}
+
+const money = (n: unknown) => (typeof n === 'number' ? `$${n.toFixed(n < 1 ? 4 : 2)}` : '?');
+const signed = (n: unknown) => (typeof n === 'number' ? `${n >= 0 ? '+' : ''}${n.toFixed(2)}%` : '');
+
+/** A one-line summary of a tool result. */
+export function summarize(name: string, output: unknown): string {
+  const o = (output ?? {}) as Record<string, unknown>;
+  if (name === 'monitor_stock_price' && typeof o.symbol === 'string') {
+    return `${o.kind} ${o.symbol} ${money(o.price)} ${signed(o.changePercentSinceStart)} since start`;
+  }
+  if (name === 'monitor_video_stream' && typeof o.event === 'string') {
+    return `${o.event}: ${o.description ?? ''}`;
+  }
+  const json = JSON.stringify(output) ?? '';
+  return json.length > 100 ? `${json.slice(0, 99)}…` : json;
+}
+
+/** Runs the terminal front end until the input ends or the user types quit. */
+export async function runTerminal(console: ConsoleAgent, io: TerminalIo): Promise<void> {
+  const { output } = io;
+  const tty = output.isTTY === true;
+  const started = Date.now();
+  const clock = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`;
+  const rl = createInterface({ input: io.input, output, terminal: tty, prompt: 'you> ' });
+
+  const live = new Map<string, string>();
+  let drawn = 0;
+  const clearFooter = () => {
+    if (!tty) return;
+    output.write('\r\x1b[2K');
+    if (drawn > 0) output.write(`\x1b[${drawn}A\x1b[0J`);
+    drawn = 0;
+  };
+  const drawFooter = () => {
+    if (!tty) return;
+    const width = Math.max(20, (output.columns ?? 100) - 1);
+    for (const line of live.values()) output.write(`${`  ⟳ ${line}`.slice(0, width)}\n`);
+    drawn = live.size;
+    rl.prompt(true);
+  };
+  const print = (who: string, text: string) => {
+    clearFooter();
+    output.write(`${clock()}  ${who.padEnd(6)} ${text}\n`);
+    drawFooter();
+  };
+
+  output.write(
+    console.mode === 'simulator'
+      ? `livetools agent (terminal): OFFLINE SIMULATOR, no GEMINI_API_KEY set. The "model" is a rule-based simulator.\n` +
+          `Try: ${console.examples.map((e) => `"${e}"`).join(', ')}.\n`
+      : `livetools agent (terminal): Gemini Live, model ${console.model}.\n`,
+  );
+  output.write(`Quotes: ${console.source.name}. Commands: /calls, /stop <call id>, quit.\n\n`);
+
+  const session = await console.agent.connect();
+  let modelLine = '';
+  const flushModel = () => {
+    if (modelLine.trim()) print('model', modelLine.trim());
+    modelLine = '';
+  };
+  const counts = { started: 0, ended: 0 };
+  const results = new Map<string, number>();
+  session.events$.subscribe((event: LiveEvent) => {
+    switch (event.type) {
+      case 'model-text':
+      case 'output-transcription':
+        // text models write text; audio models speak, and the transcription is what they said
+        if ((event.type === 'model-text') === console.audioOut) break;
+        modelLine += event.text;
+        break;
+      case 'input-transcription':
+        print('heard', event.text);
+        break;
+      case 'turn-complete':
+      case 'interrupted':
+        flushModel();
+        break;
+      case 'tool-start':
+        counts.started++;
+        results.set(event.callId, 0);
+        live.set(event.callId, `${event.name} ${JSON.stringify(event.args)}: started`);
+        print('tool', `${event.name} started (call ${event.callId}) ${JSON.stringify(event.args)}`);
+        break;
+      case 'tool-result': {
+        const n = (results.get(event.callId) ?? 0) + 1;
+        results.set(event.callId, n);
+        const line = `${event.name} [${event.callId}] ${summarize(event.name, event.output)} (${event.scheduling ?? 'result'}, ${n} so far)`;
+        if (tty && live.has(event.callId)) {
+          live.set(event.callId, line);
+          clearFooter();
+          drawFooter();
+        } else {
+          print('tool', line);
+        }
+        break;
+      }
+      case 'tool-end':
+        counts.ended++;
+        live.delete(event.callId);
+        print(
+          'tool',
+          `${event.name} call ${event.callId} ${event.reason}${event.cancelledBy ? ` by ${event.cancelledBy}` : ''}` +
+            `${event.error ? `: ${event.error.message}` : ''} after ${event.results} results`,
+        );
+        break;
+      case 'reconnecting':
+        print('link', 'connection to the model dropped; resuming');
+        break;
+      case 'error':
+        print('error', event.error.message);
+        break;
+    }
+  });
+
+  const prompt = () => {
+    if (tty) rl.prompt();
+  };
+  prompt();
+  for await (const raw of rl) {
+    // Enter moved the cursor below the prompt line: that line now belongs to what the next redraw
+    // erases (the request is printed again as a log line).
+    if (tty) drawn += 1;
+    const line = raw.trim();
+    if (/^(quit|exit)$/i.test(line)) break;
+    if (line === '/calls') {
+      const calls = session.activeCalls();
+      print(
+        'calls',
+        calls.length ? calls.map((c) => `${c.callId} ${c.name} (${c.results} results)`).join('; ') : 'none',
+      );
+    } else if (line.startsWith('/stop')) {
+      const callId = line.slice(5).trim();
+      const stopped = callId ? session.stopTool({ callId }) : [];
+      if (stopped.length === 0) print('error', `no running call has the id "${callId}"; /calls lists them`);
+    } else if (line.startsWith('/')) {
+      print('error', `unknown command ${line}; the commands are /calls, /stop <call id> and quit`);
+    } else if (line) {
+      print('you', line);
+      session.sendText(line);
+    }
+    prompt();
+  }
+  rl.close();
+  flushModel();
+  await session.close();
+  clearFooter();
+  output.write(`${clock()}  bye    ${counts.started} tool calls started, ${counts.ended} ended.\n`);
+}
