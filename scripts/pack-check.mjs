@@ -1,16 +1,20 @@
-// Publishing is checked, not hoped: pack the publishable packages, lint the packages with publint,
-// install the tarballs in a scratch project (peer dependencies from the registry), import them and
-// run a tool through the public API only.
+// Publishing is checked, not hoped: pack the publishable packages, lint them with publint, install
+// the tarballs in a scratch project outside the workspace (peer dependencies from the registry, or
+// npm's cache), type-check an ESM consumer against them, and run the tools end to end against the
+// fake Live server with the real @google/genai client, through the public API only.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const packages = ['core', 'tools-stock', 'tools-video'];
+const packages = ['core', 'tools-stock', 'tools-video', 'cli'].filter((name) =>
+  existsSync(join(root, 'packages', name, 'package.json')),
+);
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const step = (text) => console.log(`pack-check: ${text}`);
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
 
 const work = mkdtempSync(join(tmpdir(), 'livetools-pack-'));
 try {
@@ -23,15 +27,20 @@ try {
     const leaked = info.files.filter((f) => /\.test(-d)?\.|test-support\//.test(f.path));
     if (leaked.length)
       throw new Error(`${manifest.name} would publish test files: ${leaked.map((f) => f.path).join(', ')}`);
+    for (const [peer] of Object.entries(manifest.peerDependencies ?? {})) {
+      if (manifest.dependencies?.[peer])
+        throw new Error(`${manifest.name} has ${peer} as a dependency and a peer`);
+    }
     tarballs[manifest.name] = join(work, info.filename);
     step(
       `${manifest.name}@${manifest.version}: publint clean, ${info.entryCount} files, ${(info.size / 1024).toFixed(1)} kB packed`,
     );
   }
-
-  const stock = JSON.parse(readFileSync(join(root, 'packages/tools-stock/package.json'), 'utf8'));
-  const peers = Object.keys(stock.peerDependencies ?? {}).sort();
-  if (peers.join() !== '@livetools/core,rxjs,zod') throw new Error(`tools-stock peers are ${peers.join()}`);
+  for (const name of ['tools-stock', 'tools-video']) {
+    const manifest = JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'));
+    const peers = Object.keys(manifest.peerDependencies ?? {}).sort();
+    if (peers.join() !== '@livetools/core,rxjs,zod') throw new Error(`${name} peers are ${peers.join()}`);
+  }
 
   const app = join(work, 'app');
   mkdirSync(app);
@@ -42,36 +51,104 @@ try {
       private: true,
       type: 'module',
       dependencies: {
-        '@livetools/core': `file:${tarballs['@livetools/core']}`,
-        '@livetools/tools-stock': `file:${tarballs['@livetools/tools-stock']}`,
+        ...Object.fromEntries(Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`])),
         '@google/genai': '^3.3.0',
         rxjs: '^7.8.2',
         zod: '^4.0.0',
       },
     }),
   );
-  run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], app);
+  run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', '--loglevel=error'],
+    app,
+  );
+
+  // An ESM consumer in TypeScript: the published types resolve and fit together.
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        lib: ['ES2022', 'ESNext.Disposable', 'DOM'],
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        noEmit: true,
+        types: [],
+        skipLibCheck: false,
+      },
+      include: ['consumer.ts'],
+    }),
+  );
+  writeFileSync(
+    join(app, 'consumer.ts'),
+    `import { GoogleGenAI } from '@google/genai';
+import { createLiveAgent, defineStreamingTool, type LiveAgent } from '@livetools/core';
+import { createFakeLiveServer, type FakeLiveServer } from '@livetools/core/testing';
+import { createStockTools, createSimulatedSource, type PriceReportOutput } from '@livetools/tools-stock';
+import { createChangeDetector, createVideoTools, type VideoReportOutput } from '@livetools/tools-video';
+import { interval, map } from 'rxjs';
+import { z } from 'zod';
+
+const tick = defineStreamingTool({
+  name: 'tick',
+  description: 'Counts.',
+  parameters: z.object({ every: z.number() }),
+  execute: ({ every }, ctx) => interval(every, ctx.scheduler).pipe(map((n) => ({ n }))),
+});
+export async function agent(server: FakeLiveServer): Promise<LiveAgent> {
+  const ai = new GoogleGenAI({ apiKey: 'k', httpOptions: { baseUrl: server.url } });
+  const tools = [tick, ...createStockTools({ source: createSimulatedSource() }), ...createVideoTools({ analyzer: createChangeDetector() })];
+  return createLiveAgent({ ai, model: 'm', tools });
+}
+export type Outputs = [PriceReportOutput, VideoReportOutput];
+export const start = createFakeLiveServer;
+`,
+  );
+  run('node', [tsc, '-p', 'tsconfig.json'], app);
+  step('an ESM TypeScript consumer type-checks against the published types (skipLibCheck off)');
+
   writeFileSync(
     join(app, 'check.mjs'),
-    `import { ToolScheduler } from '@livetools/core';
+    `import { GoogleGenAI } from '@google/genai';
+import { createLiveAgent } from '@livetools/core';
 import { createFakeLiveServer } from '@livetools/core/testing';
 import { stockTools } from '@livetools/tools-stock';
-const sent = [];
-const scheduler = new ToolScheduler({ tools: stockTools, sink: { send: (r) => sent.push(...r) } });
-scheduler.handleToolCall([{ id: 'q', name: 'get_stock_price', args: { symbol: 'AAPL' } },
-  { id: 'm', name: 'monitor_stock_price', args: { symbol: 'MSFT' } }]);
-await new Promise((r) => setTimeout(r, 50));
-scheduler.dispose();
-const quote = sent.find((r) => r.id === 'q');
-const first = sent.find((r) => r.id === 'm');
-if (!(quote?.response.output.price > 0)) throw new Error('no quote: ' + JSON.stringify(sent));
-if (!(first?.willContinue === true && first.response.output.kind === 'initial')) throw new Error('no report');
+import { videoTools } from '@livetools/tools-video';
+
 const server = await createFakeLiveServer();
-await server.close();
-console.log('get_stock_price AAPL', quote.response.output.price, '| monitor_stock_price MSFT', first.response.output.price);
+try {
+const ai = new GoogleGenAI({ apiKey: 'pack-check', httpOptions: { baseUrl: server.url } });
+const agent = createLiveAgent({ ai, model: 'gemini-live-test', tools: [...stockTools, ...videoTools] });
+const connected = server.waitForConnection();
+const session = await agent.connect();
+const conn = await connected;
+const names = conn.declarations.map((d) => d.name).join(',');
+if (names !== 'monitor_stock_price,get_stock_price,monitor_video_stream,stop_streaming') throw new Error('declarations: ' + names);
+const quote = await conn.waitForToolResponse(conn.callTool('get_stock_price', { symbol: 'AAPL' }));
+const watch = conn.callTool('monitor_stock_price', { symbol: 'MSFT' });
+const first = await conn.waitForToolResponse(watch);
+if (!(quote.output.price > 0) || first.output.kind !== 'initial' || first.scheduling !== 'WHEN_IDLE') throw new Error('bad reports');
+const camera = conn.callTool('monitor_video_stream', { intervalSeconds: 0.1 });
+const stop = conn.callTool('stop_streaming', { function_name: 'monitor_video_stream' });
+const stopped = await conn.waitForToolResponse(stop);
+const ended = await conn.waitForToolResponse(camera, (r) => r.willContinue === false);
+await session.close();
+console.log('over the real SDK: get_stock_price AAPL', quote.output.price, '| monitor_stock_price MSFT', first.output.price,
+  '| stop_streaming stopped', stopped.output.stopped.map((c) => c.function_name).join(), '| its final response:', ended.output.status, 'by', ended.output.reason);
+} finally {
+  await server.close();
+}
 `,
   );
   step(`installed the tarballs in a scratch project; ${run('node', ['check.mjs'], app).trim()}`);
+  if (tarballs['@livetools/cli']) {
+    const help = run('npx', ['livetools', '--help'], app);
+    if (!/init/.test(help) || !/check/.test(help)) throw new Error(`livetools --help: ${help}`);
+    step('the livetools bin runs from the installed tarball');
+  }
   step('ok');
 } finally {
   rmSync(work, { recursive: true, force: true });
