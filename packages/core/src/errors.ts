@@ -21,7 +21,9 @@ export type LivetoolsErrorCode =
   | 'CONNECT_REFUSED'
   | 'CONNECTION_CLOSED'
   | 'UNSUPPORTED_DELIVERY'
-  | 'SESSION_CLOSED';
+  | 'SESSION_CLOSED'
+  | 'TRACING_UNAVAILABLE'
+  | 'INCOMPATIBLE_PACKAGE';
 
 /**
  * Base class of every livetools error.

@@ -15,11 +15,30 @@ export {
   ToolExecutionError,
   UnknownToolError,
 } from './errors.js';
-export type { LogLevel } from './logger.js';
-export { consoleLogger, silentLogger } from './logger.js';
+export type { LogLevel, PinoLikeLogger, RedactOptions } from './logger.js';
+export { consoleLogger, fromPino, redactLogData, silentLogger } from './logger.js';
+export {
+  type CheckToolPackageOptions,
+  checkToolPackage,
+  type ToolsOf,
+  toolsOf,
+} from './package/check-tool-package.js';
+export { coreVersion } from './package/core-version.js';
+export {
+  defineToolPackage,
+  isToolPackage,
+  type ToolInputKind,
+  type ToolInputs,
+  type ToolPackage,
+  type ToolPackageDefaults,
+  type ToolPackageDefinition,
+} from './package/define-tool-package.js';
+export { IncompatiblePackageError } from './package/incompatible-package-error.js';
+export { isVersion, isVersionRange, versionSatisfies } from './package/version-range.js';
 export type {
   CallEndReason,
   CallEventBase,
+  CallMetrics,
   CallState,
   ResponseErrorEvent,
   ToolCallEvent,
@@ -72,6 +91,9 @@ export type {
   TurnCompleteEvent,
   UsageEvent,
 } from './session/live-events.js';
+export type { SessionMetrics } from './session/session-metrics.js';
+export type { SpanAttributeValue, SpanLike, TracerLike } from './session/tool-tracing.js';
+export { traceToolEvents } from './session/tool-tracing.js';
 export type {
   AudioChunk,
   Logger,

@@ -73,3 +73,4 @@ export {
   type StockTools,
   type StockToolsOptions,
 } from './stock-tools.js';
+export { toolPackage } from './tool-package.js';

@@ -34,6 +34,7 @@ export {
   type VisionAnalysisErrorCode,
 } from './gemini-analyzer.js';
 export type { Sensitivity } from './scene-tracker.js';
+export { toolPackage } from './tool-package.js';
 export {
   createVideoTools,
   type VideoReportOutput,

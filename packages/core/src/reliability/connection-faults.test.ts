@@ -3,13 +3,29 @@
  * session resumption. Real `@google/genai` client against the fake Live server; waits go through
  * the server's waiters and the session's events, never sleeps.
  */
+import { GoogleGenAI } from '@google/genai';
+import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
 import { interval, map, Subject, takeUntil } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SubscriptionCounter } from '../scheduler/test-support/harness.js';
-import type { RecordedFunctionResponse } from '../testing/index.js';
+import {
+  createFakeLiveServer,
+  type FakeLiveConnection,
+  type RecordedFunctionResponse,
+} from '../testing/index.js';
 import { defineStreamingTool } from '../tool/define-tool.js';
-import { clientBarrier, openSession, ping, pushTool, wireBarrier } from './test-support/session-fixture.js';
+import {
+  clientBarrier,
+  clientContentResults,
+  clientMessageCount,
+  HandleLedger,
+  openSession,
+  ping,
+  pushTool,
+  vertexAi,
+  wireBarrier,
+} from './test-support/session-fixture.js';
 
 const CUTS = 20;
 
@@ -18,7 +34,7 @@ const results = (wire: readonly RecordedFunctionResponse[]) => wire.filter((r) =
 const finals = (wire: readonly RecordedFunctionResponse[]) => wire.filter((r) => r.willContinue !== true);
 
 describe('connection cut repeatedly while a tool streams', () => {
-  it(`with resumption: ${CUTS} cuts (goAway, drops, drops during resumption); every result once and in order, one final`, async () => {
+  it(`with resumption: ${CUTS} cuts (goAway, drops, drops during resumption); the session state holds every result once and in order, and one final`, async () => {
     const watch = pushTool('watch');
     await using fx = await openSession({
       tools: [watch.tool, ping],
@@ -26,10 +42,18 @@ describe('connection cut repeatedly while a tool streams', () => {
       reconnect: { attempts: 50, initialDelayMs: 1, maxDelayMs: 2 },
       bufferedResultsPerCall: 10_000,
     });
+    const ledger = new HandleLedger(fx.session, fx.first);
     let conn = fx.first;
     const id = conn.callTool('watch', { label: 'stream' });
-    conn.sendResumptionUpdate('handle-0');
-    await clientBarrier(conn, fx.log);
+    // Each handle is issued once what the client wrote has arrived: none covers a message in
+    // flight (that window is under test in the real-timing test and the session property).
+    const issue = async (handle: string) => {
+      await wireBarrier(conn);
+      ledger.issue(conn, handle);
+      await clientBarrier(conn, fx.log);
+      expect(ledger.inFlight(handle).messages).toBe(0);
+    };
+    await issue('handle-0');
     let seq = 0;
     const push = (n: number) => {
       for (let i = 0; i < n; i++) watch.push(id, { seq: seq++ });
@@ -53,19 +77,22 @@ describe('connection cut repeatedly while a tool streams', () => {
       expect(next.resumptionHandle).toBe(`handle-${cut}`);
       fx.gate.release(next);
       await fx.log.waitFor((e) => e.type === 'connected' && e.resumed, `resumption ${cut}`, since);
+      ledger.connected(next);
       conn = next;
       push(1);
-      conn.sendResumptionUpdate(`handle-${cut + 1}`);
-      await clientBarrier(conn, fx.log);
+      await issue(`handle-${cut + 1}`);
     }
     push(2);
     watch.complete(id);
     await conn.waitForToolResponse(id, (r) => r.willContinue === false);
 
-    const wire = fx.wire(id);
-    expect(results(wire).map((r) => (r.output as { seq: number }).seq)).toEqual(range(seq));
-    expect(finals(wire)).toHaveLength(1);
-    expect(wire.at(-1)?.output).toEqual({ status: 'completed', results: seq });
+    const state = conn.sessionToolResponses(id);
+    expect(results(state).map((r) => (r.output as { seq: number }).seq)).toEqual(range(seq));
+    expect(finals(state)).toHaveLength(1);
+    expect(state.at(-1)?.output).toEqual({ status: 'completed', results: seq });
+    // The wire carries more: what each old connection received after its handle was written again.
+    expect(results(fx.wire(id)).length).toBeGreaterThan(seq);
+    expect(fx.session.metrics().replayed).toBeGreaterThan(0);
     const events = fx.log.events;
     expect(events.filter((e) => e.type === 'connected' && e.resumed)).toHaveLength(CUTS);
     expect(events.filter((e) => e.type === 'tool-start' && e.name === 'watch')).toHaveLength(1);
@@ -74,7 +101,7 @@ describe('connection cut repeatedly while a tool streams', () => {
     expect(watch.upstream.active).toBe(0);
   });
 
-  it(`with resumption, real timing: ${CUTS} drops while a tool emits every millisecond; no duplicates, losses only at the cuts, one final`, async () => {
+  it(`with resumption, real timing: ${CUTS} drops while a tool emits every millisecond; the session state holds every result once, in order, and one final, but for what was in flight when the handle used was issued`, async () => {
     const stop$ = new Subject<void>();
     const upstream = new SubscriptionCounter();
     const ticker = defineStreamingTool({
@@ -96,48 +123,150 @@ describe('connection cut repeatedly while a tool streams', () => {
       bufferedResultsPerCall: 10_000,
       holdResumed: false,
     });
+    const ledger = new HandleLedger(fx.session, fx.first);
     let conn = fx.first;
-    conn.sendResumptionUpdate('handle-0');
+    ledger.issue(conn, 'handle-0');
     const id = conn.callTool('ticker');
+    /** What the resumptions left out: messages in flight when the handle each one used was issued. */
+    const lost = new Set<RecordedFunctionResponse>();
+    const seqOf = (r: RecordedFunctionResponse) => (r.output as { seq: number }).seq;
     for (let cut = 0; cut < CUTS; cut++) {
       const current = conn;
-      await current.waitForToolResponse(id, () => current.toolResponses(id).length >= 5, {
-        description: `5 results on connection ${cut + 1}`,
-      });
+      const handle = `handle-${cut}`;
+      // Results new on this connection, not written again after the resumption.
+      const floor = Math.max(-1, ...results(fx.wire(id)).map(seqOf));
+      const fresh = () => results(current.toolResponses(id)).filter((r) => seqOf(r) > floor).length;
+      if (cut > 0) {
+        // The client writes nothing on a connection before publishing its `connected` event.
+        await current.waitForFrame((f) => f.setup === undefined);
+        ledger.connected(current);
+      }
+      // Mid-stream, once the client has the handle and what it had written when the handle
+      // arrived has reached the server: so every message in flight at the issuance is known.
+      await current.waitForFrame(
+        () => fresh() >= 5 && ledger.arrived(handle) && clientMessageCount(current) > ledger.written(handle),
+        { description: `5 new results and ${handle} on connection ${cut + 1}` },
+      );
       const next = fx.server.waitForConnection({ timeoutMs: 5000 });
       await current.drop(); // mid-stream: the client is still writing results
       conn = await next;
-      conn.sendResumptionUpdate(`handle-${cut + 1}`);
+      ledger.issue(conn, `handle-${cut + 1}`); // at once: the client's replay may still be in flight
+      expect(conn.resumptionHandle).toBe(handle);
+      const inFlight = ledger.inFlight(handle);
+      expect(inFlight.unseen).toBe(0);
+      for (const r of inFlight.responses) lost.add(r);
     }
     await conn.waitForToolResponse(id, () => conn.toolResponses(id).length >= 2);
     stop$.next();
     const final = await conn.waitForToolResponse(id, (r) => r.willContinue === false);
 
-    const perConnection = fx.server.connections.map((c) =>
-      results(c.toolResponses(id)).map((r) => (r.output as { seq: number }).seq),
-    );
-    const all = perConnection.flat();
-    // No duplicates, nothing out of order, across every reconnection.
-    for (let i = 1; i < all.length; i++) expect(all[i]).toBeGreaterThan(all[i - 1]!);
-    // A result can only be lost at a cut (written to a socket the server had already dropped).
-    const lastOfConnection = new Set(perConnection.filter((l) => l.length > 0).map((l) => l.at(-1)));
-    for (let i = 1; i < all.length; i++) {
-      if (all[i] !== all[i - 1]! + 1) expect(lastOfConnection.has(all[i - 1])).toBe(true);
-    }
-    expect(all[0]).toBe(0);
-    expect(fx.server.connections.flatMap((c) => finals(c.toolResponses(id)))).toEqual([final]);
-    expect((final.output as { results: number }).results).toBeGreaterThanOrEqual(all.length);
+    const state = conn.sessionToolResponses(id);
+    const emitted = (final.output as { results: number }).results;
+    const lostSeqs = new Set([...lost].map(seqOf));
+    // Every result the tool emitted, once and in order, but for those lost in flight.
+    expect(results(state).map(seqOf)).toEqual(range(emitted).filter((seq) => !lostSeqs.has(seq)));
+    expect(finals(state)).toEqual([final]);
+    expect(state.at(-1)).toBe(final);
     expect(fx.log.events.filter((e) => e.type === 'reconnecting')).toHaveLength(CUTS);
     expect(upstream.total).toBe(1);
     expect(upstream.active).toBe(0);
   });
 
-  // Known gap, kept visible: the Live API acknowledges nothing, so a response written to a socket
-  // that the server has already dropped is lost, final responses included. Fixing it needs
-  // transparent resumption (`sessionResumption.transparent` and the server's
-  // `lastConsumedClientMessageIndex`) to replay what the server did not consume. When that lands,
-  // this test starts passing and `it.fails` flags it.
-  it.fails('KNOWN GAP: a final response written in the instant the server drops the connection is replayed after resumption', async () => {
+  it(`with transparent resumption (Vertex AI), real timing: ${CUTS} drops while a tool emits every millisecond; the session state holds every result once, in order, and one final`, async () => {
+    const stop$ = new Subject<void>();
+    const upstream = new SubscriptionCounter();
+    const ticker = defineStreamingTool({
+      name: 'ticker',
+      description: 'Ticks every millisecond.',
+      parameters: z.object({}),
+      execute: () =>
+        upstream.track(
+          interval(1).pipe(
+            takeUntil(stop$),
+            map((seq) => ({ seq })),
+          ),
+        ),
+    });
+    await using fx = await openSession({
+      makeAi: vertexAi,
+      delivery: 'client-content',
+      tools: [ticker, ping],
+      config: { sessionResumption: {} },
+      reconnect: { attempts: 50, initialDelayMs: 1, maxDelayMs: 2 },
+      bufferedResultsPerCall: 10_000,
+      holdResumed: false,
+    });
+    let conn = fx.first;
+    conn.sendResumptionUpdate('handle-0');
+    const id = conn.callTool('ticker');
+    const delivered = (c: FakeLiveConnection) => clientContentResults(c.frames, id).length;
+    for (let cut = 0; cut < CUTS; cut++) {
+      const current = conn;
+      await current.waitForFrame(() => delivered(current) >= 5, {
+        description: `5 results on connection ${cut + 1}`,
+      });
+      const next = fx.server.waitForConnection({ timeoutMs: 5000 });
+      await current.drop(); // mid-stream: the client is still writing results
+      conn = await next;
+      if (cut % 3 !== 2) conn.sendResumptionUpdate(`handle-${cut + 1}`); // sometimes no new handle: an older one is used
+    }
+    const last = conn;
+    await last.waitForFrame(() => delivered(last) >= 2);
+    stop$.next();
+    await last.waitForFrame(() => clientContentResults(last.frames, id).some((r) => r.final));
+
+    const state = clientContentResults(last.sessionFrames, id);
+    const results = state.filter((r) => !r.final).map((r) => (r.output as { seq: number }).seq);
+    expect(results).toEqual(range(results.length)); // nothing lost, nothing twice, in order
+    expect(state.filter((r) => r.final)).toEqual([
+      { via: 'turn', final: true, output: { status: 'completed', results: results.length } },
+    ]);
+    expect(state.at(-1)?.final).toBe(true);
+    // The wire, unlike the state, carries replays: what an old connection consumed after its handle.
+    const onWire = fx.server.connections.reduce((n, c) => n + clientContentResults(c.frames, id).length, 0);
+    expect(onWire).toBeGreaterThanOrEqual(state.length);
+    expect(fx.log.events.filter((e) => e.type === 'reconnecting')).toHaveLength(CUTS);
+    expect(upstream.total).toBe(1);
+    expect(upstream.active).toBe(0);
+  });
+
+  it('with transparent resumption (Vertex AI): a final response written in the instant the server drops the connection is replayed after resumption', async () => {
+    const watch = pushTool('watch');
+    await using fx = await openSession({
+      makeAi: vertexAi,
+      delivery: 'client-content',
+      tools: [watch.tool, ping],
+      config: { sessionResumption: {} },
+      reconnect: { initialDelayMs: 1 },
+      holdResumed: false,
+    });
+    expect(fx.first.setup.sessionResumption).toEqual({ transparent: true });
+    const id = fx.first.callTool('watch', { label: 'x' });
+    fx.first.sendResumptionUpdate('handle-1'); // covers nothing yet: the ping below comes after it
+    const pong = await wireBarrier(fx.first); // consumed by the old connection, after handle-1
+    const next = fx.server.waitForConnection();
+    void fx.first.drop();
+    watch.complete(id); // the client has not seen the drop yet: the final goes to a dead socket
+    const resumed = await next;
+    await wireBarrier(resumed);
+
+    expect(resumed.resumptionHandle).toBe('handle-1');
+    // The session state holds the final once, and the ping answer once (replayed: the old
+    // connection consumed it after handle-1 was issued, so the resumed state did not include it).
+    const state = resumed.sessionFrames;
+    expect(clientContentResults(state, id)).toEqual([
+      { via: 'answer', final: true, output: { status: 'completed', results: 0 } },
+    ]);
+    expect(resumed.sessionToolResponses(pong)).toHaveLength(1);
+    expect(fx.wire(pong)).toHaveLength(2); // on both connections' wire
+    expect(fx.log.events.filter((e) => e.type === 'tool-end' && e.callId === id)).toHaveLength(1);
+    expect(watch.upstream.active).toBe(0);
+  });
+
+  // The Gemini Developer API SDKs (2.x and 3.x) refuse `sessionResumption.transparent`, so the
+  // server says nothing of what it consumed. livetools takes each handle to cover what it had
+  // written when the handle arrived, and writes again after a resumption what it wrote since.
+  it('without transparent resumption (Gemini Developer API): a final response written in the instant the server drops the connection is written again after resumption', async () => {
     const watch = pushTool('watch');
     await using fx = await openSession({
       tools: [watch.tool, ping],
@@ -145,6 +274,7 @@ describe('connection cut repeatedly while a tool streams', () => {
       reconnect: { initialDelayMs: 1 },
       holdResumed: false,
     });
+    expect(fx.first.transparent).toBe(false);
     const id = fx.first.callTool('watch', { label: 'x' });
     fx.first.sendResumptionUpdate('handle-1');
     await clientBarrier(fx.first, fx.log);
@@ -153,7 +283,80 @@ describe('connection cut repeatedly while a tool streams', () => {
     watch.complete(id); // the client has not seen the drop yet: the final goes to a dead socket
     const resumed = await next;
     await wireBarrier(resumed);
-    expect(finals(fx.wire(id))).toHaveLength(1);
+
+    expect(resumed.resumptionHandle).toBe('handle-1');
+    expect(resumed.sessionToolResponses(id)).toEqual([
+      expect.objectContaining({ willContinue: false, output: { status: 'completed', results: 0 } }),
+    ]);
+    expect(finals(fx.wire(id)).length).toBeGreaterThanOrEqual(1); // twice if it beat the drop
+    expect(fx.log.events.filter((e) => e.type === 'tool-end' && e.callId === id)).toHaveLength(1);
+    expect(watch.upstream.active).toBe(0);
+  });
+
+  it('without transparent resumption (Gemini Developer API): the one loss left is a message in flight when the server issued the handle the session resumes with', async () => {
+    const watch = pushTool('watch');
+    await using fx = await openSession({
+      tools: [watch.tool, ping],
+      config: { sessionResumption: {} },
+      reconnect: { initialDelayMs: 1 },
+      holdResumed: false,
+    });
+    const ledger = new HandleLedger(fx.session, fx.first);
+    const id = fx.first.callTool('watch', { label: 'x' });
+    await wireBarrier(fx.first);
+    watch.push(id, 'in flight'); // written, not yet received...
+    ledger.issue(fx.first, 'handle-1'); // ...when the server issues the handle
+    await clientBarrier(fx.first, fx.log); // the client has handle-1: it takes it to cover the result
+    watch.push(id, 'after the handle');
+    await wireBarrier(fx.first);
+    expect(ledger.inFlight('handle-1').responses.map((r) => r.output)).toEqual(['in flight']);
+    const next = fx.server.waitForConnection();
+    await fx.first.drop();
+    const resumed = await next;
+    expect(resumed.resumptionHandle).toBe('handle-1');
+    await wireBarrier(resumed);
+    // Neither in handle-1's state nor written again; what came after the handle is written again.
+    expect(resumed.sessionToolResponses(id).map((r) => r.output)).toEqual(['after the handle']);
+    expect(fx.wire(id).map((r) => r.output)).toEqual(['in flight', 'after the handle', 'after the handle']);
+  });
+
+  it('the Gemini Developer API SDKs refuse sessionResumption.transparent, so livetools does not ask for it there', async () => {
+    await using server = await createFakeLiveServer();
+    for (const ai of [
+      new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: server.url } }),
+      new GoogleGenAI2({ apiKey: 'test-key', httpOptions: { baseUrl: server.url } }),
+    ]) {
+      const refused = ai.live.connect({
+        model: 'gemini-live-test',
+        config: { sessionResumption: { transparent: true } },
+        callbacks: { onmessage: () => {} },
+      });
+      await expect(refused).rejects.toThrow(/transparent parameter is only supported/);
+    }
+    for (const c of server.connections) void c.drop(); // the SDK opened the socket before refusing
+    await using fx = await openSession({ config: { sessionResumption: {} } });
+    expect(fx.first.setup.sessionResumption).toEqual({});
+    expect(fx.first.transparent).toBe(false);
+  });
+
+  it('without resumption: a final response written in the instant the server drops the connection; the session ends, says why, and the call ends once', async () => {
+    const watch = pushTool('watch');
+    await using fx = await openSession({ tools: [watch.tool, ping] });
+    const id = fx.first.callTool('watch', { label: 'x' });
+    await clientBarrier(fx.first, fx.log);
+    const since = fx.log.mark;
+    void fx.first.drop();
+    watch.complete(id); // the call completes before the client sees the drop
+    const closed = await fx.log.waitFor((e) => e.type === 'closed', 'closed', since);
+    expect(closed).toMatchObject({ by: 'connection-lost', code: 1006 });
+    expect((closed as { reason: string }).reason).toMatch(/no session resumption handle/);
+    expect(fx.log.events.filter((e) => e.type === 'tool-end' && e.callId === id)).toEqual([
+      expect.objectContaining({ reason: 'completed' }),
+    ]);
+    expect(finals(fx.wire(id)).length).toBeLessThanOrEqual(1); // on the wire only if it beat the drop
+    expect(fx.server.connections).toHaveLength(1);
+    expect(watch.upstream.active).toBe(0);
+    expect(() => fx.session.sendText('still there?')).toThrow(/closed/);
   });
 
   it(`without resumption: ${CUTS} sessions cut mid-stream; each tears its tools down, says why, and sends no final`, async () => {

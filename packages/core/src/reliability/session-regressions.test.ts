@@ -5,8 +5,16 @@
 import { GoogleGenAI } from '@google/genai';
 import { describe, expect, it } from 'vitest';
 import { createLiveAgent } from '../session/create-live-agent.js';
-import { createFakeLiveServer } from '../testing/index.js';
-import { clientBarrier, EventLog, openSession, ping, pushTool } from './test-support/session-fixture.js';
+import { createFakeLiveServer, type FakeLiveConnection } from '../testing/index.js';
+import {
+  clientBarrier,
+  EventLog,
+  openSession,
+  ping,
+  pushTool,
+  ResumeGate,
+  wireBarrier,
+} from './test-support/session-fixture.js';
 
 describe('session regressions', () => {
   it('results held while resuming are not sent for a call the server cancelled meanwhile', async () => {
@@ -44,6 +52,131 @@ describe('session regressions', () => {
     expect(resumed.toolResponses(streaming)).toEqual([]);
     expect(resumed.toolResponses(finished)).toEqual([]);
     expect(fx.wire(streaming).map((r) => r.output)).toEqual(['before']);
+  });
+
+  it('a client-content result deferred until the model is idle goes to the connection current then, not to the one it was produced on', async () => {
+    const watch = pushTool('watch');
+    await using fx = await openSession({
+      delivery: 'client-content',
+      tools: [watch.tool, ping],
+      config: { sessionResumption: {} },
+      reconnect: { initialDelayMs: 1 },
+      holdResumed: false,
+    });
+    const id = fx.first.callTool('watch', { label: 'x' });
+    fx.first.sendResumptionUpdate('handle-1');
+    await clientBarrier(fx.first, fx.log);
+    watch.push(id, 'first'); // answers the call at once
+    fx.first.sendModelText('The model is speaking'); // no turnComplete: the model is busy
+    await fx.log.waitFor((e) => e.type === 'model-text', 'model text');
+    watch.push(id, 'second'); // WHEN_IDLE: waits for the end of the model's turn
+    const next = fx.server.waitForConnection();
+    fx.first.goAway('1s');
+    const resumed = await next;
+    resumed.turnComplete();
+    const frame = await resumed.waitForFrame((f) => f.clientContent !== undefined);
+    expect(JSON.stringify(frame)).toContain('second');
+    expect(fx.first.clientContents).toEqual([]);
+  });
+
+  it('without transparent resumption, a handle sent by the connection being left does not acknowledge what the resumption under way, with the previous handle, must replay, and is forgotten once it succeeds', async () => {
+    await using fx = await openSession({
+      tools: [ping],
+      config: { sessionResumption: {} },
+      reconnect: { initialDelayMs: 1 },
+    });
+    fx.first.sendResumptionUpdate('handle-1');
+    const before = await wireBarrier(fx.first); // answered after handle-1: not in its state
+    const since = fx.log.mark;
+    fx.first.goAway('1s');
+    await fx.log.waitFor((e) => e.type === 'reconnecting', 'reconnecting', since);
+    const attempt = await fx.gate.next(); // under way with handle-1
+    expect(attempt.resumptionHandle).toBe('handle-1');
+    fx.first.sendResumptionUpdate('handle-2'); // on the old connection, still open: covers `before`
+    const during = await clientBarrier(fx.first, fx.log); // answered while reconnecting: held
+    fx.gate.release(attempt);
+    await fx.log.waitFor((e) => e.type === 'connected' && e.resumed, 'the resumption', since);
+    await wireBarrier(attempt);
+    // The state is handle-1's, then the replay: `before` once, `during` once.
+    expect(attempt.sessionToolResponses(before)).toHaveLength(1);
+    expect(attempt.sessionToolResponses(during)).toHaveLength(1);
+
+    // The session continues from handle-1: handle-2 stands for another continuation, and is forgotten.
+    const mark = fx.log.mark;
+    await attempt.drop();
+    const again = await fx.gate.next();
+    expect(again.resumptionHandle).toBe('handle-1');
+    fx.gate.release(again);
+    await fx.log.waitFor((e) => e.type === 'connected' && e.resumed, 'the second resumption', mark);
+    await wireBarrier(again);
+    expect(again.sessionToolResponses(before)).toHaveLength(1);
+    expect(again.sessionToolResponses(during)).toHaveLength(1);
+  });
+
+  it('without transparent resumption, when the resumption under way fails, the next attempt uses the handle the connection being left sent, and replays only what it does not cover', async () => {
+    await using fx = await openSession({
+      tools: [ping],
+      config: { sessionResumption: {} },
+      reconnect: { initialDelayMs: 1 },
+    });
+    fx.first.sendResumptionUpdate('handle-1');
+    const before = await wireBarrier(fx.first);
+    const since = fx.log.mark;
+    fx.first.goAway('1s');
+    await fx.log.waitFor((e) => e.type === 'reconnecting', 'reconnecting', since);
+    const failing = await fx.gate.next();
+    fx.first.sendResumptionUpdate('handle-2'); // covers `before`
+    const during = await clientBarrier(fx.first, fx.log);
+    await failing.drop();
+    const next = await fx.gate.next();
+    expect(next.resumptionHandle).toBe('handle-2');
+    fx.gate.release(next);
+    await fx.log.waitFor((e) => e.type === 'connected' && e.resumed, 'the resumption', since);
+    await wireBarrier(next);
+    expect(next.sessionToolResponses(before)).toHaveLength(1);
+    expect(next.sessionToolResponses(during)).toHaveLength(1);
+    expect(fx.wire(before)).toHaveLength(1); // handle-2 covers it: not written again
+  });
+
+  it("a handle among the first connection's early messages does not cover what the application wrote before they were published", async () => {
+    const gate = new ResumeGate();
+    let first: FakeLiveConnection | undefined;
+    await using server = await createFakeLiveServer({
+      onSetup: (setup, connection) => {
+        if (setup.sessionResumption?.handle) return gate.onSetup(setup, connection);
+        first = connection;
+        // Sent just before setupComplete, so that it is surely among the early messages.
+        connection.sendResumptionUpdate('early');
+        connection.acceptSetup();
+        return 'ignore';
+      },
+    });
+    const session = await createLiveAgent({
+      ai: new GoogleGenAI({ apiKey: 'k', httpOptions: { baseUrl: server.url } }),
+      model: 'm',
+      tools: [ping],
+      config: { sessionResumption: {} },
+      reconnect: { initialDelayMs: 1 },
+    }).connect();
+    await using _session = session;
+    session.sendText('right after connect()'); // the early messages are published on the next turn
+    const log = new EventLog(session);
+    await log.waitFor((e) => e.type === 'resumption-update', 'the early handle');
+    await first!.waitForFrame((f) => f.clientContent !== undefined);
+    await first!.drop();
+    const resumed = await gate.next();
+    expect(resumed.resumptionHandle).toBe('early');
+    gate.release(resumed);
+    await log.waitFor((e) => e.type === 'connected' && e.resumed, 'the resumption');
+    await resumed.waitForFrame((f) => f.clientContent !== undefined);
+    expect(resumed.sessionFrames.filter((f) => f.clientContent !== undefined)).toEqual([
+      {
+        clientContent: {
+          turns: [{ role: 'user', parts: [{ text: 'right after connect()' }] }],
+          turnComplete: true,
+        },
+      },
+    ]);
   });
 
   it('a tool call that arrives while close() is in progress is ignored, not thrown into the SDK', async () => {

@@ -12,11 +12,13 @@ export interface ScheduledValue {
  * Lets at most one value through per `intervalMs`. The first value passes at once and opens a
  * window; values inside the window are coalesced to the newest, carrying the most urgent scheduling
  * seen, and delivered when the window closes (which opens the next one). On completion or error a
- * pending value is delivered first, so nothing is lost.
+ * pending value is delivered first, so nothing is lost. `onCoalesced` is called for each value
+ * replaced by a newer one (never sent).
  */
 export function coalesce(
   intervalMs: number,
   scheduler: SchedulerLike,
+  onCoalesced: () => void = () => {},
 ): OperatorFunction<ScheduledValue, ScheduledValue> {
   return (source) =>
     new Observable<ScheduledValue>((subscriber) => {
@@ -41,6 +43,7 @@ export function coalesce(
       const upstream = source.subscribe({
         next: (v) => {
           if (window) {
+            if (pending) onCoalesced();
             pending = pending
               ? { value: v.value, scheduling: mostUrgent(pending.scheduling, v.scheduling) }
               : v;

@@ -41,6 +41,44 @@ export interface ToolStartEvent extends CallEventBase {
   readonly args: Record<string, unknown>;
 }
 
+/**
+ * Measurements of one call, carried by its `tool-end` event. Times are in the scheduler's clock
+ * (`ctx.scheduler.now()`: epoch ms by default, virtual time in tests).
+ *
+ * @example
+ * ```ts
+ * session.events$.subscribe((e) => {
+ *   if (e.type === 'tool-end') console.log(e.name, e.metrics.timeToFirstResultMs, e.metrics.bytes);
+ * });
+ * ```
+ */
+export interface CallMetrics {
+  /** When the call arrived. */
+  readonly receivedAt: number;
+  /** When the tool started; absent when it never did (invalid, rejected, cancelled while validating or queued). */
+  readonly startedAt?: number;
+  /** From arrival to the end of the call, in ms. */
+  readonly durationMs: number;
+  /** From the start of the tool to its first result, in ms; absent when it sent none. */
+  readonly timeToFirstResultMs?: number;
+  /** Results sent (the same as the event's `results`). */
+  readonly results: number;
+  /** Emissions merged into a later one by the tool's `minIntervalMs` (never sent on their own). */
+  readonly coalesced: number;
+  /**
+   * Intermediate results dropped by the session's bound while they waited for a connection or for
+   * the resumption handle that covers them (`bufferedResultsPerCall`). Always 0 for a bare `ToolScheduler`.
+   */
+  readonly dropped: number;
+  /** Length of the JSON of every response sent for the call, final response included. */
+  readonly bytes: number;
+  /**
+   * For cancelled calls: from the cancel signal (the server's cancellation, `stop_streaming`, the
+   * application's stop, ...) until the tool's upstream was unsubscribed, in ms.
+   */
+  readonly cancelToTeardownMs?: number;
+}
+
 /** A tool produced a result, which was sent to the model. */
 export interface ToolResultEvent extends CallEventBase {
   /** Discriminant. */
@@ -51,6 +89,8 @@ export interface ToolResultEvent extends CallEventBase {
   readonly scheduling?: Scheduling;
   /** 1 for the first result of the call, 2 for the next, ... */
   readonly sequence: number;
+  /** Length of the JSON of the response sent. */
+  readonly bytes: number;
 }
 
 /** A call ended. Exactly one per call. */
@@ -65,6 +105,8 @@ export interface ToolEndEvent extends CallEventBase {
   readonly error?: LivetoolsError;
   /** How many results it sent. */
   readonly results: number;
+  /** Measurements of the call: timings, bytes, coalesced and dropped emissions. */
+  readonly metrics: CallMetrics;
 }
 
 /** The response sink threw while sending; the responses named here may not have reached the model. */

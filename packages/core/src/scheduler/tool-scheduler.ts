@@ -21,14 +21,14 @@ import {
   ToolExecutionError,
   UnknownToolError,
 } from '../errors.js';
-import { childLogger, silentLogger } from '../logger.js';
+import { childLogger, type PinoLikeLogger, safeLogger } from '../logger.js';
 import type { Logger, ToolContext, ToolInputStreams } from '../tool/context.js';
 import type { AnyTool, LiveFunctionDeclaration, StreamingTool } from '../tool/define-tool.js';
 import { STOP_STREAMING } from '../tool/function-name.js';
 import { isEmission, type Scheduling } from '../tool/scheduling.js';
 import { validateArguments } from '../tool/schema.js';
 import { coalesce, type ScheduledValue } from './coalesce.js';
-import type { CallState, ToolEvent } from './events.js';
+import type { CallMetrics, CallState, ToolEvent } from './events.js';
 import { createStopStreamingTool, type StoppedCall } from './stop-streaming-tool.js';
 import type { LiveFunctionCall, LiveFunctionResponse, ResponseSink, ToolErrorPayload } from './wire.js';
 
@@ -42,8 +42,8 @@ export interface ToolSchedulerOptions {
   readonly scheduler?: SchedulerLike;
   /** Realtime input published to tools as `ctx.input`. Default: streams that never emit. */
   readonly input?: ToolInputStreams;
-  /** Where diagnostics go. Default: nowhere. */
-  readonly logger?: Logger;
+  /** Where diagnostics go, redacted (see `redactLogData`); a pino logger is adapted. Default: nowhere. */
+  readonly logger?: Logger | PinoLikeLogger;
 }
 
 /** A snapshot of one active call. */
@@ -83,6 +83,11 @@ interface CallRecord {
   args: unknown;
   phase: Phase;
   results: number;
+  startedAt?: number;
+  firstResultAt?: number;
+  bytes: number;
+  coalesced: number;
+  cancelToTeardownMs?: number;
   readonly stop$: Subject<void>;
   readonly abort: AbortController;
   subscription?: Subscription;
@@ -116,6 +121,31 @@ function isObservableInput(value: unknown): boolean {
     typeof v[interop] === 'function' ||
     typeof v.getReader === 'function'
   );
+}
+
+/** Length of a response's JSON (0 when it cannot be serialised: the SDK will say so when it sends it). */
+function jsonLength(value: unknown): number {
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+function metricsOf(record: CallRecord, end: number): CallMetrics {
+  return {
+    receivedAt: record.receivedAt,
+    ...(record.startedAt === undefined ? {} : { startedAt: record.startedAt }),
+    durationMs: end - record.receivedAt,
+    ...(record.firstResultAt === undefined || record.startedAt === undefined
+      ? {}
+      : { timeToFirstResultMs: record.firstResultAt - record.startedAt }),
+    results: record.results,
+    coalesced: record.coalesced,
+    dropped: 0,
+    bytes: record.bytes,
+    ...(record.cancelToTeardownMs === undefined ? {} : { cancelToTeardownMs: record.cancelToTeardownMs }),
+  };
 }
 
 function toPayload(error: LivetoolsError): ToolErrorPayload {
@@ -156,7 +186,7 @@ export class ToolScheduler {
     this.sink = options.sink;
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.input = options.input ?? NO_INPUT;
-    this.logger = options.logger ?? silentLogger;
+    this.logger = safeLogger(options.logger);
     this.events$ = this.events.asObservable();
     for (const tool of options.tools) {
       if (this.tools.has(tool.name)) {
@@ -294,6 +324,8 @@ export class ToolScheduler {
       args: call.args ?? {},
       phase: 'validating',
       results: 0,
+      bytes: 0,
+      coalesced: 0,
       stop$: new Subject<void>(),
       abort: new AbortController(),
     };
@@ -304,7 +336,7 @@ export class ToolScheduler {
       if (!o.ok) {
         this.calls.delete(id);
         record.phase = 'ended';
-        this.reject(id, name, o.error, tool.kind === 'streaming');
+        this.reject(id, name, o.error, tool.kind === 'streaming', record.receivedAt);
         return;
       }
       record.args = o.value;
@@ -315,12 +347,18 @@ export class ToolScheduler {
   }
 
   /** Answers a call that never starts with an error, and ends it as failed. */
-  private reject(id: string, name: string, error: LivetoolsError, streaming: boolean): void {
-    this.send([
-      streaming
-        ? { id, name, response: { error: toPayload(error) }, willContinue: false }
-        : { id, name, response: { error: toPayload(error) } },
-    ]);
+  private reject(
+    id: string,
+    name: string,
+    error: LivetoolsError,
+    streaming: boolean,
+    receivedAt = this.now(),
+  ): void {
+    const response: LiveFunctionResponse = streaming
+      ? { id, name, response: { error: toPayload(error) }, willContinue: false }
+      : { id, name, response: { error: toPayload(error) } };
+    this.send([response]);
+    const time = this.now();
     this.events.next({
       type: 'tool-end',
       callId: id,
@@ -328,7 +366,15 @@ export class ToolScheduler {
       reason: 'failed',
       error,
       results: 0,
-      time: this.now(),
+      metrics: {
+        receivedAt,
+        durationMs: time - receivedAt,
+        results: 0,
+        coalesced: 0,
+        dropped: 0,
+        bytes: jsonLength(response),
+      },
+      time,
     });
   }
 
@@ -357,6 +403,7 @@ export class ToolScheduler {
               running.map((r) => r.id),
             ),
             true,
+            record.receivedAt,
           );
           return;
         }
@@ -394,6 +441,7 @@ export class ToolScheduler {
 
   private start(record: CallRecord): void {
     record.phase = 'running';
+    record.startedAt = this.now();
     const args = record.args as Record<string, unknown>;
     this.events.next({ type: 'tool-start', callId: record.id, name: record.name, args, time: this.now() });
     // A subscriber of events$ may have stopped the call on its tool-start: then it must not run.
@@ -419,7 +467,14 @@ export class ToolScheduler {
               : { value: v, scheduling },
         ),
       );
-      source$ = minIntervalMs === undefined ? raw$ : raw$.pipe(coalesce(minIntervalMs, this.scheduler));
+      source$ =
+        minIntervalMs === undefined
+          ? raw$
+          : raw$.pipe(
+              coalesce(minIntervalMs, this.scheduler, () => {
+                record.coalesced += 1;
+              }),
+            );
       this.armDeadline(record, tool);
     } else {
       source$ = defer(() => {
@@ -446,8 +501,10 @@ export class ToolScheduler {
   private deliver(record: CallRecord, v: ScheduledValue): void {
     if (record.phase !== 'running') return;
     record.results += 1;
+    record.firstResultAt ??= this.now();
     const streaming = record.tool.kind === 'streaming';
-    this.send([
+    const bytes = this.sendFor(
+      record,
       streaming
         ? {
             id: record.id,
@@ -457,7 +514,7 @@ export class ToolScheduler {
             scheduling: v.scheduling,
           }
         : { id: record.id, name: record.name, response: { output: v.value } },
-    ]);
+    );
     this.events.next({
       type: 'tool-result',
       callId: record.id,
@@ -465,6 +522,7 @@ export class ToolScheduler {
       output: v.value,
       ...(streaming ? { scheduling: v.scheduling } : {}),
       sequence: record.results,
+      bytes,
       time: this.now(),
     });
   }
@@ -473,23 +531,23 @@ export class ToolScheduler {
     if (record.phase !== 'running') return;
     this.end(record);
     if (record.tool.kind === 'streaming') {
-      this.send([
-        {
-          id: record.id,
-          name: record.name,
-          response: { output: { status: 'completed', results: record.results } },
-          willContinue: false,
-          scheduling: record.tool.policies.completionScheduling,
-        },
-      ]);
+      this.sendFor(record, {
+        id: record.id,
+        name: record.name,
+        response: { output: { status: 'completed', results: record.results } },
+        willContinue: false,
+        scheduling: record.tool.policies.completionScheduling,
+      });
     }
+    const time = this.now();
     this.events.next({
       type: 'tool-end',
       callId: record.id,
       name: record.name,
       reason: 'completed',
       results: record.results,
-      time: this.now(),
+      metrics: metricsOf(record, time),
+      time,
     });
     this.dequeue(record.name);
   }
@@ -500,7 +558,8 @@ export class ToolScheduler {
     const error = LivetoolsError.isInstance(cause) ? cause : new ToolExecutionError(record.name, cause);
     this.logger.warn('tool failed', { tool: record.name, callId: record.id, error: error.message });
     const streaming = record.tool.kind === 'streaming';
-    this.send([
+    this.sendFor(
+      record,
       streaming
         ? {
             id: record.id,
@@ -510,7 +569,8 @@ export class ToolScheduler {
             scheduling: 'WHEN_IDLE',
           }
         : { id: record.id, name: record.name, response: { error: toPayload(error) } },
-    ]);
+    );
+    const time = this.now();
     this.events.next({
       type: 'tool-end',
       callId: record.id,
@@ -518,7 +578,8 @@ export class ToolScheduler {
       reason: 'failed',
       error,
       results: record.results,
-      time: this.now(),
+      metrics: metricsOf(record, time),
+      time,
     });
     this.dequeue(record.name);
   }
@@ -544,19 +605,20 @@ export class ToolScheduler {
       const queue = this.queues.get(record.name);
       if (queue) queue.splice(queue.indexOf(record), 1);
     }
+    const signalledAt = this.now();
     this.end(record);
+    record.cancelToTeardownMs = this.now() - signalledAt;
     record.abort.abort(new CallCancelledError(record.id, by));
     if (by !== 'server' && by !== 'session-end') {
-      this.send([
-        {
-          id: record.id,
-          name: record.name,
-          response: { output: { status: 'stopped', reason: by, results: record.results } },
-          willContinue: false,
-          scheduling: STOP_SCHEDULING[by],
-        },
-      ]);
+      this.sendFor(record, {
+        id: record.id,
+        name: record.name,
+        response: { output: { status: 'stopped', reason: by, results: record.results } },
+        willContinue: false,
+        scheduling: STOP_SCHEDULING[by],
+      });
     }
+    const time = this.now();
     this.events.next({
       type: 'tool-end',
       callId: record.id,
@@ -564,7 +626,8 @@ export class ToolScheduler {
       reason: 'cancelled',
       cancelledBy: by,
       results: record.results,
-      time: this.now(),
+      metrics: metricsOf(record, time),
+      time,
     });
     if (!wasQueued && by !== 'session-end') this.dequeue(record.name);
     return true;
@@ -615,6 +678,14 @@ export class ToolScheduler {
       .filter((r) => r.tool.kind === 'streaming')
       .map((r) => ({ call_id: r.id, function_name: r.name, results: r.results }));
     return { stopped, running };
+  }
+
+  /** Sends one response of a call, counting its bytes; returns them. */
+  private sendFor(record: CallRecord, response: LiveFunctionResponse): number {
+    const bytes = jsonLength(response);
+    record.bytes += bytes;
+    this.send([response]);
+    return bytes;
   }
 
   private send(responses: LiveFunctionResponse[]): void {

@@ -3,12 +3,13 @@ import { createClientContentDelivery } from '../delivery/client-content-delivery
 import type { DeliveryMode, DeliveryStrategy } from '../delivery/delivery.js';
 import { functionResponseDelivery } from '../delivery/function-response-delivery.js';
 import { LivetoolsError, ToolDefinitionError } from '../errors.js';
-import { silentLogger } from '../logger.js';
+import { type PinoLikeLogger, safeLogger } from '../logger.js';
 import { ToolScheduler } from '../scheduler/tool-scheduler.js';
 import type { Logger } from '../tool/context.js';
 import type { AnyTool, LiveFunctionDeclaration } from '../tool/define-tool.js';
 import type { GenAIClient, LiveSessionConfig } from './genai-like.js';
 import { LiveAgentSession } from './live-agent-session.js';
+import { loadOpenTelemetryTracer, type TracerLike } from './tool-tracing.js';
 
 /**
  * How a session resumes after `goAway` or a lost connection (when it holds a resumption handle).
@@ -36,21 +37,48 @@ export interface LiveAgentOptions {
   /**
    * The SDK's live connect config without `tools` (livetools declares them). Set
    * `sessionResumption: {}` to survive `goAway` and dropped connections.
+   *
+   * With resumption, livetools writes again after a resumption the text turns and tool responses
+   * that the handle it resumed with does not cover. `sessionResumption.transparent` (transparent
+   * resumption: the server says which client messages each handle covers, so that none is lost in
+   * a dropped socket) defaults to `true` on Vertex AI and `false` on the Gemini Developer API,
+   * whose SDK (2.x, 3.x) refuses the field; without it a handle is taken to cover what was written
+   * when it arrived, and a message still in flight when the server issued it can be lost.
    */
   readonly config?: LiveSessionConfig;
   /** How results reach the model. Default `function-response`; see {@link DeliveryMode}. */
   readonly delivery?: DeliveryMode;
   /** The RxJS scheduler for tools and timers. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
-  /** Diagnostics. Default: none. */
-  readonly logger?: Logger;
+  /**
+   * Diagnostics. Default: none (livetools never writes to the console by itself). A livetools
+   * {@link Logger} (`(message, data)`) or a pino logger (`(obj, msg)`, recognised and adapted; see
+   * `fromPino` for other loggers of that shape). Whatever is logged goes through `redactLogData`
+   * first: API keys, tokens and media bytes never reach the logger.
+   */
+  readonly logger?: Logger | PinoLikeLogger;
+  /**
+   * An OpenTelemetry tracer (or anything with `startSpan`): each tool call becomes a span
+   * `livetools.tool <name>`, see `traceToolEvents`. Default: no tracing, at no cost.
+   */
+  readonly tracer?: TracerLike;
+  /**
+   * `true`: trace with the global tracer provider of `@opentelemetry/api`, an optional peer
+   * dependency loaded at the first `connect()` (which rejects with `TRACING_UNAVAILABLE` when it
+   * is not installed). Ignored when `tracer` is given. Default `false`.
+   */
+  readonly tracing?: boolean;
   /** How long `connect()` waits for the setup to complete. Default 15000 ms. */
   readonly connectTimeoutMs?: number;
   /** How long `close()` waits for the socket to close. Default 3000 ms. */
   readonly closeTimeoutMs?: number;
   /** Resumption attempts after a lost connection, and the delays between them. */
   readonly reconnect?: ReconnectOptions;
-  /** While disconnected, how many intermediate results to keep per call (newest kept). Default 8. */
+  /**
+   * While disconnected (and, with resumption, until a resumption handle covers them), how
+   * many intermediate results to keep per call: the newest are kept, older ones dropped and counted.
+   * Final responses and text turns are always kept. Default 8.
+   */
   readonly bufferedResultsPerCall?: number;
 }
 
@@ -62,6 +90,17 @@ export interface LiveAgent {
   declarations(): LiveFunctionDeclaration[];
   /** The delivery mode in use. */
   readonly delivery: DeliveryMode;
+}
+
+/**
+ * Whether sessions use transparent resumption: only when resumption is on; as configured when
+ * `sessionResumption.transparent` is set; else on Vertex AI only (the SDK rejects the field on the
+ * Gemini Developer API before sending anything).
+ */
+function transparentResumption(options: LiveAgentOptions): boolean {
+  const resumption = options.config?.sessionResumption;
+  if (!resumption) return false;
+  return resumption.transparent ?? options.ai.vertexai === true;
 }
 
 function strategy(mode: DeliveryMode): DeliveryStrategy {
@@ -111,14 +150,22 @@ export function createLiveAgent(options: LiveAgentOptions): LiveAgent {
     );
   }
   const tools = options.tools ?? [];
-  const settings = () => ({
+  const logger = safeLogger(options.logger);
+  let loadedTracer: Promise<TracerLike> | undefined;
+  const tracer = (): Promise<TracerLike | undefined> | TracerLike | undefined => {
+    if (options.tracer) return options.tracer;
+    if (options.tracing !== true) return undefined;
+    loadedTracer ??= loadOpenTelemetryTracer();
+    return loadedTracer;
+  };
+  const settings = (sessionTracer: TracerLike | undefined) => ({
     ai: options.ai,
     model: options.model,
     tools,
     config: options.config ?? {},
     delivery: strategy(mode),
     scheduler: options.scheduler ?? asyncScheduler,
-    logger: options.logger ?? silentLogger,
+    logger,
     connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
     closeTimeoutMs: options.closeTimeoutMs ?? 3_000,
     reconnect: {
@@ -127,6 +174,8 @@ export function createLiveAgent(options: LiveAgentOptions): LiveAgent {
       maxDelayMs: options.reconnect?.maxDelayMs ?? 5_000,
     },
     bufferedResultsPerCall: options.bufferedResultsPerCall ?? 8,
+    transparentResumption: transparentResumption(options),
+    tracer: sessionTracer,
   });
   // The scheduler checks the tool list (duplicate names); building it here fails fast, before connect().
   const probe = new ToolScheduler({ tools, sink: { send() {} } });
@@ -136,7 +185,7 @@ export function createLiveAgent(options: LiveAgentOptions): LiveAgent {
     delivery: mode,
     declarations,
     async connect() {
-      const session = new LiveAgentSession(settings());
+      const session = new LiveAgentSession(settings(await tracer()));
       await session.open();
       return session;
     },

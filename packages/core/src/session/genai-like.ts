@@ -94,6 +94,11 @@ export interface WireServerMessage {
         newHandle?: string | undefined;
         /** Whether the session can be resumed at this point. */
         resumable?: boolean | undefined;
+        /**
+         * With transparent resumption (Vertex AI): the index of the last client message the handle's
+         * state includes, an int64 sent as a string (some clients type it as a number).
+         */
+        lastConsumedClientMessageIndex?: string | number | undefined;
       }
     | undefined;
   /** Token counts. */

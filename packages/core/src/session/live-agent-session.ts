@@ -1,6 +1,7 @@
 import { filter, map, type Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
 import type { DeliveryContext, DeliveryStrategy } from '../delivery/delivery.js';
 import { describeError, LivetoolsError } from '../errors.js';
+import type { ToolEvent } from '../scheduler/events.js';
 import type { StoppedCall } from '../scheduler/stop-streaming-tool.js';
 import { type CallInfo, type StopTarget, ToolScheduler } from '../scheduler/tool-scheduler.js';
 import type { LiveFunctionResponse } from '../scheduler/wire.js';
@@ -14,7 +15,9 @@ import type {
   WireServerMessage,
 } from './genai-like.js';
 import type { LiveEvent, SessionEvent } from './live-events.js';
-import { ResponseOutbox } from './response-outbox.js';
+import { type OutboundMessage, ResponseOutbox } from './response-outbox.js';
+import { type SessionMetrics, SessionMetricsRecorder } from './session-metrics.js';
+import { type TracerLike, traceToolEvents } from './tool-tracing.js';
 
 /** @internal Everything a session needs, resolved by `createLiveAgent`. */
 export interface SessionSettings {
@@ -33,6 +36,13 @@ export interface SessionSettings {
     readonly maxDelayMs: number;
   };
   readonly bufferedResultsPerCall: number;
+  /**
+   * Transparent resumption: the setup asks for it, and a handle covers the client messages up to
+   * its `lastConsumedClientMessageIndex` (without it, what was written when the handle arrived).
+   */
+  readonly transparentResumption: boolean;
+  /** Where tool-call spans go; none when absent. */
+  readonly tracer?: TracerLike | undefined;
 }
 
 type State = 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed';
@@ -52,6 +62,15 @@ export interface ModelAudioChunk {
   /** Its type, e.g. `audio/pcm;rate=24000`. */
   readonly mimeType: string;
 }
+
+const TOOL_EVENTS = new Set<string>([
+  'tool-call',
+  'tool-queued',
+  'tool-start',
+  'tool-result',
+  'tool-end',
+  'response-error',
+] satisfies ToolEvent['type'][]);
 
 function toBase64(data: MediaData): string {
   return typeof data === 'string'
@@ -90,17 +109,30 @@ export class LiveAgentSession implements AsyncDisposable {
   private readonly audioIn = new Subject<AudioChunk>();
   private readonly textIn = new Subject<TextInput>();
   private readonly scheduler: ToolScheduler;
-  private readonly outbox: ResponseOutbox;
+  /** Client messages produced while no connection could take them, in order. */
+  private readonly held: ResponseOutbox;
+  /**
+   * With session resumption: messages written and not yet covered by a handle (with transparent
+   * resumption, not yet acknowledged by the server's `lastConsumedClientMessageIndex`).
+   */
+  private readonly unacked: ResponseOutbox;
   private readonly idleQueue: (() => void)[] = [];
-  private readonly pendingTurns: (() => void)[] = [];
   private readonly toolEvents: Subscription;
+  private readonly recorder = new SessionMetricsRecorder();
   private connection: Connection | undefined;
   private generation = 0;
   private state: State = 'connecting';
   private handle: string | undefined;
+  /** The last client message index the stored handle covers (`-1`: none). */
+  private handleCovers = -1;
+  /** While resuming after a goAway: the connection being left, still open until the resumption ends. */
+  private leaving: Connection | undefined;
+  /** The index the next client message written gets (client messages of the session, from 0, setups not counted). */
+  private nextIndex = 0;
   private modelTurnActive = false;
   private closedPromise: Promise<void> | undefined;
-  private deferred: WireServerMessage[] | undefined;
+  /** The first connection's early messages, each with the last client message index written when it arrived. */
+  private deferred: { message: WireServerMessage; written: number }[] | undefined;
   private resolveSocketClosed: (() => void) | undefined;
   private readonly deliveryContext: DeliveryContext = {
     whenIdle: (fn) => (this.modelTurnActive ? this.idleQueue.push(fn) : fn()),
@@ -108,7 +140,9 @@ export class LiveAgentSession implements AsyncDisposable {
 
   /** @internal Use `createLiveAgent(...).connect()`. */
   constructor(private readonly settings: SessionSettings) {
-    this.outbox = new ResponseOutbox(settings.bufferedResultsPerCall);
+    const onDrop = (callId: string) => this.recorder.drop(callId);
+    this.held = new ResponseOutbox(settings.bufferedResultsPerCall, onDrop);
+    this.unacked = new ResponseOutbox(settings.bufferedResultsPerCall, onDrop);
     this.input = {
       video$: this.video.asObservable(),
       audio$: this.audioIn.asObservable(),
@@ -131,7 +165,13 @@ export class LiveAgentSession implements AsyncDisposable {
       filter((e) => e.type === 'model-audio'),
       map((e) => ({ data: e.data, mimeType: e.mimeType })),
     );
-    this.toolEvents = this.scheduler.events$.subscribe((e) => this.events.next(e));
+    if (settings.tracer) {
+      traceToolEvents(
+        this.events$.pipe(filter((e): e is ToolEvent => TOOL_EVENTS.has(e.type))),
+        settings.tracer,
+      );
+    }
+    this.toolEvents = this.scheduler.events$.subscribe((e) => this.events.next(this.recorder.record(e)));
   }
 
   /** The function declarations sent in the setup message. */
@@ -154,6 +194,21 @@ export class LiveAgentSession implements AsyncDisposable {
     return this.scheduler.activeCalls();
   }
 
+  /**
+   * A summary of the session so far: calls by stage and end reason, results, bytes, p50/p99 time
+   * to first result, messages sent, resumptions, messages replayed and results dropped. Each call
+   * returns a fresh snapshot; it stays readable after the session closed.
+   *
+   * @example
+   * ```ts
+   * const { calls, timeToFirstResultMs, reconnections } = session.metrics();
+   * logger.info({ calls, timeToFirstResultMs, reconnections }, 'live session');
+   * ```
+   */
+  metrics(): SessionMetrics {
+    return this.recorder.snapshot();
+  }
+
   /** Stops tool calls on the application's behalf; each gets a final response. */
   stopTool(target: StopTarget): StoppedCall[] {
     return this.scheduler.stop(target);
@@ -164,13 +219,14 @@ export class LiveAgentSession implements AsyncDisposable {
    * resumption, in order.
    */
   sendText(text: string, options: { turnComplete?: boolean } = {}): void {
+    this.assertOpen();
     this.textIn.next({ text, time: this.now() });
-    this.whenConnected((c) =>
-      c.sendClientContent({
-        turns: [{ role: 'user', parts: [{ text }] }],
-        turnComplete: options.turnComplete ?? true,
-      }),
-    );
+    this.write({
+      method: 'sendClientContent',
+      params: { turns: [{ role: 'user', parts: [{ text }] }], turnComplete: options.turnComplete ?? true },
+      callId: undefined,
+      intermediate: false,
+    });
   }
 
   /** Sends text as realtime input (`realtimeInput.text`). */
@@ -237,7 +293,7 @@ export class LiveAgentSession implements AsyncDisposable {
   }
 
   private emit(event: SessionEvent): void {
-    if (this.state !== 'closed') this.events.next(event);
+    if (this.state !== 'closed') this.events.next(this.recorder.record(event));
   }
 
   private assertOpen(): void {
@@ -254,48 +310,106 @@ export class LiveAgentSession implements AsyncDisposable {
     return this.state === 'open' ? this.connection?.session : undefined;
   }
 
-  private whenConnected(fn: (c: GenAILiveSession) => void): void {
-    this.assertOpen();
-    const session = this.writable();
-    if (session) fn(session);
-    else this.pendingTurns.push(() => fn(this.connection!.session));
-  }
-
   private realtime(params: Parameters<GenAILiveSession['sendRealtimeInput']>[0]): void {
     this.assertOpen();
     const session = this.writable();
-    if (session) session.sendRealtimeInput(params);
-    else
+    if (session) {
+      session.sendRealtimeInput(params);
+      // Counted (the server numbers every client message) but never replayed: stale audio and
+      // video are of no use after a reconnection.
+      this.nextIndex += 1;
+      this.recorder.sent(false);
+    } else
       this.settings.logger.debug('realtime input not sent: the session is reconnecting', {
         keys: Object.keys(params),
       });
   }
 
-  private sendResponses(responses: readonly LiveFunctionResponse[]): void {
+  /**
+   * Writes one client message to the current connection, numbering it, and with session
+   * resumption keeps it until a handle covers it. Without a connection it is held, in order, for
+   * the next one.
+   */
+  private write(message: OutboundMessage): void {
     const session = this.writable();
-    if (session) this.settings.delivery.deliver(responses, session, this.deliveryContext);
-    else for (const r of responses) this.outbox.push(r);
+    if (!session) {
+      this.held.push(message);
+      return;
+    }
+    (session[message.method] as (params: unknown) => void)(message.params);
+    const index = this.nextIndex++;
+    this.recorder.sent(message.replay === true);
+    if (this.settings.config.sessionResumption) this.unacked.push(message, index);
+  }
+
+  /**
+   * Delivers responses one by one, each through a connection stand-in that routes what the
+   * delivery strategy writes through {@link write}: messages are numbered and held or replayed
+   * whatever the strategy, and a write deferred until the model is idle goes to the connection
+   * current at that time.
+   */
+  private sendResponses(responses: readonly LiveFunctionResponse[]): void {
+    for (const r of responses) this.settings.delivery.deliver([r], this.channelFor(r), this.deliveryContext);
+  }
+
+  private channelFor(response: LiveFunctionResponse): GenAILiveSession {
+    const callId = response.id;
+    return {
+      sendToolResponse: (params) => {
+        const list = (params as { functionResponses?: { willContinue?: boolean }[] }).functionResponses;
+        const intermediate = Array.isArray(list) && list.every((r) => r.willContinue === true);
+        this.write({ method: 'sendToolResponse', params, callId, intermediate });
+      },
+      sendClientContent: (params) =>
+        this.write({
+          method: 'sendClientContent',
+          params,
+          callId,
+          intermediate: response.willContinue === true,
+        }),
+      sendRealtimeInput: (params) => this.realtime(params),
+      close: () => {},
+    };
   }
 
   private flushOutbox(): void {
     // An early message of the new connection (a goAway) may have started another resumption:
     // then everything stays held for the connection after it.
     if (!this.writable()) return;
-    const held = this.outbox.drain();
+    const held = this.held.drain();
     if (held.length > 0) {
-      this.settings.logger.info('delivering results held while disconnected', {
-        responses: held.length,
-        dropped: this.outbox.dropped,
+      this.settings.logger.info('sending client messages held while disconnected', {
+        messages: held.length,
+        dropped: this.held.dropped + this.unacked.dropped,
       });
-      this.sendResponses(held);
     }
-    for (const turn of this.pendingTurns.splice(0)) turn();
+    for (const message of held) this.write(message);
+  }
+
+  /**
+   * After a resumption: the server's state is the one the handle stands for, up to client message
+   * `covered`. What was written after it (lost in a dead socket, or consumed by the old connection
+   * after the handle was issued) goes in front of the held messages, to be written again, in
+   * order, and numbering resumes at `covered + 1`.
+   */
+  private rebase(covered: number): void {
+    const replay = this.unacked.takeAfter(covered);
+    this.nextIndex = covered + 1;
+    if (replay.length > 0) {
+      this.settings.logger.info('replaying client messages the resumed state does not hold', {
+        messages: replay.length,
+        handleCovers: covered,
+      });
+      this.held.prepend(replay.map((m) => (m.replay ? m : { ...m, replay: true })));
+    }
   }
 
   /** Connects (or reconnects with the stored handle) and makes the new connection current. */
   private async attach(resume: boolean): Promise<void> {
     const generation = ++this.generation;
-    const { session, early } = await this.connectOnce(generation, resume ? this.handle : undefined);
+    const handle = resume ? this.handle : undefined;
+    const covered = this.handleCovers;
+    const { session, early } = await this.connectOnce(generation, handle);
     if (this.state === 'closing' || this.state === 'closed') {
       session.close();
       return;
@@ -303,18 +417,26 @@ export class LiveAgentSession implements AsyncDisposable {
     this.connection = { session, generation };
     this.state = 'open';
     if (resume) {
+      // The session now continues from the state this handle stands for. A newer handle stored
+      // while this attempt was under way (sent by the connection being left) stands for another
+      // continuation of the session, which the numbering below does not follow: it is forgotten.
+      this.handle = handle;
+      this.handleCovers = covered;
+      this.rebase(covered);
       this.emit({ type: 'connected', resumed: true, time: this.now() });
       for (const m of early) this.onMessage(m, generation);
     } else {
       // The first connection's early messages (a greeting, say) are published on the next turn of
       // the event loop, so that the caller of connect() has subscribed to events$ by then. Messages
-      // arriving meanwhile queue behind them, keeping the order.
-      this.deferred = early;
+      // arriving meanwhile queue behind them, keeping the order. Each keeps what had been written
+      // when it arrived: a handle among them covers no more than that.
+      const written = this.nextIndex - 1;
+      this.deferred = early.map((message) => ({ message, written }));
       this.settings.scheduler.schedule(() => {
         const queued = this.deferred ?? [];
         this.deferred = undefined;
         this.emit({ type: 'connected', resumed: false, time: this.now() });
-        for (const m of queued) this.onMessage(m, generation);
+        for (const m of queued) this.onMessage(m.message, generation, m.written);
       });
     }
     this.flushOutbox();
@@ -387,9 +509,11 @@ export class LiveAgentSession implements AsyncDisposable {
           this.onSocketClosed(event, generation);
         },
       };
-      const sessionResumption = handle
-        ? { ...(config.sessionResumption ?? {}), handle }
-        : config.sessionResumption;
+      const requested =
+        config.sessionResumption && this.settings.transparentResumption
+          ? { transparent: true, ...config.sessionResumption }
+          : config.sessionResumption;
+      const sessionResumption = handle ? { ...(requested ?? {}), handle } : requested;
       const declarations = this.declarations();
       const fullConfig = {
         ...config,
@@ -418,14 +542,15 @@ export class LiveAgentSession implements AsyncDisposable {
     });
   }
 
-  private onMessage(message: WireServerMessage, generation: number): void {
+  /** `written`: the last client message index written when the message arrived. */
+  private onMessage(message: WireServerMessage, generation: number, written = this.nextIndex - 1): void {
     if (this.state === 'closed') return;
     if (this.deferred) {
-      this.deferred.push(message);
+      this.deferred.push({ message, written });
       return;
     }
     try {
-      this.handleMessage(message, generation);
+      this.handleMessage(message, generation, written);
     } catch (error) {
       // A malformed message must neither escape into the SDK's socket handler (an unhandled
       // rejection) or a timer, nor stop the messages queued behind it: it is reported and skipped.
@@ -441,7 +566,7 @@ export class LiveAgentSession implements AsyncDisposable {
     }
   }
 
-  private handleMessage(message: WireServerMessage, generation: number): void {
+  private handleMessage(message: WireServerMessage, generation: number, written: number): void {
     this.messages.next(message);
     const time = this.now();
     const content = message.serverContent;
@@ -482,14 +607,13 @@ export class LiveAgentSession implements AsyncDisposable {
       this.scheduler.handleToolCall(message.toolCall.functionCalls);
     }
     if (message.toolCallCancellation?.ids?.length) {
-      this.scheduler.handleCancellation(message.toolCallCancellation.ids);
-      this.outbox.discard(message.toolCallCancellation.ids);
+      const ids = message.toolCallCancellation.ids;
+      this.scheduler.handleCancellation(ids);
+      this.held.discard(ids);
+      this.unacked.discard(ids);
     }
     if (message.sessionResumptionUpdate) {
-      const { newHandle, resumable } = message.sessionResumptionUpdate;
-      const store = resumable !== false && typeof newHandle === 'string' && newHandle !== '';
-      if (store) this.handle = newHandle;
-      this.emit({ type: 'resumption-update', resumable: resumable !== false, hasHandle: store, time });
+      this.onResumptionUpdate(message.sessionResumptionUpdate, generation, written);
     }
     if (message.usageMetadata) this.emit({ type: 'usage', usage: message.usageMetadata, time });
     if (message.goAway) {
@@ -499,6 +623,50 @@ export class LiveAgentSession implements AsyncDisposable {
         void this.resume('go-away');
       }
     }
+  }
+
+  /** `written`: the last client message index written when the update arrived. */
+  private onResumptionUpdate(
+    update: NonNullable<WireServerMessage['sessionResumptionUpdate']>,
+    generation: number,
+    written: number,
+  ): void {
+    const { newHandle, resumable } = update;
+    const transparent = this.settings.transparentResumption;
+    const valid = resumable !== false && typeof newHandle === 'string' && newHandle !== '';
+    const current = generation === this.connection?.generation;
+    // A handle sent by the connection being left after a goAway stands for that connection's
+    // session, which received nothing after the goAway: without transparent resumption it covers
+    // everything written, and serves the next attempt if the one under way fails. With transparent
+    // resumption it is ignored (its index would not match the replay). Any other connection's
+    // handle (one already left) is ignored.
+    const leaving = !transparent && this.state === 'reconnecting' && generation === this.leaving?.generation;
+    const store = valid && (current || leaving);
+    const index = transparent ? consumedIndex(update.lastConsumedClientMessageIndex) : undefined;
+    if (store) {
+      this.handle = newHandle;
+      if (transparent) {
+        // Without an index the handle is taken to cover what the previous one covered: at worst a
+        // message is sent twice after a resumption, never lost.
+        if (index !== undefined) this.handleCovers = Math.min(index, written);
+      } else {
+        // Without acknowledgements, a handle is taken to cover what was written before it arrived:
+        // what is written after it is not in the state it resumes, and is written again after a
+        // resumption. A message still in flight when the server issued the handle is counted as
+        // covered although the server did not have it: the one loss left, about a round trip wide.
+        this.handleCovers = written;
+      }
+      // While a resumption is under way, the attempt may use the previous handle: what it needs
+      // replayed stays until the resumption is done (the rebase forgets what its handle covers).
+      if (current) this.unacked.acknowledge(this.handleCovers);
+    }
+    this.emit({
+      type: 'resumption-update',
+      resumable: resumable !== false,
+      hasHandle: store,
+      ...(index === undefined ? {} : { lastConsumedClientMessageIndex: index }),
+      time: this.now(),
+    });
   }
 
   private becomeIdle(): void {
@@ -536,6 +704,7 @@ export class LiveAgentSession implements AsyncDisposable {
     const old = this.connection;
     this.state = 'reconnecting';
     this.connection = undefined;
+    this.leaving = old;
     const { attempts, initialDelayMs, maxDelayMs } = this.settings.reconnect;
     let lastError: unknown;
     try {
@@ -558,6 +727,7 @@ export class LiveAgentSession implements AsyncDisposable {
         );
       }
     } finally {
+      if (this.leaving === old) this.leaving = undefined;
       old?.session.close();
     }
   }
@@ -605,7 +775,8 @@ export class LiveAgentSession implements AsyncDisposable {
       });
     }
     this.idleQueue.length = 0;
-    this.pendingTurns.length = 0;
+    this.held.drain();
+    this.unacked.drain();
     this.events.complete();
     this.messages.complete();
     this.video.complete();
@@ -623,6 +794,12 @@ function preview(message: unknown): string {
     text = String(message);
   }
   return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
+/** `lastConsumedClientMessageIndex` as a number (proto JSON sends int64 as a string); `undefined` when absent or invalid. */
+function consumedIndex(value: unknown): number | undefined {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
 function refusalHint(code: number, reason: string): string {

@@ -70,6 +70,11 @@ export interface ResumptionUpdateEvent extends SessionEventBase {
   readonly resumable: boolean;
   /** True when a new handle was stored. */
   readonly hasHandle: boolean;
+  /**
+   * With transparent resumption: the index of the last client message the server has consumed
+   * (client messages of the session counted from 0, setup messages not counted), when sent.
+   */
+  readonly lastConsumedClientMessageIndex?: number;
 }
 
 /** The connection was lost and livetools is reconnecting with the last handle. */

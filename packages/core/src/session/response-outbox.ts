@@ -1,46 +1,148 @@
-import type { LiveFunctionResponse } from '../scheduler/wire.js';
+/**
+ * @internal
+ * One client message as the session writes it through the SDK, with what the outbox policy needs.
+ */
+export interface OutboundMessage {
+  /** The SDK method that writes it. */
+  readonly method: 'sendToolResponse' | 'sendClientContent';
+  /** Its parameters, exactly as given to that method. */
+  readonly params: unknown;
+  /** The call whose response it carries; `undefined` for a user turn. */
+  readonly callId: string | undefined;
+  /**
+   * An intermediate result (`willContinue: true`): the bound may drop it. Final responses, the
+   * first answer of a call in `client-content` delivery and user turns are never dropped.
+   */
+  readonly intermediate: boolean;
+  /** True once it is sent again after a resumption. */
+  readonly replay?: boolean;
+}
+
+interface Entry {
+  readonly message: OutboundMessage;
+  /** The client message index it was written with; `-1` while it has not been written. */
+  readonly index: number;
+  removed: boolean;
+}
 
 /**
  * @internal
- * Holds function responses while no connection can take them. Intermediate results are kept
- * newest first up to `perCall` per call (older ones are dropped and counted); final responses
- * (`willContinue` not `true`) are always kept. `drain()` returns them in their original order.
+ * An ordered, bounded list of client messages: those held while no connection can take them, or,
+ * with session resumption, those written but not yet covered by a resumption handle (with
+ * transparent resumption, by the server's `lastConsumedClientMessageIndex`). Intermediate results are kept newest first up to `perCall` per
+ * call (older ones are dropped and counted, and `onDrop` is told); final responses and user turns
+ * are always kept. `drain()` and `takeAfter()` return messages in their original order.
  */
 export class ResponseOutbox {
-  private readonly items: { seq: number; response: LiveFunctionResponse }[] = [];
-  private seq = 0;
+  private entries: Entry[] = [];
+  private readonly intermediates = new Map<string, Entry[]>();
+  private live = 0;
   /** How many intermediate results were dropped because newer ones replaced them. */
   dropped = 0;
 
-  constructor(private readonly perCall: number) {}
+  constructor(
+    private readonly perCall: number,
+    private readonly onDrop: (callId: string) => void = () => {},
+  ) {}
 
-  /** Number of held responses. */
+  /** Number of held messages. */
   get size(): number {
-    return this.items.length;
+    return this.live;
   }
 
-  push(response: LiveFunctionResponse): void {
-    this.items.push({ seq: this.seq++, response });
-    if (response.willContinue !== true) return;
-    const same = this.items.filter((i) => i.response.id === response.id && i.response.willContinue === true);
-    while (same.length > this.perCall) {
-      const oldest = same.shift()!;
-      this.items.splice(this.items.indexOf(oldest), 1);
-      this.dropped += 1;
-    }
+  /** Adds a message at the end; `index` is the client message index it was written with, if any. */
+  push(message: OutboundMessage, index = -1): void {
+    const entry: Entry = { message, index, removed: false };
+    this.entries.push(entry);
+    this.live += 1;
+    this.bound(entry);
   }
 
-  /** Drops every held response of these calls (the server cancelled them: nothing more may be sent). */
+  /** Puts messages in front of the held ones (replays go before what was produced meanwhile), then applies the bound. */
+  prepend(messages: readonly OutboundMessage[]): void {
+    if (messages.length === 0) return;
+    const rest = this.entries.filter((e) => !e.removed).map((e) => e.message);
+    this.reset();
+    for (const message of [...messages, ...rest]) this.push(message);
+  }
+
+  /** Drops every held message of these calls (the server cancelled them: nothing more may be sent). */
   discard(ids: readonly string[]): void {
     const gone = new Set(ids);
-    for (let i = this.items.length - 1; i >= 0; i--) {
-      if (gone.has(this.items[i]!.response.id)) this.items.splice(i, 1);
+    for (const entry of this.entries) {
+      if (!entry.removed && entry.message.callId !== undefined && gone.has(entry.message.callId)) {
+        this.remove(entry);
+      }
+    }
+    for (const id of ids) this.intermediates.delete(id);
+    this.compact();
+  }
+
+  /** Forgets the written messages with an index up to `lastIndex`: the server has consumed them. */
+  acknowledge(lastIndex: number): void {
+    let cut = 0;
+    while (cut < this.entries.length && this.entries[cut]!.index <= lastIndex) {
+      const entry = this.entries[cut]!;
+      if (!entry.removed) this.remove(entry);
+      cut += 1;
+    }
+    if (cut > 0) {
+      this.entries = this.entries.slice(cut);
+      this.compact();
     }
   }
 
-  drain(): LiveFunctionResponse[] {
-    const out = this.items.sort((a, b) => a.seq - b.seq).map((i) => i.response);
-    this.items.length = 0;
+  /** Removes and returns every message written after `lastIndex`, in order; earlier ones are forgotten. */
+  takeAfter(lastIndex: number): OutboundMessage[] {
+    const out = this.entries.filter((e) => !e.removed && e.index > lastIndex).map((e) => e.message);
+    this.reset();
     return out;
+  }
+
+  /** Removes and returns every message, in order. */
+  drain(): OutboundMessage[] {
+    const out = this.entries.filter((e) => !e.removed).map((e) => e.message);
+    this.reset();
+    return out;
+  }
+
+  private bound(entry: Entry): void {
+    const { callId, intermediate } = entry.message;
+    if (!intermediate || callId === undefined) return;
+    const same = this.intermediates.get(callId) ?? [];
+    same.push(entry);
+    this.intermediates.set(callId, same);
+    while (same.length > this.perCall) {
+      const oldest = same.shift()!;
+      this.remove(oldest);
+      this.dropped += 1;
+      this.onDrop(callId);
+    }
+    this.compact();
+  }
+
+  private remove(entry: Entry): void {
+    entry.removed = true;
+    this.live -= 1;
+    const callId = entry.message.callId;
+    if (!entry.message.intermediate || callId === undefined) return;
+    const same = this.intermediates.get(callId);
+    if (!same) return;
+    const at = same.indexOf(entry);
+    if (at >= 0) same.splice(at, 1);
+    if (same.length === 0) this.intermediates.delete(callId);
+  }
+
+  /** Drops removed entries once they are the majority, so the list stays proportional to what it holds. */
+  private compact(): void {
+    if (this.entries.length > 32 && this.live * 2 < this.entries.length) {
+      this.entries = this.entries.filter((e) => !e.removed);
+    }
+  }
+
+  private reset(): void {
+    this.entries = [];
+    this.intermediates.clear();
+    this.live = 0;
   }
 }

@@ -32,6 +32,17 @@ import type {
 export type FakeLiveConnectionState = 'awaiting-setup' | 'open' | 'closed';
 
 /**
+ * Which API a connection reached: the Gemini Developer API, or Vertex AI (a client made with
+ * `vertexai: true` and an API key, Vertex AI express mode).
+ *
+ * @example
+ * ```ts
+ * if (connection.platform === 'vertex-ai') expect(connection.setup.model).toMatch(/^publishers\//);
+ * ```
+ */
+export type FakeLivePlatform = 'gemini-api' | 'vertex-ai';
+
+/**
  * How a connection ended. `initiator` is `'server'` for {@link FakeLiveConnection.close} and for
  * protocol errors, `'drop'` for {@link FakeLiveConnection.drop}, `'client'` otherwise.
  *
@@ -124,6 +135,15 @@ export interface FakeToolCall {
   readonly id?: string;
 }
 
+/**
+ * The session state a resumption handle stands for: the client messages of `connection`'s session
+ * up to and including `lastIndex` (`-1`: none). @internal
+ */
+export interface FakeResumptionPoint {
+  readonly connection: FakeLiveConnection;
+  readonly lastIndex: number;
+}
+
 /** What the server hands a new connection. @internal */
 export interface FakeLiveConnectionInit {
   readonly id: number;
@@ -133,6 +153,10 @@ export interface FakeLiveConnectionInit {
   readonly nextCallId: () => string;
   /** Called once the `setup` frame is recorded; the server accepts or refuses the connection. */
   readonly onSetup: (connection: FakeLiveConnection) => void;
+  /** Records what a handle sent in a `sessionResumptionUpdate` stands for (server-wide). */
+  readonly registerHandle?: (handle: string, point: FakeResumptionPoint) => void;
+  /** What a handle presented in a setup stands for; `undefined` for a handle this server never issued. */
+  readonly resolveHandle?: (handle: string) => FakeResumptionPoint | undefined;
 }
 
 const clientKeys = new Set(['setup', 'clientContent', 'realtimeInput', 'toolResponse']);
@@ -159,6 +183,8 @@ export class FakeLiveConnection {
   readonly method: 'BidiGenerateContent' | 'BidiGenerateContentConstrained';
   /** The API key or ephemeral token the client presented. */
   readonly credential: string | undefined;
+  /** `vertex-ai` when the client connected to the Vertex AI endpoint (`vertexai: true` in the SDK). */
+  readonly platform: FakeLivePlatform;
   /** Resolves when the socket has closed, however it closed. */
   readonly closed: Promise<FakeLiveCloseInfo>;
 
@@ -166,6 +192,9 @@ export class FakeLiveConnection {
   readonly #timeoutMs: number;
   readonly #nextCallId: () => string;
   readonly #onSetup: (connection: FakeLiveConnection) => void;
+  readonly #registerHandle: ((handle: string, point: FakeResumptionPoint) => void) | undefined;
+  readonly #resolveHandle: ((handle: string) => FakeResumptionPoint | undefined) | undefined;
+  #resumedFrom: FakeResumptionPoint | undefined;
   readonly #frames: LiveClientFrame[] = [];
   readonly #invalidFrames: string[] = [];
   readonly #sentFrames: LiveServerFrame[] = [];
@@ -190,6 +219,9 @@ export class FakeLiveConnection {
     this.apiVersion = init.route.apiVersion;
     this.method = init.route.method;
     this.credential = init.route.credential;
+    this.platform = init.route.platform;
+    this.#registerHandle = init.registerHandle;
+    this.#resolveHandle = init.resolveHandle;
     this.#socket = init.socket;
     this.#timeoutMs = init.timeoutMs;
     this.#nextCallId = init.nextCallId;
@@ -237,6 +269,55 @@ export class FakeLiveConnection {
   /** True when the client's setup carried a session resumption handle. */
   get resumed(): boolean {
     return this.resumptionHandle !== undefined;
+  }
+
+  /** True when the setup asked for transparent resumption (`sessionResumption.transparent`). */
+  get transparent(): boolean {
+    return this.#setup?.sessionResumption?.transparent === true;
+  }
+
+  /**
+   * The session index of the first client message after this connection's setup. Client messages
+   * are numbered per session from 0, setup messages not counted. A new session starts at 0; a
+   * connection that resumed with a handle this server issued continues after the last message that
+   * handle covers (so messages received on the old connection after the handle was issued are not
+   * part of the resumed session); an unknown handle starts a new numbering at 0.
+   */
+  get firstClientMessageIndex(): number {
+    return this.#resumedFrom === undefined ? 0 : this.#resumedFrom.lastIndex + 1;
+  }
+
+  /**
+   * The session index of the last client message in this session's state (the value a
+   * `sessionResumptionUpdate` carries as `lastConsumedClientMessageIndex` when the setup asked for
+   * transparent resumption); `undefined` when the session holds none yet.
+   */
+  get lastConsumedClientMessageIndex(): number | undefined {
+    const last = this.firstClientMessageIndex + this.#clientMessageCount() - 1;
+    return last >= 0 ? last : undefined;
+  }
+
+  /**
+   * The client messages in the session's state as this connection sees it, setup messages left
+   * out: those the resumption handle carried over from earlier connections, then those received
+   * here. Element `i` is the message with session index `i`. A message that the client sent on an
+   * old connection after the handle it resumed with was issued is not in it (the server resumed
+   * from the handle's state), so a message replayed after a transparent resumption appears once.
+   */
+  get sessionFrames(): readonly LiveClientFrame[] {
+    const own = this.#frames.filter((f) => f.setup === undefined);
+    const from = this.#resumedFrom;
+    if (from === undefined) return own;
+    return [...from.connection.sessionFrames.slice(0, from.lastIndex + 1), ...own];
+  }
+
+  /**
+   * Every function response in the session's state (see {@link FakeLiveConnection.sessionFrames}),
+   * optionally only those for one call id. `frameIndex` refers to the connection that received each one.
+   */
+  sessionToolResponses(callId?: string): readonly RecordedFunctionResponse[] {
+    const all = this.#sessionResponses().map((entry) => entry.response);
+    return callId === undefined ? all : all.filter((r) => r.id === callId);
   }
 
   /** Every client frame received, parsed, in order; the setup frame is first. */
@@ -368,9 +449,28 @@ export class FakeLiveConnection {
     this.#send({ goAway: { timeLeft } });
   }
 
-  /** Sends `sessionResumptionUpdate` with a new handle. */
+  /**
+   * Sends `sessionResumptionUpdate` with a new handle. When the setup asked for transparent
+   * resumption, it also carries `lastConsumedClientMessageIndex` (an int64 as a string, as proto
+   * JSON sends it): the session index of the last client message received so far, left out while
+   * the session holds none. The handle stands for the session up to that message: a connection
+   * that resumes with it continues from there.
+   */
   sendResumptionUpdate(handle: string, resumable = true): void {
-    this.#send({ sessionResumptionUpdate: { newHandle: handle, resumable } });
+    const last = this.lastConsumedClientMessageIndex;
+    if (resumable && handle !== '') {
+      this.#registerHandle?.(handle, {
+        connection: this,
+        lastIndex: last ?? this.firstClientMessageIndex - 1,
+      });
+    }
+    this.#send({
+      sessionResumptionUpdate: {
+        newHandle: handle,
+        resumable,
+        ...(this.transparent && last !== undefined ? { lastConsumedClientMessageIndex: String(last) } : {}),
+      },
+    });
   }
 
   /** Sends any object as one binary JSON frame, or a string verbatim as one binary frame. */
@@ -455,6 +555,23 @@ export class FakeLiveConnection {
     this.#send({ setupComplete: {} });
   }
 
+  #clientMessageCount(): number {
+    return this.#frames.length - (this.#setup === undefined ? 0 : 1);
+  }
+
+  /** The function responses in the session's state, each with its session index. */
+  #sessionResponses(): { readonly index: number; readonly response: RecordedFunctionResponse }[] {
+    const from = this.#resumedFrom;
+    const inherited =
+      from === undefined ? [] : from.connection.#sessionResponses().filter((e) => e.index <= from.lastIndex);
+    // frames[0] is the setup, which is not counted.
+    const first = this.firstClientMessageIndex;
+    return [
+      ...inherited,
+      ...this.#responses.map((response) => ({ index: first + response.frameIndex - 1, response })),
+    ];
+  }
+
   #describe(what: string): string {
     const state = this.#closeInfo ? `closed ${this.#closeInfo.code}` : this.state;
     return `${what} on connection #${this.id} (${state}); ${describeClientFrames(this.#frames)}`;
@@ -488,6 +605,8 @@ export class FakeLiveConnection {
     const index = this.#frames.push(frame) - 1;
     if (frame.setup) {
       this.#setup = frame.setup;
+      const handle = frame.setup.sessionResumption?.handle;
+      this.#resumedFrom = handle ? this.#resolveHandle?.(handle) : undefined;
       this.#onSetup(this);
       return;
     }

@@ -11,7 +11,11 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { describeClose, internalErrorReason } from './describe-frame.js';
 import { type FakeGenerateContent, FakeGenerateContentEndpoint } from './fake-generate-content.js';
-import { FakeLiveConnection, type FakeLiveWaitOptions } from './fake-live-connection.js';
+import {
+  FakeLiveConnection,
+  type FakeLiveWaitOptions,
+  type FakeResumptionPoint,
+} from './fake-live-connection.js';
 import { parseLivePath } from './live-path.js';
 import { Waiters } from './waiters.js';
 import type { LiveSetup } from './wire-types.js';
@@ -139,6 +143,8 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
   const unclaimed: FakeLiveConnection[] = [];
   const connectionWaiters = new Waiters<FakeLiveConnection>();
   const queuedVerdicts: FakeLiveSetupVerdict[] = [];
+  /** What each resumption handle issued on any connection stands for. */
+  const handles = new Map<string, FakeResumptionPoint>();
   let callCounter = 0;
   let closing: Promise<void> | undefined;
 
@@ -198,6 +204,8 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
           timeoutMs,
           nextCallId: () => `function-call-${++callCounter}`,
           onSetup: decide,
+          registerHandle: (handle, point) => handles.set(handle, point),
+          resolveHandle: (handle) => handles.get(handle),
         }),
       );
     });
@@ -290,9 +298,9 @@ function fromRefuseSetup(options: FakeLiveServerOptions): FakeLiveSetupVerdict {
   return options.refuseSetup === true ? defaultRefusal : options.refuseSetup;
 }
 
-/** A model name without its `models/` prefix. */
+/** A model name without its `models/` prefix (or Vertex AI's `projects/.../publishers/.../models/`). */
 function bareModelName(model: string): string {
-  return model.replace(/^models\//, '');
+  return model.replace(/^(projects\/[^/]+\/locations\/[^/]+\/)?(publishers\/[^/]+\/)?models\//, '');
 }
 
 function modelNotFound(model: string, apiVersion: string): string {

@@ -21,6 +21,7 @@ export type {
   FakeLiveCloseInfo,
   FakeLiveConnection,
   FakeLiveConnectionState,
+  FakeLivePlatform,
   FakeLiveWaitForFrameOptions,
   FakeLiveWaitOptions,
   FakeToolCall,

@@ -5,7 +5,12 @@ describe('parseLivePath', () => {
   it('routes the double-slash path the SDK sends', () => {
     expect(
       parseLivePath('//ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent?key=abc'),
-    ).toEqual({ apiVersion: 'v1beta', method: 'BidiGenerateContent', credential: 'abc' });
+    ).toEqual({
+      apiVersion: 'v1beta',
+      method: 'BidiGenerateContent',
+      credential: 'abc',
+      platform: 'gemini-api',
+    });
   });
 
   it('reads access_token on the constrained endpoint and accepts any v1 version', () => {
@@ -17,6 +22,7 @@ describe('parseLivePath', () => {
       apiVersion: 'v1alpha',
       method: 'BidiGenerateContentConstrained',
       credential: 'auth_tokens/x',
+      platform: 'gemini-api',
     });
   });
 
@@ -27,6 +33,18 @@ describe('parseLivePath', () => {
       apiVersion: 'v1',
       method: 'BidiGenerateContent',
       credential: 'h',
+      platform: 'gemini-api',
+    });
+  });
+
+  it('routes the Vertex AI endpoint (express mode: the key is in the x-goog-api-key header)', () => {
+    expect(
+      parseLivePath('//ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent', 'k'),
+    ).toEqual({
+      apiVersion: 'v1beta1',
+      method: 'BidiGenerateContent',
+      credential: 'k',
+      platform: 'vertex-ai',
     });
   });
 
@@ -34,7 +52,8 @@ describe('parseLivePath', () => {
     '/',
     '/ws/google.ai.generativelanguage.v2.GenerativeService.BidiGenerateContent?key=k',
     '/ws/google.ai.generativelanguage.v1.GenerativeService.GenerateContent?key=k',
-    '/ws/google.cloud.aiplatform.v1.LlmBidiService/BidiGenerateContent',
+    '/ws/google.cloud.aiplatform.v2.LlmBidiService/BidiGenerateContent',
+    '/ws/google.cloud.aiplatform.v1.LlmBidiService/BidiGenerateContentConstrained',
   ])('rejects %s', (path) => {
     expect(parseLivePath(path)).toBeUndefined();
   });

@@ -330,6 +330,12 @@ export interface LiveServerFrame {
     readonly newHandle?: string;
     /** Whether the session can be resumed at this point. */
     readonly resumable: boolean;
+    /**
+     * With transparent resumption: the index of the last client message the handle's state
+     * includes (client messages of the session counted from 0, setup messages not counted), an
+     * int64 as a string.
+     */
+    readonly lastConsumedClientMessageIndex?: string;
   };
   /** Token counts. */
   readonly usageMetadata?: Readonly<Record<string, unknown>>;

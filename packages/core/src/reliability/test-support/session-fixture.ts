@@ -16,6 +16,7 @@ import {
   createFakeLiveServer,
   type FakeLiveConnection,
   type FakeLiveServer,
+  type LiveClientFrame,
   type RecordedFunctionResponse,
 } from '../../testing/index.js';
 import { defineStreamingTool, defineTool } from '../../tool/define-tool.js';
@@ -48,6 +49,46 @@ export function pushTool(name: string, options: { interruption?: 'keep' | 'cance
     complete: (callId: string) => feed(callId).complete(),
     fail: (callId: string, error: Error) => feed(callId).error(error),
   };
+}
+
+/** A Vertex AI client (express mode: an API key) for the fake server: transparent resumption is on by default there. */
+export const vertexAi = (baseUrl: string): GenAIClient =>
+  new GoogleGenAI({ vertexai: true, apiKey: 'test-key', httpOptions: { baseUrl } });
+
+/** What reached the session state for one call in `client-content` delivery: the first answer, then tagged text turns. */
+export interface DeliveredResult {
+  /** `answer`: the function response; `turn`: a tagged text turn. */
+  readonly via: 'answer' | 'turn';
+  /** True for the call's final response. */
+  readonly final: boolean;
+  /** The result (for the first answer, its `result`). */
+  readonly output: unknown;
+}
+
+/**
+ * Reads the results of call `callId` from client frames in `client-content` delivery (function
+ * responses on the id, then text turns tagged `[tool result NAME call_id=ID]`), in order.
+ */
+export function clientContentResults(frames: readonly LiveClientFrame[], callId: string): DeliveredResult[] {
+  const out: DeliveredResult[] = [];
+  const tag = new RegExp(
+    `^\\[tool result [^\\]]+ call_id=${callId}\\]( \\(final: this call has ended\\))? (.*)$`,
+    's',
+  );
+  for (const frame of frames) {
+    for (const r of frame.toolResponse?.functionResponses ?? []) {
+      if (r.id !== callId) continue;
+      const output = r.response?.output as { result?: unknown; more?: string } | undefined;
+      out.push({ via: 'answer', final: output?.more === undefined, output: output?.result ?? output });
+    }
+    for (const turn of frame.clientContent?.turns ?? []) {
+      for (const part of turn.parts ?? []) {
+        const match = part.text === undefined ? null : tag.exec(part.text);
+        if (match) out.push({ via: 'turn', final: match[1] !== undefined, output: JSON.parse(match[2]!) });
+      }
+    }
+  }
+  return out;
 }
 
 /** A one-shot tool answering at once: a round trip through it is a barrier. */
@@ -142,6 +183,109 @@ export class ResumeGate {
   release(connection: FakeLiveConnection): void {
     connection.acceptSetup();
   }
+}
+
+/** What was in flight when the server issued a handle: see {@link HandleLedger.inFlight}. */
+export interface InFlight {
+  /** Client messages written on the handle's connection before the handle reached the client, but not received by the server when it issued it. */
+  readonly messages: number;
+  /** The function responses among them that the server received later, in order. */
+  readonly responses: readonly RecordedFunctionResponse[];
+  /** How many of them the server never received (the connection died first): their content is unknown. */
+  readonly unseen: number;
+}
+
+/**
+ * Keeps what it takes to tell exactly which client messages were in flight when the fake server
+ * issued a resumption handle. Without transparent resumption the client takes a handle to cover
+ * what it had written when the handle arrived, while the handle stands for what the server had
+ * received when it issued it: a message written before the handle arrived but received after it
+ * was issued is in neither the handle's state nor the replay after a resumption with that handle.
+ * The server's count is read when the handle is issued; the client's is its `messagesSent` when
+ * the update reaches `session.messages$` (so: issue handles after the first connection's early
+ * messages are published, and one at a time per connection, each seen by the client before the next).
+ */
+export class HandleLedger {
+  readonly #issued = new Map<
+    string,
+    { readonly connection: FakeLiveConnection; readonly received: number }
+  >();
+  /** `messagesSent` when the client handled each handle. */
+  readonly #sentAtArrival = new Map<string, number>();
+  /** `messagesSent` before each connection became current. */
+  readonly #sentBefore = new Map<FakeLiveConnection, number>();
+  #sentAtLastConnected = 0;
+
+  constructor(session: LiveAgentSession, first: FakeLiveConnection) {
+    this.#sentBefore.set(first, 0);
+    session.messages$.subscribe((m) => {
+      const handle = m.sessionResumptionUpdate?.newHandle;
+      if (handle && this.#issued.has(handle) && !this.#sentAtArrival.has(handle)) {
+        this.#sentAtArrival.set(handle, session.metrics().messagesSent);
+      }
+    });
+    // Published after the resumption's replay was queued and before anything is written on the
+    // new connection.
+    session.events$.subscribe((e) => {
+      if (e.type === 'connected' && e.resumed) this.#sentAtLastConnected = session.metrics().messagesSent;
+    });
+  }
+
+  /** Sends `sessionResumptionUpdate` with `handle` on `connection`, noting what the server had received. */
+  issue(connection: FakeLiveConnection, handle: string): void {
+    this.#issued.set(handle, { connection, received: clientMessageCount(connection) });
+    connection.sendResumptionUpdate(handle);
+  }
+
+  /** Tells that `connection` is the one of the newest `connected` (resumed) event the session published. */
+  connected(connection: FakeLiveConnection): void {
+    this.#sentBefore.set(connection, this.#sentAtLastConnected);
+  }
+
+  /** Whether the client has handled `handle`. */
+  arrived(handle: string): boolean {
+    return this.#sentAtArrival.has(handle);
+  }
+
+  /** Client messages of the handle's connection the server had received when it issued `handle`. */
+  received(handle: string): number {
+    return this.#entry(handle).received;
+  }
+
+  /** Client messages the client had written on the handle's connection when `handle` reached it. */
+  written(handle: string): number {
+    const { connection } = this.#entry(handle);
+    const atArrival = this.#sentAtArrival.get(handle);
+    if (atArrival === undefined) throw new Error(`${handle} has not reached the client`);
+    const before = this.#sentBefore.get(connection);
+    if (before === undefined) throw new Error(`connected() was not called for connection #${connection.id}`);
+    return atArrival - before;
+  }
+
+  /** What was in flight at the issuance of `handle`: what a resumption with it leaves out without transparent resumption. */
+  inFlight(handle: string): InFlight {
+    const { connection, received } = this.#entry(handle);
+    const written = this.written(handle);
+    const responses = connection
+      .toolResponses()
+      .filter((r) => r.frameIndex - 1 >= received && r.frameIndex - 1 < written); // frame 0 is the setup
+    return {
+      messages: Math.max(0, written - received),
+      responses,
+      unseen: Math.max(0, written - Math.max(received, clientMessageCount(connection))),
+    };
+  }
+
+  #entry(handle: string) {
+    const entry = this.#issued.get(handle);
+    if (!entry) throw new Error(`${handle} was not issued through the ledger`);
+    return entry;
+  }
+}
+
+/** Client messages a connection has received, its setup not counted. */
+export function clientMessageCount(connection: FakeLiveConnection): number {
+  return connection.frames.filter((f) => f.setup === undefined).length;
 }
 
 export interface SessionFixture extends AsyncDisposable {

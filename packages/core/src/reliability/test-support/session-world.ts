@@ -1,5 +1,5 @@
 /**
- * A model of what must reach the wire in a live session that is disconnected and resumed at
+ * A model of what the session state must hold in a live session that is disconnected and resumed at
  * random, and a runner that drives a real session (real SDK, fake server) through random actions
  * while keeping the model. Every action waits for the client through the fake server's waiters
  * or the session's events: no sleeps.
@@ -8,6 +8,7 @@ import type { GenAIClient } from '../../session/genai-like.js';
 import type { FakeLiveConnection, RecordedFunctionResponse } from '../../testing/index.js';
 import {
   clientBarrier,
+  HandleLedger,
   openSession,
   ping,
   pushTool,
@@ -47,7 +48,7 @@ interface CallModel {
   readonly tool: 'watch' | 'camera' | 'ping' | 'stop_streaming' | 'invalid' | 'unknown';
   active: boolean;
   seq: number;
-  /** Results that must be on the wire, in order. */
+  /** Results that must be in the session state, in order. */
   readonly delivered: number[];
   /** Results produced while disconnected, not delivered yet. */
   held: number[];
@@ -63,16 +64,29 @@ export interface SessionRunResult {
   readonly steps: number;
 }
 
-/** Drives one random session and checks the wire against the model. */
+/**
+ * Drives one random session and checks the session state against the model: the client messages
+ * the last connection's session holds (a handle stands for the session when it was issued, so a
+ * message that the client wrote again after a resumption counts once there, while the wire may
+ * carry it twice). With `transparent`, the session asks for transparent resumption.
+ *
+ * Without transparent resumption, the client takes a handle to cover what it had written when the
+ * handle arrived; a message it had written but the server had not received when it issued the
+ * handle (in flight) is then in neither the handle's state nor the replay. The model knows both
+ * sides exactly (a {@link HandleLedger}) and expects exactly those messages missing when a
+ * resumption used that handle; nothing else may be missing.
+ */
 export async function runSession(
   actions: readonly SessionAction[],
   makeAi?: (baseUrl: string) => GenAIClient,
+  options: { readonly transparent?: boolean } = {},
 ): Promise<SessionRunResult> {
+  const transparent = options.transparent === true;
   const watch = pushTool('watch');
   const camera = pushTool('camera', { interruption: 'cancel' });
   const fx: SessionFixture = await openSession({
     tools: [watch.tool, camera.tool, ping],
-    config: { sessionResumption: {} },
+    config: { sessionResumption: transparent ? { transparent: true } : {} },
     reconnect: { attempts: 50, initialDelayMs: 1, maxDelayMs: 2 },
     bufferedResultsPerCall: 10_000,
     connectTimeoutMs: 5000,
@@ -88,7 +102,19 @@ export async function runSession(
   let handles = 0;
   /** The newest handle when the connection was lost: a resumption may not use an older one. */
   let handleAtDisconnect = 0;
+  /**
+   * The handle the client stores: the newest, but that with transparent resumption one sent on a
+   * connection being left is not kept, and that after a resumption it is the one used.
+   */
+  let stored = 0;
+  /** Calls the server cancelled: what the resumed state holds of them may be cut short. */
+  const serverCancelled = new Set<string>();
   let steps = 0;
+  const ledger = new HandleLedger(fx.session, fx.first);
+  /** Every handle issued, in order. */
+  const issued: string[] = [];
+  /** Handles that a completed resumption used. */
+  const usedHandles = new Set<string>();
 
   const add = (id: string, tool: CallModel['tool'], active: boolean): CallModel => {
     const call: CallModel = {
@@ -201,6 +227,7 @@ export async function runSession(
           const call = pick(action.pick);
           if (!call || !serverSide()) break;
           serverConn!.cancelToolCalls([call.id]);
+          serverCancelled.add(call.id);
           // The server gave up on the call: nothing more may be sent for it, held results included.
           if (call.active || call.finalHeld) {
             if (call.held.length > 0 || call.finalHeld) exercised.add('cancellation of held results');
@@ -231,8 +258,12 @@ export async function runSession(
         case 'handle': {
           if (!serverSide()) break;
           lastHandle = `handle-${++handles}`;
-          serverConn!.sendResumptionUpdate(lastHandle);
-          await barrier();
+          issued.push(lastHandle);
+          ledger.issue(serverConn!, lastHandle);
+          // The client keeps a handle sent by the connection it is leaving after a goAway only
+          // without transparent resumption.
+          if (!transparent || phase === 'connected') stored = handles;
+          await barrier(); // the ping comes after the handle: the client has handled both
           break;
         }
         case 'go-away': {
@@ -246,7 +277,7 @@ export async function runSession(
           }
           await fx.log.waitFor((e) => e.type === 'reconnecting', 'reconnecting after goAway', since);
           phase = 'held'; // the old connection stays open until the resumed one is set up
-          handleAtDisconnect = handles;
+          handleAtDisconnect = stored;
           exercised.add('go-away');
           break;
         }
@@ -262,7 +293,7 @@ export async function runSession(
             } else {
               await fx.log.waitFor((e) => e.type === 'reconnecting', 'reconnecting after a drop', since);
               phase = 'held';
-              handleAtDisconnect = handles;
+              handleAtDisconnect = stored;
               serverConn = undefined;
               exercised.add('drop with handle');
             }
@@ -300,15 +331,23 @@ export async function runSession(
     const since = fx.log.mark;
     const next = await fx.gate.next();
     // An attempt already under way carries the handle it started with; a newer handle sent on the
-    // old connection meanwhile is used by the next attempt only.
+    // old connection meanwhile (kept without transparent resumption) is used by the next attempt only.
     const used = Number(/^handle-(\d+)$/.exec(next.resumptionHandle ?? '')?.[1] ?? -1);
-    if (used < handleAtDisconnect || used > handles) {
+    if (used < handleAtDisconnect || used > stored) {
       violations.push(
-        `resumed with ${next.resumptionHandle}; the newest handle at the disconnection was handle-${handleAtDisconnect}`,
+        `resumed with ${next.resumptionHandle}; expected handle-${handleAtDisconnect}${stored > handleAtDisconnect ? ` to handle-${stored}` : ''}`,
       );
     }
+    if (used > handleAtDisconnect)
+      exercised.add('resumption with a handle sent by the connection being left');
+    else if (stored > used) exercised.add('a handle sent by the connection being left, forgotten');
     fx.gate.release(next);
     await fx.log.waitFor((e) => e.type === 'connected' && e.resumed, 'the resumed connection', since);
+    ledger.connected(next);
+    usedHandles.add(next.resumptionHandle!);
+    // The session continues from that handle's state: the client keeps it, and forgets a newer
+    // one that the connection it left sent meanwhile.
+    stored = used;
     phase = 'connected';
     serverConn = next;
     for (const call of calls) {
@@ -318,36 +357,94 @@ export async function runSession(
     }
   }
 
+  /**
+   * The responses of a call in the session's state as the last connection holds it: a handle
+   * stands for the session when it was issued, so what the old connection received after it is
+   * not there, and what the client wrote again after resuming counts once.
+   */
+  function responsesOf(callId: string): readonly RecordedFunctionResponse[] {
+    const last = fx.server.connections.filter((c) => c.accepted).at(-1);
+    return last?.sessionToolResponses(callId) ?? [];
+  }
+
+  /**
+   * The responses a resumption with one of the used handles left out of the session for good:
+   * those the client had written on the handle's connection before the handle arrived, but the
+   * server received after it issued the handle. Always none with transparent resumption.
+   */
+  function lostInFlight(): Set<RecordedFunctionResponse> {
+    const lost = new Set<RecordedFunctionResponse>();
+    for (const name of issued) {
+      if (!ledger.arrived(name)) {
+        if (usedHandles.has(name)) violations.push(`${name} was used, but never reached the client`);
+        continue;
+      }
+      const received = ledger.received(name);
+      const written = ledger.written(name);
+      if (written < received) {
+        violations.push(
+          `${name}: the server had received ${received} messages, the client had written ${written}`,
+        );
+      }
+      const inFlight = ledger.inFlight(name);
+      if (inFlight.messages === 0) continue;
+      exercised.add('message in flight at a handle issuance');
+      if (transparent) continue; // the server's index says what it had: nothing is lost
+      if (!usedHandles.has(name)) continue;
+      exercised.add('resumption with a handle issued while a message was in flight');
+      // Every action waits for the wire before a drop: what was written reached the server.
+      if (inFlight.unseen > 0)
+        violations.push(`${name}: ${inFlight.unseen} messages in flight never arrived`);
+      for (const r of inFlight.responses) lost.add(r);
+    }
+    return lost;
+  }
+
   function check(): void {
+    const lost = lostInFlight();
     for (const call of calls) {
-      const wire = fx.wire(call.id);
+      // What a resumption with a handle issued while it was in flight left out.
+      const gone = fx.server.connections.flatMap((c) => c.toolResponses(call.id)).filter((r) => lost.has(r));
+      const goneSeqs = new Set(
+        gone.filter((r) => r.willContinue === true).map((r) => (r.output as { seq: number }).seq),
+      );
+      const final = gone.some((r) => r.willContinue !== true) ? undefined : call.final;
+      const wire = responsesOf(call.id);
+      const cutShort = serverCancelled.has(call.id);
       const label = `${call.id} (${call.tool})`;
+      const lostNote = gone.length > 0 ? ` (${gone.length} lost in flight at a handle issuance)` : '';
       if (call.tool === 'watch' || call.tool === 'camera') {
         const results = wire.filter((r) => r.willContinue === true);
         const seqs = results.map((r) => (r.output as { seq: number }).seq);
         if (results.some((r) => (r.output as { callId: string }).callId !== call.id)) {
           violations.push(`${label}: a result of another call on its id`);
         }
-        if (JSON.stringify(seqs) !== JSON.stringify(call.delivered)) {
+        const delivered = call.delivered.filter((seq) => !goneSeqs.has(seq));
+        const expected = cutShort ? delivered.slice(0, seqs.length) : delivered;
+        if (JSON.stringify(seqs) !== JSON.stringify(expected)) {
           violations.push(
-            `${label}: results on the wire ${JSON.stringify(seqs)}, expected ${JSON.stringify(call.delivered)}`,
+            `${label}: results in the session ${JSON.stringify(seqs)}, expected ${JSON.stringify(delivered)}${cutShort ? ' or a prefix' : ''}${lostNote}`,
           );
         }
         const finals = wire.filter((r) => r.willContinue !== true);
-        if (finals.length !== (call.final ? 1 : 0)) {
+        if (cutShort && finals.length === 0) {
+          // The server cancelled the call: a final it had not consumed by the handle is not resent.
+        } else if (finals.length !== (final ? 1 : 0)) {
           violations.push(
-            `${label}: ${finals.length} final responses on the wire, expected ${call.final ? 1 : 0} (${call.final ?? 'none'})`,
+            `${label}: ${finals.length} final responses in the session, expected ${final ? 1 : 0} (${final ?? 'none'})${lostNote}`,
           );
-        } else if (call.final) {
-          const problem = finalProblem(finals[0]!, call.final);
+        } else if (final) {
+          const problem = finalProblem(finals[0]!, final);
           if (problem) violations.push(`${label}: ${problem}`);
           if (wire.at(-1) !== finals[0]) violations.push(`${label}: a response after its final response`);
         }
-      } else {
-        if (wire.length !== (call.final ? 1 : 0)) {
-          violations.push(`${label}: ${wire.length} responses on the wire, expected ${call.final ? 1 : 0}`);
-        } else if (call.final) {
-          const problem = finalProblem(wire[0]!, call.final);
+      } else if (!(cutShort && wire.length === 0)) {
+        if (wire.length !== (final ? 1 : 0)) {
+          violations.push(
+            `${label}: ${wire.length} responses in the session, expected ${final ? 1 : 0}${lostNote}`,
+          );
+        } else if (final) {
+          const problem = finalProblem(wire[0]!, final);
           if (problem) violations.push(`${label}: ${problem}`);
         }
       }

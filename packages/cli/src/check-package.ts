@@ -1,0 +1,382 @@
+import { existsSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import {
+  type AnyTool,
+  assertFunctionName,
+  checkToolPackage,
+  coreVersion,
+  IncompatiblePackageError,
+  isVersion,
+  isVersionRange,
+  type LiveFunctionDeclaration,
+  type ToolPackage,
+  versionSatisfies,
+} from '@livetools/core';
+import { CliError, messageOf } from './cli-error.js';
+import { importEntry, manifestOf, toolsExportedBy } from './load-package.js';
+import { packageNameProblem } from './package-name.js';
+import {
+  type PackageEntry,
+  type PackageJson,
+  readPackageJson,
+  resolveEntry,
+  rootExport,
+} from './resolve-package.js';
+import { lintParametersSchema, undocumentedParameters } from './schema-rules.js';
+
+/** The outcome of one check: passed, a warning (publishable, but worth fixing), or a failure. */
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+
+/** One line of a {@link CheckReport}. */
+export interface CheckResult {
+  /** What was checked: `package.json`, `build`, `manifest` or `tool <name>`. */
+  readonly group: string;
+  /** How it went. */
+  readonly status: CheckStatus;
+  /** What was found, in one sentence. */
+  readonly message: string;
+  /** What to do about it (failures and warnings). */
+  readonly hint?: string;
+}
+
+/** What {@link checkPackage} found. */
+export interface CheckReport {
+  /** The package's directory. */
+  readonly dir: string;
+  /** Its package.json name, when it has one. */
+  readonly name: string | undefined;
+  /** Its package.json version, when it has one. */
+  readonly version: string | undefined;
+  /** The `@livetools/core` version the package was checked against (the CLI's). */
+  readonly coreVersion: string;
+  /** Every check, in order. */
+  readonly results: readonly CheckResult[];
+  /** How many checks passed, warned and failed. */
+  readonly counts: Readonly<Record<CheckStatus, number>>;
+  /** True when nothing failed (warnings allowed). */
+  readonly ok: boolean;
+}
+
+const CORE = '@livetools/core';
+const PEERS = [CORE, 'rxjs', 'zod'];
+
+class Results {
+  readonly list: CheckResult[] = [];
+  constructor(private group: string) {}
+  in(group: string): this {
+    this.group = group;
+    return this;
+  }
+  pass(message: string): void {
+    this.list.push({ group: this.group, status: 'pass', message });
+  }
+  warn(message: string, hint?: string): void {
+    this.list.push({ group: this.group, status: 'warn', message, ...(hint ? { hint } : {}) });
+  }
+  fail(message: string, hint?: string): void {
+    this.list.push({ group: this.group, status: 'fail', message, ...(hint ? { hint } : {}) });
+  }
+}
+
+/** The first key of every conditions object where `types` is not first, as `exports` paths. */
+function typesNotFirst(entry: unknown, path: string): string[] {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return [];
+  const keys = Object.keys(entry);
+  const here = keys.includes('types') && keys[0] !== 'types' ? [path] : [];
+  return [
+    ...here,
+    ...keys.flatMap((k) =>
+      typesNotFirst((entry as Record<string, unknown>)[k], `${path}[${JSON.stringify(k)}]`),
+    ),
+  ];
+}
+
+function checkPackageJson(r: Results, pkg: PackageJson, dir: string, entry: PackageEntry): void {
+  r.in('package.json');
+  const name = pkg.name;
+  const nameProblem = typeof name === 'string' ? packageNameProblem(name) : 'it is missing';
+  if (nameProblem)
+    r.fail(
+      `name ${JSON.stringify(name) ?? ''} is not a valid npm package name: ${nameProblem}.`,
+      'Use a lowercase name such as "@scope/tools-clock".',
+    );
+  else r.pass(`name "${name}" is a valid npm package name`);
+
+  if (typeof pkg.version === 'string' && isVersion(pkg.version)) r.pass(`version ${pkg.version}`);
+  else
+    r.fail(
+      `version ${JSON.stringify(pkg.version) ?? '(missing)'} is not a semantic version.`,
+      'Use "0.1.0" or similar.',
+    );
+
+  if (pkg.type === 'module') r.pass('"type": "module"');
+  else
+    r.fail(
+      `"type" is ${JSON.stringify(pkg.type) ?? 'missing'}: livetools packages are ES modules.`,
+      'Add "type": "module".',
+    );
+
+  const root = rootExport(pkg.exports);
+  const example = '"exports": { ".": { "types": "./dist/index.d.ts", "import": "./dist/index.js" } }';
+  if (pkg.exports === undefined) {
+    r.fail('There is no "exports" map.', `Add ${example}.`);
+  } else if (root === undefined) {
+    r.fail('"exports" has no "." entry.', `Add ${example}.`);
+  } else if (typeof root === 'string' || entry.types === undefined) {
+    r.fail('exports["."] has no "types" condition: TypeScript users would get no types.', `Use ${example}.`);
+  } else {
+    const misplaced = typesNotFirst(root, 'exports["."]');
+    if (misplaced.length > 0) {
+      r.fail(
+        `"types" is not the first condition in ${misplaced.join(', ')}: TypeScript picks the first matching condition.`,
+        'Move "types" first.',
+      );
+    } else if (entry.js === undefined) {
+      r.fail('exports["."] has no "import" or "default" target.', `Use ${example}.`);
+    } else {
+      r.pass(`exports["."] has "types" first, then ${relative(dir, entry.js)}`);
+    }
+  }
+
+  const files = Array.isArray(pkg.files)
+    ? pkg.files.filter((f): f is string => typeof f === 'string')
+    : undefined;
+  const targets = [entry.js, entry.types].filter((t): t is string => t !== undefined);
+  if (!files) {
+    r.fail(
+      'There is no "files" list: npm would publish what .gitignore leaves, usually without dist.',
+      'Add "files": ["dist"].',
+    );
+  } else {
+    const included = (target: string): boolean =>
+      files.some((f) => {
+        if (f.startsWith('!')) return false;
+        const base = resolve(dir, f.replace(/\/\*\*?(\/\*)?$/, ''));
+        return target === base || target.startsWith(base + sep);
+      });
+    const missing = targets.filter((t) => !included(t)).map((t) => relative(dir, t));
+    if (missing.length > 0) {
+      r.fail(
+        `"files" does not include ${missing.join(', ')}: users would install a package without it.`,
+        'Add "dist" to "files".',
+      );
+    } else {
+      r.pass(
+        `"files" includes ${[...new Set(targets.map((t) => relative(dir, t).split(sep)[0]))].join(', ') || 'the entry'}`,
+      );
+    }
+  }
+
+  const deps = pkg.dependencies ?? {};
+  const peers = pkg.peerDependencies ?? {};
+  for (const peer of PEERS) {
+    if (peer in deps) {
+      r.fail(
+        `${peer} is in "dependencies": the application and your package would each get their own copy.`,
+        `Move it to "peerDependencies" (and "devDependencies" for your tests).`,
+      );
+    }
+  }
+  const coreRange = peers[CORE];
+  if (coreRange === undefined) {
+    if (!(CORE in deps)) r.fail(`${CORE} is not in "peerDependencies".`, `Add "${CORE}": "^${coreVersion}".`);
+  } else if (!isVersionRange(coreRange)) {
+    r.fail(`peerDependencies["${CORE}"] is "${coreRange}", not a version range.`, `Use "^${coreVersion}".`);
+  } else if (!versionSatisfies(coreVersion, coreRange)) {
+    r.fail(
+      `peerDependencies["${CORE}"] is "${coreRange}", which ${CORE} ${coreVersion} (this CLI's) does not satisfy.`,
+      `Build against the released core: "^${coreVersion}", or use a livetools CLI of a matching version.`,
+    );
+  } else {
+    r.pass(`peerDependencies["${CORE}"] "${coreRange}" accepts ${CORE} ${coreVersion}`);
+  }
+  for (const peer of ['rxjs', 'zod']) {
+    if (peer in peers) r.pass(`${peer} is a peer dependency`);
+    else if (!(peer in deps))
+      r.warn(
+        `${peer} is not in "peerDependencies".`,
+        `Tools return RxJS Observables with zod schemas: add "${peer}" as a peer.`,
+      );
+  }
+  if (pkg.sideEffects === false) r.pass('"sideEffects": false');
+  else
+    r.warn(
+      '"sideEffects" is not false: bundlers cannot drop the tools an application does not use.',
+      'Add "sideEffects": false.',
+    );
+}
+
+function checkManifest(r: Results, manifest: ToolPackage, exportName: string, pkg: PackageJson): void {
+  r.in('manifest');
+  if (exportName === 'toolPackage')
+    r.pass(
+      `toolPackage found: ${manifest.tools.length} tool${manifest.tools.length === 1 ? '' : 's'}, built for ${CORE} ${manifest.core}`,
+    );
+  else
+    r.warn(
+      `The manifest is exported as "${exportName}".`,
+      'Export it as "toolPackage", where tools look for it.',
+    );
+  try {
+    checkToolPackage(manifest);
+    r.pass(`compatible with the running ${CORE} ${coreVersion}`);
+  } catch (error) {
+    const problems = error instanceof IncompatiblePackageError ? error.problems : [messageOf(error)];
+    for (const problem of problems) r.fail(problem);
+  }
+  if (manifest.name !== pkg.name) {
+    r.fail(
+      `toolPackage.name is "${manifest.name}" but package.json says ${JSON.stringify(pkg.name)}.`,
+      'Make them equal.',
+    );
+  }
+  if (manifest.version !== pkg.version) {
+    r.fail(
+      `toolPackage.version is "${manifest.version}" but package.json says ${JSON.stringify(pkg.version)}.`,
+      'Keep them in step: a test that compares them catches the next bump.',
+    );
+  } else if (manifest.name === pkg.name) {
+    r.pass(`name and version match package.json (${manifest.name}@${manifest.version})`);
+  }
+  const peer = pkg.peerDependencies?.[CORE];
+  if (peer !== undefined && peer !== manifest.core) {
+    r.warn(
+      `toolPackage.core is "${manifest.core}" but peerDependencies["${CORE}"] is "${peer}".`,
+      'Use the same range in both.',
+    );
+  }
+}
+
+function checkTool(r: Results, tool: AnyTool): void {
+  r.in(`tool ${typeof tool.name === 'string' ? tool.name : '(unnamed)'}`);
+  try {
+    assertFunctionName(tool.name);
+    r.pass('valid Gemini function name');
+  } catch (error) {
+    r.fail(messageOf(error));
+  }
+  if (typeof tool.description === 'string' && tool.description.trim() !== '') r.pass('has a description');
+  else
+    r.fail(
+      'The description is empty: the model reads it to decide when to call the tool.',
+      'Say what it does and when to call it.',
+    );
+
+  let declaration: LiveFunctionDeclaration;
+  try {
+    declaration = tool.declaration();
+  } catch (error) {
+    r.fail(`Its parameters do not convert to JSON Schema: ${messageOf(error)}`, 'Use a zod object schema.');
+    return;
+  }
+  const schema = declaration.parametersJsonSchema;
+  if (typeof schema !== 'object' || schema === null || schema.type !== 'object') {
+    r.fail('Its parameters JSON Schema is not an object schema.', 'Use z.object({...}).');
+    return;
+  }
+  const count =
+    typeof schema.properties === 'object' && schema.properties !== null
+      ? Object.keys(schema.properties).length
+      : 0;
+  r.pass(`parameters convert to JSON Schema (${count} parameter${count === 1 ? '' : 's'})`);
+
+  const findings = lintParametersSchema(schema);
+  for (const f of findings) {
+    if (f.severity === 'error') r.fail(f.message);
+    else r.warn(f.message);
+  }
+  if (findings.length === 0) r.pass('the schema uses only what the Live API accepts');
+
+  const undocumented = undocumentedParameters(schema);
+  if (undocumented.length === 0) {
+    if (count > 0) r.pass('every parameter has a description');
+  } else {
+    r.warn(
+      `No description for ${undocumented.join(', ')}: the model guesses what to pass.`,
+      "Document each field with .describe('...').",
+    );
+  }
+}
+
+function report(dir: string, pkg: PackageJson | undefined, results: readonly CheckResult[]): CheckReport {
+  const counts = { pass: 0, warn: 0, fail: 0 };
+  for (const result of results) counts[result.status] += 1;
+  return {
+    dir,
+    name: typeof pkg?.name === 'string' ? pkg.name : undefined,
+    version: typeof pkg?.version === 'string' ? pkg.version : undefined,
+    coreVersion,
+    results,
+    counts,
+    ok: counts.fail === 0,
+  };
+}
+
+/**
+ * Checks everything that would make a tool package fail for its users: package.json (name,
+ * version, ESM, exports with types first, files, peer dependencies), the built entry (it exists
+ * and imports), the `toolPackage` manifest (found, compatible with the running core, in step with
+ * package.json) and each tool (name, description, a parameters schema the Live API accepts,
+ * documented parameters). Never throws for a broken package: every problem is a failed check.
+ *
+ * @param dir - The package's directory (build it first).
+ * @returns The report: every check, counts, and `ok` when nothing failed.
+ *
+ * @example
+ * ```ts
+ * const report = await checkPackage('packages/tools-clock');
+ * if (!report.ok) console.log(formatCheckReport(report));
+ * ```
+ */
+export async function checkPackage(dir: string): Promise<CheckReport> {
+  const r = new Results('package.json');
+  let pkg: PackageJson;
+  try {
+    pkg = readPackageJson(dir);
+  } catch (error) {
+    r.fail(messageOf(error), 'Run livetools check in a package directory, or pass one.');
+    return report(dir, undefined, r.list);
+  }
+  const entry = resolveEntry(dir, pkg);
+  checkPackageJson(r, pkg, dir, entry);
+
+  r.in('build');
+  if (entry.types !== undefined) {
+    if (existsSync(entry.types)) r.pass(`${relative(dir, entry.types)} exists`);
+    else r.fail(`${relative(dir, entry.types)} does not exist.`, 'Build the package (npm run build).');
+  }
+  let module: Readonly<Record<string, unknown>>;
+  try {
+    module = await importEntry(dir, entry);
+    r.pass(`${relative(dir, entry.js!)} imports`);
+  } catch (error) {
+    const code = CliError.isInstance(error) ? error.code : undefined;
+    r.fail(
+      messageOf(error),
+      code === 'ENTRY_NOT_FOUND' ? undefined : 'Fix the error, rebuild and check again.',
+    );
+    return report(dir, pkg, r.list);
+  }
+
+  const found = manifestOf(module);
+  let tools: readonly AnyTool[];
+  if (found) {
+    checkManifest(r, found.manifest, found.exportName, pkg);
+    tools = found.manifest.tools;
+  } else {
+    r.in('manifest');
+    r.fail(
+      'The entry does not export a tool package manifest.',
+      `Add: export const toolPackage = defineToolPackage({ name, version, core: '^${coreVersion}', tools }).`,
+    );
+    tools = toolsExportedBy(module);
+  }
+  if (tools.length === 0) {
+    r.in('tools').fail(
+      'The package exports no tools.',
+      'Define them with defineStreamingTool() or defineTool().',
+    );
+  }
+  for (const tool of tools) checkTool(r, tool);
+  return report(dir, pkg, r.list);
+}

@@ -1,0 +1,208 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CheckReport, CheckResult } from './check-package.js';
+import { livetools, repoRoot, tempDir } from './test-support/cli-process.js';
+import { goodPackageJson, toolSource, writeFixture } from './test-support/fixture-package.js';
+
+async function checkJson(dir: string): Promise<{ code: number | null; report: CheckReport }> {
+  const { code, stdout, stderr } = await livetools(['check', dir, '--json']);
+  if (!stdout.startsWith('{')) throw new Error(`no JSON report:\n${stdout}\n${stderr}`);
+  return { code, report: JSON.parse(stdout) as CheckReport };
+}
+
+const failures = (report: CheckReport): CheckResult[] => report.results.filter((r) => r.status === 'fail');
+const warnings = (report: CheckReport): CheckResult[] => report.results.filter((r) => r.status === 'warn');
+
+describe('livetools check on the published tool packages', () => {
+  it.each(['tools-stock', 'tools-video'])('passes %s with no warnings', async (name) => {
+    const { code, stdout } = await livetools(['check', join(repoRoot, 'packages', name)]);
+    expect(stdout).toMatch(/✔ \d+ passed, 0 warnings, 0 errors\n$/);
+    expect(stdout).not.toMatch(/[✖⚠]/);
+    expect(code).toBe(0);
+  });
+
+  it('reports what it checked, per group, as JSON', async () => {
+    const { code, report } = await checkJson(join(repoRoot, 'packages/tools-stock'));
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ name: '@livetools/tools-stock', version: '0.1.0', ok: true });
+    expect([...new Set(report.results.map((r) => r.group))]).toEqual([
+      'package.json',
+      'build',
+      'manifest',
+      'tool monitor_stock_price',
+      'tool get_stock_price',
+    ]);
+  });
+});
+
+describe.concurrent('livetools check on broken packages reports each problem', () => {
+  it('passes the good fixture, so every other failure comes from its one change', async () => {
+    await using tmp = tempDir();
+    const { code, report } = await checkJson(writeFixture(tmp.path));
+    expect(failures(report)).toEqual([]);
+    expect(warnings(report)).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  it('a name npm refuses', async () => {
+    await using tmp = tempDir();
+    const { code, report } = await checkJson(writeFixture(tmp.path, { packageJson: { name: 'Tools Tick' } }));
+    expect(code).toBe(1);
+    expect(failures(report).map((f) => f.message)).toEqual([
+      'name "Tools Tick" is not a valid npm package name: it has uppercase letters.',
+      'toolPackage.name is "@fixture/tools-tick" but package.json says "Tools Tick".',
+    ]);
+  });
+
+  it('a tool without a description and parameters without descriptions', async () => {
+    await using tmp = tempDir();
+    // A manifest made by hand (or by an older core) can hold a tool that defineStreamingTool would refuse.
+    const source =
+      `${toolSource({ parameters: 'z.object({ every: z.number(), label: z.string().describe("A label.") })' })}
+export const forged = Object.freeze({ ...toolPackage, tools: [{ ...tick, description: '' }], [Symbol.for('livetools.tool-package')]: true });
+`.replace('export const toolPackage', 'const toolPackage');
+    const { code, report } = await checkJson(writeFixture(tmp.path, { source }));
+    expect(code).toBe(1);
+    expect(report.results).toContainEqual({
+      group: 'manifest',
+      status: 'warn',
+      message: 'The manifest is exported as "forged".',
+      hint: 'Export it as "toolPackage", where tools look for it.',
+    });
+    expect(failures(report).map((f) => [f.group, f.message])).toEqual([
+      [
+        'manifest',
+        '@fixture/tools-tick: tool "tick" needs a description; the model reads it to decide when to call it.',
+      ],
+      ['tool tick', 'The description is empty: the model reads it to decide when to call the tool.'],
+    ]);
+    expect(warnings(report).map((w) => w.message)).toContain(
+      'No description for every: the model guesses what to pass.',
+    );
+  });
+
+  it('no types', async () => {
+    await using tmp = tempDir();
+    const { code, report } = await checkJson(
+      writeFixture(tmp.path, { packageJson: { exports: { '.': './dist/index.js' } }, types: false }),
+    );
+    expect(code).toBe(1);
+    expect(failures(report).map((f) => f.message)).toEqual([
+      'exports["."] has no "types" condition: TypeScript users would get no types.',
+    ]);
+  });
+
+  it('"types" after "import", and "files" without dist', async () => {
+    await using tmp = tempDir();
+    const { report } = await checkJson(
+      writeFixture(tmp.path, {
+        packageJson: {
+          exports: { '.': { import: './dist/index.js', types: './dist/index.d.ts' } },
+          files: ['README.md'],
+        },
+      }),
+    );
+    expect(failures(report).map((f) => f.message)).toEqual([
+      '"types" is not the first condition in exports["."]: TypeScript picks the first matching condition.',
+      '"files" does not include dist/index.js, dist/index.d.ts: users would install a package without it.',
+    ]);
+  });
+
+  it('rxjs as a dependency instead of a peer', async () => {
+    await using tmp = tempDir();
+    const { code, report } = await checkJson(
+      writeFixture(tmp.path, {
+        packageJson: {
+          dependencies: { rxjs: '^7.8.0' },
+          peerDependencies: { '@livetools/core': '^0.1.0', zod: '^4.0.0' },
+        },
+      }),
+    );
+    expect(code).toBe(1);
+    expect(failures(report)).toEqual([
+      {
+        group: 'package.json',
+        status: 'fail',
+        message: 'rxjs is in "dependencies": the application and your package would each get their own copy.',
+        hint: 'Move it to "peerDependencies" (and "devDependencies" for your tests).',
+      },
+    ]);
+  });
+
+  it('a core range the running core does not satisfy', async () => {
+    await using tmp = tempDir();
+    const { code, report } = await checkJson(
+      writeFixture(tmp.path, {
+        packageJson: {
+          peerDependencies: { ...goodPackageJson.peerDependencies, '@livetools/core': '^2.0.0' },
+        },
+        source: toolSource().replace("core: '^0.1.0'", "core: '^2.0.0'"),
+      }),
+    );
+    expect(code).toBe(1);
+    expect(failures(report).map((f) => f.message)).toEqual([
+      'peerDependencies["@livetools/core"] is "^2.0.0", which @livetools/core 0.1.0 (this CLI\'s) does not satisfy.',
+      '@fixture/tools-tick 1.0.0 was built for @livetools/core ^2.0.0 but 0.1.0 is running: upgrade @livetools/core to ^2.0.0 ' +
+        '(npm install @livetools/core@"^2.0.0"), or install a release of @fixture/tools-tick built for @livetools/core 0.1.x.',
+    ]);
+  });
+
+  it('a manifest version that drifted from package.json', async () => {
+    await using tmp = tempDir();
+    const { report } = await checkJson(writeFixture(tmp.path, { packageJson: { version: '1.1.0' } }));
+    expect(failures(report).map((f) => f.message)).toEqual([
+      'toolPackage.version is "1.0.0" but package.json says "1.1.0".',
+    ]);
+  });
+
+  it('schemas the Live API rejects or ignores', async () => {
+    await using tmp = tempDir();
+    const parameters = `z.object({
+      point: z.tuple([z.number(), z.number()]).describe('x and y.'),
+      tree: Node.describe('A tree.'),
+      kind: z.literal('fast').describe('Always fast.'),
+    })`;
+    const node = `const Node = z.object({
+  name: z.string().describe('The name.'),
+  get children() { return z.array(Node).describe('The children.'); },
+});
+export const tick`;
+    const source = toolSource({ parameters }).replace('export const tick', node);
+    const { code, report } = await checkJson(writeFixture(tmp.path, { source }));
+    expect(code).toBe(1);
+    const findings = report.results.filter((r) => r.group === 'tool tick' && r.status !== 'pass');
+    expect(findings.map((f) => [f.status, f.message.split(' — ')[0]])).toEqual([
+      ['warn', 'point: prefixItems'],
+      ['fail', 'tree.children: $ref "#/$defs/__schema0" refers back to itself'],
+      ['warn', 'kind: const'],
+    ]);
+  });
+
+  it('a package that was not built, and one that fails to import', async () => {
+    await using tmp = tempDir();
+    const unbuilt = writeFixture(join(tmp.path, 'unbuilt'), {
+      packageJson: {
+        exports: { '.': { types: './lib/index.d.ts', import: './lib/index.js' } },
+        files: ['lib'],
+      },
+    });
+    const { code, report } = await checkJson(unbuilt);
+    expect(code).toBe(1);
+    expect(failures(report).map((f) => f.message)).toEqual([
+      'lib/index.d.ts does not exist.',
+      `lib/index.js does not exist in ${unbuilt}: build the package first (npm run build).`,
+    ]);
+    const broken = writeFixture(join(tmp.path, 'broken'), { source: "throw new Error('boom');\n" });
+    const second = await checkJson(broken);
+    expect(failures(second.report).map((f) => f.message)).toEqual([
+      `Importing ${join(broken, 'dist/index.js')} failed: boom`,
+    ]);
+  });
+
+  it('a directory without package.json', async () => {
+    await using tmp = tempDir();
+    const { code, stdout } = await livetools(['check', tmp.path]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`✖ There is no package.json in ${tmp.path}.`);
+  });
+});

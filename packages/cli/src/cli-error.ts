@@ -1,0 +1,50 @@
+const marker = Symbol.for('livetools.cli-error');
+
+/** Stable codes of the errors the `livetools` CLI reports. */
+export type CliErrorCode =
+  | 'USAGE'
+  | 'INVALID_PACKAGE_NAME'
+  | 'DIRECTORY_NOT_EMPTY'
+  | 'PACKAGE_NOT_FOUND'
+  | 'ENTRY_NOT_FOUND'
+  | 'IMPORT_FAILED'
+  | 'TOOL_NOT_FOUND'
+  | 'INVALID_ARGUMENTS_JSON';
+
+/**
+ * An error of the `livetools` CLI: a stable `code`, a message that says what to do, and a marker
+ * so it is recognised across copies of the package (`CliError.isInstance`).
+ *
+ * @example
+ * ```ts
+ * import { CliError, initPackage } from '@livetools/cli';
+ *
+ * try {
+ *   await initPackage({ dir: 'tools-clock' });
+ * } catch (error) {
+ *   if (CliError.isInstance(error) && error.code === 'DIRECTORY_NOT_EMPTY') console.error(error.message);
+ * }
+ * ```
+ */
+export class CliError extends Error {
+  /** A stable, machine-readable code. */
+  readonly code: CliErrorCode;
+
+  constructor(code: CliErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CliError';
+    this.code = code;
+    Object.defineProperty(this, marker, { value: true });
+  }
+
+  /** True when `error` is a CLI error, even one created by another copy of the package. */
+  static isInstance(error: unknown): error is CliError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+  }
+}
+
+/** A one-line message for anything thrown. @internal */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}

@@ -1,0 +1,36 @@
+/**
+ * `@livetools/cli`: the `livetools` command line (`init`, `check`, `run`) and the functions behind
+ * it, for scripts and CI.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  type CheckReport,
+  type CheckResult,
+  type CheckStatus,
+  checkPackage,
+} from './check-package.js';
+export { CliError, type CliErrorCode } from './cli-error.js';
+export { type CliIo, type CliStream, processIo } from './cli-io.js';
+export { cliVersion } from './cli-version.js';
+export { type FormatCheckReportOptions, formatCheckReport } from './format-check-report.js';
+export { type InitPackageOptions, type InitPackageResult, initPackage } from './init-package.js';
+export { type LoadedToolPackage, loadToolPackage } from './load-package.js';
+export { packageNameProblem } from './package-name.js';
+export { runCli } from './run-cli.js';
+export {
+  type RunEndReason,
+  type RunOutcome,
+  type RunResponse,
+  type RunToolOptions,
+  runTool,
+} from './run-tool.js';
+export {
+  lintParametersSchema,
+  SCHEMA_RULES,
+  type SchemaFinding,
+  type SchemaRule,
+  type SchemaSeverity,
+  undocumentedParameters,
+} from './schema-rules.js';

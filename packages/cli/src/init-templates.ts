@@ -1,0 +1,321 @@
+/** What the templates are filled in with. @internal */
+export interface TemplateValues {
+  /** The package's npm name. */
+  readonly name: string;
+  /** The running `@livetools/core` version: the scaffold's peer range is `^` it. */
+  readonly coreVersion: string;
+  /** This CLI's version, for the scaffold's devDependency on it. */
+  readonly cliVersion: string;
+}
+
+/** Versions of the scaffold's other dependencies (those the livetools repository is tested with). */
+const VERSIONS = {
+  genai: '^3.3.0',
+  rxjsPeer: '^7.8.0',
+  rxjs: '^7.8.2',
+  zodPeer: '^3.25.0 || ^4.0.0',
+  zod: '^4.1.0',
+  typescript: '^5.9.3',
+  vitest: '^4.1.12',
+  typesNode: '^20.19.0',
+};
+
+const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+function packageJson(v: TemplateValues): string {
+  return json({
+    name: v.name,
+    version: '0.1.0',
+    description: 'A streaming tool for live Gemini agents, built with livetools: start_timer.',
+    type: 'module',
+    sideEffects: false,
+    keywords: ['livetools', 'gemini', 'live-api', 'streaming-tools'],
+    exports: {
+      '.': { types: './dist/index.d.ts', import: './dist/index.js' },
+      './package.json': './package.json',
+    },
+    main: './dist/index.js',
+    types: './dist/index.d.ts',
+    files: ['dist', '!dist/**/*.test.*', 'README.md'],
+    engines: { node: '>=20.19' },
+    scripts: {
+      build: 'tsc -p tsconfig.build.json',
+      typecheck: 'tsc -p tsconfig.json --noEmit',
+      test: 'vitest run',
+      check: 'livetools check',
+      prepublishOnly: 'npm run build && npm test && livetools check',
+    },
+    peerDependencies: {
+      '@livetools/core': `^${v.coreVersion}`,
+      rxjs: VERSIONS.rxjsPeer,
+      zod: VERSIONS.zodPeer,
+    },
+    devDependencies: {
+      '@google/genai': VERSIONS.genai,
+      '@livetools/cli': `^${v.cliVersion}`,
+      '@livetools/core': `^${v.coreVersion}`,
+      '@types/node': VERSIONS.typesNode,
+      rxjs: VERSIONS.rxjs,
+      typescript: VERSIONS.typescript,
+      vitest: VERSIONS.vitest,
+      zod: VERSIONS.zod,
+    },
+  });
+}
+
+const tsconfig = `{
+  "compilerOptions": {
+    "target": "ES2022",
+    "lib": ["ES2022", "ESNext.Disposable", "DOM"],
+    "module": "NodeNext",
+    "moduleResolution": "NodeNext",
+    "strict": true,
+    "noUncheckedIndexedAccess": true,
+    "exactOptionalPropertyTypes": true,
+    "noImplicitOverride": true,
+    "verbatimModuleSyntax": true,
+    "isolatedModules": true,
+    "declaration": true,
+    "declarationMap": true,
+    "sourceMap": true,
+    "skipLibCheck": true,
+    "rootDir": "src",
+    "outDir": "dist",
+    "types": ["node"]
+  },
+  "include": ["src"]
+}
+`;
+
+const tsconfigBuild = `{
+  "extends": "./tsconfig.json",
+  "exclude": ["src/**/*.test.ts"]
+}
+`;
+
+const vitestConfig = `import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+  },
+});
+`;
+
+const gitignore = `node_modules/
+dist/
+*.tgz
+`;
+
+function indexTs(v: TemplateValues): string {
+  return `/**
+ * ${v.name}: a streaming tool for live Gemini agents, built with livetools.
+ *
+ * @packageDocumentation
+ */
+import { defineStreamingTool, defineToolPackage, emit } from '@livetools/core';
+import { filter, interval, map, startWith, take } from 'rxjs';
+import { z } from 'zod';
+
+/** The package's version, kept in step with package.json by a test. */
+export const version = '0.1.0';
+
+/**
+ * \`start_timer\`: a countdown timer the model sets for the user ("tell me when the tea is ready").
+ * It reports the time left every \`reportEverySeconds\` without interrupting (SILENT), interrupts
+ * when the time is up, and ends. Every timer runs on \`ctx.scheduler\`, so tests can use virtual time.
+ */
+export const startTimer = defineStreamingTool({
+  name: 'start_timer',
+  description:
+    'Starts a countdown timer. Reports the time left now and then without interrupting, and speaks up ' +
+    'when the time is up. Call it once per timer; stop it early with stop_streaming.',
+  parameters: z.object({
+    seconds: z.number().int().min(1).max(86_400).describe('How long the timer runs, in seconds.'),
+    label: z.string().min(1).max(100).optional().describe("What the timer is for, e.g. 'tea'."),
+    reportEverySeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(3600)
+      .optional()
+      .describe('Seconds between two progress reports (default 60).'),
+  }),
+  scheduling: 'SILENT',
+  execute: ({ seconds, label, reportEverySeconds = 60 }, ctx) => {
+    const about = label === undefined ? {} : { label };
+    const endsAt = new Date(ctx.scheduler.now() + seconds * 1000).toISOString();
+    return interval(1000, ctx.scheduler).pipe(
+      take(seconds),
+      map((i) => seconds - i - 1),
+      filter((left) => left === 0 || (seconds - left) % reportEverySeconds === 0),
+      map((left) =>
+        left === 0
+          ? emit({ ...about, event: 'done', secondsLeft: 0 }, { scheduling: 'INTERRUPT' })
+          : { ...about, event: 'tick', secondsLeft: left },
+      ),
+      startWith({ ...about, event: 'started', secondsLeft: seconds, endsAt }),
+    );
+  },
+});
+
+/**
+ * The package's manifest: applications take its tools with \`toolsOf(toolPackage)\`, which checks
+ * that their @livetools/core is one this package was built for; \`livetools check\` reads it too.
+ */
+export const toolPackage = defineToolPackage({
+  name: '${v.name}',
+  version,
+  core: '^${v.coreVersion}',
+  tools: [startTimer],
+  defaults: {
+    /** Seconds between two progress reports when the model gives none. */
+    reportEverySeconds: 60,
+  },
+});
+`;
+}
+
+const indexTestTs = `import { readFileSync } from 'node:fs';
+import { GoogleGenAI } from '@google/genai';
+import { checkToolPackage, createLiveAgent, toolsOf } from '@livetools/core';
+import { createFakeLiveServer, type FakeLiveConnection, type FakeLiveServer } from '@livetools/core/testing';
+import { describe, expect, it } from 'vitest';
+import { toolPackage, version } from './index.js';
+
+const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  name: string;
+  version: string;
+  peerDependencies: Record<string, string>;
+};
+
+describe('toolPackage', () => {
+  it('is in step with package.json and compatible with the installed @livetools/core', () => {
+    expect(toolPackage.name).toBe(manifest.name);
+    expect(version).toBe(manifest.version);
+    expect(toolPackage.core).toBe(manifest.peerDependencies['@livetools/core']);
+    expect(() => checkToolPackage(toolPackage)).not.toThrow();
+  });
+});
+
+/** A live session of the real @google/genai client, connected to a local fake Live server. */
+async function connect(server: FakeLiveServer) {
+  const ai = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: server.url } });
+  const agent = createLiveAgent({ ai, model: 'gemini-live-test', tools: toolsOf(toolPackage) });
+  const connection = server.waitForConnection();
+  const session = await agent.connect();
+  return { session, conn: await connection };
+}
+
+const summary = (conn: FakeLiveConnection, id: string) =>
+  conn.toolResponses(id).map((r) => [(r.output as { event?: string }).event, r.scheduling, r.willContinue]);
+
+describe('start_timer over the Live API', () => {
+  it('reports the time left silently, then interrupts when the time is up', async () => {
+    await using server = await createFakeLiveServer();
+    const { session, conn } = await connect(server);
+    try {
+      expect(conn.declarations.map((d) => d.name)).toEqual(['start_timer', 'stop_streaming']);
+      const id = conn.callTool('start_timer', { seconds: 2, reportEverySeconds: 1, label: 'tea' });
+      const last = await conn.waitForToolResponse(id, (r) => r.willContinue === false, { timeoutMs: 5000 });
+      expect(last.output).toEqual({ status: 'completed', results: 3 });
+      expect(summary(conn, id)).toEqual([
+        ['started', 'SILENT', true],
+        ['tick', 'SILENT', true],
+        ['done', 'INTERRUPT', true],
+        [undefined, 'SILENT', false],
+      ]);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('stops at once when the model calls stop_streaming', async () => {
+    await using server = await createFakeLiveServer();
+    const { session, conn } = await connect(server);
+    try {
+      const id = conn.callTool('start_timer', { seconds: 600 });
+      await conn.waitForToolResponse(id);
+      const stop = conn.callTool('stop_streaming', { call_id: id });
+      expect((await conn.waitForToolResponse(stop)).output).toEqual({
+        stopped: [{ call_id: id, function_name: 'start_timer', results: 1 }],
+      });
+      expect(conn.toolResponses(id).at(-1)).toMatchObject({
+        willContinue: false,
+        output: { status: 'stopped', reason: 'model' },
+      });
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('answers invalid arguments with an error, and never starts', async () => {
+    await using server = await createFakeLiveServer();
+    const { session, conn } = await connect(server);
+    try {
+      const id = conn.callTool('start_timer', { seconds: 0 });
+      const answer = await conn.waitForToolResponse(id);
+      expect(answer.willContinue).toBe(false);
+      expect(answer.error).toMatchObject({ code: 'INVALID_ARGUMENTS' });
+      expect(conn.toolResponses(id)).toHaveLength(1);
+    } finally {
+      await session.close();
+    }
+  });
+});
+`;
+
+function readme(v: TemplateValues): string {
+  return `# ${v.name}
+
+A streaming tool for live (voice and video) agents on the Gemini Live API, built with
+[livetools](https://www.npmjs.com/package/@livetools/core).
+
+- \`start_timer\`: a countdown timer that reports the time left without interrupting, and speaks up
+  when the time is up.
+
+## Use it
+
+\`\`\`sh
+npm install ${v.name} @livetools/core rxjs zod @google/genai
+\`\`\`
+
+\`\`\`ts
+import { GoogleGenAI } from '@google/genai';
+import { createLiveAgent, toolsOf } from '@livetools/core';
+import { toolPackage } from '${v.name}';
+
+const ai = new GoogleGenAI({ apiKey: process.env.GEMINI_API_KEY });
+const agent = createLiveAgent({ ai, model: 'gemini-live-2.5-flash-preview', tools: toolsOf(toolPackage) });
+\`\`\`
+
+\`toolsOf\` checks that your \`@livetools/core\` is one this package was built for (\`^${v.coreVersion}\`).
+
+## Develop
+
+\`\`\`sh
+npm install
+npm run build      # tsc to dist/
+npm test           # vitest: the tool end to end, with the real @google/genai client against a fake Live server
+npm run check      # livetools check: package.json, the built entry, the manifest and each tool
+npx livetools run . start_timer --args '{"seconds":5,"reportEverySeconds":1}'
+\`\`\`
+
+Keep \`version\` in \`src/index.ts\` equal to package.json's (a test checks it), and bump the
+\`@livetools/core\` peer range and \`core\` in \`toolPackage\` together.
+`;
+}
+
+/** Every file of a new tool package, by path relative to its directory. @internal */
+export function scaffoldFiles(v: TemplateValues): ReadonlyMap<string, string> {
+  return new Map([
+    ['package.json', packageJson(v)],
+    ['tsconfig.json', tsconfig],
+    ['tsconfig.build.json', tsconfigBuild],
+    ['vitest.config.ts', vitestConfig],
+    ['.gitignore', gitignore],
+    ['README.md', readme(v)],
+    ['src/index.ts', indexTs(v)],
+    ['src/index.test.ts', indexTestTs],
+  ]);
+}

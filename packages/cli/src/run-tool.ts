@@ -1,0 +1,137 @@
+import {
+  type AnyTool,
+  type LiveFunctionResponse,
+  type LivetoolsError,
+  type ToolEndEvent,
+  ToolScheduler,
+} from '@livetools/core';
+
+/** Options of {@link runTool}. */
+export interface RunToolOptions {
+  /** The tool to run. */
+  readonly tool: AnyTool;
+  /** Its arguments, as the model would write them (they are validated like the model's). */
+  readonly args: Readonly<Record<string, unknown>>;
+  /** Stop the call after this many milliseconds, with a final response. Default: never. */
+  readonly durationMs?: number;
+  /** Aborting it stops the call (with a final response), like Ctrl-C. */
+  readonly signal?: AbortSignal;
+  /** Receives every function response the model would receive, as it is sent. */
+  readonly onResponse?: (response: RunResponse) => void;
+  /** The call id. Default `cli-call-1`. */
+  readonly callId?: string;
+}
+
+/** One function response of a {@link runTool} call, with when it was sent. */
+export interface RunResponse {
+  /** `result` for a result (intermediate, or a one-shot tool's only one), `final` for a streaming call's last response, `error` for a failure. */
+  readonly kind: 'result' | 'final' | 'error';
+  /** 1 for the first result, 2 for the next...; `undefined` for `final` and `error`. */
+  readonly sequence: number | undefined;
+  /** Milliseconds since the call was made. */
+  readonly elapsedMs: number;
+  /** The response exactly as the scheduler sent it. */
+  readonly response: LiveFunctionResponse;
+}
+
+/** How a {@link runTool} call ended. */
+export type RunEndReason = 'completed' | 'failed' | 'invalid-arguments' | 'duration' | 'interrupted';
+
+/** What {@link runTool} resolves with. */
+export interface RunOutcome {
+  /** How the call ended: by itself, by failing, refused, at `durationMs`, or by `signal`. */
+  readonly reason: RunEndReason;
+  /** How many results it sent. */
+  readonly results: number;
+  /** Milliseconds from the call to its end. */
+  readonly elapsedMs: number;
+  /** Why it failed, for `failed` and `invalid-arguments`. */
+  readonly error?: LivetoolsError;
+}
+
+/**
+ * Runs one tool call through a `ToolScheduler` with no model: the responses go to `onResponse`
+ * instead of a socket. Ends when the tool completes or fails, when `durationMs` elapses, or when
+ * `signal` aborts; the last two stop the call through the scheduler, so the final response is
+ * sent like a stop from the application.
+ *
+ * @param options - The tool, its arguments, when to stop, where responses go.
+ * @returns How the call ended.
+ *
+ * @example
+ * ```ts
+ * import { toolPackage } from '@livetools/tools-stock';
+ *
+ * const outcome = await runTool({
+ *   tool: toolPackage.tools.monitorStockPrice,
+ *   args: { symbol: 'AAPL' },
+ *   durationMs: 5000,
+ *   onResponse: (r) => console.log(r.elapsedMs, r.response.scheduling, r.response.response),
+ * });
+ * console.log(outcome.reason); // 'duration'
+ * ```
+ */
+export function runTool(options: RunToolOptions): Promise<RunOutcome> {
+  const { tool, signal } = options;
+  const callId = options.callId ?? 'cli-call-1';
+  const started = performance.now();
+  const elapsed = (): number => performance.now() - started;
+  let sequence = 0;
+  const scheduler = new ToolScheduler({
+    tools: [tool],
+    sink: {
+      send: (responses) => {
+        for (const response of responses) {
+          const failed = 'error' in response.response;
+          const kind = failed ? 'error' : response.willContinue === false ? 'final' : 'result';
+          if (kind === 'result') sequence += 1;
+          options.onResponse?.({
+            kind,
+            sequence: kind === 'result' ? sequence : undefined,
+            elapsedMs: elapsed(),
+            response,
+          });
+        }
+      },
+    },
+  });
+
+  return new Promise<RunOutcome>((resolve) => {
+    let stoppedBy: 'duration' | 'interrupted' | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stop = (by: 'duration' | 'interrupted'): void => {
+      stoppedBy ??= by;
+      // A streaming call gets a final response; anything else (a one-shot tool) is dropped.
+      if (scheduler.stop({ callId }).length === 0) scheduler.dispose();
+    };
+    const onAbort = (): void => stop('interrupted');
+    const finish = (end: ToolEndEvent): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      subscription.unsubscribe();
+      const reason: RunEndReason =
+        end.reason === 'completed'
+          ? 'completed'
+          : end.reason === 'failed'
+            ? end.error?.code === 'INVALID_ARGUMENTS'
+              ? 'invalid-arguments'
+              : 'failed'
+            : (stoppedBy ?? 'interrupted');
+      // Dispose after the scheduler has finished handling this call.
+      queueMicrotask(() => scheduler.dispose());
+      resolve({
+        reason,
+        results: end.results,
+        elapsedMs: elapsed(),
+        ...(end.error === undefined ? {} : { error: end.error }),
+      });
+    };
+    const subscription = scheduler.events$.subscribe((event) => {
+      if (event.type === 'tool-end' && event.callId === callId) finish(event);
+    });
+    if (options.durationMs !== undefined) timer = setTimeout(() => stop('duration'), options.durationMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    scheduler.handleToolCall([{ id: callId, name: tool.name, args: { ...options.args } }]);
+    if (signal?.aborted) stop('interrupted');
+  });
+}

@@ -1,0 +1,127 @@
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { livetools, repoRoot, startLivetools, tempDir } from './test-support/cli-process.js';
+import { toolSource, writeFixture } from './test-support/fixture-package.js';
+
+const stock = join(repoRoot, 'packages/tools-stock');
+const watch = ['monitor_stock_price', '--args', '{"symbol":"BTC-USD","thresholdPercent":0}'];
+
+describe.concurrent('livetools run', () => {
+  it('prints each emission with its time and scheduling, and stops at --duration', async () => {
+    const { code, stdout, stderr } = await livetools(['run', stock, ...watch, '--duration', '1.5']);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines[0]).toMatch(/^ +0\.\d{3}s {2}#1 {5}WHEN_IDLE {2}\{"kind":"initial","symbol":"BTC-USD",/);
+    for (const line of lines.slice(1, -1))
+      expect(line).toMatch(/^ +\d\.\d{3}s {2}#\d+ +(WHEN_IDLE|INTERRUPT|SILENT) +\{"kind":/);
+    const final = lines.at(-1)!;
+    expect(final).toMatch(
+      /^ +1\.5\d\ds {2}final {2}WHEN_IDLE {2}\{"status":"stopped","reason":"application","results":\d+\}$/,
+    );
+    expect(stderr).toContain(
+      'monitor_stock_price {"symbol":"BTC-USD","thresholdPercent":0} from @livetools/tools-stock 0.1.0, for up to 1.5 s',
+    );
+    expect(stderr).toMatch(/✔ stopped after 1\.5 s \(--duration\) with \d+ results?\n$/);
+    expect(code).toBe(0);
+  });
+
+  it('resolves a package by name from the current directory', async () => {
+    await using tmp = tempDir();
+    const { code, stdout } = await livetools(
+      ['run', '@livetools/tools-stock', 'get_stock_price', '--args', '{"symbol":"MSFT"}'],
+      {
+        cwd: tmp.path,
+      },
+    );
+    expect(stdout).toMatch(/^ +0\.\d{3}s {2}#1 {5}- {10}\{"symbol":"MSFT","price":\d/);
+    expect(code).toBe(0);
+  });
+
+  it('on Ctrl-C, stops the call through the scheduler, prints its final response and exits with 130', async () => {
+    const child = startLivetools(['run', stock, ...watch, '--json']);
+    await new Promise<void>((resolve) => {
+      const onData = (): void => {
+        if (!child.output().stdout.includes('"sequence":1')) return;
+        child.stdout!.off('data', onData);
+        resolve();
+      };
+      child.stdout!.on('data', onData);
+    });
+    child.kill('SIGINT');
+    const [exitCode] = await once(child, 'exit');
+    const { stdout, stderr } = child.output();
+    const responses = stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(responses[0]).toMatchObject({
+      kind: 'result',
+      sequence: 1,
+      willContinue: true,
+      scheduling: 'WHEN_IDLE',
+    });
+    expect(responses.at(-1)).toMatchObject({
+      kind: 'final',
+      willContinue: false,
+      response: { output: { status: 'stopped', reason: 'application' } },
+    });
+    expect(stderr).toMatch(/⚠ interrupted after \d+\.\d s with \d+ results?\n$/);
+    expect(exitCode).toBe(130);
+  });
+
+  it('prints the validation error and the parameters for invalid --args, and exits with 1', async () => {
+    const { code, stderr } = await livetools([
+      'run',
+      stock,
+      'monitor_stock_price',
+      '--args',
+      '{"symbol":"","thresholdPercent":99}',
+    ]);
+    expect(stderr).toContain(
+      [
+        '✖ Invalid --args for monitor_stock_price:',
+        '    symbol: Too small: expected string to have >=1 characters',
+        '    thresholdPercent: Too big: expected number to be <=50',
+        '  monitor_stock_price takes:',
+        '    symbol (string, required): Ticker symbol to watch, e.g. AAPL, MSFT or BTC-USD.',
+      ].join('\n'),
+    );
+    expect(code).toBe(1);
+  });
+
+  it('says which tools there are when the tool is unknown or missing, and rejects bad JSON', async () => {
+    const unknown = await livetools(['run', stock, 'monitor_price']);
+    expect(unknown.stderr).toBe(
+      '✖ @livetools/tools-stock 0.1.0 has no tool named "monitor_price"; it has: monitor_stock_price, get_stock_price.\n',
+    );
+    expect(unknown.code).toBe(1);
+    const missing = await livetools(['run', stock]);
+    expect(missing.stderr).toContain(
+      'Which tool? @livetools/tools-stock 0.1.0 has: monitor_stock_price, get_stock_price.',
+    );
+    expect(missing.code).toBe(2);
+    const json = await livetools(['run', stock, 'get_stock_price', '--args', '{symbol:1}']);
+    expect(json.stderr).toMatch(/^✖ --args is not valid JSON \(.*\): pass an object such as/);
+    expect(json.code).toBe(1);
+  });
+
+  it('refuses a package built for another @livetools/core', async () => {
+    await using tmp = tempDir();
+    const dir = writeFixture(tmp.path, { source: toolSource().replace("core: '^0.1.0'", "core: '^2.0.0'") });
+    const { code, stdout, stderr } = await livetools(['run', dir, 'tick']);
+    expect(stderr).toBe(
+      '✖ @fixture/tools-tick 1.0.0 was built for @livetools/core ^2.0.0 but 0.1.0 is running: upgrade @livetools/core to ^2.0.0 ' +
+        '(npm install @livetools/core@"^2.0.0"), or install a release of @fixture/tools-tick built for @livetools/core 0.1.x.\n',
+    );
+    expect(stdout).toBe('');
+    expect(code).toBe(1);
+  });
+
+  it('warns that a tool needing video gets none', async () => {
+    const video = join(repoRoot, 'packages/tools-video');
+    const { code, stderr } = await livetools(['run', video, 'monitor_video_stream', '--duration', '0.2']);
+    expect(stderr).toContain('⚠ monitor_video_stream reads video input, which livetools run does not send.');
+    expect(code).toBe(0);
+  });
+});

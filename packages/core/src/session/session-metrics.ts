@@ -1,0 +1,171 @@
+import type { CancelSource } from '../errors.js';
+import type { CallEndReason, ToolEndEvent } from '../scheduler/events.js';
+import type { LiveEvent } from './live-events.js';
+
+/**
+ * A summary of one live session so far, from `session.metrics()`. Times are in the session
+ * scheduler's clock (ms).
+ *
+ * @example
+ * ```ts
+ * const m = session.metrics();
+ * console.log(`${m.calls.started} calls, p99 first result ${m.timeToFirstResultMs.p99} ms, ${m.reconnections} resumptions`);
+ * ```
+ */
+export interface SessionMetrics {
+  /** Tool calls by stage. */
+  readonly calls: {
+    /** Calls the model made (`tool-call` events), valid or not. */
+    readonly received: number;
+    /** Calls whose tool started. */
+    readonly started: number;
+    /** Calls not ended yet. */
+    readonly active: number;
+    /** Ended calls, by how they ended. */
+    readonly ended: Readonly<Record<CallEndReason, number>>;
+    /** Cancelled calls, by who cancelled them. */
+    readonly cancelledBy: Readonly<Partial<Record<CancelSource, number>>>;
+  };
+  /** Results the tools sent. */
+  readonly results: number;
+  /** Length of the JSON of every function response sent. */
+  readonly bytes: number;
+  /** Emissions merged by tools' `minIntervalMs`. */
+  readonly coalesced: number;
+  /** Intermediate results dropped by the `bufferedResultsPerCall` bound. */
+  readonly dropped: number;
+  /**
+   * Time from the start of a tool to its first result, over the last 1024 calls that sent one
+   * (nearest-rank percentiles; `undefined` before the first).
+   */
+  readonly timeToFirstResultMs: {
+    /** The median. */
+    readonly p50: number | undefined;
+    /** The 99th percentile. */
+    readonly p99: number | undefined;
+    /** How many calls the percentiles are over. */
+    readonly samples: number;
+  };
+  /** Client messages written to the Live API (text turns, tool responses, realtime input). */
+  readonly messagesSent: number;
+  /** Successful resumptions (after `goAway` or a lost connection). */
+  readonly reconnections: number;
+  /** Client messages sent again after a resumption because the state it resumed did not hold them. */
+  readonly replayed: number;
+}
+
+const WINDOW = 1024;
+
+function percentile(sorted: readonly number[], p: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/**
+ * @internal
+ * Keeps the numbers of {@link SessionMetrics} from the session's events and from what only the
+ * session sees (messages written, dropped, replayed). Also fills in `metrics.dropped` of `tool-end`.
+ */
+export class SessionMetricsRecorder {
+  private received = 0;
+  private started = 0;
+  private readonly ended: Record<CallEndReason, number> = { completed: 0, failed: 0, cancelled: 0 };
+  private readonly cancelledBy: Partial<Record<CancelSource, number>> = {};
+  private results = 0;
+  private bytes = 0;
+  private coalesced = 0;
+  private dropped = 0;
+  private messagesSent = 0;
+  private reconnections = 0;
+  private replayed = 0;
+  private readonly firstResult: number[] = [];
+  private firstResultNext = 0;
+  /** Drops of calls still running, until their `tool-end`. */
+  private readonly dropsByCall = new Map<string, number>();
+  private readonly active = new Set<string>();
+  /** Bytes of the results of calls still running, counted as they are sent. */
+  private readonly resultBytes = new Map<string, number>();
+
+  /** Takes one event into account; returns the event to publish (`tool-end` with its drops). */
+  record(event: LiveEvent): LiveEvent {
+    switch (event.type) {
+      case 'tool-call':
+        this.received += 1;
+        this.active.add(event.callId);
+        return event;
+      case 'tool-start':
+        this.started += 1;
+        return event;
+      case 'tool-result':
+        this.results += 1;
+        this.bytes += event.bytes;
+        this.resultBytes.set(event.callId, (this.resultBytes.get(event.callId) ?? 0) + event.bytes);
+        return event;
+      case 'tool-end':
+        return this.ended_(event);
+      case 'connected':
+        if (event.resumed) this.reconnections += 1;
+        return event;
+      default:
+        return event;
+    }
+  }
+
+  /** An intermediate result of `callId` was dropped by the bound. */
+  drop(callId: string | undefined): void {
+    this.dropped += 1;
+    if (callId !== undefined && this.active.has(callId)) {
+      this.dropsByCall.set(callId, (this.dropsByCall.get(callId) ?? 0) + 1);
+    }
+  }
+
+  /** A client message was written; `replay` when it was sent again after a resumption. */
+  sent(replay: boolean): void {
+    this.messagesSent += 1;
+    if (replay) this.replayed += 1;
+  }
+
+  snapshot(): SessionMetrics {
+    const sorted = [...this.firstResult].sort((a, b) => a - b);
+    return {
+      calls: {
+        received: this.received,
+        started: this.started,
+        active: this.active.size,
+        ended: { ...this.ended },
+        cancelledBy: { ...this.cancelledBy },
+      },
+      results: this.results,
+      bytes: this.bytes,
+      coalesced: this.coalesced,
+      dropped: this.dropped,
+      timeToFirstResultMs: {
+        p50: percentile(sorted, 50),
+        p99: percentile(sorted, 99),
+        samples: sorted.length,
+      },
+      messagesSent: this.messagesSent,
+      reconnections: this.reconnections,
+      replayed: this.replayed,
+    };
+  }
+
+  private ended_(event: ToolEndEvent): ToolEndEvent {
+    this.active.delete(event.callId);
+    this.ended[event.reason] += 1;
+    if (event.cancelledBy)
+      this.cancelledBy[event.cancelledBy] = (this.cancelledBy[event.cancelledBy] ?? 0) + 1;
+    const drops = this.dropsByCall.get(event.callId) ?? 0;
+    this.dropsByCall.delete(event.callId);
+    const metrics =
+      drops === 0 ? event.metrics : { ...event.metrics, dropped: event.metrics.dropped + drops };
+    this.bytes += metrics.bytes - (this.resultBytes.get(event.callId) ?? 0);
+    this.resultBytes.delete(event.callId);
+    this.coalesced += metrics.coalesced;
+    if (metrics.timeToFirstResultMs !== undefined) {
+      this.firstResult[this.firstResultNext] = metrics.timeToFirstResultMs;
+      this.firstResultNext = (this.firstResultNext + 1) % WINDOW;
+    }
+    return metrics === event.metrics ? event : { ...event, metrics };
+  }
+}

@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { checkToolPackage, toolsOf } from '@livetools/core';
+import { describe, expect, it } from 'vitest';
+import { toolPackage } from './tool-package.js';
+import { videoTools } from './video-tools.js';
+
+const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  name: string;
+  version: string;
+  peerDependencies: Record<string, string>;
+};
+
+describe('toolPackage', () => {
+  it("matches package.json's name, version and core peer range, so they cannot drift", () => {
+    expect(toolPackage.name).toBe(manifest.name);
+    expect(toolPackage.version).toBe(manifest.version);
+    expect(toolPackage.core).toBe(manifest.peerDependencies['@livetools/core']);
+  });
+
+  it('is compatible with the running core and says monitor_video_stream needs video', () => {
+    expect(() => checkToolPackage(toolPackage)).not.toThrow();
+    expect(toolsOf(toolPackage).map((t) => t.name)).toEqual(['monitor_video_stream']);
+    expect(toolPackage.tools.monitorVideoStream).toBe(videoTools.monitorVideoStream);
+    expect(toolPackage.inputs).toEqual({ monitor_video_stream: ['video'] });
+  });
+});
