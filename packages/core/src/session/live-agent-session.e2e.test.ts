@@ -1,6 +1,6 @@
 import { GoogleGenAI as GoogleGenAI3 } from '@google/genai';
 import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
-import { filter, firstValueFrom, map, Subject, sample, take, toArray } from 'rxjs';
+import { filter, firstValueFrom, map, Subject, sample, take, toArray, VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { LivetoolsError } from '../errors.js';
@@ -445,5 +445,20 @@ describe('createLiveAgent checks', () => {
     expect(() => createLiveAgent({ ai, model: 'm', config: { tools: [] } as never })).toThrow(
       /createLiveAgent\(\{ tools \}\)/,
     );
+  });
+});
+
+describe('closing', () => {
+  it.each(sdks)('leaves no timer behind once the socket has closed (%s)', async (_name, makeAi) => {
+    await using server = await createFakeLiveServer();
+    // Timers on a virtual clock that never advances: any left after close() stays in `actions`.
+    const clock = new VirtualTimeScheduler();
+    const agent = createLiveAgent({ ai: makeAi(server.url), model: 'gemini-live-test', scheduler: clock });
+    const session = await agent.connect();
+    await server.waitForConnection();
+    clock.flush(); // the first connection's early messages are published on the next turn
+    expect(clock.actions).toHaveLength(0);
+    await session.close();
+    expect(clock.actions.map((a) => a.delay)).toEqual([]);
   });
 });

@@ -742,12 +742,16 @@ export class LiveAgentSession implements AsyncDisposable {
     this.scheduler.dispose();
     const connection = this.connection;
     if (connection) {
+      let timeout: Subscription | undefined;
       const socketClosed = new Promise<void>((resolve) => {
         this.resolveSocketClosed = resolve;
-        this.settings.scheduler.schedule(() => resolve(), this.settings.closeTimeoutMs);
+        timeout = this.settings.scheduler.schedule(() => resolve(), this.settings.closeTimeoutMs);
       });
       connection.session.close();
       await socketClosed;
+      // The socket closed (or the wait timed out): no timer may keep the session, or the process, alive.
+      timeout?.unsubscribe();
+      this.resolveSocketClosed = undefined;
     }
     this.teardown('client', 'The application closed the session.');
   }
