@@ -1,0 +1,131 @@
+// The fake Live server of scale.mjs, in its own process. Accepts every connection and issues, for
+// each session, one `monitor_stock_price` call (symbol by connection number) and one
+// `monitor_video_stream` call. Records, for each function response that carries `emittedAt` (the
+// client's absolute emission time), the receipt time (absolute ms, taken first thing in the frame
+// listener). Video frames are counted and their data dropped. The fake connection records every
+// frame and response it receives, without bound (testing kit design): at 1,000 frames a second
+// that grows the server's heap by about 1 MB a second and lengthens its GC pauses, so the records
+// are emptied every TRIM_EVERY frames (SCALE_SERVER_TRIM=0 keeps them).
+//
+// Requests (lib/child.mjs): clock, report { from, to }.
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { createFakeLiveServer } from '@livetools/core/testing';
+import { serve } from './child.mjs';
+import { recordGc } from './gc.mjs';
+
+const symbols = JSON.parse(process.env.SCALE_SYMBOLS ?? '["AAPL"]');
+const tools = (process.env.SCALE_TOOLS ?? 'stock,video').split(',');
+const now = () => performance.timeOrigin + performance.now();
+const TRIM_EVERY = process.env.SCALE_SERVER_TRIM === '0' ? 0 : 64;
+
+// One sample per response: emission time, receipt time, tool (0 stock, 1 video), scheduling index.
+let emitted = new Float64Array(1 << 16);
+let received = new Float64Array(1 << 16);
+let toolIndex = new Uint8Array(1 << 16);
+let samples = 0;
+const counts = { videoFrames: 0, videoChars: 0, responses: 0, unstamped: 0, connections: 0, calls: 0 };
+
+function record(emittedAt, receivedAt, tool) {
+  if (samples === emitted.length) {
+    const grow = (a) => {
+      const b = new a.constructor(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    emitted = grow(emitted);
+    received = grow(received);
+    toolIndex = grow(toolIndex);
+  }
+  emitted[samples] = emittedAt;
+  received[samples] = receivedAt;
+  toolIndex[samples] = tool;
+  samples++;
+}
+
+const server = await createFakeLiveServer({
+  timeoutMs: 600_000,
+  onConnection(connection) {
+    counts.connections++;
+    let untrimmed = 0;
+    connection.onFrame((frame, _index, responses) => {
+      const at = now();
+      if (TRIM_EVERY > 0 && ++untrimmed >= TRIM_EVERY) {
+        // `frames` and `toolResponses()` return the connection's own arrays (typed readonly).
+        untrimmed = 0;
+        connection.frames.length = 0;
+        connection.toolResponses().length = 0;
+      }
+      const video = frame.realtimeInput?.video;
+      if (video) {
+        counts.videoFrames++;
+        counts.videoChars += video.data?.length ?? 0;
+        video.data = ''; // the connection keeps every frame; keep it small
+        return;
+      }
+      for (const r of responses) {
+        counts.responses++;
+        const stamp = r.output?.emittedAt;
+        if (typeof stamp === 'number') record(stamp, at, r.name === 'monitor_video_stream' ? 1 : 0);
+        else counts.unstamped++;
+      }
+    });
+    const symbol = symbols[(connection.id - 1) % symbols.length];
+    if (tools.includes('stock')) {
+      connection.callTool('monitor_stock_price', { symbol });
+      counts.calls++;
+    }
+    if (tools.includes('video')) {
+      connection.callTool('monitor_video_stream', { watchFor: 'someone moving' });
+      counts.calls++;
+    }
+  },
+});
+
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+let cpuAtStart = process.cpuUsage();
+let eluAtStart = performance.eventLoopUtilization();
+let gc;
+
+serve(
+  {
+    /** The server's absolute clock, for the client's offset estimate. */
+    clock: () => now(),
+    /** Starts the server-side measurement window (CPU, event loop). */
+    start() {
+      cpuAtStart = process.cpuUsage();
+      eluAtStart = performance.eventLoopUtilization();
+      loopDelay.reset();
+      loopDelay.enable();
+      gc = recordGc();
+      return true;
+    },
+    /**
+     * The responses emitted in [from, to] (client clock) as emission and receipt times and tool
+     * (0 stock, 1 video), the server's GC pauses, and server figures.
+     */
+    async report({ from, to }) {
+      loopDelay.disable();
+      const cpu = process.cpuUsage(cpuAtStart);
+      const elu = performance.eventLoopUtilization(eluAtStart);
+      const pauses = (await gc?.stop()) ?? [];
+      const picked = [];
+      for (let i = 0; i < samples; i++) if (emitted[i] >= from && emitted[i] <= to) picked.push(i);
+      return {
+        emitted: Float64Array.from(picked, (i) => emitted[i]),
+        received: Float64Array.from(picked, (i) => received[i]),
+        tool: Uint8Array.from(picked, (i) => toolIndex[i]),
+        pauses,
+        counts: { ...counts },
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        utilization: elu.utilization,
+        loopDelayP99: loopDelay.percentile(99) / 1e6,
+        loopDelayMax: loopDelay.max / 1e6,
+        rss: process.memoryUsage().rss,
+        heapUsed: process.memoryUsage().heapUsed,
+      };
+    },
+  },
+  () => server.close(),
+);
+
+process.send({ type: 'ready', url: server.url });

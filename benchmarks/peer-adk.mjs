@@ -1,0 +1,497 @@
+// A peer, side by side: one-shot tool-call round trips through Google's ADK for JS (live mode:
+// Runner.runLive + LiveRequestQueue), through livetools (createLiveAgent + defineTool) and through
+// the raw @google/genai client, all against the same fake Live server in another process
+// (lib/peer-server.mjs), with the same trivial `add(a, b)` tool. The server issues a `toolCall` and
+// times it until the function response frame arrives, on its own clock; calls are sequential.
+//
+//   node --expose-gc benchmarks/peer-adk.mjs
+//   PEER_ITERATIONS=500 PEER_ROUNDS=4 node --expose-gc benchmarks/peer-adk.mjs
+//
+// Environment: PEER_ITERATIONS (3000 timed round trips per client and scenario), PEER_ROUNDS (10:
+// the iterations are split into rounds and the clients take turns, in a rotating order, so that
+// drift and noise hit every client alike), PEER_WARMUP (300 per client and scenario), PEER_CONNECTS
+// (20 connect + setup timings per client, taken in turns after the round trips).
+//
+// Two scenarios, because ADK JS treats models differently (node_modules/@google/adk/dist/esm/utils/
+// live_connection_utils.js, LiveResponseAggregator.processMessage): for a Gemini 3.x "flash-live"
+// model it runs a tool call as soon as the `toolCall` message arrives; for any other model (2.5
+// native audio, say) it keeps the call until the server's `turnComplete`. Scenario A uses a 3.x
+// model name and sends only `toolCall`; scenario B a 2.5 model name and `toolCall` + `turnComplete`.
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import {
+  FunctionTool,
+  Gemini,
+  InMemorySessionService,
+  LiveRequestQueue,
+  LlmAgent,
+  Runner,
+} from '@google/adk';
+import * as genai3 from '@google/genai';
+import { createLiveAgent, defineTool } from '@livetools/core';
+import { z } from 'zod';
+import { startChild } from './lib/child.mjs';
+import { overlapsAny, recordGc } from './lib/gc.mjs';
+import { createReport } from './lib/report.mjs';
+import { distBuiltAt, fmt, fullGc, machineCpu, ms, packageVersion, summarize } from './lib/stats.mjs';
+
+const env = (name, fallback) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value < 1) throw new Error(`${name} must be a positive number`);
+  return Math.round(value);
+};
+const ITERATIONS = env('PEER_ITERATIONS', 3000);
+const ROUNDS = Math.min(env('PEER_ROUNDS', 10), ITERATIONS);
+const WARMUP = env('PEER_WARMUP', 300);
+const CONNECTS = env('PEER_CONNECTS', 20);
+const MODEL_3X = 'gemini-3.1-flash-live-preview';
+const MODEL_25 = 'gemini-2.5-flash-native-audio-preview-09-2025';
+
+// ADK depends on @google/genai ^2.9 and gets its own copy; the raw baseline is measured on both.
+const adkGenaiUrl = new URL(
+  '../../node_modules/@google/genai/dist/node/index.mjs',
+  import.meta.resolve('@google/adk'),
+);
+const genai2 = existsSync(adkGenaiUrl) ? await import(adkGenaiUrl.href) : genai3;
+const adkGenaiVersion = existsSync(adkGenaiUrl)
+  ? packageVersionAt(adkGenaiUrl)
+  : packageVersion('@google/genai');
+
+const report = createReport();
+console.log(
+  `peer benchmark: ${fmt(ITERATIONS, 0)} sequential one-shot round trips per client and scenario in ${ROUNDS} ` +
+    `rotating rounds (+${WARMUP} warm-up); Node ${process.version}, @google/adk ${packageVersion('@google/adk')} ` +
+    `(on @google/genai ${adkGenaiVersion}), @google/genai ${packageVersion('@google/genai')}, @livetools/core dist of ` +
+    `${distBuiltAt('@livetools/core')}, ${cpus().length} CPU(s), load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+);
+
+const server = await startChild(new URL('./lib/peer-server.mjs', import.meta.url));
+const ADD_DESCRIPTION = 'Adds two numbers.';
+const addParameters = z.object({ a: z.number(), b: z.number() });
+const closers = [];
+
+/**
+ * Connects a client under `label`; resolves with what the server saw in its setup and the time
+ * until both the client was ready and the server had accepted the setup (ADK's runLive gives no
+ * "connected" signal: for it, the server's acceptance is the end).
+ */
+async function connect(label, open, keep = true) {
+  const accepted = server.request('expect', { label });
+  const t0 = performance.now();
+  const close = await open();
+  const setup = await accepted;
+  const connectMs = performance.now() - t0;
+  if (keep) closers.push(close);
+  else await close();
+  return { label, setup, connectMs };
+}
+
+/** A raw @google/genai session: answers each call in `onmessage`, as an application without a framework would. */
+function rawClient(sdk, model) {
+  return async () => {
+    const ai = new sdk.GoogleGenAI({ apiKey: 'bench', httpOptions: { baseUrl: server.url } });
+    let session;
+    const ready = new Promise((resolve) => {
+      let opened = false;
+      ai.live
+        .connect({
+          model,
+          config: {
+            tools: [
+              {
+                functionDeclarations: [
+                  {
+                    name: 'add',
+                    description: ADD_DESCRIPTION,
+                    parametersJsonSchema: z.toJSONSchema(addParameters),
+                  },
+                ],
+              },
+            ],
+          },
+          callbacks: {
+            onmessage: (message) => {
+              if (message.setupComplete && !opened) {
+                opened = true;
+                queueMicrotask(resolve);
+              }
+              const calls = message.toolCall?.functionCalls;
+              if (!calls) return;
+              const parsed = calls.map((c) => ({ c, args: addParameters.safeParse(c.args) }));
+              session.sendToolResponse({
+                functionResponses: parsed.map(({ c, args }) => ({
+                  id: c.id,
+                  name: c.name,
+                  response: args.success
+                    ? { output: { sum: args.data.a + args.data.b } }
+                    : { error: { message: args.error.message } },
+                })),
+              });
+            },
+          },
+        })
+        .then((s) => {
+          session = s;
+        });
+    });
+    await ready;
+    while (!session) await new Promise((resolve) => setImmediate(resolve));
+    return () => session.close();
+  };
+}
+
+/** A livetools session with `add` as a one-shot tool; subscribes to events$ as an application would. */
+function livetoolsClient(model) {
+  return async () => {
+    const ai = new genai3.GoogleGenAI({ apiKey: 'bench', httpOptions: { baseUrl: server.url } });
+    const add = defineTool({
+      name: 'add',
+      description: ADD_DESCRIPTION,
+      parameters: addParameters,
+      execute: ({ a, b }) => ({ sum: a + b }),
+    });
+    const session = await createLiveAgent({ ai, model, tools: [add] }).connect();
+    const events = { count: 0 };
+    session.events$.subscribe(() => {
+      events.count += 1;
+    });
+    return () => session.close();
+  };
+}
+
+/**
+ * ADK: an LlmAgent with a FunctionTool, run live by a Runner over a LiveRequestQueue, its events
+ * consumed as an application would. ADK's Gemini class builds its own live client with no base URL
+ * option (dist/esm/models/google_llm.js, get liveApiClient: httpOptions are only headers and
+ * apiVersion), so the fake server is reached through the environment variable that @google/genai
+ * reads when a client is constructed, GOOGLE_GEMINI_BASE_URL.
+ */
+function adkClient(model, label, tools) {
+  return async () => {
+    process.env.GOOGLE_GEMINI_BASE_URL = server.url;
+    const add = new FunctionTool({
+      name: 'add',
+      description: ADD_DESCRIPTION,
+      parameters: addParameters,
+      execute: ({ a, b }) => ({ sum: a + b }),
+    });
+    const agent = new LlmAgent({
+      name: 'bench_agent',
+      model: new Gemini({ model, apiKey: 'bench' }),
+      instruction: 'Answer with tools.',
+      tools: tools ?? [add],
+    });
+    const runner = new Runner({ appName: 'bench', agent, sessionService: new InMemorySessionService() });
+    const queue = new LiveRequestQueue();
+    const abort = new AbortController();
+    let failure;
+    const run = (async () => {
+      for await (const _event of runner.runLive({
+        userId: 'bench',
+        sessionId: label,
+        liveRequestQueue: queue,
+        abortSignal: abort.signal,
+      })) {
+        // an application would render the events here
+      }
+    })().catch((error) => {
+      failure = error;
+    });
+    return async () => {
+      queue.close();
+      abort.abort();
+      await Promise.race([run, new Promise((resolve) => setTimeout(resolve, 1000))]);
+      if (failure) console.warn(`${label}: runLive ended with ${failure}`);
+    };
+  };
+}
+
+/**
+ * ADK with an async-generator function tool, the Python ADK's way of writing a streaming tool, to see
+ * what ADK JS makes of it in live mode.
+ */
+function adkStreamingProbeClient(label) {
+  return adkClient(MODEL_3X, label, [
+    new FunctionTool({
+      name: 'countdown',
+      description: 'Counts down from n, one number every 50 ms.',
+      parameters: z.object({ n: z.number() }),
+      execute: async function* ({ n }) {
+        for (let i = n; i > 0; i--) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          yield { remaining: i - 1 };
+        }
+      },
+    }),
+  ]);
+}
+
+const scenarios = [
+  {
+    key: 'A',
+    title: `scenario A: ${MODEL_3X}, server sends toolCall`,
+    turnComplete: false,
+    clients: [
+      {
+        label: 'raw-genai3',
+        name: `raw @google/genai ${packageVersion('@google/genai')}`,
+        open: rawClient(genai3, MODEL_3X),
+      },
+      { label: 'raw-genai3-aa', name: 'raw @google/genai (A/A control)', open: rawClient(genai3, MODEL_3X) },
+      {
+        label: 'raw-genai2',
+        name: `raw @google/genai ${adkGenaiVersion} (ADK's copy)`,
+        open: rawClient(genai2, MODEL_3X),
+      },
+      { label: 'livetools-A', name: 'livetools', open: livetoolsClient(MODEL_3X) },
+      {
+        label: 'adk-A',
+        name: `@google/adk ${packageVersion('@google/adk')}`,
+        open: adkClient(MODEL_3X, 'adk-A'),
+      },
+    ],
+  },
+  {
+    key: 'B',
+    title: `scenario B: ${MODEL_25}, server sends toolCall + turnComplete`,
+    turnComplete: true,
+    clients: [
+      {
+        label: 'raw-genai3-B',
+        name: `raw @google/genai ${packageVersion('@google/genai')}`,
+        open: rawClient(genai3, MODEL_25),
+      },
+      { label: 'livetools-B', name: 'livetools', open: livetoolsClient(MODEL_25) },
+      {
+        label: 'adk-B',
+        name: `@google/adk ${packageVersion('@google/adk')}`,
+        open: adkClient(MODEL_25, 'adk-B'),
+      },
+    ],
+  },
+];
+
+const started = performance.now();
+const setups = new Map();
+for (const scenario of scenarios) {
+  for (const client of scenario.clients) setups.set(client.label, await connect(client.label, client.open));
+}
+setups.set('adk-stream', await connect('adk-stream', adkStreamingProbeClient('adk-stream')));
+
+// What each client declared, and whether ADK runs a call without turnComplete (scenario B's model).
+const adkSetup = setups.get('adk-A').setup;
+const livetoolsSetup = setups.get('livetools-A').setup;
+const heldProbe = await server.request('probe', {
+  label: 'adk-B',
+  name: 'add',
+  args: { a: 1, b: 2 },
+  waitMs: 500,
+});
+await server.request('turnComplete', { label: 'adk-B' }); // releases the held call
+await new Promise((resolve) => setTimeout(resolve, 100));
+const streamProbe = await server.request('probe', {
+  label: 'adk-stream',
+  name: 'countdown',
+  args: { n: 3 },
+  waitMs: 1000,
+});
+
+// Warm-up, then the timed rounds, the clients taking turns in a rotating order.
+const samples = new Map();
+for (const scenario of scenarios) {
+  for (const client of scenario.clients) {
+    await server.request('run', {
+      label: client.label,
+      iterations: WARMUP,
+      turnComplete: scenario.turnComplete,
+    });
+    samples.set(client.label, []);
+  }
+}
+const heapBefore = new Map();
+const starts = new Map([...samples.keys()].map((label) => [label, []]));
+const cpuPerLabel = new Map([...samples.keys()].map((label) => [label, 0]));
+const gc = recordGc();
+const cpuStart = process.cpuUsage();
+const serverCpuStart = await server.request('cpu');
+const machineStart = machineCpu();
+const roundsStart = performance.now();
+for (let round = 0; round < ROUNDS; round++) {
+  const per = Math.floor(ITERATIONS / ROUNDS) + (round < ITERATIONS % ROUNDS ? 1 : 0);
+  for (const scenario of scenarios) {
+    const n = scenario.clients.length;
+    for (let k = 0; k < n; k++) {
+      const client = scenario.clients[(k + round) % n];
+      const c0 = process.cpuUsage();
+      const got = await server.request('run', {
+        label: client.label,
+        iterations: per,
+        turnComplete: scenario.turnComplete,
+      });
+      const used = process.cpuUsage(c0);
+      cpuPerLabel.set(client.label, cpuPerLabel.get(client.label) + (used.user + used.system) / 1000);
+      samples.get(client.label).push(...got.samples);
+      starts.get(client.label).push(...got.starts);
+    }
+  }
+}
+const elapsedS = (performance.now() - started) / 1000;
+const roundsMs = performance.now() - roundsStart;
+const machineEnd = machineCpu();
+const clientCpu = process.cpuUsage(cpuStart);
+const serverCpuMs = (await server.request('cpu')) - serverCpuStart;
+const pauses = await gc.stop();
+
+// Heap kept per round trip: 2,000 more calls on one client, full GC before and after.
+const retained = new Map();
+if (globalThis.gc) {
+  for (const label of ['raw-genai3', 'livetools-A', 'adk-A']) {
+    await fullGc();
+    const h0 = process.memoryUsage().heapUsed;
+    await server.request('run', { label, iterations: 2000, turnComplete: false });
+    await fullGc();
+    retained.set(label, (process.memoryUsage().heapUsed - h0) / 2000);
+    heapBefore.set(label, h0);
+  }
+}
+
+// Connect + setup, the clients taking turns (the first connections above paid for cold code).
+const connectClients = [
+  ['raw @google/genai', () => rawClient(genai3, MODEL_3X)],
+  ['livetools', () => livetoolsClient(MODEL_3X)],
+  ['@google/adk', (label) => adkClient(MODEL_3X, label)],
+];
+const connectMs = new Map(connectClients.map(([name]) => [name, []]));
+for (let k = 0; k < CONNECTS; k++) {
+  for (let j = 0; j < connectClients.length; j++) {
+    const [name, make] = connectClients[(j + k) % connectClients.length];
+    const label = `connect-${k}-${j}`;
+    connectMs.get(name).push((await connect(label, make(label), false)).connectMs);
+  }
+}
+
+const lastResponses = {
+  livetools: await server.request('lastResponse', { label: 'livetools-A' }),
+  adk: await server.request('lastResponse', { label: 'adk-A' }),
+  raw: await server.request('lastResponse', { label: 'raw-genai3' }),
+};
+for (const close of closers) await close();
+await server.stop();
+
+// The tables.
+for (const scenario of scenarios) {
+  const base = summarize(samples.get(scenario.clients[0].label));
+  report.add({ name: scenario.title, figure: 'p50 / p99 / mean', ratio: 'p50× / p99× vs raw (p50 added)' });
+  for (const client of scenario.clients) {
+    const list = samples.get(client.label);
+    const s = summarize(list);
+    const mean = list.reduce((a, b) => a + b, 0) / list.length;
+    report.add({
+      name: `  ${client.name}`,
+      figure: `${ms(s.p50)} / ${ms(s.p99)} / ${ms(mean)}`,
+      ratio:
+        client === scenario.clients[0]
+          ? '1 / 1'
+          : `${fmt(s.p50 / base.p50, 2)} / ${fmt(s.p99 / base.p99, 2)} (${s.p50 >= base.p50 ? '+' : '−'}${fmt(Math.abs(s.p50 - base.p50) * 1000, 0)} µs)`,
+    });
+  }
+}
+report.add({
+  name: 'client CPU per round trip (this process while one client runs; IPC included)',
+  figure: '',
+  ratio: 'vs raw',
+});
+for (const scenario of scenarios) {
+  const base = cpuPerLabel.get(scenario.clients[0].label) / samples.get(scenario.clients[0].label).length;
+  for (const client of scenario.clients) {
+    const per = cpuPerLabel.get(client.label) / samples.get(client.label).length;
+    report.add({
+      name: `  ${scenario.key}: ${client.name}`,
+      figure: `${fmt(per * 1000, 1)} µs`,
+      ratio: `${fmt(per / base, 2)}×`,
+    });
+  }
+}
+report.add({ name: 'round trips with a client GC pause inside them: share; p99 of the others', figure: '' });
+for (const scenario of scenarios) {
+  for (const client of scenario.clients) {
+    const list = samples.get(client.label);
+    const from = starts.get(client.label);
+    const clean = [];
+    for (let i = 0; i < list.length; i++) {
+      if (!overlapsAny(pauses, from[i], from[i] + list[i])) clean.push(list[i]);
+    }
+    report.add({
+      name: `  ${scenario.key}: ${client.name}`,
+      figure: `${fmt(((list.length - clean.length) / list.length) * 100, 2)} %; ${ms(summarize(clean).p99)}`,
+    });
+  }
+}
+for (const [label, name] of [
+  ['raw-genai3', 'raw @google/genai'],
+  ['livetools-A', 'livetools'],
+  ['adk-A', '@google/adk'],
+]) {
+  const times = summarize(connectMs.get(name) ?? []);
+  report.add({
+    name: `connect + setup p50 / max of ${CONNECTS}, ${name}`,
+    figure: `${ms(times.p50, 1)} / ${ms(times.max, 1)}`,
+  });
+  if (retained.has(label)) {
+    report.add({
+      name: `heap kept per round trip after GC, ${name}`,
+      figure: `${fmt(retained.get(label), 0)} B`,
+    });
+  }
+}
+report.add({
+  name: 'ADK, 2.5 model, toolCall without turnComplete: responses within 500 ms',
+  figure: `${heldProbe.responses.length} (the call runs only when turnComplete arrives)`,
+});
+if (machineStart && machineEnd) {
+  const share = (machineEnd.busy - machineStart.busy) / (machineEnd.total - machineStart.total);
+  const ours = ((clientCpu.user + clientCpu.system) / 1000 + serverCpuMs) / roundsMs;
+  report.add({
+    name: 'machine CPU busy during the rounds: all / client + server / everything else',
+    figure: `${fmt(share * cpus().length * 100, 0)} % / ${fmt(ours * 100, 0)} % / ${fmt((share * cpus().length - ours) * 100, 0)} % of one core`,
+  });
+}
+report.print(
+  `Results (${fmt(elapsedS, 1)} s; load average now ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')})`,
+);
+
+console.log('\nWhat each client declared (setup.tools) and answered (last function response):');
+console.log(`  raw:         ${JSON.stringify(lastResponses.raw)}`);
+console.log(`  livetools:   ${JSON.stringify(livetoolsSetup.declarations)}`);
+console.log(
+  `               ${JSON.stringify(lastResponses.livetools)} (apiVersion ${livetoolsSetup.apiVersion})`,
+);
+console.log(`  @google/adk: ${JSON.stringify(adkSetup.declarations)}`);
+console.log(`               ${JSON.stringify(lastResponses.adk)} (apiVersion ${adkSetup.apiVersion})`);
+const streamDeclared = setups.get('adk-stream').setup.declarations.map((d) => d.name);
+console.log(
+  `\nADK JS streaming tools in live mode: an async-generator FunctionTool (countdown, n=3, a value every 50 ms) ` +
+    `declared as ${JSON.stringify(streamDeclared)} (no stop_streaming, no behavior: NON_BLOCKING); ` +
+    `responses within 1 s of the call: ${streamProbe.responses.length}: ` +
+    `${streamProbe.responses.map((r) => `${fmt(r.afterMs, 1)} ms ${JSON.stringify(r.response)}`).join('; ') || 'none'}`,
+);
+
+/** The version in the package.json above a module URL. */
+function packageVersionAt(url) {
+  let dir = new URL('.', url);
+  for (let i = 0; i < 6; i++) {
+    const file = new URL('package.json', dir);
+    if (existsSync(file)) {
+      try {
+        return JSON.parse(readFileSync(file, 'utf8')).version ?? 'unknown';
+      } catch {}
+    }
+    dir = new URL('..', dir);
+  }
+  return 'unknown';
+}
