@@ -71,29 +71,41 @@ const maxGridHeight = 120;
 interface Frame {
   readonly width: number;
   readonly height: number;
-  readonly cells: Float32Array;
+  /** One byte per cell: small enough that a session keeps two looks in a few kilobytes. */
+  readonly cells: Uint8Array;
   readonly mean: number;
   readonly stdDev: number;
 }
+
+/** Sums of the box-averaging, reused across looks: one allocation per tracker, not per look. */
+let sums = new Float64Array(0);
+let counts = new Uint16Array(0);
 
 function toFrame(image: GrayImage): Frame {
   const factor = Math.max(1, Math.ceil(image.width / maxGridWidth), Math.ceil(image.height / maxGridHeight));
   const width = Math.ceil(image.width / factor);
   const height = Math.ceil(image.height / factor);
-  const cells = new Float32Array(width * height);
+  let cells: Uint8Array;
   if (factor === 1) {
-    for (let i = 0; i < cells.length; i++) cells[i] = image.pixels[i] ?? 0;
+    cells = image.pixels.length === width * height ? image.pixels : image.pixels.slice(0, width * height);
   } else {
-    const counts = new Uint16Array(width * height);
+    const n = width * height;
+    if (sums.length < n) {
+      sums = new Float64Array(n);
+      counts = new Uint16Array(n);
+    }
+    sums.fill(0, 0, n);
+    counts.fill(0, 0, n);
     for (let y = 0; y < image.height; y++) {
       const row = Math.floor(y / factor) * width;
       for (let x = 0; x < image.width; x++) {
         const cell = row + Math.floor(x / factor);
-        cells[cell] = (cells[cell] ?? 0) + (image.pixels[y * image.width + x] ?? 0);
+        sums[cell] = (sums[cell] ?? 0) + (image.pixels[y * image.width + x] ?? 0);
         counts[cell] = (counts[cell] ?? 0) + 1;
       }
     }
-    for (let i = 0; i < cells.length; i++) cells[i] = (cells[i] ?? 0) / (counts[i] || 1);
+    cells = new Uint8Array(n);
+    for (let i = 0; i < n; i++) cells[i] = Math.round((sums[i] ?? 0) / (counts[i] || 1));
   }
   let sum = 0;
   for (let i = 0; i < cells.length; i++) sum += cells[i] ?? 0;
