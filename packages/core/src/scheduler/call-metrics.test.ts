@@ -1,9 +1,10 @@
-import { map, NEVER, type Observable } from 'rxjs';
+import { map, NEVER, type Observable, of } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineStreamingTool, defineTool, type StreamingToolPolicies } from '../tool/define-tool.js';
 import type { ToolEndEvent, ToolResultEvent } from './events.js';
 import { drive, harness, testScheduler } from './test-support/harness.js';
+import { ToolScheduler } from './tool-scheduler.js';
 
 function tool(source: Observable<unknown>, policies: StreamingToolPolicies = {}) {
   return defineStreamingTool({
@@ -80,5 +81,26 @@ describe('per-call metrics on tool-end, in the scheduler clock', () => {
         { receivedAt: 3, durationMs: 0, results: 0, coalesced: 0, dropped: 0, bytes: json(h.sent[1]) },
       ]);
     });
+  });
+});
+
+describe('bytes', () => {
+  it('are not measured unless asked for (measuring serialises every response once more)', () => {
+    const ends: ToolEndEvent[] = [];
+    const results: ToolResultEvent[] = [];
+    const once = defineStreamingTool({
+      name: 'once',
+      description: 'Emits once.',
+      parameters: z.object({}),
+      execute: () => of(1),
+    });
+    const scheduler = new ToolScheduler({ tools: [once], sink: { send: () => {} } });
+    scheduler.events$.subscribe((e) => {
+      if (e.type === 'tool-end') ends.push(e);
+      if (e.type === 'tool-result') results.push(e);
+    });
+    scheduler.handleToolCall([{ id: 'a', name: 'once', args: {} }]);
+    expect(results.map((e) => e.bytes)).toEqual([0]);
+    expect(ends.map((e) => [e.metrics.results, e.metrics.bytes])).toEqual([[1, 0]]);
   });
 });

@@ -70,7 +70,11 @@ export interface CallMetrics {
    * the resumption handle that covers them (`bufferedResultsPerCall`). Always 0 for a bare `ToolScheduler`.
    */
   readonly dropped: number;
-  /** Length of the JSON of every response sent for the call, final response included. */
+  /**
+   * Length of the JSON of every response sent for the call, final response included, when the
+   * scheduler measures bytes (`measureBytes`; off by default, since it serialises each response once
+   * more); 0 otherwise.
+   */
   readonly bytes: number;
   /**
    * For cancelled calls: from the cancel signal (the server's cancellation, `stop_streaming`, the
@@ -89,7 +93,7 @@ export interface ToolResultEvent extends CallEventBase {
   readonly scheduling?: Scheduling;
   /** 1 for the first result of the call, 2 for the next, ... */
   readonly sequence: number;
-  /** Length of the JSON of the response sent. */
+  /** Length of the JSON of the response sent, when the scheduler measures bytes (`measureBytes`); 0 otherwise. */
   readonly bytes: number;
 }
 

@@ -42,6 +42,12 @@ export interface ToolSchedulerOptions {
   readonly scheduler?: SchedulerLike;
   /** Realtime input published to tools as `ctx.input`. Default: streams that never emit. */
   readonly input?: ToolInputStreams;
+  /**
+   * Measure the JSON length of every response sent (the `bytes` of `tool-result` events and of call
+   * metrics). Off by default: it serialises each response once more, which roughly doubles the
+   * scheduler's own cost per result.
+   */
+  readonly measureBytes?: boolean;
   /** Where diagnostics go, redacted (see `redactLogData`); a pino logger is adapted. Default: nowhere. */
   readonly logger?: Logger | PinoLikeLogger;
 }
@@ -179,6 +185,7 @@ export class ToolScheduler {
   private readonly sink: ResponseSink;
   private readonly scheduler: SchedulerLike;
   private readonly input: ToolInputStreams;
+  private readonly measureBytes: boolean;
   private readonly logger: Logger;
   private disposed = false;
 
@@ -186,6 +193,7 @@ export class ToolScheduler {
     this.sink = options.sink;
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.input = options.input ?? NO_INPUT;
+    this.measureBytes = options.measureBytes === true;
     this.logger = safeLogger(options.logger);
     this.events$ = this.events.asObservable();
     for (const tool of options.tools) {
@@ -372,7 +380,7 @@ export class ToolScheduler {
         results: 0,
         coalesced: 0,
         dropped: 0,
-        bytes: jsonLength(response),
+        bytes: this.measureBytes ? jsonLength(response) : 0,
       },
       time,
     });
@@ -682,7 +690,7 @@ export class ToolScheduler {
 
   /** Sends one response of a call, counting its bytes; returns them. */
   private sendFor(record: CallRecord, response: LiveFunctionResponse): number {
-    const bytes = jsonLength(response);
+    const bytes = this.measureBytes ? jsonLength(response) : 0;
     record.bytes += bytes;
     this.send([response]);
     return bytes;

@@ -75,6 +75,11 @@ export interface LiveAgentOptions {
   /** Resumption attempts after a lost connection, and the delays between them. */
   readonly reconnect?: ReconnectOptions;
   /**
+   * Measure the JSON length of every function response (the `bytes` of tool events, call metrics,
+   * `session.metrics()` and spans). Off by default: it serialises each response once more.
+   */
+  readonly measureBytes?: boolean;
+  /**
    * While disconnected (and, with resumption, until a resumption handle covers them), how
    * many intermediate results to keep per call: the newest are kept, older ones dropped and counted.
    * Final responses and text turns are always kept. Default 8.
@@ -174,6 +179,7 @@ export function createLiveAgent(options: LiveAgentOptions): LiveAgent {
       maxDelayMs: options.reconnect?.maxDelayMs ?? 5_000,
     },
     bufferedResultsPerCall: options.bufferedResultsPerCall ?? 8,
+    measureBytes: options.measureBytes === true,
     transparentResumption: transparentResumption(options),
     tracer: sessionTracer,
   });

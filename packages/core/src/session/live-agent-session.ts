@@ -36,6 +36,8 @@ export interface SessionSettings {
     readonly maxDelayMs: number;
   };
   readonly bufferedResultsPerCall: number;
+  /** Measure the JSON length of every function response. */
+  readonly measureBytes: boolean;
   /**
    * Transparent resumption: the setup asks for it, and a handle covers the client messages up to
    * its `lastConsumedClientMessageIndex` (without it, what was written when the handle arrived).
@@ -152,6 +154,7 @@ export class LiveAgentSession implements AsyncDisposable {
       tools: settings.tools,
       scheduler: settings.scheduler,
       logger: settings.logger,
+      measureBytes: settings.measureBytes,
       input: this.input,
       sink: { send: (responses) => this.sendResponses(responses) },
     });

@@ -43,7 +43,7 @@ describe('observability', () => {
 
   it('puts metrics on tool-end and sums them up in session.metrics()', async () => {
     const watch = pushTool('watch');
-    await using fx = await openSession({ tools: [watch.tool, ping] });
+    await using fx = await openSession({ tools: [watch.tool, ping], measureBytes: true });
     const [a, b] = fx.first.callTools([
       { name: 'watch', args: { label: 'a' } },
       { name: 'watch', args: { label: 'b' } },
@@ -123,7 +123,7 @@ describe('observability', () => {
         return s;
       },
     });
-    const fx = await openSession({ tools: [watch.tool, broken, ping], tracer });
+    const fx = await openSession({ tools: [watch.tool, broken, ping], tracer, measureBytes: true });
     const id = fx.first.callTool('watch', { label: 'x' });
     const failed = fx.first.callTool('broken');
     const running = fx.first.callTool('watch', { label: 'y' });

@@ -38,6 +38,7 @@ export function harness(tools: readonly AnyTool[], ts: TestScheduler) {
   const scheduler = new ToolScheduler({
     tools,
     scheduler: ts,
+    measureBytes: true,
     sink: {
       send: (rs) => {
         for (const r of rs) {
