@@ -1,5 +1,6 @@
 import type { VideoFrame } from '@livetools/core';
 import sharp from 'sharp';
+import { seededRandom } from '../decode/test-support/jpeg-structure.js';
 
 /** A filled rectangle drawn on a scene. */
 export interface SceneShape {
@@ -29,17 +30,6 @@ export interface SceneSpec {
   readonly seed?: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function backdropColor(spec: SceneSpec, x: number, y: number): [number, number, number] {
   const backdrop = spec.backdrop ?? 'room';
   if (Array.isArray(backdrop)) return [backdrop[0], backdrop[1], backdrop[2]];
@@ -62,7 +52,7 @@ export function renderScene(spec: SceneSpec): Uint8Array {
   const { width, height } = spec;
   const brightness = spec.brightness ?? 1;
   const noise = spec.noise ?? 0;
-  const random = mulberry32(spec.seed ?? 1);
+  const random = seededRandom(spec.seed ?? 1);
   const rgb = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
