@@ -11,6 +11,9 @@
 // split the costs), SCALE_STOCK_SPEED (600 simulated trading seconds per second: a symbol moves by
 // the 0.5 % threshold every few seconds), SCALE_VIDEO (1; 0 sends no frames), SCALE_ANALYZER
 // (`decode-only`: a stateless analyzer that only decodes, to split the video tool's costs),
+// SCALE_DECODE_WORKERS (1: the change detector decodes frames on one worker thread; 0 on the main
+// thread), SCALE_SERVER_RECORD_MEDIA (1: the fake server parses and records video frames, see
+// lib/scale-server.mjs),
 // SCALE_HEAP_SNAPSHOT (a file to write a heap snapshot to, after the memory figures), SCALE_DIAG
 // (default 1: wrap every SDK session's sendToolResponse to time emission → return and to read the
 // socket's queued bytes before each response; 0 leaves the SDK untouched), SCALE_SERVER_TRIM (0 keeps
@@ -25,7 +28,7 @@ import { writeHeapSnapshot } from 'node:v8';
 import { GoogleGenAI } from '@google/genai';
 import { createLiveAgent, defineStreamingTool, emit, isEmission } from '@livetools/core';
 import { createSimulatedSource, createStockTools, SIMULATED_INSTRUMENTS } from '@livetools/tools-stock';
-import { createVideoTools, decodeLumaThumbnail } from '@livetools/tools-video';
+import { createChangeDetector, createVideoTools, decodeLumaThumbnail } from '@livetools/tools-video';
 import { from, map } from 'rxjs';
 import { startChild } from './lib/child.mjs';
 import { CYCLE, encodeFrames } from './lib/frames.mjs';
@@ -59,6 +62,7 @@ const SEND_VIDEO = env('SCALE_VIDEO', 1) !== 0;
 const TOOLS = (process.env.SCALE_TOOLS ?? 'stock,video').split(',').filter(Boolean);
 const DIAG = env('SCALE_DIAG', 1) !== 0;
 const ANALYZER = process.env.SCALE_ANALYZER ?? 'change-detector';
+const DECODE_WORKERS = Math.max(0, Math.round(env('SCALE_DECODE_WORKERS', 1)));
 const SEQUENTIAL_CONNECTS = Math.min(10, SESSIONS);
 const MEMORY_TARGET_KB = 200;
 const LATENCY_TARGET_MS = 5;
@@ -71,6 +75,7 @@ const symbols = fiftySymbols();
 console.log(
   `livetools scale benchmark: ${fmt(SESSIONS, 0)} sessions, tools ${TOOLS.join(' + ')}` +
     `${TOOLS.includes('video') && ANALYZER !== 'change-detector' ? ` (analyzer ${ANALYZER})` : ''}` +
+    `${TOOLS.includes('video') && ANALYZER === 'change-detector' ? ` (decode workers: ${DECODE_WORKERS})` : ''}` +
     `${SEND_VIDEO ? '' : ', no video frames'}, ${SECONDS} s window ` +
     `after ${WARMUP_SECONDS} s warm-up; Node ${process.version}, @google/genai ${packageVersion('@google/genai')}, ` +
     `@livetools/core dist of ${distBuiltAt('@livetools/core')}, ` +
@@ -106,8 +111,8 @@ if (TOOLS.includes('video')) {
             },
           }),
         }
-      : undefined;
-  tools.push(stamped(createVideoTools(analyzer ? { analyzer } : {}).monitorVideoStream));
+      : createChangeDetector({ workers: DECODE_WORKERS });
+  tools.push(stamped(createVideoTools({ analyzer }).monitorVideoStream));
 }
 const agent = createLiveAgent({ ai, model: MODEL, tools, connectTimeoutMs: 60_000 });
 const offsetBefore = await clockOffset();

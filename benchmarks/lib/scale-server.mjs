@@ -2,10 +2,11 @@
 // each session, one `monitor_stock_price` call (symbol by connection number) and one
 // `monitor_video_stream` call. Records, for each function response that carries `emittedAt` (the
 // client's absolute emission time), the receipt time (absolute ms, taken first thing in the frame
-// listener). Video frames are counted and their data dropped. The fake connection records every
-// frame and response it receives, without bound (testing kit design): at 1,000 frames a second
-// that grows the server's heap by about 1 MB a second and lengthens its GC pauses, so the records
-// are emptied every TRIM_EVERY frames (SCALE_SERVER_TRIM=0 keeps them).
+// listener). Video frames (realtimeInput) are only counted (`recordRealtimeInput: false`: not
+// parsed nor kept, which spares the server ~24 MiB/s of JSON.parse and the GC pauses that come
+// with it; SCALE_SERVER_RECORD_MEDIA=1 restores full parsing and recording). The fake connection
+// records every other frame and response it receives, without bound (testing kit design), so the
+// records are emptied every TRIM_EVERY frames (SCALE_SERVER_TRIM=0 keeps them).
 //
 // Requests (lib/child.mjs): clock, report { from, to }.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -17,12 +18,14 @@ const symbols = JSON.parse(process.env.SCALE_SYMBOLS ?? '["AAPL"]');
 const tools = (process.env.SCALE_TOOLS ?? 'stock,video').split(',');
 const now = () => performance.timeOrigin + performance.now();
 const TRIM_EVERY = process.env.SCALE_SERVER_TRIM === '0' ? 0 : 64;
+const RECORD_MEDIA = process.env.SCALE_SERVER_RECORD_MEDIA === '1';
 
 // One sample per response: emission time, receipt time, tool (0 stock, 1 video), scheduling index.
 let emitted = new Float64Array(1 << 16);
 let received = new Float64Array(1 << 16);
 let toolIndex = new Uint8Array(1 << 16);
 let samples = 0;
+// videoChars is only measured with SCALE_SERVER_RECORD_MEDIA=1; videoFrames is summed at report time.
 const counts = { videoFrames: 0, videoChars: 0, responses: 0, unstamped: 0, connections: 0, calls: 0 };
 
 function record(emittedAt, receivedAt, tool) {
@@ -44,6 +47,7 @@ function record(emittedAt, receivedAt, tool) {
 
 const server = await createFakeLiveServer({
   timeoutMs: 600_000,
+  recordRealtimeInput: RECORD_MEDIA,
   onConnection(connection) {
     counts.connections++;
     let untrimmed = 0;
@@ -57,7 +61,6 @@ const server = await createFakeLiveServer({
       }
       const video = frame.realtimeInput?.video;
       if (video) {
-        counts.videoFrames++;
         counts.videoChars += video.data?.length ?? 0;
         video.data = ''; // the connection keeps every frame; keep it small
         return;
@@ -115,7 +118,10 @@ serve(
         received: Float64Array.from(picked, (i) => received[i]),
         tool: Uint8Array.from(picked, (i) => toolIndex[i]),
         pauses,
-        counts: { ...counts },
+        counts: {
+          ...counts,
+          videoFrames: server.connections.reduce((sum, c) => sum + c.realtimeInputCount, 0),
+        },
         cpuMs: (cpu.user + cpu.system) / 1000,
         utilization: elu.utilization,
         loopDelayP99: loopDelay.percentile(99) / 1e6,

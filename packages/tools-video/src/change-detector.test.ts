@@ -2,6 +2,7 @@ import { silentLogger, type VideoFrame } from '@livetools/core';
 import { asyncScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { createChangeDetector } from './change-detector.js';
+import { FrameDecodeError } from './decode/index.js';
 import type { FrameObservation } from './frame-analyzer.js';
 import type { Sensitivity } from './scene-tracker.js';
 import { type EncodeSpec, type SceneShape, type SceneSpec, sceneFrame } from './test-support/frames.js';
@@ -21,11 +22,12 @@ const scene = (i: number, spec: Partial<SceneSpec> = {}): SceneSpec => ({
 
 async function observe(
   scenes: readonly SceneSpec[],
-  options: { sensitivity?: Sensitivity; encode?: EncodeSpec } = {},
+  options: { sensitivity?: Sensitivity; encode?: EncodeSpec; workers?: number } = {},
 ): Promise<(FrameObservation & { index: number })[]> {
-  const detector = createChangeDetector(
-    options.sensitivity === undefined ? {} : { sensitivity: options.sensitivity },
-  );
+  const detector = createChangeDetector({
+    ...(options.sensitivity === undefined ? {} : { sensitivity: options.sensitivity }),
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+  });
   const session = detector.open({
     signal: new AbortController().signal,
     logger: silentLogger,
@@ -186,5 +188,46 @@ describe('the local change detector', () => {
     };
     expect(() => session.analyze(bad)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_FORMAT' }));
     expect(await session.analyze(await sceneFrame(scene(0), 1))).toMatchObject({ event: 'watching' });
+  });
+
+  it('refuses a bad worker count when created', () => {
+    for (const workers of [-1, 1.5, 65, Number.NaN]) {
+      expect(() => createChangeDetector({ workers })).toThrow(RangeError);
+    }
+  });
+});
+
+describe('the local change detector with decode workers', () => {
+  it('reports the same observations as on the main thread', async () => {
+    const scenes = walkIn(2, 4, 3);
+    const onMain = await observe(scenes);
+    const onWorkers = await observe(scenes, { workers: 2 });
+    expect(events(onWorkers)).toEqual(events(onMain));
+    expect(onWorkers).toEqual(onMain);
+    expect(events(onMain)).toContain('2:motion_started');
+  });
+
+  it('rejects undecodable frames with the same FrameDecodeError codes, and goes on with the next', async () => {
+    const session = createChangeDetector({ workers: 1 }).open({
+      signal: new AbortController().signal,
+      logger: silentLogger,
+      scheduler: asyncScheduler,
+    });
+    const gif: VideoFrame = {
+      data: Buffer.from('GIF89a....').toString('base64'),
+      mimeType: 'image/gif',
+      time: 0,
+    };
+    const good = await sceneFrame(scene(0), 1);
+    const truncated: VideoFrame = {
+      ...good,
+      data: Buffer.from(good.data, 'base64').subarray(0, 600).toString('base64'),
+    };
+    const gifError = await Promise.resolve(session.analyze(gif)).catch((e: unknown) => e);
+    expect(FrameDecodeError.isInstance(gifError)).toBe(true);
+    expect(gifError).toMatchObject({ name: 'FrameDecodeError', code: 'UNSUPPORTED_FORMAT' });
+    expect((gifError as Error).message).toMatch(/only JPEG and PNG/);
+    await expect(session.analyze(truncated)).rejects.toMatchObject({ code: 'TRUNCATED_IMAGE' });
+    expect(await session.analyze(good)).toMatchObject({ event: 'watching' });
   });
 });

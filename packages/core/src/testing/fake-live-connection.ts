@@ -157,9 +157,13 @@ export interface FakeLiveConnectionInit {
   readonly registerHandle?: (handle: string, point: FakeResumptionPoint) => void;
   /** What a handle presented in a setup stands for; `undefined` for a handle this server never issued. */
   readonly resolveHandle?: (handle: string) => FakeResumptionPoint | undefined;
+  /** `false`: count `realtimeInput` frames after setup without parsing or recording them (default `true`). */
+  readonly recordRealtimeInput?: boolean;
 }
 
 const clientKeys = new Set(['setup', 'clientContent', 'realtimeInput', 'toolResponse']);
+/** How every `realtimeInput` frame the SDK sends starts (it sends `JSON.stringify` output). */
+const realtimeInputPrefix = Buffer.from('{"realtimeInput":');
 const invalidArgument = 'Request contains an invalid argument.';
 
 /**
@@ -196,6 +200,12 @@ export class FakeLiveConnection {
   readonly #resolveHandle: ((handle: string) => FakeResumptionPoint | undefined) | undefined;
   #resumedFrom: FakeResumptionPoint | undefined;
   readonly #frames: LiveClientFrame[] = [];
+  /** The session index of each recorded frame (`-1` for the setup), parallel to `#frames`. */
+  readonly #frameSessionIndexes: number[] = [];
+  readonly #recordRealtimeInput: boolean;
+  #realtimeInputCount = 0;
+  /** `realtimeInput` frames counted but not recorded (`recordRealtimeInput: false`). */
+  #unrecordedCount = 0;
   readonly #invalidFrames: string[] = [];
   readonly #sentFrames: LiveServerFrame[] = [];
   readonly #calls: LiveFunctionCall[] = [];
@@ -226,6 +236,7 @@ export class FakeLiveConnection {
     this.#timeoutMs = init.timeoutMs;
     this.#nextCallId = init.nextCallId;
     this.#onSetup = init.onSetup;
+    this.#recordRealtimeInput = init.recordRealtimeInput ?? true;
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
@@ -305,10 +316,7 @@ export class FakeLiveConnection {
    * from the handle's state), so a message replayed after a transparent resumption appears once.
    */
   get sessionFrames(): readonly LiveClientFrame[] {
-    const own = this.#frames.filter((f) => f.setup === undefined);
-    const from = this.#resumedFrom;
-    if (from === undefined) return own;
-    return [...from.connection.sessionFrames.slice(0, from.lastIndex + 1), ...own];
+    return this.#sessionEntries().map((entry) => entry.frame);
   }
 
   /**
@@ -340,7 +348,15 @@ export class FakeLiveConnection {
     return this.#calls;
   }
 
-  /** Bodies of every `realtimeInput` frame. */
+  /**
+   * How many `realtimeInput` frames the connection received after its setup, including those it
+   * did not record (server option `recordRealtimeInput: false`).
+   */
+  get realtimeInputCount(): number {
+    return this.#realtimeInputCount;
+  }
+
+  /** Bodies of every recorded `realtimeInput` frame. */
   get realtimeInputs(): readonly LiveRealtimeInput[] {
     return this.#frames.flatMap((f) => (f.realtimeInput ? [f.realtimeInput] : []));
   }
@@ -556,7 +572,18 @@ export class FakeLiveConnection {
   }
 
   #clientMessageCount(): number {
-    return this.#frames.length - (this.#setup === undefined ? 0 : 1);
+    return this.#frames.length - (this.#setup === undefined ? 0 : 1) + this.#unrecordedCount;
+  }
+
+  /** The recorded client messages in the session's state, each with its session index. */
+  #sessionEntries(): { readonly index: number; readonly frame: LiveClientFrame }[] {
+    const from = this.#resumedFrom;
+    const inherited =
+      from === undefined ? [] : from.connection.#sessionEntries().filter((e) => e.index <= from.lastIndex);
+    const own = this.#frames.flatMap((frame, i) =>
+      frame.setup === undefined ? [{ index: this.#frameSessionIndexes[i] ?? -1, frame }] : [],
+    );
+    return [...inherited, ...own];
   }
 
   /** The function responses in the session's state, each with its session index. */
@@ -564,11 +591,12 @@ export class FakeLiveConnection {
     const from = this.#resumedFrom;
     const inherited =
       from === undefined ? [] : from.connection.#sessionResponses().filter((e) => e.index <= from.lastIndex);
-    // frames[0] is the setup, which is not counted.
-    const first = this.firstClientMessageIndex;
     return [
       ...inherited,
-      ...this.#responses.map((response) => ({ index: first + response.frameIndex - 1, response })),
+      ...this.#responses.map((response) => ({
+        index: this.#frameSessionIndexes[response.frameIndex] ?? -1,
+        response,
+      })),
     ];
   }
 
@@ -589,6 +617,17 @@ export class FakeLiveConnection {
 
   #receive(data: RawData): void {
     if (this.#closeInfo !== undefined || this.#closing !== undefined) return;
+    if (
+      !this.#recordRealtimeInput &&
+      this.#setup !== undefined &&
+      Buffer.isBuffer(data) &&
+      startsWithBytes(data, realtimeInputPrefix)
+    ) {
+      // Counted only: neither parsed nor validated, recorded, nor passed to listeners and waiters.
+      this.#realtimeInputCount++;
+      this.#unrecordedCount++;
+      return;
+    }
     const text = rawText(data);
     const frame = parseClientFrame(text);
     if (frame === undefined) {
@@ -603,6 +642,9 @@ export class FakeLiveConnection {
       return;
     }
     const index = this.#frames.push(frame) - 1;
+    this.#frameSessionIndexes[index] =
+      frame.setup === undefined ? this.firstClientMessageIndex + this.#clientMessageCount() - 1 : -1;
+    if (frame.realtimeInput !== undefined) this.#realtimeInputCount++;
     if (frame.setup) {
       this.#setup = frame.setup;
       const handle = frame.setup.sessionResumption?.handle;
@@ -634,6 +676,10 @@ export class FakeLiveConnection {
     this.#responseWaiters.closeAll(message);
     for (const listener of this.#closeListeners) listener(info);
   }
+}
+
+function startsWithBytes(data: Buffer, prefix: Buffer): boolean {
+  return data.length >= prefix.length && data.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
 }
 
 function rawText(data: RawData): string {

@@ -172,6 +172,34 @@ describe.each(sdks)('fake Live server with the real $name client', (sdk) => {
       { turns: [{ role: 'user', parts: [{ text: 'hello' }] }], turnComplete: true },
     ]);
     expect(connection.realtimeInputs).toEqual([{ text: 'hi' }]);
+    expect(connection.realtimeInputCount).toBe(1);
+  });
+
+  it('only counts realtimeInput frames with recordRealtimeInput: false, and handles every other frame as usual', async () => {
+    await using server = await createFakeLiveServer({ recordRealtimeInput: false });
+    const { session, connection } = await open(sdk, server);
+    const heard: unknown[] = [];
+    connection.onFrame((frame) => heard.push(frame));
+
+    session.sendRealtimeInput({ text: 'hi' });
+    session.sendRealtimeInput({ video: { data: 'AAAA', mimeType: 'image/jpeg' } });
+    session.sendClientContent({ turns: 'hello' });
+    const id = connection.callTool('countdown', { n: 1 });
+    session.sendToolResponse({ functionResponses: [{ id, name: 'countdown', response: { output: 1 } }] });
+    await connection.waitForToolResponse(id);
+
+    expect(connection.realtimeInputCount).toBe(2);
+    expect(connection.realtimeInputs).toEqual([]);
+    expect(connection.frames.map((f) => Object.keys(f)[0])).toEqual([
+      'setup',
+      'clientContent',
+      'toolResponse',
+    ]);
+    expect(heard).toHaveLength(2);
+    expect(connection.sessionFrames).toHaveLength(2);
+    expect(connection.sessionToolResponses(id)).toHaveLength(1);
+    expect(connection.lastConsumedClientMessageIndex).toBe(3); // the two uncounted inputs keep their indexes
+    expect(connection.state).toBe('open');
   });
 
   it('delivers cancellation, interruption, text, audio, transcriptions, goAway and resumption updates', async () => {

@@ -73,6 +73,21 @@ export interface FakeLiveServerOptions {
   readonly onConnection?: (connection: FakeLiveConnection) => void;
   /** Default timeout of every `waitFor*` helper, in ms (default 2000). */
   readonly timeoutMs?: number;
+  /**
+   * `false`: `realtimeInput` frames (audio, video, text) received after the setup are only
+   * counted ({@link FakeLiveConnection.realtimeInputCount}), not parsed, validated or kept: they
+   * are left out of `frames`, `realtimeInputs` and `sessionFrames`, and never reach `onFrame`
+   * listeners or `waitForFrame`. Session message indexes still count them. For load tests that
+   * stream media and do not inspect it; every other frame is handled as usual. Default `true`.
+   *
+   * @example
+   * ```ts
+   * const server = await createFakeLiveServer({ recordRealtimeInput: false });
+   * // ... stream video, then:
+   * console.log(server.connections[0]?.realtimeInputCount);
+   * ```
+   */
+  readonly recordRealtimeInput?: boolean;
 }
 
 /**
@@ -206,6 +221,7 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
           onSetup: decide,
           registerHandle: (handle, point) => handles.set(handle, point),
           resolveHandle: (handle) => handles.get(handle),
+          recordRealtimeInput: options.recordRealtimeInput ?? true,
         }),
       );
     });
