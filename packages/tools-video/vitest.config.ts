@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
+    // Tests draw and encode 640x480 frames and start decode workers: slow on a loaded 2-core CI box.
+    testTimeout: 30_000,
     passWithNoTests: true,
     typecheck: {
       enabled: true,
