@@ -23,17 +23,11 @@ import { Transcript } from './transcript.js';
 /** @typedef {Extract<ServerMessage, { type: 'tool-result' }>} ToolResult */
 /** @typedef {import('./connection.js').Closed} Closed */
 
-/** Server messages kept for `window.__console`. */
-const KEPT_MESSAGES = 500;
 /** Camera frames are skipped while this much is still queued in the socket. */
 const MAX_BUFFERED_BYTES = 256 * 1024;
 const SIMULATOR_TEXT =
   'Offline simulator — no GEMINI_API_KEY is set. A rule-based stand-in answers typed requests; it does not understand speech.';
 const ACCESS_REFUSED_TEXT = "Access refused: the link's token is wrong. Use the URL printed by npm start.";
-
-/** @type {ServerMessage[]} */
-const messages = [];
-window.__console = { messages };
 
 const ui = {
   status: required('#status', HTMLElement),
@@ -97,8 +91,6 @@ function setStatus(state, text) {
 
 /** @param {ServerMessage} message */
 function receive(message) {
-  messages.push(message);
-  if (messages.length > KEPT_MESSAGES) messages.splice(0, messages.length - KEPT_MESSAGES);
   switch (message.type) {
     case 'ready':
       onReady(message);

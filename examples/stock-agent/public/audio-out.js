@@ -21,11 +21,6 @@ export class AudioPlayer {
     this.output.connect(context.destination);
   }
 
-  /** Whether audio is scheduled or playing. */
-  get playing() {
-    return this.sources.size > 0;
-  }
-
   /**
    * Schedules one chunk after the ones already scheduled. Returns false (dropping it) while the
    * context is not running, i.e. before the page got a click.

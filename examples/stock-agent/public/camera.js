@@ -34,7 +34,6 @@ export class Camera {
     this.busy = false;
     this.canvas = document.createElement('canvas');
     this.sent = 0;
-    this.skipped = 0;
   }
 
   get running() {
@@ -88,7 +87,6 @@ export class Camera {
   async capture() {
     const video = this.preview;
     if (this.busy || !this.running || video.videoWidth === 0 || !this.handlers.canSend()) {
-      this.skipped++;
       return;
     }
     this.busy = true;
@@ -106,7 +104,6 @@ export class Camera {
       if (!blob || !this.running) return;
       const data = toBase64(await blob.arrayBuffer());
       if (!this.running || !this.handlers.canSend()) {
-        this.skipped++;
         return;
       }
       this.handlers.onFrame(data);

@@ -4,17 +4,13 @@
 /** @typedef {import('../src/web/protocol.js').ServerMessage} ServerMessage */
 /** @typedef {import('../src/web/protocol.js').ClientMessage} ClientMessage */
 
-/** The close code the server uses for a wrong or missing token. */
-export const ACCESS_REFUSED = 4401;
-
 /**
  * How the connection ended.
  *
  * @typedef {object} Closed
  * @property {number} code the WebSocket close code (1006 when it never opened or broke off)
  * @property {string} reason the close reason, possibly empty
- * @property {boolean} accessRefused the token was refused (close code 4401, or the upgrade was refused
- *   by a server that is up)
+ * @property {boolean} accessRefused the token was refused (the upgrade was refused by a server that is up)
  * @property {boolean} everOpened
  */
 
@@ -87,7 +83,7 @@ export class Connection {
 
   /** @param {CloseEvent} event */
   async closed(event) {
-    let accessRefused = event.code === ACCESS_REFUSED;
+    let accessRefused = false;
     // A 401 on the HTTP upgrade reaches the page only as code 1006, like a server that is down.
     // Tell them apart by asking for this page again: a server that answers but refused the upgrade
     // refused the token (its other refusals, a wrong path or origin, cannot happen to the page it

@@ -3,6 +3,7 @@
  * then exits.
  */
 import type { ConsoleAgent } from './agent.js';
+import { modelLine } from './model-line.js';
 import { summarize } from './terminal.js';
 
 /** Runs the scripted conversation on the agent and closes its session. */
@@ -19,22 +20,10 @@ export async function runDemo(agent: ConsoleAgent): Promise<void> {
 
   const session = await agent.agent.connect();
   const calls = { started: 0, ended: 0 };
-  let modelLine = '';
-  const flushModel = () => {
-    if (modelLine.trim()) log('model', modelLine.trim());
-    modelLine = '';
-  };
+  const model = modelLine(agent.audioOut, (text) => log('model', text));
   session.events$.subscribe((event) => {
+    if (model.take(event)) return;
     switch (event.type) {
-      case 'model-text':
-      case 'output-transcription':
-        if ((event.type === 'model-text') === agent.audioOut) break;
-        modelLine += event.text;
-        break;
-      case 'turn-complete':
-      case 'interrupted':
-        flushModel();
-        break;
       case 'tool-start':
         calls.started += 1;
         log('tool', `${event.name} started (call ${event.callId}) ${JSON.stringify(event.args)}`);
@@ -75,7 +64,7 @@ export async function runDemo(agent: ConsoleAgent): Promise<void> {
   await pause(6_000);
   say('stop');
   await pause(2_500);
-  flushModel();
+  model.flush();
   await session.close();
   log('session', `closed; ${calls.started} tool calls started, ${calls.ended} ended.`);
 }

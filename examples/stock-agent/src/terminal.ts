@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { LiveEvent } from '@livetools/core';
 import type { ConsoleAgent } from './agent.js';
+import { modelLine } from './model-line.js';
 
 /** Where the terminal mode reads and writes. */
 export interface TerminalIo {
@@ -67,27 +68,14 @@ export async function runTerminal(console: ConsoleAgent, io: TerminalIo): Promis
   output.write(`Quotes: ${console.source.name}. Commands: /calls, /stop <call id>, quit.\n\n`);
 
   const session = await console.agent.connect();
-  let modelLine = '';
-  const flushModel = () => {
-    if (modelLine.trim()) print('model', modelLine.trim());
-    modelLine = '';
-  };
+  const model = modelLine(console.audioOut, (text) => print('model', text));
   const counts = { started: 0, ended: 0 };
   const results = new Map<string, number>();
   session.events$.subscribe((event: LiveEvent) => {
+    if (model.take(event)) return;
     switch (event.type) {
-      case 'model-text':
-      case 'output-transcription':
-        // text models write text; audio models speak, and the transcription is what they said
-        if ((event.type === 'model-text') === console.audioOut) break;
-        modelLine += event.text;
-        break;
       case 'input-transcription':
         print('heard', event.text);
-        break;
-      case 'turn-complete':
-      case 'interrupted':
-        flushModel();
         break;
       case 'tool-start':
         counts.started++;
@@ -111,6 +99,7 @@ export async function runTerminal(console: ConsoleAgent, io: TerminalIo): Promis
       case 'tool-end':
         counts.ended++;
         live.delete(event.callId);
+        results.delete(event.callId);
         print(
           'tool',
           `${event.name} call ${event.callId} ${event.reason}${event.cancelledBy ? ` by ${event.cancelledBy}` : ''}` +
@@ -155,7 +144,7 @@ export async function runTerminal(console: ConsoleAgent, io: TerminalIo): Promis
     prompt();
   }
   rl.close();
-  flushModel();
+  model.flush();
   await session.close();
   clearFooter();
   output.write(`${clock()}  bye    ${counts.started} tool calls started, ${counts.ended} ended.\n`);

@@ -107,6 +107,8 @@ const SECRET_KEYS = [
   'credential',
   'credentials',
 ];
+/** {@link SECRET_KEYS}, normalised once. */
+const DEFAULT_SECRETS: ReadonlySet<string> = new Set(SECRET_KEYS);
 const normalise = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 /** `key=...`, `access_token=...` in URLs and messages. */
@@ -128,7 +130,10 @@ const MAX_DEPTH = 8;
  */
 export function redactLogData<T>(value: T, options: RedactOptions = {}): T {
   const max = options.maxBase64Length ?? 200;
-  const secret = new Set([...SECRET_KEYS, ...(options.keys ?? []).map(normalise)]);
+  const secret =
+    options.keys === undefined || options.keys.length === 0
+      ? DEFAULT_SECRETS
+      : new Set([...SECRET_KEYS, ...options.keys.map(normalise)]);
   const seen = new WeakSet<object>();
   const walk = (v: unknown, depth: number): unknown => {
     if (typeof v === 'string') return redactText(v, max);

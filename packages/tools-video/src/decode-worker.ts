@@ -17,15 +17,7 @@ port.on('message', (request: DecodeRequest) => {
   let reply: DecodeReply;
   try {
     const t = decodeLumaThumbnail(Buffer.from(request.data, 'base64'), request.mimeType);
-    reply = {
-      id: request.id,
-      ok: true,
-      width: t.width,
-      height: t.height,
-      pixels: t.pixels,
-      sourceWidth: t.sourceWidth,
-      sourceHeight: t.sourceHeight,
-    };
+    reply = { id: request.id, ok: true, ...t };
   } catch (error) {
     reply = {
       id: request.id,

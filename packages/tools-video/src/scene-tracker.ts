@@ -1,7 +1,7 @@
 import type { FrameObservation } from './frame-analyzer.js';
 
 /** A small grayscale picture, one byte per pixel, row-major. */
-export interface GrayImage {
+interface GrayImage {
   readonly width: number;
   readonly height: number;
   readonly pixels: Uint8Array;

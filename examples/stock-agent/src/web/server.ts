@@ -85,8 +85,6 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   );
 }
 
-const toJson = (value: unknown): Json => JSON.parse(JSON.stringify(value ?? null)) as Json;
-
 function sampleRate(mimeType: string): number {
   const rate = /rate=(\d+)/.exec(mimeType)?.[1];
   return rate ? Number(rate) : 24_000;
@@ -117,7 +115,7 @@ function toPage(event: LiveEvent, audioOut: boolean): ServerMessage | undefined 
         type: 'tool-start',
         callId: event.callId,
         name: event.name,
-        args: toJson(event.args),
+        args: (event.args ?? null) as Json,
         time: event.time,
       };
     case 'tool-result':
@@ -125,7 +123,7 @@ function toPage(event: LiveEvent, audioOut: boolean): ServerMessage | undefined 
         type: 'tool-result',
         callId: event.callId,
         name: event.name,
-        output: toJson(event.output),
+        output: (event.output ?? null) as Json,
         ...(event.scheduling ? { scheduling: event.scheduling } : {}),
         sequence: event.sequence,
         time: event.time,

@@ -74,7 +74,6 @@ export class ResponseOutbox {
         this.remove(entry);
       }
     }
-    for (const id of ids) this.intermediates.delete(id);
     this.compact();
   }
 

@@ -15,6 +15,7 @@ import {
   renderReply,
 } from './fake-generate-content-reply.js';
 import type { FakeLiveWaitOptions } from './fake-live-connection.js';
+import { firstHeader } from './live-path.js';
 import { Waiters } from './waiters.js';
 import type { LiveBlob, LiveContent } from './wire-types.js';
 
@@ -327,8 +328,4 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 function send(response: ServerResponse, answer: HttpAnswer): void {
   if (response.headersSent || response.destroyed || response.writableEnded) return;
   response.writeHead(answer.status, { 'content-type': answer.contentType }).end(answer.body);
-}
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

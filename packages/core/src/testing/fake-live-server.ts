@@ -16,7 +16,7 @@ import {
   type FakeLiveWaitOptions,
   type FakeResumptionPoint,
 } from './fake-live-connection.js';
-import { parseLivePath } from './live-path.js';
+import { firstHeader, parseLivePath } from './live-path.js';
 import { Waiters } from './waiters.js';
 import type { LiveSetup } from './wire-types.js';
 
@@ -321,8 +321,4 @@ function bareModelName(model: string): string {
 
 function modelNotFound(model: string, apiVersion: string): string {
   return `models/${model} is not found for API version ${apiVersion}, or is not supported for bidiGenerateContent.`;
-}
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

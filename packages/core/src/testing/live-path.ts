@@ -54,3 +54,8 @@ export function parseLivePath(requestUrl: string, headerKey?: string): LiveRoute
     platform: 'gemini-api',
   };
 }
+
+/** The first value of an HTTP header that may be repeated. @internal */
+export function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

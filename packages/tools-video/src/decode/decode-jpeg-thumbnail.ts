@@ -322,6 +322,24 @@ function readQuantTables(state: DecoderState, data: Uint8Array, body: number, en
   }
 }
 
+/**
+ * Tables already built, by class and DHT bytes: a camera or a browser sends the same tables in every
+ * frame, so each is built once, not once per frame. Bounded; cleared when full.
+ */
+const builtTables = new Map<string, HuffmanTable>();
+const maxBuiltTables = 64;
+
+function cachedHuffmanTable(counts: Uint8Array, values: Uint8Array, isAc: boolean): HuffmanTable {
+  const key = `${isAc ? 'a' : 'd'}${String.fromCharCode(...counts)}${String.fromCharCode(...values)}`;
+  let table = builtTables.get(key);
+  if (table === undefined) {
+    table = buildHuffmanTable(counts, values, isAc);
+    if (builtTables.size >= maxBuiltTables) builtTables.clear();
+    builtTables.set(key, table);
+  }
+  return table;
+}
+
 function readHuffmanTables(state: DecoderState, data: Uint8Array, body: number, end: number): void {
   let p = body;
   while (p < end) {
@@ -339,9 +357,9 @@ function readHuffmanTables(state: DecoderState, data: Uint8Array, body: number, 
     p += total;
     if (tableClass === 0) {
       if (values.some((value) => value > 15)) throw corrupt(`DC Huffman table ${id} has a symbol above 15`);
-      state.dcTables[id] = buildHuffmanTable(counts, values, false);
+      state.dcTables[id] = cachedHuffmanTable(counts, values, false);
     } else {
-      state.acTables[id] = buildHuffmanTable(counts, values, true);
+      state.acTables[id] = cachedHuffmanTable(counts, values, true);
     }
   }
 }

@@ -47,7 +47,7 @@ export interface ScanPlan {
  *
  * @internal
  */
-export function findMarker(data: Uint8Array, pos: number): number {
+function findMarker(data: Uint8Array, pos: number): number {
   const end = data.length;
   for (;;) {
     const i = data.indexOf(0xff, pos);

@@ -1,10 +1,10 @@
 import { FrameDecodeError } from './frame-decode-error.js';
 
 /** The widest or tallest frame the decoders accept, in pixels. @internal */
-export const MAX_IMAGE_SIDE = 16384;
+const MAX_IMAGE_SIDE = 16384;
 
 /** The largest frame the decoders accept, in pixels (64 megapixels). @internal */
-export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024;
+const MAX_IMAGE_PIXELS = 64 * 1024 * 1024;
 
 /**
  * Throws `IMAGE_TOO_LARGE` when a frame's declared size is beyond the limits, before anything is
