@@ -62,7 +62,11 @@ describe('observability', () => {
     const wireBytes = fx.wire(a).reduce((n, r) => n + JSON.stringify(r.raw).length, 0);
     expect(endA.metrics).toMatchObject({ results: 2, coalesced: 0, dropped: 0, bytes: wireBytes });
     expect(endA.metrics.timeToFirstResultMs).toBeGreaterThanOrEqual(0);
-    expect(ends(fx.log.events).find((e) => e.callId === b)!.metrics.cancelToTeardownMs).toBe(0);
+    // Teardown is synchronous; on the wall clock a millisecond may still tick between the two reads
+    // (the exact 0 is pinned in virtual time in call-metrics.test.ts).
+    expect(ends(fx.log.events).find((e) => e.callId === b)!.metrics.cancelToTeardownMs).toBeLessThanOrEqual(
+      1,
+    );
 
     const m = fx.session.metrics();
     expect(m.calls).toEqual({
