@@ -6,7 +6,7 @@
 
 import type { RawData, WebSocket } from 'ws';
 import { describeClientFrames, describeClose, internalErrorReason, truncate } from './describe-frame.js';
-import type { LivePlatform, LiveRoute } from './live-path.js';
+import type { LiveRoute } from './live-path.js';
 import { Waiters } from './waiters.js';
 import type {
   LiveClientContent,
@@ -40,7 +40,7 @@ export type FakeLiveConnectionState = 'awaiting-setup' | 'open' | 'closed';
  * if (connection.platform === 'vertex-ai') expect(connection.setup.model).toMatch(/^publishers\//);
  * ```
  */
-export type FakeLivePlatform = LivePlatform;
+export type FakeLivePlatform = 'gemini-api' | 'vertex-ai';
 
 /**
  * How a connection ended. `initiator` is `'server'` for {@link FakeLiveConnection.close} and for
