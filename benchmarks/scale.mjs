@@ -17,7 +17,16 @@
 // SCALE_HEAP_SNAPSHOT (a file to write a heap snapshot to, after the memory figures), SCALE_DIAG
 // (default 1: wrap every SDK session's sendToolResponse to time emission → return and to read the
 // socket's queued bytes before each response; 0 leaves the SDK untouched), SCALE_SERVER_TRIM (0 keeps
-// the fake server's records of every frame, see lib/scale-server.mjs).
+// the fake server's records of every frame, see lib/scale-server.mjs), SCALE_SERVER_FLAGS (Node
+// flags of the fake server's process; default `--single-threaded-gc`, see below).
+//
+// The fake server is the measuring instrument, and it shares the machine's cores with the client
+// under test. It takes in ~33 MiB/s of video frames, and every socket read is a new ArrayBuffer,
+// so V8 runs a mark-compact in it about once a second for external-memory pressure, whatever its
+// heap settings. With V8's default parallel and concurrent GC threads those collections also take
+// CPU from the client, and their main-thread pauses (incremental steps up to 14 ms) delay the
+// receipt of responses sent meanwhile. `--single-threaded-gc` keeps the server's GC on its own
+// thread: its pauses measured 8 ms at most instead of 16 ms. The client runs with Node's defaults.
 //
 // Latency: each emission is stamped (absolute ms, performance.timeOrigin + performance.now()) by a
 // wrapper tool as it leaves the tool, and the server takes its receipt time the same way; both
@@ -64,6 +73,7 @@ const DIAG = env('SCALE_DIAG', 1) !== 0;
 const ANALYZER = process.env.SCALE_ANALYZER ?? 'change-detector';
 const DECODE_WORKERS = Math.max(0, Math.round(env('SCALE_DECODE_WORKERS', 1)));
 const SEQUENTIAL_CONNECTS = Math.min(10, SESSIONS);
+const SERVER_FLAGS = (process.env.SCALE_SERVER_FLAGS ?? '--single-threaded-gc').split(' ').filter(Boolean);
 const MEMORY_TARGET_KB = 200;
 const LATENCY_TARGET_MS = 5;
 const MODEL = 'gemini-2.5-flash-native-audio-preview-09-2025';
@@ -77,7 +87,7 @@ console.log(
     `${TOOLS.includes('video') && ANALYZER !== 'change-detector' ? ` (analyzer ${ANALYZER})` : ''}` +
     `${TOOLS.includes('video') && ANALYZER === 'change-detector' ? ` (decode workers: ${DECODE_WORKERS})` : ''}` +
     `${SEND_VIDEO ? '' : ', no video frames'}, ${SECONDS} s window ` +
-    `after ${WARMUP_SECONDS} s warm-up; Node ${process.version}, @google/genai ${packageVersion('@google/genai')}, ` +
+    `after ${WARMUP_SECONDS} s warm-up; fake server flags: ${SERVER_FLAGS.join(' ') || 'none'}; Node ${process.version}, @google/genai ${packageVersion('@google/genai')}, ` +
     `@livetools/core dist of ${distBuiltAt('@livetools/core')}, ` +
     `${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), ${fmt(totalmem() / 2 ** 30, 1)} GiB, ` +
     `load average ${loadavg()
@@ -89,6 +99,7 @@ const { frames, sizes } = SEND_VIDEO ? await encodeFrames() : { frames: [], size
 if (SEND_VIDEO) console.log(`video: ${frames.length} JPEG frames of 640x480, ${sizes.join(', ')} bytes`);
 
 const server = await startChild(new URL('./lib/scale-server.mjs', import.meta.url), {
+  execArgv: SERVER_FLAGS,
   env: { SCALE_SYMBOLS: JSON.stringify(symbols), SCALE_TOOLS: TOOLS.join(',') },
 });
 const genai = new GoogleGenAI({ apiKey: 'bench', httpOptions: { baseUrl: server.url } });

@@ -6,7 +6,9 @@
 // parsed nor kept, which spares the server ~24 MiB/s of JSON.parse and the GC pauses that come
 // with it; SCALE_SERVER_RECORD_MEDIA=1 restores full parsing and recording). The fake connection
 // records every other frame and response it receives, without bound (testing kit design), so the
-// records are emptied every TRIM_EVERY frames (SCALE_SERVER_TRIM=0 keeps them).
+// records are emptied after every frame (SCALE_SERVER_TRIM=N: every N frames; 0 keeps them). Keeping
+// up to 64 frames per connection made the server's heap larger and its mark-compact pauses longer,
+// and those pauses delay the receipt of whatever the client sent meanwhile.
 //
 // Requests (lib/child.mjs): clock, report { from, to }.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -17,7 +19,9 @@ import { recordGc } from './gc.mjs';
 const symbols = JSON.parse(process.env.SCALE_SYMBOLS ?? '["AAPL"]');
 const tools = (process.env.SCALE_TOOLS ?? 'stock,video').split(',');
 const now = () => performance.timeOrigin + performance.now();
-const TRIM_EVERY = process.env.SCALE_SERVER_TRIM === '0' ? 0 : 64;
+const TRIM_EVERY = Number(process.env.SCALE_SERVER_TRIM ?? 1);
+if (!Number.isInteger(TRIM_EVERY) || TRIM_EVERY < 0)
+  throw new Error('SCALE_SERVER_TRIM must be a whole number');
 const RECORD_MEDIA = process.env.SCALE_SERVER_RECORD_MEDIA === '1';
 
 // One sample per response: emission time, receipt time, tool (0 stock, 1 video), scheduling index.

@@ -26,7 +26,7 @@ export const toolPackage = defineToolPackage({
   defaults: {
     /** What looks at the frames: the local change detector (no network). */
     analyzer: 'change-detector',
-    /** Seconds between two looks at the newest frame. */
+    /** The least number of seconds between two looks at the camera. */
     intervalSeconds: 1,
     /** Seconds without any frame before the model is told the camera seems off. */
     noVideoSeconds: 5,

@@ -88,9 +88,9 @@ describe('monitor_video_stream', () => {
 
   it('sends changes WHEN_IDLE, context SILENT, with frame time, counts, analyzer and watchFor', () => {
     const { analyzer, sessions } = scriptedAnalyzer((f) =>
-      f.time === 950
+      f.time === 50
         ? { event: 'first', description: 'first look', changeScore: 0, notable: false }
-        : f.time === 2950
+        : f.time === 2050
           ? { event: 'motion_started', description: 'moving', changeScore: 0.2, details: { region: 'left' } }
           : undefined,
     );
@@ -99,7 +99,8 @@ describe('monitor_video_stream', () => {
     for (let time = 50; time < 3000; time += 100) t.at(time, () => t.video$.next(frame(time)));
     t.advanceTo(3000);
     expect(sessions[0]?.request.watchFor).toBe('the cat');
-    expect(sessions[0]?.frames).toEqual([950, 1950, 2950]);
+    // the first frame at once, then a look a second after the one before
+    expect(sessions[0]?.frames).toEqual([50, 1050, 2050]);
     expect(t.sent.map((r) => [r.id, r.scheduling, r.willContinue])).toEqual([
       ['v', 'SILENT', true],
       ['v', 'WHEN_IDLE', true],
@@ -108,7 +109,7 @@ describe('monitor_video_stream', () => {
       event: 'motion_started',
       description: 'moving',
       changeScore: 0.2,
-      frameTime: new Date(2950).toISOString(),
+      frameTime: new Date(2050).toISOString(),
       skippedFrames: 18,
       analyzedFrames: 2,
       analyzer: 'scripted',
@@ -145,7 +146,8 @@ describe('monitor_video_stream', () => {
     ]);
     for (let time = 100; time < 5000; time += 100) t.at(time, () => t.video$.next(frame(time)));
     t.advanceTo(5000);
-    expect(sessions[0]?.frames).toEqual([500, 1000, 1500, 2000]);
+    // a look every 0.5 s from the first frame (100) until the watch ends at 2.2 s
+    expect(sessions[0]?.frames).toEqual([100, 600, 1100, 1600, 2100]);
     expect(t.events).toEqual(['v:completed']);
     expect(sessions[0]?.closed).toBe(true);
     expect(t.video$.observed).toBe(false);

@@ -15,7 +15,7 @@ import { type FrameReport, watchFrames } from './watch-frames.js';
 
 /** Defaults applied when the model leaves an argument out. */
 export interface VideoToolDefaults {
-  /** Seconds between two looks at the newest frame. Default 1. */
+  /** The least number of seconds between two looks at the camera. Default 1. */
   readonly intervalSeconds?: number;
   /** Longest a watch may run, in seconds, when the model gives no duration. Default: until stopped. */
   readonly maxDurationSeconds?: number;
@@ -43,7 +43,7 @@ export interface VideoReportOutput {
   readonly changeScore: number;
   /** When the analysed frame was sent, ISO 8601. */
   readonly frameTime: string;
-  /** Frames that arrived faster than they could be analysed and were passed over since the last report. */
+  /** Frames replaced by a newer one before a look could take them, since the last report. */
   readonly skippedFrames: number;
   /** Frames analysed since the last report, this one included. */
   readonly analyzedFrames: number;
@@ -75,7 +75,7 @@ const monitorParameters = z.object({
     .min(0.1)
     .max(60)
     .optional()
-    .describe('Seconds between two looks at the newest camera frame.'),
+    .describe('The least number of seconds between two looks at the camera.'),
   durationSeconds: z
     .number()
     .positive()
@@ -115,7 +115,8 @@ function toOutput(report: FrameReport, analyzer: string, watchFor: string | unde
  * Creates `monitor_video_stream` bound to a frame analyzer.
  *
  * The tool reads the video frames the application sends to the session (`ctx.input.video$`),
- * keeps only the newest one, looks at it every `intervalSeconds`, and sends a result each time
+ * looks at most once every `intervalSeconds` (at a frame as it arrives when a look is due, else at
+ * the newest one waiting; frames are never queued), and sends a result each time
  * the analyzer reports a change: `WHEN_IDLE` by default, `INTERRUPT` when asked to interrupt, and
  * `SILENT` for context the model need not react to (the first look, frames resuming). It tells
  * the model when no frames arrive, reports analysis errors without stopping, and ends after
@@ -148,7 +149,7 @@ export function createVideoTools(options: VideoToolsOptions = {}): VideoTools {
     name: 'monitor_video_stream',
     description:
       "Watches the user's camera stream and keeps reporting what changes, until stopped with stop_streaming. " +
-      `${analyzer.capabilities ?? ''} Looks at the newest frame every intervalSeconds (default ${defaultInterval}). ` +
+      `${analyzer.capabilities ?? ''} Looks at the camera at most once every intervalSeconds (default ${defaultInterval}). ` +
       'Each report has an event, a one-sentence description and a change score from 0 to 1.',
     parameters: monitorParameters,
     onDuplicate: options.onDuplicate ?? 'allow',

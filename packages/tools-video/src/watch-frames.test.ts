@@ -45,7 +45,7 @@ function watch(session: FrameAnalysisSession, options: { intervalMs?: number; no
 }
 
 describe('watchFrames', () => {
-  it('analyses only the newest frame at each look and counts the ones passed over', () => {
+  it('analyses the first frame at once, then only the newest frame at each due look, and counts the ones passed over', () => {
     const seen: number[] = [];
     const w = watch({
       analyze: (f) => {
@@ -55,12 +55,34 @@ describe('watchFrames', () => {
     });
     for (let t = 50; t < 3000; t += 100) w.at(t, () => w.video$.next(frame(t)));
     w.advanceTo(3000);
-    // looks at 0 (no frame yet), 1000, 2000, 3000
-    expect(seen).toEqual([950, 1950, 2950]);
+    // The first frame (50) is analysed as it arrives; the next looks are due at 1050 and 2050,
+    // and the frames between wait, each replacing the one before it.
+    expect(seen).toEqual([50, 1050, 2050]);
     expect(w.reports.map((r) => [r.frameTime, r.skippedFrames, r.analyzedFrames])).toEqual([
-      [950, 9, 1],
-      [1950, 9, 1],
-      [2950, 9, 1],
+      [50, 0, 1],
+      [1050, 9, 1],
+      [2050, 9, 1],
+    ]);
+    w.subscription.unsubscribe();
+  });
+
+  it('analyses a camera at the look rate frame by frame as each arrives, holding none', () => {
+    const seenAt: [number, number][] = [];
+    const w = watch({
+      analyze: (f) => {
+        seenAt.push([f.time, w.scheduler.now()]);
+        return undefined;
+      },
+    });
+    // one frame a second at phase 300, then one a millisecond early (jitter), then on time again
+    for (const t of [300, 1300, 2300, 3299, 4300]) w.at(t, () => w.video$.next(frame(t)));
+    w.advanceTo(5000);
+    expect(seenAt).toEqual([
+      [300, 300],
+      [1300, 1300],
+      [2300, 2300],
+      [3299, 3300], // early by 1 ms: it waits until the look is due
+      [4300, 4300],
     ]);
     w.subscription.unsubscribe();
   });
@@ -72,8 +94,9 @@ describe('watchFrames', () => {
     w.advanceTo(3000);
     expect(looks).toBe(3);
     expect(w.reports).toHaveLength(1);
-    // frames at 100..2850: 12 in all, 3 analysed, so 9 passed over
-    expect(w.reports[0]).toMatchObject({ frameTime: 2850, skippedFrames: 9, analyzedFrames: 3 });
+    // looks at 100, 1100 and 2100; of the 9 frames in between, 6 were replaced before a look
+    // (350, 600, 850 and 1350, 1600, 1850) and 2350..2850 still wait for the look due at 3100
+    expect(w.reports[0]).toMatchObject({ frameTime: 2100, skippedFrames: 6, analyzedFrames: 3 });
     w.subscription.unsubscribe();
   });
 
@@ -100,8 +123,10 @@ describe('watchFrames', () => {
     await settle();
     // frames 2..100,000 were each replaced by the next one before any look could take them
     expect(w.reports.map((r) => [r.frameTime, r.skippedFrames])).toEqual([[1, 99_999]]);
+    // the look was due long ago, so the newest frame is taken as soon as the analysis settles
+    expect(w.scheduler.now()).toBe(1000);
+    expect(analysed).toEqual([1, 100_001]);
     w.advanceTo(1100);
-    // the next look takes the newest frame only
     expect(analysed).toEqual([1, 100_001]);
     pending[1]?.(changed('100001'));
     await settle();

@@ -16,7 +16,7 @@ export interface FrameReport {
 
 /** Options of {@link watchFrames}. */
 export interface WatchFramesOptions {
-  /** Milliseconds between two looks at the newest frame. */
+  /** The least time between two looks, in milliseconds. */
   readonly intervalMs: number;
   /** Report `no_video` after this many milliseconds without a frame. */
   readonly noVideoMs: number;
@@ -33,11 +33,14 @@ function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
 }
 
 /**
- * Looks at the newest frame of `video$` every `intervalMs` and reports what the analysis session
- * says changed. Frames are never queued: a frame that arrives while another is waiting replaces
- * it (and is counted as skipped), and a look that finds the previous analysis still running is
- * passed over. An analysis that fails is reported as `analysis_error` (once per run of equal
- * errors) and watching goes on.
+ * Analyses the frames of `video$` at most once every `intervalMs` and reports what the analysis
+ * session says changed. When a look is due and no frame is waiting, the next frame to arrive is
+ * analysed at once, so a camera at or below the look rate is analysed frame by frame with no
+ * frame held in between. Frames are never queued: a frame that arrives before the next look is due,
+ * or while an analysis runs, waits as the newest one, and replaces (and counts as skipped) any
+ * frame already waiting; it is analysed when the look is due and the analysis before it has
+ * settled. An analysis that fails is reported as `analysis_error` (once per run of equal errors)
+ * and watching goes on.
  *
  * @internal
  */
@@ -55,6 +58,8 @@ export function watchFrames(
     let lastFrameAt = scheduler.now();
     let noVideoReported = false;
     let lastError: string | undefined;
+    let lastLookAt = Number.NEGATIVE_INFINITY;
+    let dueTimer: Subscription | undefined;
 
     const report = (observation: FrameObservation, frameTime: number): void => {
       subscriber.next({ observation, frameTime, skippedFrames: skipped, analyzedFrames: analyzed });
@@ -68,44 +73,58 @@ export function watchFrames(
     ): void => {
       busy = false;
       if (subscriber.closed) return;
-      if (!outcome.ok) {
+      if (outcome.ok) {
+        lastError = undefined;
+        if (outcome.value !== undefined) report(outcome.value, frame.time);
+      } else {
         const message = errorMessage(outcome.error);
-        if (message === lastError) return;
-        lastError = message;
-        report(
-          {
-            event: 'analysis_error',
-            description: `The frame could not be analysed: ${message}`,
-            changeScore: 0,
-          },
-          frame.time,
-        );
-        return;
-      }
-      lastError = undefined;
-      if (outcome.value !== undefined) report(outcome.value, frame.time);
-    };
-
-    const look = (): void => {
-      if (busy) return;
-      const frame = waiting;
-      if (frame === undefined) {
-        if (!noVideoReported && scheduler.now() - lastFrameAt >= noVideoMs) {
-          noVideoReported = true;
+        if (message !== lastError) {
+          lastError = message;
           report(
             {
-              event: 'no_video',
-              description: `No camera frames have arrived for ${Math.round(noVideoMs / 1000)} s; the camera may be off or not shared.`,
+              event: 'analysis_error',
+              description: `The frame could not be analysed: ${message}`,
               changeScore: 0,
             },
-            scheduler.now(),
+            frame.time,
           );
         }
+      }
+      // A frame that arrived during the analysis is looked at once the next look is due.
+      lookWhenDue();
+    };
+
+    /** Reports `no_video` once the camera has been silent for `noVideoMs` (checked every `intervalMs`). */
+    const checkNoVideo = (): void => {
+      if (busy || waiting !== undefined || noVideoReported) return;
+      if (scheduler.now() - lastFrameAt < noVideoMs) return;
+      noVideoReported = true;
+      report(
+        {
+          event: 'no_video',
+          description: `No camera frames have arrived for ${Math.round(noVideoMs / 1000)} s; the camera may be off or not shared.`,
+          changeScore: 0,
+        },
+        scheduler.now(),
+      );
+    };
+
+    /** Looks at the waiting frame now if a look is due, or arms one timer for when it will be. */
+    const lookWhenDue = (): void => {
+      if (busy || waiting === undefined || dueTimer !== undefined || subscriber.closed) return;
+      const wait = lastLookAt + intervalMs - scheduler.now();
+      if (wait > 0) {
+        dueTimer = scheduler.schedule(() => {
+          dueTimer = undefined;
+          lookWhenDue();
+        }, wait);
         return;
       }
+      const frame = waiting;
       waiting = undefined;
       busy = true;
       analyzed++;
+      lastLookAt = scheduler.now();
       let result: ReturnType<FrameAnalysisSession['analyze']>;
       try {
         result = session.analyze(frame);
@@ -140,16 +159,18 @@ export function watchFrames(
             frame.time,
           );
         }
+        lookWhenDue();
       },
       error: (error: unknown) => subscriber.error(error),
       complete: () => subscriber.complete(),
     });
-    const looks = scheduler.schedule(function tick() {
-      look();
+    const noVideoChecks = scheduler.schedule(function tick() {
+      checkNoVideo();
       this.schedule(undefined, intervalMs);
     }, 0);
     return () => {
-      looks.unsubscribe();
+      noVideoChecks.unsubscribe();
+      dueTimer?.unsubscribe();
       frames.unsubscribe();
       waiting = undefined;
       session.close?.();
