@@ -206,7 +206,11 @@ function checkPackageJson(r: Results, pkg: PackageJson, dir: string, entry: Pack
     );
 }
 
-function checkManifest(r: Results, manifest: ToolPackage, exportName: string, pkg: PackageJson): void {
+/**
+ * Checks the manifest as core will when the package is loaded. Returns whether core listed problems:
+ * its list then already covers each tool's name and description.
+ */
+function checkManifest(r: Results, manifest: ToolPackage, exportName: string, pkg: PackageJson): boolean {
   r.in('manifest');
   if (exportName === 'toolPackage')
     r.pass(
@@ -217,12 +221,14 @@ function checkManifest(r: Results, manifest: ToolPackage, exportName: string, pk
       `The manifest is exported as "${exportName}".`,
       'Export it as "toolPackage", where tools look for it.',
     );
+  let listed = false;
   try {
     checkToolPackage(manifest);
     r.pass(`compatible with the running ${CORE} ${coreVersion}`);
   } catch (error) {
     const problems = error instanceof IncompatiblePackageError ? error.problems : [messageOf(error)];
     for (const problem of problems) r.fail(problem);
+    listed = error instanceof IncompatiblePackageError;
   }
   if (manifest.name !== pkg.name) {
     r.fail(
@@ -245,18 +251,23 @@ function checkManifest(r: Results, manifest: ToolPackage, exportName: string, pk
       'Use the same range in both.',
     );
   }
+  return listed;
 }
 
-function checkTool(r: Results, tool: AnyTool): void {
+/**
+ * Checks one tool. `manifestListed`: the manifest's problems were reported, and they include a bad
+ * name or an empty description, so those are not reported again here.
+ */
+function checkTool(r: Results, tool: AnyTool, manifestListed: boolean): void {
   r.in(`tool ${typeof tool.name === 'string' ? tool.name : '(unnamed)'}`);
   try {
     assertFunctionName(tool.name);
     r.pass('valid Gemini function name');
   } catch (error) {
-    r.fail(messageOf(error));
+    if (!manifestListed) r.fail(messageOf(error));
   }
   if (typeof tool.description === 'string' && tool.description.trim() !== '') r.pass('has a description');
-  else
+  else if (!manifestListed)
     r.fail(
       'The description is empty: the model reads it to decide when to call the tool.',
       'Say what it does and when to call it.',
@@ -360,8 +371,9 @@ export async function checkPackage(dir: string): Promise<CheckReport> {
 
   const found = manifestOf(module);
   let tools: readonly AnyTool[];
+  let manifestListed = false;
   if (found) {
-    checkManifest(r, found.manifest, found.exportName, pkg);
+    manifestListed = checkManifest(r, found.manifest, found.exportName, pkg);
     tools = found.manifest.tools;
   } else {
     r.in('manifest');
@@ -377,6 +389,6 @@ export async function checkPackage(dir: string): Promise<CheckReport> {
       'Define them with defineStreamingTool() or defineTool().',
     );
   }
-  for (const tool of tools) checkTool(r, tool);
+  for (const tool of tools) checkTool(r, tool, manifestListed);
   return report(dir, pkg, r.list);
 }

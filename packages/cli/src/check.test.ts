@@ -54,7 +54,7 @@ describe.concurrent('livetools check on broken packages reports each problem', (
     ]);
   });
 
-  it('a tool without a description and parameters without descriptions', async () => {
+  it('a tool without a description (reported once, by the manifest check) and parameters without descriptions', async () => {
     await using tmp = tempDir();
     // A manifest made by hand (or by an older core) can hold a tool that defineStreamingTool would refuse.
     const source =
@@ -74,11 +74,31 @@ export const forged = Object.freeze({ ...toolPackage, tools: [{ ...tick, descrip
         'manifest',
         '@fixture/tools-tick: tool "tick" needs a description; the model reads it to decide when to call it.',
       ],
-      ['tool tick', 'The description is empty: the model reads it to decide when to call the tool.'],
     ]);
     expect(warnings(report).map((w) => w.message)).toContain(
       'No description for every: the model guesses what to pass.',
     );
+  });
+
+  it('a tool without a description and no manifest: the tool check reports it, with a hint', async () => {
+    await using tmp = tempDir();
+    const source = `${toolSource()}
+export const forged = { ...tick, name: 'tock', description: '' };
+`.replace('export const toolPackage', 'const toolPackage');
+    const { code, report } = await checkJson(writeFixture(tmp.path, { source }));
+    expect(code).toBe(1);
+    expect(failures(report).map((f) => [f.group, f.message, f.hint])).toEqual([
+      [
+        'manifest',
+        'The entry does not export a tool package manifest.',
+        "Add: export const toolPackage = defineToolPackage({ name, version, core: '^0.1.0', tools }).",
+      ],
+      [
+        'tool tock',
+        'The description is empty: the model reads it to decide when to call the tool.',
+        'Say what it does and when to call it.',
+      ],
+    ]);
   });
 
   it('no types', async () => {
