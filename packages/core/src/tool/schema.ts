@@ -48,20 +48,26 @@ export function assertObjectSchema(toolName: string, schema: unknown): asserts s
   }
 }
 
+/** Each schema's JSON Schema, converted once (zod schemas are immutable). */
+const jsonSchemas = new WeakMap<object, JsonSchema>();
+
 /**
  * Converts a tool's zod schema to the JSON Schema sent as `parametersJsonSchema`: zod 4's own
  * converter for zod 4 schemas, `zod-to-json-schema` for zod 3 ones. The `$schema` key is dropped.
  * Returns a fresh object on every call.
  */
 export function toParametersJsonSchema(schema: ParametersSchema): JsonSchema {
-  let json: JsonSchema;
-  if (isZod4(schema)) {
-    json = toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  } else {
-    json = zodToJsonSchema(schema as never, { $refStrategy: 'none', target: 'jsonSchema7' }) as JsonSchema;
+  let json = jsonSchemas.get(schema);
+  if (json === undefined) {
+    const converted = isZod4(schema)
+      ? (toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema)
+      : (zodToJsonSchema(schema as never, { $refStrategy: 'none', target: 'jsonSchema7' }) as JsonSchema);
+    const { $schema: _ignored, ...rest } = converted;
+    json = rest;
+    jsonSchemas.set(schema, json);
   }
-  const { $schema: _ignored, ...rest } = json;
-  return structuredClone(rest);
+  // A copy each time: the caller (and the SDK after it) may change what it gets.
+  return structuredClone(json);
 }
 
 function pathOf(issue: StandardSchemaV1.Issue): string {
