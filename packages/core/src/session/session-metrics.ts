@@ -99,7 +99,9 @@ export class SessionMetricsRecorder {
       case 'tool-result':
         this.results += 1;
         this.bytes += event.bytes;
-        this.resultBytes.set(event.callId, (this.resultBytes.get(event.callId) ?? 0) + event.bytes);
+        // Zero unless bytes are measured (`measureBytes`): no bookkeeping then.
+        if (event.bytes !== 0)
+          this.resultBytes.set(event.callId, (this.resultBytes.get(event.callId) ?? 0) + event.bytes);
         return event;
       case 'tool-end':
         return this.ended_(event);
