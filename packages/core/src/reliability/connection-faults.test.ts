@@ -279,16 +279,53 @@ describe('connection cut repeatedly while a tool streams', () => {
     fx.first.sendResumptionUpdate('handle-1');
     await clientBarrier(fx.first, fx.log);
     const next = fx.server.waitForConnection();
+    // drop() marks the connection closed at once: the server records nothing the client writes after it.
     void fx.first.drop();
     watch.complete(id); // the client has not seen the drop yet: the final goes to a dead socket
     const resumed = await next;
     await wireBarrier(resumed);
 
     expect(resumed.resumptionHandle).toBe('handle-1');
-    expect(resumed.sessionToolResponses(id)).toEqual([
-      expect.objectContaining({ willContinue: false, output: { status: 'completed', results: 0 } }),
-    ]);
-    expect(finals(fx.wire(id)).length).toBeGreaterThanOrEqual(1); // twice if it beat the drop
+    const final = expect.objectContaining({
+      willContinue: false,
+      output: { status: 'completed', results: 0 },
+    });
+    expect(fx.first.toolResponses(id)).toEqual([]);
+    expect(resumed.toolResponses(id)).toEqual([final]); // written again, once
+    expect(resumed.sessionToolResponses(id)).toEqual([final]);
+    expect(fx.wire(id)).toHaveLength(1);
+    expect(fx.log.events.filter((e) => e.type === 'tool-end' && e.callId === id)).toHaveLength(1);
+    expect(watch.upstream.active).toBe(0);
+  });
+
+  it('without transparent resumption (Gemini Developer API): a final response the server received after issuing the handle, just before it drops the connection, is written again after resumption and is once in the session state', async () => {
+    const watch = pushTool('watch');
+    await using fx = await openSession({
+      tools: [watch.tool, ping],
+      config: { sessionResumption: {} },
+      reconnect: { initialDelayMs: 1 },
+      holdResumed: false,
+    });
+    const id = fx.first.callTool('watch', { label: 'x' });
+    fx.first.sendResumptionUpdate('handle-1');
+    await clientBarrier(fx.first, fx.log);
+    watch.complete(id);
+    await fx.first.waitForToolResponse(id, (r) => r.willContinue === false); // on the old connection...
+    const next = fx.server.waitForConnection();
+    void fx.first.drop(); // ...before the drop
+    const resumed = await next;
+    await wireBarrier(resumed);
+
+    expect(resumed.resumptionHandle).toBe('handle-1');
+    const final = expect.objectContaining({
+      willContinue: false,
+      output: { status: 'completed', results: 0 },
+    });
+    // handle-1 does not cover the final (it came after), so the client writes it again.
+    expect(fx.first.toolResponses(id)).toEqual([final]);
+    expect(resumed.toolResponses(id)).toEqual([final]);
+    expect(resumed.sessionToolResponses(id)).toEqual([final]);
+    expect(fx.wire(id)).toHaveLength(2);
     expect(fx.log.events.filter((e) => e.type === 'tool-end' && e.callId === id)).toHaveLength(1);
     expect(watch.upstream.active).toBe(0);
   });
@@ -345,6 +382,7 @@ describe('connection cut repeatedly while a tool streams', () => {
     const id = fx.first.callTool('watch', { label: 'x' });
     await clientBarrier(fx.first, fx.log);
     const since = fx.log.mark;
+    // drop() marks the connection closed at once: the server records nothing the client writes after it.
     void fx.first.drop();
     watch.complete(id); // the call completes before the client sees the drop
     const closed = await fx.log.waitFor((e) => e.type === 'closed', 'closed', since);
@@ -353,7 +391,29 @@ describe('connection cut repeatedly while a tool streams', () => {
     expect(fx.log.events.filter((e) => e.type === 'tool-end' && e.callId === id)).toEqual([
       expect.objectContaining({ reason: 'completed' }),
     ]);
-    expect(finals(fx.wire(id)).length).toBeLessThanOrEqual(1); // on the wire only if it beat the drop
+    expect(fx.wire(id)).toEqual([]); // it went to a dead socket
+    expect(fx.server.connections).toHaveLength(1);
+    expect(watch.upstream.active).toBe(0);
+    expect(() => fx.session.sendText('still there?')).toThrow(/closed/);
+  });
+
+  it('without resumption: a final response that reaches the server just before it drops the connection; the session ends, says why, and the call ends once', async () => {
+    const watch = pushTool('watch');
+    await using fx = await openSession({ tools: [watch.tool, ping] });
+    const id = fx.first.callTool('watch', { label: 'x' });
+    await clientBarrier(fx.first, fx.log);
+    watch.complete(id);
+    const final = await fx.first.waitForToolResponse(id, (r) => r.willContinue === false);
+    const since = fx.log.mark;
+    void fx.first.drop();
+    const closed = await fx.log.waitFor((e) => e.type === 'closed', 'closed', since);
+    expect(closed).toMatchObject({ by: 'connection-lost', code: 1006 });
+    expect((closed as { reason: string }).reason).toMatch(/no session resumption handle/);
+    expect(fx.log.events.filter((e) => e.type === 'tool-end' && e.callId === id)).toEqual([
+      expect.objectContaining({ reason: 'completed' }),
+    ]);
+    expect(final.output).toEqual({ status: 'completed', results: 0 });
+    expect(fx.wire(id)).toEqual([final]);
     expect(fx.server.connections).toHaveLength(1);
     expect(watch.upstream.active).toBe(0);
     expect(() => fx.session.sendText('still there?')).toThrow(/closed/);

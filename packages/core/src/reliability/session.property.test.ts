@@ -52,7 +52,19 @@ const sessionArb = fc
     resumable ? [{ kind: 'handle' }, { kind: 'call', tool: 'watch' }, ...actions] : actions,
   );
 
-const runs = Number(process.env.LIVETOOLS_SESSION_RUNS ?? 25);
+/** Runs per mode: `LIVETOOLS_SESSION_RUNS`, 25 by default; fewer than one would pass without checking anything. */
+const runs = sessionRuns(process.env.LIVETOOLS_SESSION_RUNS);
+
+function sessionRuns(setting: string | undefined): number {
+  if (setting === undefined) return 25;
+  const n = Number(setting);
+  if (setting.trim() === '' || !Number.isInteger(n) || n < 1) {
+    throw new Error(
+      `LIVETOOLS_SESSION_RUNS must be a whole number of at least 1, got ${JSON.stringify(setting)}`,
+    );
+  }
+  return n;
+}
 
 /** Unhandled rejections while the sessions ran (an error thrown into the SDK's socket handler lands here). */
 const escaped: unknown[] = [];
@@ -103,8 +115,10 @@ describe.each(modes)(
   'live session under random disconnections (%s, fake server)',
   (_sdk, makeAi, transparent) => {
     it('the session state holds every result once and in order, and one final response per call unless the server cancelled it; without transparent resumption, nothing is missing but what was in flight when the handle used was issued', async () => {
+      let executed = 0;
       await fc.assert(
         fc.asyncProperty(sessionArb, async (actions) => {
+          executed += 1;
           const {
             violations,
             exercised: seen,
@@ -118,6 +132,7 @@ describe.each(modes)(
         }),
         { numRuns: runs },
       );
+      expect(executed).toBe(runs);
     }, 120_000);
   },
 );

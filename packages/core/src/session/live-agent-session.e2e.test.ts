@@ -91,6 +91,7 @@ async function barrier(conn: FakeLiveConnection): Promise<void> {
 describe.each(sdks)('live session over %s', (_name, makeAi) => {
   it('sends the declarations in the setup: NON_BLOCKING with parametersJsonSchema, plus stop_streaming', async () => {
     const watch = pushTool('watch');
+    const before = Date.now();
     await using t = await setup(makeAi, { tools: [watch.tool, ping] });
     const declared = t.conn.setup.tools?.[0]?.functionDeclarations ?? [];
     expect(declared.map((d) => [d.name, d.behavior])).toEqual([
@@ -100,8 +101,12 @@ describe.each(sdks)('live session over %s', (_name, makeAi) => {
     ]);
     expect(declared[0]?.parametersJsonSchema).toEqual(watch.tool.declaration().parametersJsonSchema);
     expect(t.conn.setup.model).toBe('models/gemini-live-test');
-    await firstValueFrom(t.session.events$.pipe(filter((e) => e.type === 'connected')));
-    expect(t.events).toEqual([{ type: 'connected', resumed: false, time: expect.any(Number) }]);
+    const connected = await firstValueFrom(t.session.events$.pipe(filter((e) => e.type === 'connected')));
+    const after = Date.now();
+    expect(t.events).toEqual([{ type: 'connected', resumed: false, time: connected.time }]);
+    // The session's clock is the default asyncScheduler's, Date.now(): the event is stamped while connecting.
+    expect(connected.time).toBeGreaterThanOrEqual(before);
+    expect(connected.time).toBeLessThanOrEqual(after);
   });
 
   it('streams results with willContinue and scheduling on the wire, then a final response', async () => {

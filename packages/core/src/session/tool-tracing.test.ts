@@ -1,7 +1,7 @@
 import { NEVER } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { drive, harness, testScheduler } from '../scheduler/test-support/harness.js';
+import { completed, drive, harness, result, testScheduler } from '../scheduler/test-support/harness.js';
 import { defineStreamingTool } from '../tool/define-tool.js';
 import { type SpanAttributeValue, type SpanLike, type TracerLike, traceToolEvents } from './tool-tracing.js';
 
@@ -42,10 +42,14 @@ function recordingTracer() {
   return { tracer, spans };
 }
 
+/** The scheduler's byte count of a response: the length of its JSON (`measureBytes`). */
+const jsonLength = (response: unknown): number => JSON.stringify(response).length;
+
 describe('traceToolEvents (virtual time)', () => {
   it('opens a span per call at its arrival, adds an event per result sent and ends it at the call end', () => {
     const ts = testScheduler();
     const { tracer, spans } = recordingTracer();
+    let sent: unknown[] = [];
     ts.run(({ cold, hot, flush }) => {
       const tool = defineStreamingTool({
         name: 'watch',
@@ -58,7 +62,15 @@ describe('traceToolEvents (virtual time)', () => {
       traceToolEvents(h.scheduler.events$, tracer);
       drive(hot('--a', { a: h.call('1', 'watch') }));
       flush();
+      sent = h.sent;
     });
+    // The bytes are the JSON lengths of the responses sent: 96 for each result
+    // (`{"id":"1","name":"watch","response":{"output":"a"},"willContinue":true,"scheduling":"WHEN_IDLE"}`),
+    // 125 for the final one; the span carries their sum, 96 + 96 + 125 = 317.
+    const emissionA = result('1', 'watch', 'a');
+    const emissionC = result('1', 'watch', 'c');
+    const final = completed('1', 'watch', 2);
+    expect(sent).toEqual([emissionA, emissionC, final]);
     expect(spans).toEqual([
       {
         name: 'livetools.tool watch',
@@ -69,7 +81,7 @@ describe('traceToolEvents (virtual time)', () => {
           'gen_ai.tool.name': 'watch',
           'livetools.end_reason': 'completed',
           'livetools.results': 2,
-          'livetools.bytes': expect.any(Number),
+          'livetools.bytes': jsonLength(emissionA) + jsonLength(emissionC) + jsonLength(final),
           'livetools.coalesced': 1,
           'livetools.dropped': 0,
           'livetools.time_to_first_result_ms': 1,
@@ -80,7 +92,7 @@ describe('traceToolEvents (virtual time)', () => {
             'livetools.emission',
             {
               'livetools.sequence': 1,
-              'livetools.bytes': expect.any(Number),
+              'livetools.bytes': jsonLength(emissionA),
               'livetools.scheduling': 'WHEN_IDLE',
             },
             3,
@@ -89,7 +101,7 @@ describe('traceToolEvents (virtual time)', () => {
             'livetools.emission',
             {
               'livetools.sequence': 2,
-              'livetools.bytes': expect.any(Number),
+              'livetools.bytes': jsonLength(emissionC),
               'livetools.scheduling': 'WHEN_IDLE',
             },
             8,
