@@ -16,7 +16,7 @@ import {
 } from './fake-generate-content-reply.js';
 import type { FakeLiveWaitOptions } from './fake-live-connection.js';
 import { firstHeader } from './live-path.js';
-import { Waiters } from './waiters.js';
+import { Inbox } from './waiters.js';
 import type { LiveBlob, LiveContent } from './wire-types.js';
 
 /**
@@ -144,8 +144,7 @@ const missingKeyMessage =
 export class FakeGenerateContentEndpoint implements FakeGenerateContent {
   readonly #init: FakeGenerateContentInit;
   readonly #requests: FakeGenerateContentRequest[] = [];
-  readonly #unclaimed: FakeGenerateContentRequest[] = [];
-  readonly #waiters = new Waiters<FakeGenerateContentRequest>();
+  readonly #received = new Inbox<FakeGenerateContentRequest>();
   readonly #once: Responder[] = [];
   #default: Responder | undefined;
 
@@ -166,16 +165,8 @@ export class FakeGenerateContentEndpoint implements FakeGenerateContent {
   }
 
   waitForRequest(options: FakeLiveWaitOptions = {}): Promise<FakeGenerateContentRequest> {
-    const next = this.#unclaimed.shift();
-    if (next !== undefined) return Promise.resolve(next);
-    const claim = (request: FakeGenerateContentRequest): boolean => {
-      const index = this.#unclaimed.indexOf(request);
-      if (index < 0) return false;
-      this.#unclaimed.splice(index, 1);
-      return true;
-    };
     const what = options.description ?? 'a generateContent request';
-    return this.#waiters.wait(claim, options.timeoutMs ?? this.#init.timeoutMs, () => this.#describe(what));
+    return this.#received.take(options.timeoutMs ?? this.#init.timeoutMs, () => this.#describe(what));
   }
 
   /** Serves the request if its path is a content generation method; returns `false` otherwise. */
@@ -193,7 +184,7 @@ export class FakeGenerateContentEndpoint implements FakeGenerateContent {
 
   /** Rejects every pending and later wait. */
   close(message: string): void {
-    this.#waiters.closeAll(message);
+    this.#received.closeAll(message);
   }
 
   async #serve(
@@ -300,8 +291,7 @@ export class FakeGenerateContentEndpoint implements FakeGenerateContent {
       signal,
     };
     this.#requests.push(recorded);
-    this.#unclaimed.push(recorded);
-    this.#waiters.offer(recorded);
+    this.#received.add(recorded);
     return recorded;
   }
 

@@ -17,7 +17,7 @@ import {
   type FakeResumptionPoint,
 } from './fake-live-connection.js';
 import { firstHeader, parseLivePath } from './live-path.js';
-import { Waiters } from './waiters.js';
+import { Inbox } from './waiters.js';
 import type { LiveSetup } from './wire-types.js';
 
 /**
@@ -155,8 +155,7 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
   const host = options.host ?? '127.0.0.1';
   const models = options.models && new Set(options.models.map(bareModelName));
   const connections: FakeLiveConnection[] = [];
-  const unclaimed: FakeLiveConnection[] = [];
-  const connectionWaiters = new Waiters<FakeLiveConnection>();
+  const accepted = new Inbox<FakeLiveConnection>();
   const queuedVerdicts: FakeLiveSetupVerdict[] = [];
   /** What each resumption handle issued on any connection stands for. */
   const handles = new Map<string, FakeResumptionPoint>();
@@ -199,8 +198,7 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
       void connection.close(1011, internalErrorReason(error));
       return;
     }
-    unclaimed.push(connection);
-    connectionWaiters.offer(connection);
+    accepted.add(connection);
   };
 
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -246,7 +244,7 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
   };
 
   const shutdown = async (): Promise<void> => {
-    connectionWaiters.closeAll('The fake Live server closed');
+    accepted.closeAll('The fake Live server closed');
     generateContent.close('The fake Live server closed');
     await Promise.all(
       connections.map(async (connection) => {
@@ -274,20 +272,8 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
     connections,
     generateContent,
     waitForConnection(waitOptions: FakeLiveWaitOptions = {}) {
-      const next = unclaimed.shift();
-      if (next !== undefined) return Promise.resolve(next);
-      const claim = (connection: FakeLiveConnection): boolean => {
-        const index = unclaimed.indexOf(connection);
-        if (index < 0) return false;
-        unclaimed.splice(index, 1);
-        return true;
-      };
       const what = waitOptions.description ?? 'an accepted connection';
-      return connectionWaiters.wait(
-        claim,
-        waitOptions.timeoutMs ?? timeoutMs,
-        () => `${what} (${describeConnections()})`,
-      );
+      return accepted.take(waitOptions.timeoutMs ?? timeoutMs, () => `${what} (${describeConnections()})`);
     },
     refuseNextSetup(verdict: FakeLiveSetupVerdict = defaultRefusal) {
       queuedVerdicts.push(verdict);

@@ -81,6 +81,41 @@ export class Waiters<T> {
   }
 }
 
+/**
+ * Items each handed out once, in arrival order, to the first wait that asks: at once when one is
+ * waiting, else when it arrives. Rejects like {@link Waiters}.
+ *
+ * @internal
+ */
+export class Inbox<T> {
+  readonly #unclaimed: T[] = [];
+  readonly #waiters = new Waiters<T>();
+
+  /** Hands `item` to the oldest pending wait, or keeps it for the next one. */
+  add(item: T): void {
+    this.#unclaimed.push(item);
+    this.#waiters.offer(item);
+  }
+
+  /** The oldest item no earlier call took, now or when it arrives. */
+  take(timeoutMs: number, describe: () => string): Promise<T> {
+    const next = this.#unclaimed.shift();
+    if (next !== undefined) return Promise.resolve(next);
+    const claim = (item: T): boolean => {
+      const index = this.#unclaimed.indexOf(item);
+      if (index < 0) return false;
+      this.#unclaimed.splice(index, 1);
+      return true;
+    };
+    return this.#waiters.wait(claim, timeoutMs, describe);
+  }
+
+  /** Rejects every pending take, and every later one that finds nothing waiting. */
+  closeAll(message: string): void {
+    this.#waiters.closeAll(message);
+  }
+}
+
 function closedError(message: string, describe: () => string): FakeLiveWaitError {
   return new FakeLiveWaitError('closed', `${message} while waiting for ${describe()}`);
 }
