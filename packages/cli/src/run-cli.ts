@@ -17,7 +17,7 @@ import { initPackage } from './init-package.js';
 import { loadToolPackage } from './load-package.js';
 import { type RunResponse, runTool } from './run-tool.js';
 import { createSpinner } from './spinner.js';
-import { MARKS, styleFor } from './style.js';
+import { MARKS, styleFor, usesColour } from './style.js';
 
 const HELP = `livetools ${cliVersion}: tool packages for @livetools/core
 
@@ -122,7 +122,7 @@ async function check(argv: readonly string[], io: CliIo): Promise<number> {
   io.stdout.write(
     values.json
       ? `${JSON.stringify(report, null, 2)}\n`
-      : formatCheckReport(report, { color: io.stdout.isTTY === true && !io.env?.NO_COLOR, cwd: io.cwd }),
+      : formatCheckReport(report, { color: usesColour(io.stdout, io), cwd: io.cwd }),
   );
   return report.ok ? 0 : 1;
 }

@@ -15,10 +15,14 @@ const ansi =
   (text: string): string =>
     `\u001b[${open}m${text}\u001b[${close}m`;
 
+/** Whether `stream` gets colours: a terminal, and `NO_COLOR` unset. @internal */
+export function usesColour(stream: CliStream, io: Pick<CliIo, 'env'>): boolean {
+  return stream.isTTY === true && !io.env?.NO_COLOR;
+}
+
 /** The style of `stream`. @internal */
 export function styleFor(stream: CliStream, io: Pick<CliIo, 'env'>): Style {
-  const colour = stream.isTTY === true && !io.env?.NO_COLOR;
-  return colour
+  return usesColour(stream, io)
     ? { ok: ansi(32, 39), error: ansi(31, 39), warn: ansi(33, 39), dim: ansi(2, 22), bold: ansi(1, 22) }
     : { ok: plain, error: plain, warn: plain, dim: plain, bold: plain };
 }
