@@ -138,7 +138,11 @@ function jsonLength(value: unknown): number {
   }
 }
 
-function metricsOf(record: CallRecord, end: number): CallMetrics {
+/** What a call's metrics are made of; a call refused before it started has only the first four. */
+type MetricsSource = Pick<CallRecord, 'receivedAt' | 'results' | 'coalesced' | 'bytes'> &
+  Partial<Pick<CallRecord, 'startedAt' | 'firstResultAt' | 'cancelToTeardownMs'>>;
+
+function metricsOf(record: MetricsSource, end: number): CallMetrics {
   return {
     receivedAt: record.receivedAt,
     ...(record.startedAt === undefined ? {} : { startedAt: record.startedAt }),
@@ -374,14 +378,10 @@ export class ToolScheduler {
       reason: 'failed',
       error,
       results: 0,
-      metrics: {
-        receivedAt,
-        durationMs: time - receivedAt,
-        results: 0,
-        coalesced: 0,
-        dropped: 0,
-        bytes: this.measureBytes ? jsonLength(response) : 0,
-      },
+      metrics: metricsOf(
+        { receivedAt, results: 0, coalesced: 0, bytes: this.measureBytes ? jsonLength(response) : 0 },
+        time,
+      ),
       time,
     });
   }
