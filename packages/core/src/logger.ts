@@ -13,6 +13,13 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
+type LogMethod = (message: string, data?: Record<string, unknown>) => void;
+
+/** A logger whose method for each level is `at(level)`. */
+function loggerOf(at: (level: LogLevel) => LogMethod): Logger {
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
 /**
  * A logger that writes to the console from `level` up.
  *
@@ -23,13 +30,10 @@ const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
  */
 export function consoleLogger(level: LogLevel = 'info'): Logger {
   const min = LEVELS.indexOf(level);
-  const at =
-    (l: LogLevel) =>
-    (message: string, data?: Record<string, unknown>): void => {
-      if (LEVELS.indexOf(l) < min) return;
-      console[l](`[livetools] ${message}`, ...(data ? [data] : []));
-    };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return loggerOf((l) => (message, data) => {
+    if (LEVELS.indexOf(l) < min) return;
+    console[l](`[livetools] ${message}`, ...(data ? [data] : []));
+  });
 }
 
 /**
@@ -65,11 +69,7 @@ export interface PinoLikeLogger {
  * ```
  */
 export function fromPino(logger: PinoLikeLogger): Logger {
-  const at =
-    (l: LogLevel) =>
-    (message: string, data?: Record<string, unknown>): void =>
-      logger[l](data ?? {}, message);
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return loggerOf((l) => (message, data) => logger[l](data ?? {}, message));
 }
 
 /** True for a pino logger: `child()` and `bindings()` are its own (winston and bunyan have no `bindings`). */
@@ -173,23 +173,16 @@ export function safeLogger(logger: Logger | PinoLikeLogger | undefined): Logger 
   if (logger === undefined || logger === silentLogger) return silentLogger;
   if ((logger as unknown as Record<symbol, unknown>)[redacting] === true) return logger as Logger;
   const inner: Logger = isPino(logger) ? fromPino(logger) : (logger as Logger);
-  const at =
-    (l: LogLevel) =>
-    (message: string, data?: Record<string, unknown>): void => {
-      const text = redactText(message, Number.POSITIVE_INFINITY);
-      if (data === undefined) inner[l](text);
-      else inner[l](text, redactLogData(data));
-    };
-  const safe: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  const safe = loggerOf((l) => (message, data) => {
+    const text = redactText(message, Number.POSITIVE_INFINITY);
+    if (data === undefined) inner[l](text);
+    else inner[l](text, redactLogData(data));
+  });
   Object.defineProperty(safe, redacting, { value: true });
   return safe;
 }
 
 /** @internal A logger that adds `fields` to every message's data. */
 export function childLogger(parent: Logger, fields: Record<string, unknown>): Logger {
-  const at =
-    (l: LogLevel) =>
-    (message: string, data?: Record<string, unknown>): void =>
-      parent[l](message, { ...fields, ...data });
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return loggerOf((l) => (message, data) => parent[l](message, { ...fields, ...data }));
 }
