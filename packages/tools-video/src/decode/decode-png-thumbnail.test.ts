@@ -2,8 +2,13 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { encodeImage, renderScene } from '../test-support/frames.js';
 import { decodePngThumbnail } from './decode-png-thumbnail.js';
-import { FrameDecodeError } from './frame-decode-error.js';
-import { decodeError } from './test-support/expect-decode-error.js';
+import {
+  decodeError,
+  decodeOutcome,
+  describeThrown,
+  frameDecodeErrorCodes,
+  thumbnailProblems,
+} from './test-support/expect-decode-error.js';
 import { seededRandom } from './test-support/jpeg-structure.js';
 import {
   encodeTestPng,
@@ -314,16 +319,40 @@ describe('decodePngThumbnail on bad PNGs', () => {
       await encodeImage(scene(24, 16), 24, 16, { format: 'png', progressive: true }),
       await encodeImage(scene(24, 16), 24, 16, { format: 'png', palette: true }),
     ];
+    const originals = sources.map((source) => decodePngThumbnail(source).pixels);
     const random = seededRandom(5);
+    let decoded = 0;
+    let rejected = 0;
     for (let round = 0; round < 300; round++) {
       const mutated = Uint8Array.from(sources[round % sources.length]!);
       mutated[Math.floor(random() * mutated.length)] = Math.floor(random() * 256);
-      try {
-        const thumbnail = decodePngThumbnail(mutated);
-        expect(thumbnail.pixels).toHaveLength(thumbnail.width * thumbnail.height);
-      } catch (error) {
-        expect(FrameDecodeError.isInstance(error) && error.cause).toBeUndefined();
+      const outcome = decodeOutcome(() => decodePngThumbnail(mutated));
+      if (outcome.kind === 'decoded') {
+        decoded++;
+        // Every chunk has a CRC: what still decodes must be the unchanged picture.
+        expect({
+          round,
+          problems: thumbnailProblems(outcome.thumbnail),
+          pixels: outcome.thumbnail.pixels,
+        }).toEqual({
+          round,
+          problems: [],
+          pixels: originals[round % sources.length],
+        });
+      } else {
+        rejected++;
+        // A cause means a raw exception was caught by the safety net: a missing check.
+        expect({ round, ...describeThrown(outcome.error) }).toEqual({
+          round,
+          frameDecodeError: true,
+          code: expect.toBeOneOf(frameDecodeErrorCodes),
+          cause: undefined,
+          other: undefined,
+        });
       }
     }
+    // Nearly every edit breaks a CRC; the few that write a byte's own value leave the PNG intact.
+    expect(rejected).toBeGreaterThan(0);
+    expect(decoded).toBeGreaterThan(0);
   });
 });
