@@ -116,20 +116,36 @@ describe('the web console in headless Chromium', () => {
       .locator('[data-testid="result"]')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-scheduling')));
     expect(schedulings[0]).toBe('WHEN_IDLE');
-    const chart = page.locator('[data-testid="chart"][data-symbol="AAPL"]');
-    const pointsBefore = Number(await chart.getAttribute('data-points'));
-    expect(pointsBefore).toBeGreaterThanOrEqual(3);
+    // Every AAPL price result is a point of the AAPL chart: the result rows and the chart's
+    // data-points are read in one evaluation, so no result can land between the two reads.
+    const shown = () =>
+      page.evaluate(() => ({
+        rows: document.querySelectorAll(
+          '[data-testid="call"][data-name="monitor_stock_price"] [data-testid="result"]',
+        ).length,
+        points: Number(
+          document.querySelector('[data-testid="chart"][data-symbol="AAPL"]')?.getAttribute('data-points'),
+        ),
+      }));
+    const before = await shown();
+    expect(before.rows).toBeGreaterThanOrEqual(3);
+    expect(before.points).toBe(before.rows);
+    // the chart grows with the next result
     await page.waitForFunction(
-      (before) =>
+      (baseline) =>
         Number(
           document.querySelector('[data-testid="chart"][data-symbol="AAPL"]')?.getAttribute('data-points'),
-        ) > before,
-      pointsBefore,
+        ) > baseline,
+      before.points,
       { timeout: 30_000 },
     );
+    const after = await shown();
+    expect(after.points).toBeGreaterThan(before.points);
+    expect(after.points).toBe(after.rows);
     // every result the page shows reached the model too
-    const sentToModel = connection.toolResponses(callId ?? '').length;
-    expect(sentToModel).toBeGreaterThanOrEqual(pointsBefore);
+    await expect
+      .poll(() => connection.toolResponses(callId ?? '').length, { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(after.rows);
     await shot(page, '2-watching-aapl');
 
     await call.locator('[data-testid="stop"]').click();

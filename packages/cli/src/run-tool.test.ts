@@ -1,8 +1,9 @@
 import { defineStreamingTool, defineTool, emit } from '@livetools/core';
 import { interval, map, NEVER, take, throwError } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type RunResponse, runTool } from './run-tool.js';
+import { type RunOutcome, type RunResponse, type RunToolOptions, runTool } from './run-tool.js';
 
 const countdown = defineStreamingTool({
   name: 'countdown',
@@ -26,20 +27,34 @@ function collect() {
   return { responses, onResponse: (r: RunResponse) => responses.push(r) };
 }
 
+/** Runs a call on a `TestScheduler`: every timer and `elapsedMs` is in virtual milliseconds. */
+function runVirtually(options: Omit<RunToolOptions, 'scheduler'>): Promise<RunOutcome> {
+  const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  const outcome = runTool({ ...options, scheduler });
+  scheduler.flush();
+  return outcome;
+}
+
 describe('runTool', () => {
   it('runs a streaming call to completion, numbering results and marking the final response', async () => {
     const { responses, onResponse } = collect();
-    const outcome = await runTool({ tool: countdown, args: { n: 3 }, onResponse });
-    expect(outcome).toMatchObject({ reason: 'completed', results: 3 });
+    const outcome = await runVirtually({ tool: countdown, args: { n: 3 }, onResponse });
+    expect(outcome).toEqual({ reason: 'completed', results: 3, elapsedMs: 15 });
     expect(responses.map((r) => [r.kind, r.sequence, r.response.scheduling, r.response.response])).toEqual([
       ['result', 1, 'WHEN_IDLE', { output: { left: 2 } }],
       ['result', 2, 'WHEN_IDLE', { output: { left: 1 } }],
       ['result', 3, 'INTERRUPT', { output: { left: 0 } }],
       ['final', undefined, 'SILENT', { output: { status: 'completed', results: 3 } }],
     ]);
-    expect(responses.map((r) => r.elapsedMs)).toEqual(
-      [...responses.map((r) => r.elapsedMs)].sort((a, b) => a - b),
-    );
+    // countdown emits every 5 ms and completes with its third result: each response is timed from the call
+    expect(responses.map((r) => r.elapsedMs)).toEqual([5, 10, 15, 15]);
+  });
+
+  it('stops at durationMs exactly, on the scheduler it is given', async () => {
+    const { responses, onResponse } = collect();
+    const outcome = await runVirtually({ tool: forever, args: {}, durationMs: 30, onResponse });
+    expect(outcome).toEqual({ reason: 'duration', results: 0, elapsedMs: 30 });
+    expect(responses.map((r) => [r.kind, r.elapsedMs])).toEqual([['final', 30]]);
   });
 
   it('stops after durationMs with a final response from the application', async () => {

@@ -4,6 +4,7 @@ import {
   type LivetoolsError,
   type ToolEndEvent,
   ToolScheduler,
+  type ToolSchedulerOptions,
 } from '@livetools/core';
 
 /** Options of {@link runTool}. */
@@ -20,6 +21,13 @@ export interface RunToolOptions {
   readonly onResponse?: (response: RunResponse) => void;
   /** The call id. Default `cli-call-1`. */
   readonly callId?: string;
+  /**
+   * The RxJS scheduler that runs the call: the tool's timers, the `durationMs` timer, and the clock
+   * of every `elapsedMs`. Pass a `TestScheduler` to run the call in virtual time. Default: the
+   * tool scheduler's own (`asyncScheduler`), with `setTimeout` for `durationMs` and
+   * `performance.now()` for `elapsedMs`.
+   */
+  readonly scheduler?: ToolSchedulerOptions['scheduler'];
 }
 
 /** One function response of a {@link runTool} call, with when it was sent. */
@@ -74,11 +82,14 @@ export interface RunOutcome {
 export function runTool(options: RunToolOptions): Promise<RunOutcome> {
   const { tool, signal } = options;
   const callId = options.callId ?? 'cli-call-1';
-  const started = performance.now();
-  const elapsed = (): number => performance.now() - started;
+  const clock = options.scheduler;
+  const now = clock === undefined ? () => performance.now() : () => clock.now();
+  const started = now();
+  const elapsed = (): number => now() - started;
   let sequence = 0;
   const scheduler = new ToolScheduler({
     tools: [tool],
+    ...(clock === undefined ? {} : { scheduler: clock }),
     sink: {
       send: (responses) => {
         for (const response of responses) {
@@ -98,7 +109,7 @@ export function runTool(options: RunToolOptions): Promise<RunOutcome> {
 
   return new Promise<RunOutcome>((resolve) => {
     let stoppedBy: 'duration' | 'interrupted' | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let cancelTimer: (() => void) | undefined;
     const stop = (by: 'duration' | 'interrupted'): void => {
       stoppedBy ??= by;
       // A streaming call gets a final response; anything else (a one-shot tool) is dropped.
@@ -106,7 +117,7 @@ export function runTool(options: RunToolOptions): Promise<RunOutcome> {
     };
     const onAbort = (): void => stop('interrupted');
     const finish = (end: ToolEndEvent): void => {
-      clearTimeout(timer);
+      cancelTimer?.();
       signal?.removeEventListener('abort', onAbort);
       subscription.unsubscribe();
       const reason: RunEndReason =
@@ -129,7 +140,16 @@ export function runTool(options: RunToolOptions): Promise<RunOutcome> {
     const subscription = scheduler.events$.subscribe((event) => {
       if (event.type === 'tool-end' && event.callId === callId) finish(event);
     });
-    if (options.durationMs !== undefined) timer = setTimeout(() => stop('duration'), options.durationMs);
+    if (options.durationMs !== undefined) {
+      const onTime = (): void => stop('duration');
+      if (clock === undefined) {
+        const timer = setTimeout(onTime, options.durationMs);
+        cancelTimer = () => clearTimeout(timer);
+      } else {
+        const action = clock.schedule(onTime, options.durationMs);
+        cancelTimer = () => action.unsubscribe();
+      }
+    }
     signal?.addEventListener('abort', onAbort, { once: true });
     scheduler.handleToolCall([{ id: callId, name: tool.name, args: { ...options.args } }]);
     if (signal?.aborted) stop('interrupted');
