@@ -184,5 +184,6 @@ export function safeLogger(logger: Logger | PinoLikeLogger | undefined): Logger 
 
 /** @internal A logger that adds `fields` to every message's data. */
 export function childLogger(parent: Logger, fields: Record<string, unknown>): Logger {
+  if (parent === silentLogger) return silentLogger;
   return loggerOf((l) => (message, data) => parent[l](message, { ...fields, ...data }));
 }

@@ -2,6 +2,7 @@ import { defer, from, map, NEVER, Observable, of, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CallCancelledError, LivetoolsError } from '../errors.js';
+import type { ToolContext } from '../tool/context.js';
 import { defineStreamingTool, defineTool } from '../tool/define-tool.js';
 import { emit } from '../tool/scheduling.js';
 import type { ToolEvent } from './events.js';
@@ -421,6 +422,27 @@ describe('ToolScheduler: context', () => {
       ]);
       expect((seen[0]!.signal.reason as CallCancelledError).by).toBe('model');
     });
+  });
+
+  it('gives a signal first read after the cancellation already aborted, with who cancelled as its reason', () => {
+    let ctxOf: ToolContext | undefined;
+    const tool = defineStreamingTool({
+      name: 'w',
+      description: 'w',
+      parameters: z.object({}),
+      execute: (_args, ctx) => {
+        ctxOf = ctx; // keeps the context, reads the signal only later
+        return NEVER;
+      },
+    });
+    const scheduler = new ToolScheduler({ tools: [tool], sink: { send: () => {} } });
+    scheduler.handleToolCall([{ id: 'c', name: 'w' }]);
+    scheduler.handleCancellation(['c']);
+    const signal = ctxOf?.signal;
+    expect(signal?.aborted).toBe(true);
+    expect(signal?.reason).toBeInstanceOf(CallCancelledError);
+    expect((signal?.reason as CallCancelledError | undefined)?.by).toBe('server');
+    expect(ctxOf?.signal).toBe(signal); // one signal per call
   });
 
   it('runs the tool only once per call even when execute is slow to subscribe', () => {

@@ -95,7 +95,10 @@ interface CallRecord {
   coalesced: number;
   cancelToTeardownMs?: number;
   readonly stop$: Subject<void>;
-  readonly abort: AbortController;
+  /** Made when the tool first reads `ctx.signal` (most tools never do: AbortController is costly). */
+  abort?: AbortController;
+  /** Who cancelled the call, so that a signal made after the cancellation starts aborted. */
+  cancelledBy?: CancelSource;
   subscription?: Subscription;
   deadline?: Subscription;
 }
@@ -339,7 +342,6 @@ export class ToolScheduler {
       bytes: 0,
       coalesced: 0,
       stop$: new Subject<void>(),
-      abort: new AbortController(),
     };
     this.calls.set(id, record);
     const outcome = validateArguments(name, tool.parameters, call.args);
@@ -440,7 +442,14 @@ export class ToolScheduler {
     return {
       callId: record.id,
       toolName: record.name,
-      signal: record.abort.signal,
+      get signal(): AbortSignal {
+        if (record.abort === undefined) {
+          record.abort = new AbortController();
+          if (record.cancelledBy !== undefined)
+            record.abort.abort(new CallCancelledError(record.id, record.cancelledBy));
+        }
+        return record.abort.signal;
+      },
       input: this.input,
       logger: childLogger(this.logger, { tool: record.name, callId: record.id }),
       scheduler: this.scheduler,
@@ -616,7 +625,8 @@ export class ToolScheduler {
     const signalledAt = this.now();
     this.end(record);
     record.cancelToTeardownMs = this.now() - signalledAt;
-    record.abort.abort(new CallCancelledError(record.id, by));
+    record.cancelledBy = by;
+    record.abort?.abort(new CallCancelledError(record.id, by));
     if (by !== 'server' && by !== 'session-end') {
       this.sendFor(record, {
         id: record.id,
