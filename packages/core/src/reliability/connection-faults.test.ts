@@ -20,6 +20,7 @@ import {
   clientContentResults,
   clientMessageCount,
   HandleLedger,
+  openResumableSession,
   openSession,
   ping,
   pushTool,
@@ -232,13 +233,10 @@ describe('connection cut repeatedly while a tool streams', () => {
 
   it('with transparent resumption (Vertex AI): a final response written in the instant the server drops the connection is replayed after resumption', async () => {
     const watch = pushTool('watch');
-    await using fx = await openSession({
+    await using fx = await openResumableSession({
       makeAi: vertexAi,
       delivery: 'client-content',
       tools: [watch.tool, ping],
-      config: { sessionResumption: {} },
-      reconnect: { initialDelayMs: 1 },
-      holdResumed: false,
     });
     expect(fx.first.setup.sessionResumption).toEqual({ transparent: true });
     const id = fx.first.callTool('watch', { label: 'x' });
@@ -268,11 +266,8 @@ describe('connection cut repeatedly while a tool streams', () => {
   // written when the handle arrived, and writes again after a resumption what it wrote since.
   it('without transparent resumption (Gemini Developer API): a final response written in the instant the server drops the connection is written again after resumption', async () => {
     const watch = pushTool('watch');
-    await using fx = await openSession({
+    await using fx = await openResumableSession({
       tools: [watch.tool, ping],
-      config: { sessionResumption: {} },
-      reconnect: { initialDelayMs: 1 },
-      holdResumed: false,
     });
     expect(fx.first.transparent).toBe(false);
     const id = fx.first.callTool('watch', { label: 'x' });
@@ -300,11 +295,8 @@ describe('connection cut repeatedly while a tool streams', () => {
 
   it('without transparent resumption (Gemini Developer API): a final response the server received after issuing the handle, just before it drops the connection, is written again after resumption and is once in the session state', async () => {
     const watch = pushTool('watch');
-    await using fx = await openSession({
+    await using fx = await openResumableSession({
       tools: [watch.tool, ping],
-      config: { sessionResumption: {} },
-      reconnect: { initialDelayMs: 1 },
-      holdResumed: false,
     });
     const id = fx.first.callTool('watch', { label: 'x' });
     fx.first.sendResumptionUpdate('handle-1');
@@ -332,11 +324,8 @@ describe('connection cut repeatedly while a tool streams', () => {
 
   it('without transparent resumption (Gemini Developer API): the one loss left is a message in flight when the server issued the handle the session resumes with', async () => {
     const watch = pushTool('watch');
-    await using fx = await openSession({
+    await using fx = await openResumableSession({
       tools: [watch.tool, ping],
-      config: { sessionResumption: {} },
-      reconnect: { initialDelayMs: 1 },
-      holdResumed: false,
     });
     const ledger = new HandleLedger(fx.session, fx.first);
     const id = fx.first.callTool('watch', { label: 'x' });

@@ -9,6 +9,7 @@ import { createFakeLiveServer, type FakeLiveConnection } from '../testing/index.
 import {
   clientBarrier,
   EventLog,
+  openResumableSession,
   openSession,
   ping,
   pushTool,
@@ -56,12 +57,9 @@ describe('session regressions', () => {
 
   it('a client-content result deferred until the model is idle goes to the connection current then, not to the one it was produced on', async () => {
     const watch = pushTool('watch');
-    await using fx = await openSession({
+    await using fx = await openResumableSession({
       delivery: 'client-content',
       tools: [watch.tool, ping],
-      config: { sessionResumption: {} },
-      reconnect: { initialDelayMs: 1 },
-      holdResumed: false,
     });
     const id = fx.first.callTool('watch', { label: 'x' });
     fx.first.sendResumptionUpdate('handle-1');

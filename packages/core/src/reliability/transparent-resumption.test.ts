@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   clientBarrier,
   clientContentResults,
+  openResumableSession,
   openSession,
   ping,
   pushTool,
@@ -22,13 +23,10 @@ const texts = (
 
 describe('transparent resumption', () => {
   it('replays text turns written to a dead socket, in order and once; realtime input is not replayed', async () => {
-    await using fx = await openSession({
+    await using fx = await openResumableSession({
       makeAi: vertexAi,
       delivery: 'client-content',
       tools: [ping],
-      config: { sessionResumption: {} },
-      reconnect: { initialDelayMs: 1 },
-      holdResumed: false,
     });
     fx.session.sendText('one');
     await fx.first.waitForFrame((f) => f.clientContent !== undefined);
@@ -83,14 +81,11 @@ describe('transparent resumption', () => {
 
   it('keeps at most bufferedResultsPerCall unacknowledged intermediate results per call (the oldest are dropped), and every final', async () => {
     const watch = pushTool('watch');
-    await using fx = await openSession({
+    await using fx = await openResumableSession({
       makeAi: vertexAi,
       delivery: 'client-content',
       tools: [watch.tool, ping],
-      config: { sessionResumption: {} },
-      reconnect: { initialDelayMs: 1 },
       bufferedResultsPerCall: 2,
-      holdResumed: false,
     });
     const id = fx.first.callTool('watch', { label: 'x' });
     fx.first.sendResumptionUpdate('h-1');

@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   clientBarrier,
+  openResumableSession,
   openSession,
   ping,
   pushTool,
@@ -86,14 +87,11 @@ describe('observability', () => {
 
   it('counts resumptions, replayed messages and results dropped by the bound, per call and per session', async () => {
     const watch = pushTool('watch');
-    await using fx = await openSession({
+    await using fx = await openResumableSession({
       makeAi: vertexAi,
       delivery: 'client-content',
       tools: [watch.tool, ping],
-      config: { sessionResumption: {} },
-      reconnect: { initialDelayMs: 1 },
       bufferedResultsPerCall: 2,
-      holdResumed: false,
     });
     const id = fx.first.callTool('watch', { label: 'x' });
     fx.first.sendResumptionUpdate('h-1');

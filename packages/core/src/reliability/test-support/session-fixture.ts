@@ -331,6 +331,21 @@ export async function openSession(
   };
 }
 
+/**
+ * {@link openSession} with session resumption on, a 1 ms reconnect delay and resumed connections
+ * accepted at once: the setup of every resumption test. `options` override these.
+ */
+export function openResumableSession(
+  options: Parameters<typeof openSession>[0] = {},
+): Promise<SessionFixture> {
+  return openSession({
+    config: { sessionResumption: {} },
+    reconnect: { initialDelayMs: 1 },
+    holdResumed: false,
+    ...options,
+  });
+}
+
 /** Sends `ping` on `connection` and waits until the client has handled it (and so everything sent before). */
 export async function clientBarrier(connection: FakeLiveConnection, log: EventLog): Promise<string> {
   const since = log.mark;

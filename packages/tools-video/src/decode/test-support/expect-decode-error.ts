@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { FrameDecodeError, type FrameDecodeErrorCode } from '../frame-decode-error.js';
 import type { LumaThumbnail } from '../luma-thumbnail.js';
 
@@ -96,3 +97,14 @@ const codes: Record<FrameDecodeErrorCode, true> = {
 
 /** Every {@link FrameDecodeErrorCode}. */
 export const frameDecodeErrorCodes = Object.keys(codes) as FrameDecodeErrorCode[];
+
+/**
+ * How a rejected fuzzed input must read through {@link describeThrown}: a {@link FrameDecodeError}
+ * with a known code, raised by a check (no cause).
+ */
+export const checkedRejection: ThrownDescription = {
+  frameDecodeError: true,
+  code: expect.toBeOneOf(frameDecodeErrorCodes),
+  cause: undefined,
+  other: undefined,
+};
