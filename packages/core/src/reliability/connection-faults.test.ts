@@ -264,63 +264,51 @@ describe('connection cut repeatedly while a tool streams', () => {
   // The Gemini Developer API SDKs (2.x and 3.x) refuse `sessionResumption.transparent`, so the
   // server says nothing of what it consumed. livetools takes each handle to cover what it had
   // written when the handle arrived, and writes again after a resumption what it wrote since.
-  it('without transparent resumption (Gemini Developer API): a final response written in the instant the server drops the connection is written again after resumption', async () => {
-    const watch = pushTool('watch');
-    await using fx = await openResumableSession({
-      tools: [watch.tool, ping],
-    });
-    expect(fx.first.transparent).toBe(false);
-    const id = fx.first.callTool('watch', { label: 'x' });
-    fx.first.sendResumptionUpdate('handle-1');
-    await clientBarrier(fx.first, fx.log);
-    const next = fx.server.waitForConnection();
-    // drop() marks the connection closed at once: the server records nothing the client writes after it.
-    void fx.first.drop();
-    watch.complete(id); // the client has not seen the drop yet: the final goes to a dead socket
-    const resumed = await next;
-    await wireBarrier(resumed);
+  it.each([
+    {
+      when: 'written in the instant the server drops the connection (it goes to a dead socket)',
+      finalFirst: false,
+      onOldConnection: 0,
+    },
+    {
+      when: 'received by the server after it issued the handle, just before it drops the connection',
+      finalFirst: true,
+      onOldConnection: 1,
+    },
+  ])(
+    'without transparent resumption (Gemini Developer API): a final response $when is written again after resumption, and is once in the session state',
+    async ({ finalFirst, onOldConnection }) => {
+      const watch = pushTool('watch');
+      await using fx = await openResumableSession({ tools: [watch.tool, ping] });
+      expect(fx.first.transparent).toBe(false);
+      const id = fx.first.callTool('watch', { label: 'x' });
+      fx.first.sendResumptionUpdate('handle-1');
+      await clientBarrier(fx.first, fx.log);
+      if (finalFirst) {
+        watch.complete(id);
+        await fx.first.waitForToolResponse(id, (r) => r.willContinue === false);
+      }
+      const next = fx.server.waitForConnection();
+      // drop() marks the connection closed at once: the server records nothing the client writes after it.
+      void fx.first.drop();
+      if (!finalFirst) watch.complete(id); // the client has not seen the drop yet
+      const resumed = await next;
+      await wireBarrier(resumed);
 
-    expect(resumed.resumptionHandle).toBe('handle-1');
-    const final = expect.objectContaining({
-      willContinue: false,
-      output: { status: 'completed', results: 0 },
-    });
-    expect(fx.first.toolResponses(id)).toEqual([]);
-    expect(resumed.toolResponses(id)).toEqual([final]); // written again, once
-    expect(resumed.sessionToolResponses(id)).toEqual([final]);
-    expect(fx.wire(id)).toHaveLength(1);
-    expect(fx.log.events.filter((e) => e.type === 'tool-end' && e.callId === id)).toHaveLength(1);
-    expect(watch.upstream.active).toBe(0);
-  });
-
-  it('without transparent resumption (Gemini Developer API): a final response the server received after issuing the handle, just before it drops the connection, is written again after resumption and is once in the session state', async () => {
-    const watch = pushTool('watch');
-    await using fx = await openResumableSession({
-      tools: [watch.tool, ping],
-    });
-    const id = fx.first.callTool('watch', { label: 'x' });
-    fx.first.sendResumptionUpdate('handle-1');
-    await clientBarrier(fx.first, fx.log);
-    watch.complete(id);
-    await fx.first.waitForToolResponse(id, (r) => r.willContinue === false); // on the old connection...
-    const next = fx.server.waitForConnection();
-    void fx.first.drop(); // ...before the drop
-    const resumed = await next;
-    await wireBarrier(resumed);
-
-    expect(resumed.resumptionHandle).toBe('handle-1');
-    const final = expect.objectContaining({
-      willContinue: false,
-      output: { status: 'completed', results: 0 },
-    });
-    // handle-1 does not cover the final (it came after), so the client writes it again.
-    expect(fx.first.toolResponses(id)).toEqual([final]);
-    expect(resumed.toolResponses(id)).toEqual([final]);
-    expect(resumed.sessionToolResponses(id)).toEqual([final]);
-    expect(fx.wire(id)).toHaveLength(2);
-    expect(fx.log.events.filter((e) => e.type === 'tool-end' && e.callId === id)).toHaveLength(1);
-    expect(watch.upstream.active).toBe(0);
-  });
+      expect(resumed.resumptionHandle).toBe('handle-1');
+      const final = expect.objectContaining({
+        willContinue: false,
+        output: { status: 'completed', results: 0 },
+      });
+      // handle-1 covers only what came before it, so the client writes the final again, once.
+      expect(fx.first.toolResponses(id)).toEqual(Array(onOldConnection).fill(final));
+      expect(resumed.toolResponses(id)).toEqual([final]);
+      expect(resumed.sessionToolResponses(id)).toEqual([final]);
+      expect(fx.wire(id)).toHaveLength(onOldConnection + 1);
+      expect(fx.log.events.filter((e) => e.type === 'tool-end' && e.callId === id)).toHaveLength(1);
+      expect(watch.upstream.active).toBe(0);
+    },
+  );
 
   it('without transparent resumption (Gemini Developer API): the one loss left is a message in flight when the server issued the handle the session resumes with', async () => {
     const watch = pushTool('watch');
