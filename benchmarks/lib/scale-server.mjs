@@ -2,7 +2,7 @@
 // each session, one `monitor_stock_price` call (symbol by connection number) and one
 // `monitor_video_stream` call. Records, for each function response that carries `emittedAt` (the
 // client's absolute emission time), the receipt time (absolute ms, taken first thing in the frame
-// listener). Video frames (realtimeInput) are only counted (`recordRealtimeInput: false`: not
+// listener). Video frames (realtimeInput) are only counted (`recordMedia: false`: not
 // parsed nor kept, which spares the server ~24 MiB/s of JSON.parse and the GC pauses that come
 // with it; SCALE_SERVER_RECORD_MEDIA=1 restores full parsing and recording). The fake connection
 // records every other frame and response it receives, without bound (testing kit design), so the
@@ -51,7 +51,7 @@ function record(emittedAt, receivedAt, tool) {
 
 const server = await createFakeLiveServer({
   timeoutMs: 600_000,
-  recordRealtimeInput: RECORD_MEDIA,
+  recordMedia: RECORD_MEDIA,
   onConnection(connection) {
     counts.connections++;
     let untrimmed = 0;

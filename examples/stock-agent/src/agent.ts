@@ -54,8 +54,14 @@ function quoteSource(env: NodeJS.ProcessEnv, speed: number): QuoteSource {
   }
 }
 
-/** Builds the agent from the environment; starts the simulator when there is no API key. */
-export async function createConsoleAgent(env: NodeJS.ProcessEnv = process.env): Promise<ConsoleAgent> {
+/**
+ * Builds the agent from the environment; starts the simulator when there is no API key
+ * (`recordMedia`: the simulator keeps the audio and video it receives, for tests).
+ */
+export async function createConsoleAgent(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { readonly recordMedia?: boolean } = {},
+): Promise<ConsoleAgent> {
   const apiKey = env.GEMINI_API_KEY;
   const offline = !apiKey;
   const model = env.LIVETOOLS_MODEL ?? defaultModel;
@@ -63,7 +69,7 @@ export async function createConsoleAgent(env: NodeJS.ProcessEnv = process.env): 
   if (!(speed > 0))
     throw new Error(`LIVETOOLS_SPEED must be a positive number, not '${env.LIVETOOLS_SPEED}'.`);
   const source = quoteSource(env, speed);
-  const simulator = offline ? await startSimulator() : undefined;
+  const simulator = offline ? await startSimulator(options) : undefined;
   const ai = simulator
     ? new GoogleGenAI({ apiKey: 'offline-simulator', httpOptions: { baseUrl: simulator.url } })
     : new GoogleGenAI({ apiKey: apiKey as string });

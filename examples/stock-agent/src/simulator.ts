@@ -75,8 +75,12 @@ export const simulatorExamples = [
   'stop the camera',
 ] as const;
 
-/** Starts the fake Live server with the simulated model on 127.0.0.1. */
-export function startSimulator(): Promise<FakeLiveServer> {
+/**
+ * Starts the fake Live server with the simulated model on 127.0.0.1. It keeps no microphone audio
+ * or camera frames (they would pile up for as long as the console runs) unless `recordMedia` is
+ * set, for tests that check what reached it.
+ */
+export function startSimulator(options: { readonly recordMedia?: boolean } = {}): Promise<FakeLiveServer> {
   const model = createSimulatedModel({
     greeting:
       'Hello! I can watch prices and your camera for you. Try "watch AAPL above 240", "price of MSFT", ' +
@@ -139,5 +143,5 @@ export function startSimulator(): Promise<FakeLiveServer> {
       stop_streaming: (r) => (r.error ? 'There was nothing to stop.' : 'Done, I stopped that watch.'),
     },
   });
-  return createFakeLiveServer({ onConnection: model.attach });
+  return createFakeLiveServer({ onConnection: model.attach, recordMedia: options.recordMedia ?? false });
 }

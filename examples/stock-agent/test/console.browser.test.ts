@@ -22,7 +22,7 @@ beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
   const env = { ...process.env };
   delete env.GEMINI_API_KEY;
-  agent = await createConsoleAgent(env);
+  agent = await createConsoleAgent(env, { recordMedia: true }); // the tests read the mic and camera frames
   server = await startConsoleServer({ agent });
   profile = mkdtempSync(join(tmpdir(), 'livetools-chromium-'));
   browser = await chromium.launch({

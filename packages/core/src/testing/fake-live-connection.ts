@@ -157,13 +157,19 @@ export interface FakeLiveConnectionInit {
   readonly registerHandle?: (handle: string, point: FakeResumptionPoint) => void;
   /** What a handle presented in a setup stands for; `undefined` for a handle this server never issued. */
   readonly resolveHandle?: (handle: string) => FakeResumptionPoint | undefined;
-  /** `false`: count `realtimeInput` frames after setup without parsing or recording them (default `true`). */
-  readonly recordRealtimeInput?: boolean;
+  /** `false`: count audio and video chunks after setup without parsing or recording them (default `true`). */
+  readonly recordMedia?: boolean;
 }
 
 const clientKeys = new Set(['setup', 'clientContent', 'realtimeInput', 'toolResponse']);
 /** How every `realtimeInput` frame the SDK sends starts (it sends `JSON.stringify` output). */
-const realtimeInputPrefix = Buffer.from('{"realtimeInput":');
+/**
+ * How the `realtimeInput` frames that carry audio or video start: the SDK writes `JSON.stringify`
+ * output, with `mediaChunks`, `audio` or `video` as the first key when the frame has one.
+ */
+const mediaPrefixes = ['mediaChunks', 'audio', 'video'].map((key) =>
+  Buffer.from(`{"realtimeInput":{"${key}":`),
+);
 const invalidArgument = 'Request contains an invalid argument.';
 
 /**
@@ -202,9 +208,9 @@ export class FakeLiveConnection {
   readonly #frames: LiveClientFrame[] = [];
   /** The session index of each recorded frame (`-1` for the setup), parallel to `#frames`. */
   readonly #frameSessionIndexes: number[] = [];
-  readonly #recordRealtimeInput: boolean;
+  readonly #recordMedia: boolean;
   #realtimeInputCount = 0;
-  /** `realtimeInput` frames counted but not recorded (`recordRealtimeInput: false`). */
+  /** Media frames counted but not recorded (`recordMedia: false`). */
   #unrecordedCount = 0;
   readonly #invalidFrames: string[] = [];
   readonly #sentFrames: LiveServerFrame[] = [];
@@ -236,7 +242,7 @@ export class FakeLiveConnection {
     this.#timeoutMs = init.timeoutMs;
     this.#nextCallId = init.nextCallId;
     this.#onSetup = init.onSetup;
-    this.#recordRealtimeInput = init.recordRealtimeInput ?? true;
+    this.#recordMedia = init.recordMedia ?? true;
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
@@ -350,7 +356,7 @@ export class FakeLiveConnection {
 
   /**
    * How many `realtimeInput` frames the connection received after its setup, including those it
-   * did not record (server option `recordRealtimeInput: false`).
+   * did not record (server option `recordMedia: false`).
    */
   get realtimeInputCount(): number {
     return this.#realtimeInputCount;
@@ -618,10 +624,10 @@ export class FakeLiveConnection {
   #receive(data: RawData): void {
     if (this.#closeInfo !== undefined || this.#closing !== undefined) return;
     if (
-      !this.#recordRealtimeInput &&
+      !this.#recordMedia &&
       this.#setup !== undefined &&
       Buffer.isBuffer(data) &&
-      startsWithBytes(data, realtimeInputPrefix)
+      mediaPrefixes.some((prefix) => startsWithBytes(data, prefix))
     ) {
       // Counted only: neither parsed nor validated, recorded, nor passed to listeners and waiters.
       this.#realtimeInputCount++;

@@ -175,30 +175,35 @@ describe.each(sdks)('fake Live server with the real $name client', (sdk) => {
     expect(connection.realtimeInputCount).toBe(1);
   });
 
-  it('only counts realtimeInput frames with recordRealtimeInput: false, and handles every other frame as usual', async () => {
-    await using server = await createFakeLiveServer({ recordRealtimeInput: false });
+  it('only counts audio and video chunks with recordMedia: false, and handles every other frame, realtime text included, as usual', async () => {
+    await using server = await createFakeLiveServer({ recordMedia: false });
     const { session, connection } = await open(sdk, server);
     const heard: unknown[] = [];
     connection.onFrame((frame) => heard.push(frame));
 
     session.sendRealtimeInput({ text: 'hi' });
     session.sendRealtimeInput({ video: { data: 'AAAA', mimeType: 'image/jpeg' } });
+    session.sendRealtimeInput({ audio: { data: 'AAAA', mimeType: 'audio/pcm;rate=16000' } });
+    session.sendRealtimeInput({ media: { data: 'AAAA', mimeType: 'image/jpeg' } });
+    session.sendRealtimeInput({ audioStreamEnd: true });
     session.sendClientContent({ turns: 'hello' });
     const id = connection.callTool('countdown', { n: 1 });
     session.sendToolResponse({ functionResponses: [{ id, name: 'countdown', response: { output: 1 } }] });
     await connection.waitForToolResponse(id);
 
-    expect(connection.realtimeInputCount).toBe(2);
-    expect(connection.realtimeInputs).toEqual([]);
+    expect(connection.realtimeInputCount).toBe(5);
+    expect(connection.realtimeInputs).toEqual([{ text: 'hi' }, { audioStreamEnd: true }]);
     expect(connection.frames.map((f) => Object.keys(f)[0])).toEqual([
       'setup',
+      'realtimeInput',
+      'realtimeInput',
       'clientContent',
       'toolResponse',
     ]);
-    expect(heard).toHaveLength(2);
-    expect(connection.sessionFrames).toHaveLength(2);
+    expect(heard).toHaveLength(4);
+    expect(connection.sessionFrames).toHaveLength(4);
     expect(connection.sessionToolResponses(id)).toHaveLength(1);
-    expect(connection.lastConsumedClientMessageIndex).toBe(3); // the two uncounted inputs keep their indexes
+    expect(connection.lastConsumedClientMessageIndex).toBe(6); // the three media chunks keep their indexes
     expect(connection.state).toBe('open');
   });
 

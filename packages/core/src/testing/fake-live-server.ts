@@ -74,20 +74,22 @@ export interface FakeLiveServerOptions {
   /** Default timeout of every `waitFor*` helper, in ms (default 2000). */
   readonly timeoutMs?: number;
   /**
-   * `false`: `realtimeInput` frames (audio, video, text) received after the setup are only
-   * counted ({@link FakeLiveConnection.realtimeInputCount}), not parsed, validated or kept: they
-   * are left out of `frames`, `realtimeInputs` and `sessionFrames`, and never reach `onFrame`
-   * listeners or `waitForFrame`. Session message indexes still count them. For load tests that
-   * stream media and do not inspect it; every other frame is handled as usual. Default `true`.
+   * `false`: audio and video chunks (`realtimeInput` frames whose first key is `audio`, `video`
+   * or `mediaChunks`, as the SDK writes them) received after the setup are only counted
+   * ({@link FakeLiveConnection.realtimeInputCount}), not parsed, validated or kept: they are left
+   * out of `frames`, `realtimeInputs` and `sessionFrames`, and never reach `onFrame` listeners or
+   * `waitForFrame`. Session message indexes still count them. Every other frame, realtime text,
+   * activity signals and `audioStreamEnd` included, is handled as usual. For load tests that
+   * stream media, and for servers that run for hours (memory stays flat). Default `true`.
    *
    * @example
    * ```ts
-   * const server = await createFakeLiveServer({ recordRealtimeInput: false });
+   * const server = await createFakeLiveServer({ recordMedia: false });
    * // ... stream video, then:
    * console.log(server.connections[0]?.realtimeInputCount);
    * ```
    */
-  readonly recordRealtimeInput?: boolean;
+  readonly recordMedia?: boolean;
 }
 
 /**
@@ -219,7 +221,7 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
           onSetup: decide,
           registerHandle: (handle, point) => handles.set(handle, point),
           resolveHandle: (handle) => handles.get(handle),
-          recordRealtimeInput: options.recordRealtimeInput ?? true,
+          recordMedia: options.recordMedia ?? true,
         }),
       );
     });

@@ -23,7 +23,13 @@ import type { LiveFunctionResponse } from '../wire-types.js';
 export interface SessionLike {
   sendToolResponse(params: { functionResponses: LiveFunctionResponse[] }): void;
   sendClientContent(params: { turns?: string; turnComplete?: boolean }): void;
-  sendRealtimeInput(params: { text?: string; video?: { data: string; mimeType: string } }): void;
+  sendRealtimeInput(params: {
+    text?: string;
+    video?: { data: string; mimeType: string };
+    audio?: { data: string; mimeType: string };
+    media?: { data: string; mimeType: string };
+    audioStreamEnd?: boolean;
+  }): void;
   close(): void;
   /** The SDK's public socket wrapper, used to put raw frames on the wire. */
   readonly conn: { send(message: string): void };
