@@ -31,7 +31,7 @@ import {
 import * as genai3 from '@google/genai';
 import { createLiveAgent, defineTool } from '@livetools/core';
 import { z } from 'zod';
-import { startChild } from './lib/child.mjs';
+import { niceFromEnv, raisePriority, startChild } from './lib/child.mjs';
 import { overlapsAny, recordGc } from './lib/gc.mjs';
 import { createReport } from './lib/report.mjs';
 import { distBuiltAt, fmt, fullGc, machineCpu, ms, packageVersion, summarize } from './lib/stats.mjs';
@@ -68,7 +68,9 @@ console.log(
       .join(' ')}`,
 );
 
+const SERVER_NICE = niceFromEnv('PEER_SERVER_NICE');
 const server = await startChild(new URL('./lib/peer-server.mjs', import.meta.url));
+console.log(`fake server: ${raisePriority(server.child.pid, SERVER_NICE)}`);
 const ADD_DESCRIPTION = 'Adds two numbers.';
 const addParameters = z.object({ a: z.number(), b: z.number() });
 const closers = [];

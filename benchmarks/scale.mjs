@@ -36,7 +36,7 @@
 // Latency: each emission is stamped (absolute ms, performance.timeOrigin + performance.now()) by a
 // wrapper tool as it leaves the tool, and the server takes its receipt time the same way; both
 // processes read one machine's clock (the offset between them is estimated over IPC and removed).
-import { cpus, loadavg, setPriority, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import { GoogleGenAI } from '@google/genai';
@@ -44,7 +44,7 @@ import { createLiveAgent, defineStreamingTool, emit, isEmission } from '@livetoo
 import { createSimulatedSource, createStockTools, SIMULATED_INSTRUMENTS } from '@livetools/tools-stock';
 import { createChangeDetector, createVideoTools, decodeLumaThumbnail } from '@livetools/tools-video';
 import { from, map } from 'rxjs';
-import { startChild } from './lib/child.mjs';
+import { niceFromEnv, raisePriority, startChild } from './lib/child.mjs';
 import { CYCLE, encodeFrames } from './lib/frames.mjs';
 import { gcSummary, overlapsAny, recordGc } from './lib/gc.mjs';
 import { createReport } from './lib/report.mjs';
@@ -79,10 +79,7 @@ const ANALYZER = process.env.SCALE_ANALYZER ?? 'change-detector';
 const DECODE_WORKERS = Math.max(0, Math.round(env('SCALE_DECODE_WORKERS', 1)));
 const SEQUENTIAL_CONNECTS = Math.min(10, SESSIONS);
 const SERVER_FLAGS = (process.env.SCALE_SERVER_FLAGS ?? '--single-threaded-gc').split(' ').filter(Boolean);
-const SERVER_NICE = Number(process.env.SCALE_SERVER_NICE ?? -10);
-if (!Number.isInteger(SERVER_NICE) || SERVER_NICE < -20 || SERVER_NICE > 19) {
-  throw new Error('SCALE_SERVER_NICE must be a whole number from -20 to 19');
-}
+const SERVER_NICE = niceFromEnv('SCALE_SERVER_NICE');
 const MEMORY_TARGET_KB = 200;
 const LATENCY_TARGET_MS = 5;
 const MODEL = 'gemini-2.5-flash-native-audio-preview-09-2025';
@@ -111,7 +108,7 @@ const server = await startChild(new URL('./lib/scale-server.mjs', import.meta.ur
   execArgv: SERVER_FLAGS,
   env: { SCALE_SYMBOLS: JSON.stringify(symbols), SCALE_TOOLS: TOOLS.join(',') },
 });
-console.log(`fake server: ${serverPriority(server.child.pid)}`);
+console.log(`fake server: ${raisePriority(server.child.pid, SERVER_NICE)}`);
 const genai = new GoogleGenAI({ apiKey: 'bench', httpOptions: { baseUrl: server.url } });
 const diag = { queued: [], returned: [] };
 const ai = DIAG ? hooked(genai) : genai;
@@ -485,23 +482,6 @@ function hooked(client) {
       },
     },
   };
-}
-
-/**
- * Raises the fake server's scheduling priority (SCALE_SERVER_NICE, default -10; 0 leaves it), so
- * that on a small machine the instrument is not descheduled while the client under test runs; a
- * real Live server does not share the client's cores. Lowering a nice value needs root (or
- * CAP_SYS_NICE): without it the server keeps the default and the line printed says so.
- */
-function serverPriority(pid) {
-  const nice = SERVER_NICE;
-  if (nice === 0) return 'default priority (SCALE_SERVER_NICE=0)';
-  try {
-    setPriority(pid, nice);
-    return `nice ${nice}`;
-  } catch (error) {
-    return `default priority: could not set nice ${nice} (${error.code ?? error.message}; run as root, or SCALE_SERVER_NICE=0)`;
-  }
 }
 
 /** 50 symbols: the simulator's known instruments, then made-up tickers with derived prices. */

@@ -2,6 +2,7 @@
 // over IPC: requests `{ id, type, ...}` are answered with `{ id, reply }`, and `{ type: 'ready' }`
 // announces the server's URL.
 import { fork } from 'node:child_process';
+import { setPriority } from 'node:os';
 
 /** Forks `script` and resolves once it is ready, with `{ url, request(type, body), kill() }`. */
 export async function startChild(script, options = {}) {
@@ -79,4 +80,29 @@ export function serve(handlers, onExit) {
       process.send({ id: message.id, error: String(error?.stack ?? error) });
     }
   });
+}
+
+/** The nice value in environment variable `name` (default -10), checked: a whole number from -20 to 19. */
+export function niceFromEnv(name) {
+  const nice = Number(process.env[name] ?? -10);
+  if (!Number.isInteger(nice) || nice < -20 || nice > 19) {
+    throw new Error(`${name} must be a whole number from -20 to 19`);
+  }
+  return nice;
+}
+
+/**
+ * Gives the fake server's process the nice value `nice` (0 leaves it), so that on a small machine
+ * the instrument is not descheduled while the client under test runs: a real Live server does not
+ * share the client's cores. Lowering a nice value needs root (or CAP_SYS_NICE); without it the
+ * server keeps the default. Returns what was done, for the benchmark's first lines.
+ */
+export function raisePriority(pid, nice) {
+  if (nice === 0) return 'default priority';
+  try {
+    setPriority(pid, nice);
+    return `nice ${nice}`;
+  } catch (error) {
+    return `default priority: could not set nice ${nice} (${error.code ?? error.message}; run as root, or set the nice variable to 0)`;
+  }
 }
