@@ -198,6 +198,17 @@ describe('decodeJpegThumbnail on frames from libjpeg (sharp)', () => {
   });
 });
 
+describe('decodeJpegThumbnail keeps nothing of its input', () => {
+  it('decodes a JPEG the same after the buffer it first came in was overwritten (its Huffman tables are cached as copies)', async () => {
+    const bytes = await encodeImage(scene(160, 120), 160, 120, { format: 'jpeg' });
+    const reused = Buffer.from(bytes); // a caller that reuses one buffer for every frame
+    const first = decodeJpegThumbnail(reused);
+    reused.fill(0xff);
+    const again = decodeJpegThumbnail(Buffer.from(bytes));
+    expect(again.pixels).toEqual(first.pixels);
+  });
+});
+
 describe('decodeJpegThumbnail on rarer JPEG layouts', () => {
   // A flat quantisation step of 4 leaves the DC within a quarter level; rounding adds half.
   function expectExactDc(bytes: Uint8Array, rgb: Uint8Array, w: number, h: number): void {

@@ -353,7 +353,8 @@ function readHuffmanTables(state: DecoderState, data: Uint8Array, body: number, 
     for (const n of counts) total += n;
     p += 16;
     if (total > 256 || p + total > end) throw corrupt('a Huffman table (DHT) has too many symbols');
-    const values = data.slice(p, p + total);
+    // A copy: the table may be cached and outlive `data` (Buffer#slice would be a view into it).
+    const values = Uint8Array.prototype.slice.call(data, p, p + total);
     p += total;
     if (tableClass === 0) {
       if (values.some((value) => value > 15)) throw corrupt(`DC Huffman table ${id} has a symbol above 15`);
