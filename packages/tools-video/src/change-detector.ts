@@ -1,3 +1,4 @@
+import { scratchBytes } from './decode/base64-scratch.js';
 import { decodeLumaThumbnail } from './decode/index.js';
 import { DecodePool } from './decode-pool.js';
 import type { FrameAnalyzer } from './frame-analyzer.js';
@@ -21,10 +22,6 @@ export interface ChangeDetectorOptions {
 }
 
 const maxWorkers = 64;
-
-function base64Bytes(data: string): Uint8Array {
-  return Buffer.from(data, 'base64');
-}
 
 /**
  * The local change detector: decodes each JPEG or PNG frame into a small grayscale thumbnail
@@ -70,7 +67,7 @@ export function createChangeDetector(options: ChangeDetectorOptions = {}): Frame
         };
       }
       return {
-        analyze: (frame) => tracker.observe(decodeLumaThumbnail(base64Bytes(frame.data), frame.mimeType)),
+        analyze: (frame) => tracker.observe(decodeLumaThumbnail(scratchBytes(frame.data), frame.mimeType)),
       };
     },
   };

@@ -6,6 +6,7 @@
  */
 
 import { parentPort } from 'node:worker_threads';
+import { scratchBytes } from './decode/base64-scratch.js';
 import { FrameDecodeError } from './decode/frame-decode-error.js';
 import { decodeLumaThumbnail } from './decode/index.js';
 import type { DecodeReply, DecodeRequest } from './decode-pool.js';
@@ -16,7 +17,7 @@ if (port === null) throw new Error('decode-worker.js must be started as a worker
 port.on('message', (request: DecodeRequest) => {
   let reply: DecodeReply;
   try {
-    const t = decodeLumaThumbnail(Buffer.from(request.data, 'base64'), request.mimeType);
+    const t = decodeLumaThumbnail(scratchBytes(request.data), request.mimeType);
     reply = { id: request.id, ok: true, ...t };
   } catch (error) {
     reply = {

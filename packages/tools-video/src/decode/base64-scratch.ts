@@ -1,0 +1,22 @@
+/**
+ * Base64 decoding into one buffer reused from call to call (one per thread), for decoders that
+ * read the bytes synchronously and keep none of them.
+ *
+ * @packageDocumentation
+ */
+
+/** Room for a 640x480 JPEG; grows (doubling) for larger frames and stays grown. */
+let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+
+/**
+ * The bytes of `base64`, in the thread's scratch buffer: no allocation per frame, so a stream of
+ * frames does not churn the allocator. The bytes are valid until the next call on this thread.
+ *
+ * @internal
+ */
+export function scratchBytes(base64: string): Uint8Array {
+  const needed = Buffer.byteLength(base64, 'base64');
+  if (needed > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.max(needed, scratch.length * 2));
+  const written = scratch.write(base64, 'base64');
+  return scratch.subarray(0, written);
+}
