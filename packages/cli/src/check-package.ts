@@ -206,6 +206,9 @@ function checkPackageJson(r: Results, pkg: PackageJson, dir: string, entry: Pack
     );
 }
 
+/** How core words a problem with the manifest's `name` (its other problems start with the name itself). */
+const MANIFEST_NAME_PROBLEM = /^The tool package (needs its npm package name|has a name of|has the name )/;
+
 /**
  * Checks the manifest as core will when the package is loaded. Returns whether core listed problems:
  * its list then already covers each tool's name and description.
@@ -222,12 +225,17 @@ function checkManifest(r: Results, manifest: ToolPackage, exportName: string, pk
       'Export it as "toolPackage", where tools look for it.',
     );
   let listed = false;
+  // A bad name shared with package.json was reported there, by npm's full rules: not again here.
+  const nameReported =
+    manifest.name === pkg.name &&
+    (typeof pkg.name !== 'string' || packageNameProblem(pkg.name) !== undefined);
   try {
     checkToolPackage(manifest);
     r.pass(`compatible with the running ${CORE} ${coreVersion}`);
   } catch (error) {
     const problems = error instanceof IncompatiblePackageError ? error.problems : [messageOf(error)];
-    for (const problem of problems) r.fail(problem);
+    for (const problem of problems)
+      if (!(nameReported && MANIFEST_NAME_PROBLEM.test(problem))) r.fail(problem);
     listed = error instanceof IncompatiblePackageError;
   }
   if (manifest.name !== pkg.name) {

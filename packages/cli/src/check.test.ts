@@ -54,6 +54,20 @@ describe.concurrent('livetools check on broken packages reports each problem', (
     ]);
   });
 
+  it('a name npm refuses in both package.json and a forged manifest: reported once, by the package.json check', async () => {
+    await using tmp = tempDir();
+    const source = `${toolSource()}
+export const forged = Object.freeze({ ...toolPackage, name: 'Tools Tick', [Symbol.for('livetools.tool-package')]: true });
+`.replace('export const toolPackage', 'const toolPackage');
+    const { code, report } = await checkJson(
+      writeFixture(tmp.path, { source, packageJson: { name: 'Tools Tick' } }),
+    );
+    expect(code).toBe(1);
+    expect(failures(report).map((f) => [f.group, f.message])).toEqual([
+      ['package.json', 'name "Tools Tick" is not a valid npm package name: it has uppercase letters.'],
+    ]);
+  });
+
   it('a tool without a description (reported once, by the manifest check) and parameters without descriptions', async () => {
     await using tmp = tempDir();
     // A manifest made by hand (or by an older core) can hold a tool that defineStreamingTool would refuse.
