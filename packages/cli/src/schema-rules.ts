@@ -11,6 +11,8 @@ export interface SchemaRule {
   readonly severity: SchemaSeverity;
   /** What happens, and what to write in zod instead. */
   readonly advice: string;
+  /** The JSON Schema keywords that are this construct wherever they appear, for rules found by keyword. */
+  readonly keywords?: readonly string[];
 }
 
 /**
@@ -51,30 +53,40 @@ export const SCHEMA_RULES: readonly SchemaRule[] = [
   },
   {
     construct: 'if/then/else',
+    keywords: ['if', 'then', 'else'],
     severity: 'error',
     advice: 'conditional schemas are rejected; use separate optional fields',
   },
   {
     construct: 'not',
+    keywords: ['not'],
     severity: 'error',
     advice: 'negated schemas are rejected; describe the constraint instead',
   },
   {
     construct: 'patternProperties',
+    keywords: ['patternProperties'],
     severity: 'error',
     advice: 'rejected; use z.record(z.string(), ...) or named properties',
   },
   {
     construct: 'dependentSchemas/dependentRequired/dependencies',
+    keywords: ['dependentSchemas', 'dependentRequired', 'dependencies'],
     severity: 'error',
     advice: 'rejected; validate the combination with a zod refinement',
   },
   {
     construct: 'unevaluatedProperties/unevaluatedItems',
+    keywords: ['unevaluatedProperties', 'unevaluatedItems'],
     severity: 'error',
     advice: 'rejected; use additionalProperties (z.object is strict by default in the declaration)',
   },
-  { construct: '$dynamicRef/$recursiveRef', severity: 'error', advice: 'rejected; flatten the structure' },
+  {
+    construct: '$dynamicRef/$recursiveRef',
+    keywords: ['$dynamicRef', '$recursiveRef'],
+    severity: 'error',
+    advice: 'rejected; flatten the structure',
+  },
   {
     construct: 'array without items',
     severity: 'error',
@@ -88,31 +100,37 @@ export const SCHEMA_RULES: readonly SchemaRule[] = [
   },
   {
     construct: 'allOf',
+    keywords: ['allOf'],
     severity: 'warning',
     advice: 'intersections are not supported; merge them into one z.object',
   },
   {
     construct: 'oneOf',
+    keywords: ['oneOf'],
     severity: 'warning',
     advice: 'treated as anyOf; zod discriminated unions become anyOf already',
   },
   {
     construct: 'const',
+    keywords: ['const'],
     severity: 'warning',
     advice: 'may be ignored by the model; use z.enum([value]) for a fixed value',
   },
   {
     construct: 'prefixItems',
+    keywords: ['prefixItems'],
     severity: 'warning',
     advice: 'tuples are ignored by some Live models; use an object with named fields',
   },
   {
     construct: 'contains/minContains/maxContains',
+    keywords: ['contains', 'minContains', 'maxContains'],
     severity: 'warning',
     advice: 'ignored by the model (zod still checks it)',
   },
   {
     construct: 'propertyNames',
+    keywords: ['propertyNames'],
     severity: 'warning',
     advice: 'ignored by the model; record keys are unconstrained for it (zod still checks them)',
   },
@@ -141,22 +159,11 @@ export interface SchemaFinding {
   readonly message: string;
 }
 
-/** Keyword → the rule it breaks: each of these constructs is named after its keywords. */
+/** Keyword → the rule it breaks, for the rules found by keyword. */
 const KEYWORD_RULES = new Map<string, string>(
-  [
-    'if/then/else',
-    'not',
-    'patternProperties',
-    'dependentSchemas/dependentRequired/dependencies',
-    'unevaluatedProperties/unevaluatedItems',
-    '$dynamicRef/$recursiveRef',
-    'allOf',
-    'oneOf',
-    'const',
-    'prefixItems',
-    'contains/minContains/maxContains',
-    'propertyNames',
-  ].flatMap((construct) => construct.split('/').map((keyword): [string, string] => [keyword, construct])),
+  SCHEMA_RULES.flatMap((rule) =>
+    (rule.keywords ?? []).map((keyword): [string, string] => [keyword, rule.construct]),
+  ),
 );
 
 const RULES = new Map(SCHEMA_RULES.map((r) => [r.construct, r]));
