@@ -1,32 +1,10 @@
 // Records garbage-collection pauses as absolute wall-clock intervals (ms, comparable across
 // processes), so that a latency sample can be checked for a pause of either process inside it.
-import { constants, PerformanceObserver, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
+import { recordGc as recordGcFrom } from '../../packages/core/bench/lib/gc-log.mjs';
 
-const kinds = {
-  [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
-  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
-  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
-  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak-callbacks',
-};
-
-/** Starts recording; `stop()` resolves with the pauses as `{ start, end, kind }`, sorted by start. */
-export function recordGc() {
-  const pauses = [];
-  const observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      const start = performance.timeOrigin + e.startTime;
-      pauses.push({ start, end: start + e.duration, kind: kinds[e.detail?.kind] ?? 'other' });
-    }
-  });
-  observer.observe({ entryTypes: ['gc'] });
-  return {
-    async stop() {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      observer.disconnect();
-      return pauses.sort((a, b) => a.start - b.start);
-    },
-  };
-}
+/** Starts recording; `stop()` resolves with the pauses as `{ start, end, kind }` (absolute ms), sorted by start. */
+export const recordGc = () => recordGcFrom(performance.timeOrigin);
 
 /** Count, total and longest pause (ms) by kind. */
 export function gcSummary(pauses) {

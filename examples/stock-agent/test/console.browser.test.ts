@@ -80,6 +80,17 @@ async function expectText(page: Page, selector: string, pattern: RegExp, timeout
   return (await locator.textContent()) ?? '';
 }
 
+/** Waits until the timeline shows call `callId` as cancelled. */
+async function waitForCancelled(page: Page, callId: string | null): Promise<void> {
+  await page.waitForFunction(
+    (id) =>
+      document.querySelector(`[data-testid="call"][data-call-id="${id}"]`)?.getAttribute('data-state') ===
+      'cancelled',
+    callId,
+    { timeout: 15_000 },
+  );
+}
+
 async function send(page: Page, text: string): Promise<void> {
   await page.fill('[data-testid="text-input"]', text);
   await page.click('[data-testid="send"]');
@@ -149,13 +160,7 @@ describe('the web console in headless Chromium', () => {
     await shot(page, '2-watching-aapl');
 
     await call.locator('[data-testid="stop"]').click();
-    await page.waitForFunction(
-      (id) =>
-        document.querySelector(`[data-testid="call"][data-call-id="${id}"]`)?.getAttribute('data-state') ===
-        'cancelled',
-      callId,
-      { timeout: 15_000 },
-    );
+    await waitForCancelled(page, callId);
     expect(await call.getAttribute('data-ended-by')).toBe('application');
     expect(await call.locator('[data-testid="end"]').textContent()).toMatch(/stopped by you/i);
     expect(await call.locator('[data-testid="stop"]').count()).toBe(0);
@@ -220,13 +225,7 @@ describe('the web console in headless Chromium', () => {
     await shot(page, '4-camera');
 
     await send(page, 'stop the camera');
-    await page.waitForFunction(
-      (id) =>
-        document.querySelector(`[data-testid="call"][data-call-id="${id}"]`)?.getAttribute('data-state') ===
-        'cancelled',
-      callId,
-      { timeout: 15_000 },
-    );
+    await waitForCancelled(page, callId);
     expect(await call.getAttribute('data-ended-by')).toBe('model');
     await page.click('[data-testid="camera-toggle"]');
     await shot(page, '5-camera-stopped');

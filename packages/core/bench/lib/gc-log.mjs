@@ -1,5 +1,6 @@
-// Records garbage collections (start and duration, on the performance.now() clock) so that a
-// latency sample can be checked for a GC pause inside it.
+// Records garbage collections (start and duration, on the performance.now() clock, or shifted by
+// `origin`) so that a latency sample can be checked for a GC pause inside it. The cross-package
+// benchmarks use it too (benchmarks/lib/gc.mjs), on the absolute clock.
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 
 const kinds = {
@@ -9,16 +10,17 @@ const kinds = {
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak-callbacks',
 };
 
-/** Starts recording; `stop()` returns the pauses as `{ start, end, kind }`, in order. */
-export function recordGc() {
+/**
+ * Starts recording; `stop()` returns the pauses as `{ start, end, kind }`, in order. Times are
+ * `origin` + performance.now() milliseconds (`performance.timeOrigin` gives absolute times,
+ * comparable across processes).
+ */
+export function recordGc(origin = 0) {
   const pauses = [];
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
-      pauses.push({
-        start: e.startTime,
-        end: e.startTime + e.duration,
-        kind: kinds[e.detail?.kind] ?? 'other',
-      });
+      const start = origin + e.startTime;
+      pauses.push({ start, end: start + e.duration, kind: kinds[e.detail?.kind] ?? 'other' });
     }
   });
   observer.observe({ entryTypes: ['gc'] });

@@ -34,6 +34,25 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const results = (wire: readonly RecordedFunctionResponse[]) => wire.filter((r) => r.willContinue === true);
 const finals = (wire: readonly RecordedFunctionResponse[]) => wire.filter((r) => r.willContinue !== true);
 
+/** A tool that emits `{ seq }` every millisecond until `stop$`, its subscriptions counted. */
+function millisecondTicker() {
+  const stop$ = new Subject<void>();
+  const upstream = new SubscriptionCounter();
+  const ticker = defineStreamingTool({
+    name: 'ticker',
+    description: 'Ticks every millisecond.',
+    parameters: z.object({}),
+    execute: () =>
+      upstream.track(
+        interval(1).pipe(
+          takeUntil(stop$),
+          map((seq) => ({ seq })),
+        ),
+      ),
+  });
+  return { ticker, stop$, upstream };
+}
+
 describe('connection cut repeatedly while a tool streams', () => {
   it(`with resumption: ${CUTS} cuts (goAway, drops, drops during resumption); the session state holds every result once and in order, and one final`, async () => {
     const watch = pushTool('watch');
@@ -103,26 +122,11 @@ describe('connection cut repeatedly while a tool streams', () => {
   });
 
   it(`with resumption, real timing: ${CUTS} drops while a tool emits every millisecond; the session state holds every result once, in order, and one final, but for what was in flight when the handle used was issued`, async () => {
-    const stop$ = new Subject<void>();
-    const upstream = new SubscriptionCounter();
-    const ticker = defineStreamingTool({
-      name: 'ticker',
-      description: 'Ticks every millisecond.',
-      parameters: z.object({}),
-      execute: () =>
-        upstream.track(
-          interval(1).pipe(
-            takeUntil(stop$),
-            map((seq) => ({ seq })),
-          ),
-        ),
-    });
-    await using fx = await openSession({
+    const { ticker, stop$, upstream } = millisecondTicker();
+    await using fx = await openResumableSession({
       tools: [ticker, ping],
-      config: { sessionResumption: {} },
       reconnect: { attempts: 50, initialDelayMs: 1, maxDelayMs: 2 },
       bufferedResultsPerCall: 10_000,
-      holdResumed: false,
     });
     const ledger = new HandleLedger(fx.session, fx.first);
     let conn = fx.first;
@@ -174,28 +178,13 @@ describe('connection cut repeatedly while a tool streams', () => {
   });
 
   it(`with transparent resumption (Vertex AI), real timing: ${CUTS} drops while a tool emits every millisecond; the session state holds every result once, in order, and one final`, async () => {
-    const stop$ = new Subject<void>();
-    const upstream = new SubscriptionCounter();
-    const ticker = defineStreamingTool({
-      name: 'ticker',
-      description: 'Ticks every millisecond.',
-      parameters: z.object({}),
-      execute: () =>
-        upstream.track(
-          interval(1).pipe(
-            takeUntil(stop$),
-            map((seq) => ({ seq })),
-          ),
-        ),
-    });
-    await using fx = await openSession({
+    const { ticker, stop$, upstream } = millisecondTicker();
+    await using fx = await openResumableSession({
       makeAi: vertexAi,
       delivery: 'client-content',
       tools: [ticker, ping],
-      config: { sessionResumption: {} },
       reconnect: { attempts: 50, initialDelayMs: 1, maxDelayMs: 2 },
       bufferedResultsPerCall: 10_000,
-      holdResumed: false,
     });
     let conn = fx.first;
     conn.sendResumptionUpdate('handle-0');

@@ -162,7 +162,6 @@ export interface FakeLiveConnectionInit {
 }
 
 const clientKeys = new Set(['setup', 'clientContent', 'realtimeInput', 'toolResponse']);
-/** How every `realtimeInput` frame the SDK sends starts (it sends `JSON.stringify` output). */
 /**
  * How the `realtimeInput` frames that carry audio or video start: the SDK writes `JSON.stringify`
  * output, with `mediaChunks`, `audio` or `video` as the first key when the frame has one.

@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 
-/** Room for a 640x480 JPEG; grows (doubling) for larger frames and stays grown. */
-let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+/** Made on first use with room for a 640x480 JPEG; grows (doubling) for larger frames and stays grown. */
+let scratch: Buffer | undefined;
 
 /**
  * The bytes of `base64`, in the thread's scratch buffer: no allocation per frame, so a stream of
@@ -16,7 +16,9 @@ let scratch = Buffer.allocUnsafeSlow(64 * 1024);
  */
 export function scratchBytes(base64: string): Uint8Array {
   const needed = Buffer.byteLength(base64, 'base64');
-  if (needed > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.max(needed, scratch.length * 2));
+  if (scratch === undefined || needed > scratch.length) {
+    scratch = Buffer.allocUnsafeSlow(Math.max(needed, (scratch?.length ?? 32 * 1024) * 2));
+  }
   const written = scratch.write(base64, 'base64');
   return scratch.subarray(0, written);
 }
