@@ -76,7 +76,9 @@ export async function createConsoleAgent(
   const analyzer =
     env.LIVETOOLS_VIDEO === 'gemini' && !offline
       ? createGeminiAnalyzer({ ai })
-      : createChangeDetector({ sensitivity: 'medium' });
+      : // The console serves several sessions from one process: frames are decoded on worker
+        // threads, so a large or hostile frame never stalls the other sessions' event loop.
+        createChangeDetector({ sensitivity: 'medium', workers: 2 });
   const audioOut = !offline;
   const agent = createLiveAgent({
     ai,

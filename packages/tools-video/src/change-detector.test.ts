@@ -196,6 +196,29 @@ describe('the local change detector', () => {
       expect(() => createChangeDetector({ workers })).toThrow(RangeError);
     }
   });
+
+  it('refuses a bad maxDecodedBytes when created, saying what is allowed', () => {
+    for (const maxDecodedBytes of [0, -5, 1.5, Number.NaN, 2 ** 31]) {
+      expect(() => createChangeDetector({ maxDecodedBytes })).toThrow(
+        /^maxDecodedBytes must be a whole number of bytes from 1 to 2147483647; got /,
+      );
+    }
+  });
+
+  it('refuses a frame over its maxDecodedBytes with IMAGE_TOO_LARGE, naming the option', async () => {
+    const session = createChangeDetector({ maxDecodedBytes: 1000 }).open({
+      signal: new AbortController().signal,
+      logger: silentLogger,
+      scheduler: asyncScheduler,
+    });
+    const frame = await sceneFrame(scene(0), 1);
+    expect(() => session.analyze(frame)).toThrow(
+      expect.objectContaining({
+        code: 'IMAGE_TOO_LARGE',
+        message: expect.stringContaining('maxDecodedBytes'),
+      }),
+    );
+  });
 });
 
 describe('the local change detector with decode workers', () => {

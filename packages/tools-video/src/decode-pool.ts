@@ -6,7 +6,9 @@
  */
 
 import { Worker } from 'node:worker_threads';
+import { checkFrameData, declaredMimeType } from './decode/decode-frame-data.js';
 import { FrameDecodeError, type FrameDecodeErrorCode } from './decode/frame-decode-error.js';
+import type { FrameDecodeOptions } from './decode/limits.js';
 import type { LumaThumbnail } from './decode/luma-thumbnail.js';
 
 /** One frame to decode. @internal */
@@ -15,6 +17,8 @@ export interface DecodeRequest {
   /** The frame, base64 as the Live API carries it. */
   readonly data: string;
   readonly mimeType: string | undefined;
+  /** The decoded-size limit, already checked. */
+  readonly options: FrameDecodeOptions;
 }
 
 /** A worker's answer to a {@link DecodeRequest}. @internal */
@@ -73,15 +77,27 @@ export class DecodePool {
     this.#start = start;
   }
 
-  /** Decodes one base64 frame; rejects with a {@link FrameDecodeError} as `decodeLumaThumbnail` would throw. */
-  decode(data: string, mimeType: string | undefined): Promise<LumaThumbnail> {
+  /**
+   * Decodes one base64 frame; rejects with a {@link FrameDecodeError} as `decodeFrameData` would
+   * throw. `data` that is not a string is refused here, before anything is posted.
+   */
+  decode(data: unknown, mimeType: unknown, options: FrameDecodeOptions): Promise<LumaThumbnail> {
+    try {
+      checkFrameData(data);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const request: DecodeRequest = {
+      id: ++this.#nextId,
+      data,
+      mimeType: declaredMimeType(mimeType),
+      options,
+    };
     const slot = this.#leastBusy();
-    const id = ++this.#nextId;
     return new Promise<LumaThumbnail>((resolve, reject) => {
       // Referenced only while it holds requests: an idle pool never keeps the process alive.
       if (slot.pending.size === 0) slot.worker.ref();
-      slot.pending.set(id, { resolve, reject });
-      const request: DecodeRequest = { id, data, mimeType };
+      slot.pending.set(request.id, { resolve, reject });
       slot.worker.postMessage(request);
     });
   }

@@ -6,9 +6,8 @@
  */
 
 import { parentPort } from 'node:worker_threads';
-import { scratchBytes } from './decode/base64-scratch.js';
+import { decodeFrameData } from './decode/decode-frame-data.js';
 import { FrameDecodeError } from './decode/frame-decode-error.js';
-import { decodeLumaThumbnail } from './decode/index.js';
 import type { DecodeReply, DecodeRequest } from './decode-pool.js';
 
 const port = parentPort;
@@ -17,14 +16,17 @@ if (port === null) throw new Error('decode-worker.js must be started as a worker
 port.on('message', (request: DecodeRequest) => {
   let reply: DecodeReply;
   try {
-    const t = decodeLumaThumbnail(scratchBytes(request.data), request.mimeType);
+    const t = decodeFrameData(request.data, request.mimeType, request.options);
     reply = { id: request.id, ok: true, ...t };
   } catch (error) {
     reply = {
       id: request.id,
       ok: false,
       code: FrameDecodeError.isInstance(error) ? error.code : undefined,
-      message: error instanceof Error ? error.message : String(error),
+      message:
+        error instanceof Error
+          ? error.message
+          : 'The frame decoder failed with a value that is not an Error.',
     };
   }
   port.postMessage(reply, reply.ok ? [reply.pixels.buffer as ArrayBuffer] : []);

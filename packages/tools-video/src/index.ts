@@ -9,11 +9,13 @@
 
 export { type ChangeDetectorOptions, createChangeDetector } from './change-detector.js';
 export {
+  DEFAULT_MAX_DECODED_BYTES,
   decodeJpegThumbnail,
   decodeLumaThumbnail,
   decodePngThumbnail,
   FrameDecodeError,
   type FrameDecodeErrorCode,
+  type FrameDecodeOptions,
   type LumaThumbnail,
 } from './decode/index.js';
 export type {

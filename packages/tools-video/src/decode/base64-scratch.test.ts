@@ -13,6 +13,15 @@ describe('scratchBytes', () => {
     }
   });
 
+  it('does not keep a buffer grown for one huge frame: frames above 8 MiB get a buffer of their own', () => {
+    const huge = Buffer.alloc(20 * 1024 * 1024, 7);
+    const bytes = scratchBytes(huge.toString('base64'));
+    expect(Buffer.from(bytes).equals(huge)).toBe(true);
+    const small = scratchBytes(Buffer.from([1, 2, 3]).toString('base64'));
+    expect([...small]).toEqual([1, 2, 3]);
+    expect(small.buffer.byteLength).toBeLessThanOrEqual(8 * 1024 * 1024);
+  });
+
   it('leaves nothing of one frame in the thumbnail of the next: thumbnails never share the scratch bytes', async () => {
     const a = await sceneFrame({ width: 320, height: 240, backdrop: 'room' }, 0);
     const b = await sceneFrame({ width: 320, height: 240, backdrop: [20, 20, 20] }, 1000, { format: 'png' });

@@ -432,11 +432,14 @@ describe('decodeJpegThumbnail refuses what it does not support', () => {
     expect(error.message).toContain(`${w}x${h}`);
   });
 
-  it('accepts 16384x4096 as a size (and then finds the data missing)', () => {
+  it('accepts 16384x4096 as a size when maxDecodedBytes allows it (and then finds the data missing)', () => {
     const { bytes } = testJpeg(16, 16);
     const sof = markerIndex(bytes, 0xc0);
     const claimed = withUint16(withUint16(bytes, sof + 5, 4096), sof + 7, 16384);
-    expect(decodeError(() => decodeJpegThumbnail(claimed)).code).toBe('CORRUPT_IMAGE');
+    expect(decodeError(() => decodeJpegThumbnail(claimed)).code).toBe('IMAGE_TOO_LARGE');
+    expect(decodeError(() => decodeJpegThumbnail(claimed, { maxDecodedBytes: 2 ** 28 })).code).toBe(
+      'CORRUPT_IMAGE',
+    );
   });
 
   it('rejects bytes that are not a JPEG', () => {

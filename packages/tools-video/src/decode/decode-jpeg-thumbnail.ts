@@ -14,7 +14,7 @@ import {
   standardLuminanceAc,
   standardLuminanceDc,
 } from './jpeg-standard-tables.js';
-import { checkImageSize } from './limits.js';
+import { checkDecodedSize, decodedByteLimit, type FrameDecodeOptions } from './limits.js';
 import type { LumaThumbnail } from './luma-thumbnail.js';
 
 /** A frame component (T.81 B.2.2) and what the decoder gathered for it. */
@@ -51,6 +51,8 @@ interface Frame {
 }
 
 interface DecoderState {
+  /** The decoded-size limit in bytes. */
+  readonly limit: number;
   frame: Frame | undefined;
   readonly quantDc: (number | undefined)[];
   readonly dcTables: (HuffmanTable | undefined)[];
@@ -110,12 +112,17 @@ function readUint16(data: Uint8Array, pos: number): number {
  * with restart intervals. Motion-JPEG frames without Huffman tables use the standard tables of
  * T.81 Annex K. Decoding stops as soon as the luma is complete, so a missing EOI is not an error.
  *
+ * The frame header is checked against `options.maxDecodedBytes` (default 64 MiB; a JPEG counts
+ * width × height × components) before anything is allocated for the image.
+ *
  * @param bytes - The JPEG file.
+ * @param options - The decoded-size limit.
  * @returns One pixel per 8x8 block: `clamp(round(DC * Q[0] / 8 + 128))`.
  * @throws {@link FrameDecodeError} `UNSUPPORTED_FORMAT` when the bytes are not a JPEG;
  *   `UNSUPPORTED_JPEG` for CMYK/YCCK, arithmetic coding, lossless, hierarchical or 12-bit JPEGs;
- *   `CORRUPT_IMAGE`, `TRUNCATED_IMAGE`; `IMAGE_TOO_LARGE` beyond 16384 pixels a side or
- *   64 megapixels.
+ *   `CORRUPT_IMAGE`, `TRUNCATED_IMAGE`; `IMAGE_TOO_LARGE` over `maxDecodedBytes` or beyond
+ *   16384 pixels a side.
+ * @throws RangeError when `maxDecodedBytes` is not a whole number from 1 to 2^31-1.
  *
  * @example
  * ```ts
@@ -127,15 +134,16 @@ function readUint16(data: Uint8Array, pos: number): number {
  * const topLeftBrightness = thumbnail.pixels[0];
  * ```
  */
-export function decodeJpegThumbnail(bytes: Uint8Array): LumaThumbnail {
+export function decodeJpegThumbnail(bytes: Uint8Array, options?: FrameDecodeOptions): LumaThumbnail {
+  const limit = decodedByteLimit(options);
   try {
-    return decodeJpeg(bytes);
+    return decodeJpeg(bytes, limit);
   } catch (error) {
     throw asFrameDecodeError(error, 'JPEG');
   }
 }
 
-function decodeJpeg(data: Uint8Array): LumaThumbnail {
+function decodeJpeg(data: Uint8Array, limit: number): LumaThumbnail {
   const end = data.length;
   if (end < 3 || data[0] !== 0xff || data[1] !== 0xd8) {
     if (end < 3 && data.every((byte, i) => byte === SOI_PREFIX[i])) throw truncated();
@@ -145,6 +153,7 @@ function decodeJpeg(data: Uint8Array): LumaThumbnail {
     );
   }
   const state: DecoderState = {
+    limit,
     frame: undefined,
     quantDc: [],
     dcTables: [],
@@ -260,7 +269,6 @@ function readFrame(
       'The JPEG defines its height in a DNL marker after the first scan, which is not supported.',
     );
   }
-  checkImageSize(width, height, 'JPEG');
   if (count === 4) {
     throw unsupported(
       'The JPEG has 4 components (CMYK or YCCK, as Adobe applications write); send an RGB/YCbCr or grayscale JPEG.',
@@ -272,6 +280,16 @@ function readFrame(
       `The JPEG has ${count} components; only grayscale (1) and colour (3) JPEGs are supported.`,
     );
   }
+  checkDecodedSize(
+    {
+      format: 'JPEG',
+      width,
+      height,
+      pixel: `with ${count} component${count === 1 ? '' : 's'}`,
+      decodedBytes: width * height * count,
+    },
+    state.limit,
+  );
   if (end - body !== 6 + 3 * count)
     throw corrupt('the frame header length does not match its component count');
   const specs: { id: number; h: number; v: number; quantTable: number }[] = [];

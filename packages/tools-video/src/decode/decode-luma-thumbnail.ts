@@ -1,6 +1,7 @@
 import { decodeJpegThumbnail } from './decode-jpeg-thumbnail.js';
 import { decodePngThumbnail, PNG_SIGNATURE } from './decode-png-thumbnail.js';
 import { FrameDecodeError } from './frame-decode-error.js';
+import { decodedByteLimit, type FrameDecodeOptions } from './limits.js';
 import type { LumaThumbnail } from './luma-thumbnail.js';
 
 const JPEG_SIGNATURE: readonly number[] = [0xff, 0xd8, 0xff];
@@ -39,9 +40,13 @@ function ascii(bytes: Uint8Array, start: number, end: number): string {
  *
  * @param bytes - The encoded frame (e.g. a `VideoFrame`'s `data`, base64-decoded).
  * @param mimeType - The frame's declared MIME type, quoted in error messages.
+ * @param options - The decoded-size limit (`maxDecodedBytes`, default 64 MiB), checked against
+ *   the frame's header before its image data is decoded.
  * @returns The thumbnail, `ceil(width / 8)` by `ceil(height / 8)` pixels.
  * @throws {@link FrameDecodeError} `UNSUPPORTED_FORMAT` for anything but JPEG and PNG, and the
- *   errors of {@link decodeJpegThumbnail} and {@link decodePngThumbnail}.
+ *   errors of {@link decodeJpegThumbnail} and {@link decodePngThumbnail} (`IMAGE_TOO_LARGE` over
+ *   `maxDecodedBytes`).
+ * @throws RangeError when `maxDecodedBytes` is not a whole number from 1 to 2^31-1.
  *
  * @example
  * ```ts
@@ -55,9 +60,14 @@ function ascii(bytes: Uint8Array, start: number, end: number): string {
  * console.log(`mean brightness ${sum / thumbnail.pixels.length}`);
  * ```
  */
-export function decodeLumaThumbnail(bytes: Uint8Array, mimeType?: string): LumaThumbnail {
-  if (startsWith(bytes, JPEG_SIGNATURE)) return decodeJpegThumbnail(bytes);
-  if (startsWith(bytes, PNG_SIGNATURE)) return decodePngThumbnail(bytes);
+export function decodeLumaThumbnail(
+  bytes: Uint8Array,
+  mimeType?: string,
+  options?: FrameDecodeOptions,
+): LumaThumbnail {
+  decodedByteLimit(options);
+  if (startsWith(bytes, JPEG_SIGNATURE)) return decodeJpegThumbnail(bytes, options);
+  if (startsWith(bytes, PNG_SIGNATURE)) return decodePngThumbnail(bytes, options);
   const declared = mimeType === undefined ? '' : ` (declared as ${mimeType})`;
   if (bytes.length === 0 || isPrefixOf(bytes, JPEG_SIGNATURE) || isPrefixOf(bytes, PNG_SIGNATURE)) {
     throw new FrameDecodeError(

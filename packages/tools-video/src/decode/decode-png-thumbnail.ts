@@ -1,6 +1,6 @@
 import { crc32, inflateSync } from 'node:zlib';
 import { asFrameDecodeError, FrameDecodeError } from './frame-decode-error.js';
-import { checkImageSize } from './limits.js';
+import { checkDecodedSize, decodedByteLimit, type FrameDecodeOptions } from './limits.js';
 import type { LumaThumbnail } from './luma-thumbnail.js';
 
 /** The 8-byte signature every PNG starts with. @internal */
@@ -55,11 +55,18 @@ function readUint32(data: Uint8Array, pos: number): number {
  * Supports every colour type (grayscale, RGB, palette, with or without alpha), every bit depth
  * (1, 2, 4, 8, 16) and Adam7 interlacing. Chunk CRCs are checked; ancillary chunks are ignored.
  *
+ * The header is checked against `options.maxDecodedBytes` (default 64 MiB) before any image data
+ * is inflated, and inflation stops at the size the header declares: a decompression bomb costs at
+ * most that many bytes, whatever its zlib data says.
+ *
  * @param bytes - The PNG file.
+ * @param options - The decoded-size limit.
  * @returns The block means; blocks at the right and bottom edges average only the pixels present.
  * @throws {@link FrameDecodeError} `UNSUPPORTED_FORMAT` when the bytes are not a PNG;
- *   `CORRUPT_IMAGE` (bad CRC, bad header, bad filter, bad zlib data…), `TRUNCATED_IMAGE`;
- *   `IMAGE_TOO_LARGE` beyond 16384 pixels a side or 64 megapixels.
+ *   `CORRUPT_IMAGE` (bad CRC, bad header, bad filter, bad zlib data, more image data than the
+ *   header declares…), `TRUNCATED_IMAGE`; `IMAGE_TOO_LARGE` over `maxDecodedBytes` or beyond
+ *   16384 pixels a side.
+ * @throws RangeError when `maxDecodedBytes` is not a whole number from 1 to 2^31-1.
  *
  * @example
  * ```ts
@@ -70,15 +77,16 @@ function readUint32(data: Uint8Array, pos: number): number {
  * console.log(thumbnail.width, thumbnail.height); // 81 60
  * ```
  */
-export function decodePngThumbnail(bytes: Uint8Array): LumaThumbnail {
+export function decodePngThumbnail(bytes: Uint8Array, options?: FrameDecodeOptions): LumaThumbnail {
+  const limit = decodedByteLimit(options);
   try {
-    return decodePng(bytes);
+    return decodePng(bytes, limit);
   } catch (error) {
     throw asFrameDecodeError(error, 'PNG');
   }
 }
 
-function decodePng(data: Uint8Array): LumaThumbnail {
+function decodePng(data: Uint8Array, limit: number): LumaThumbnail {
   const end = data.length;
   for (let i = 0; i < PNG_SIGNATURE.length; i++) {
     if (i >= end) throw truncated();
@@ -88,7 +96,7 @@ function decodePng(data: Uint8Array): LumaThumbnail {
   }
   let header: Header | undefined;
   let palette: Uint8Array | undefined;
-  const idat: Uint8Array[] = [];
+  const idat = new IdatCollector(data);
   let pos = 8;
   for (;;) {
     if (pos + 12 > end) throw truncated();
@@ -107,12 +115,12 @@ function decodePng(data: Uint8Array): LumaThumbnail {
     if (header === undefined && type !== 'IHDR') throw corrupt('the first chunk is not IHDR');
     if (type === 'IHDR') {
       if (header !== undefined) throw corrupt('it has two IHDR chunks');
-      header = readHeader(body);
+      header = readHeader(body, limit);
     } else if (type === 'PLTE') {
       if (length % 3 !== 0 || length === 0 || length > 768) throw corrupt(`the palette has ${length} bytes`);
       palette = body;
     } else if (type === 'IDAT') {
-      idat.push(body);
+      idat.add(body);
     } else if (type === 'IEND') {
       break;
     } else if ((type.charCodeAt(0) & 0x20) === 0) {
@@ -120,13 +128,14 @@ function decodePng(data: Uint8Array): LumaThumbnail {
     }
   }
   const h = header!;
-  if (idat.length === 0) throw corrupt('it has no image data (IDAT)');
+  const compressed = idat.bytes();
+  if (compressed === undefined) throw corrupt('it has no image data (IDAT)');
   if (h.colorType === 3 && palette === undefined) throw corrupt('a palette image has no PLTE chunk');
-  const raw = inflate(idat, expectedDataLength(h));
+  const raw = inflate(compressed, expectedDataLength(h));
   return buildThumbnail(h, raw, palette);
 }
 
-function readHeader(body: Uint8Array): Header {
+function readHeader(body: Uint8Array, limit: number): Header {
   if (body.length !== 13) throw corrupt('IHDR is not 13 bytes long');
   const width = readUint32(body, 0);
   const height = readUint32(body, 4);
@@ -140,8 +149,57 @@ function readHeader(body: Uint8Array): Header {
   }
   if (body[10] !== 0 || body[11] !== 0) throw corrupt('it uses an unknown compression or filter method');
   if (body[12]! > 1) throw corrupt(`it uses an unknown interlace method ${body[12]}`);
-  checkImageSize(width, height, 'PNG');
-  return { width, height, bitDepth, colorType, interlaced: body[12] === 1 };
+  const header: Header = { width, height, bitDepth, colorType, interlaced: body[12] === 1 };
+  const bits = CHANNELS[colorType]! * bitDepth;
+  checkDecodedSize(
+    {
+      format: 'PNG',
+      width,
+      height,
+      pixel: `at ${bits} bit${bits === 1 ? '' : 's'} per pixel`,
+      // Every pixel is averaged, however few bits it has: a pixel counts as a byte at least.
+      decodedBytes: Math.max(expectedDataLength(header), width * height),
+    },
+    limit,
+  );
+  return header;
+}
+
+/**
+ * Gathers the IDAT chunks' data: a view of the one chunk most PNGs have, or one copy of them all
+ * (never more bytes than the file holds, however many chunks there are).
+ */
+class IdatCollector {
+  readonly #file: Uint8Array;
+  #first: Uint8Array | undefined;
+  #joined: Uint8Array | undefined;
+  #length = 0;
+
+  constructor(file: Uint8Array) {
+    this.#file = file;
+  }
+
+  add(body: Uint8Array): void {
+    if (this.#first === undefined) {
+      this.#first = body;
+      this.#length = body.length;
+      return;
+    }
+    if (this.#joined === undefined) {
+      // Room for every byte left in the file from the first chunk on: the data cannot be longer.
+      const room = this.#file.byteOffset + this.#file.length - this.#first.byteOffset;
+      this.#joined = Buffer.allocUnsafe(room);
+      this.#joined.set(this.#first);
+    }
+    this.#joined.set(body, this.#length);
+    this.#length += body.length;
+  }
+
+  /** The zlib stream; `undefined` when there was no IDAT chunk. */
+  bytes(): Uint8Array | undefined {
+    if (this.#first === undefined) return undefined;
+    return this.#joined === undefined ? this.#first : this.#joined.subarray(0, this.#length);
+  }
 }
 
 function passesOf(header: Header): readonly (readonly [number, number, number, number])[] {
@@ -163,11 +221,15 @@ function expectedDataLength(header: Header): number {
   return total;
 }
 
-function inflate(idat: readonly Uint8Array[], expected: number): Uint8Array {
-  const compressed = idat.length === 1 ? idat[0]! : Buffer.concat(idat);
+/**
+ * Inflates the image data, producing at most `expected` bytes (the size the header declares,
+ * already checked against the limit): zlib stops and throws as soon as the output would exceed it.
+ * The output goes into one buffer of `expected + 1` bytes, so a valid frame is not copied again.
+ */
+function inflate(compressed: Uint8Array, expected: number): Uint8Array {
   let raw: Uint8Array;
   try {
-    raw = inflateSync(compressed, { maxOutputLength: expected });
+    raw = inflateSync(compressed, { maxOutputLength: expected, chunkSize: Math.max(64, expected + 1) });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'Z_BUF_ERROR') {

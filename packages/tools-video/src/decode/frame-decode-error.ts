@@ -10,8 +10,13 @@ export type FrameDecodeErrorCode =
   | 'CORRUPT_IMAGE'
   /** The image ends before all the data the thumbnail needs. */
   | 'TRUNCATED_IMAGE'
-  /** The image is wider or taller than 16384 pixels, or larger than 64 megapixels. */
-  | 'IMAGE_TOO_LARGE';
+  /**
+   * The frame's header declares more decoded bytes than `maxDecodedBytes` allows (default 64 MiB),
+   * or more than 16384 pixels on a side. Refused before any image data is decoded.
+   */
+  | 'IMAGE_TOO_LARGE'
+  /** The frame's `data` is not a base64 string (the change detector decodes `VideoFrame`s). */
+  | 'INVALID_BASE64';
 
 /**
  * A video frame could not be turned into a luma thumbnail. The `code` says why; the message says

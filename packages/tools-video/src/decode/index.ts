@@ -10,4 +10,5 @@ export { decodeLumaThumbnail } from './decode-luma-thumbnail.js';
 export { decodePngThumbnail } from './decode-png-thumbnail.js';
 export type { FrameDecodeErrorCode } from './frame-decode-error.js';
 export { FrameDecodeError } from './frame-decode-error.js';
+export { DEFAULT_MAX_DECODED_BYTES, type FrameDecodeOptions } from './limits.js';
 export type { LumaThumbnail } from './luma-thumbnail.js';

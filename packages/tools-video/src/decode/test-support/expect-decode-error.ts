@@ -32,7 +32,7 @@ export function decodeOutcome(decode: () => LumaThumbnail): DecodeOutcome {
   return { kind: 'decoded', thumbnail };
 }
 
-/** The widest or tallest frame the decoders accept, and the most pixels in all. */
+/** The widest or tallest frame the decoders accept, and the most pixels the default limit lets through. */
 const MAX_SIDE = 16384;
 const MAX_PIXELS = 64 * 1024 * 1024;
 
@@ -93,6 +93,7 @@ const codes: Record<FrameDecodeErrorCode, true> = {
   CORRUPT_IMAGE: true,
   TRUNCATED_IMAGE: true,
   IMAGE_TOO_LARGE: true,
+  INVALID_BASE64: true,
 };
 
 /** Every {@link FrameDecodeErrorCode}. */
