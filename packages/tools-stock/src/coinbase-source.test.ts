@@ -138,25 +138,69 @@ describe('createCoinbaseSource', () => {
     expect(server.received.filter((m) => m.message.type === 'unsubscribe')).toEqual([]);
   });
 
-  it('attributes an error that names no product to the oldest unanswered request', async () => {
-    // answers only once both requests are in, so that two are unanswered when the error arrives
+  /** A server that holds its answers until `count` requests are in, then answers them (in order, or newest first). */
+  const holdingAnswers = (
+    count: number,
+    answer: (id: string) => unknown,
+    order: 'in order' | 'newest first' = 'in order',
+  ): FakeProviderServerOptions => {
     const held: (() => void)[] = [];
-    await using server = await FakeProviderServer.start({
+    return {
       onMessage: (message, reply) => {
-        const [id] = message.product_ids as string[];
-        held.push(() =>
-          id === 'BAD-USD'
-            ? reply({ type: 'error', message: 'Failed to subscribe', reason: 'Invalid product ID provided' })
-            : reply({ type: 'subscriptions', channels: [] }),
-        );
-        if (held.length === 2) for (const answer of held.splice(0)) answer();
+        const [id = ''] = message.product_ids as string[];
+        held.push(() => reply(answer(id)));
+        if (held.length < count) return;
+        const answers = held.splice(0);
+        for (const send of order === 'in order' ? answers : answers.reverse()) send();
       },
-    });
-    const source = sourceFor(server);
-    using bad = new UpdateRecorder(source.watch('BAD-USD'));
-    await server.message((m) => (m.message.product_ids as string[])[0] === 'BAD-USD');
+    };
+  };
+
+  it('gives an error that names no product to every request it could concern, and says so', async () => {
+    // regression: it went to the oldest unanswered request, so the wrong call failed and the bad one timed out
+    await using server = await FakeProviderServer.start(
+      holdingAnswers(
+        2,
+        (id) =>
+          id === 'BAD-USD'
+            ? { type: 'error', message: 'Failed to subscribe', reason: 'Invalid product ID provided' }
+            : { type: 'subscriptions', channels: [{ name: 'ticker', product_ids: [id] }] },
+        'newest first', // the error comes while both requests wait for an answer
+      ),
+    );
+    const source = sourceFor(server, { noQuoteTimeoutMs: 60_000 });
     using good = new UpdateRecorder(source.watch('ETH-EUR'));
-    expect(await bad.failure()).toMatchObject({ code: 'UNKNOWN_SYMBOL', symbol: 'BAD-USD' });
+    await server.message((m) => (m.message.product_ids as string[])[0] === 'ETH-EUR');
+    using bad = new UpdateRecorder(source.watch('BAD-USD'));
+    for (const recorder of [good, bad]) {
+      expect(await recorder.failure()).toMatchObject({
+        code: 'PROVIDER_ERROR',
+        message: expect.stringMatching(
+          /named no product.*"Failed to subscribe: Invalid product ID provided".*ETH-EUR, BAD-USD/,
+        ),
+      });
+    }
+  });
+
+  it('attributes an error to the product it names exactly, not to one whose id it contains', async () => {
+    // regression: "BTC-USDT is not a valid product" contains "BTC-USD", the older pending request
+    await using server = await FakeProviderServer.start(
+      holdingAnswers(
+        2,
+        (id) =>
+          id === 'BTC-USDT'
+            ? { type: 'error', message: 'Failed to subscribe', reason: 'BTC-USDT is not a valid product' }
+            : { type: 'subscriptions', channels: [{ name: 'ticker', product_ids: [id] }] },
+        'newest first',
+      ),
+    );
+    const source = sourceFor(server, { noQuoteTimeoutMs: 60_000 });
+    using good = new UpdateRecorder(source.watch('BTC-USD'));
+    await server.message((m) => (m.message.product_ids as string[])[0] === 'BTC-USD');
+    using bad = new UpdateRecorder(source.watch('BTC-USDT'));
+    expect(await bad.failure()).toMatchObject({ code: 'UNKNOWN_SYMBOL', symbol: 'BTC-USDT' });
+    server.send(ticker('BTC-USD', '65000'));
+    await good.quoteAt(65_000);
     expect(good.error).toBeUndefined();
   });
 

@@ -4,6 +4,8 @@ import { fetchQuoteJson, type RestOptions } from './fetch-json.js';
 import { normalizeSymbol } from './normalize-symbol.js';
 import type { Quote, QuoteSource } from './quote-source.js';
 import { QuoteSourceError } from './quote-source-error.js';
+import { quoteProblem } from './quote-validation.js';
+import { providerText, symbolsNamedIn } from './symbols-named-in.js';
 import {
   createWebSocketQuoteFeed,
   type WebSocketFeedContext,
@@ -50,9 +52,17 @@ interface PendingRequest {
  * messages (`price`, `best_bid`, `best_ask`, `volume_24h`, `time`, numbers as strings) become
  * quotes; `heartbeat` messages (every second per product) keep the connection marked alive, so a
  * silent connection is reported `stale` after 5 s and replaced after 15 s. The server answers each
- * (un)subscribe, in order, with a `subscriptions` message or an `error` (`message`, `reason`); an
- * error naming an invalid product fails that symbol with `UNKNOWN_SYMBOL`. Crypto trades around
- * the clock: `marketOpen` is always true.
+ * (un)subscribe with a `subscriptions` message or an `error` (`message`, `reason`). An error is
+ * given to the pending subscriptions it names, matched as whole words, exactly (`BTC-USDT` is not
+ * `BTC-USD`): `UNKNOWN_SYMBOL` when it says the product is invalid, else `PROVIDER_ERROR`. An
+ * error that names no pending product fails every subscription still waiting for an answer, with
+ * a `PROVIDER_ERROR` that says so. Crypto trades around the clock: `marketOpen` is always true.
+ *
+ * Bad input is never fatal: a ticker whose price is not a finite number from 1e-12 to below 1e15
+ * (`"-1"`, `"0"`, `"NaN"`), whose `time` is not an ISO time between 1970 and 2200, or without a
+ * product id is dropped; frames that are not JSON objects too. Both are counted in `stats()` and
+ * logged at debug level to `logger`. A REST ticker with such a price or time fails `quote` with
+ * `PROVIDER_ERROR`.
  *
  * Symbols: `btc-usd`, `BTC/USD` and `BTC` (→ `BTC-USD`) are accepted.
  *
@@ -76,6 +86,7 @@ export function createCoinbaseSource(options: CoinbaseSourceOptions = {}): Quote
 
   const restBaseUrl = (rest?.baseUrl ?? 'https://api.exchange.coinbase.com').replace(/\/+$/, '');
 
+  /** A quote from the REST ticker, not yet checked (the feed and `checked` check it). */
   const restQuote = async (symbol: string, timeoutMs: number, signal?: AbortSignal): Promise<Quote> => {
     const response = await fetchQuoteJson(
       rest?.fetch ?? fetch,
@@ -83,52 +94,97 @@ export function createCoinbaseSource(options: CoinbaseSourceOptions = {}): Quote
       { source: NAME, provider: 'Coinbase', request: 'ticker', symbol, timeoutMs, scheduler, signal },
     );
     if (response.status === 404 || response.status === 400) throw unknownProduct(symbol);
-    const body = response.body as Record<string, unknown> | undefined;
-    const price = numberOf(body?.price);
-    if (!response.ok || price === undefined) {
+    const body = recordOf(response.body);
+    if (!response.ok || !body) {
       throw new QuoteSourceError(
         'PROVIDER_ERROR',
-        `Coinbase answered HTTP ${response.status} to a ticker request for ${symbol}. Try again later.`,
+        `Coinbase answered HTTP ${response.status}${body ? '' : ' without a ticker'} to a ticker request for ${symbol}. Try again later.`,
         { source: NAME, symbol },
       );
     }
-    return toQuote(symbol, price, body ?? {}, 'volume', now);
+    return toQuote(symbol, body, 'volume', now);
+  };
+
+  /** The one-shot quote, or a `PROVIDER_ERROR` that says what is wrong with it. */
+  const checked = (quote: Quote): Quote => {
+    const problem = quoteProblem(quote);
+    if (problem === undefined) return quote;
+    throw new QuoteSourceError(
+      'PROVIDER_ERROR',
+      `Coinbase answered a ticker for ${quote.symbol} that cannot be used: ${problem}. Try again later.`,
+      { source: NAME, symbol: quote.symbol },
+    );
+  };
+
+  /** Forgets the request a `subscriptions` answer answers: the oldest it satisfies, else the oldest. */
+  const answered = (channels: unknown): void => {
+    const subscribed = productsIn(channels);
+    const index = pending.findIndex((request) =>
+      request.kind === 'subscribe' ? subscribed.has(request.symbol) : !subscribed.has(request.symbol),
+    );
+    pending.splice(Math.max(index, 0), 1);
+  };
+
+  const refused = (text: string, feed: WebSocketFeedContext): void => {
+    const words = symbolsNamedIn(text);
+    const subscribes = pending.filter((request) => request.kind === 'subscribe');
+    const named = subscribes.filter((request) => words.has(request.symbol));
+    if (named.length > 0) {
+      pending = pending.filter((request) => !named.includes(request));
+      for (const { symbol } of named) {
+        feed.fail(
+          symbol,
+          UNKNOWN_PRODUCT.test(text)
+            ? unknownProduct(symbol)
+            : new QuoteSourceError('PROVIDER_ERROR', `Coinbase refused to stream ${symbol}: "${text}".`, {
+                source: NAME,
+                symbol,
+              }),
+        );
+      }
+      return;
+    }
+    if (subscribes.length === 0) {
+      pending.shift(); // the answer to an unsubscribe, or to nothing: the close that may follow is handled by reconnecting
+      return;
+    }
+    // it names no product: it may concern any subscription still waiting for an answer
+    pending = pending.filter((request) => request.kind !== 'subscribe');
+    const symbols = subscribes.map((request) => request.symbol);
+    for (const symbol of symbols) {
+      feed.fail(
+        symbol,
+        new QuoteSourceError(
+          'PROVIDER_ERROR',
+          `Coinbase refused a subscription with an error that named no product: "${text || 'error'}". It was ` +
+            `given to every product waiting for an answer (${symbols.join(', ')}), since it may concern any ` +
+            'of them. Check the product ids (e.g. BTC-USD), then watch the valid ones again.',
+          { source: NAME, symbol },
+        ),
+      );
+    }
   };
 
   const handleMessage = (message: unknown, feed: WebSocketFeedContext): void => {
-    if (typeof message !== 'object' || message === null) return;
     const m = message as Record<string, unknown>;
     switch (m.type) {
       case 'ticker': {
-        const price = numberOf(m.price);
-        if (typeof m.product_id !== 'string' || price === undefined) return;
-        feed.quote(toQuote(m.product_id, price, m, 'volume_24h', now));
+        if (typeof m.product_id !== 'string' || m.product_id === '') {
+          feed.ignoreQuote('a ticker without a product id');
+          return;
+        }
+        feed.quote(toQuote(m.product_id, m, 'volume_24h', now));
         return;
       }
       case 'subscriptions':
-        pending.shift();
+        answered(m.channels);
         return;
       case 'error': {
-        const text = [m.message, m.reason].filter((part) => typeof part === 'string' && part).join(': ');
-        const upper = text.toUpperCase();
-        const index = Math.max(
-          pending.findIndex((request) => request.kind === 'subscribe' && upper.includes(request.symbol)),
-          0,
-        );
-        const request = pending[index];
-        if (!request) return; // not an answer to a request: the close that may follow is handled by reconnecting
-        pending.splice(index, 1);
-        if (request.kind !== 'subscribe') return;
-        feed.fail(
-          request.symbol,
-          UNKNOWN_PRODUCT.test(text)
-            ? unknownProduct(request.symbol)
-            : new QuoteSourceError(
-                'PROVIDER_ERROR',
-                `Coinbase refused to stream ${request.symbol}: "${text || 'error'}".`,
-                { source: NAME, symbol: request.symbol },
-              ),
-        );
+        const text = [m.message, m.reason]
+          .filter((part): part is string => typeof part === 'string' && part !== '')
+          .map(providerText)
+          .join(': ');
+        refused(text, feed);
         return;
       }
       default:
@@ -168,11 +224,16 @@ export function createCoinbaseSource(options: CoinbaseSourceOptions = {}): Quote
   return defineQuoteSource({
     name: NAME,
     connect: feed.connect,
+    stats: feed.stats,
+    ...(options.logger ? { logger: options.logger } : {}),
     normalizeSymbol: normalizeProductId,
     scheduler,
     quoteTimeoutMs,
     ...(rest
-      ? { quote: (symbol: string, { timeoutMs }: { timeoutMs: number }) => restQuote(symbol, timeoutMs) }
+      ? {
+          quote: async (symbol: string, { timeoutMs }: { timeoutMs: number }) =>
+            checked(await restQuote(symbol, timeoutMs)),
+        }
       : {}),
   });
 }
@@ -191,21 +252,30 @@ function normalizeProductId(symbol: string): string {
   return id;
 }
 
+/**
+ * A quote from a ticker's fields (numbers as strings), not yet checked: a price or time that cannot
+ * be read becomes `NaN`, which the feed refuses; a ticker without `time` is timed on receipt. Bid,
+ * ask and volume are kept only when they are finite and not negative.
+ */
 function toQuote(
   symbol: string,
-  price: number,
   fields: Record<string, unknown>,
   volumeField: 'volume' | 'volume_24h',
   now: () => number,
 ): Quote {
-  const parsed = typeof fields.time === 'string' ? Date.parse(fields.time) : Number.NaN;
-  const bid = numberOf(fields.best_bid ?? fields.bid);
-  const ask = numberOf(fields.best_ask ?? fields.ask);
-  const volume = numberOf(fields[volumeField]);
+  const time =
+    fields.time === undefined
+      ? now()
+      : typeof fields.time === 'string'
+        ? Date.parse(fields.time)
+        : Number.NaN;
+  const bid = amountOf(fields.best_bid ?? fields.bid);
+  const ask = amountOf(fields.best_ask ?? fields.ask);
+  const volume = amountOf(fields[volumeField]);
   return {
     symbol,
-    price,
-    time: Number.isFinite(parsed) ? parsed : now(),
+    price: numberOf(fields.price) ?? Number.NaN,
+    time,
     source: NAME,
     marketOpen: true,
     ...(bid === undefined ? {} : { bid }),
@@ -222,6 +292,31 @@ function numberOf(value: unknown): number | undefined {
         ? Number(value)
         : Number.NaN;
   return Number.isFinite(number) ? number : undefined;
+}
+
+/** A finite, non-negative number, or undefined. */
+function amountOf(value: unknown): number | undefined {
+  const number = numberOf(value);
+  return number !== undefined && number >= 0 ? number : undefined;
+}
+
+/** The value as a record when it is a plain JSON object. */
+function recordOf(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** Every product id listed in a `subscriptions` answer's channels, whatever their shape. */
+function productsIn(channels: unknown): Set<string> {
+  const products = new Set<string>();
+  if (!Array.isArray(channels)) return products;
+  for (const channel of channels) {
+    const ids = recordOf(channel)?.product_ids;
+    if (!Array.isArray(ids)) continue;
+    for (const id of ids) if (typeof id === 'string') products.add(id);
+  }
+  return products;
 }
 
 function unknownProduct(symbol: string): QuoteSourceError {

@@ -180,4 +180,48 @@ describe('QuoteSourceError', () => {
     );
     expect(QuoteSourceError.isInstance(fromAnotherCopy)).toBe(true);
   });
+
+  it('drops, counts and logs streamed quotes that cannot be used; the stream goes on', () => {
+    const provider = controllableProvider();
+    const logged: string[] = [];
+    const logger = {
+      debug: (message: string) => logged.push(message),
+      info: () => {},
+      warn: () => {},
+      error: () => {},
+    };
+    const source = defineQuoteSource({
+      name: 'test',
+      connect: provider.connect,
+      logger,
+      stats: () => ({ ignoredQuotes: 1, ignoredMessages: 2 }),
+    });
+    const prices: number[] = [];
+    source.watch('AAPL').subscribe((update) => {
+      if (update.type === 'quote') prices.push(update.quote.price);
+    });
+    for (const bad of [quoteOf('AAPL', 0), quoteOf('AAPL', -1), { ...quoteOf('AAPL', 5), time: 1.7e18 }]) {
+      provider.push('AAPL', { type: 'quote', quote: bad });
+    }
+    provider.push('AAPL', { type: 'quote', quote: quoteOf('AAPL', 101) });
+    expect(prices).toEqual([101]);
+    expect(source.stats?.()).toEqual({ ignoredQuotes: 4, ignoredMessages: 2 });
+    expect(logged).toEqual([
+      'test: ignored a quote: price 0 is not a positive number below 1000000000000000',
+      'test: ignored a quote: price -1 is not a positive number below 1000000000000000',
+      'test: ignored a quote: time 1700000000000000000 is not epoch milliseconds between 1970 and 2200',
+    ]);
+  });
+
+  it('rejects a one-shot quote that cannot be used with PROVIDER_ERROR, saying why', async () => {
+    const source = defineQuoteSource({
+      name: 'test',
+      connect: () => NEVER,
+      quote: async (symbol) => ({ ...quoteOf(symbol, 10), time: Number.NaN }),
+    });
+    await expect(source.quote('AAPL')).rejects.toMatchObject({
+      code: 'PROVIDER_ERROR',
+      message: expect.stringContaining('time NaN is not epoch milliseconds'),
+    });
+  });
 });

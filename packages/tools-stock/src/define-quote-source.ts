@@ -1,3 +1,4 @@
+import type { Logger } from '@livetools/core';
 import {
   asyncScheduler,
   filter,
@@ -10,9 +11,18 @@ import {
   throwError,
   timeout,
 } from 'rxjs';
+import { addStats, createIgnoredInput } from './ignored-input.js';
 import { normalizeSymbol as defaultNormalizeSymbol } from './normalize-symbol.js';
-import type { Quote, QuoteOptions, QuoteSource, QuoteStatusChange, QuoteUpdate } from './quote-source.js';
-import { noQuoteTimeoutError } from './quote-source-error.js';
+import type {
+  Quote,
+  QuoteOptions,
+  QuoteSource,
+  QuoteSourceStats,
+  QuoteStatusChange,
+  QuoteUpdate,
+} from './quote-source.js';
+import { noQuoteTimeoutError, QuoteSourceError } from './quote-source-error.js';
+import { quoteProblem } from './quote-validation.js';
 
 /**
  * Default bound, in ms, on a one-shot quote and on the wait for a watched symbol's first quote.
@@ -56,6 +66,10 @@ export interface QuoteSourceDefinition {
   readonly quoteTimeoutMs?: number;
   /** Scheduler of the `quote` timeout. Default: `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
+  /** Where to log (at debug level) each quote refused for out-of-range or mistyped values. Default: none. */
+  readonly logger?: Logger;
+  /** Counts of input the provider refused before it reached `connect`'s stream, added to the source's `stats()`. */
+  stats?(): QuoteSourceStats;
 }
 
 interface SharedSymbol {
@@ -72,6 +86,11 @@ interface SharedSymbol {
  * the process, replays the latest quote (and a non-live feed status) to late subscribers, and
  * unsubscribes the upstream as soon as the last subscriber leaves (reference counting). An upstream
  * that fails is forgotten, so the next subscriber starts a fresh one.
+ *
+ * Quotes are checked before anyone sees them (see {@link QuoteSourceStats}): a streamed quote with
+ * a price that is not a finite number from 1e-12 to below 1e15, a time that is not epoch ms between
+ * 1970 and 2200, or no symbol is dropped, counted in `stats()` and logged at debug level; the stream
+ * goes on. A one-shot `quote` that is unusable rejects with `PROVIDER_ERROR` saying why.
  *
  * @param definition - The provider: a name and a per-symbol `connect`.
  * @returns A quote source.
@@ -101,6 +120,26 @@ export function defineQuoteSource(definition: QuoteSourceDefinition): QuoteSourc
   const normalize = (symbol: string): string =>
     definition.normalizeSymbol ? definition.normalizeSymbol(symbol) : defaultNormalizeSymbol(symbol, name);
   const shared = new Map<string, SharedSymbol>();
+  const ignored = createIgnoredInput(definition.logger);
+
+  /** The quote, or undefined (counted and logged) when it cannot be used. */
+  const usable = (quote: Quote): Quote | undefined => {
+    const problem = quoteProblem(quote);
+    if (problem === undefined) return quote;
+    ignored.quote(name, problem, { symbol: typeof quote?.symbol === 'string' ? quote.symbol : undefined });
+    return undefined;
+  };
+
+  /** The one-shot quote, or a `PROVIDER_ERROR` that says why it cannot be used. */
+  const checked = (symbol: string, quote: Quote): Quote => {
+    const problem = quoteProblem(quote);
+    if (problem === undefined) return quote;
+    throw new QuoteSourceError(
+      'PROVIDER_ERROR',
+      `${name} answered with a quote for ${symbol} that cannot be used: ${problem}. Try again later.`,
+      { source: name, symbol },
+    );
+  };
 
   const watchNormalized = (symbol: string): Observable<QuoteUpdate> =>
     new Observable<QuoteUpdate>((subscriber) => {
@@ -133,8 +172,10 @@ export function defineQuoteSource(definition: QuoteSourceDefinition): QuoteSourc
         // an upstream that ends synchronously leaves a closed subscription here: unsubscribing it is a no-op
         current.upstream = definition.connect(symbol).subscribe({
           next: (update) => {
-            if (update.type === 'quote') current.lastQuote = update.quote;
-            else current.lastStatus = update;
+            if (update.type === 'quote') {
+              if (!usable(update.quote)) return;
+              current.lastQuote = update.quote;
+            } else current.lastStatus = update;
             current.updates.next(update);
           },
           error: (error: unknown) => {
@@ -176,7 +217,7 @@ export function defineQuoteSource(definition: QuoteSourceDefinition): QuoteSourc
     const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
     const live = shared.get(normalized)?.lastQuote;
     if (live) return live;
-    if (definition.quote) return definition.quote(normalized, { timeoutMs });
+    if (definition.quote) return checked(normalized, await definition.quote(normalized, { timeoutMs }));
     return firstValueFrom(
       watchNormalized(normalized).pipe(
         filter((update) => update.type === 'quote'),
@@ -190,5 +231,5 @@ export function defineQuoteSource(definition: QuoteSourceDefinition): QuoteSourc
     );
   };
 
-  return { name, watch, quote };
+  return { name, watch, quote, stats: () => addStats(ignored.stats(), definition.stats?.()) };
 }

@@ -1,5 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import { QuoteSourceError } from './quote-source-error.js';
+import { scheduleAfter } from './schedule-after.js';
 
 /**
  * The part of `fetch` the REST snapshots use; the global `fetch` satisfies it. Inject another in tests.
@@ -102,7 +103,7 @@ export async function fetchQuoteJson(
       timedOut ? 'NO_QUOTE_TIMEOUT' : 'PROVIDER_ERROR',
       timedOut
         ? `No price for ${symbol} from ${provider} within ${timeoutMs} ms. Try again later.`
-        : `The ${provider} ${request.request} request for ${symbol} failed (${error instanceof Error ? error.message : String(error)}). Check the network, then try again.`,
+        : `The ${provider} ${request.request} request for ${symbol} failed (${error instanceof Error ? error.message : typeof error === 'string' ? error : 'no error message'}). Check the network, then try again.`,
       { source, symbol, cause: error },
     );
   }
@@ -126,10 +127,10 @@ async function fetchJson(
   const abort = (): void => controller.abort();
   options.signal?.addEventListener('abort', abort, { once: true });
   if (options.signal?.aborted) controller.abort();
-  const timer = options.scheduler.schedule(() => {
+  const timer = scheduleAfter(options.scheduler, options.timeoutMs, () => {
     timedOut = true;
     controller.abort();
-  }, options.timeoutMs);
+  });
   try {
     const response = await fetchImpl(url, {
       signal: controller.signal,

@@ -166,6 +166,55 @@ describe('createFinnhubSource', () => {
     expect(good.error).toBeUndefined();
   });
 
+  it('ends only the watch an error names exactly: "Invalid symbol MSFT" does not end a watch of A', async () => {
+    // regression: symbols were matched by substring, and "INVALID SYMBOL MSFT" contains "A"
+    await using server = await FakeProviderServer.start();
+    const source = sourceFor(server);
+    using a = new UpdateRecorder(source.watch('A'));
+    using brk = new UpdateRecorder(source.watch('BRK.B'));
+    using msft = new UpdateRecorder(source.watch('MSFT'));
+    using ms = new UpdateRecorder(source.watch('MS'));
+    await server.message((m) => m.message.symbol === 'MS');
+    server.send({ type: 'trade', data: [trade('A', 140, 1), trade('BRK.B', 410, 1), trade('MS', 90, 1)] });
+    await ms.quoteAt(90);
+    server.send({ type: 'error', msg: 'Invalid symbol MSFT' });
+    expect(await msft.failure()).toMatchObject({
+      code: 'PROVIDER_ERROR',
+      symbol: 'MSFT',
+      message: expect.stringContaining('Invalid symbol MSFT'),
+    });
+    server.send({ type: 'error', msg: 'Symbol "BRK.B." is not supported.' });
+    expect(await brk.failure()).toMatchObject({ symbol: 'BRK.B' });
+    server.send({ type: 'trade', data: [trade('A', 141, 2), trade('MS', 91, 2)] });
+    await a.quoteAt(141);
+    await ms.quoteAt(91);
+    expect(a.error).toBeUndefined();
+    expect(ms.error).toBeUndefined();
+  });
+
+  it('gives an error that names no symbol to every watch still waiting for its first trade, and says so', async () => {
+    await using server = await FakeProviderServer.start();
+    const source = sourceFor(server);
+    using aapl = new UpdateRecorder(source.watch('AAPL'));
+    using tsla = new UpdateRecorder(source.watch('TSLA'));
+    using nvda = new UpdateRecorder(source.watch('NVDA'));
+    await server.message((m) => m.message.symbol === 'NVDA');
+    server.send({ type: 'trade', data: [trade('AAPL', 230, 1)] });
+    await aapl.quoteAt(230);
+    server.send({ type: 'error', msg: 'Subscription limit reached' });
+    for (const recorder of [tsla, nvda]) {
+      expect(await recorder.failure()).toMatchObject({
+        code: 'PROVIDER_ERROR',
+        message: expect.stringMatching(
+          /named no symbol.*"Subscription limit reached".*every symbol still waiting for its first trade \(TSLA, NVDA\)/,
+        ),
+      });
+    }
+    server.send({ type: 'trade', data: [trade('AAPL', 231, 2)] });
+    await aapl.quoteAt(231);
+    expect(aapl.error).toBeUndefined();
+  });
+
   it('fails a symbol that gets no quote in time with NO_QUOTE_TIMEOUT and unsubscribes it', async () => {
     await using server = await FakeProviderServer.start();
     using unknown = new UpdateRecorder(sourceFor(server, { noQuoteTimeoutMs: 50 }).watch('NOPE'));

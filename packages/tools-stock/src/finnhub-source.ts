@@ -4,6 +4,8 @@ import { fetchQuoteJson, type RestOptions } from './fetch-json.js';
 import { isUsMarketOpen } from './is-us-market-open.js';
 import type { Quote, QuoteSource } from './quote-source.js';
 import { QuoteSourceError } from './quote-source-error.js';
+import { priceProblem, quoteProblem, timeProblem } from './quote-validation.js';
+import { providerText, symbolsNamedIn } from './symbols-named-in.js';
 import {
   createWebSocketQuoteFeed,
   type WebSocketFeedContext,
@@ -49,8 +51,16 @@ export interface FinnhubSourceOptions extends WebSocketQuoteFeedOptions {
  * REST, an error message about the key, or three connections in a row closed right after opening)
  * → `REJECTED_API_KEY` on every stream, without retrying. A symbol Finnhub does not know (REST
  * returns a zero quote) → `UNKNOWN_SYMBOL`; no quote within `noQuoteTimeoutMs` → `NO_QUOTE_TIMEOUT`.
- * Any other `{"type":"error","msg":...}` fails the symbols it names, or else those still waiting for
- * their first quote, with `PROVIDER_ERROR` (it is ignored when it concerns neither).
+ * Any other `{"type":"error","msg":...}` fails the symbols it names (matched as whole words, exactly:
+ * `Invalid symbol MSFT` never ends a watch of `A` or `MS`) with `PROVIDER_ERROR`; one that names
+ * no watched symbol fails every symbol still waiting for its first trade, with a message that says
+ * so (it is ignored when there is none).
+ *
+ * Bad input is never fatal: a trade with a price that is not a finite number from 1e-12 to below
+ * 1e15, a time (`t`) that is not epoch ms between 1970 and 2200 (e.g. nanoseconds), or no symbol
+ * is dropped; frames that are not JSON objects, or trade messages without a `data` array, too.
+ * Both are counted in `stats()` and logged at debug level to `logger`. A REST quote with such a
+ * price or time fails `quote` with `PROVIDER_ERROR`.
  * Finnhub allows one WebSocket per key: create one source per key and share it.
  *
  * `marketOpen` follows the US regular session for plain tickers (`AAPL`) and is always true for
@@ -85,6 +95,7 @@ export function createFinnhubSource(options: FinnhubSourceOptions = {}): QuoteSo
 
   const restBaseUrl = (rest?.baseUrl ?? 'https://finnhub.io/api/v1').replace(/\/+$/, '');
 
+  /** A quote from the REST endpoint, not yet checked (the feed and `checked` check it). */
   const restQuote = async (symbol: string, timeoutMs: number, signal?: AbortSignal): Promise<Quote> => {
     const response = await fetchQuoteJson(
       rest?.fetch ?? fetch,
@@ -101,72 +112,115 @@ export function createFinnhubSource(options: FinnhubSourceOptions = {}): QuoteSo
         { source: NAME, symbol },
       );
     }
-    const body = response.body as { c?: unknown; t?: unknown; h?: unknown } | undefined;
-    const price = typeof body?.c === 'number' ? body.c : 0;
-    if (!(price > 0)) {
+    const body = recordOf(response.body);
+    if (!body) {
+      throw new QuoteSourceError(
+        'PROVIDER_ERROR',
+        `Finnhub answered a quote for ${symbol} with something that is not a quote. Try again later.`,
+        { source: NAME, symbol },
+      );
+    }
+    if (body.c === 0) {
       throw new QuoteSourceError(
         'UNKNOWN_SYMBOL',
         `Finnhub has no price for "${symbol}". Check the ticker (e.g. AAPL, or BINANCE:BTCUSDT for crypto).`,
         { source: NAME, symbol },
       );
     }
-    const time = typeof body?.t === 'number' && body.t > 0 ? body.t * 1000 : now();
+    const price = typeof body.c === 'number' ? body.c : Number.NaN;
+    // `t` is in seconds; 0 or none means Finnhub gave no time
+    const time =
+      body.t === undefined || body.t === null || body.t === 0
+        ? now()
+        : typeof body.t === 'number'
+          ? body.t * 1000
+          : Number.NaN;
     return { symbol, price, time, source: NAME, marketOpen: marketOpenFor(symbol, now()) };
   };
 
-  const handleMessage = (message: unknown, feed: WebSocketFeedContext): void => {
-    if (typeof message !== 'object' || message === null) return;
-    const { type } = message as { type?: unknown };
-    if (type === 'trade') {
-      const data = (message as { data?: unknown }).data;
-      if (!Array.isArray(data)) return;
-      const latest = new Map<string, { price: number; time: number; volume: number }>();
-      for (const trade of data as { s?: unknown; p?: unknown; t?: unknown; v?: unknown }[]) {
-        if (typeof trade?.s !== 'string' || typeof trade.p !== 'number') continue;
-        const time = typeof trade.t === 'number' ? trade.t : now();
-        const volume = typeof trade.v === 'number' ? trade.v : 0;
-        const previous = latest.get(trade.s);
-        if (!previous) latest.set(trade.s, { price: trade.p, time, volume });
-        else {
-          const newer = time >= previous.time;
-          latest.set(trade.s, {
-            price: newer ? trade.p : previous.price,
-            time: newer ? time : previous.time,
-            volume: previous.volume + volume,
-          });
-        }
-      }
-      for (const [symbol, trade] of latest) {
-        feed.quote({
-          symbol,
-          price: trade.price,
-          time: trade.time,
-          source: NAME,
-          marketOpen: marketOpenFor(symbol, trade.time),
-          volume: trade.volume,
-        });
-      }
+  /** The one-shot quote, or a `PROVIDER_ERROR` that says what is wrong with it. */
+  const checked = (quote: Quote): Quote => {
+    const problem = quoteProblem(quote);
+    if (problem === undefined) return quote;
+    throw new QuoteSourceError(
+      'PROVIDER_ERROR',
+      `Finnhub answered a quote for ${quote.symbol} that cannot be used: ${problem}. Try again later.`,
+      { source: NAME, symbol: quote.symbol },
+    );
+  };
+
+  const handleTrades = (data: unknown, feed: WebSocketFeedContext): void => {
+    if (!Array.isArray(data)) {
+      feed.ignoreMessage('a trade message without a data array');
       return;
     }
-    if (type === 'error') {
-      const text = String((message as { msg?: unknown }).msg ?? 'unknown error');
-      if (KEY_ERROR.test(text)) {
-        feed.failAll(rejectedKey(`it said "${text}"`));
-        return;
+    const latest = new Map<string, { price: number; time: number; volume: number }>();
+    for (const item of data) {
+      const trade = readTrade(item, now);
+      if (typeof trade === 'string') {
+        feed.ignoreQuote(trade, { symbol: recordOf(item)?.s });
+        continue;
       }
-      const upper = text.toUpperCase();
-      const named = feed.watched().filter((symbol) => upper.includes(symbol));
-      const targets = named.length > 0 ? named : feed.awaitingFirstQuote();
-      for (const symbol of targets) {
-        feed.fail(
-          symbol,
-          new QuoteSourceError('PROVIDER_ERROR', `Finnhub reported an error for ${symbol}: "${text}".`, {
-            source: NAME,
-            symbol,
-          }),
-        );
+      const previous = latest.get(trade.symbol);
+      if (!previous) latest.set(trade.symbol, trade);
+      else {
+        const newer = trade.time >= previous.time;
+        latest.set(trade.symbol, {
+          price: newer ? trade.price : previous.price,
+          time: newer ? trade.time : previous.time,
+          volume: previous.volume + trade.volume,
+        });
       }
     }
+    for (const [symbol, trade] of latest) {
+      feed.quote({
+        symbol,
+        price: trade.price,
+        time: trade.time,
+        source: NAME,
+        marketOpen: marketOpenFor(symbol, trade.time),
+        volume: trade.volume,
+      });
+    }
+  };
+
+  const handleError = (text: string, feed: WebSocketFeedContext): void => {
+    if (KEY_ERROR.test(text)) {
+      feed.failAll(rejectedKey(`it said "${text}"`));
+      return;
+    }
+    const words = symbolsNamedIn(text);
+    const named = feed.watched().filter((symbol) => words.has(symbol));
+    for (const symbol of named) {
+      feed.fail(
+        symbol,
+        new QuoteSourceError('PROVIDER_ERROR', `Finnhub reported an error for ${symbol}: "${text}".`, {
+          source: NAME,
+          symbol,
+        }),
+      );
+    }
+    if (named.length > 0) return;
+    // it names nobody: it may concern any symbol still waiting for its first trade
+    const waiting = feed.awaitingFirstQuote();
+    for (const symbol of waiting) {
+      feed.fail(
+        symbol,
+        new QuoteSourceError(
+          'PROVIDER_ERROR',
+          `Finnhub reported an error that named no symbol: "${text}". It was given to every symbol still ` +
+            `waiting for its first trade (${waiting.join(', ')}), since it may concern any of them. ` +
+            'Check the tickers, then watch the valid ones again.',
+          { source: NAME, symbol },
+        ),
+      );
+    }
+  };
+
+  const handleMessage = (message: unknown, feed: WebSocketFeedContext): void => {
+    const m = message as Record<string, unknown>;
+    if (m.type === 'trade') handleTrades(m.data, feed);
+    else if (m.type === 'error') handleError(providerText(m.msg ?? 'unknown error'), feed);
     // `ping` and unknown message types only keep the connection marked alive.
   };
 
@@ -206,10 +260,15 @@ export function createFinnhubSource(options: FinnhubSourceOptions = {}): QuoteSo
   return defineQuoteSource({
     name: NAME,
     connect: feed.connect,
+    stats: feed.stats,
+    ...(options.logger ? { logger: options.logger } : {}),
     scheduler,
     quoteTimeoutMs,
     ...(rest
-      ? { quote: (symbol: string, { timeoutMs }: { timeoutMs: number }) => restQuote(symbol, timeoutMs) }
+      ? {
+          quote: async (symbol: string, { timeoutMs }: { timeoutMs: number }) =>
+            checked(await restQuote(symbol, timeoutMs)),
+        }
       : {}),
   });
 }
@@ -220,6 +279,28 @@ function rejectedKey(detail: string): QuoteSourceError {
     `Finnhub rejected the API key: ${detail}. Check FINNHUB_API_KEY (use the regular key, not the sandbox one) and that no other connection uses it.`,
     { source: NAME },
   );
+}
+
+/** A trade of a `trade` message, or why it cannot be used. A trade without `t` is timed on receipt. */
+function readTrade(
+  item: unknown,
+  now: () => number,
+): { symbol: string; price: number; time: number; volume: number } | string {
+  const trade = recordOf(item);
+  if (!trade) return 'a trade that is not an object';
+  if (typeof trade.s !== 'string' || trade.s === '') return 'a trade without a symbol (s)';
+  const time = trade.t === undefined ? now() : trade.t;
+  const problem = priceProblem(trade.p) ?? timeProblem(time);
+  if (problem !== undefined) return problem;
+  const volume = typeof trade.v === 'number' && Number.isFinite(trade.v) && trade.v >= 0 ? trade.v : 0;
+  return { symbol: trade.s, price: trade.p as number, time: time as number, volume };
+}
+
+/** The value as a record when it is a plain JSON object. */
+function recordOf(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function marketOpenFor(symbol: string, time: number): boolean {

@@ -17,6 +17,7 @@ export { createFinnhubSource, type FinnhubSourceOptions } from './finnhub-source
 export { isUsMarketOpen } from './is-us-market-open.js';
 export {
   DEFAULT_ALERT_HYSTERESIS_PERCENT,
+  DEFAULT_MAX_REPORTS_PER_MINUTE,
   DEFAULT_THRESHOLD_PERCENT,
   type MonitorQuotesOptions,
   monitorQuotes,
@@ -28,6 +29,7 @@ export type {
   QuoteFeedStatus,
   QuoteOptions,
   QuoteSource,
+  QuoteSourceStats,
   QuoteStatusChange,
   QuoteTick,
   QuoteUpdate,
@@ -38,11 +40,21 @@ export {
   type QuoteSourceErrorDetails,
 } from './quote-source-error.js';
 export {
+  MAX_QUOTE_PRICE,
+  MAX_QUOTE_TIME,
+  MIN_QUOTE_PRICE,
+  priceProblem,
+  quoteProblem,
+  timeProblem,
+} from './quote-validation.js';
+export {
   type ConnectionFailure,
   createReconnectingWebSocket,
   type ReconnectingWebSocket,
   type ReconnectingWebSocketOptions,
 } from './reconnecting-web-socket.js';
+export { REPORT_BURST } from './report-budget.js';
+export { MAX_TIMER_DELAY_MS } from './schedule-after.js';
 export { SIMULATED_INSTRUMENTS, type SimulatedInstrument } from './simulated-instruments.js';
 export { createSimulatedSource, type SimulatedSourceOptions } from './simulated-source.js';
 export type { WebSocketConstructorLike, WebSocketLike } from './web-socket-like.js';

@@ -3,13 +3,16 @@ let newYorkClock: Intl.DateTimeFormat | undefined;
 
 const OPEN_MINUTE = 9 * 60 + 30;
 const CLOSE_MINUTE = 16 * 60;
+/** The largest distance from the epoch, in ms, that a `Date` can hold. */
+const MAX_DATE_MS = 8.64e15;
 
 /**
  * Whether the US equity regular session (Monday to Friday, 9:30 to 16:00 New York time) is open at
  * `time`. Exchange holidays and early closes are not taken into account.
  *
  * @param time - Epoch milliseconds.
- * @returns True during the regular session.
+ * @returns True during the regular session; false for a time no `Date` can hold (`NaN`, beyond
+ *   ±8.64e15 ms, such as a time in nanoseconds). It never throws.
  *
  * @example
  * ```ts
@@ -18,6 +21,7 @@ const CLOSE_MINUTE = 16 * 60;
  * ```
  */
 export function isUsMarketOpen(time: number): boolean {
+  if (!(Math.abs(time) <= MAX_DATE_MS)) return false; // NaN too; formatToParts would throw a RangeError
   let weekday = '';
   let hour = 0;
   let minute = 0;

@@ -57,7 +57,7 @@ describe('monitorQuotes', () => {
         g: quote(100.6), // -0.406 % from 101.01
         h: quote(100.5), // -0.505 % from 101.01
       },
-      { thresholdPercent: 0.5 },
+      { thresholdPercent: 0.5, maxReportsPerMinute: Number.POSITIVE_INFINITY },
       'a-----d---f---h',
       {
         a: 'initial:100:WHEN_IDLE',
@@ -222,7 +222,7 @@ describe('monitorQuotes', () => {
         l: status('live'),
         b: quote(100.1),
       },
-      {},
+      { maxReportsPerMinute: Number.POSITIVE_INFINITY },
       '--a-s---x-l--',
       {
         a: 'initial:100:WHEN_IDLE',
@@ -286,5 +286,86 @@ describe('monitorQuotes', () => {
     expect(() => monitorQuotes({ thresholdPercent: -1 })).toThrow(RangeError);
     expect(() => monitorQuotes({ minIntervalMs: Number.NaN })).toThrow(RangeError);
     expect(() => monitorQuotes({ alertAbove: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('monitorQuotes: the cap on reports a minute', () => {
+  it('sends 3 at once, then merges the rest into one with the newest price, sent when the cap allows', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      // 6 alert crossings in a row at 0..5 ms, then quiet; the cap is 6 a minute: one each 10 s
+      const values = {
+        a: quote(100),
+        b: quote(106),
+        c: quote(99),
+        d: quote(107),
+        e: quote(98),
+        f: quote(108),
+      };
+      const reports = cold('abcdef', values).pipe(
+        monitorQuotes({ thresholdPercent: 50, alertAbove: 105, alertBelow: 99.5 }),
+        map((r) => `${r.kind}:${r.price}:${r.coalesced ?? 1}`),
+      );
+      expectObservable(reports).toBe('abc 9997ms f', {
+        a: 'initial:100:1',
+        b: 'alert:106:1',
+        c: 'alert:99:1',
+        f: 'alert:108:3', // the alerts at 3..5 ms: one report at 10 s, with the newest price
+      });
+    });
+  });
+
+  it('also caps feed status, and drops a held status the feed has undone', () => {
+    const stale = status('stale');
+    const live = status('live');
+    run(
+      'a-b-c-s-l',
+      { a: quote(100), b: quote(102), c: quote(104), s: stale, l: live },
+      { thresholdPercent: 1 },
+      'a-b-c----',
+      { a: 'initial:100:WHEN_IDLE', b: 'move:102:WHEN_IDLE', c: 'move:104:WHEN_IDLE' },
+    );
+  });
+
+  it('drops a held move the price has undone, and sends what is held when the source completes', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const undone = cold('abcd', { a: quote(100), b: quote(102), c: quote(104), d: quote(106) }).pipe(
+        monitorQuotes({ thresholdPercent: 1 }),
+        map(brief),
+      );
+      // d (106) is over the cap at 3 ms; at 10 s it is still a move from 104: sent then
+      expectObservable(undone).toBe('abc 9997ms d', {
+        a: 'initial:100:WHEN_IDLE',
+        b: 'move:102:WHEN_IDLE',
+        c: 'move:104:WHEN_IDLE',
+        d: 'move:106:WHEN_IDLE',
+      });
+      const back = cold('abcde', {
+        a: quote(100),
+        b: quote(102),
+        c: quote(104),
+        d: quote(106),
+        e: quote(104.1),
+      }).pipe(monitorQuotes({ thresholdPercent: 1 }), map(brief));
+      expectObservable(back).toBe('abc', {
+        a: 'initial:100:WHEN_IDLE',
+        b: 'move:102:WHEN_IDLE',
+        c: 'move:104:WHEN_IDLE',
+      });
+      const completing = cold('abcd|', { a: quote(100), b: quote(102), c: quote(104), d: quote(106) }).pipe(
+        monitorQuotes({ thresholdPercent: 1 }),
+        map(brief),
+      );
+      expectObservable(completing).toBe('abc-(d|)', {
+        a: 'initial:100:WHEN_IDLE',
+        b: 'move:102:WHEN_IDLE',
+        c: 'move:104:WHEN_IDLE',
+        d: 'move:106:WHEN_IDLE',
+      });
+    });
+  });
+
+  it('refuses a cap below 1', () => {
+    expect(() => monitorQuotes({ maxReportsPerMinute: 0 })).toThrow(RangeError);
+    expect(() => monitorQuotes({ maxReportsPerMinute: Number.NaN })).toThrow(RangeError);
   });
 });

@@ -7,6 +7,8 @@ import {
 } from 'rxjs';
 import type { PriceAlert, PriceReport, PriceReportKind, ReportScheduling } from './price-report.js';
 import type { Quote, QuoteFeedStatus, QuoteStatusChange, QuoteUpdate } from './quote-source.js';
+import { createReportBudget } from './report-budget.js';
+import { scheduleAfter } from './schedule-after.js';
 
 /**
  * Default move threshold of {@link monitorQuotes}, in percent.
@@ -26,6 +28,17 @@ export const DEFAULT_THRESHOLD_PERCENT = 0.5;
  * ```
  */
 export const DEFAULT_ALERT_HYSTERESIS_PERCENT = 0.1;
+
+/**
+ * Default hard cap of {@link monitorQuotes}: reports of every kind a minute, after a burst of 3 (one
+ * every 10 s: about what a spoken conversation can take in).
+ *
+ * @example
+ * ```ts
+ * monitorQuotes({ maxReportsPerMinute: DEFAULT_MAX_REPORTS_PER_MINUTE / 2 });
+ * ```
+ */
+export const DEFAULT_MAX_REPORTS_PER_MINUTE = 6;
 
 /**
  * Options of {@link monitorQuotes}.
@@ -54,7 +67,16 @@ export interface MonitorQuotesOptions {
    * Default: 0.1 (an `alertAbove: 200` that fired re-arms once the price is below 199.80).
    */
   readonly alertHysteresisPercent?: number;
-  /** Scheduler of the `minIntervalMs` timer and clock. Default: `asyncScheduler`. */
+  /**
+   * Hard cap on reports of every kind, alerts and feed status included: up to 3 at once, then one
+   * each `60 / maxReportsPerMinute` seconds. Reports over the cap are held and merged into one,
+   * sent as soon as the cap allows with the newest price; its kind is the most urgent of those it
+   * stands for (an `alert` over a `move`), and its `coalesced` says how many that is. A held move
+   * the price has since undone is not sent. Default: 6 ({@link DEFAULT_MAX_REPORTS_PER_MINUTE});
+   * `Infinity` removes the cap.
+   */
+  readonly maxReportsPerMinute?: number;
+  /** Scheduler of the `minIntervalMs` and cap timers and clock. Default: `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
 }
 
@@ -71,7 +93,10 @@ export interface MonitorQuotesOptions {
  *   `alertHysteresisPercent`, so a price hovering at the level does not fire again and again;
  * - a change of feed health (`stale`, `reconnecting`, `live` again) → `feed-status` (`SILENT`),
  *   once per change, with the last known price. Status changes before the first quote are not
- *   reported (there is no price to report yet).
+ *   reported (there is no price to report yet);
+ * - whatever the kind, no more than `maxReportsPerMinute` (default 6, after a burst of 3): a
+ *   flood of quotes or alerts is merged into one report with the newest price, whose `coalesced`
+ *   says how many reports it stands for.
  *
  * `change`/`changePercent` are relative to the previous report's price (alerts and moves reset that
  * baseline; feed-status reports do not), `changeSinceStart`/`changePercentSinceStart` to the initial
@@ -98,6 +123,12 @@ export function monitorQuotes(
   const hysteresis = hysteresisPercent / 100;
   const { alertAbove, alertBelow } = options;
   const scheduler = options.scheduler ?? asyncScheduler;
+  const maxReportsPerMinute = options.maxReportsPerMinute ?? DEFAULT_MAX_REPORTS_PER_MINUTE;
+  if (!(maxReportsPerMinute >= 1)) {
+    throw new RangeError(
+      `maxReportsPerMinute must be a number >= 1 (or Infinity), got ${maxReportsPerMinute}.`,
+    );
+  }
   assertNonNegative('thresholdPercent', thresholdPercent);
   assertNonNegative('minIntervalMs', minIntervalMs);
   assertNonNegative('alertHysteresisPercent', hysteresisPercent);
@@ -113,18 +144,29 @@ export function monitorQuotes(
       let pending: Quote | undefined;
       let flush: Subscription | undefined;
       let feedStatus: QuoteFeedStatus = 'live';
+      let reportedStatus: QuoteFeedStatus = 'live';
       let aboveArmed = true;
       let belowArmed = true;
+      // over the cap: the reports waiting for it, merged
+      const budget = createReportBudget(maxReportsPerMinute);
+      let held: { kind: 'move' | 'alert'; alert: PriceAlert | undefined; count: number } | undefined;
+      let heldStatus: { status: QuoteStatusChange; count: number } | undefined;
+      let release: Subscription | undefined;
 
       const report = (
         kind: PriceReportKind,
         quote: Quote,
         scheduling: ReportScheduling,
-        extra: { alert?: PriceAlert; status?: QuoteStatusChange } = {},
+        extra: { alert?: PriceAlert | undefined; status?: QuoteStatusChange; coalesced?: number } = {},
       ): void => {
         const first = start ?? quote;
         const base = baseline ?? quote;
-        const { status, alert } = extra;
+        const { status, alert, coalesced = 1 } = extra;
+        if (status) reportedStatus = status.status;
+        else {
+          baseline = quote;
+          lastMoveReportAt = scheduler.now();
+        }
         subscriber.next({
           kind,
           symbol: quote.symbol,
@@ -139,18 +181,71 @@ export function monitorQuotes(
           ...(alert ? { alert } : {}),
           ...(status ? { feedStatus: status.status } : {}),
           ...(status?.reason === undefined ? {} : { reason: status.reason }),
+          ...(coalesced > 1 ? { coalesced } : {}),
           scheduling,
         });
-        if (!status) {
-          baseline = quote;
-          lastMoveReportAt = scheduler.now();
-        }
       };
 
       const isMove = (quote: Quote): boolean =>
         baseline !== undefined &&
         quote.price !== baseline.price &&
         Math.abs(percent(quote.price, baseline.price)) >= thresholdPercent - 1e-9;
+
+      /** Sends what the cap held, newest price first, then the feed status if it still differs. */
+      const releaseHeld = (force: boolean): void => {
+        release?.unsubscribe();
+        release = undefined;
+        const now = scheduler.now();
+        if (held && latest) {
+          const { kind, alert, count } = held;
+          if (kind === 'move' && !isMove(latest))
+            held = undefined; // the price undid the move
+          else if (force || budget.take(now)) {
+            held = undefined;
+            if (kind === 'alert') report('alert', latest, 'INTERRUPT', { alert, coalesced: count });
+            else report('move', latest, 'WHEN_IDLE', { coalesced: count });
+          }
+        }
+        if (!held && heldStatus && latest) {
+          const { status, count } = heldStatus;
+          if (status.status === reportedStatus) heldStatus = undefined;
+          else if (force || budget.take(now)) {
+            heldStatus = undefined;
+            report('feed-status', latest, 'SILENT', { status, coalesced: count });
+          }
+        }
+        if ((held || heldStatus) && !force) {
+          release = scheduleAfter(scheduler, budget.waitMs(scheduler.now()), () => releaseHeld(false));
+        }
+      };
+
+      const holdRelease = (): void => {
+        release ??= scheduleAfter(scheduler, budget.waitMs(scheduler.now()), () => releaseHeld(false));
+      };
+
+      const sendPrice = (kind: 'initial' | 'move' | 'alert', quote: Quote, alert?: PriceAlert): void => {
+        const scheduling: ReportScheduling = kind === 'alert' ? 'INTERRUPT' : 'WHEN_IDLE';
+        if (!held && !heldStatus && budget.take(scheduler.now())) {
+          report(kind, quote, scheduling, { alert });
+          return;
+        }
+        held = {
+          kind: kind === 'alert' || held?.kind === 'alert' ? 'alert' : 'move',
+          alert: alert ?? held?.alert,
+          count: (held?.count ?? 0) + 1,
+        };
+        holdRelease();
+      };
+
+      const sendStatus = (status: QuoteStatusChange): void => {
+        if (!latest) return;
+        if (!held && !heldStatus && budget.take(scheduler.now())) {
+          report('feed-status', latest, 'SILENT', { status });
+          return;
+        }
+        heldStatus = { status, count: (heldStatus?.count ?? 0) + 1 };
+        holdRelease();
+      };
 
       const cancelPending = (): void => {
         pending = undefined;
@@ -161,7 +256,7 @@ export function monitorQuotes(
       const flushPending = (): void => {
         const quote = pending;
         cancelPending();
-        if (quote && isMove(quote)) report('move', quote, 'WHEN_IDLE');
+        if (quote && isMove(quote)) sendPrice('move', quote);
       };
 
       const onQuote = (quote: Quote): void => {
@@ -184,12 +279,12 @@ export function monitorQuotes(
           // a level already passed counts as fired; the initial report carries the first one
           const [alert] = alerts;
           start = quote;
-          report('initial', quote, 'WHEN_IDLE', alert ? { alert } : {});
+          sendPrice('initial', quote, alert);
           return;
         }
         if (alerts.length > 0) {
           cancelPending();
-          for (const alert of alerts) report('alert', quote, 'INTERRUPT', { alert });
+          for (const alert of alerts) sendPrice('alert', quote, alert);
           return;
         }
         if (!isMove(quote)) {
@@ -199,33 +294,36 @@ export function monitorQuotes(
         const wait = lastMoveReportAt + minIntervalMs - scheduler.now();
         if (wait <= 0) {
           cancelPending();
-          report('move', quote, 'WHEN_IDLE');
+          sendPrice('move', quote);
           return;
         }
         pending = quote;
-        flush ??= scheduler.schedule(flushPending, wait);
+        flush ??= scheduleAfter(scheduler, wait, flushPending);
       };
 
       const onStatus = (status: QuoteStatusChange): void => {
         if (status.status === feedStatus) return;
         feedStatus = status.status;
-        if (latest) report('feed-status', latest, 'SILENT', { status });
+        sendStatus(status);
       };
 
       const subscription = source.subscribe({
         next: (update) => (update.type === 'quote' ? onQuote(update.quote) : onStatus(update)),
         error: (error: unknown) => {
           cancelPending();
+          release?.unsubscribe();
           subscriber.error(error);
         },
         complete: () => {
           flushPending();
+          releaseHeld(true);
           subscriber.complete();
         },
       });
       return () => {
         subscription.unsubscribe();
         cancelPending();
+        release?.unsubscribe();
       };
     });
 }

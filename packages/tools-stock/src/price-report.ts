@@ -78,6 +78,12 @@ export interface PriceReport {
   readonly feedStatus?: QuoteFeedStatus;
   /** Why the feed health changed, when known (kind `feed-status`). */
   readonly reason?: string;
+  /**
+   * How many reports this one stands for, when the cap on reports a minute merged several into it
+   * (absent otherwise): e.g. an `alert` with `coalesced: 40` says the level was crossed again and
+   * again while reports were held; its price is the newest.
+   */
+  readonly coalesced?: number;
   /** Suggested delivery: `INTERRUPT` for alerts, `WHEN_IDLE` for prices, `SILENT` for feed status. */
   readonly scheduling: ReportScheduling;
 }

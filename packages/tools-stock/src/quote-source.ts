@@ -111,6 +111,27 @@ export interface QuoteOptions {
 }
 
 /**
+ * What a quote source refused from its provider since it was created: bad input is never
+ * delivered, never fatal, and counted here (and logged at debug level when the source has a
+ * `logger`).
+ *
+ * @example
+ * ```ts
+ * const { ignoredQuotes, ignoredMessages } = source.stats?.() ?? { ignoredQuotes: 0, ignoredMessages: 0 };
+ * ```
+ */
+export interface QuoteSourceStats {
+  /**
+   * Quotes or trades refused because a value was missing, of the wrong type or out of range: a
+   * price that is not a finite number from 1e-12 to below 1e15, a time that is not epoch
+   * milliseconds between 1970 and 2200 (e.g. nanoseconds), no symbol.
+   */
+  readonly ignoredQuotes: number;
+  /** Messages that could not be read: not JSON, not an object, a known type in an unknown shape. */
+  readonly ignoredMessages: number;
+}
+
+/**
  * A provider of prices. Implement it in one file with {@link defineQuoteSource}, which adds symbol
  * normalisation, one shared upstream per symbol and a default one-shot `quote`.
  *
@@ -133,4 +154,6 @@ export interface QuoteSource {
   watch(symbol: string): Observable<QuoteUpdate>;
   /** One current price. Rejects with a {@link QuoteSourceError} when none arrives in time. */
   quote(symbol: string, options?: QuoteOptions): Promise<Quote>;
+  /** Counts of the provider input the source refused ({@link QuoteSourceStats}). Every built-in source has it. */
+  stats?(): QuoteSourceStats;
 }

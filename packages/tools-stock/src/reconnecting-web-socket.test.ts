@@ -190,7 +190,7 @@ describe('createReconnectingWebSocket (virtual time)', () => {
     for (let attempt = 0; attempt < 3; attempt++) {
       latest().open();
       latest().drop(1000);
-      advanceTo(10_000 * (attempt + 1));
+      advanceTo(1000 * (attempt + 1)); // well within the handshake timeout of the next attempt
     }
     expect(failures.map((f) => [f.opened, f.consecutiveFailures, f.consecutiveEarlyCloses])).toEqual([
       [true, 1, 1],
@@ -202,6 +202,49 @@ describe('createReconnectingWebSocket (virtual time)', () => {
       message: expect.stringContaining('3 attempts'),
     });
     expect(FakeSocket.created).toHaveLength(3);
+  });
+
+  it('abandons a connection whose upgrade gets no answer within handshakeTimeoutMs, backs off, retries, then gives up', () => {
+    // regression: the watchdog only started on `open`, so a silent server left the feed reconnecting forever
+    const { socket, events, advanceTo, failure } = setup({
+      handshakeTimeoutMs: 1000,
+      maxConsecutiveFailures: 3,
+    });
+    socket.start(); // t=0: attempt 1, never answered
+    advanceTo(999);
+    expect(FakeSocket.created).toHaveLength(1);
+    advanceTo(1000); // timed out; retry in 100
+    expect(FakeSocket.created[0]?.readyState).toBe(3);
+    advanceTo(1100);
+    expect(FakeSocket.created).toHaveLength(2);
+    advanceTo(2100); // timed out; retry in 200
+    advanceTo(2300);
+    expect(FakeSocket.created.map((s) => s.createdAt)).toEqual([0, 1100, 2300]);
+    advanceTo(60_000);
+    expect(FakeSocket.created).toHaveLength(3);
+    expect(FakeSocket.created.every((s) => s.readyState === 3)).toBe(true);
+    expect(events).toEqual([
+      'reconnecting@1000 (could not connect: no answer to the WebSocket upgrade within 1000 ms)',
+    ]);
+    expect(failure()).toMatchObject({
+      code: 'PROVIDER_ERROR',
+      message: expect.stringContaining(
+        '3 attempts (last: no answer to the WebSocket upgrade within 1000 ms)',
+      ),
+    });
+    expect(socket.isRunning).toBe(false);
+  });
+
+  it('keeps a connection that opens before the handshake timeout', () => {
+    const { socket, latest, advanceTo, failure } = setup({ handshakeTimeoutMs: 1000 });
+    socket.start();
+    advanceTo(999);
+    latest().open();
+    advanceTo(60_000);
+    expect(FakeSocket.created).toHaveLength(1);
+    expect(socket.isOpen).toBe(true);
+    expect(failure()).toBeUndefined();
+    socket.stop();
   });
 
   it('does not reconnect after stop()', () => {

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { type BackoffOptions, backoffDelay } from './backoff-delay.js';
 import type { QuoteFeedStatus } from './quote-source.js';
 import { QuoteSourceError } from './quote-source-error.js';
+import { scheduleAfter } from './schedule-after.js';
 import type { WebSocketConstructorLike, WebSocketLike } from './web-socket-like.js';
 
 /**
@@ -60,6 +61,13 @@ export interface ReconnectingWebSocketOptions {
   readonly maxConsecutiveFailures?: number;
   /** A connection that closes this soon after opening, having received nothing, counts as an early close. Default: 2000. */
   readonly earlyCloseMs?: number;
+  /**
+   * A connection not open this long (ms) after it was started is abandoned and counts as a failed
+   * attempt (backoff, retry, and finally `PROVIDER_ERROR`): a server that accepts TCP but never
+   * answers the WebSocket upgrade cannot keep the socket `reconnecting` forever. Default: 10 000.
+   * `Infinity` disables.
+   */
+  readonly handshakeTimeoutMs?: number;
   /** Called when a connection opens (send subscriptions here). */
   onOpen(): void;
   /** Called with every text message. */
@@ -103,9 +111,10 @@ export interface ReconnectingWebSocket {
  * Creates a WebSocket connection that reconnects by itself: after an unexpected close it waits an
  * exponential backoff with jitter and connects again (call `onOpen` to resubscribe). A connection
  * with no message for `staleAfterMs` is reported `stale`; after `deadAfterMs` it is dropped and
- * replaced. Failures that `classifyFailure` calls fatal (e.g. HTTP 401) stop it at once, and so does
- * `maxConsecutiveFailures` connections in a row without a single message. Every timer runs on the
- * injected scheduler.
+ * replaced; a connection whose upgrade is not answered within `handshakeTimeoutMs` is abandoned and
+ * retried the same way. Failures that `classifyFailure` calls fatal (e.g. HTTP 401) stop it at
+ * once, and so does `maxConsecutiveFailures` connections in a row without a single message. Every
+ * timer runs on the injected scheduler.
  *
  * @param options - URL, handlers, timings.
  * @returns The controller; call `start()` to connect.
@@ -131,6 +140,7 @@ export function createReconnectingWebSocket(options: ReconnectingWebSocketOption
   const deadAfterMs = options.deadAfterMs ?? staleAfterMs * 2;
   const maxFailures = options.maxConsecutiveFailures ?? 10;
   const earlyCloseMs = options.earlyCloseMs ?? 2000;
+  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
 
   let running = false;
   let socket: WebSocketLike | undefined;
@@ -233,12 +243,13 @@ export function createReconnectingWebSocket(options: ReconnectingWebSocketOption
         return;
       }
       setStatus('reconnecting', describeEnd(info));
-      retry = scheduler.schedule(
+      retry = scheduleAfter(
+        scheduler,
+        backoffDelay(Math.max(consecutiveFailures - 1, 0), options.backoff, random),
         () => {
           retry = undefined;
           if (running) connect();
         },
-        backoffDelay(Math.max(consecutiveFailures - 1, 0), options.backoff, random),
       );
     };
 
@@ -252,16 +263,28 @@ export function createReconnectingWebSocket(options: ReconnectingWebSocketOption
         return;
       }
       if (idle >= staleAfterMs) setStatus('stale', `no data for ${Math.round(idle / 1000)} s`);
-      watchdog = scheduler.schedule(checkIdle, watchdogPeriod);
+      watchdog = scheduleAfter(scheduler, watchdogPeriod, checkIdle);
     };
     const watchdogPeriod = Math.max(5, Math.min(staleAfterMs, deadAfterMs) / 4);
 
+    // until `open`, the watchdog slot holds the handshake timer
+    if (Number.isFinite(handshakeTimeoutMs)) {
+      watchdog = scheduleAfter(scheduler, handshakeTimeoutMs, () => {
+        watchdog = undefined;
+        if (socket !== current || opened) return;
+        ended({ reason: `no answer to the WebSocket upgrade within ${handshakeTimeoutMs} ms` });
+        discard(current);
+      });
+    }
+
     current.addEventListener('open', () => {
       if (socket !== current) return;
+      watchdog?.unsubscribe();
+      watchdog = undefined;
       opened = true;
       openedAt = scheduler.now();
       lastActivity = openedAt;
-      if (Number.isFinite(watchdogPeriod)) watchdog = scheduler.schedule(checkIdle, watchdogPeriod);
+      if (Number.isFinite(watchdogPeriod)) watchdog = scheduleAfter(scheduler, watchdogPeriod, checkIdle);
       options.onOpen();
     });
     current.addEventListener('message', (event) => {

@@ -1,9 +1,10 @@
 import { type LiveFunctionResponse, ToolScheduler } from '@livetools/core';
 import { TestScheduler } from 'rxjs/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createSimulatedSource } from './simulated-source.js';
 import { createStockTools } from './stock-tools.js';
 import { pushedSource } from './test-support/pushed-source.js';
+import { ToolRun } from './test-support/tool-run.js';
 
 function run(tools: ReturnType<typeof createStockTools>, scheduler?: TestScheduler) {
   const sent: LiveFunctionResponse[] = [];
@@ -45,7 +46,10 @@ describe('monitor_stock_price', () => {
 
   it('reports the price at once, then significant moves (WHEN_IDLE) and crossed alerts (INTERRUPT), never each tick', () => {
     const feed = pushedSource();
-    const { scheduler, outputs } = run(createStockTools({ source: feed.source }));
+    // four reports in one instant: more than the burst the default cap allows
+    const { scheduler, outputs } = run(
+      createStockTools({ source: feed.source, maxReportsPerMinute: Number.POSITIVE_INFINITY }),
+    );
     scheduler.handleToolCall([
       {
         id: 'w',
@@ -164,6 +168,102 @@ describe('monitor_stock_price', () => {
       willContinue: false,
       response: { error: { code: 'TOOL_EXECUTION' } },
     });
+  });
+});
+
+describe('monitor_stock_price under a quote flood', () => {
+  const price = (i: number): number => (i % 2 === 0 ? 100 : 101) + i / 100_000;
+  const newest = price(19_999);
+
+  /** 20,000 trades alternating between about 100 and 101, ten per virtual ms: 2 s in all. */
+  function flood(args: Record<string, unknown>): ToolRun {
+    const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+    let run: ToolRun | undefined;
+    ts.run(({ flush }) => {
+      const feed = pushedSource(ts);
+      run = new ToolRun(createStockTools({ source: feed.source }), ts);
+      run.scheduler.handleToolCall([
+        { id: 'w', name: 'monitor_stock_price', args: { symbol: 'AAPL', durationMinutes: 1, ...args } },
+      ]);
+      for (let ms = 0; ms < 2000; ms++) {
+        ts.schedule(() => {
+          for (let i = ms * 10; i < ms * 10 + 10; i++) feed.quote('AAPL', price(i), i);
+        }, ms);
+      }
+      flush();
+    });
+    if (!run) throw new Error('not run');
+    return run;
+  }
+
+  function expectOneCorrectFinal(run: ToolRun): void {
+    const finals = run.finals('w');
+    expect(finals).toHaveLength(1);
+    expect(run.responses('w').at(-1)).toBe(finals[0]);
+    expect(finals[0]?.response).toEqual({
+      output: { status: 'completed', results: run.outputs('w').length },
+    });
+  }
+
+  it('caps reports at the default rate, the last one with the newest price (regression: 20,000 responses)', () => {
+    const run = flood({});
+    const outputs = run.outputs('w');
+    // a burst of 3 at once, then one 10 s later that stands for every move held meanwhile
+    expect(outputs.map((o) => [o.kind, o.price])).toEqual([
+      ['initial', 100],
+      ['move', price(1)],
+      ['move', price(2)],
+      ['move', newest],
+    ]);
+    expect(outputs.at(-1)?.coalesced).toBeGreaterThan(1000);
+    expectOneCorrectFinal(run);
+  });
+
+  it('caps alerts too: a few at once, then one with the newest price that says how many it stands for', () => {
+    const run = flood({ alertAbove: 100.5, minSecondsBetweenReports: 0 });
+    const outputs = run.outputs('w');
+    expect(outputs.length).toBeLessThanOrEqual(4);
+    expect(outputs.at(-1)).toMatchObject({ kind: 'alert', price: newest });
+    expect(outputs.at(-1)?.coalesced).toBeGreaterThan(1000);
+    expect(run.responses('w').filter((r) => r.scheduling === 'INTERRUPT').length).toBeLessThanOrEqual(3);
+    expectOneCorrectFinal(run);
+  });
+});
+
+describe('maxDurationMinutes', () => {
+  it('runs a 30-day watch for 30 days (regression: Node clamps timers above 2^31-1 ms to 1 ms)', () => {
+    vi.useFakeTimers(); // fake timers clamp long delays like Node does
+    try {
+      const feed = pushedSource();
+      const minutes = 30 * 24 * 60;
+      using tools = new ToolRun(createStockTools({ source: feed.source, maxDurationMinutes: minutes }));
+      tools.scheduler.handleToolCall([{ id: 'w', name: 'monitor_stock_price', args: { symbol: 'AAPL' } }]);
+      feed.quote('AAPL', 100);
+      vi.advanceTimersByTime(60_000);
+      expect(tools.finals('w')).toEqual([]);
+      vi.advanceTimersByTime(minutes * 60_000 - 60_000 - 1);
+      expect(tools.finals('w')).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(tools.finals('w')).toHaveLength(1);
+      expect(feed.upstreams.active).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('refuses a default that is not a positive number at definition, with a clear error', () => {
+    const source = createSimulatedSource();
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => createStockTools({ source, maxDurationMinutes: bad }), String(bad)).toThrow(
+        expect.objectContaining({
+          code: 'TOOL_DEFINITION',
+          message: expect.stringContaining('maxDurationMinutes'),
+        }),
+      );
+    }
+    expect(() => createStockTools({ source, maxReportsPerMinute: 0 })).toThrow(
+      expect.objectContaining({ code: 'TOOL_DEFINITION' }),
+    );
   });
 });
 

@@ -6,24 +6,60 @@ import {
   type OneShotTool,
   type ParametersSchema,
   type StreamingTool,
+  ToolDefinitionError,
 } from '@livetools/core';
-import { map, type Observable, takeUntil, timer } from 'rxjs';
+import { map, type Observable, takeUntil } from 'rxjs';
 import { z } from 'zod';
-import { DEFAULT_THRESHOLD_PERCENT, monitorQuotes } from './monitor-quotes.js';
+import {
+  DEFAULT_MAX_REPORTS_PER_MINUTE,
+  DEFAULT_THRESHOLD_PERCENT,
+  monitorQuotes,
+} from './monitor-quotes.js';
 import type { PriceReport } from './price-report.js';
 import type { Quote, QuoteSource } from './quote-source.js';
+import { longTimer } from './schedule-after.js';
 
-/** Defaults applied when the model leaves an argument out. */
+/**
+ * Defaults applied when the model leaves an argument out, and the cap it cannot lift.
+ *
+ * @example
+ * ```ts
+ * const defaults: StockToolDefaults = { thresholdPercent: 0.2, minSecondsBetweenReports: 30, maxReportsPerMinute: 6 };
+ * ```
+ */
 export interface StockToolDefaults {
   /** Move, in percent, worth a report. Default 0.5. */
   readonly thresholdPercent?: number;
-  /** Minimum seconds between two ordinary move reports. Default 0 (moves are already thresholded). */
+  /**
+   * Minimum seconds between two ordinary move reports of one call; moves in between are coalesced
+   * to the newest price. Default 0 (moves are already thresholded, and `maxReportsPerMinute` caps
+   * them); the model may ask for another value (0 to 3600) with the `minSecondsBetweenReports`
+   * argument.
+   */
   readonly minSecondsBetweenReports?: number;
-  /** Longest a watch may run, in minutes, when the model gives no duration. Default: until stopped. */
+  /**
+   * The rate a live conversation can bear, as a hard cap on the reports of one call, of every kind
+   * (moves, alerts, feed status): up to 3 at once, then this many a minute; reports over it are
+   * merged into one with the newest price (see `monitorQuotes`). The model cannot lift it.
+   * Default 6 (one report every 10 s after the burst); `Infinity` removes it.
+   */
+  readonly maxReportsPerMinute?: number;
+  /**
+   * How long a watch runs, in minutes, when the model gives no `durationMinutes`. Any positive
+   * length works, also beyond what one timer holds (about 24.8 days): it is timed in steps.
+   * Default: until stopped.
+   */
   readonly maxDurationMinutes?: number;
 }
 
-/** Options of {@link createStockTools}. */
+/**
+ * Options of {@link createStockTools}.
+ *
+ * @example
+ * ```ts
+ * const options: StockToolsOptions = { source: createSimulatedSource(), thresholdPercent: 1 };
+ * ```
+ */
 export interface StockToolsOptions extends StockToolDefaults {
   /** Where quotes come from: `createSimulatedSource()`, `createFinnhubSource()`, `createCoinbaseSource()` or your own. */
   readonly source: QuoteSource;
@@ -91,6 +127,8 @@ export interface PriceReportOutput {
   readonly alert?: PriceReport['alert'];
   /** The feed's health, for `feed-status` reports. */
   readonly feedStatus?: PriceReport['feedStatus'];
+  /** How many reports this one stands for, when the cap on reports a minute merged several into it. */
+  readonly coalesced?: number;
 }
 
 /** What `get_stock_price` answers. */
@@ -120,19 +158,25 @@ function toOutput(report: PriceReport): PriceReportOutput {
     changePercent: report.changePercent,
     changeSinceStart: report.changeSinceStart,
     changePercentSinceStart: report.changePercentSinceStart,
-    time: new Date(report.time).toISOString(),
+    time: isoTime(report.time),
     source: report.source,
     marketOpen: report.marketOpen,
     ...(report.alert ? { alert: report.alert } : {}),
     ...(report.feedStatus ? { feedStatus: report.feedStatus } : {}),
+    ...(report.coalesced === undefined ? {} : { coalesced: report.coalesced }),
   };
+}
+
+/** ISO 8601 of an epoch-ms time; `'unknown'` (never a throw) for one no `Date` can hold. */
+function isoTime(time: number): string {
+  return Math.abs(time) <= 8.64e15 ? new Date(time).toISOString() : 'unknown';
 }
 
 function toQuoteOutput(quote: Quote): QuoteOutput {
   return {
     symbol: quote.symbol,
     price: quote.price,
-    time: new Date(quote.time).toISOString(),
+    time: isoTime(quote.time),
     source: quote.source,
     marketOpen: quote.marketOpen,
     ...(quote.bid === undefined ? {} : { bid: quote.bid }),
@@ -156,6 +200,14 @@ export interface StockTools extends ReadonlyArray<StreamingTool | OneShotTool> {
  * changes of the feed's health (`SILENT`). Several symbols are several calls, each stopped on its
  * own; all calls and sessions watching one symbol share one upstream subscription.
  *
+ * A quote flood never reaches the model as one: every report of a call counts against
+ * `maxReportsPerMinute` (default 6 a minute, after a burst of 3), and what is held back is merged
+ * into one report with the newest price.
+ *
+ * @throws ToolDefinitionError (`TOOL_DEFINITION`) when a default is out of range: `thresholdPercent`
+ *   or `minSecondsBetweenReports` negative, `maxReportsPerMinute` below 1, `maxDurationMinutes` not a
+ *   positive finite number.
+ *
  * @example
  * ```ts
  * import { createLiveAgent } from '@livetools/core';
@@ -169,7 +221,18 @@ export function createStockTools(options: StockToolsOptions): StockTools {
   const { source } = options;
   const defaultThreshold = options.thresholdPercent ?? DEFAULT_THRESHOLD_PERCENT;
   const defaultMinSeconds = options.minSecondsBetweenReports ?? 0;
+  const maxReportsPerMinute = options.maxReportsPerMinute ?? DEFAULT_MAX_REPORTS_PER_MINUTE;
   const maxMinutes = options.maxDurationMinutes;
+  check('thresholdPercent', defaultThreshold, Number.isFinite(defaultThreshold) && defaultThreshold >= 0);
+  check(
+    'minSecondsBetweenReports',
+    defaultMinSeconds,
+    Number.isFinite(defaultMinSeconds) && defaultMinSeconds >= 0,
+  );
+  check('maxReportsPerMinute', maxReportsPerMinute, maxReportsPerMinute >= 1);
+  if (maxMinutes !== undefined) {
+    check('maxDurationMinutes', maxMinutes, Number.isFinite(maxMinutes) && maxMinutes > 0);
+  }
 
   const monitorStockPrice = defineStreamingTool({
     name: 'monitor_stock_price',
@@ -184,6 +247,7 @@ export function createStockTools(options: StockToolsOptions): StockTools {
         monitorQuotes({
           thresholdPercent: args.thresholdPercent ?? defaultThreshold,
           minIntervalMs: (args.minSecondsBetweenReports ?? defaultMinSeconds) * 1000,
+          maxReportsPerMinute,
           scheduler: ctx.scheduler,
           ...(args.alertAbove === undefined ? {} : { alertAbove: args.alertAbove }),
           ...(args.alertBelow === undefined ? {} : { alertBelow: args.alertBelow }),
@@ -192,7 +256,7 @@ export function createStockTools(options: StockToolsOptions): StockTools {
       );
       return minutes === undefined
         ? reports$
-        : reports$.pipe(takeUntil(timer(minutes * 60_000, ctx.scheduler)));
+        : reports$.pipe(takeUntil(longTimer(minutes * 60_000, ctx.scheduler)));
     },
   });
 
@@ -204,4 +268,16 @@ export function createStockTools(options: StockToolsOptions): StockTools {
   });
 
   return Object.assign([monitorStockPrice, getStockPrice] as const, { monitorStockPrice, getStockPrice });
+}
+
+/** Refuses an out-of-range default of {@link createStockTools} with a clear `TOOL_DEFINITION` error. */
+function check(name: string, value: number, ok: boolean): void {
+  if (ok) return;
+  const expected =
+    name === 'maxDurationMinutes'
+      ? 'a positive, finite number of minutes (leave it out to watch until stopped)'
+      : name === 'maxReportsPerMinute'
+        ? 'a number >= 1, or Infinity for no cap'
+        : 'a finite number >= 0';
+  throw new ToolDefinitionError(`createStockTools: ${name} must be ${expected}; got ${value}.`);
 }

@@ -1,6 +1,6 @@
 import { defineToolPackage } from '@livetools/core';
 import { stockTools } from './default-stock-tools.js';
-import { DEFAULT_THRESHOLD_PERCENT } from './monitor-quotes.js';
+import { DEFAULT_MAX_REPORTS_PER_MINUTE, DEFAULT_THRESHOLD_PERCENT } from './monitor-quotes.js';
 
 /**
  * The manifest of `@livetools/tools-stock`: its tools on the offline simulated source
@@ -29,6 +29,8 @@ export const toolPackage = defineToolPackage({
     thresholdPercent: DEFAULT_THRESHOLD_PERCENT,
     /** Minimum seconds between two ordinary move reports. */
     minSecondsBetweenReports: 0,
+    /** Hard cap on the reports of one call, of every kind, a minute (after a burst of 3). */
+    maxReportsPerMinute: DEFAULT_MAX_REPORTS_PER_MINUTE,
     /** How long a watch runs, in minutes: `null` for until stopped. */
     durationMinutes: null,
   },

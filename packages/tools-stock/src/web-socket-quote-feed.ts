@@ -1,12 +1,16 @@
+import type { Logger } from '@livetools/core';
 import { asyncScheduler, Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { DEFAULT_QUOTE_TIMEOUT_MS } from './define-quote-source.js';
-import type { Quote, QuoteFeedStatus, QuoteUpdate } from './quote-source.js';
+import { createIgnoredInput } from './ignored-input.js';
+import type { Quote, QuoteFeedStatus, QuoteSourceStats, QuoteUpdate } from './quote-source.js';
 import { noQuoteTimeoutError, QuoteSourceError } from './quote-source-error.js';
+import { quoteProblem } from './quote-validation.js';
 import {
   type ConnectionFailure,
   createReconnectingWebSocket,
   type ReconnectingWebSocketOptions,
 } from './reconnecting-web-socket.js';
+import { scheduleAfter } from './schedule-after.js';
 
 /**
  * Sends messages on the current connection of a {@link WebSocketQuoteFeed}.
@@ -30,8 +34,15 @@ export interface WebSocketFeedConnection {
  * ```
  */
 export interface WebSocketFeedContext {
-  /** Delivers a quote to the watchers of `quote.symbol` (ignored when nobody watches it). */
+  /**
+   * Delivers a quote to the watchers of `quote.symbol` (ignored when nobody watches it). A quote
+   * whose values cannot be used (see {@link QuoteSourceStats}) is dropped and counted instead.
+   */
   quote(quote: Quote): void;
+  /** Counts (and logs at debug level) a quote or trade the protocol refused, e.g. one without a symbol. */
+  ignoreQuote(reason: string, data?: Record<string, unknown>): void;
+  /** Counts (and logs at debug level) a message the protocol could not read, e.g. a known type in an unknown shape. */
+  ignoreMessage(reason: string, data?: Record<string, unknown>): void;
   /** Fails one symbol's stream (e.g. the provider says it does not exist). */
   fail(symbol: string, error: QuoteSourceError): void;
   /** Fails every stream and closes the connection without retrying (e.g. a rejected key). */
@@ -69,7 +80,11 @@ export interface WebSocketQuoteProtocol {
   subscribe(symbol: string, connection: WebSocketFeedConnection): void;
   /** Sends what stops the stream of `symbol`. */
   unsubscribe(symbol: string, connection: WebSocketFeedConnection): void;
-  /** Handles one parsed JSON message. */
+  /**
+   * Handles one parsed JSON message: always an object (other JSON values, and text that is not
+   * JSON, are counted as ignored messages before they get here). Whatever it throws is caught and
+   * counted as an ignored message: one bad message never costs the connection.
+   */
   handleMessage(message: unknown, feed: WebSocketFeedContext): void;
   /** Called when a connection opens, before the symbols are subscribed again (reset per-connection state). */
   onConnectionOpen?(): void;
@@ -96,7 +111,7 @@ export interface WebSocketQuoteProtocol {
 export interface WebSocketQuoteFeedOptions
   extends Pick<
     ReconnectingWebSocketOptions,
-    'WebSocket' | 'random' | 'backoff' | 'deadAfterMs' | 'maxConsecutiveFailures'
+    'WebSocket' | 'random' | 'backoff' | 'deadAfterMs' | 'maxConsecutiveFailures' | 'handshakeTimeoutMs'
   > {
   /** Scheduler of every timer. Default: `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
@@ -111,6 +126,8 @@ export interface WebSocketQuoteFeedOptions
   readonly idleCloseMs?: number;
   /** Wall clock for status times, epoch ms. Default: the scheduler's `now()`. */
   readonly now?: () => number;
+  /** Where to log (at debug level) each quote and message the feed ignores. Default: none. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -124,6 +141,8 @@ export interface WebSocketQuoteFeedOptions
 export interface WebSocketQuoteFeed {
   /** Streams one symbol; subscribing subscribes it upstream, unsubscribing the last watcher unsubscribes it. */
   connect(symbol: string): Observable<QuoteUpdate>;
+  /** Counts of the quotes and messages the feed ignored so far. */
+  stats(): QuoteSourceStats;
 }
 
 interface SymbolWatch {
@@ -161,6 +180,7 @@ export function createWebSocketQuoteFeed(
   const noQuoteTimeoutMs = options.noQuoteTimeoutMs ?? DEFAULT_QUOTE_TIMEOUT_MS;
   const idleCloseMs = options.idleCloseMs ?? 5000;
   const watches = new Map<string, SymbolWatch>();
+  const ignored = createIgnoredInput(options.logger);
   let idleClose: Subscription | undefined;
 
   const socket = createReconnectingWebSocket({
@@ -175,6 +195,7 @@ export function createWebSocketQuoteFeed(
     ...(options.maxConsecutiveFailures === undefined
       ? {}
       : { maxConsecutiveFailures: options.maxConsecutiveFailures }),
+    ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: options.handshakeTimeoutMs }),
     onOpen: () => {
       protocol.onConnectionOpen?.();
       for (const symbol of watches.keys()) protocol.subscribe(symbol, connection);
@@ -184,9 +205,20 @@ export function createWebSocketQuoteFeed(
       try {
         message = JSON.parse(text);
       } catch {
-        return; // not JSON: providers may add message kinds at any time; ignore what we cannot read
+        ignored.message(protocol.name, 'not JSON', { length: text.length });
+        return;
       }
-      protocol.handleMessage(message, context);
+      if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+        ignored.message(protocol.name, 'not a JSON object', { length: text.length });
+        return;
+      }
+      try {
+        protocol.handleMessage(message, context);
+      } catch (error) {
+        ignored.message(protocol.name, `it could not be handled (${errorText(error)})`, {
+          length: text.length,
+        });
+      }
     },
     onStatus: (status, reason) => {
       for (const [symbol, watch] of [...watches]) setStatus(symbol, watch, status, reason);
@@ -224,10 +256,10 @@ export function createWebSocketQuoteFeed(
       return;
     }
     idleClose?.unsubscribe();
-    idleClose = scheduler.schedule(() => {
+    idleClose = scheduleAfter(scheduler, idleCloseMs, () => {
       idleClose = undefined;
       if (watches.size === 0) socket.stop();
-    }, idleCloseMs);
+    });
   };
 
   const fail = (symbol: string, error: QuoteSourceError): void => {
@@ -245,6 +277,13 @@ export function createWebSocketQuoteFeed(
   };
 
   const deliver = (quote: Quote): void => {
+    const problem = quoteProblem(quote);
+    if (problem !== undefined) {
+      ignored.quote(protocol.name, problem, {
+        symbol: typeof quote?.symbol === 'string' ? quote.symbol : undefined,
+      });
+      return;
+    }
     const watch = watches.get(quote.symbol);
     if (!watch) return;
     if (!watch.gotQuote) {
@@ -257,6 +296,8 @@ export function createWebSocketQuoteFeed(
 
   const context: WebSocketFeedContext = {
     quote: deliver,
+    ignoreQuote: (reason, data) => ignored.quote(protocol.name, reason, data),
+    ignoreMessage: (reason, data) => ignored.message(protocol.name, reason, data),
     fail,
     failAll,
     watched: () => [...watches.keys()],
@@ -279,14 +320,14 @@ export function createWebSocketQuoteFeed(
 
   const activate = (symbol: string, watch: SymbolWatch): void => {
     // cancelled by the first quote and by release: when it fires, the symbol has had no quote
-    watch.timer = scheduler.schedule(() => {
+    watch.timer = scheduleAfter(scheduler, noQuoteTimeoutMs, () => {
       watch.timer = undefined;
       fail(
         symbol,
         protocol.noQuoteError?.(symbol, noQuoteTimeoutMs) ??
           noQuoteTimeoutError(protocol.name, symbol, noQuoteTimeoutMs),
       );
-    }, noQuoteTimeoutMs);
+    });
     if (protocol.snapshot) {
       protocol.snapshot(symbol, watch.abort.signal).then(
         (quote) => {
@@ -305,6 +346,7 @@ export function createWebSocketQuoteFeed(
   };
 
   return {
+    stats: () => ignored.stats(),
     connect: (symbol) =>
       new Observable<QuoteUpdate>((subscriber) => {
         const existing = watches.get(symbol);
@@ -320,4 +362,10 @@ export function createWebSocketQuoteFeed(
         };
       }),
   };
+}
+
+/** The message of whatever a protocol threw, without ever throwing itself. */
+function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : 'a value that is not an Error';
 }

@@ -128,6 +128,13 @@ export class FakeProviderServer implements AsyncDisposable {
     client.send(JSON.stringify(message));
   }
 
+  /** Sends a raw frame (text or binary) on the latest open connection, as is. */
+  sendRaw(data: string | Uint8Array): void {
+    const client = [...this.clients].reverse().find((socket) => socket.readyState === 1);
+    if (!client) throw new Error('no open connection to send on');
+    client.send(data, { binary: typeof data !== 'string' });
+  }
+
   /** Drops every open connection abruptly (no closing handshake). */
   dropConnections(): void {
     for (const client of this.clients) client.terminate();

@@ -14,9 +14,10 @@ export class ChangeNotifier {
 
   /**
    * Resolves with `probe()`'s first non-undefined result, checked now and after every `notify()`;
-   * rejects after {@link WAIT_TIMEOUT_MS} with `what` in the message. Event-driven: no polling, no sleeping.
+   * rejects after `timeoutMs` (default {@link WAIT_TIMEOUT_MS}) with `what` in the message.
+   * Event-driven: no polling, no sleeping.
    */
-  until<T>(probe: () => T | undefined, what: string): Promise<T> {
+  until<T>(probe: () => T | undefined, what: string, timeoutMs = WAIT_TIMEOUT_MS): Promise<T> {
     const now = probe();
     if (now !== undefined) return Promise.resolve(now);
     return new Promise<T>((resolve, reject) => {
@@ -37,8 +38,8 @@ export class ChangeNotifier {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        reject(new Error(`Timed out after ${WAIT_TIMEOUT_MS} ms waiting for ${what}`));
-      }, WAIT_TIMEOUT_MS);
+        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
       this.waiters.add(check);
     });
   }

@@ -1,0 +1,265 @@
+/**
+ * A hostile Finnhub: a real local WebSocket/HTTP server speaking Finnhub's protocol that sends what
+ * a broken or malicious provider could. Every case checks that the process lives, that the other
+ * watches keep working, that bad input is ignored and counted, and that each call gets exactly one
+ * final response, its last.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { createFinnhubSource, type FinnhubSourceOptions } from '../finnhub-source.js';
+import type { QuoteSource } from '../quote-source.js';
+import { createStockTools } from '../stock-tools.js';
+import { FakeProviderServer, type RestReply } from '../test-support/fake-provider-server.js';
+import { ProcessGuard } from '../test-support/process-guard.js';
+import { SilentTcpServer } from '../test-support/silent-tcp-server.js';
+import { ToolRun } from '../test-support/tool-run.js';
+
+const NOW = Date.parse('2024-03-05T15:00:00Z');
+const trade = (s: unknown, p: unknown, t: unknown = NOW, v: unknown = 1) => ({ s, p, t, v });
+
+function finnhub(server: { wsUrl: string }, options: FinnhubSourceOptions = {}): QuoteSource {
+  return createFinnhubSource({
+    apiKey: 'test-key',
+    url: server.wsUrl,
+    rest: false,
+    backoff: { initialDelayMs: 5, maxDelayMs: 20 },
+    idleCloseMs: 0,
+    ...options,
+  });
+}
+
+/** Tools that report every change of price at once, so each accepted tick is visible. */
+const everyChange = (source: QuoteSource) =>
+  createStockTools({ source, thresholdPercent: 0, minSecondsBetweenReports: 0 });
+
+/** Stops every watch and checks that each call got exactly one final response, its last. */
+function expectOneFinalEach(run: ToolRun, ids: readonly string[]): void {
+  run.scheduler.handleToolCall([
+    { id: 'stop', name: 'stop_streaming', args: { function_name: 'monitor_stock_price' } },
+  ]);
+  for (const id of ids) {
+    expect(run.finals(id), id).toHaveLength(1);
+    expect(run.responses(id).at(-1), id).toBe(run.finals(id)[0]);
+  }
+}
+
+async function watching(
+  server: FakeProviderServer,
+  run: ToolRun,
+  symbols: Record<string, string>,
+  args: Record<string, Record<string, unknown>> = {},
+) {
+  run.scheduler.handleToolCall(
+    Object.entries(symbols).map(([id, symbol]) => ({
+      id,
+      name: 'monitor_stock_price',
+      args: { symbol, ...args[id] },
+    })),
+  );
+  for (const symbol of Object.values(symbols)) {
+    await server.message((m) => m.message.symbol === symbol, `subscribe ${symbol}`);
+  }
+}
+
+describe('hostile Finnhub server', () => {
+  it('ignores and counts trades with out-of-range, missing or mistyped values; the watches go on', async () => {
+    using guard = new ProcessGuard();
+    await using server = await FakeProviderServer.start();
+    const debug: string[] = [];
+    const logger = { debug: (m: string) => debug.push(m), info() {}, warn() {}, error() {} };
+    const source = finnhub(server, { logger });
+    using run = new ToolRun(everyChange(source));
+    await watching(server, run, { a: 'AAPL', m: 'MSFT' });
+    server.send({ type: 'trade', data: [trade('AAPL', 100)] });
+    await run.nthOutput('a', 1);
+
+    const bad = [
+      trade('AAPL', 101, 1.709e18), // nanoseconds
+      trade('AAPL', 101, 1e20),
+      trade('AAPL', 101, -1),
+      trade('AAPL', 101, 1e308),
+      trade('AAPL', 101, '1709650800000'), // a string
+      trade('AAPL', 0),
+      trade('AAPL', -1),
+      trade('AAPL', 'NaN'),
+      trade('AAPL', '101'),
+      trade('AAPL', 1e300),
+      trade('AAPL', null),
+      trade('AAPL', { value: 101 }),
+      { p: 101, t: NOW }, // no symbol
+      trade(42, 101),
+      trade('', 101),
+      null,
+      7,
+    ];
+    for (const item of bad) server.send({ type: 'trade', data: [item] });
+    server.send({ type: 'trade', data: [...bad, trade('AAPL', 102)] }); // one good trade among them
+    server.send({ type: 'trade', data: [trade('MSFT', 400)] });
+    await run.nthOutput('m', 1);
+
+    expect(run.outputs('a').map((o) => o.price)).toEqual([100, 102]);
+    expect(run.outputs('m').map((o) => o.price)).toEqual([400]);
+    expect(source.stats?.()).toEqual({ ignoredQuotes: bad.length * 2, ignoredMessages: 0 });
+    expect(debug).toHaveLength(bad.length * 2);
+    expect(debug).toContain(
+      'finnhub: ignored a quote: time 1709000000000000000 is not epoch milliseconds between 1970 and 2200',
+    );
+    expectOneFinalEach(run, ['a', 'm']);
+    expect(guard.escaped).toEqual([]);
+  });
+
+  it('ignores and counts frames it cannot read: not JSON, cut off, binary, wrong shapes', async () => {
+    using guard = new ProcessGuard();
+    await using server = await FakeProviderServer.start();
+    const source = finnhub(server);
+    using run = new ToolRun(everyChange(source));
+    await watching(server, run, { a: 'AAPL', m: 'MSFT' });
+    server.send({ type: 'trade', data: [trade('AAPL', 100), trade('MSFT', 400)] });
+    await run.nthOutput('m', 1);
+
+    const unreadable: (string | Uint8Array)[] = [
+      'not json',
+      '{"type":"trade","data":[{"s":"AAPL","p":1',
+      new Uint8Array([0xff, 0xfe, 0x00, 0x7b]),
+      'null',
+      '12',
+      '"trade"',
+      '[]',
+      '{"type":"trade"}',
+      '{"type":"trade","data":"AAPL"}',
+      '{"type":"trade","data":{"s":"AAPL","p":1}}',
+    ];
+    for (const frame of unreadable) server.sendRaw(frame);
+    // readable, but hostile: an error whose text is not text, and one about nobody
+    server.send({ type: 'error', msg: { toString: 1 } });
+    server.send({ type: 'error', msg: 42 });
+    server.send({ type: 'ping' });
+    server.send({ type: 'trade', data: [trade('AAPL', 101), trade('MSFT', 401)] });
+    await run.nthOutput('m', 2);
+
+    expect(run.outputs('a').map((o) => o.price)).toEqual([100, 101]);
+    expect(source.stats?.()).toEqual({ ignoredQuotes: 0, ignoredMessages: unreadable.length });
+    expectOneFinalEach(run, ['a', 'm']);
+    expect(guard.escaped).toEqual([]);
+  });
+
+  it('survives a flood of 20,000 trades: reports stay few, the price asked for is the newest, MSFT goes on', async () => {
+    using guard = new ProcessGuard();
+    await using server = await FakeProviderServer.start();
+    const source = finnhub(server);
+    using run = new ToolRun(createStockTools({ source })); // the default rate limits
+    // MSFT reports every move at once: its reports show when the flood has been read
+    await watching(server, run, { a: 'AAPL', m: 'MSFT' }, { m: { minSecondsBetweenReports: 0 } });
+    server.send({ type: 'trade', data: [trade('AAPL', 100), trade('MSFT', 400)] });
+    await run.nthOutput('m', 1);
+
+    const price = (i: number) => (i % 2 === 0 ? 100 : 101) + i / 100_000;
+    for (let i = 0; i < 20_000; i += 10) {
+      // 2000 messages of 10 trades, each message's trades newer than the last one's
+      const data = Array.from({ length: 10 }, (_, k) => trade('AAPL', price(i + k), NOW + i + k));
+      server.send({ type: 'trade', data: data.slice(0, 9) });
+      server.send({ type: 'trade', data: data.slice(9) });
+    }
+    server.send({ type: 'trade', data: [trade('MSFT', 410)] });
+    await run.nthOutput('m', 2, 20_000); // the flood is read first: give a slow machine time
+
+    run.scheduler.handleToolCall([{ id: 'q', name: 'get_stock_price', args: { symbol: 'AAPL' } }]);
+    const answer = await run.final('q');
+    expect(answer.response).toMatchObject({ output: { symbol: 'AAPL', price: price(19_999) } });
+    expect(run.outputs('a').length).toBeLessThanOrEqual(4); // the initial report, then a burst of 3 at most
+    expectOneFinalEach(run, ['a', 'm']);
+    expect(guard.escaped).toEqual([]);
+  }, 30_000);
+
+  it('gives up with PROVIDER_ERROR when the server accepts TCP but never answers the upgrade', async () => {
+    using guard = new ProcessGuard();
+    await using hole = await SilentTcpServer.start();
+    const source = finnhub(hole, { handshakeTimeoutMs: 50, maxConsecutiveFailures: 3 });
+    using run = new ToolRun(createStockTools({ source }));
+    run.scheduler.handleToolCall([{ id: 'a', name: 'monitor_stock_price', args: { symbol: 'AAPL' } }]);
+    const final = await run.final('a');
+    expect(final.response).toMatchObject({
+      error: {
+        code: 'TOOL_EXECUTION',
+        message: expect.stringMatching(/3 attempts.*no answer to the WebSocket upgrade within 50 ms/),
+      },
+    });
+    await hole.closed(3); // every abandoned attempt was closed by the client
+    expect(hole.accepted).toBe(3);
+    expect(run.finals('a')).toHaveLength(1);
+    expect(guard.escaped).toEqual([]);
+  });
+
+  it('gives up with PROVIDER_ERROR when the server accepts the upgrade and never sends anything', async () => {
+    using guard = new ProcessGuard();
+    await using server = await FakeProviderServer.start();
+    const source = finnhub(server, { staleAfterMs: 20, deadAfterMs: 40, maxConsecutiveFailures: 2 });
+    using run = new ToolRun(createStockTools({ source }));
+    run.scheduler.handleToolCall([{ id: 'a', name: 'monitor_stock_price', args: { symbol: 'AAPL' } }]);
+    expect((await run.final('a')).response).toMatchObject({
+      error: { code: 'TOOL_EXECUTION', message: expect.stringContaining('2 attempts') },
+    });
+    await server.closed(2);
+    expect(run.finals('a')).toHaveLength(1);
+    expect(guard.escaped).toEqual([]);
+  });
+
+  describe('REST quotes', () => {
+    const replies: Record<string, RestReply> = {
+      NANO: { status: 200, body: { c: 229.87, t: 1.709e18 } },
+      HUGE: { status: 200, body: { c: 229.87, t: 1e20 } },
+      NEG: { status: 200, body: { c: 229.87, t: -5 } },
+      STRT: { status: 200, body: { c: 229.87, t: '1709650800' } },
+      MINUS: { status: 200, body: { c: -1, t: 1_709_650_800 } },
+      INF: { status: 200, body: { c: 1e300, t: 1_709_650_800 } },
+      TEXT: { status: 200, body: { c: '229.87', t: 1_709_650_800 } },
+      SHAPE: { status: 200, body: [1, 2, 3] },
+    };
+    const rest = (path: string): RestReply => {
+      const symbol = /symbol=([^&]+)/.exec(path)?.[1] ?? '';
+      return replies[symbol] ?? { status: 200, body: { c: 0, t: 0 } };
+    };
+
+    it('answers every unusable REST quote with a clear error, never "Invalid time value"', async () => {
+      using guard = new ProcessGuard();
+      await using server = await FakeProviderServer.start({ rest });
+      const source = finnhub(server, { rest: { baseUrl: server.httpUrl } });
+      using run = new ToolRun(createStockTools({ source }));
+      const symbols = Object.keys(replies);
+      run.scheduler.handleToolCall(
+        symbols.map((symbol) => ({ id: symbol, name: 'get_stock_price', args: { symbol } })),
+      );
+      for (const symbol of symbols) {
+        const final = await run.final(symbol);
+        expect(final.response, symbol).toMatchObject({
+          error: { code: 'TOOL_EXECUTION', message: expect.stringContaining(`Finnhub`) },
+        });
+        const { message } = (final.response as { error: { message: string } }).error;
+        expect(message, symbol).not.toMatch(/Invalid time value|has no price/);
+        expect(run.finals(symbol), symbol).toHaveLength(1);
+      }
+      await expect(source.quote('NANO')).rejects.toMatchObject({
+        code: 'PROVIDER_ERROR',
+        message: expect.stringContaining('time'),
+      });
+      await expect(source.quote('MINUS')).rejects.toMatchObject({
+        code: 'PROVIDER_ERROR',
+        message: expect.stringContaining('price'),
+      });
+      expect(guard.escaped).toEqual([]);
+    });
+
+    it('starts a watch from the stream when its REST snapshot is unusable', async () => {
+      using guard = new ProcessGuard();
+      await using server = await FakeProviderServer.start({ rest });
+      const source = finnhub(server, { rest: { baseUrl: server.httpUrl } });
+      using run = new ToolRun(everyChange(source));
+      await watching(server, run, { n: 'NANO' });
+      // the snapshot arrives with a time in nanoseconds: refused and counted, before any trade
+      await vi.waitFor(() => expect(source.stats?.().ignoredQuotes).toBe(1));
+      server.send({ type: 'trade', data: [trade('NANO', 230)] });
+      expect((await run.nthOutput('n', 1)).price).toBe(230);
+      expectOneFinalEach(run, ['n']);
+      expect(guard.escaped).toEqual([]);
+    });
+  });
+});
