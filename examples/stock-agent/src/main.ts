@@ -77,7 +77,9 @@ console.log(
     : `livetools agent: Gemini Live, model ${agent.model}.`,
 );
 console.log(`Quotes: ${agent.source.name}. Tools: stock prices and the camera.\n`);
-console.log(`Open the web console: ${server.url}\n`);
+console.log(`Open the web console: ${server.url}`);
+for (const url of server.urls.slice(1)) console.log(`  or from another machine: ${url}`);
+console.log('');
 console.log('Press Ctrl-C to stop.');
 
 let stopping = false;

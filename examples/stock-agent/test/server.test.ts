@@ -1,86 +1,7 @@
-import { GoogleGenAI } from '@google/genai';
-import { createLiveAgent } from '@livetools/core';
-import { createFakeLiveServer, type FakeLiveServer } from '@livetools/core/testing';
-import { createSimulatedSource, createStockTools } from '@livetools/tools-stock';
+import type { NetworkInterfaceInfo } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { ConsoleAgent } from '../src/agent.js';
-import type { ServerMessage } from '../src/web/protocol.js';
-import { type ConsoleServer, startConsoleServer } from '../src/web/server.js';
-
-const apiKey = 'AIza-secret-key-that-must-stay-on-the-server';
-
-/** A console agent on a fake Live server, with a key the page must never see. */
-async function fakeAgent(): Promise<{ agent: ConsoleAgent; live: FakeLiveServer }> {
-  const live = await createFakeLiveServer({ apiKeys: [apiKey] });
-  const source = createSimulatedSource();
-  const agent = createLiveAgent({
-    ai: new GoogleGenAI({ apiKey, httpOptions: { baseUrl: live.url } }),
-    model: 'gemini-live-test',
-    tools: createStockTools({ source }),
-  });
-  return {
-    live,
-    agent: {
-      agent,
-      mode: 'gemini',
-      model: 'gemini-live-test',
-      audioOut: true,
-      source,
-      examples: [],
-      close: () => live.close(),
-    },
-  };
-}
-
-/** A page's WebSocket: the messages it got, and a way to wait for one. */
-async function page(server: ConsoleServer, options: { origin?: string; token?: string } = {}) {
-  const url = `ws://127.0.0.1:${server.port}/ws?token=${options.token ?? server.token}`;
-  const ws = new WebSocket(url, options.origin === undefined ? {} : { origin: options.origin });
-  const messages: ServerMessage[] = [];
-  const raw: string[] = [];
-  const waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
-  ws.on('message', (data) => {
-    raw.push(String(data));
-    const message = JSON.parse(String(data)) as ServerMessage;
-    messages.push(message);
-    for (const w of [...waiters]) {
-      if (w.test(message)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(message);
-      }
-    }
-  });
-  const next = <T extends ServerMessage['type']>(
-    type: T,
-    test: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true,
-  ) =>
-    new Promise<Extract<ServerMessage, { type: T }>>((resolve) => {
-      const found = messages.find((m) => m.type === type && test(m as Extract<ServerMessage, { type: T }>));
-      if (found) return resolve(found as Extract<ServerMessage, { type: T }>);
-      waiters.push({
-        test: (m) => m.type === type && test(m as Extract<ServerMessage, { type: T }>),
-        resolve: (m) => resolve(m as Extract<ServerMessage, { type: T }>),
-      });
-    });
-  return {
-    ws,
-    messages,
-    raw,
-    next,
-    send: (m: unknown) => ws.send(typeof m === 'string' ? m : JSON.stringify(m)),
-  };
-}
-
-/** The HTTP status a WebSocket upgrade was refused with. */
-function refusal(url: string, origin?: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, origin === undefined ? {} : { origin });
-    ws.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
-    ws.on('open', () => reject(new Error('the upgrade was accepted')));
-    ws.on('error', () => undefined);
-  });
-}
+import { apiKey, page, refusal, type StartOptions, startConsole } from './support/console-fixture.js';
+import { get, rawRequest, upgrade } from './support/raw-http.js';
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -88,22 +9,7 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function start(
-  options: { maxMessagesPerSecond?: number; maxVideoFps?: number; now?: () => number } = {},
-) {
-  const { agent, live } = await fakeAgent();
-  const server = await startConsoleServer({
-    agent,
-    ...(options.maxMessagesPerSecond ? { maxMessagesPerSecond: options.maxMessagesPerSecond } : {}),
-    ...(options.maxVideoFps ? { limits: { maxVideoFps: options.maxVideoFps } } : {}),
-    ...(options.now ? { now: options.now } : {}),
-  });
-  cleanup.push(
-    () => agent.close(),
-    () => server.close(),
-  );
-  return { server, live };
-}
+const start = (options: StartOptions = {}) => startConsole(cleanup, options);
 
 describe('the console server', () => {
   it('binds to 127.0.0.1 with a random token in the URL, and serves the page with a strict CSP', async () => {
@@ -219,5 +125,73 @@ describe('the console server', () => {
     p.ws.close();
     const closed = await conn.waitForClose();
     expect(closed.code).toBe(1005); // the SDK's close() sends a close frame without a code
+  });
+
+  it('answers a malformed request target with 400 or 404, before and after the token check, and lives', async () => {
+    const { server } = await start();
+    const host = { Host: `127.0.0.1:${server.port}` };
+    // what any web page can do: new WebSocket('ws://127.0.0.1:8787//[')
+    expect(await refusal(`ws://127.0.0.1:${server.port}//[`)).toBe(404);
+    for (const target of ['//[', 'http://[', `//[?token=${server.token}`, `/ws?token=${server.token}%`]) {
+      expect((await rawRequest(server.port, upgrade(target, host))).status).toBeOneOf([400, 404]);
+      expect((await rawRequest(server.port, get(target, host))).status).toBeOneOf([400, 404]);
+    }
+    const p = await page(server);
+    await p.next('ready');
+    p.ws.close();
+  });
+
+  it('answers only as the hosts it is reachable as: a foreign Host gets 421, files and upgrade alike', async () => {
+    const { server } = await start();
+    const { port, token } = server;
+    const status = async (host: string, request = get) =>
+      (await rawRequest(port, request(`/ws?token=${token}`, { Host: host }))).status;
+    const file = async (host: string) => (await rawRequest(port, get('/', { Host: host }))).status;
+
+    for (const host of [
+      'evil.example',
+      `evil.example:${port}`,
+      `127.0.0.1:${port + 1}`,
+      `localhost.evil:${port}`,
+    ]) {
+      expect(await file(host)).toBe(421);
+      expect(await status(host, upgrade)).toBe(421);
+    }
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`]) {
+      expect(await file(host)).toBe(200);
+      expect(await status(host, upgrade)).toBe(101);
+    }
+  });
+
+  it('with host 0.0.0.0, accepts pages opened at 127.0.0.1 and at every address it listens on', async () => {
+    const lan = { address: '192.0.2.7', family: 'IPv4', internal: false } as NetworkInterfaceInfo;
+    const loopback = { address: '127.0.0.1', family: 'IPv4', internal: true } as NetworkInterfaceInfo;
+    const { server } = await start({
+      host: '0.0.0.0',
+      networkInterfaces: () => ({ lo: [loopback], eth0: [lan] }),
+    });
+    const { port, token } = server;
+    const local = { Host: `127.0.0.1:${port}`, Origin: `http://127.0.0.1:${port}` };
+    expect((await rawRequest(port, upgrade(`/ws?token=${token}`, local))).status).toBe(101);
+    const fromLan = { Host: `192.0.2.7:${port}`, Origin: `http://192.0.2.7:${port}` };
+    expect((await rawRequest(port, upgrade(`/ws?token=${token}`, fromLan))).status).toBe(101);
+    expect((await rawRequest(port, get('/', { Host: `192.0.2.7:${port}` }))).status).toBe(200);
+    expect((await rawRequest(port, get('/', { Host: `192.0.2.8:${port}` }))).status).toBe(421);
+    const foreign = { Host: `192.0.2.7:${port}`, Origin: `http://192.0.2.8:${port}` };
+    expect((await rawRequest(port, upgrade(`/ws?token=${token}`, foreign))).status).toBe(403);
+
+    expect(server.url).toBe(`http://127.0.0.1:${port}/?token=${token}`);
+    expect(server.urls).toEqual([server.url, `http://192.0.2.7:${port}/?token=${token}`]);
+    const p = await page(server, { origin: `http://127.0.0.1:${port}` });
+    await p.next('ready');
+    p.ws.close();
+  });
+
+  it('answers malformed percent-encoding with 400, not a dropped connection', async () => {
+    const { server } = await start();
+    for (const target of ['/%', '/%zz', '/index.html%', '/%E0%A4%A', '/%00']) {
+      const answer = await rawRequest(server.port, get(target, { Host: `127.0.0.1:${server.port}` }));
+      expect(answer.status, target).toBe(400);
+    }
   });
 });

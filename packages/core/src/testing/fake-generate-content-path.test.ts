@@ -30,4 +30,18 @@ describe('parseGenerateContentPath', () => {
     expect(parseGenerateContentPath('/v1/models/a/b:generateContent')).toBeUndefined();
     expect(parseGenerateContentPath('/v1/models/%E0%A4%A:generateContent')).toBeUndefined();
   });
+
+  it.each([
+    'http://[',
+    'http://[/v1beta/models/m:generateContent',
+    'http://:99999/v1beta/models/m:generateContent',
+    'ws://a b/',
+    '//[',
+    '*',
+    '',
+    '%',
+  ])('rejects the malformed request target %j without throwing', (target) => {
+    expect(() => parseGenerateContentPath(target)).not.toThrow();
+    expect(parseGenerateContentPath(target)).toBeUndefined();
+  });
 });

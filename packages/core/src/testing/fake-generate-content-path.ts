@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 
+import { parseRequestTarget } from './live-path.js';
+
 /** The two content generation methods the fake answers. @internal */
 export type GenerateContentMethod = 'generateContent' | 'streamGenerateContent';
 
@@ -25,7 +27,7 @@ const pathPattern = /^\/(v1\w*)\/((?:models|tunedModels)\/[^/:]+):(generateConte
 
 /**
  * Parses a request URL such as `/v1beta/models/gemini-2.5-flash:generateContent`. Returns
- * `undefined` for any other path.
+ * `undefined` for any other path, malformed or undecodable ones included: it never throws.
  *
  * @internal
  */
@@ -33,7 +35,8 @@ export function parseGenerateContentPath(
   requestUrl: string,
   headerKey?: string,
 ): GenerateContentRoute | undefined {
-  const url = new URL(requestUrl.replace(/^\/+/, '/'), 'http://fake.invalid');
+  const url = parseRequestTarget(requestUrl);
+  if (url === undefined) return undefined;
   let pathname: string;
   try {
     pathname = decodeURIComponent(url.pathname);

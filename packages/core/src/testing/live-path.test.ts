@@ -57,4 +57,19 @@ describe('parseLivePath', () => {
   ])('rejects %s', (path) => {
     expect(parseLivePath(path)).toBeUndefined();
   });
+
+  it.each([
+    'http://[',
+    'http://[/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent?key=k',
+    'ws://a b/',
+    'http://:99999/',
+    '//[',
+    '*',
+    '',
+    '%',
+    '/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent%',
+  ])('rejects the malformed request target %j without throwing', (target) => {
+    expect(() => parseLivePath(target)).not.toThrow();
+    expect(parseLivePath(target)).toBeUndefined();
+  });
 });

@@ -27,12 +27,14 @@ const vertexPattern = /^\/ws\/google\.cloud\.aiplatform\.(v1\w*)\.LlmBidiService
 
 /**
  * Parses an upgrade request's URL. The SDK sends a double leading slash (`//ws/...`), so leading
- * slashes are collapsed before routing. Returns `undefined` for any other path.
+ * slashes are collapsed before routing. Returns `undefined` for any other path, malformed ones
+ * included (`http://[`): it never throws.
  *
  * @internal
  */
 export function parseLivePath(requestUrl: string, headerKey?: string): LiveRoute | undefined {
-  const url = new URL(requestUrl.replace(/^\/+/, '/'), 'http://fake.invalid');
+  const url = parseRequestTarget(requestUrl);
+  if (url === undefined) return undefined;
   const vertex = vertexPattern.exec(url.pathname);
   if (vertex) {
     // Vertex AI express mode: the SDK sends the API key in the x-goog-api-key header.
@@ -53,6 +55,19 @@ export function parseLivePath(requestUrl: string, headerKey?: string): LiveRoute
     credential: url.searchParams.get(param) ?? headerKey,
     platform: 'gemini-api',
   };
+}
+
+/**
+ * Parses a request target (`/path?query`, or the absolute form `http://host/path`) with leading
+ * slashes collapsed. Returns `undefined` when it is not a URL (`http://[`), instead of throwing:
+ * the target comes from whoever connects.
+ *
+ * @internal
+ */
+export function parseRequestTarget(requestUrl: string): URL | undefined {
+  const target = requestUrl.replace(/^\/+/, '/');
+  const base = 'http://fake.invalid';
+  return URL.canParse(target, base) ? new URL(target, base) : undefined;
 }
 
 /** The first value of an HTTP header that may be repeated. @internal */

@@ -1,0 +1,118 @@
+/**
+ * Test support: a console server on a fake Live server, and a page's WebSocket that records what it
+ * receives and waits for messages (events, not time).
+ */
+import type { NetworkInterfaceInfo } from 'node:os';
+import { GoogleGenAI } from '@google/genai';
+import { createLiveAgent } from '@livetools/core';
+import { createFakeLiveServer, type FakeLiveServer } from '@livetools/core/testing';
+import { createSimulatedSource, createStockTools } from '@livetools/tools-stock';
+import WebSocket from 'ws';
+import type { ConsoleAgent } from '../../src/agent.js';
+import type { ServerMessage } from '../../src/web/protocol.js';
+import { type ConsoleServer, startConsoleServer } from '../../src/web/server.js';
+
+/** The API key the fake Live server accepts; no page may ever see it. */
+export const apiKey = 'AIza-secret-key-that-must-stay-on-the-server';
+
+/** A console agent on a fake Live server, with a key the page must never see. */
+export async function fakeAgent(): Promise<{ agent: ConsoleAgent; live: FakeLiveServer }> {
+  const live = await createFakeLiveServer({ apiKeys: [apiKey] });
+  const source = createSimulatedSource();
+  const agent = createLiveAgent({
+    ai: new GoogleGenAI({ apiKey, httpOptions: { baseUrl: live.url } }),
+    model: 'gemini-live-test',
+    tools: createStockTools({ source }),
+  });
+  return {
+    live,
+    agent: {
+      agent,
+      mode: 'gemini',
+      model: 'gemini-live-test',
+      audioOut: true,
+      source,
+      examples: [],
+      close: () => live.close(),
+    },
+  };
+}
+
+/** A page's WebSocket: the messages it got, and a way to wait for one. */
+export async function page(server: ConsoleServer, options: { origin?: string; token?: string } = {}) {
+  const url = `ws://127.0.0.1:${server.port}/ws?token=${options.token ?? server.token}`;
+  const ws = new WebSocket(url, options.origin === undefined ? {} : { origin: options.origin });
+  const messages: ServerMessage[] = [];
+  const raw: string[] = [];
+  const waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
+  ws.on('message', (data) => {
+    raw.push(String(data));
+    const message = JSON.parse(String(data)) as ServerMessage;
+    messages.push(message);
+    for (const w of [...waiters]) {
+      if (w.test(message)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(message);
+      }
+    }
+  });
+  const next = <T extends ServerMessage['type']>(
+    type: T,
+    test: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true,
+  ) =>
+    new Promise<Extract<ServerMessage, { type: T }>>((resolve) => {
+      const found = messages.find((m) => m.type === type && test(m as Extract<ServerMessage, { type: T }>));
+      if (found) return resolve(found as Extract<ServerMessage, { type: T }>);
+      waiters.push({
+        test: (m) => m.type === type && test(m as Extract<ServerMessage, { type: T }>),
+        resolve: (m) => resolve(m as Extract<ServerMessage, { type: T }>),
+      });
+    });
+  return {
+    ws,
+    messages,
+    raw,
+    next,
+    send: (m: unknown) => ws.send(typeof m === 'string' ? m : JSON.stringify(m)),
+  };
+}
+
+/** The HTTP status a WebSocket upgrade was refused with. */
+export function refusal(url: string, origin?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, origin === undefined ? {} : { origin });
+    ws.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+    ws.on('open', () => reject(new Error('the upgrade was accepted')));
+    ws.on('error', () => undefined);
+  });
+}
+
+/** What {@link startConsole} takes. */
+export interface StartOptions {
+  maxMessagesPerSecond?: number;
+  maxVideoFps?: number;
+  now?: () => number;
+  host?: string;
+  networkInterfaces?: () => NodeJS.Dict<NetworkInterfaceInfo[]>;
+}
+
+/** Starts a console server on a fake agent; `cleanup` receives what closes both. */
+export async function startConsole(
+  cleanup: (() => Promise<void>)[],
+  options: StartOptions = {},
+): Promise<{ server: ConsoleServer; live: FakeLiveServer }> {
+  const { agent, live } = await fakeAgent();
+  const server = await startConsoleServer({
+    agent,
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.networkInterfaces ? { networkInterfaces: options.networkInterfaces } : {}),
+    ...(options.maxMessagesPerSecond ? { maxMessagesPerSecond: options.maxMessagesPerSecond } : {}),
+    ...(options.maxVideoFps ? { limits: { maxVideoFps: options.maxVideoFps } } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  cleanup.push(
+    () => agent.close(),
+    () => server.close(),
+  );
+  return { server, live };
+}
