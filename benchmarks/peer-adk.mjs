@@ -46,7 +46,7 @@ const ROUNDS = Math.min(env('PEER_ROUNDS', 10), ITERATIONS);
 const WARMUP = env('PEER_WARMUP', 300);
 const CONNECTS = env('PEER_CONNECTS', 20);
 const MODEL_3X = 'gemini-3.1-flash-live-preview';
-const MODEL_25 = 'gemini-2.5-flash-native-audio-preview-09-2025';
+const MODEL_25 = 'gemini-2.5-flash-native-audio-preview-12-2025';
 
 // ADK depends on @google/genai ^2.9 and gets its own copy; the raw baseline is measured on both.
 const adkGenaiUrl = new URL(

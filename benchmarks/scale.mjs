@@ -82,7 +82,7 @@ const SERVER_FLAGS = (process.env.SCALE_SERVER_FLAGS ?? '--single-threaded-gc').
 const SERVER_NICE = niceFromEnv('SCALE_SERVER_NICE');
 const MEMORY_TARGET_KB = 200;
 const LATENCY_TARGET_MS = 5;
-const MODEL = 'gemini-2.5-flash-native-audio-preview-09-2025';
+const MODEL = 'gemini-3.8-live';
 
 if (!globalThis.gc) console.warn('Run with node --expose-gc: without it, memory figures include garbage.');
 

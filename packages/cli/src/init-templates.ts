@@ -286,7 +286,7 @@ import { createLiveAgent, toolsOf } from '@livetools/core';
 import { toolPackage } from '${v.name}';
 
 const ai = new GoogleGenAI({ apiKey: process.env.GEMINI_API_KEY });
-const agent = createLiveAgent({ ai, model: 'gemini-live-2.5-flash-preview', tools: toolsOf(toolPackage) });
+const agent = createLiveAgent({ ai, model: 'gemini-3.8-live', tools: toolsOf(toolPackage) });
 \`\`\`
 
 \`toolsOf\` checks that your \`@livetools/core\` is one this package was built for (\`^${v.coreVersion}\`).
