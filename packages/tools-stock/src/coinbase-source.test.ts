@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type CoinbaseSourceOptions, createCoinbaseSource } from './coinbase-source.js';
-import type { QuoteSource } from './quote-source.js';
+import { createCoinbaseSource } from './coinbase-source.js';
 import { FakeProviderServer, type FakeProviderServerOptions } from './test-support/fake-provider-server.js';
 import { UpdateRecorder } from './test-support/recorder.js';
+import { testCoinbaseSource } from './test-support/test-sources.js';
 
 const LISTED = new Set(['BTC-USD', 'ETH-USD', 'ETH-EUR']);
 
@@ -62,20 +62,10 @@ const ticker = (productId: string, price: string, time = '2024-12-07T18:00:00.54
   last_size: '0.000261',
 });
 
-function sourceFor(server: FakeProviderServer, options: CoinbaseSourceOptions = {}): QuoteSource {
-  return createCoinbaseSource({
-    url: server.wsUrl,
-    rest: false,
-    backoff: { initialDelayMs: 5, maxDelayMs: 20 },
-    idleCloseMs: 0,
-    ...options,
-  });
-}
-
 describe('createCoinbaseSource', () => {
   it('subscribes to ticker and heartbeat, turns tickers into quotes, unsubscribes the last watcher', async () => {
     await using server = await FakeProviderServer.start(exchange);
-    const source = sourceFor(server);
+    const source = testCoinbaseSource(server);
     using btc = new UpdateRecorder(source.watch('btc-usd'));
     await server.message((m) => m.message.type === 'subscribe', 'subscribe');
     expect(server.received[0]?.message).toEqual({
@@ -123,7 +113,7 @@ describe('createCoinbaseSource', () => {
 
   it('fails an unknown product with UNKNOWN_SYMBOL and keeps the others streaming', async () => {
     await using server = await FakeProviderServer.start(exchange);
-    const source = sourceFor(server);
+    const source = testCoinbaseSource(server);
     using btc = new UpdateRecorder(source.watch('BTC-USD'));
     using bogus = new UpdateRecorder(source.watch('FOO-USD'));
     expect(await bogus.failure()).toMatchObject({
@@ -138,20 +128,25 @@ describe('createCoinbaseSource', () => {
     expect(server.received.filter((m) => m.message.type === 'unsubscribe')).toEqual([]);
   });
 
-  /** A server that holds its answers until `count` requests are in, then answers them (in order, or newest first). */
-  const holdingAnswers = (
-    count: number,
-    answer: (id: string) => unknown,
-    order: 'in order' | 'newest first' = 'in order',
-  ): FakeProviderServerOptions => {
+  /**
+   * A server that holds its answers until two subscribe requests are in, then answers them newest
+   * first: `bad` with an error giving `reason`, the other with a `subscriptions` message. So the
+   * error comes while both requests wait for an answer.
+   */
+  const refusingOneOfTwo = (bad: string, reason: string): FakeProviderServerOptions => {
     const held: (() => void)[] = [];
     return {
       onMessage: (message, reply) => {
         const [id = ''] = message.product_ids as string[];
-        held.push(() => reply(answer(id)));
-        if (held.length < count) return;
-        const answers = held.splice(0);
-        for (const send of order === 'in order' ? answers : answers.reverse()) send();
+        held.push(() =>
+          reply(
+            id === bad
+              ? { type: 'error', message: 'Failed to subscribe', reason }
+              : { type: 'subscriptions', channels: [{ name: 'ticker', product_ids: [id] }] },
+          ),
+        );
+        if (held.length < 2) return;
+        for (const send of held.splice(0).reverse()) send();
       },
     };
   };
@@ -159,16 +154,9 @@ describe('createCoinbaseSource', () => {
   it('gives an error that names no product to every request it could concern, and says so', async () => {
     // regression: it went to the oldest unanswered request, so the wrong call failed and the bad one timed out
     await using server = await FakeProviderServer.start(
-      holdingAnswers(
-        2,
-        (id) =>
-          id === 'BAD-USD'
-            ? { type: 'error', message: 'Failed to subscribe', reason: 'Invalid product ID provided' }
-            : { type: 'subscriptions', channels: [{ name: 'ticker', product_ids: [id] }] },
-        'newest first', // the error comes while both requests wait for an answer
-      ),
+      refusingOneOfTwo('BAD-USD', 'Invalid product ID provided'),
     );
-    const source = sourceFor(server, { noQuoteTimeoutMs: 60_000 });
+    const source = testCoinbaseSource(server, { noQuoteTimeoutMs: 60_000 });
     using good = new UpdateRecorder(source.watch('ETH-EUR'));
     await server.message((m) => (m.message.product_ids as string[])[0] === 'ETH-EUR');
     using bad = new UpdateRecorder(source.watch('BAD-USD'));
@@ -185,16 +173,9 @@ describe('createCoinbaseSource', () => {
   it('attributes an error to the product it names exactly, not to one whose id it contains', async () => {
     // regression: "BTC-USDT is not a valid product" contains "BTC-USD", the older pending request
     await using server = await FakeProviderServer.start(
-      holdingAnswers(
-        2,
-        (id) =>
-          id === 'BTC-USDT'
-            ? { type: 'error', message: 'Failed to subscribe', reason: 'BTC-USDT is not a valid product' }
-            : { type: 'subscriptions', channels: [{ name: 'ticker', product_ids: [id] }] },
-        'newest first',
-      ),
+      refusingOneOfTwo('BTC-USDT', 'BTC-USDT is not a valid product'),
     );
-    const source = sourceFor(server, { noQuoteTimeoutMs: 60_000 });
+    const source = testCoinbaseSource(server, { noQuoteTimeoutMs: 60_000 });
     using good = new UpdateRecorder(source.watch('BTC-USD'));
     await server.message((m) => (m.message.product_ids as string[])[0] === 'BTC-USD');
     using bad = new UpdateRecorder(source.watch('BTC-USDT'));
@@ -206,7 +187,7 @@ describe('createCoinbaseSource', () => {
 
   it('reconnects after a disconnect, reports it, subscribes again and streams again', async () => {
     await using server = await FakeProviderServer.start(exchange);
-    using btc = new UpdateRecorder(sourceFor(server).watch('BTC-USD'));
+    using btc = new UpdateRecorder(testCoinbaseSource(server).watch('BTC-USD'));
     await server.message((m) => m.connection === 1);
     server.send(ticker('BTC-USD', '65000'));
     await btc.quoteAt(65_000);
@@ -228,7 +209,7 @@ describe('createCoinbaseSource', () => {
   it('reports a connection without heartbeats as stale, then replaces it', async () => {
     await using server = await FakeProviderServer.start(exchange);
     using eth = new UpdateRecorder(
-      sourceFor(server, { staleAfterMs: 60, deadAfterMs: 150 }).watch('ETH-USD'),
+      testCoinbaseSource(server, { staleAfterMs: 60, deadAfterMs: 150 }).watch('ETH-USD'),
     );
     await server.message((m) => m.connection === 1);
     server.send(ticker('ETH-USD', '3000'));
@@ -241,7 +222,7 @@ describe('createCoinbaseSource', () => {
 
   it('fails a product without any ticker in time with NO_QUOTE_TIMEOUT', async () => {
     await using server = await FakeProviderServer.start(exchange);
-    using quiet = new UpdateRecorder(sourceFor(server, { noQuoteTimeoutMs: 50 }).watch('ETH-EUR'));
+    using quiet = new UpdateRecorder(testCoinbaseSource(server, { noQuoteTimeoutMs: 50 }).watch('ETH-EUR'));
     expect(await quiet.failure()).toMatchObject({ code: 'NO_QUOTE_TIMEOUT', symbol: 'ETH-EUR' });
   });
 
@@ -265,7 +246,7 @@ describe('createCoinbaseSource', () => {
 
   it('normalises product ids and refuses malformed ones', async () => {
     await using server = await FakeProviderServer.start(exchange);
-    const source = sourceFor(server);
+    const source = testCoinbaseSource(server);
     using eth = new UpdateRecorder(source.watch('eth/eur'));
     await server.message((m) => (m.message.product_ids as string[])[0] === 'ETH-EUR', 'subscribe ETH-EUR');
     using bad = new UpdateRecorder(source.watch('BTC-USD-X'));
@@ -278,7 +259,7 @@ describe('createCoinbaseSource', () => {
 
   it('answers quote() from the REST ticker and starts a watch with it', async () => {
     await using server = await FakeProviderServer.start(exchange);
-    const source = sourceFor(server, { rest: { baseUrl: server.httpUrl } });
+    const source = testCoinbaseSource(server, { rest: { baseUrl: server.httpUrl } });
     expect(await source.quote('BTC-USD')).toEqual({
       symbol: 'BTC-USD',
       price: 64_999.99,

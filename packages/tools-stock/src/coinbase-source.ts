@@ -4,7 +4,7 @@ import { fetchQuoteJson, type RestOptions } from './fetch-json.js';
 import { normalizeSymbol } from './normalize-symbol.js';
 import type { Quote, QuoteSource } from './quote-source.js';
 import { QuoteSourceError } from './quote-source-error.js';
-import { quoteProblem } from './quote-validation.js';
+import { checkedQuote } from './quote-validation.js';
 import { providerText, symbolsNamedIn } from './symbols-named-in.js';
 import {
   createWebSocketQuoteFeed,
@@ -86,7 +86,7 @@ export function createCoinbaseSource(options: CoinbaseSourceOptions = {}): Quote
 
   const restBaseUrl = (rest?.baseUrl ?? 'https://api.exchange.coinbase.com').replace(/\/+$/, '');
 
-  /** A quote from the REST ticker, not yet checked (the feed and `checked` check it). */
+  /** A quote from the REST ticker, not yet checked (the feed and `quote` check it). */
   const restQuote = async (symbol: string, timeoutMs: number, signal?: AbortSignal): Promise<Quote> => {
     const response = await fetchQuoteJson(
       rest?.fetch ?? fetch,
@@ -103,17 +103,6 @@ export function createCoinbaseSource(options: CoinbaseSourceOptions = {}): Quote
       );
     }
     return toQuote(symbol, body, 'volume', now);
-  };
-
-  /** The one-shot quote, or a `PROVIDER_ERROR` that says what is wrong with it. */
-  const checked = (quote: Quote): Quote => {
-    const problem = quoteProblem(quote);
-    if (problem === undefined) return quote;
-    throw new QuoteSourceError(
-      'PROVIDER_ERROR',
-      `Coinbase answered a ticker for ${quote.symbol} that cannot be used: ${problem}. Try again later.`,
-      { source: NAME, symbol: quote.symbol },
-    );
   };
 
   /** Forgets the request a `subscriptions` answer answers: the oldest it satisfies, else the oldest. */
@@ -232,7 +221,10 @@ export function createCoinbaseSource(options: CoinbaseSourceOptions = {}): Quote
     ...(rest
       ? {
           quote: async (symbol: string, { timeoutMs }: { timeoutMs: number }) =>
-            checked(await restQuote(symbol, timeoutMs)),
+            checkedQuote(await restQuote(symbol, timeoutMs), `Coinbase answered a ticker for ${symbol}`, {
+              source: NAME,
+              symbol,
+            }),
         }
       : {}),
   });

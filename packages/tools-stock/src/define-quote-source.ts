@@ -21,8 +21,8 @@ import type {
   QuoteStatusChange,
   QuoteUpdate,
 } from './quote-source.js';
-import { noQuoteTimeoutError, QuoteSourceError } from './quote-source-error.js';
-import { quoteProblem } from './quote-validation.js';
+import { noQuoteTimeoutError } from './quote-source-error.js';
+import { checkedQuote, quoteProblem } from './quote-validation.js';
 
 /**
  * Default bound, in ms, on a one-shot quote and on the wait for a watched symbol's first quote.
@@ -131,15 +131,8 @@ export function defineQuoteSource(definition: QuoteSourceDefinition): QuoteSourc
   };
 
   /** The one-shot quote, or a `PROVIDER_ERROR` that says why it cannot be used. */
-  const checked = (symbol: string, quote: Quote): Quote => {
-    const problem = quoteProblem(quote);
-    if (problem === undefined) return quote;
-    throw new QuoteSourceError(
-      'PROVIDER_ERROR',
-      `${name} answered with a quote for ${symbol} that cannot be used: ${problem}. Try again later.`,
-      { source: name, symbol },
-    );
-  };
+  const checked = (symbol: string, quote: Quote): Quote =>
+    checkedQuote(quote, `${name} answered with a quote for ${symbol}`, { source: name, symbol });
 
   const watchNormalized = (symbol: string): Observable<QuoteUpdate> =>
     new Observable<QuoteUpdate>((subscriber) => {

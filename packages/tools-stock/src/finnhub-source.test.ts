@@ -1,20 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFinnhubSource, type FinnhubSourceOptions } from './finnhub-source.js';
-import type { QuoteSource } from './quote-source.js';
+import { createFinnhubSource } from './finnhub-source.js';
 import { FakeProviderServer, type RestReply } from './test-support/fake-provider-server.js';
 import { UpdateRecorder } from './test-support/recorder.js';
-
-const fastReconnect = { backoff: { initialDelayMs: 5, maxDelayMs: 20 }, idleCloseMs: 0 } as const;
-
-function sourceFor(server: FakeProviderServer, options: FinnhubSourceOptions = {}): QuoteSource {
-  return createFinnhubSource({
-    apiKey: 'test-key',
-    url: server.wsUrl,
-    rest: false,
-    ...fastReconnect,
-    ...options,
-  });
-}
+import { testFinnhubSource } from './test-support/test-sources.js';
 
 const trade = (s: string, p: number, t: number, v = 1) => ({ s, p, t, v, c: ['1', '12'] });
 
@@ -37,7 +25,7 @@ describe('createFinnhubSource', () => {
 
   it('subscribes with the key in the URL, streams trades as quotes, shares the socket, unsubscribes the last', async () => {
     await using server = await FakeProviderServer.start();
-    const source = sourceFor(server);
+    const source = testFinnhubSource(server);
     using aapl = new UpdateRecorder(source.watch('aapl'));
 
     expect(await server.upgradeRequest(1)).toBe('/?token=test-key');
@@ -75,7 +63,7 @@ describe('createFinnhubSource', () => {
 
   it('reconnects after a disconnect, reports it, subscribes again and streams again', async () => {
     await using server = await FakeProviderServer.start();
-    using msft = new UpdateRecorder(sourceFor(server).watch('MSFT'));
+    using msft = new UpdateRecorder(testFinnhubSource(server).watch('MSFT'));
     await server.message((m) => m.connection === 1 && m.message.symbol === 'MSFT');
     server.send({ type: 'trade', data: [trade('MSFT', 420, 1)] });
     await msft.quoteAt(420);
@@ -100,7 +88,7 @@ describe('createFinnhubSource', () => {
 
   it('reports a silent connection as stale, then replaces it', async () => {
     await using server = await FakeProviderServer.start();
-    const source = sourceFor(server, { staleAfterMs: 60, deadAfterMs: 150 });
+    const source = testFinnhubSource(server, { staleAfterMs: 60, deadAfterMs: 150 });
     using nvda = new UpdateRecorder(source.watch('NVDA'));
     await server.message((m) => m.message.symbol === 'NVDA');
     server.send({ type: 'trade', data: [trade('NVDA', 130, 1)] });
@@ -117,7 +105,7 @@ describe('createFinnhubSource', () => {
   it('fails every stream with REJECTED_API_KEY when the upgrade is refused with HTTP 401, without retrying', async () => {
     await using server = await FakeProviderServer.start();
     server.refuseUpgradesWith = 401;
-    const source = sourceFor(server);
+    const source = testFinnhubSource(server);
     using a = new UpdateRecorder(source.watch('AAPL'));
     using b = new UpdateRecorder(source.watch('TSLA'));
     const error = await a.failure();
@@ -134,7 +122,7 @@ describe('createFinnhubSource', () => {
 
   it('fails with REJECTED_API_KEY when Finnhub says so in an error message', async () => {
     await using server = await FakeProviderServer.start();
-    using a = new UpdateRecorder(sourceFor(server).watch('AAPL'));
+    using a = new UpdateRecorder(testFinnhubSource(server).watch('AAPL'));
     await server.message((m) => m.message.symbol === 'AAPL');
     server.send({ type: 'error', msg: 'Invalid API key' });
     expect(await a.failure()).toMatchObject({ code: 'REJECTED_API_KEY' });
@@ -144,7 +132,7 @@ describe('createFinnhubSource', () => {
   it('fails with REJECTED_API_KEY when every connection is closed right after it opens', async () => {
     await using server = await FakeProviderServer.start();
     server.closeOnOpen = true;
-    using a = new UpdateRecorder(sourceFor(server).watch('AAPL'));
+    using a = new UpdateRecorder(testFinnhubSource(server).watch('AAPL'));
     expect(await a.failure()).toMatchObject({
       code: 'REJECTED_API_KEY',
       message: expect.stringContaining('one per key'),
@@ -155,7 +143,7 @@ describe('createFinnhubSource', () => {
 
   it('fails one symbol with PROVIDER_ERROR when an error message names it', async () => {
     await using server = await FakeProviderServer.start();
-    const source = sourceFor(server);
+    const source = testFinnhubSource(server);
     using good = new UpdateRecorder(source.watch('AAPL'));
     using bad = new UpdateRecorder(source.watch('XYZW'));
     await server.message((m) => m.message.symbol === 'XYZW');
@@ -169,7 +157,7 @@ describe('createFinnhubSource', () => {
   it('ends only the watch an error names exactly: "Invalid symbol MSFT" does not end a watch of A', async () => {
     // regression: symbols were matched by substring, and "INVALID SYMBOL MSFT" contains "A"
     await using server = await FakeProviderServer.start();
-    const source = sourceFor(server);
+    const source = testFinnhubSource(server);
     using a = new UpdateRecorder(source.watch('A'));
     using brk = new UpdateRecorder(source.watch('BRK.B'));
     using msft = new UpdateRecorder(source.watch('MSFT'));
@@ -194,7 +182,7 @@ describe('createFinnhubSource', () => {
 
   it('gives an error that names no symbol to every watch still waiting for its first trade, and says so', async () => {
     await using server = await FakeProviderServer.start();
-    const source = sourceFor(server);
+    const source = testFinnhubSource(server);
     using aapl = new UpdateRecorder(source.watch('AAPL'));
     using tsla = new UpdateRecorder(source.watch('TSLA'));
     using nvda = new UpdateRecorder(source.watch('NVDA'));
@@ -217,7 +205,7 @@ describe('createFinnhubSource', () => {
 
   it('fails a symbol that gets no quote in time with NO_QUOTE_TIMEOUT and unsubscribes it', async () => {
     await using server = await FakeProviderServer.start();
-    using unknown = new UpdateRecorder(sourceFor(server, { noQuoteTimeoutMs: 50 }).watch('NOPE'));
+    using unknown = new UpdateRecorder(testFinnhubSource(server, { noQuoteTimeoutMs: 50 }).watch('NOPE'));
     expect(await unknown.failure()).toMatchObject({
       code: 'NO_QUOTE_TIMEOUT',
       symbol: 'NOPE',
@@ -243,7 +231,7 @@ describe('createFinnhubSource', () => {
 
     it('answers quote() from REST and starts a watch with the REST price', async () => {
       await using server = await FakeProviderServer.start({ rest });
-      const source = sourceFor(server, { rest: { baseUrl: `${server.httpUrl}/api/v1` } });
+      const source = testFinnhubSource(server, { rest: { baseUrl: `${server.httpUrl}/api/v1` } });
       expect(await source.quote('aapl')).toEqual({
         symbol: 'AAPL',
         price: 229.87,
@@ -263,7 +251,7 @@ describe('createFinnhubSource', () => {
 
     it('fails an unknown symbol with UNKNOWN_SYMBOL and a rejected key with REJECTED_API_KEY', async () => {
       await using server = await FakeProviderServer.start({ rest });
-      const source = sourceFor(server, { rest: { baseUrl: `${server.httpUrl}/api/v1` } });
+      const source = testFinnhubSource(server, { rest: { baseUrl: `${server.httpUrl}/api/v1` } });
       await expect(source.quote('ZZZZ')).rejects.toMatchObject({ code: 'UNKNOWN_SYMBOL', symbol: 'ZZZZ' });
       using watch = new UpdateRecorder(source.watch('ZZZZ'));
       expect(await watch.failure()).toMatchObject({ code: 'UNKNOWN_SYMBOL' });

@@ -4,7 +4,7 @@ import { fetchQuoteJson, type RestOptions } from './fetch-json.js';
 import { isUsMarketOpen } from './is-us-market-open.js';
 import type { Quote, QuoteSource } from './quote-source.js';
 import { QuoteSourceError } from './quote-source-error.js';
-import { priceProblem, quoteProblem, timeProblem } from './quote-validation.js';
+import { checkedQuote, priceProblem, timeProblem } from './quote-validation.js';
 import { providerText, symbolsNamedIn } from './symbols-named-in.js';
 import {
   createWebSocketQuoteFeed,
@@ -95,7 +95,7 @@ export function createFinnhubSource(options: FinnhubSourceOptions = {}): QuoteSo
 
   const restBaseUrl = (rest?.baseUrl ?? 'https://finnhub.io/api/v1').replace(/\/+$/, '');
 
-  /** A quote from the REST endpoint, not yet checked (the feed and `checked` check it). */
+  /** A quote from the REST endpoint, not yet checked (the feed and `quote` check it). */
   const restQuote = async (symbol: string, timeoutMs: number, signal?: AbortSignal): Promise<Quote> => {
     const response = await fetchQuoteJson(
       rest?.fetch ?? fetch,
@@ -136,17 +136,6 @@ export function createFinnhubSource(options: FinnhubSourceOptions = {}): QuoteSo
           ? body.t * 1000
           : Number.NaN;
     return { symbol, price, time, source: NAME, marketOpen: marketOpenFor(symbol, now()) };
-  };
-
-  /** The one-shot quote, or a `PROVIDER_ERROR` that says what is wrong with it. */
-  const checked = (quote: Quote): Quote => {
-    const problem = quoteProblem(quote);
-    if (problem === undefined) return quote;
-    throw new QuoteSourceError(
-      'PROVIDER_ERROR',
-      `Finnhub answered a quote for ${quote.symbol} that cannot be used: ${problem}. Try again later.`,
-      { source: NAME, symbol: quote.symbol },
-    );
   };
 
   const handleTrades = (data: unknown, feed: WebSocketFeedContext): void => {
@@ -267,7 +256,10 @@ export function createFinnhubSource(options: FinnhubSourceOptions = {}): QuoteSo
     ...(rest
       ? {
           quote: async (symbol: string, { timeoutMs }: { timeoutMs: number }) =>
-            checked(await restQuote(symbol, timeoutMs)),
+            checkedQuote(await restQuote(symbol, timeoutMs), `Finnhub answered a quote for ${symbol}`, {
+              source: NAME,
+              symbol,
+            }),
         }
       : {}),
   });

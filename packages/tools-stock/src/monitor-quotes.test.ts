@@ -291,27 +291,20 @@ describe('monitorQuotes', () => {
 
 describe('monitorQuotes: the cap on reports a minute', () => {
   it('sends 3 at once, then merges the rest into one with the newest price, sent when the cap allows', () => {
-    testScheduler().run(({ cold, expectObservable }) => {
-      // 6 alert crossings in a row at 0..5 ms, then quiet; the cap is 6 a minute: one each 10 s
-      const values = {
-        a: quote(100),
-        b: quote(106),
-        c: quote(99),
-        d: quote(107),
-        e: quote(98),
-        f: quote(108),
-      };
-      const reports = cold('abcdef', values).pipe(
-        monitorQuotes({ thresholdPercent: 50, alertAbove: 105, alertBelow: 99.5 }),
-        map((r) => `${r.kind}:${r.price}:${r.coalesced ?? 1}`),
-      );
-      expectObservable(reports).toBe('abc 9997ms f', {
+    // 6 alert crossings in a row at 0..5 ms, then quiet; the cap is 6 a minute: one each 10 s
+    run(
+      'abcdef',
+      { a: quote(100), b: quote(106), c: quote(99), d: quote(107), e: quote(98), f: quote(108) },
+      { thresholdPercent: 50, alertAbove: 105, alertBelow: 99.5 },
+      'abc 9997ms f',
+      {
         a: 'initial:100:1',
         b: 'alert:106:1',
         c: 'alert:99:1',
         f: 'alert:108:3', // the alerts at 3..5 ms: one report at 10 s, with the newest price
-      });
-    });
+      },
+      (r) => `${r.kind}:${r.price}:${r.coalesced ?? 1}`,
+    );
   });
 
   it('also caps feed status, and drops a held status the feed has undone', () => {
@@ -327,41 +320,32 @@ describe('monitorQuotes: the cap on reports a minute', () => {
   });
 
   it('drops a held move the price has undone, and sends what is held when the source completes', () => {
-    testScheduler().run(({ cold, expectObservable }) => {
-      const undone = cold('abcd', { a: quote(100), b: quote(102), c: quote(104), d: quote(106) }).pipe(
-        monitorQuotes({ thresholdPercent: 1 }),
-        map(brief),
-      );
-      // d (106) is over the cap at 3 ms; at 10 s it is still a move from 104: sent then
-      expectObservable(undone).toBe('abc 9997ms d', {
+    // 100, 102, 104 use the burst of 3; 106 at 3 ms is over the cap
+    const rising = { a: quote(100), b: quote(102), c: quote(104), d: quote(106) };
+    const burst = { a: 'initial:100:WHEN_IDLE', b: 'move:102:WHEN_IDLE', c: 'move:104:WHEN_IDLE' };
+    const held = { ...burst, d: 'move:106:WHEN_IDLE' };
+    // at 10 s 106 is still a move from 104: sent then
+    run('abcd', rising, { thresholdPercent: 1 }, 'abc 9997ms d', held);
+    // back to 104.1 before the cap allows it: the move is undone, nothing more is sent
+    run('abcde', { ...rising, e: quote(104.1) }, { thresholdPercent: 1 }, 'abc', burst);
+    // the source completes while 106 is held: sent at once, before the completion
+    run('abcd|', rising, { thresholdPercent: 1 }, 'abc-(d|)', held);
+  });
+
+  it('sends what the cap holds before the error when the source fails: a held alert is never lost', () => {
+    // regression: the error dropped the held report, so the model never heard of the alert at 3 ms
+    run(
+      'abcd#',
+      { a: quote(100), b: quote(102), c: quote(104), d: quote(106) },
+      { thresholdPercent: 1, alertAbove: 105 },
+      'abc-(d#)',
+      {
         a: 'initial:100:WHEN_IDLE',
         b: 'move:102:WHEN_IDLE',
         c: 'move:104:WHEN_IDLE',
-        d: 'move:106:WHEN_IDLE',
-      });
-      const back = cold('abcde', {
-        a: quote(100),
-        b: quote(102),
-        c: quote(104),
-        d: quote(106),
-        e: quote(104.1),
-      }).pipe(monitorQuotes({ thresholdPercent: 1 }), map(brief));
-      expectObservable(back).toBe('abc', {
-        a: 'initial:100:WHEN_IDLE',
-        b: 'move:102:WHEN_IDLE',
-        c: 'move:104:WHEN_IDLE',
-      });
-      const completing = cold('abcd|', { a: quote(100), b: quote(102), c: quote(104), d: quote(106) }).pipe(
-        monitorQuotes({ thresholdPercent: 1 }),
-        map(brief),
-      );
-      expectObservable(completing).toBe('abc-(d|)', {
-        a: 'initial:100:WHEN_IDLE',
-        b: 'move:102:WHEN_IDLE',
-        c: 'move:104:WHEN_IDLE',
-        d: 'move:106:WHEN_IDLE',
-      });
-    });
+        d: 'alert:106:INTERRUPT:above',
+      },
+    );
   });
 
   it('refuses a cap below 1', () => {

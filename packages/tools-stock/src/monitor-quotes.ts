@@ -72,7 +72,8 @@ export interface MonitorQuotesOptions {
    * each `60 / maxReportsPerMinute` seconds. Reports over the cap are held and merged into one,
    * sent as soon as the cap allows with the newest price; its kind is the most urgent of those it
    * stands for (an `alert` over a `move`), and its `coalesced` says how many that is. A held move
-   * the price has since undone is not sent. Default: 6 ({@link DEFAULT_MAX_REPORTS_PER_MINUTE});
+   * the price has since undone is not sent. When the source completes or fails, what is held is
+   * sent at once, before the end. Default: 6 ({@link DEFAULT_MAX_REPORTS_PER_MINUTE});
    * `Infinity` removes the cap.
    */
   readonly maxReportsPerMinute?: number;
@@ -311,7 +312,7 @@ export function monitorQuotes(
         next: (update) => (update.type === 'quote' ? onQuote(update.quote) : onStatus(update)),
         error: (error: unknown) => {
           cancelPending();
-          release?.unsubscribe();
+          releaseHeld(true); // what the cap held (an alert, say) is told before the error, never lost
           subscriber.error(error);
         },
         complete: () => {

@@ -1,4 +1,5 @@
 import type { Quote } from './quote-source.js';
+import { QuoteSourceError } from './quote-source-error.js';
 
 /**
  * Smallest price a quote may carry. Prices below it (and 0, negatives, `NaN`) are refused: no
@@ -40,7 +41,7 @@ export const MAX_QUOTE_TIME = Date.UTC(2200, 0, 1);
  *
  * @example
  * ```ts
- * priceProblem(-1); // 'price -1 is not a positive number below 1e15'
+ * priceProblem(-1); // 'price -1 is not a positive number below 1000000000000000'
  * ```
  */
 export function priceProblem(price: unknown): string | undefined {
@@ -87,6 +88,39 @@ export function quoteProblem(quote: Quote): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The one-shot quote a provider answered, when {@link quoteProblem} finds nothing wrong with it;
+ * else a `PROVIDER_ERROR` that says what is wrong: `<answered> that cannot be used: <problem>. Try
+ * again later.`
+ *
+ * @param quote - The quote, not yet checked.
+ * @param answered - Who answered what, for the message: `Coinbase answered a ticker for BTC-USD`.
+ * @param details - The error's `source` and `symbol`.
+ * @throws QuoteSourceError with code `PROVIDER_ERROR` when the quote cannot be used.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const quote = checkedQuote(await restQuote('AAPL'), 'Finnhub answered a quote for AAPL', {
+ *   source: 'finnhub',
+ *   symbol: 'AAPL',
+ * });
+ * ```
+ */
+export function checkedQuote(
+  quote: Quote,
+  answered: string,
+  details: { readonly source: string; readonly symbol: string },
+): Quote {
+  const problem = quoteProblem(quote);
+  if (problem === undefined) return quote;
+  throw new QuoteSourceError(
+    'PROVIDER_ERROR',
+    `${answered} that cannot be used: ${problem}. Try again later.`,
+    details,
+  );
 }
 
 /** `null`, `array`, or the `typeof` of a value, for messages. */

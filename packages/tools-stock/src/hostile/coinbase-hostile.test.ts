@@ -4,20 +4,36 @@
  * the other watches keep working, that bad input is ignored and counted, and that each call gets
  * exactly one final response, its last.
  */
-import { describe, expect, it, vi } from 'vitest';
-import { type CoinbaseSourceOptions, createCoinbaseSource } from '../coinbase-source.js';
-import type { QuoteSource } from '../quote-source.js';
+import { describe, expect, it } from 'vitest';
 import { createStockTools } from '../stock-tools.js';
+import { DebugLog } from '../test-support/debug-log.js';
 import {
   FakeProviderServer,
   type FakeProviderServerOptions,
   type RestReply,
 } from '../test-support/fake-provider-server.js';
+import {
+  everyChange,
+  expectFloodCapped,
+  expectGivesUpOnSilentConnection,
+  expectGivesUpOnUnansweredUpgrade,
+  expectOneFinalEach,
+  expectRefusedEach,
+  floodPrice,
+  type HostileProvider,
+  watching,
+} from '../test-support/hostile-provider.js';
 import { ProcessGuard } from '../test-support/process-guard.js';
-import { SilentTcpServer } from '../test-support/silent-tcp-server.js';
+import { testCoinbaseSource } from '../test-support/test-sources.js';
 import { ToolRun } from '../test-support/tool-run.js';
 
 const TIME = '2024-12-07T18:00:00.542551Z';
+
+const coinbase: HostileProvider = {
+  name: 'Coinbase',
+  source: testCoinbaseSource,
+  subscribedSymbol: (message) => (message.product_ids as string[] | undefined)?.[0],
+};
 
 /** Acknowledges every (un)subscribe, as Coinbase does for listed products. */
 const acknowledging: FakeProviderServerOptions = {
@@ -38,57 +54,13 @@ const ticker = (product_id: unknown, price: unknown, time: unknown = TIME) => ({
   time,
 });
 
-function coinbase(server: { wsUrl: string }, options: CoinbaseSourceOptions = {}): QuoteSource {
-  return createCoinbaseSource({
-    url: server.wsUrl,
-    rest: false,
-    backoff: { initialDelayMs: 5, maxDelayMs: 20 },
-    idleCloseMs: 0,
-    ...options,
-  });
-}
-
-const everyChange = (source: QuoteSource) =>
-  createStockTools({ source, thresholdPercent: 0, minSecondsBetweenReports: 0 });
-
-function expectOneFinalEach(run: ToolRun, ids: readonly string[]): void {
-  run.scheduler.handleToolCall([
-    { id: 'stop', name: 'stop_streaming', args: { function_name: 'monitor_stock_price' } },
-  ]);
-  for (const id of ids) {
-    expect(run.finals(id), id).toHaveLength(1);
-    expect(run.responses(id).at(-1), id).toBe(run.finals(id)[0]);
-  }
-}
-
-async function watching(
-  server: FakeProviderServer,
-  run: ToolRun,
-  symbols: Record<string, string>,
-  args: Record<string, Record<string, unknown>> = {},
-) {
-  run.scheduler.handleToolCall(
-    Object.entries(symbols).map(([id, symbol]) => ({
-      id,
-      name: 'monitor_stock_price',
-      args: { symbol, ...args[id] },
-    })),
-  );
-  for (const symbol of Object.values(symbols)) {
-    await server.message(
-      (m) => (m.message.product_ids as string[] | undefined)?.[0] === symbol,
-      `subscribe ${symbol}`,
-    );
-  }
-}
-
 describe('hostile Coinbase server', () => {
   it('ignores and counts tickers with out-of-range, missing or mistyped values; the watches go on', async () => {
     using guard = new ProcessGuard();
     await using server = await FakeProviderServer.start(acknowledging);
-    const source = coinbase(server);
+    const source = testCoinbaseSource(server);
     using run = new ToolRun(everyChange(source));
-    await watching(server, run, { b: 'BTC-USD', e: 'ETH-USD' });
+    await watching(coinbase, server, run, { b: 'BTC-USD', e: 'ETH-USD' });
     server.send(ticker('BTC-USD', '100'));
     await run.nthOutput('b', 1);
 
@@ -124,9 +96,9 @@ describe('hostile Coinbase server', () => {
   it('ignores and counts frames it cannot read, and survives errors and answers in every shape', async () => {
     using guard = new ProcessGuard();
     await using server = await FakeProviderServer.start(acknowledging);
-    const source = coinbase(server);
+    const source = testCoinbaseSource(server);
     using run = new ToolRun(everyChange(source));
-    await watching(server, run, { b: 'BTC-USD', e: 'ETH-USD' });
+    await watching(coinbase, server, run, { b: 'BTC-USD', e: 'ETH-USD' });
     server.send(ticker('BTC-USD', '100'));
     server.send(ticker('ETH-USD', '3000'));
     await run.nthOutput('e', 1);
@@ -160,59 +132,35 @@ describe('hostile Coinbase server', () => {
   it('survives a flood of 20,000 tickers: reports stay few, the price asked for is the newest, ETH goes on', async () => {
     using guard = new ProcessGuard();
     await using server = await FakeProviderServer.start(acknowledging);
-    const source = coinbase(server);
+    const source = testCoinbaseSource(server);
     using run = new ToolRun(createStockTools({ source })); // the default rate limits
+    const started = Date.now();
     // ETH reports every move at once: its reports show when the flood has been read
-    await watching(server, run, { b: 'BTC-USD', e: 'ETH-USD' }, { e: { minSecondsBetweenReports: 0 } });
+    await watching(
+      coinbase,
+      server,
+      run,
+      { b: 'BTC-USD', e: 'ETH-USD' },
+      { e: { minSecondsBetweenReports: 0 } },
+    );
     server.send(ticker('BTC-USD', '100'));
     server.send(ticker('ETH-USD', '3000'));
     await run.nthOutput('e', 1);
 
-    const price = (i: number) => (i % 2 === 0 ? 100 : 101) + i / 100_000;
-    for (let i = 0; i < 20_000; i++) server.send(ticker('BTC-USD', String(price(i))));
+    for (let i = 0; i < 20_000; i++) server.send(ticker('BTC-USD', String(floodPrice(i))));
     server.send(ticker('ETH-USD', '3100'));
     await run.nthOutput('e', 2, 20_000); // the flood is read first: give a slow machine time
 
-    run.scheduler.handleToolCall([{ id: 'q', name: 'get_stock_price', args: { symbol: 'BTC-USD' } }]);
-    expect((await run.final('q')).response).toMatchObject({
-      output: { symbol: 'BTC-USD', price: price(19_999) },
-    });
-    expect(run.outputs('b').length).toBeLessThanOrEqual(4); // the initial report, then a burst of 3 at most
+    await expectFloodCapped(run, 'b', 'BTC-USD', 20_000, started);
     expectOneFinalEach(run, ['b', 'e']);
     expect(guard.escaped).toEqual([]);
   }, 30_000);
 
-  it('gives up with PROVIDER_ERROR when the server accepts TCP but never answers the upgrade', async () => {
-    using guard = new ProcessGuard();
-    await using hole = await SilentTcpServer.start();
-    const source = coinbase(hole, { handshakeTimeoutMs: 50, maxConsecutiveFailures: 3 });
-    using run = new ToolRun(createStockTools({ source }));
-    run.scheduler.handleToolCall([{ id: 'b', name: 'monitor_stock_price', args: { symbol: 'BTC-USD' } }]);
-    expect((await run.final('b')).response).toMatchObject({
-      error: {
-        code: 'TOOL_EXECUTION',
-        message: expect.stringMatching(/3 attempts.*no answer to the WebSocket upgrade within 50 ms/),
-      },
-    });
-    await hole.closed(3);
-    expect(hole.accepted).toBe(3);
-    expect(run.finals('b')).toHaveLength(1);
-    expect(guard.escaped).toEqual([]);
-  });
+  it('gives up with PROVIDER_ERROR when the server accepts TCP but never answers the upgrade', () =>
+    expectGivesUpOnUnansweredUpgrade(coinbase, 'BTC-USD'));
 
-  it('gives up with PROVIDER_ERROR when the server accepts the upgrade and never sends anything', async () => {
-    using guard = new ProcessGuard();
-    await using server = await FakeProviderServer.start();
-    const source = coinbase(server, { staleAfterMs: 20, deadAfterMs: 40, maxConsecutiveFailures: 2 });
-    using run = new ToolRun(createStockTools({ source }));
-    run.scheduler.handleToolCall([{ id: 'b', name: 'monitor_stock_price', args: { symbol: 'BTC-USD' } }]);
-    expect((await run.final('b')).response).toMatchObject({
-      error: { code: 'TOOL_EXECUTION', message: expect.stringContaining('2 attempts') },
-    });
-    await server.closed(2);
-    expect(run.finals('b')).toHaveLength(1);
-    expect(guard.escaped).toEqual([]);
-  });
+  it('gives up with PROVIDER_ERROR when the server accepts the upgrade and never sends anything', () =>
+    expectGivesUpOnSilentConnection(coinbase, 'BTC-USD'));
 
   describe('REST tickers', () => {
     const replies: Record<string, unknown> = {
@@ -232,19 +180,9 @@ describe('hostile Coinbase server', () => {
     it('answers every unusable REST ticker with a clear error', async () => {
       using guard = new ProcessGuard();
       await using server = await FakeProviderServer.start({ rest, ...acknowledging });
-      const source = coinbase(server, { rest: { baseUrl: server.httpUrl } });
+      const source = testCoinbaseSource(server, { rest: { baseUrl: server.httpUrl } });
       using run = new ToolRun(createStockTools({ source }));
-      const symbols = Object.keys(replies);
-      run.scheduler.handleToolCall(
-        symbols.map((symbol) => ({ id: symbol, name: 'get_stock_price', args: { symbol } })),
-      );
-      for (const symbol of symbols) {
-        const final = await run.final(symbol);
-        expect(final.response, symbol).toMatchObject({
-          error: { code: 'TOOL_EXECUTION', message: expect.stringContaining('Coinbase') },
-        });
-        expect(run.finals(symbol), symbol).toHaveLength(1);
-      }
+      await expectRefusedEach(run, Object.keys(replies), 'Coinbase');
       await expect(source.quote('NEG-USD')).rejects.toMatchObject({
         code: 'PROVIDER_ERROR',
         message: expect.stringContaining('price'),
@@ -259,10 +197,13 @@ describe('hostile Coinbase server', () => {
     it('starts a watch from the stream when its REST snapshot is unusable', async () => {
       using guard = new ProcessGuard();
       await using server = await FakeProviderServer.start({ rest, ...acknowledging });
-      const source = coinbase(server, { rest: { baseUrl: server.httpUrl } });
+      const log = new DebugLog();
+      const source = testCoinbaseSource(server, { rest: { baseUrl: server.httpUrl }, logger: log });
       using run = new ToolRun(everyChange(source));
-      await watching(server, run, { n: 'NEG-USD' });
-      await vi.waitFor(() => expect(source.stats?.().ignoredQuotes).toBe(1));
+      await watching(coinbase, server, run, { n: 'NEG-USD' });
+      // the snapshot has a negative price: refused and counted, before any ticker
+      expect(await log.nth(1)).toMatch(/^coinbase: ignored a quote: price -1 is not a positive number/);
+      expect(source.stats?.().ignoredQuotes).toBe(1);
       server.send(ticker('NEG-USD', '5'));
       expect((await run.nthOutput('n', 1)).price).toBe(5);
       expectOneFinalEach(run, ['n']);

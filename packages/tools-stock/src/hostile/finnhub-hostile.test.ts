@@ -4,71 +4,42 @@
  * watches keep working, that bad input is ignored and counted, and that each call gets exactly one
  * final response, its last.
  */
-import { describe, expect, it, vi } from 'vitest';
-import { createFinnhubSource, type FinnhubSourceOptions } from '../finnhub-source.js';
-import type { QuoteSource } from '../quote-source.js';
+import { describe, expect, it } from 'vitest';
 import { createStockTools } from '../stock-tools.js';
+import { DebugLog } from '../test-support/debug-log.js';
 import { FakeProviderServer, type RestReply } from '../test-support/fake-provider-server.js';
+import {
+  everyChange,
+  expectFloodCapped,
+  expectGivesUpOnSilentConnection,
+  expectGivesUpOnUnansweredUpgrade,
+  expectOneFinalEach,
+  expectRefusedEach,
+  floodPrice,
+  type HostileProvider,
+  watching,
+} from '../test-support/hostile-provider.js';
 import { ProcessGuard } from '../test-support/process-guard.js';
-import { SilentTcpServer } from '../test-support/silent-tcp-server.js';
+import { testFinnhubSource } from '../test-support/test-sources.js';
 import { ToolRun } from '../test-support/tool-run.js';
 
 const NOW = Date.parse('2024-03-05T15:00:00Z');
 const trade = (s: unknown, p: unknown, t: unknown = NOW, v: unknown = 1) => ({ s, p, t, v });
 
-function finnhub(server: { wsUrl: string }, options: FinnhubSourceOptions = {}): QuoteSource {
-  return createFinnhubSource({
-    apiKey: 'test-key',
-    url: server.wsUrl,
-    rest: false,
-    backoff: { initialDelayMs: 5, maxDelayMs: 20 },
-    idleCloseMs: 0,
-    ...options,
-  });
-}
-
-/** Tools that report every change of price at once, so each accepted tick is visible. */
-const everyChange = (source: QuoteSource) =>
-  createStockTools({ source, thresholdPercent: 0, minSecondsBetweenReports: 0 });
-
-/** Stops every watch and checks that each call got exactly one final response, its last. */
-function expectOneFinalEach(run: ToolRun, ids: readonly string[]): void {
-  run.scheduler.handleToolCall([
-    { id: 'stop', name: 'stop_streaming', args: { function_name: 'monitor_stock_price' } },
-  ]);
-  for (const id of ids) {
-    expect(run.finals(id), id).toHaveLength(1);
-    expect(run.responses(id).at(-1), id).toBe(run.finals(id)[0]);
-  }
-}
-
-async function watching(
-  server: FakeProviderServer,
-  run: ToolRun,
-  symbols: Record<string, string>,
-  args: Record<string, Record<string, unknown>> = {},
-) {
-  run.scheduler.handleToolCall(
-    Object.entries(symbols).map(([id, symbol]) => ({
-      id,
-      name: 'monitor_stock_price',
-      args: { symbol, ...args[id] },
-    })),
-  );
-  for (const symbol of Object.values(symbols)) {
-    await server.message((m) => m.message.symbol === symbol, `subscribe ${symbol}`);
-  }
-}
+const finnhub: HostileProvider = {
+  name: 'Finnhub',
+  source: testFinnhubSource,
+  subscribedSymbol: (message) => message.symbol,
+};
 
 describe('hostile Finnhub server', () => {
   it('ignores and counts trades with out-of-range, missing or mistyped values; the watches go on', async () => {
     using guard = new ProcessGuard();
     await using server = await FakeProviderServer.start();
-    const debug: string[] = [];
-    const logger = { debug: (m: string) => debug.push(m), info() {}, warn() {}, error() {} };
-    const source = finnhub(server, { logger });
+    const log = new DebugLog();
+    const source = testFinnhubSource(server, { logger: log });
     using run = new ToolRun(everyChange(source));
-    await watching(server, run, { a: 'AAPL', m: 'MSFT' });
+    await watching(finnhub, server, run, { a: 'AAPL', m: 'MSFT' });
     server.send({ type: 'trade', data: [trade('AAPL', 100)] });
     await run.nthOutput('a', 1);
 
@@ -99,8 +70,8 @@ describe('hostile Finnhub server', () => {
     expect(run.outputs('a').map((o) => o.price)).toEqual([100, 102]);
     expect(run.outputs('m').map((o) => o.price)).toEqual([400]);
     expect(source.stats?.()).toEqual({ ignoredQuotes: bad.length * 2, ignoredMessages: 0 });
-    expect(debug).toHaveLength(bad.length * 2);
-    expect(debug).toContain(
+    expect(log.messages).toHaveLength(bad.length * 2);
+    expect(log.messages).toContain(
       'finnhub: ignored a quote: time 1709000000000000000 is not epoch milliseconds between 1970 and 2200',
     );
     expectOneFinalEach(run, ['a', 'm']);
@@ -110,9 +81,9 @@ describe('hostile Finnhub server', () => {
   it('ignores and counts frames it cannot read: not JSON, cut off, binary, wrong shapes', async () => {
     using guard = new ProcessGuard();
     await using server = await FakeProviderServer.start();
-    const source = finnhub(server);
+    const source = testFinnhubSource(server);
     using run = new ToolRun(everyChange(source));
-    await watching(server, run, { a: 'AAPL', m: 'MSFT' });
+    await watching(finnhub, server, run, { a: 'AAPL', m: 'MSFT' });
     server.send({ type: 'trade', data: [trade('AAPL', 100), trade('MSFT', 400)] });
     await run.nthOutput('m', 1);
 
@@ -145,63 +116,33 @@ describe('hostile Finnhub server', () => {
   it('survives a flood of 20,000 trades: reports stay few, the price asked for is the newest, MSFT goes on', async () => {
     using guard = new ProcessGuard();
     await using server = await FakeProviderServer.start();
-    const source = finnhub(server);
+    const source = testFinnhubSource(server);
     using run = new ToolRun(createStockTools({ source })); // the default rate limits
+    const started = Date.now();
     // MSFT reports every move at once: its reports show when the flood has been read
-    await watching(server, run, { a: 'AAPL', m: 'MSFT' }, { m: { minSecondsBetweenReports: 0 } });
+    await watching(finnhub, server, run, { a: 'AAPL', m: 'MSFT' }, { m: { minSecondsBetweenReports: 0 } });
     server.send({ type: 'trade', data: [trade('AAPL', 100), trade('MSFT', 400)] });
     await run.nthOutput('m', 1);
 
-    const price = (i: number) => (i % 2 === 0 ? 100 : 101) + i / 100_000;
     for (let i = 0; i < 20_000; i += 10) {
       // 2000 messages of 10 trades, each message's trades newer than the last one's
-      const data = Array.from({ length: 10 }, (_, k) => trade('AAPL', price(i + k), NOW + i + k));
+      const data = Array.from({ length: 10 }, (_, k) => trade('AAPL', floodPrice(i + k), NOW + i + k));
       server.send({ type: 'trade', data: data.slice(0, 9) });
       server.send({ type: 'trade', data: data.slice(9) });
     }
     server.send({ type: 'trade', data: [trade('MSFT', 410)] });
     await run.nthOutput('m', 2, 20_000); // the flood is read first: give a slow machine time
 
-    run.scheduler.handleToolCall([{ id: 'q', name: 'get_stock_price', args: { symbol: 'AAPL' } }]);
-    const answer = await run.final('q');
-    expect(answer.response).toMatchObject({ output: { symbol: 'AAPL', price: price(19_999) } });
-    expect(run.outputs('a').length).toBeLessThanOrEqual(4); // the initial report, then a burst of 3 at most
+    await expectFloodCapped(run, 'a', 'AAPL', 20_000, started);
     expectOneFinalEach(run, ['a', 'm']);
     expect(guard.escaped).toEqual([]);
   }, 30_000);
 
-  it('gives up with PROVIDER_ERROR when the server accepts TCP but never answers the upgrade', async () => {
-    using guard = new ProcessGuard();
-    await using hole = await SilentTcpServer.start();
-    const source = finnhub(hole, { handshakeTimeoutMs: 50, maxConsecutiveFailures: 3 });
-    using run = new ToolRun(createStockTools({ source }));
-    run.scheduler.handleToolCall([{ id: 'a', name: 'monitor_stock_price', args: { symbol: 'AAPL' } }]);
-    const final = await run.final('a');
-    expect(final.response).toMatchObject({
-      error: {
-        code: 'TOOL_EXECUTION',
-        message: expect.stringMatching(/3 attempts.*no answer to the WebSocket upgrade within 50 ms/),
-      },
-    });
-    await hole.closed(3); // every abandoned attempt was closed by the client
-    expect(hole.accepted).toBe(3);
-    expect(run.finals('a')).toHaveLength(1);
-    expect(guard.escaped).toEqual([]);
-  });
+  it('gives up with PROVIDER_ERROR when the server accepts TCP but never answers the upgrade', () =>
+    expectGivesUpOnUnansweredUpgrade(finnhub, 'AAPL'));
 
-  it('gives up with PROVIDER_ERROR when the server accepts the upgrade and never sends anything', async () => {
-    using guard = new ProcessGuard();
-    await using server = await FakeProviderServer.start();
-    const source = finnhub(server, { staleAfterMs: 20, deadAfterMs: 40, maxConsecutiveFailures: 2 });
-    using run = new ToolRun(createStockTools({ source }));
-    run.scheduler.handleToolCall([{ id: 'a', name: 'monitor_stock_price', args: { symbol: 'AAPL' } }]);
-    expect((await run.final('a')).response).toMatchObject({
-      error: { code: 'TOOL_EXECUTION', message: expect.stringContaining('2 attempts') },
-    });
-    await server.closed(2);
-    expect(run.finals('a')).toHaveLength(1);
-    expect(guard.escaped).toEqual([]);
-  });
+  it('gives up with PROVIDER_ERROR when the server accepts the upgrade and never sends anything', () =>
+    expectGivesUpOnSilentConnection(finnhub, 'AAPL'));
 
   describe('REST quotes', () => {
     const replies: Record<string, RestReply> = {
@@ -222,20 +163,11 @@ describe('hostile Finnhub server', () => {
     it('answers every unusable REST quote with a clear error, never "Invalid time value"', async () => {
       using guard = new ProcessGuard();
       await using server = await FakeProviderServer.start({ rest });
-      const source = finnhub(server, { rest: { baseUrl: server.httpUrl } });
+      const source = testFinnhubSource(server, { rest: { baseUrl: server.httpUrl } });
       using run = new ToolRun(createStockTools({ source }));
-      const symbols = Object.keys(replies);
-      run.scheduler.handleToolCall(
-        symbols.map((symbol) => ({ id: symbol, name: 'get_stock_price', args: { symbol } })),
-      );
-      for (const symbol of symbols) {
-        const final = await run.final(symbol);
-        expect(final.response, symbol).toMatchObject({
-          error: { code: 'TOOL_EXECUTION', message: expect.stringContaining(`Finnhub`) },
-        });
-        const { message } = (final.response as { error: { message: string } }).error;
+      const messages = await expectRefusedEach(run, Object.keys(replies), 'Finnhub');
+      for (const [symbol, message] of messages) {
         expect(message, symbol).not.toMatch(/Invalid time value|has no price/);
-        expect(run.finals(symbol), symbol).toHaveLength(1);
       }
       await expect(source.quote('NANO')).rejects.toMatchObject({
         code: 'PROVIDER_ERROR',
@@ -251,11 +183,13 @@ describe('hostile Finnhub server', () => {
     it('starts a watch from the stream when its REST snapshot is unusable', async () => {
       using guard = new ProcessGuard();
       await using server = await FakeProviderServer.start({ rest });
-      const source = finnhub(server, { rest: { baseUrl: server.httpUrl } });
+      const log = new DebugLog();
+      const source = testFinnhubSource(server, { rest: { baseUrl: server.httpUrl }, logger: log });
       using run = new ToolRun(everyChange(source));
-      await watching(server, run, { n: 'NANO' });
+      await watching(finnhub, server, run, { n: 'NANO' });
       // the snapshot arrives with a time in nanoseconds: refused and counted, before any trade
-      await vi.waitFor(() => expect(source.stats?.().ignoredQuotes).toBe(1));
+      expect(await log.nth(1)).toMatch(/^finnhub: ignored a quote: time \S+ is not epoch milliseconds/);
+      expect(source.stats?.().ignoredQuotes).toBe(1);
       server.send({ type: 'trade', data: [trade('NANO', 230)] });
       expect((await run.nthOutput('n', 1)).price).toBe(230);
       expectOneFinalEach(run, ['n']);

@@ -5,7 +5,7 @@ import { decodeJpegThumbnail } from './decode-jpeg-thumbnail.js';
 import { decodeLumaThumbnail } from './decode-luma-thumbnail.js';
 import { decodePngThumbnail } from './decode-png-thumbnail.js';
 import { DEFAULT_MAX_DECODED_BYTES } from './limits.js';
-import { issueBombPng, pngRawLength, pngWithIdat, zeroBombStream } from './test-support/bombs.js';
+import { issueBombPng, pngRawLength, zeroPng } from './test-support/bombs.js';
 import { decodeError } from './test-support/expect-decode-error.js';
 import { markerIndex, withUint16 } from './test-support/jpeg-structure.js';
 import { encodeTestJpeg } from './test-support/jpeg-test-encoder.js';
@@ -67,13 +67,7 @@ describe('the decoded-size limit (maxDecodedBytes)', () => {
 
   it('caps inflation at the size the header declares, so a lying header cannot inflate a bomb', () => {
     // A 64x64 grayscale header over image data that inflates to 512 MiB.
-    const lying = pngWithIdat({
-      width: 64,
-      height: 64,
-      bitDepth: 8,
-      colorType: 0,
-      idat: zeroBombStream(512 * MiB),
-    });
+    const lying = zeroPng({ width: 64, height: 64, bitDepth: 8, colorType: 0, inflatedBytes: 512 * MiB });
 
     const error = decodeError(() => decodePngThumbnail(lying));
 
@@ -93,32 +87,19 @@ describe('the decoded-size limit (maxDecodedBytes)', () => {
 
   it('refuses a PNG just over the default limit without inflating, and inflates one at the limit', () => {
     // 4096x4096 RGBA, 8-bit: 64 MiB of samples plus 4096 filter bytes, over by the filter bytes.
-    const over = pngWithIdat({
-      width: 4096,
-      height: 4096,
-      bitDepth: 8,
-      colorType: 6,
-      idat: zeroBombStream(16),
-    });
+    const over = zeroPng({ width: 4096, height: 4096, bitDepth: 8, colorType: 6, inflatedBytes: 16 });
     expect(decodeError(() => decodePngThumbnail(over)).code).toBe('IMAGE_TOO_LARGE');
     expect(inflations()).toEqual([]);
 
     // 4096x4095 RGBA fits; its (truncated) data is inflated, capped at its exact size.
-    const at = pngWithIdat({
-      width: 4096,
-      height: 4095,
-      bitDepth: 8,
-      colorType: 6,
-      idat: zeroBombStream(16),
-    });
+    const at = zeroPng({ width: 4096, height: 4095, bitDepth: 8, colorType: 6, inflatedBytes: 16 });
     expect(decodeError(() => decodePngThumbnail(at)).code).toBe('CORRUPT_IMAGE');
     expect(inflations()).toEqual([{ cap: pngRawLength(4096, 4095, 8, 6), returned: 16 }]);
   });
 
   it('counts at least a byte per pixel, so a 1-bit PNG cannot declare 256 megapixels of per-pixel work', () => {
     // 16384x16384 at 1 bit per pixel inflates to only 32 MiB, but every pixel is still averaged.
-    const idat = zeroBombStream(pngRawLength(16384, 16384, 1, 0));
-    const bilevel = pngWithIdat({ width: 16384, height: 16384, bitDepth: 1, colorType: 0, idat });
+    const bilevel = zeroPng({ width: 16384, height: 16384, bitDepth: 1, colorType: 0 });
 
     const error = decodeError(() => decodePngThumbnail(bilevel));
 
@@ -145,13 +126,7 @@ describe('the decoded-size limit (maxDecodedBytes)', () => {
 
   it('takes a higher limit per call', () => {
     // 16384x4096 16-bit RGBA passes a 1 GiB limit, and the (truncated) data is then inflated.
-    const big = pngWithIdat({
-      width: 16384,
-      height: 4096,
-      bitDepth: 16,
-      colorType: 6,
-      idat: zeroBombStream(16),
-    });
+    const big = zeroPng({ width: 16384, height: 4096, bitDepth: 16, colorType: 6, inflatedBytes: 16 });
     expect(decodeError(() => decodePngThumbnail(big, { maxDecodedBytes: 1024 * MiB })).code).toBe(
       'CORRUPT_IMAGE',
     );
@@ -182,13 +157,7 @@ describe('the decoded-size limit (maxDecodedBytes)', () => {
   });
 
   it('refuses more than 16384 pixels on a side whatever the limit', () => {
-    const wide = pngWithIdat({
-      width: 16385,
-      height: 1,
-      bitDepth: 8,
-      colorType: 0,
-      idat: zeroBombStream(16),
-    });
+    const wide = zeroPng({ width: 16385, height: 1, bitDepth: 8, colorType: 0, inflatedBytes: 16 });
     const error = decodeError(() => decodePngThumbnail(wide, { maxDecodedBytes: 1024 * MiB }));
     expect(error.code).toBe('IMAGE_TOO_LARGE');
     expect(error.message).toContain('16384 pixels on a side');
@@ -197,7 +166,7 @@ describe('the decoded-size limit (maxDecodedBytes)', () => {
   it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31])(
     'rejects maxDecodedBytes %s with a RangeError',
     (maxDecodedBytes) => {
-      const png = pngWithIdat({ width: 1, height: 1, bitDepth: 8, colorType: 0, idat: zeroBombStream(2) });
+      const png = zeroPng({ width: 1, height: 1, bitDepth: 8, colorType: 0 });
       expect(() => decodeLumaThumbnail(png, 'image/png', { maxDecodedBytes })).toThrow(RangeError);
       expect(() => decodeLumaThumbnail(png, 'image/png', { maxDecodedBytes })).toThrow(
         /maxDecodedBytes must be a whole number of bytes from 1 to 2147483647/,

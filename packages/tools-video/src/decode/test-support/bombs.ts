@@ -76,18 +76,32 @@ export function pngWithIdat(options: BombPngOptions): Uint8Array {
   return Buffer.concat(chunks);
 }
 
+/** What {@link zeroPng} writes: a PNG header, and how much its image data inflates to. */
+export interface ZeroPngOptions extends Omit<BombPngOptions, 'idat'> {
+  /** Zero bytes the image data inflates to. Default: exactly what the header declares. */
+  readonly inflatedBytes?: number;
+}
+
+/**
+ * A PNG whose image data is zeros: by default exactly as many as its header declares (a valid
+ * black picture of any size, at about 1 KiB per MiB); fewer make a truncated picture, more a header
+ * that lies about the size.
+ *
+ * @example
+ * ```ts
+ * const lying = zeroPng({ width: 64, height: 64, bitDepth: 8, colorType: 0, inflatedBytes: 512 * 2 ** 20 });
+ * ```
+ */
+export function zeroPng(options: ZeroPngOptions): Uint8Array {
+  const { width, height, bitDepth, colorType } = options;
+  const { inflatedBytes = pngRawLength(width, height, bitDepth, colorType), ...header } = options;
+  return pngWithIdat({ ...header, idat: zeroBombStream(inflatedBytes) });
+}
+
 /**
  * The bomb of issue 13: a 16384x4096 16-bit RGBA PNG of zeros, about 510 KiB, whose image data
  * inflates to 512 MiB.
  */
 export function issueBombPng(): Uint8Array {
-  const width = 16384;
-  const height = 4096;
-  return pngWithIdat({
-    width,
-    height,
-    bitDepth: 16,
-    colorType: 6,
-    idat: zeroBombStream(pngRawLength(width, height, 16, 6)),
-  });
+  return zeroPng({ width: 16384, height: 4096, bitDepth: 16, colorType: 6 });
 }
