@@ -14,16 +14,20 @@ export type LivetoolsErrorCode =
   | 'UNKNOWN_TOOL'
   | 'DUPLICATE_CALL'
   | 'TOOL_EXECUTION'
+  | 'UNSERIALIZABLE_VALUE'
   | 'CALL_CANCELLED'
   | 'STOP_NOTHING_MATCHED'
   | 'SCHEDULER_DISPOSED'
   | 'CONNECT_TIMEOUT'
   | 'CONNECT_REFUSED'
   | 'CONNECTION_CLOSED'
+  | 'SEND_FAILED'
+  | 'INVALID_OPTION'
   | 'UNSUPPORTED_DELIVERY'
   | 'SESSION_CLOSED'
   | 'TRACING_UNAVAILABLE'
-  | 'INCOMPATIBLE_PACKAGE';
+  | 'INCOMPATIBLE_PACKAGE'
+  | 'MALFORMED_FRAME';
 
 /**
  * Base class of every livetools error.
@@ -50,7 +54,12 @@ export class LivetoolsError extends Error {
 
   /** True when `error` is a livetools error, even one created by another copy of the package. */
   static isInstance(error: unknown): error is LivetoolsError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+    if (typeof error !== 'object' || error === null) return false;
+    try {
+      return (error as Record<symbol, unknown>)[marker] === true;
+    } catch {
+      return false; // a Proxy whose traps throw, a revoked Proxy: not ours
+    }
   }
 }
 
@@ -117,6 +126,36 @@ export class ToolExecutionError extends LivetoolsError {
   }
 }
 
+/**
+ * A tool produced a value JSON cannot carry (a BigInt, a cycle, NaN, a Map, a function, ...); see
+ * the streaming-tools guide for the full rule. A one-shot tool's result refused this way becomes the
+ * call's error response; a streaming tool's intermediate value is not sent and is reported as a
+ * `tool-result-refused` event, and the call goes on.
+ *
+ * @example
+ * ```ts
+ * session.events$.subscribe((e) => {
+ *   if (e.type === 'tool-result-refused') console.warn(e.error.path, e.error.problem);
+ * });
+ * ```
+ */
+export class UnserializableValueError extends LivetoolsError {
+  /** Where the value is, from `result` (the whole value): `result.orders[3].id`. */
+  readonly path: string;
+  /** What is wrong with it: `is a BigInt`, `refers back to result (a cycle)`, ... */
+  readonly problem: string;
+
+  constructor(toolName: string, path: string, problem: string, hint: string) {
+    super(
+      'UNSERIALIZABLE_VALUE',
+      `${toolName} produced a value JSON cannot carry: ${path} ${problem}. ${hint}`,
+    );
+    this.name = 'UnserializableValueError';
+    this.path = path;
+    this.problem = problem;
+  }
+}
+
 /** Who or what cancelled a call. */
 export type CancelSource =
   | 'model'
@@ -139,13 +178,68 @@ export class CallCancelledError extends LivetoolsError {
   }
 }
 
-/** Turns anything thrown into a readable one-line message. */
+/** Longest message {@link describeError} returns; longer descriptions are cut with an ellipsis. */
+const MAX_DESCRIPTION = 500;
+
+/**
+ * Turns anything thrown into a readable one-line message. Never throws, whatever it is given
+ * (a null-prototype object, an object whose `toString` or getters throw, a Proxy whose traps throw,
+ * a revoked Proxy, a Symbol, a BigInt, a cycle), and never returns more than 500 characters.
+ *
+ * @example
+ * ```ts
+ * describeError(new Error('feed unavailable')); // 'feed unavailable'
+ * describeError(Object.assign(Object.create(null), { code: 42 })); // '{"code":42}'
+ * ```
+ */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  if (typeof error === 'string') return error;
+  let text: string;
   try {
-    return JSON.stringify(error) ?? String(error);
+    text = describeUnsafely(error);
   } catch {
-    return String(error);
+    text = fallbackDescription(error);
+  }
+  if (text === '') text = fallbackDescription(error);
+  return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION - 1)}…` : text;
+}
+
+function describeUnsafely(error: unknown): string {
+  switch (typeof error) {
+    case 'string':
+      return error;
+    case 'undefined':
+      return 'undefined';
+    case 'symbol':
+      return error.toString();
+    case 'bigint':
+    case 'number':
+    case 'boolean':
+      return `${error}`;
+    case 'function':
+      return `a function${error.name ? ` (${error.name})` : ''}`;
+  }
+  if (error === null) return 'null';
+  if (error instanceof Error) {
+    const message: unknown = error.message;
+    if (typeof message === 'string' && message !== '') return message;
+    const name: unknown = error.name;
+    return typeof name === 'string' && name !== '' ? name : 'an Error without a message';
+  }
+  try {
+    const json = JSON.stringify(error);
+    if (json !== undefined && json !== '{}') return json;
+  } catch {
+    // a BigInt, a cycle, a throwing getter or toJSON: try its own string form
+  }
+  const own: unknown = String(error);
+  return typeof own === 'string' ? own : fallbackDescription(error);
+}
+
+/** What is left to say about a value that resists every other description. */
+function fallbackDescription(error: unknown): string {
+  try {
+    return `an unreadable ${Object.prototype.toString.call(error).slice(8, -1)}`;
+  } catch {
+    return 'an unreadable value (a revoked Proxy?)';
   }
 }

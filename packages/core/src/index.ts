@@ -14,6 +14,7 @@ export {
   ToolDefinitionError,
   ToolExecutionError,
   UnknownToolError,
+  UnserializableValueError,
 } from './errors.js';
 export type { LogLevel, PinoLikeLogger, RedactOptions } from './logger.js';
 export { consoleLogger, fromPino, redactLogData, silentLogger } from './logger.js';
@@ -35,6 +36,30 @@ export {
 } from './package/define-tool-package.js';
 export { IncompatiblePackageError } from './package/incompatible-package-error.js';
 export { isVersion, isVersionRange, versionSatisfies } from './package/version-range.js';
+export { normalizeModelName } from './profiles/model-name.js';
+export type {
+  ClientContentProfile,
+  ClientContentRule,
+  FunctionBehavior,
+  FunctionCallingMode,
+  FunctionCallingProfile,
+  IdleSignal,
+  InterruptWhileUserSpeaks,
+  ModelPlatform,
+  ModelProfile,
+  ModelStatus,
+  ResumptionProfile,
+  SessionLimitsProfile,
+} from './profiles/model-profile.js';
+export type { ModelProfileOverride } from './profiles/profile-override.js';
+export { declaredBehavior, listModelProfiles } from './profiles/profile-queries.js';
+export type {
+  ModelProfileNotice,
+  ModelProfileNoticeCode,
+  ModelProfileResolution,
+  ResolveModelProfileOptions,
+} from './profiles/resolve-model-profile.js';
+export { resolveModelProfile } from './profiles/resolve-model-profile.js';
 export type {
   CallEndReason,
   CallEventBase,
@@ -46,6 +71,7 @@ export type {
   ToolEvent,
   ToolQueuedEvent,
   ToolResultEvent,
+  ToolResultRefusedEvent,
   ToolStartEvent,
 } from './scheduler/events.js';
 export type { StoppedCall } from './scheduler/stop-streaming-tool.js';
@@ -91,6 +117,7 @@ export type {
   TurnCompleteEvent,
   UsageEvent,
 } from './session/live-events.js';
+export { SendFailedError } from './session/send-failed-error.js';
 export type { SessionMetrics } from './session/session-metrics.js';
 export type { SpanAttributeValue, SpanLike, TracerLike } from './session/tool-tracing.js';
 export { traceToolEvents } from './session/tool-tracing.js';
@@ -116,7 +143,7 @@ export type {
   ToolOptionsBase,
   ToolOutput,
 } from './tool/define-tool.js';
-export { defineStreamingTool, defineTool } from './tool/define-tool.js';
+export { defineStreamingTool, defineTool, MAX_TIMER_MS } from './tool/define-tool.js';
 export { assertFunctionName, STOP_STREAMING } from './tool/function-name.js';
 export type { Emission, EmitOptions, Scheduling } from './tool/scheduling.js';
 export { emit, isEmission } from './tool/scheduling.js';

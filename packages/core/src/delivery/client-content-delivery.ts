@@ -18,7 +18,9 @@ function body(r: LiveFunctionResponse): string {
  * Results as text turns: the first response of each call is a plain function response (so the
  * blocking call returns), carrying the first result and a note that more will follow as tagged
  * text. Later results are user turns: `INTERRUPT` at once, `WHEN_IDLE` once the model is idle,
- * `SILENT` without `turnComplete` (context only).
+ * `SILENT` without `turnComplete` (context only). A call's results keep their emission order and
+ * its final comes last: a result that would go at once waits behind the call's results that wait
+ * for idle, except `INTERRUPT`, which takes them along at once.
  */
 export function createClientContentDelivery(): DeliveryStrategy {
   const answered = new Set<string>();
@@ -59,9 +61,16 @@ export function createClientContentDelivery(): DeliveryStrategy {
             turns: [{ role: 'user', parts: [{ text: body(r) }] }],
             turnComplete: r.scheduling !== 'SILENT',
           });
-        if (r.scheduling === 'WHEN_IDLE') context.whenIdle(send);
-        else send();
+        if (r.scheduling === 'WHEN_IDLE') {
+          context.whenIdle(r.id, send);
+        } else {
+          if (r.scheduling === 'INTERRUPT') context.release(r.id);
+          context.inOrder(r.id, send);
+        }
       }
+    },
+    discard: (ids) => {
+      for (const id of ids) answered.delete(id);
     },
   };
 }

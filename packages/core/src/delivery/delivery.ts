@@ -11,10 +11,19 @@ import type { LiveFunctionDeclaration } from '../tool/define-tool.js';
  */
 export type DeliveryMode = 'function-response' | 'client-content';
 
-/** @internal What a delivery strategy may ask of its session. */
+/**
+ * @internal
+ * What a delivery strategy may ask of its session. A call's writes keep their order whichever
+ * method queues them, and a step that throws is reported (naming the call) and skipped: the
+ * writes behind it still happen.
+ */
 export interface DeliveryContext {
-  /** Runs `fn` now when the model is not speaking, else when its turn completes. */
-  whenIdle(fn: () => void): void;
+  /** Runs `send` now when the model is not speaking and none of the call's writes waits, else when its turn completes. */
+  whenIdle(callId: string, send: () => void): void;
+  /** Runs `send` now, unless writes of the call wait for the model to be idle: then it waits behind them. */
+  inOrder(callId: string, send: () => void): void;
+  /** Runs the waiting writes of the call now, in order (an urgent result takes them along). */
+  release(callId: string): void;
 }
 
 /** @internal A delivery strategy: adapts declarations, and writes responses to a connection. */
@@ -26,4 +35,6 @@ export interface DeliveryStrategy {
     connection: GenAILiveSession,
     context: DeliveryContext,
   ): void;
+  /** The server cancelled these calls: forget what is kept about them. */
+  discard?(ids: readonly string[]): void;
 }

@@ -59,7 +59,7 @@ describe('connection cut repeatedly while a tool streams', () => {
     await using fx = await openSession({
       tools: [watch.tool, ping],
       config: { sessionResumption: {} },
-      reconnect: { attempts: 50, initialDelayMs: 1, maxDelayMs: 2 },
+      reconnect: { attempts: 50, initialDelayMs: 1, maxDelayMs: 2, maxConsecutive: 100 },
       bufferedResultsPerCall: 10_000,
     });
     const ledger = new HandleLedger(fx.session, fx.first);
@@ -125,7 +125,7 @@ describe('connection cut repeatedly while a tool streams', () => {
     const { ticker, stop$, upstream } = millisecondTicker();
     await using fx = await openResumableSession({
       tools: [ticker, ping],
-      reconnect: { attempts: 50, initialDelayMs: 1, maxDelayMs: 2 },
+      reconnect: { attempts: 50, initialDelayMs: 1, maxDelayMs: 2, maxConsecutive: 100 },
       bufferedResultsPerCall: 10_000,
     });
     const ledger = new HandleLedger(fx.session, fx.first);
@@ -183,7 +183,7 @@ describe('connection cut repeatedly while a tool streams', () => {
       makeAi: vertexAi,
       delivery: 'client-content',
       tools: [ticker, ping],
-      reconnect: { attempts: 50, initialDelayMs: 1, maxDelayMs: 2 },
+      reconnect: { attempts: 50, initialDelayMs: 1, maxDelayMs: 2, maxConsecutive: 100 },
       bufferedResultsPerCall: 10_000,
     });
     let conn = fx.first;

@@ -36,6 +36,8 @@ describe('ToolScheduler under random interleavings (virtual time)', () => {
     // The runs exercised every path (a broken tool catalogue would make the property vacuous).
     for (const key of [
       'result',
+      'refused',
+      'error UNSERIALIZABLE_VALUE',
       'queued',
       'reentrant stop',
       'end completed',

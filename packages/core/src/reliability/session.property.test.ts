@@ -42,15 +42,24 @@ const actionArb: fc.Arbitrary<SessionAction> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: 'release' as const }) },
 );
 
-/** Two sessions in three are resumable from the start (a handle, then a call); the others may never get one. */
+/**
+ * Two sessions in three are resumable from the start (a handle, then a call); the others may never
+ * get one. One in four is closed at a random point (during a resumption attempt, a wait between
+ * attempts, or while connected).
+ */
 const sessionArb = fc
   .tuple(
     fc.integer({ min: 0, max: 2 }).map((n) => n > 0),
     fc.array(actionArb, { minLength: 8, maxLength: 30, size: 'max' }),
+    fc.option(fc.nat(), { freq: 3 }),
   )
-  .map(([resumable, actions]): SessionAction[] =>
-    resumable ? [{ kind: 'handle' }, { kind: 'call', tool: 'watch' }, ...actions] : actions,
-  );
+  .map(([resumable, actions, closeAt]): SessionAction[] => {
+    const all: SessionAction[] = resumable
+      ? [{ kind: 'handle' }, { kind: 'call', tool: 'watch' }, ...actions]
+      : [...actions];
+    if (closeAt !== null) all.splice(closeAt % (all.length + 1), 0, { kind: 'close' });
+    return all;
+  });
 
 /** Runs per mode: `LIVETOOLS_SESSION_RUNS`, 25 by default; fewer than one would pass without checking anything. */
 const runs = sessionRuns(process.env.LIVETOOLS_SESSION_RUNS);
@@ -149,6 +158,7 @@ it('reached every interesting state across the runs (a vacuous run would pass an
       'final while disconnected',
       'message in flight at a handle issuance',
       'resumption with a handle issued while a message was in flight',
+      'close() at a random point',
     ]),
   );
   expect(steps).toBeGreaterThan(runs * modes.length * 8);

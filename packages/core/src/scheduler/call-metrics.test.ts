@@ -37,6 +37,7 @@ describe('per-call metrics on tool-end, in the scheduler clock', () => {
         results: 3,
         coalesced: 1,
         dropped: 0,
+        refused: 0,
         bytes: h.sent.map(json).reduce((a, b) => a + b, 0),
       });
     });
@@ -57,6 +58,7 @@ describe('per-call metrics on tool-end, in the scheduler clock', () => {
         results: 0,
         coalesced: 0,
         dropped: 0,
+        refused: 0,
         bytes: 0,
         cancelToTeardownMs: 0,
       });
@@ -77,8 +79,24 @@ describe('per-call metrics on tool-end, in the scheduler clock', () => {
       flush();
       const ends = h.ends() as ToolEndEvent[];
       expect(ends.map((e) => e.metrics)).toEqual([
-        { receivedAt: 1, durationMs: 0, results: 0, coalesced: 0, dropped: 0, bytes: json(h.sent[0]) },
-        { receivedAt: 3, durationMs: 0, results: 0, coalesced: 0, dropped: 0, bytes: json(h.sent[1]) },
+        {
+          receivedAt: 1,
+          durationMs: 0,
+          results: 0,
+          coalesced: 0,
+          dropped: 0,
+          refused: 0,
+          bytes: json(h.sent[0]),
+        },
+        {
+          receivedAt: 3,
+          durationMs: 0,
+          results: 0,
+          coalesced: 0,
+          dropped: 0,
+          refused: 0,
+          bytes: json(h.sent[1]),
+        },
       ]);
     });
   });

@@ -13,13 +13,14 @@ export interface ScheduledValue {
  * window; values inside the window are coalesced to the newest, carrying the most urgent scheduling
  * seen, and delivered when the window closes (which opens the next one). On completion or error a
  * pending value is delivered first, so nothing is lost. `onCoalesced` is called for each value
- * replaced by a newer one (never sent).
+ * replaced by a newer one (never sent). `undefined` (a value the scheduler refused) is skipped: it
+ * neither opens a window nor displaces a pending value.
  */
 export function coalesce(
   intervalMs: number,
   scheduler: SchedulerLike,
   onCoalesced: () => void = () => {},
-): OperatorFunction<ScheduledValue, ScheduledValue> {
+): OperatorFunction<ScheduledValue | undefined, ScheduledValue> {
   return (source) =>
     new Observable<ScheduledValue>((subscriber) => {
       let pending: ScheduledValue | undefined;
@@ -36,12 +37,14 @@ export function coalesce(
           window = undefined;
           if (pending) {
             flush();
-            open();
+            // The delivery may have ended the call (a tool-result handler stopping it): no new window.
+            if (!subscriber.closed) open();
           }
         }, intervalMs);
       };
       const upstream = source.subscribe({
         next: (v) => {
+          if (v === undefined) return;
           if (window) {
             if (pending) onCoalesced();
             pending = pending
@@ -49,7 +52,7 @@ export function coalesce(
               : v;
           } else {
             subscriber.next(v);
-            open();
+            if (!subscriber.closed) open();
           }
         },
         error: (e: unknown) => {

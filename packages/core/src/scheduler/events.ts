@@ -1,4 +1,4 @@
-import type { CancelSource, LivetoolsError } from '../errors.js';
+import type { CancelSource, LivetoolsError, UnserializableValueError } from '../errors.js';
 import type { Scheduling } from '../tool/scheduling.js';
 
 /** How a call ended. */
@@ -71,6 +71,11 @@ export interface CallMetrics {
    */
   readonly dropped: number;
   /**
+   * Intermediate values refused because JSON cannot carry them (a BigInt, a cycle, NaN, ...): never
+   * sent nor counted in `results`; each was reported by a `tool-result-refused` event.
+   */
+  readonly refused: number;
+  /**
    * Length of the JSON of every response sent for the call, final response included, when the
    * scheduler measures bytes (`measureBytes`; off by default, since it serialises each response once
    * more); 0 otherwise.
@@ -95,6 +100,18 @@ export interface ToolResultEvent extends CallEventBase {
   readonly sequence: number;
   /** Length of the JSON of the response sent, when the scheduler measures bytes (`measureBytes`); 0 otherwise. */
   readonly bytes: number;
+}
+
+/**
+ * A streaming tool emitted a value JSON cannot carry: it was not sent (nor counted in `results`),
+ * and the call goes on. `error.path` and `error.problem` say what was wrong
+ * (`result.orders[3].id`, `is a BigInt`). A one-shot tool's refused result fails the call instead.
+ */
+export interface ToolResultRefusedEvent extends CallEventBase {
+  /** Discriminant. */
+  readonly type: 'tool-result-refused';
+  /** Why the value was refused, with its path. */
+  readonly error: UnserializableValueError;
 }
 
 /** A call ended. Exactly one per call. */
@@ -131,5 +148,6 @@ export type ToolEvent =
   | ToolQueuedEvent
   | ToolStartEvent
   | ToolResultEvent
+  | ToolResultRefusedEvent
   | ToolEndEvent
   | ResponseErrorEvent;

@@ -2,35 +2,48 @@ import {
   asyncScheduler,
   defer,
   from,
-  isObservable,
-  map,
-  NEVER,
   type Observable,
   of,
   type SchedulerLike,
   Subject,
-  type Subscription,
   takeUntil,
 } from 'rxjs';
 import {
   CallCancelledError,
   type CancelSource,
   DuplicateCallError,
+  describeError,
   LivetoolsError,
   ToolDefinitionError,
   ToolExecutionError,
   UnknownToolError,
+  type UnserializableValueError,
 } from '../errors.js';
 import { childLogger, type PinoLikeLogger, safeLogger } from '../logger.js';
 import type { Logger, ToolContext, ToolInputStreams } from '../tool/context.js';
 import type { AnyTool, LiveFunctionDeclaration, StreamingTool } from '../tool/define-tool.js';
 import { STOP_STREAMING } from '../tool/function-name.js';
-import { isEmission, type Scheduling } from '../tool/scheduling.js';
-import { validateArguments } from '../tool/schema.js';
+import { type ValidationOutcome, validateArguments } from '../tool/schema.js';
+import { ArrivalLines } from './arrival-lines.js';
+import {
+  type CallRecord,
+  describeReturn,
+  isObservableInput,
+  isPromiseLike,
+  jsonLength,
+  metricsOf,
+  NO_INPUT,
+  type Phase,
+  queuedFirst,
+  STOP_SCHEDULING,
+  toPayload,
+} from './call-record.js';
 import { coalesce, type ScheduledValue } from './coalesce.js';
-import type { CallMetrics, CallState, ToolEvent } from './events.js';
+import { DEFAULT_ENDED_CALL_MEMORY, EndedCallIds } from './ended-calls.js';
+import type { CallState, ToolEvent } from './events.js';
 import { createStopStreamingTool, type StoppedCall } from './stop-streaming-tool.js';
-import type { LiveFunctionCall, LiveFunctionResponse, ResponseSink, ToolErrorPayload } from './wire.js';
+import type { LiveFunctionCall, LiveFunctionResponse, ResponseSink } from './wire.js';
+import { wireSafeEmissions, wireSafeResult } from './wire-safe-emissions.js';
 
 /** Options of {@link ToolScheduler}. */
 export interface ToolSchedulerOptions {
@@ -50,6 +63,12 @@ export interface ToolSchedulerOptions {
   readonly measureBytes?: boolean;
   /** Where diagnostics go, redacted (see `redactLogData`); a pino logger is adapted. Default: nowhere. */
   readonly logger?: Logger | PinoLikeLogger;
+  /**
+   * How many ended call ids the scheduler remembers, so that a call reusing one is ignored (logged)
+   * instead of run and answered a second time: every id gets one final response per session.
+   * Past this many, the oldest ids are forgotten first. Default 10,000 (about 1 MB at most).
+   */
+  readonly endedCallMemory?: number;
 }
 
 /** A snapshot of one active call. */
@@ -79,95 +98,6 @@ export type StopTarget =
       readonly name: string;
     };
 
-type Phase = CallState | 'ended';
-
-interface CallRecord {
-  readonly id: string;
-  readonly name: string;
-  readonly tool: AnyTool;
-  readonly receivedAt: number;
-  args: unknown;
-  phase: Phase;
-  results: number;
-  startedAt?: number;
-  firstResultAt?: number;
-  bytes: number;
-  coalesced: number;
-  cancelToTeardownMs?: number;
-  readonly stop$: Subject<void>;
-  /** Made when the tool first reads `ctx.signal` (most tools never do: AbortController is costly). */
-  abort?: AbortController;
-  /** Who cancelled the call, so that a signal made after the cancellation starts aborted. */
-  cancelledBy?: CancelSource;
-  subscription?: Subscription;
-  deadline?: Subscription;
-}
-
-const NO_INPUT: ToolInputStreams = { video$: NEVER, audio$: NEVER, text$: NEVER };
-
-/** Final-response scheduling per cancellation source. */
-const STOP_SCHEDULING: Record<Exclude<CancelSource, 'server' | 'session-end'>, Scheduling> = {
-  model: 'SILENT',
-  application: 'WHEN_IDLE',
-  replaced: 'SILENT',
-  interruption: 'SILENT',
-  'max-duration': 'WHEN_IDLE',
-};
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
-
-function isObservableInput(value: unknown): boolean {
-  if (value === null || value === undefined) return false;
-  if (isObservable(value) || isPromiseLike(value) || Array.isArray(value)) return true;
-  if (typeof value === 'string') return false;
-  const v = value as Record<string | symbol, unknown>;
-  const interop = (Symbol as { observable?: symbol }).observable ?? '@@observable';
-  return (
-    typeof v[Symbol.asyncIterator] === 'function' ||
-    typeof v[Symbol.iterator] === 'function' ||
-    typeof v[interop] === 'function' ||
-    typeof v.getReader === 'function'
-  );
-}
-
-/** Length of a response's JSON (0 when it cannot be serialised: the SDK will say so when it sends it). */
-function jsonLength(value: unknown): number {
-  try {
-    return JSON.stringify(value)?.length ?? 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** What a call's metrics are made of; a call refused before it started has only the first four. */
-type MetricsSource = Pick<CallRecord, 'receivedAt' | 'results' | 'coalesced' | 'bytes'> &
-  Partial<Pick<CallRecord, 'startedAt' | 'firstResultAt' | 'cancelToTeardownMs'>>;
-
-function metricsOf(record: MetricsSource, end: number): CallMetrics {
-  return {
-    receivedAt: record.receivedAt,
-    ...(record.startedAt === undefined ? {} : { startedAt: record.startedAt }),
-    durationMs: end - record.receivedAt,
-    ...(record.firstResultAt === undefined || record.startedAt === undefined
-      ? {}
-      : { timeToFirstResultMs: record.firstResultAt - record.startedAt }),
-    results: record.results,
-    coalesced: record.coalesced,
-    dropped: 0,
-    bytes: record.bytes,
-    ...(record.cancelToTeardownMs === undefined ? {} : { cancelToTeardownMs: record.cancelToTeardownMs }),
-  };
-}
-
-function toPayload(error: LivetoolsError): ToolErrorPayload {
-  const issues = (error as { issues?: ToolErrorPayload['issues'] }).issues;
-  return issues
-    ? { message: error.message, code: error.code, issues }
-    : { message: error.message, code: error.code };
-}
-
 /**
  * Runs tool calls for one live session: validates arguments, starts tools, routes every result to
  * its call id, applies each tool's policies and handles cancellation from every source. It speaks
@@ -194,6 +124,12 @@ export class ToolScheduler {
   private readonly input: ToolInputStreams;
   private readonly measureBytes: boolean;
   private readonly logger: Logger;
+  private readonly ended: EndedCallIds;
+  /** Calls of `replace`, `reject` and `queue` tools, settled in arrival order. */
+  private readonly lines = new ArrivalLines(
+    (record) => this.settle(record, record.outcome!),
+    () => this.disposed,
+  );
   private disposed = false;
 
   constructor(options: ToolSchedulerOptions) {
@@ -202,6 +138,13 @@ export class ToolScheduler {
     this.input = options.input ?? NO_INPUT;
     this.measureBytes = options.measureBytes === true;
     this.logger = safeLogger(options.logger);
+    const memory = options.endedCallMemory ?? DEFAULT_ENDED_CALL_MEMORY;
+    if (!Number.isSafeInteger(memory) || memory < 0) {
+      throw new ToolDefinitionError(
+        `\`endedCallMemory\` must be a whole number of call ids, 0 or more; got ${describeError(memory)}.`,
+      );
+    }
+    this.ended = new EndedCallIds(memory);
     this.events$ = this.events.asObservable();
     for (const tool of options.tools) {
       if (this.tools.has(tool.name)) {
@@ -263,7 +206,9 @@ export class ToolScheduler {
       if (record) records.push(record);
       else this.logger.debug('cancellation for an unknown or finished call ignored', { callId: id });
     }
-    for (const record of queuedFirst(records)) this.cancel(record, 'server');
+    this.lines.batch(() => {
+      for (const record of queuedFirst(records)) this.cancel(record, 'server');
+    });
   }
 
   /** Handles a user interruption: calls of tools with `interruption: 'cancel'` are stopped. */
@@ -271,7 +216,9 @@ export class ToolScheduler {
     const records = [...this.calls.values()].filter(
       (r) => r.tool.kind === 'streaming' && r.tool.policies.interruption === 'cancel',
     );
-    for (const record of queuedFirst(records)) this.cancel(record, 'interruption');
+    this.lines.batch(() => {
+      for (const record of queuedFirst(records)) this.cancel(record, 'interruption');
+    });
   }
 
   /**
@@ -291,6 +238,7 @@ export class ToolScheduler {
     this.disposed = true;
     for (const record of [...this.calls.values()]) this.cancel(record, 'session-end');
     this.queues.clear();
+    this.lines.clear();
     this.events.complete();
   }
 
@@ -324,6 +272,11 @@ export class ToolScheduler {
       this.logger.warn('a function call reused the id of an active call; ignored', { callId: id, name });
       return;
     }
+    if (this.ended.has(id)) {
+      // One final response per id: a second call with an ended id is never run nor answered.
+      this.logger.warn('a function call reused the id of an ended call; ignored', { callId: id, name });
+      return;
+    }
     this.events.next({ type: 'tool-call', callId: id, name, args: call.args ?? {}, time: this.now() });
     const tool = this.tools.get(name);
     if (!tool) {
@@ -339,25 +292,38 @@ export class ToolScheduler {
       args: call.args ?? {},
       phase: 'validating',
       results: 0,
+      refused: 0,
       bytes: 0,
       coalesced: 0,
       stop$: new Subject<void>(),
     };
     this.calls.set(id, record);
+    const ordered = tool.kind === 'streaming' && tool.policies.onDuplicate !== 'allow';
+    if (ordered) this.lines.join(record);
     const outcome = validateArguments(name, tool.parameters, call.args);
-    const proceed = (o: Awaited<typeof outcome>): void => {
+    const proceed = (o: ValidationOutcome): void => {
       if (record.phase !== 'validating') return; // cancelled while validating
-      if (!o.ok) {
-        this.calls.delete(id);
-        record.phase = 'ended';
-        this.reject(id, name, o.error, tool.kind === 'streaming', record.receivedAt);
-        return;
+      if (ordered) {
+        record.outcome = o;
+        this.lines.drain(name);
+      } else {
+        this.settle(record, o);
       }
-      record.args = o.value;
-      this.admit(record);
     };
     if (outcome instanceof Promise) outcome.then(proceed);
     else proceed(outcome);
+  }
+
+  /** Admits a validated call, or answers an invalid one with its error. */
+  private settle(record: CallRecord, o: ValidationOutcome): void {
+    if (!o.ok) {
+      this.calls.delete(record.id);
+      record.phase = 'ended';
+      this.reject(record.id, record.name, o.error, record.tool.kind === 'streaming', record.receivedAt);
+      return;
+    }
+    record.args = o.value;
+    this.admit(record);
   }
 
   /** Answers a call that never starts with an error, and ends it as failed. */
@@ -368,9 +334,11 @@ export class ToolScheduler {
     streaming: boolean,
     receivedAt = this.now(),
   ): void {
+    this.ended.add(id);
+    const payload = toPayload(error) ?? { message: describeError(error), code: 'TOOL_EXECUTION' };
     const response: LiveFunctionResponse = streaming
-      ? { id, name, response: { error: toPayload(error) }, willContinue: false }
-      : { id, name, response: { error: toPayload(error) } };
+      ? { id, name, response: { error: payload }, willContinue: false }
+      : { id, name, response: { error: payload } };
     this.send([response]);
     const time = this.now();
     this.events.next({
@@ -465,25 +433,18 @@ export class ToolScheduler {
     if ((record.phase as Phase) !== 'running') return;
     const ctx = this.context(record);
     const tool = record.tool;
-    let source$: Observable<ScheduledValue>;
+    let source$: Observable<ScheduledValue | undefined>;
     if (tool.kind === 'streaming') {
       const { scheduling, minIntervalMs } = tool.policies;
       const raw$ = defer(() => {
         const result = tool.execute(args, ctx);
         if (!isObservableInput(result)) {
           throw new TypeError(
-            `execute() must return an Observable, a Promise, an async iterable or an array; it returned ${describe(result)}`,
+            `execute() must return an Observable, a Promise, an async iterable or an array; it returned ${describeReturn(result)}`,
           );
         }
         return from(result);
-      }).pipe(
-        map(
-          (v): ScheduledValue =>
-            isEmission(v)
-              ? { value: v.value, scheduling: v.scheduling ?? scheduling }
-              : { value: v, scheduling },
-        ),
-      );
+      }).pipe(wireSafeEmissions(record.name, scheduling, (error) => this.refuseResult(record, error)));
       source$ =
         minIntervalMs === undefined
           ? raw$
@@ -497,7 +458,7 @@ export class ToolScheduler {
       source$ = defer(() => {
         const result = tool.execute(args, ctx);
         return isPromiseLike(result) ? from(result) : of(result);
-      }).pipe(map((value): ScheduledValue => ({ value, scheduling: 'WHEN_IDLE' })));
+      }).pipe(wireSafeResult(record.name));
     }
     const subscription = source$.pipe(takeUntil(record.stop$)).subscribe({
       next: (v) => this.deliver(record, v),
@@ -509,14 +470,33 @@ export class ToolScheduler {
     else record.subscription = subscription;
   }
 
+  /** Reports a streaming value JSON cannot carry (event and log); it is not sent nor counted. */
+  private refuseResult(record: CallRecord, error: UnserializableValueError): void {
+    if (record.phase !== 'running') return;
+    record.refused += 1;
+    this.logger.warn('a result JSON cannot carry was not sent', {
+      tool: record.name,
+      callId: record.id,
+      path: error.path,
+      problem: error.problem,
+    });
+    this.events.next({
+      type: 'tool-result-refused',
+      callId: record.id,
+      name: record.name,
+      error,
+      time: this.now(),
+    });
+  }
+
   private armDeadline(record: CallRecord, tool: StreamingTool): void {
     const ms = tool.policies.maxDurationMs;
     if (ms === undefined) return;
     record.deadline = this.scheduler.schedule(() => this.cancel(record, 'max-duration'), ms);
   }
 
-  private deliver(record: CallRecord, v: ScheduledValue): void {
-    if (record.phase !== 'running') return;
+  private deliver(record: CallRecord, v: ScheduledValue | undefined): void {
+    if (v === undefined || record.phase !== 'running') return; // undefined: refused by wireSafe
     record.results += 1;
     record.firstResultAt ??= this.now();
     const streaming = record.tool.kind === 'streaming';
@@ -572,8 +552,14 @@ export class ToolScheduler {
   private fail(record: CallRecord, cause: unknown): void {
     if (record.phase !== 'running') return;
     this.end(record);
-    const error = LivetoolsError.isInstance(cause) ? cause : new ToolExecutionError(record.name, cause);
-    this.logger.warn('tool failed', { tool: record.name, callId: record.id, error: error.message });
+    let error = LivetoolsError.isInstance(cause) ? cause : new ToolExecutionError(record.name, cause);
+    let payload = toPayload(error);
+    if (payload === undefined) {
+      // A look-alike of a livetools error whose fields cannot be read or sent: described instead.
+      error = new ToolExecutionError(record.name, cause);
+      payload = toPayload(error) ?? { message: error.message, code: error.code };
+    }
+    this.logger.warn('tool failed', { tool: record.name, callId: record.id, error: payload.message });
     const streaming = record.tool.kind === 'streaming';
     this.sendFor(
       record,
@@ -581,11 +567,11 @@ export class ToolScheduler {
         ? {
             id: record.id,
             name: record.name,
-            response: { error: toPayload(error) },
+            response: { error: payload },
             willContinue: false,
             scheduling: 'WHEN_IDLE',
           }
-        : { id: record.id, name: record.name, response: { error: toPayload(error) } },
+        : { id: record.id, name: record.name, response: { error: payload } },
     );
     const time = this.now();
     this.events.next({
@@ -605,10 +591,20 @@ export class ToolScheduler {
   private end(record: CallRecord): void {
     record.phase = 'ended';
     this.calls.delete(record.id);
+    this.ended.add(record.id);
     record.deadline?.unsubscribe();
-    record.stop$.next();
-    record.stop$.complete();
-    record.subscription?.unsubscribe();
+    try {
+      record.stop$.next();
+      record.stop$.complete();
+      record.subscription?.unsubscribe();
+    } catch (error) {
+      // A tool whose teardown throws: the call is over all the same.
+      this.logger.warn('the teardown of a tool threw; ignored', {
+        tool: record.name,
+        callId: record.id,
+        error: describeError(error),
+      });
+    }
   }
 
   /**
@@ -618,6 +614,7 @@ export class ToolScheduler {
   private cancel(record: CallRecord, by: CancelSource): boolean {
     if (record.phase === 'ended') return false;
     const wasQueued = record.phase === 'queued';
+    const wasValidating = record.phase === 'validating';
     if (wasQueued) {
       const queue = this.queues.get(record.name);
       if (queue) queue.splice(queue.indexOf(record), 1);
@@ -647,7 +644,8 @@ export class ToolScheduler {
       metrics: metricsOf(record, time),
       time,
     });
-    if (!wasQueued && by !== 'session-end') this.dequeue(record.name);
+    if (wasValidating) this.lines.drain(record.name);
+    else if (!wasQueued && by !== 'session-end') this.dequeue(record.name);
     return true;
   }
 
@@ -670,9 +668,11 @@ export class ToolScheduler {
         ('callId' in target ? r.id === target.callId : r.name === target.name),
     );
     const stopped: StoppedCall[] = [];
-    for (const r of queuedFirst(matches)) {
-      if (this.cancel(r, by)) stopped.push({ call_id: r.id, function_name: r.name, results: r.results });
-    }
+    this.lines.batch(() => {
+      for (const r of queuedFirst(matches)) {
+        if (this.cancel(r, by)) stopped.push({ call_id: r.id, function_name: r.name, results: r.results });
+      }
+    });
     return stopped;
   }
 
@@ -710,7 +710,7 @@ export class ToolScheduler {
     try {
       this.sink.send(responses);
     } catch (error) {
-      this.logger.error('sending function responses failed', { error: String(error) });
+      this.logger.error('sending function responses failed', { error: describeError(error) });
       this.events.next({
         type: 'response-error',
         callIds: responses.map((r) => r.id),
@@ -719,20 +719,4 @@ export class ToolScheduler {
       });
     }
   }
-}
-
-/**
- * The records to cancel, queued ones first: cancelling a running call starts the next queued call
- * of its tool, which must not be one that is being cancelled too.
- */
-function queuedFirst(records: CallRecord[]): CallRecord[] {
-  return records.sort((a, b) => Number(b.phase === 'queued') - Number(a.phase === 'queued'));
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'undefined (did you forget to return?)';
-  if (value === null) return 'null';
-  return typeof value === 'object'
-    ? `an object (${Object.prototype.toString.call(value)})`
-    : `a ${typeof value}`;
 }

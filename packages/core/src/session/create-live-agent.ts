@@ -9,6 +9,7 @@ import type { Logger } from '../tool/context.js';
 import type { AnyTool, LiveFunctionDeclaration } from '../tool/define-tool.js';
 import type { GenAIClient, LiveSessionConfig } from './genai-like.js';
 import { LiveAgentSession } from './live-agent-session.js';
+import { checkCount, checkDuration } from './option-checks.js';
 import { loadOpenTelemetryTracer, type TracerLike } from './tool-tracing.js';
 
 /**
@@ -16,6 +17,17 @@ import { loadOpenTelemetryTracer, type TracerLike } from './tool-tracing.js';
  * The first attempt starts at once; after failed attempt `n` the next one starts
  * `min(maxDelayMs, initialDelayMs * 2 ** (n - 1))` ms later. When every attempt failed, the
  * session ends with a `closed` event.
+ *
+ * Resumptions in a row back off too: when the connection that ended lasted less than
+ * `stableAfterMs`, the resumption counts as one more in a row, and the `k`-th in a row waits
+ * `min(maxDelayMs, initialDelayMs * 2 ** (k - 2))` ms before its first attempt (its later
+ * attempts double on from there). After `maxConsecutive` resumptions in a row the session ends
+ * with a `closed` event that says so (a server that sends `goAway` on every connection).
+ *
+ * @example
+ * ```ts
+ * const reconnect: ReconnectOptions = { attempts: 8, maxConsecutive: 5, stableAfterMs: 30_000 };
+ * ```
  */
 export interface ReconnectOptions {
   /** How many times to try to resume before giving up. Default 5. */
@@ -24,13 +36,17 @@ export interface ReconnectOptions {
   readonly initialDelayMs?: number;
   /** Upper bound of the delay between attempts, in ms. Default 5000. */
   readonly maxDelayMs?: number;
+  /** Resumptions in a row (see above) after which the session ends. Default 10. */
+  readonly maxConsecutive?: number;
+  /** How long a connection must last for the next resumption to start a new series, in ms. Default 60000. */
+  readonly stableAfterMs?: number;
 }
 
 /** Options of {@link createLiveAgent}. */
 export interface LiveAgentOptions {
   /** Your `GoogleGenAI` instance (`@google/genai` 2.30+ or 3.x). */
   readonly ai: GenAIClient;
-  /** A Live API model, e.g. `gemini-2.5-flash-native-audio-preview-09-2025`. */
+  /** A Live API model, e.g. `gemini-3.8-live`. */
   readonly model: string;
   /** The tools the model may call. `stop_streaming` is added when one of them streams. */
   readonly tools?: readonly AnyTool[];
@@ -68,9 +84,15 @@ export interface LiveAgentOptions {
    * is not installed). Ignored when `tracer` is given. Default `false`.
    */
   readonly tracing?: boolean;
-  /** How long `connect()` waits for the setup to complete. Default 15000 ms. */
+  /**
+   * How long `connect()` (and each resumption attempt) waits for the setup to complete, from 1
+   * to 2147483647 ms. Default 15000 ms. The socket of an attempt that times out is ended.
+   */
   readonly connectTimeoutMs?: number;
-  /** How long `close()` waits for the socket to close. Default 3000 ms. */
+  /**
+   * How long `close()` waits for the server to answer the close handshake before it terminates
+   * the socket, from 1 to 2147483647 ms. Default 3000 ms.
+   */
   readonly closeTimeoutMs?: number;
   /** Resumption attempts after a lost connection, and the delays between them. */
   readonly reconnect?: ReconnectOptions;
@@ -85,6 +107,12 @@ export interface LiveAgentOptions {
    * Final responses and text turns are always kept. Default 8.
    */
   readonly bufferedResultsPerCall?: number;
+  /**
+   * With session resumption: how many written messages (of any kind) are kept at most until a
+   * resumption handle covers them, to be written again after a resumption. Beyond it the oldest
+   * are forgotten and counted (`replayDropped` in `session.metrics()`). Default 1024.
+   */
+  readonly maxUnacknowledged?: number;
 }
 
 /** A configured agent: call {@link LiveAgent.connect} for each live session. */
@@ -108,6 +136,18 @@ function transparentResumption(options: LiveAgentOptions): boolean {
   return resumption.transparent ?? options.ai.vertexai === true;
 }
 
+/** Timers cannot wait longer than 2^31-1 ms: longer durations are refused here, not fired at once later. */
+function checkOptions(options: LiveAgentOptions): void {
+  checkDuration('connectTimeoutMs', options.connectTimeoutMs, 1);
+  checkDuration('closeTimeoutMs', options.closeTimeoutMs, 1);
+  checkDuration('reconnect.initialDelayMs', options.reconnect?.initialDelayMs);
+  checkDuration('reconnect.maxDelayMs', options.reconnect?.maxDelayMs);
+  checkDuration('reconnect.stableAfterMs', options.reconnect?.stableAfterMs);
+  checkCount('reconnect.attempts', options.reconnect?.attempts);
+  checkCount('reconnect.maxConsecutive', options.reconnect?.maxConsecutive);
+  checkCount('maxUnacknowledged', options.maxUnacknowledged);
+}
+
 function strategy(mode: DeliveryMode): DeliveryStrategy {
   if (mode === 'function-response') return functionResponseDelivery;
   if (mode === 'client-content') return createClientContentDelivery();
@@ -127,15 +167,17 @@ function strategy(mode: DeliveryMode): DeliveryStrategy {
  *
  * const agent = createLiveAgent({
  *   ai: new GoogleGenAI({ apiKey: process.env.GEMINI_API_KEY }),
- *   model: 'gemini-2.5-flash-native-audio-preview-09-2025',
+ *   model: 'gemini-3.8-live',
  *   tools: [countdown],
  *   config: { responseModalities: [Modality.AUDIO], sessionResumption: {} },
  * });
  * const session = await agent.connect();
  * ```
- * @throws {@link LivetoolsError} `UNSUPPORTED_DELIVERY` for `function-response` on Vertex AI, which has no `willContinue`.
+ * @throws {@link LivetoolsError} `UNSUPPORTED_DELIVERY` for `function-response` on Vertex AI, which has no `willContinue`;
+ *   `INVALID_OPTION` for a duration outside 0..2147483647 ms (timers cannot wait longer) or a count below 1.
  */
 export function createLiveAgent(options: LiveAgentOptions): LiveAgent {
+  checkOptions(options);
   const mode = options.delivery ?? 'function-response';
   if (mode === 'function-response' && options.ai.vertexai === true) {
     throw new LivetoolsError(
@@ -145,9 +187,7 @@ export function createLiveAgent(options: LiveAgentOptions): LiveAgent {
     );
   }
   if (typeof options.model !== 'string' || options.model.trim() === '') {
-    throw new ToolDefinitionError(
-      'createLiveAgent needs a `model`, e.g. "gemini-2.5-flash-native-audio-preview-09-2025".',
-    );
+    throw new ToolDefinitionError('createLiveAgent needs a `model`, e.g. "gemini-3.8-live".');
   }
   if (options.config && 'tools' in options.config) {
     throw new ToolDefinitionError(
@@ -177,8 +217,11 @@ export function createLiveAgent(options: LiveAgentOptions): LiveAgent {
       attempts: options.reconnect?.attempts ?? 5,
       initialDelayMs: options.reconnect?.initialDelayMs ?? 250,
       maxDelayMs: options.reconnect?.maxDelayMs ?? 5_000,
+      maxConsecutive: options.reconnect?.maxConsecutive ?? 10,
+      stableAfterMs: options.reconnect?.stableAfterMs ?? 60_000,
     },
     bufferedResultsPerCall: options.bufferedResultsPerCall ?? 8,
+    maxUnacknowledged: options.maxUnacknowledged ?? 1024,
     measureBytes: options.measureBytes === true,
     transparentResumption: transparentResumption(options),
     tracer: sessionTracer,

@@ -1,57 +1,30 @@
-import { filter, map, type Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
-import type { DeliveryContext, DeliveryStrategy } from '../delivery/delivery.js';
+import { filter, map, type Observable, Subject, type Subscription } from 'rxjs';
+import type { DeliveryContext } from '../delivery/delivery.js';
 import { describeError, LivetoolsError } from '../errors.js';
 import type { ToolEvent } from '../scheduler/events.js';
 import type { StoppedCall } from '../scheduler/stop-streaming-tool.js';
 import { type CallInfo, type StopTarget, ToolScheduler } from '../scheduler/tool-scheduler.js';
 import type { LiveFunctionResponse } from '../scheduler/wire.js';
-import type { AudioChunk, Logger, TextInput, ToolInputStreams, VideoFrame } from '../tool/context.js';
-import type { AnyTool } from '../tool/define-tool.js';
-import type {
-  GenAIClient,
-  GenAILiveSession,
-  LiveSessionConfig,
-  WireCloseEvent,
-  WireServerMessage,
-} from './genai-like.js';
+import type { AudioChunk, TextInput, ToolInputStreams, VideoFrame } from '../tool/context.js';
+import { ConnectAttempt } from './connect-attempt.js';
+import type { GenAILiveSession, WireCloseEvent, WireServerMessage } from './genai-like.js';
 import type { LiveEvent, SessionEvent } from './live-events.js';
-import { type OutboundMessage, ResponseOutbox } from './response-outbox.js';
+import { OutboundWriter } from './outbound-writer.js';
+import type { OutboundMessage } from './response-outbox.js';
+import { ResumptionHandles, type ResumptionUpdate } from './resumption-handles.js';
+import { ResumptionPacer } from './resumption-pacer.js';
+import { screenFrames } from './sdk-frame-guard.js';
 import { type SessionMetrics, SessionMetricsRecorder } from './session-metrics.js';
-import { type TracerLike, traceToolEvents } from './tool-tracing.js';
-
-/** @internal Everything a session needs, resolved by `createLiveAgent`. */
-export interface SessionSettings {
-  readonly ai: GenAIClient;
-  readonly model: string;
-  readonly tools: readonly AnyTool[];
-  readonly config: LiveSessionConfig;
-  readonly delivery: DeliveryStrategy;
-  readonly scheduler: SchedulerLike;
-  readonly logger: Logger;
-  readonly connectTimeoutMs: number;
-  readonly closeTimeoutMs: number;
-  readonly reconnect: {
-    readonly attempts: number;
-    readonly initialDelayMs: number;
-    readonly maxDelayMs: number;
-  };
-  readonly bufferedResultsPerCall: number;
-  /** Measure the JSON length of every function response. */
-  readonly measureBytes: boolean;
-  /**
-   * Transparent resumption: the setup asks for it, and a handle covers the client messages up to
-   * its `lastConsumedClientMessageIndex` (without it, what was written when the handle arrived).
-   */
-  readonly transparentResumption: boolean;
-  /** Where tool-call spans go; none when absent. */
-  readonly tracer?: TracerLike | undefined;
-}
+import type { SessionSettings } from './session-settings.js';
+import { traceToolEvents } from './tool-tracing.js';
 
 type State = 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed';
 
 interface Connection {
   readonly session: GenAILiveSession;
   readonly generation: number;
+  /** The attempt that opened it: it closes the socket for sure. */
+  readonly attempt: ConnectAttempt;
 }
 
 /** Bytes or an already base64-encoded string. */
@@ -70,6 +43,7 @@ const TOOL_EVENTS = new Set<string>([
   'tool-queued',
   'tool-start',
   'tool-result',
+  'tool-result-refused',
   'tool-end',
   'response-error',
 ] satisfies ToolEvent['type'][]);
@@ -111,40 +85,47 @@ export class LiveAgentSession implements AsyncDisposable {
   private readonly audioIn = new Subject<AudioChunk>();
   private readonly textIn = new Subject<TextInput>();
   private readonly scheduler: ToolScheduler;
-  /** Client messages produced while no connection could take them, in order. */
-  private readonly held: ResponseOutbox;
-  /**
-   * With session resumption: messages written and not yet covered by a handle (with transparent
-   * resumption, not yet acknowledged by the server's `lastConsumedClientMessageIndex`).
-   */
-  private readonly unacked: ResponseOutbox;
-  private readonly idleQueue: (() => void)[] = [];
+  /** Writing, holding, replaying and idle-queued client messages. */
+  private readonly writer: OutboundWriter;
   private readonly toolEvents: Subscription;
   private readonly recorder = new SessionMetricsRecorder();
   private connection: Connection | undefined;
+  /** The connection attempt under way (a resumption), aborted by `close()`. */
+  private pending: ConnectAttempt | undefined;
+  /** Sockets being closed; `close()` resolves once none is left. */
+  private readonly closingSockets = new Set<Promise<void>>();
+  /** The wait before the next resumption attempt, cut short by `close()`. */
+  private backoff: { readonly timer: Subscription; readonly resolve: () => void } | undefined;
+  /** When resumption attempts start, and when resuming stops. */
+  private readonly pacer: ResumptionPacer;
   private generation = 0;
   private state: State = 'connecting';
-  private handle: string | undefined;
-  /** The last client message index the stored handle covers (`-1`: none). */
-  private handleCovers = -1;
+  /** The newest usable resumption handle and what it covers. */
+  private readonly handles: ResumptionHandles;
   /** While resuming after a goAway: the connection being left, still open until the resumption ends. */
   private leaving: Connection | undefined;
-  /** The index the next client message written gets (client messages of the session, from 0, setups not counted). */
-  private nextIndex = 0;
-  private modelTurnActive = false;
   private closedPromise: Promise<void> | undefined;
   /** The first connection's early messages, each with the last client message index written when it arrived. */
   private deferred: { message: WireServerMessage; written: number }[] | undefined;
-  private resolveSocketClosed: (() => void) | undefined;
   private readonly deliveryContext: DeliveryContext = {
-    whenIdle: (fn) => (this.modelTurnActive ? this.idleQueue.push(fn) : fn()),
+    whenIdle: (callId, send) => this.writer.whenIdle(callId, send),
+    inOrder: (callId, send) => this.writer.inOrder(callId, send),
+    release: (callId) => this.writer.release(callId),
   };
 
   /** @internal Use `createLiveAgent(...).connect()`. */
   constructor(private readonly settings: SessionSettings) {
-    const onDrop = (callId: string) => this.recorder.drop(callId);
-    this.held = new ResponseOutbox(settings.bufferedResultsPerCall, onDrop);
-    this.unacked = new ResponseOutbox(settings.bufferedResultsPerCall, onDrop);
+    this.handles = new ResumptionHandles(settings.transparentResumption);
+    this.pacer = new ResumptionPacer(settings.reconnect, () => this.now());
+    this.writer = new OutboundWriter({
+      target: () => this.writable(),
+      resumption: settings.config.sessionResumption !== undefined,
+      perCall: settings.bufferedResultsPerCall,
+      maxUnacknowledged: settings.maxUnacknowledged,
+      recorder: this.recorder,
+      logger: settings.logger,
+      reportError: (error) => this.emit({ type: 'error', error, time: this.now() }),
+    });
     this.input = {
       video$: this.video.asObservable(),
       audio$: this.audioIn.asObservable(),
@@ -291,6 +272,12 @@ export class LiveAgentSession implements AsyncDisposable {
     }
   }
 
+  /** A server frame that is not a JSON object, dropped before the SDK parses it (sdk-frame-guard.ts): reported; the session carries on. */
+  private readonly reportFrame = (error: LivetoolsError): void => {
+    this.emit({ type: 'error', error, time: this.now() });
+    this.settings.logger.warn('ignored a server frame that is not a JSON object', { error: error.message });
+  };
+
   private now(): number {
     return this.settings.scheduler.now();
   }
@@ -320,48 +307,41 @@ export class LiveAgentSession implements AsyncDisposable {
       session.sendRealtimeInput(params);
       // Counted (the server numbers every client message) but never replayed: stale audio and
       // video are of no use after a reconnection.
-      this.nextIndex += 1;
-      this.recorder.sent(false);
+      this.writer.countRealtime();
     } else
       this.settings.logger.debug('realtime input not sent: the session is reconnecting', {
         keys: Object.keys(params),
       });
   }
 
-  /**
-   * Writes one client message to the current connection, numbering it, and with session
-   * resumption keeps it until a handle covers it. Without a connection it is held, in order, for
-   * the next one.
-   */
   private write(message: OutboundMessage): void {
-    const session = this.writable();
-    if (!session) {
-      this.held.push(message);
-      return;
-    }
-    (session[message.method] as (params: unknown) => void)(message.params);
-    const index = this.nextIndex++;
-    this.recorder.sent(message.replay === true);
-    if (this.settings.config.sessionResumption) this.unacked.push(message, index);
+    this.writer.write(message);
   }
 
   /**
    * Delivers responses one by one, each through a connection stand-in that routes what the
    * delivery strategy writes through {@link write}: messages are numbered and held or replayed
    * whatever the strategy, and a write deferred until the model is idle goes to the connection
-   * current at that time.
+   * current at that time. A response the strategy cannot encode costs only itself.
    */
   private sendResponses(responses: readonly LiveFunctionResponse[]): void {
-    for (const r of responses) this.settings.delivery.deliver([r], this.channelFor(r), this.deliveryContext);
+    for (const r of responses) {
+      try {
+        this.settings.delivery.deliver([r], this.channelFor(r), this.deliveryContext);
+      } catch (error) {
+        this.writer.reportFailure(r.id, error);
+      }
+    }
   }
 
   private channelFor(response: LiveFunctionResponse): GenAILiveSession {
     const callId = response.id;
+    const final = response.willContinue !== true;
     return {
       sendToolResponse: (params) => {
         const list = (params as { functionResponses?: { willContinue?: boolean }[] }).functionResponses;
         const intermediate = Array.isArray(list) && list.every((r) => r.willContinue === true);
-        this.write({ method: 'sendToolResponse', params, callId, intermediate });
+        this.write({ method: 'sendToolResponse', params, callId, intermediate, final });
       },
       sendClientContent: (params) =>
         this.write({
@@ -369,71 +349,59 @@ export class LiveAgentSession implements AsyncDisposable {
           params,
           callId,
           intermediate: response.willContinue === true,
+          final,
         }),
       sendRealtimeInput: (params) => this.realtime(params),
       close: () => {},
     };
   }
 
-  private flushOutbox(): void {
-    // An early message of the new connection (a goAway) may have started another resumption:
-    // then everything stays held for the connection after it.
-    if (!this.writable()) return;
-    const held = this.held.drain();
-    if (held.length > 0) {
-      this.settings.logger.info('sending client messages held while disconnected', {
-        messages: held.length,
-        dropped: this.held.dropped + this.unacked.dropped,
-      });
-    }
-    for (const message of held) this.write(message);
-  }
-
-  /**
-   * After a resumption: the server's state is the one the handle stands for, up to client message
-   * `covered`. What was written after it (lost in a dead socket, or consumed by the old connection
-   * after the handle was issued) goes in front of the held messages, to be written again, in
-   * order, and numbering resumes at `covered + 1`.
-   */
-  private rebase(covered: number): void {
-    const replay = this.unacked.takeAfter(covered);
-    this.nextIndex = covered + 1;
-    if (replay.length > 0) {
-      this.settings.logger.info('replaying client messages the resumed state does not hold', {
-        messages: replay.length,
-        handleCovers: covered,
-      });
-      this.held.prepend(replay.map((m) => (m.replay ? m : { ...m, replay: true })));
-    }
-  }
-
   /** Connects (or reconnects with the stored handle) and makes the new connection current. */
   private async attach(resume: boolean): Promise<void> {
     const generation = ++this.generation;
-    const handle = resume ? this.handle : undefined;
-    const covered = this.handleCovers;
-    const { session, early } = await this.connectOnce(generation, handle);
+    const handle = resume ? this.handles.handle : undefined;
+    const covered = this.handles.covers;
+    const attempt = new ConnectAttempt(this.settings, {
+      declarations: this.declarations(),
+      handle,
+      screen: (live) => screenFrames(live, this.reportFrame),
+      onMessage: (message) => this.onMessage(message, generation),
+      onClose: (event) => this.onSocketClosed(event, generation),
+    });
+    this.pending = attempt;
+    let opened: Awaited<ConnectAttempt['result']>;
+    try {
+      opened = await attempt.result;
+    } catch (error) {
+      this.closeSocket(attempt); // a failed attempt's socket is closing: close() waits for it too
+      throw error;
+    } finally {
+      if (this.pending === attempt) this.pending = undefined;
+    }
     if (this.state === 'closing' || this.state === 'closed') {
-      session.close();
+      this.closeSocket(attempt);
       return;
     }
-    this.connection = { session, generation };
+    const { session, early } = opened;
+    this.connection = { session, generation, attempt };
+    this.pacer.connected();
     this.state = 'open';
     if (resume) {
       // The session now continues from the state this handle stands for. A newer handle stored
       // while this attempt was under way (sent by the connection being left) stands for another
       // continuation of the session, which the numbering below does not follow: it is forgotten.
-      this.handle = handle;
-      this.handleCovers = covered;
-      this.rebase(covered);
+      this.handles.restore(handle, covered);
+      this.writer.rebase(covered);
       this.emit({ type: 'connected', resumed: true, time: this.now() });
+      // What these messages make the session write (a final after a stop or an interruption)
+      // queues behind the held and replayed messages: the writer lets nothing overtake them.
       for (const m of early) this.onMessage(m, generation);
     } else {
       // The first connection's early messages (a greeting, say) are published on the next turn of
       // the event loop, so that the caller of connect() has subscribed to events$ by then. Messages
       // arriving meanwhile queue behind them, keeping the order. Each keeps what had been written
       // when it arrived: a handle among them covers no more than that.
-      const written = this.nextIndex - 1;
+      const written = this.writer.lastWritten;
       this.deferred = early.map((message) => ({ message, written }));
       this.settings.scheduler.schedule(() => {
         const queued = this.deferred ?? [];
@@ -442,111 +410,19 @@ export class LiveAgentSession implements AsyncDisposable {
         for (const m of queued) this.onMessage(m.message, generation, m.written);
       });
     }
-    this.flushOutbox();
+    // An early message of the new connection (a goAway) may have started another resumption:
+    // then everything stays held for the connection after it.
+    this.writer.flush();
   }
 
-  private connectOnce(
-    generation: number,
-    handle: string | undefined,
-  ): Promise<{ session: GenAILiveSession; early: WireServerMessage[] }> {
-    const { ai, model, config, connectTimeoutMs, scheduler } = this.settings;
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      let setupDone = false;
-      let sdkSession: GenAILiveSession | undefined;
-      let lastError: string | undefined;
-      const early: WireServerMessage[] = [];
-      const timer = scheduler.schedule(
-        () =>
-          fail(
-            new LivetoolsError(
-              'CONNECT_TIMEOUT',
-              `The Live API did not complete the setup within ${connectTimeoutMs} ms (model ${model}). ` +
-                'Check the network, the model name and the API key, or raise connectTimeoutMs.',
-            ),
-          ),
-        connectTimeoutMs,
-      );
-      const done = () => {
-        if (settled || !sdkSession || !setupDone) return;
-        settled = true;
-        timer.unsubscribe();
-        resolve({ session: sdkSession, early });
-      };
-      const fail = (error: Error) => {
-        if (settled) return;
-        settled = true;
-        timer.unsubscribe();
-        sdkSession?.close();
-        reject(error);
-      };
-      const callbacks = {
-        onmessage: (message: WireServerMessage) => {
-          if (!settled) {
-            early.push(message);
-            if (!setupDone && message.setupComplete) {
-              setupDone = true;
-              // PROTOCOL.md trap 1: connect() has not resolved yet; never touch the session here.
-              queueMicrotask(done);
-            }
-            return;
-          }
-          this.onMessage(message, generation);
-        },
-        onerror: (event: { message?: string; error?: unknown }) => {
-          lastError = event?.message ?? (event?.error ? describeError(event.error) : undefined);
-          if (settled) this.settings.logger.warn('live socket error', { error: lastError });
-        },
-        onclose: (event: WireCloseEvent) => {
-          if (!settled) {
-            const why = event.reason || lastError || 'no reason given';
-            fail(
-              new LivetoolsError(
-                'CONNECT_REFUSED',
-                `The Live API closed the connection before the setup completed (code ${event.code}: ${why}). ` +
-                  refusalHint(event.code, why),
-              ),
-            );
-            return;
-          }
-          this.onSocketClosed(event, generation);
-        },
-      };
-      const requested =
-        config.sessionResumption && this.settings.transparentResumption
-          ? { transparent: true, ...config.sessionResumption }
-          : config.sessionResumption;
-      const sessionResumption = handle ? { ...(requested ?? {}), handle } : requested;
-      const declarations = this.declarations();
-      const fullConfig = {
-        ...config,
-        ...(sessionResumption ? { sessionResumption } : {}),
-        ...(declarations.length ? { tools: [{ functionDeclarations: declarations }] } : {}),
-      };
-      ai.live.connect({ model, config: fullConfig as never, callbacks: callbacks as never }).then(
-        (s) => {
-          if (settled) s.close();
-          sdkSession = s;
-          done();
-        },
-        (error: unknown) =>
-          fail(
-            LivetoolsError.isInstance(error)
-              ? error
-              : new LivetoolsError(
-                  'CONNECT_REFUSED',
-                  `Connecting to the Live API failed: ${describeError(error)}`,
-                  {
-                    cause: error,
-                  },
-                ),
-          ),
-      );
-    });
+  /** Closes an attempt's socket (handshake, then terminate after `closeTimeoutMs`); `close()` waits for it. */
+  private closeSocket(attempt: ConnectAttempt): void {
+    const closing = attempt.close().finally(() => this.closingSockets.delete(closing));
+    this.closingSockets.add(closing);
   }
 
   /** `written`: the last client message index written when the message arrived. */
-  private onMessage(message: WireServerMessage, generation: number, written = this.nextIndex - 1): void {
+  private onMessage(message: WireServerMessage, generation: number, written = this.writer.lastWritten): void {
     if (this.state === 'closed') return;
     if (this.deferred) {
       this.deferred.push({ message, written });
@@ -576,11 +452,11 @@ export class LiveAgentSession implements AsyncDisposable {
     if (content) {
       for (const part of content.modelTurn?.parts ?? []) {
         if (part.text !== undefined && !part.thought) {
-          this.modelTurnActive = true;
+          this.writer.modelTurnActive = true;
           this.emit({ type: 'model-text', text: part.text, time });
         }
         if (part.inlineData?.data) {
-          this.modelTurnActive = true;
+          this.writer.modelTurnActive = true;
           this.emit({
             type: 'model-audio',
             data: part.inlineData.data,
@@ -598,11 +474,11 @@ export class LiveAgentSession implements AsyncDisposable {
       if (content.interrupted) {
         this.emit({ type: 'interrupted', time });
         this.scheduler.handleInterruption();
-        this.becomeIdle();
+        this.writer.becomeIdle();
       }
       if (content.turnComplete) {
         this.emit({ type: 'turn-complete', time });
-        this.becomeIdle();
+        this.writer.becomeIdle();
       }
     }
     // While close() is in progress the scheduler is gone: calls can no longer be answered.
@@ -612,86 +488,50 @@ export class LiveAgentSession implements AsyncDisposable {
     if (message.toolCallCancellation?.ids?.length) {
       const ids = message.toolCallCancellation.ids;
       this.scheduler.handleCancellation(ids);
-      this.held.discard(ids);
-      this.unacked.discard(ids);
+      this.writer.discard(ids);
+      this.settings.delivery.discard?.(ids);
     }
     if (message.sessionResumptionUpdate) {
       this.onResumptionUpdate(message.sessionResumptionUpdate, generation, written);
     }
     if (message.usageMetadata) this.emit({ type: 'usage', usage: message.usageMetadata, time });
     if (message.goAway) {
-      const willResume = this.handle !== undefined;
+      const willResume = this.handles.handle !== undefined;
       this.emit({ type: 'go-away', timeLeft: message.goAway.timeLeft, willResume, time });
       if (willResume && generation === this.connection?.generation && this.state === 'open') {
-        void this.resume('go-away');
+        this.startResumption('go-away');
       }
     }
   }
 
   /** `written`: the last client message index written when the update arrived. */
-  private onResumptionUpdate(
-    update: NonNullable<WireServerMessage['sessionResumptionUpdate']>,
-    generation: number,
-    written: number,
-  ): void {
-    const { newHandle, resumable } = update;
-    const transparent = this.settings.transparentResumption;
-    const valid = resumable !== false && typeof newHandle === 'string' && newHandle !== '';
+  private onResumptionUpdate(update: ResumptionUpdate, generation: number, written: number): void {
     const current = generation === this.connection?.generation;
-    // A handle sent by the connection being left after a goAway stands for that connection's
-    // session, which received nothing after the goAway: without transparent resumption it covers
-    // everything written, and serves the next attempt if the one under way fails. With transparent
-    // resumption it is ignored (its index would not match the replay). Any other connection's
-    // handle (one already left) is ignored.
-    const leaving = !transparent && this.state === 'reconnecting' && generation === this.leaving?.generation;
-    const store = valid && (current || leaving);
-    const index = transparent ? consumedIndex(update.lastConsumedClientMessageIndex) : undefined;
-    if (store) {
-      this.handle = newHandle;
-      if (transparent) {
-        // Without an index the handle is taken to cover what the previous one covered: at worst a
-        // message is sent twice after a resumption, never lost.
-        if (index !== undefined) this.handleCovers = Math.min(index, written);
-      } else {
-        // Without acknowledgements, a handle is taken to cover what was written before it arrived:
-        // what is written after it is not in the state it resumes, and is written again after a
-        // resumption. A message still in flight when the server issued the handle is counted as
-        // covered although the server did not have it: the one loss left, about a round trip wide.
-        this.handleCovers = written;
-      }
-      // While a resumption is under way, the attempt may use the previous handle: what it needs
-      // replayed stays until the resumption is done (the rebase forgets what its handle covers).
-      if (current) this.unacked.acknowledge(this.handleCovers);
-    }
+    const leaving = this.state === 'reconnecting' && generation === this.leaving?.generation;
+    const source = current ? 'current' : leaving ? 'leaving' : 'other';
+    const { stored, index } = this.handles.take(update, source, written);
+    // While a resumption is under way, the attempt may use the previous handle: what it needs
+    // replayed stays until the resumption is done (the rebase forgets what its handle covers).
+    if (stored && current) this.writer.acknowledge(this.handles.covers);
     this.emit({
       type: 'resumption-update',
-      resumable: resumable !== false,
-      hasHandle: store,
+      resumable: update.resumable !== false,
+      hasHandle: stored,
       ...(index === undefined ? {} : { lastConsumedClientMessageIndex: index }),
       time: this.now(),
     });
   }
 
-  private becomeIdle(): void {
-    this.modelTurnActive = false;
-    for (const fn of this.idleQueue.splice(0)) fn();
-  }
-
   private onSocketClosed(event: WireCloseEvent, generation: number): void {
     if (generation !== this.connection?.generation) return; // an old connection after a switch
-    if (this.state === 'closing') {
-      this.resolveSocketClosed?.();
-      return;
-    }
     if (this.state !== 'open') return;
-    this.connection = undefined;
     const reason = event.reason ? `${event.code}: ${event.reason}` : `code ${event.code}`;
-    if (this.handle !== undefined) {
+    if (this.handles.handle !== undefined) {
       this.settings.logger.warn('connection lost; resuming the session', {
         code: event.code,
         reason: event.reason,
       });
-      void this.resume('connection-lost');
+      this.startResumption('connection-lost');
     } else {
       this.teardown(
         event.code === 1000 ? 'server' : 'connection-lost',
@@ -702,25 +542,48 @@ export class LiveAgentSession implements AsyncDisposable {
     }
   }
 
-  /** Reconnects with the stored handle, with bounded, growing delays between attempts. */
+  private startResumption(cause: 'go-away' | 'connection-lost'): void {
+    this.resume(cause).catch((error: unknown) => {
+      // Not expected: a bug must end the session clearly, never escape as an unhandled rejection.
+      this.settings.logger.error('resuming the session failed unexpectedly', { error: describeError(error) });
+      this.teardown('connection-lost', `Resuming the session failed unexpectedly (${describeError(error)}).`);
+    });
+  }
+
+  /**
+   * Reconnects with the stored handle, with bounded, growing delays between attempts. Resumptions
+   * in a row (each after a connection that lasted less than `reconnect.stableAfterMs`) back off
+   * too, and after `reconnect.maxConsecutive` of them the session ends.
+   */
   private async resume(cause: 'go-away' | 'connection-lost'): Promise<void> {
     const old = this.connection;
     this.state = 'reconnecting';
     this.connection = undefined;
     this.leaving = old;
-    const { attempts, initialDelayMs, maxDelayMs } = this.settings.reconnect;
+    const { attempts, maxConsecutive, stableAfterMs } = this.settings.reconnect;
     let lastError: unknown;
     try {
+      if (!this.pacer.begin()) {
+        const how = cause === 'go-away' ? 'sent a goAway' : 'dropped the connection';
+        this.teardown(
+          cause === 'go-away' ? 'server' : 'connection-lost',
+          `The Live API ${how} again: ${maxConsecutive} resumptions in a row, each connection lasting less than ` +
+            `${stableAfterMs} ms, so the session ended. Raise reconnect.maxConsecutive to allow more.`,
+        );
+        return;
+      }
       for (let attempt = 1; attempt <= attempts; attempt++) {
+        const wait = this.pacer.waitBefore(attempt);
+        if (wait > 0) await this.delay(wait);
         if (this.state !== 'reconnecting') return;
         this.emit({ type: 'reconnecting', cause, attempt, time: this.now() });
         try {
           await this.attach(true);
           return;
         } catch (error) {
+          if (this.state !== 'reconnecting') return; // closed meanwhile: the attempt was aborted
           lastError = error;
           this.emit({ type: 'error', error: error as Error, time: this.now() });
-          if (attempt < attempts) await this.delay(Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1)));
         }
       }
       if (this.state === 'reconnecting') {
@@ -731,32 +594,57 @@ export class LiveAgentSession implements AsyncDisposable {
       }
     } finally {
       if (this.leaving === old) this.leaving = undefined;
-      old?.session.close();
+      if (old) this.closeSocket(old.attempt);
     }
   }
 
   private delay(ms: number): Promise<void> {
-    return new Promise((resolve) => this.settings.scheduler.schedule(() => resolve(), ms));
+    return new Promise((resolve) => {
+      const timer = this.settings.scheduler.schedule(() => {
+        this.backoff = undefined;
+        resolve();
+      }, ms);
+      this.backoff = { timer, resolve };
+    });
+  }
+
+  /** Ends the wait before the next resumption attempt at once (the loop then sees the session closing). */
+  private cancelBackoff(): void {
+    const backoff = this.backoff;
+    this.backoff = undefined;
+    backoff?.timer.unsubscribe();
+    backoff?.resolve();
   }
 
   private async closeNow(): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closing';
     this.scheduler.dispose();
-    const connection = this.connection;
-    if (connection) {
-      let timeout: Subscription | undefined;
-      const socketClosed = new Promise<void>((resolve) => {
-        this.resolveSocketClosed = resolve;
-        timeout = this.settings.scheduler.schedule(() => resolve(), this.settings.closeTimeoutMs);
-      });
-      connection.session.close();
-      await socketClosed;
-      // The socket closed (or the wait timed out): no timer may keep the session, or the process, alive.
-      timeout?.unsubscribe();
-      this.resolveSocketClosed = undefined;
-    }
+    this.releaseSockets(new LivetoolsError('SESSION_CLOSED', 'The application closed the session.'));
+    // Every socket the session opened has closed (or was terminated): nothing keeps the process alive.
+    while (this.closingSockets.size > 0) await Promise.all([...this.closingSockets]);
     this.teardown('client', 'The application closed the session.');
+  }
+
+  /**
+   * Stops every connection activity: the wait before a resumption attempt, the attempt under way
+   * (its socket ended at once), and the current connection and the one being left (closed with a
+   * handshake bounded by `closeTimeoutMs`).
+   */
+  private releaseSockets(reason: Error): void {
+    this.cancelBackoff();
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending) {
+      pending.abort(reason);
+      this.closeSocket(pending);
+    }
+    const connection = this.connection;
+    this.connection = undefined;
+    if (connection) this.closeSocket(connection.attempt);
+    const leaving = this.leaving;
+    this.leaving = undefined;
+    if (leaving) this.closeSocket(leaving.attempt);
   }
 
   private teardown(
@@ -767,9 +655,7 @@ export class LiveAgentSession implements AsyncDisposable {
   ): void {
     if (this.state === 'closed') return;
     this.scheduler.dispose();
-    const connection = this.connection;
-    this.connection = undefined;
-    if (by !== 'client') connection?.session.close();
+    this.releaseSockets(new LivetoolsError('SESSION_CLOSED', reason));
     this.state = 'closed';
     this.toolEvents.unsubscribe();
     if (publish) {
@@ -781,9 +667,7 @@ export class LiveAgentSession implements AsyncDisposable {
         time: this.now(),
       });
     }
-    this.idleQueue.length = 0;
-    this.held.drain();
-    this.unacked.drain();
+    this.writer.clear();
     this.events.complete();
     this.messages.complete();
     this.video.complete();
@@ -801,17 +685,4 @@ function preview(message: unknown): string {
     text = String(message);
   }
   return text.length > 200 ? `${text.slice(0, 200)}...` : text;
-}
-
-/** `lastConsumedClientMessageIndex` as a number (proto JSON sends int64 as a string); `undefined` when absent or invalid. */
-function consumedIndex(value: unknown): number | undefined {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-}
-
-function refusalHint(code: number, reason: string): string {
-  if (/api key/i.test(reason)) return 'Check the API key (GEMINI_API_KEY).';
-  if (/not found|model/i.test(reason)) return 'Check the model name and that it supports the Live API.';
-  if (code === 1007) return 'The server rejected the setup message as invalid.';
-  return 'Check the API key, the model name and the endpoint.';
 }

@@ -52,6 +52,7 @@ describe('observability', () => {
     fx.first.callTool('watch', { label: 7 }); // invalid
     await clientBarrier(fx.first, fx.log);
     watch.push(a, { price: 1 });
+    watch.push(a, { price: 10n }); // refused: JSON cannot carry a BigInt
     watch.push(a, { price: 2 });
     watch.complete(a);
     fx.first.cancelToolCalls([b]);
@@ -82,7 +83,7 @@ describe('observability', () => {
     expect(m.timeToFirstResultMs.samples).toBe(3);
     expect(m.timeToFirstResultMs.p50).toBeGreaterThanOrEqual(0);
     expect(m.messagesSent).toBe(fx.first.frames.length - 1); // every frame but the setup
-    expect(m).toMatchObject({ reconnections: 0, replayed: 0, dropped: 0, coalesced: 0 });
+    expect(m).toMatchObject({ reconnections: 0, replayed: 0, dropped: 0, coalesced: 0, refused: 1 });
   });
 
   it('counts resumptions, replayed messages and results dropped by the bound, per call and per session', async () => {

@@ -90,3 +90,15 @@ describe('ResponseOutbox (client messages held while disconnected, or not yet ac
     expect(outbox.drain().map(label)).toEqual(['a:9999']);
   });
 });
+
+describe('ResponseOutbox total bound (issue 13 item 11)', () => {
+  it('unacked grows without bound: keeps at most maxSize messages, dropping the oldest, each drop reported', () => {
+    const overflowed: (string | undefined)[] = [];
+    const outbox = new ResponseOutbox(8, () => {}, { maxSize: 3, onOverflow: (id) => overflowed.push(id) });
+    for (let i = 0; i < 10_000; i++) outbox.push(final(`c${i}`), i);
+    expect(outbox.size).toBe(3);
+    expect(overflowed).toHaveLength(9_997);
+    expect(overflowed.slice(0, 2)).toEqual(['c0', 'c1']);
+    expect(outbox.takeAfter(-1).map(label)).toEqual(['c9997:done', 'c9998:done', 'c9999:done']);
+  });
+});

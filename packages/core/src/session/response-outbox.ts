@@ -16,6 +16,10 @@ export interface OutboundMessage {
   readonly intermediate: boolean;
   /** True once it is sent again after a resumption. */
   readonly replay?: boolean;
+  /** The call's final response: when it cannot be written, an error response takes its place. */
+  readonly final?: boolean;
+  /** An error response written in place of a final that could not be written. */
+  readonly substitute?: boolean;
 }
 
 interface Entry {
@@ -40,9 +44,18 @@ export class ResponseOutbox {
   /** How many intermediate results were dropped because newer ones replaced them. */
   dropped = 0;
 
+  /** How many messages the total bound (`maxSize`) dropped, oldest first. */
+  overflowed = 0;
+
   constructor(
     private readonly perCall: number,
     private readonly onDrop: (callId: string) => void = () => {},
+    private readonly total: {
+      /** At most this many messages of any kind are kept; beyond it the oldest is dropped. Default: no bound. */
+      readonly maxSize?: number;
+      /** Told of each message the total bound dropped (`undefined` for a user turn). */
+      readonly onOverflow?: (callId: string | undefined) => void;
+    } = {},
   ) {}
 
   /** Number of held messages. */
@@ -56,6 +69,7 @@ export class ResponseOutbox {
     this.entries.push(entry);
     this.live += 1;
     this.bound(entry);
+    this.boundTotal();
   }
 
   /** Puts messages in front of the held ones (replays go before what was produced meanwhile), then applies the bound. */
@@ -118,6 +132,21 @@ export class ResponseOutbox {
       this.onDrop(callId);
     }
     this.compact();
+  }
+
+  private boundTotal(): void {
+    const max = this.total.maxSize;
+    if (max === undefined || this.live <= max) return;
+    let at = 0;
+    while (this.live > max && at < this.entries.length) {
+      const entry = this.entries[at++]!;
+      if (entry.removed) continue;
+      this.remove(entry);
+      this.overflowed += 1;
+      this.total.onOverflow?.(entry.message.callId);
+    }
+    // The removed prefix is cut off in batches: each push stays cheap at the bound.
+    if (at >= 64 || at * 2 >= this.entries.length) this.entries = this.entries.slice(at);
   }
 
   private remove(entry: Entry): void {

@@ -34,6 +34,15 @@ export interface SessionMetrics {
   readonly coalesced: number;
   /** Intermediate results dropped by the `bufferedResultsPerCall` bound. */
   readonly dropped: number;
+  /** Values streaming tools emitted that JSON cannot carry: refused, not sent (each a `tool-result-refused` event). */
+  readonly refused: number;
+  /**
+   * With session resumption: written messages no longer kept for a replay because more than
+   * `maxUnacknowledged` were waiting for a resumption handle to cover them (oldest first).
+   */
+  readonly replayDropped: number;
+  /** Client messages that could not be written (each reported as a `SEND_FAILED` error event). */
+  readonly sendFailures: number;
   /**
    * Time from the start of a tool to its first result, over the last 1024 calls that sent one
    * (nearest-rank percentiles; `undefined` before the first).
@@ -75,6 +84,9 @@ export class SessionMetricsRecorder {
   private bytes = 0;
   private coalesced = 0;
   private dropped = 0;
+  private refused = 0;
+  private replayDropped = 0;
+  private sendFailures = 0;
   private messagesSent = 0;
   private reconnections = 0;
   private replayed = 0;
@@ -103,6 +115,9 @@ export class SessionMetricsRecorder {
         if (event.bytes !== 0)
           this.resultBytes.set(event.callId, (this.resultBytes.get(event.callId) ?? 0) + event.bytes);
         return event;
+      case 'tool-result-refused':
+        this.refused += 1;
+        return event;
       case 'tool-end':
         return this.ended_(event);
       case 'connected':
@@ -119,6 +134,16 @@ export class SessionMetricsRecorder {
     if (callId !== undefined && this.active.has(callId)) {
       this.dropsByCall.set(callId, (this.dropsByCall.get(callId) ?? 0) + 1);
     }
+  }
+
+  /** A written message was no longer kept for a replay (the `maxUnacknowledged` bound). */
+  replayDrop(): void {
+    this.replayDropped += 1;
+  }
+
+  /** A client message could not be written. */
+  sendFailed(): void {
+    this.sendFailures += 1;
   }
 
   /** A client message was written; `replay` when it was sent again after a resumption. */
@@ -141,6 +166,9 @@ export class SessionMetricsRecorder {
       bytes: this.bytes,
       coalesced: this.coalesced,
       dropped: this.dropped,
+      refused: this.refused,
+      replayDropped: this.replayDropped,
+      sendFailures: this.sendFailures,
       timeToFirstResultMs: {
         p50: percentile(sorted, 50),
         p99: percentile(sorted, 99),

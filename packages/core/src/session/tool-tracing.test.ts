@@ -111,6 +111,38 @@ describe('traceToolEvents (virtual time)', () => {
     ]);
   });
 
+  it('adds an event naming the path and the problem when a value JSON cannot carry is refused', () => {
+    const ts = testScheduler();
+    const { tracer, spans } = recordingTracer();
+    ts.run(({ cold, hot, flush }) => {
+      const tool = defineStreamingTool({
+        name: 'watch',
+        description: 'Watches.',
+        parameters: z.object({}),
+        execute: () => cold('-a-b-|', { a: { id: 1n }, b: { id: 2 } }),
+      });
+      const h = harness([tool], ts);
+      traceToolEvents(h.scheduler.events$, tracer);
+      drive(hot('--a', { a: h.call('1', 'watch') }));
+      flush();
+    });
+    expect(spans[0]?.events.map(([name, attributes]) => [name, attributes])).toEqual([
+      ['livetools.start', {}],
+      [
+        'livetools.result_refused',
+        { 'livetools.error.path': 'result.id', 'livetools.error.problem': 'is a BigInt' },
+      ],
+      [
+        'livetools.emission',
+        {
+          'livetools.sequence': 1,
+          'livetools.bytes': jsonLength(result('1', 'watch', { id: 2 })),
+          'livetools.scheduling': 'WHEN_IDLE',
+        },
+      ],
+    ]);
+  });
+
   it('ends the spans of calls still open when the scheduler is disposed', () => {
     const { tracer, spans } = recordingTracer();
     const ts = testScheduler();

@@ -1,5 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
-import { LivetoolsError } from '../errors.js';
+import { describeError, LivetoolsError } from '../errors.js';
 import type { ToolEvent } from '../scheduler/events.js';
 
 /**
@@ -111,11 +111,20 @@ export function traceToolEvents(events$: Observable<ToolEvent>, tracer: TracerLi
             e.time,
           );
           break;
+        case 'tool-result-refused':
+          spans
+            .get(e.callId)
+            ?.addEvent(
+              'livetools.result_refused',
+              { 'livetools.error.path': e.error.path, 'livetools.error.problem': e.error.problem },
+              e.time,
+            );
+          break;
         case 'response-error':
           for (const id of e.callIds) {
             spans
               .get(id)
-              ?.addEvent('livetools.response_error', { 'livetools.error': String(e.error) }, e.time);
+              ?.addEvent('livetools.response_error', { 'livetools.error': describeError(e.error) }, e.time);
           }
           break;
         case 'tool-end': {

@@ -3,9 +3,9 @@ import { parseGenerateContentPath } from './fake-generate-content-path.js';
 
 describe('parseGenerateContentPath', () => {
   it('routes the path the SDK builds, with the header key', () => {
-    expect(parseGenerateContentPath('/v1beta/models/gemini-2.5-flash:generateContent', 'k')).toEqual({
+    expect(parseGenerateContentPath('/v1beta/models/gemini-3.8-flash:generateContent', 'k')).toEqual({
       apiVersion: 'v1beta',
-      model: 'models/gemini-2.5-flash',
+      model: 'models/gemini-3.8-flash',
       method: 'generateContent',
       credential: 'k',
       sse: false,

@@ -26,7 +26,7 @@ export interface GenerateContentRoute {
 const pathPattern = /^\/(v1\w*)\/((?:models|tunedModels)\/[^/:]+):(generateContent|streamGenerateContent)$/;
 
 /**
- * Parses a request URL such as `/v1beta/models/gemini-2.5-flash:generateContent`. Returns
+ * Parses a request URL such as `/v1beta/models/gemini-3.8-flash:generateContent`. Returns
  * `undefined` for any other path, malformed or undecodable ones included: it never throws.
  *
  * @internal

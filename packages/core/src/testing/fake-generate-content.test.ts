@@ -34,7 +34,7 @@ const sdks = [
 const image = { mimeType: 'image/jpeg', data: Buffer.from('fake jpeg bytes').toString('base64') };
 
 const question = (text = 'How many people are visible?') => ({
-  model: 'gemini-2.5-flash',
+  model: 'gemini-3.8-flash',
   contents: [{ role: 'user', parts: [{ inlineData: image }, { text }] }],
 });
 
@@ -107,7 +107,7 @@ describe.each(sdks)('fake generateContent with the real $name client', (sdk) => 
       id: 1,
       method: 'generateContent',
       apiVersion: sdk.defaultApiVersion,
-      model: 'models/gemini-2.5-flash',
+      model: 'models/gemini-3.8-flash',
       apiKey: 'test-key',
       text: 'How many people are visible?',
       inlineData: [image],
@@ -132,10 +132,10 @@ describe.each(sdks)('fake generateContent with the real $name client', (sdk) => 
 
     const texts: (string | undefined)[] = [];
     for (const text of ['a', 'b', 'c']) {
-      texts.push((await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: text })).text);
+      texts.push((await ai.models.generateContent({ model: 'gemini-3.8-flash', contents: text })).text);
     }
     server.generateContent.respond('replaced');
-    texts.push((await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'd' })).text);
+    texts.push((await ai.models.generateContent({ model: 'gemini-3.8-flash', contents: 'd' })).text);
 
     expect(texts).toEqual(['first', 'second #2', 'default for: c', 'replaced']);
     expect(server.generateContent.requests.map((r) => r.text)).toEqual(['a', 'b', 'c', 'd']);
@@ -201,7 +201,7 @@ describe.each(sdks)('fake generateContent with the real $name client', (sdk) => 
   });
 
   it('refuses a model the models option does not list with 404 NOT_FOUND', async () => {
-    await using server = await createFakeLiveServer({ models: ['models/gemini-2.5-flash'] });
+    await using server = await createFakeLiveServer({ models: ['models/gemini-3.8-flash'] });
     server.generateContent.respond('ok');
     const ai = client(server);
 
@@ -304,7 +304,7 @@ describe('fake generateContent checks the SDK never trips', () => {
   it('refuses malformed JSON and missing contents with 400 INVALID_ARGUMENT', async () => {
     await using server = await createFakeLiveServer();
     server.generateContent.respond('never sent');
-    const path = '/v1beta/models/gemini-2.5-flash:generateContent';
+    const path = '/v1beta/models/gemini-3.8-flash:generateContent';
 
     const malformed = await post(server, path, '{"contents": [');
     const empty = await post(server, path, '{"contents": []}');

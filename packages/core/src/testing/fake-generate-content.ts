@@ -26,7 +26,7 @@ import type { LiveBlob, LiveContent } from './wire-types.js';
  * @example
  * ```ts
  * const request = await server.generateContent.waitForRequest();
- * expect(request.model).toBe('models/gemini-2.5-flash');
+ * expect(request.model).toBe('models/gemini-3.8-flash');
  * expect(request.inlineData[0]?.mimeType).toBe('image/jpeg');
  * expect(request.generationConfig?.responseMimeType).toBe('application/json');
  * ```
@@ -38,7 +38,7 @@ export interface FakeGenerateContentRequest {
   readonly method: 'generateContent' | 'streamGenerateContent';
   /** The API version in the path (`v1` for SDK 3.x, `v1beta` for 2.x by default). */
   readonly apiVersion: string;
-  /** The model resource name from the path, e.g. `models/gemini-2.5-flash`. */
+  /** The model resource name from the path, e.g. `models/gemini-3.8-flash`. */
   readonly model: string;
   /** The API key the client presented. */
   readonly apiKey: string;
@@ -86,7 +86,7 @@ export type FakeGenerateContentHandler = (
  * await using server = await createFakeLiveServer();
  * server.generateContent.respond({ text: 'two people' });
  * const ai = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: server.url } });
- * const response = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'How many people?' });
+ * const response = await ai.models.generateContent({ model: 'gemini-3.8-flash', contents: 'How many people?' });
  * expect(response.text).toBe('two people');
  * expect(server.generateContent.requests[0]?.text).toBe('How many people?');
  * ```

@@ -223,6 +223,7 @@ export class FakeLiveConnection {
   >();
   readonly #closeListeners = new Set<(info: FakeLiveCloseInfo) => void>();
   #accepted = false;
+  #frozen = false;
   #setup: LiveSetup | undefined;
   #closeInfo: FakeLiveCloseInfo | undefined;
   #closing: FakeLiveCloseInfo | undefined;
@@ -499,12 +500,24 @@ export class FakeLiveConnection {
     this.#send(message);
   }
 
+  /**
+   * Sends a string verbatim as one text frame (the Live API sends binary frames; a proxy may turn
+   * them into text frames). Like a string given to {@link sendRaw}, it is not recorded in {@link sentFrames}.
+   */
+  sendRawText(text: string): void {
+    if (this.#closeInfo !== undefined) {
+      throw new Error(`Connection #${this.id} is closed; nothing more can be sent on it.`);
+    }
+    this.#socket.send(text, { binary: false }, () => {});
+  }
+
   /** Closes the socket with a close frame. Resolves once it has closed. */
   close(code = 1000, reason = ''): Promise<FakeLiveCloseInfo> {
     if (this.#closeInfo === undefined && this.#closing === undefined) {
       const cut = closeReason(reason);
       this.#closing = { code, reason: cut, initiator: 'server' };
-      this.#socket.close(code, cut);
+      // A frozen socket's own close() was replaced: reach the original.
+      (Object.getPrototypeOf(this.#socket) as WebSocket).close.call(this.#socket, code, cut);
     }
     return this.closed;
   }
@@ -516,6 +529,29 @@ export class FakeLiveConnection {
       this.#socket.terminate();
     }
     return this.closed;
+  }
+
+  /**
+   * Makes the connection hang, as a server that stopped answering: frames the client sends are
+   * ignored from now on, and a close handshake the client starts is never answered. The
+   * connection stays open until the client ends the socket ({@link FakeLiveConnection.closed}
+   * then resolves, initiator `'client'`) or the server closes it.
+   *
+   * @example
+   * ```ts
+   * connection.freeze();
+   * await session.close(); // resolves after closeTimeoutMs, once livetools terminated the socket
+   * ```
+   */
+  freeze(): void {
+    this.#frozen = true;
+    // ws answers a close frame by calling close() on the socket: that answer is what is withheld.
+    Object.defineProperty(this.#socket, 'close', { value: () => {}, configurable: true, writable: true });
+  }
+
+  /** True once {@link FakeLiveConnection.freeze} was called. */
+  get frozen(): boolean {
+    return this.#frozen;
   }
 
   /**
@@ -621,7 +657,7 @@ export class FakeLiveConnection {
   }
 
   #receive(data: RawData): void {
-    if (this.#closeInfo !== undefined || this.#closing !== undefined) return;
+    if (this.#closeInfo !== undefined || this.#closing !== undefined || this.#frozen) return;
     if (
       !this.#recordMedia &&
       this.#setup !== undefined &&

@@ -1,6 +1,6 @@
 import { Behavior, type LiveConnectConfig, type LiveServerMessage } from '@google/genai';
 import { describe, expect, it, vi } from 'vitest';
-import { WebSocket } from 'ws';
+import { type ClientOptions, WebSocket } from 'ws';
 import { createFakeLiveServer, type FakeLiveServer, FakeLiveWaitError } from './index.js';
 import {
   LiveTestClient,
@@ -46,7 +46,7 @@ describe.each(sdks)('fake Live server with the real $name client', (sdk) => {
     expect(connection.apiVersion).toBe(sdk.defaultApiVersion);
     expect(connection.method).toBe('BidiGenerateContent');
     expect(connection.credential).toBe('test-key');
-    expect(connection.setup.model).toBe('models/gemini-live-2.5-flash-preview');
+    expect(connection.setup.model).toBe('models/gemini-3.8-live');
     expect(connection.setup.tools?.[0]?.functionDeclarations).toEqual([
       {
         name: 'countdown',
@@ -295,7 +295,7 @@ describe.each(sdks)('fake Live server with the real $name client', (sdk) => {
   it('accepts only the listed keys and models', async () => {
     await using server = await createFakeLiveServer({
       apiKeys: ['good'],
-      models: ['models/gemini-live-2.5-flash-preview'],
+      models: ['models/gemini-3.8-live'],
     });
     const wrongKey = new LiveTestClient(sdk, server.url, { apiKey: 'test-key' });
     expect((await wrongKey.waitForClose()).code).toBe(1008);
@@ -392,7 +392,7 @@ describe('fake Live server waits', () => {
     expect(error).toMatchObject({ reason: 'timeout' });
     expect((error as Error).message).toBe(
       'Timed out after 30 ms waiting for a function response for "nope" on connection #1 (open); ' +
-        '2 frame(s) received: setup(models/gemini-live-2.5-flash-preview); realtimeInput.text("hi")',
+        '2 frame(s) received: setup(models/gemini-3.8-live); realtimeInput.text("hi")',
     );
   });
 
@@ -463,5 +463,62 @@ describe('fake Live server waits', () => {
       expect((await fetch(url)).status).toBe(404);
     }
     await expect(fetch(url)).rejects.toThrow();
+  });
+});
+
+describe('fake Live server, hostile behaviours and socket counting', () => {
+  const livePath = '/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent?key=k';
+  // `closeTimeout` (ws 8.17+): how long the client waits for the answer to its close frame.
+  const rawClient = (server: FakeLiveServer, options: { closeTimeout?: number } = {}) =>
+    new WebSocket(`${server.url.replace('http', 'ws')}${livePath}`, options as ClientOptions);
+  const opened = (socket: WebSocket) => new Promise((resolve) => socket.once('open', resolve));
+  const closedCode = (socket: WebSocket) =>
+    new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+
+  it('counts the sockets open on its side, and waits until none is left', async () => {
+    await using server = await createFakeLiveServer({ timeoutMs: 300 });
+    expect(server.openConnections).toBe(0);
+    const socket = rawClient(server);
+    await opened(socket);
+    socket.send(JSON.stringify({ setup: { model: 'models/m' } }));
+    await server.waitForConnection();
+    expect(server.openConnections).toBe(1);
+    await expect(server.waitForNoOpenConnections()).rejects.toBeInstanceOf(FakeLiveWaitError);
+    socket.close();
+    await server.waitForNoOpenConnections();
+    expect(server.openConnections).toBe(0);
+  });
+
+  it('hangUpgrades() leaves an upgrade unanswered and counts its socket until the client ends it', async () => {
+    await using server = await createFakeLiveServer();
+    const hung = server.hangUpgrades(1);
+    const socket = rawClient(server);
+    socket.on('error', () => {});
+    const settled = new Promise<string>((resolve) => {
+      socket.once('open', () => resolve('open'));
+      socket.once('unexpected-response', () => resolve('answered'));
+    });
+    await hung;
+    expect(server.openConnections).toBe(1);
+    expect(server.connections).toHaveLength(0);
+    socket.terminate();
+    await server.waitForNoOpenConnections();
+    expect(await Promise.race([settled, Promise.resolve('never answered')])).toBe('never answered');
+  });
+
+  it('freeze() ignores what the client sends and never answers its close handshake', async () => {
+    await using server = await createFakeLiveServer();
+    const socket = rawClient(server, { closeTimeout: 50 }); // gives up on the close handshake after 50 ms
+    await opened(socket);
+    socket.send(JSON.stringify({ setup: { model: 'models/m' } }));
+    const connection = await server.waitForConnection();
+    connection.freeze();
+    expect(connection.frozen).toBe(true);
+    socket.send(JSON.stringify({ clientContent: { turnComplete: true } }));
+    const code = closedCode(socket);
+    socket.close(1000);
+    expect(await code).toBe(1006); // no close frame came back: the client ended the socket itself
+    await connection.closed;
+    expect(connection.frames.map((f) => Object.keys(f)[0])).toEqual(['setup']);
   });
 });

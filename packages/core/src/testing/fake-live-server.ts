@@ -17,7 +17,7 @@ import {
   type FakeResumptionPoint,
 } from './fake-live-connection.js';
 import { firstHeader, parseLivePath } from './live-path.js';
-import { Inbox } from './waiters.js';
+import { Inbox, Waiters } from './waiters.js';
 import type { LiveSetup } from './wire-types.js';
 
 /**
@@ -51,7 +51,7 @@ export type FakeLiveSetupVerdict = 'accept' | 'ignore' | FakeLiveRefusal;
  *
  * @example
  * ```ts
- * const server = await createFakeLiveServer({ apiKeys: ['test-key'], models: ['gemini-live-2.5-flash-preview'] });
+ * const server = await createFakeLiveServer({ apiKeys: ['test-key'], models: ['gemini-3.8-live'] });
  * ```
  */
 export interface FakeLiveServerOptions {
@@ -99,7 +99,7 @@ export interface FakeLiveServerOptions {
  * ```ts
  * await using server = await createFakeLiveServer();
  * const ai = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: server.url } });
- * const session = await ai.live.connect({ model: 'gemini-live-2.5-flash-preview', callbacks: { onmessage: () => {} } });
+ * const session = await ai.live.connect({ model: 'gemini-3.8-live', callbacks: { onmessage: () => {} } });
  * const connection = await server.waitForConnection();
  * ```
  */
@@ -123,6 +123,29 @@ export interface FakeLiveServer extends AsyncDisposable {
   /** Decides the next setup that passes the key and model checks (default: a 1011 refusal). */
   refuseNextSetup(verdict?: FakeLiveSetupVerdict): void;
   /**
+   * Sockets open on the server side: connections not closed yet, and upgrade requests left
+   * unanswered ({@link FakeLiveServer.hangUpgrades}) whose socket the client has not closed.
+   */
+  readonly openConnections: number;
+  /**
+   * Resolves once {@link FakeLiveServer.openConnections} is 0 (every client socket ended); rejects
+   * with a `FakeLiveWaitError` when some are still open after the timeout.
+   *
+   * @example
+   * ```ts
+   * await session.close();
+   * await server.waitForNoOpenConnections(); // nothing the session opened is left
+   * ```
+   */
+  waitForNoOpenConnections(options?: FakeLiveWaitOptions): Promise<void>;
+  /**
+   * Leaves the next `count` WebSocket upgrade requests unanswered (default 1): the TCP connection is
+   * accepted and the HTTP upgrade never gets a response, as a server that hangs. Such sockets are
+   * counted in {@link FakeLiveServer.openConnections} until the client ends them. Resolves once
+   * `count` requests have been left so (it never rejects; there is no need to await it).
+   */
+  hangUpgrades(count?: number): Promise<void>;
+  /**
    * Closes every connection (1001) and the HTTP server, dropping `generateContent` requests still
    * in flight. Resolves when everything is closed.
    */
@@ -142,7 +165,7 @@ const closeGraceMs = 250;
  * const ai = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: server.url } });
  * const messages: LiveServerMessage[] = [];
  * const session = await ai.live.connect({
- *   model: 'gemini-live-2.5-flash-preview',
+ *   model: 'gemini-3.8-live',
  *   config: { tools: [{ functionDeclarations: [{ name: 'countdown', behavior: Behavior.NON_BLOCKING }] }] },
  *   callbacks: { onmessage: (m) => messages.push(m) },
  * });
@@ -163,6 +186,14 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
   const handles = new Map<string, FakeResumptionPoint>();
   let callCounter = 0;
   let closing: Promise<void> | undefined;
+  /** Upgrade requests left unanswered, and how many more to leave so. */
+  const hung = new Set<Duplex>();
+  let upgradesToHang = 0;
+  /** Resolved when the upgrades asked for so far have all been hung. */
+  const hangWaiters: { left: number; resolve: () => void }[] = [];
+  const openCount = () => connections.filter((c) => c.state !== 'closed').length + hung.size;
+  /** Offered the open count whenever a socket closes. */
+  const socketsClosed = new Waiters<number>();
 
   const generateContent = new FakeGenerateContentEndpoint({
     timeoutMs,
@@ -204,26 +235,46 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
   };
 
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node leaves an upgrade socket without an error listener: a client's reset must not crash the server
+    socket.on('error', () => socket.destroy());
     const headerKey = request.headers['x-goog-api-key'];
     const route = closing ? undefined : parseLivePath(request.url ?? '/', firstHeader(headerKey));
     if (route === undefined) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    if (upgradesToHang > 0) {
+      upgradesToHang -= 1;
+      for (const waiter of hangWaiters) waiter.left -= 1;
+      for (const waiter of hangWaiters.filter((w) => w.left <= 0)) {
+        hangWaiters.splice(hangWaiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+      hung.add(socket);
+      socket.on('error', () => {});
+      // Read and discard, so that the end of the client's socket is noticed.
+      socket.on('end', () => socket.destroy());
+      socket.resume();
+      socket.once('close', () => {
+        hung.delete(socket);
+        socketsClosed.offer(openCount());
+      });
+      return;
+    }
     wss.handleUpgrade(request, socket, head, (socket) => {
-      connections.push(
-        new FakeLiveConnection({
-          id: connections.length + 1,
-          socket,
-          route,
-          timeoutMs,
-          nextCallId: () => `function-call-${++callCounter}`,
-          onSetup: decide,
-          registerHandle: (handle, point) => handles.set(handle, point),
-          resolveHandle: (handle) => handles.get(handle),
-          recordMedia: options.recordMedia ?? true,
-        }),
-      );
+      const connection = new FakeLiveConnection({
+        id: connections.length + 1,
+        socket,
+        route,
+        timeoutMs,
+        nextCallId: () => `function-call-${++callCounter}`,
+        onSetup: decide,
+        registerHandle: (handle, point) => handles.set(handle, point),
+        resolveHandle: (handle) => handles.get(handle),
+        recordMedia: options.recordMedia ?? true,
+      });
+      connection.onClose(() => socketsClosed.offer(openCount()));
+      connections.push(connection);
     });
   });
 
@@ -247,6 +298,7 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
 
   const shutdown = async (): Promise<void> => {
     accepted.closeAll('The fake Live server closed');
+    for (const socket of hung) socket.destroy();
     generateContent.close('The fake Live server closed');
     await Promise.all(
       connections.map(async (connection) => {
@@ -279,6 +331,24 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
     },
     refuseNextSetup(verdict: FakeLiveSetupVerdict = defaultRefusal) {
       queuedVerdicts.push(verdict);
+    },
+    get openConnections() {
+      return openCount();
+    },
+    waitForNoOpenConnections(waitOptions: FakeLiveWaitOptions = {}) {
+      if (openCount() === 0) return Promise.resolve();
+      const what = waitOptions.description ?? 'every connection to close';
+      return socketsClosed
+        .wait(
+          (open) => open === 0,
+          waitOptions.timeoutMs ?? timeoutMs,
+          () => `${what} (${describeConnections()})`,
+        )
+        .then(() => undefined);
+    },
+    hangUpgrades(count = 1) {
+      upgradesToHang += count;
+      return new Promise<void>((resolve) => hangWaiters.push({ left: upgradesToHang, resolve }));
     },
     close() {
       closing ??= shutdown();

@@ -59,7 +59,7 @@ export interface LiveTool {
  *
  * @example
  * ```ts
- * const setup: LiveSetup = { model: 'models/gemini-live-2.5-flash-preview', sessionResumption: {} };
+ * const setup: LiveSetup = { model: 'models/gemini-3.8-live', sessionResumption: {} };
  * ```
  */
 export interface LiveSetup {

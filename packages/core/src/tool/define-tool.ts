@@ -1,5 +1,5 @@
 import type { ObservableInput } from 'rxjs';
-import { ToolDefinitionError } from '../errors.js';
+import { describeError, ToolDefinitionError } from '../errors.js';
 import type { ToolContext } from './context.js';
 import { assertFunctionName, STOP_STREAMING } from './function-name.js';
 import { type Emission, SCHEDULINGS, type Scheduling } from './scheduling.js';
@@ -53,11 +53,15 @@ export interface StreamingToolPolicies {
   readonly onDuplicate?: DuplicatePolicy;
   /** `keep` (default) lets the call run through user interruptions; `cancel` stops it. */
   readonly interruption?: InterruptionPolicy;
-  /** Stops the call after this many milliseconds, with a final response. */
+  /**
+   * Stops the call after this many milliseconds, with a final response. At most {@link MAX_TIMER_MS}
+   * (about 24.8 days, the most a timer holds); longer values are refused at definition.
+   */
   readonly maxDurationMs?: number;
   /**
    * At most one emission per this many milliseconds. Emissions in between are coalesced to the
    * newest, which is delivered when the interval ends with the most urgent scheduling among them.
+   * At most {@link MAX_TIMER_MS}.
    */
   readonly minIntervalMs?: number;
 }
@@ -150,10 +154,24 @@ function checkCommon(config: ToolOptionsBase<ParametersSchema>, reservedOk = fal
   }
 }
 
-function checkPositive(toolName: string, key: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+/**
+ * The longest duration, in milliseconds, a tool's `maxDurationMs` or `minIntervalMs` may have:
+ * 2^31-1 ms, about 24.8 days, the most a JavaScript timer holds (Node fires a longer one after
+ * 1 ms). A longer value is refused by {@link defineStreamingTool}.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+function checkDuration(toolName: string, key: string, value: number | undefined): void {
+  if (value === undefined) return;
+  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
     throw new ToolDefinitionError(
-      `Tool "${toolName}": \`${key}\` must be a positive number of milliseconds, got ${value}.`,
+      `Tool "${toolName}": \`${key}\` must be a positive number of milliseconds, got ${describeError(value)}. Leave it out for no limit.`,
+    );
+  }
+  if (value > MAX_TIMER_MS) {
+    throw new ToolDefinitionError(
+      `Tool "${toolName}": \`${key}\` is ${value} ms, but a timer holds at most ${MAX_TIMER_MS} ms (about 24.8 days). ` +
+        'Check the unit (milliseconds), or leave it out for no limit.',
     );
   }
 }
@@ -161,7 +179,7 @@ function checkPositive(toolName: string, key: string, value: number | undefined)
 function checkOneOf(toolName: string, key: string, value: unknown, allowed: readonly string[]): void {
   if (value !== undefined && !allowed.includes(value as string)) {
     throw new ToolDefinitionError(
-      `Tool "${toolName}": \`${key}\` must be one of ${allowed.join(', ')}, got ${String(value)}.`,
+      `Tool "${toolName}": \`${key}\` must be one of ${allowed.join(', ')}, got ${describeError(value)}.`,
     );
   }
 }
@@ -201,8 +219,8 @@ function makeStreamingTool<S extends ParametersSchema, T>(
   checkOneOf(name, 'completionScheduling', config.completionScheduling, SCHEDULINGS);
   checkOneOf(name, 'onDuplicate', config.onDuplicate, ['allow', 'replace', 'reject', 'queue']);
   checkOneOf(name, 'interruption', config.interruption, ['keep', 'cancel']);
-  checkPositive(name, 'maxDurationMs', config.maxDurationMs);
-  checkPositive(name, 'minIntervalMs', config.minIntervalMs);
+  checkDuration(name, 'maxDurationMs', config.maxDurationMs);
+  checkDuration(name, 'minIntervalMs', config.minIntervalMs);
   const { description, parameters } = config;
   const execute = config.execute;
   return {

@@ -44,9 +44,12 @@ export function emit<T>(value: T, options: EmitOptions = {}): Emission<T> {
 
 /** True when `value` was made by {@link emit}. */
 export function isEmission(value: unknown): value is Emission {
-  return (
-    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[emissionMarker] === true
-  );
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return (value as Record<symbol, unknown>)[emissionMarker] === true;
+  } catch {
+    return false; // a Proxy whose traps throw: not an emission (and refused when it is sent)
+  }
 }
 
 /** The most urgent of two schedulings (`INTERRUPT` over `WHEN_IDLE` over `SILENT`). */

@@ -1,7 +1,7 @@
 import type * as z4 from 'zod/v4/core';
 import { toJSONSchema } from 'zod/v4/core';
 import { zodToJsonSchema } from 'zod-to-json-schema';
-import { type ArgumentIssue, ToolArgumentsError, ToolDefinitionError } from '../errors.js';
+import { type ArgumentIssue, describeError, ToolArgumentsError, ToolDefinitionError } from '../errors.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 
 /** A JSON Schema object, as sent in `parametersJsonSchema`. */
@@ -103,7 +103,9 @@ export function validateArguments(
 ): ValidationOutcome | Promise<ValidationOutcome> {
   const threw = (error: unknown): ValidationOutcome => ({
     ok: false,
-    error: new ToolArgumentsError(toolName, [{ path: '', message: `the schema threw: ${String(error)}` }]),
+    error: new ToolArgumentsError(toolName, [
+      { path: '', message: `the schema threw: ${describeError(error)}` },
+    ]),
   });
   let result: ReturnType<ParametersSchema['~standard']['validate']>;
   try {

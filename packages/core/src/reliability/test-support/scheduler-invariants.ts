@@ -28,6 +28,10 @@ interface Incarnation {
   serverCancelled: boolean;
   interruptTarget: boolean;
   sessionEnd: boolean;
+  /** Queued, started, or refused by its duplicate policy or its arguments: the policy has seen it. */
+  admitted: boolean;
+  /** Values refused because JSON cannot carry them. */
+  refused: number;
   end?: ToolEndEvent;
   endStep?: number;
 }
@@ -71,6 +75,25 @@ export function checkRun(record: RunRecord): string[] {
   const queues = new Map<string, Incarnation[]>();
   const runningOf = (name: string) => running.get(name) ?? running.set(name, new Set()).get(name)!;
   const queueOf = (name: string) => queues.get(name) ?? queues.set(name, []).get(name)!;
+  /** Every id a call was ever made with: an id gets one call (one final response) per session. */
+  const seenIds = new Set<string>();
+  /** Calls of tools whose duplicate policy depends on order, per tool, in arrival order. */
+  const arrivals = new Map<string, Incarnation[]>();
+  const ordered = (name: string) => kindOf(name) === 'streaming' && policiesOf(name).onDuplicate !== 'allow';
+  /** A policy decision about `inc`: every call of its tool that arrived before must be decided or ended. */
+  const admit = (inc: Incarnation) => {
+    if (inc.admitted) return;
+    inc.admitted = true;
+    if (!ordered(inc.name)) return;
+    for (const earlier of arrivals.get(inc.name) ?? []) {
+      if (earlier === inc) break;
+      if (!earlier.admitted && earlier.end === undefined) {
+        fail(
+          `${label(inc)} was admitted before ${label(earlier)}, which arrived first (onDuplicate out of arrival order)`,
+        );
+      }
+    }
+  };
   let step = -1;
   let action: Action | undefined;
   let disposed = false;
@@ -89,6 +112,11 @@ export function checkRun(record: RunRecord): string[] {
     }
     if (kind === 'streaming' && end.results !== inc.intermediates.length) {
       fail(`${label(inc)}: tool-end says ${end.results} results, the sink got ${inc.intermediates.length}`);
+    }
+    if (end.metrics.refused !== inc.refused) {
+      fail(
+        `${label(inc)}: metrics say ${end.metrics.refused} refused, ${inc.refused} tool-result-refused events`,
+      );
     }
     if (silentCancel) {
       if (inc.finals.length !== 0) fail(`${label(inc)}: a final response after a ${end.cancelledBy} cancel`);
@@ -124,7 +152,7 @@ export function checkRun(record: RunRecord): string[] {
             ? ['INVALID_ARGUMENTS', 'DUPLICATE_CALL']
             : inc.name === 'stop_streaming'
               ? ['STOP_NOTHING_MATCHED', 'INVALID_ARGUMENTS']
-              : ['TOOL_EXECUTION'];
+              : ['TOOL_EXECUTION', 'UNSERIALIZABLE_VALUE'];
       if (code === undefined || !expected.includes(code)) {
         fail(`${label(inc)} failed with code ${code}, expected one of ${expected.join(', ')}`);
       }
@@ -238,6 +266,11 @@ export function checkRun(record: RunRecord): string[] {
         break;
       }
       case 'checkpoint': {
+        if (current.size === 0 && entry.timers > 0) {
+          fail(
+            `step ${step}: ${entry.timers} timers scheduled while no call is active (a timer outlived its call)`,
+          );
+        }
         for (const [token, stats] of entry.upstream) {
           if (stats.executions > 1) fail(`execute() ran ${stats.executions} times for token ${token}`);
           if (stats.total > 1) fail(`the upstream of ${token} was subscribed ${stats.total} times`);
@@ -295,6 +328,11 @@ export function checkRun(record: RunRecord): string[] {
         if (inc.serverCancelled) fail(`${label(inc)}: a response after the server cancelled it`);
         if (inc.sessionEnd) fail(`${label(inc)}: a response during dispose`);
         if (inc.finals.length > 0) fail(`${label(inc)}: a response after its final response`);
+        try {
+          if (JSON.stringify(r).includes('"big"')) fail(`${label(inc)}: a refused value was sent`);
+        } catch (error) {
+          fail(`${label(inc)}: a response JSON cannot carry: ${String(error)}`);
+        }
         const o = output(r);
         const t = tokenOf(o);
         if (t !== undefined && t !== inc.token) {
@@ -333,6 +371,8 @@ export function checkRun(record: RunRecord): string[] {
             fail(`a second tool-call event for the active id ${e.callId}`);
             break;
           }
+          if (seenIds.has(e.callId)) fail(`a second call accepted with the ended id ${e.callId}`);
+          seenIds.add(e.callId);
           const inc: Incarnation = {
             id: e.callId,
             name: e.name,
@@ -346,8 +386,15 @@ export function checkRun(record: RunRecord): string[] {
             serverCancelled: false,
             interruptTarget: false,
             sessionEnd: false,
+            admitted: false,
+            refused: 0,
           };
           current.set(e.callId, inc);
+          if (ordered(inc.name)) {
+            const list = arrivals.get(inc.name) ?? [];
+            list.push(inc);
+            arrivals.set(inc.name, list);
+          }
           all.push(inc);
           if (inc.token !== undefined) byToken.set(inc.token, inc);
           break;
@@ -366,6 +413,7 @@ export function checkRun(record: RunRecord): string[] {
               fail(`${label(inc)} queued by a non-queue tool`);
             if (runningOf(inc.name).size === 0) fail(`${label(inc)} queued while nothing runs`);
             inc.queued = true;
+            admit(inc);
             queueOf(inc.name).push(inc);
             break;
           case 'tool-start': {
@@ -383,11 +431,18 @@ export function checkRun(record: RunRecord): string[] {
             } else if (policy === 'queue' && queue.length > 0) {
               fail(`${label(inc)} jumped the queue of ${inc.name}`);
             }
+            admit(inc);
             inc.started = true;
             inc.startTime = e.time;
             runningOf(inc.name).add(inc);
             break;
           }
+          case 'tool-result-refused':
+            if (!inc.started) fail(`${label(inc)}: a refused result before tool-start`);
+            if (e.error.code !== 'UNSERIALIZABLE_VALUE' || !e.error.path.startsWith('result'))
+              fail(`${label(inc)}: a refusal without its path: ${e.error.message}`);
+            inc.refused += 1;
+            break;
           case 'tool-result':
             if (!inc.started) fail(`${label(inc)}: tool-result before tool-start`);
             inc.results += 1;
@@ -395,6 +450,7 @@ export function checkRun(record: RunRecord): string[] {
               fail(`${label(inc)}: result sequence ${e.sequence}, expected ${inc.results}`);
             break;
           case 'tool-end': {
+            if (!inc.started && e.reason === 'failed') admit(inc); // refused by its arguments or its policy
             inc.end = e;
             inc.endStep = step;
             current.delete(inc.id);
@@ -426,6 +482,7 @@ export function tally(record: RunRecord, into: Map<string, number>): void {
     const e = entry.event;
     if (e.type === 'tool-queued') add('queued');
     if (e.type === 'tool-result') add('result');
+    if (e.type === 'tool-result-refused') add('refused');
     if (e.type === 'tool-end') {
       add(`end ${e.reason}${e.cancelledBy ? ` by ${e.cancelledBy}` : ''}`);
       if (e.error) add(`error ${e.error.code}`);

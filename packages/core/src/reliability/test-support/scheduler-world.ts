@@ -42,6 +42,7 @@ export const MODES = [
   'timer-error', // emits n values on a timer, then errors
   'bad-return', // execute() returns undefined
   'urgent', // emits n INTERRUPT values on a timer, then completes
+  'unsafe', // emits n values on a timer, every other one holding a BigInt (refused), then completes
 ] as const;
 export type Mode = (typeof MODES)[number];
 
@@ -58,6 +59,10 @@ export const STREAMING_NAMES: readonly string[] = [
   's_maxdur',
   's_coalesce',
   's_asyncval',
+  // Asynchronous validation taking `ms` virtual ms, so that later calls may validate first.
+  's_async_replace',
+  's_async_reject',
+  's_async_queue',
 ];
 export const ONE_SHOT_NAMES: readonly string[] = ['o_sync', 'o_async'];
 /** Function names the model invents: unknown to the scheduler. */
@@ -67,6 +72,8 @@ export const UNKNOWN_NAMES: readonly string[] = ['invented_tool', 'S_ALLOW_KEEP'
 export function policiesOf(name: string): { onDuplicate: DuplicatePolicy; interruption: InterruptionPolicy } {
   const m = /^s_(allow|replace|reject|queue)_(keep|cancel)$/.exec(name);
   if (m) return { onDuplicate: m[1] as DuplicatePolicy, interruption: m[2] as InterruptionPolicy };
+  const a = /^s_async_(replace|reject|queue)$/.exec(name);
+  if (a) return { onDuplicate: a[1] as DuplicatePolicy, interruption: 'keep' };
   return { onDuplicate: 'allow', interruption: 'keep' };
 }
 
@@ -168,7 +175,12 @@ export type Entry =
   | { readonly kind: 'event'; readonly event: ToolEvent }
   | { readonly kind: 'execute'; readonly token: string }
   | { readonly kind: 'reentrant-stop'; readonly callId: string; readonly stopped: readonly StoppedCall[] }
-  | { readonly kind: 'checkpoint'; readonly upstream: ReadonlyMap<string, Readonly<UpstreamStats>> }
+  | {
+      readonly kind: 'checkpoint';
+      readonly upstream: ReadonlyMap<string, Readonly<UpstreamStats>>;
+      /** Virtual timers scheduled by the scheduler and the tools (the validators' own excluded). */
+      readonly timers: number;
+    }
   | { readonly kind: 'events-complete' };
 
 /** The record of one run. */
@@ -222,6 +234,11 @@ function upstream(args: ToolArgs, scheduler: VirtualTimeScheduler): Observable<u
         take(n),
         map((i) => emit(value(i), { scheduling: 'INTERRUPT' })),
       );
+    case 'unsafe':
+      return interval(ms, scheduler).pipe(
+        take(n),
+        map((i) => (i % 2 === 0 ? { ...value(i), big: BigInt(i) } : value(i))),
+      );
     case 'throw':
     case 'bad-return':
       throw new Error(`mode ${args.mode} has no upstream`);
@@ -233,6 +250,7 @@ export function buildTools(
   vts: VirtualTimeScheduler,
   stats: Map<string, UpstreamStats>,
   log: Entry[],
+  validatorTimers: { pending: number } = { pending: 0 },
 ): AnyTool[] {
   const executed = (token: string): void => {
     log.push({ kind: 'execute', token });
@@ -278,31 +296,49 @@ export function buildTools(
       execute,
     }),
   );
-  // A schema whose validation is asynchronous (it answers after ASYNC_VALIDATION_MS virtual ms)
-  // and whose validator crashes (the promise rejects) when the arguments ask for it.
-  const asyncSchema: StandardSchemaV1<unknown, Record<string, unknown>> = {
+  // Schemas whose validation is asynchronous (answered `delayOf(args)` virtual ms later) and
+  // whose validator crashes (the promise rejects) when the arguments ask for it.
+  const asyncSchema = (
+    delayOf: (value: unknown) => number,
+  ): StandardSchemaV1<unknown, Record<string, unknown>> => ({
     '~standard': {
       version: 1,
       vendor: 'reliability-suite',
       validate: (value) =>
         new Promise((resolve, reject) => {
+          validatorTimers.pending += 1;
           vts.schedule(() => {
+            validatorTimers.pending -= 1;
             if ((value as { crash?: unknown } | null)?.crash === true) {
               reject(new Error('the validator crashed'));
             } else {
               resolve(argsSchema['~standard'].validate(value) as StandardSchemaV1.Result<ToolArgs>);
             }
-          }, ASYNC_VALIDATION_MS);
+          }, delayOf(value));
         }),
     },
-  };
+  });
   const asyncValidated = defineStreamingTool({
     name: 's_asyncval',
     description,
     parameters: argsSchema,
     execute,
   });
-  tools.push({ ...asyncValidated, parameters: asyncSchema } as AnyTool);
+  tools.push({ ...asyncValidated, parameters: asyncSchema(() => ASYNC_VALIDATION_MS) } as AnyTool);
+  const ownDelay = (value: unknown): number => {
+    const ms = (value as { ms?: unknown } | null)?.ms;
+    return typeof ms === 'number' && ms >= 1 && ms <= 8 ? ms : 1;
+  };
+  for (const onDuplicate of ['replace', 'reject', 'queue'] as const) {
+    const tool = defineStreamingTool({
+      name: `s_async_${onDuplicate}`,
+      description,
+      parameters: argsSchema,
+      onDuplicate,
+      execute,
+    });
+    tools.push({ ...tool, parameters: asyncSchema(ownDelay) } as AnyTool);
+  }
   tools.push(
     defineTool({
       name: 'o_sync',
@@ -311,6 +347,7 @@ export function buildTools(
       execute: (args) => {
         executed(args.token);
         if (args.mode === 'throw' || args.mode === 'sync-error') throw new Error('one-shot threw');
+        if (args.mode === 'unsafe') return { token: args.token, seq: 0, big: 1n };
         return { token: args.token, seq: 0 } satisfies Output;
       },
     }),
@@ -379,9 +416,15 @@ export async function runScenario(steps: readonly Step[], escaped: unknown[]): P
   const vts = new VirtualTimeScheduler();
   const log: Entry[] = [];
   const stats = new Map<string, UpstreamStats>();
-  const checkpoint = () => log.push({ kind: 'checkpoint', upstream: structuredClone(stats) });
+  const validatorTimers = { pending: 0 };
+  const checkpoint = () =>
+    log.push({
+      kind: 'checkpoint',
+      upstream: structuredClone(stats),
+      timers: vts.actions.length - validatorTimers.pending,
+    });
   const scheduler = new ToolScheduler({
-    tools: buildTools(vts, stats, log),
+    tools: buildTools(vts, stats, log, validatorTimers),
     scheduler: vts,
     sink: {
       send: (responses) => {

@@ -22,7 +22,10 @@ import {
 import { defineStreamingTool, defineTool } from '../../tool/define-tool.js';
 
 /** A streaming tool fed by the test: `push(callId, value)`, `complete`, `fail`; counts upstream subscriptions. */
-export function pushTool(name: string, options: { interruption?: 'keep' | 'cancel' } = {}) {
+export function pushTool(
+  name: string,
+  options: { interruption?: 'keep' | 'cancel'; onDuplicate?: 'allow' | 'replace' | 'reject' | 'queue' } = {},
+) {
   const feeds = new Map<string, Subject<unknown>>();
   const upstream = new SubscriptionCounter();
   const tool = defineStreamingTool({

@@ -31,7 +31,9 @@ export type SessionAction =
   | { readonly kind: 'handle' }
   | { readonly kind: 'go-away' }
   | { readonly kind: 'drop' }
-  | { readonly kind: 'release' };
+  | { readonly kind: 'release' }
+  /** `session.close()` now, whatever is under way (a resumption attempt, the wait between attempts): the run ends. */
+  | { readonly kind: 'close' };
 
 type Final =
   | 'completed'
@@ -87,7 +89,7 @@ export async function runSession(
   const fx: SessionFixture = await openSession({
     tools: [watch.tool, camera.tool, ping],
     config: { sessionResumption: transparent ? { transparent: true } : {} },
-    reconnect: { attempts: 50, initialDelayMs: 1, maxDelayMs: 2 },
+    reconnect: { attempts: 50, initialDelayMs: 1, maxDelayMs: 2, maxConsecutive: 1000 },
     bufferedResultsPerCall: 10_000,
     connectTimeoutMs: 5000,
     ...(makeAi ? { makeAi } : {}),
@@ -312,6 +314,14 @@ export async function runSession(
           await release();
           break;
         }
+        case 'close': {
+          exercised.add('close() at a random point');
+          if (phase === 'held') exercised.add('close() during a resumption');
+          if (phase === 'connected') await wireBarrier(serverConn!); // what was written has arrived
+          await fx.session.close();
+          sessionEnded();
+          break;
+        }
       }
     }
     if (phase === 'held') await release();
@@ -321,6 +331,10 @@ export async function runSession(
     }
     await fx.session.close();
     sessionEnded();
+    // Every socket the session opened is closed once close() resolved (the server sees it a moment later).
+    await fx.server.waitForNoOpenConnections().catch((error: unknown) => {
+      violations.push(`a socket is still open after close(): ${(error as Error).message}`);
+    });
     check();
   } finally {
     await fx.server.close();

@@ -122,7 +122,7 @@ export class LiveTestClient {
     this.connecting = sdk.connect({
       baseUrl,
       apiKey: options.apiKey ?? 'test-key',
-      model: options.model ?? 'gemini-live-2.5-flash-preview',
+      model: options.model ?? 'gemini-3.8-live',
       config: options.config ?? {},
       callbacks: {
         onmessage: (message) => {

@@ -1,0 +1,418 @@
+/**
+ * Regression tests for the scheduler items of issue 13 (hostile input and unlucky faults), one
+ * `describe` per item. Each failed before its fix.
+ */
+import { NEVER, Subject, VirtualTimeScheduler } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { describeError } from '../errors.js';
+import type { ToolEvent } from '../scheduler/events.js';
+import { ToolScheduler } from '../scheduler/tool-scheduler.js';
+import type { LiveFunctionResponse } from '../scheduler/wire.js';
+import { type AnyTool, defineStreamingTool, defineTool } from '../tool/define-tool.js';
+import type { StandardSchemaV1 } from '../tool/standard-schema.js';
+
+function recorder(tools: AnyTool[], vts = new VirtualTimeScheduler()) {
+  const sent: LiveFunctionResponse[] = [];
+  const events: ToolEvent[] = [];
+  const scheduler = new ToolScheduler({ tools, scheduler: vts, sink: { send: (r) => sent.push(...r) } });
+  scheduler.events$.subscribe((e) => events.push(e));
+  return { scheduler, sent, events, vts };
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Runs virtual time forward by `ms`, letting promises settle before and after. */
+async function advance(vts: VirtualTimeScheduler, ms: number): Promise<void> {
+  await settle();
+  const target = vts.now() + ms;
+  vts.schedule(() => {}, ms);
+  vts.maxFrames = target;
+  vts.flush();
+  await settle();
+}
+
+describe('item 4: describeError never throws, and the model still gets its error response', () => {
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  const hostile: Record<string, unknown> = {
+    'a null-prototype object': Object.assign(Object.create(null), { reason: 'boom' }),
+    'a null-prototype object holding a BigInt': Object.assign(Object.create(null), { n: 1n }),
+    'an object whose toString throws': {
+      toString() {
+        throw new Error('no');
+      },
+      n: 1n,
+    },
+    'an Error whose message getter throws': Object.defineProperty(new Error('x'), 'message', {
+      get() {
+        throw new Error('no');
+      },
+    }),
+    'a Proxy that throws on every trap': new Proxy(
+      {},
+      new Proxy(
+        {},
+        {
+          get: () => () => {
+            throw new Error('trap');
+          },
+        },
+      ),
+    ),
+    'a revoked Proxy': revoked.proxy,
+    'a Symbol': Symbol('sym'),
+    'a circular object': (() => {
+      const o: Record<string, unknown> = {};
+      o.self = o;
+      return Object.setPrototypeOf(o, null);
+    })(),
+  };
+
+  for (const [label, thrown] of Object.entries(hostile)) {
+    it(`describes ${label}`, () => {
+      const text = describeError(thrown);
+      expect(typeof text).toBe('string');
+      expect(text.length).toBeGreaterThan(0);
+    });
+
+    it(`answers a one-shot tool that throws ${label} with TOOL_EXECUTION`, () => {
+      const tool = defineTool({
+        name: 'bad',
+        description: 'Throws.',
+        parameters: z.object({}),
+        execute: () => {
+          throw thrown;
+        },
+      });
+      const { scheduler, sent, events } = recorder([tool]);
+      scheduler.handleToolCall([{ id: 'a', name: 'bad', args: {} }]);
+      expect(sent).toEqual([
+        {
+          id: 'a',
+          name: 'bad',
+          response: { error: { code: 'TOOL_EXECUTION', message: expect.stringMatching(/^bad failed: .+/) } },
+        },
+      ]);
+      expect(events.at(-1)).toMatchObject({ type: 'tool-end', reason: 'failed' });
+    });
+  }
+});
+
+describe('item 8: values JSON cannot carry are refused at emission, with the path', () => {
+  it('a one-shot result with a BigInt becomes the error response, naming the path', () => {
+    const tool = defineTool({
+      name: 'orders',
+      description: 'Lists orders.',
+      parameters: z.object({}),
+      execute: () => ({ results: [{}, {}, {}, { orderId: 12n }] }),
+    });
+    const { scheduler, sent, events } = recorder([tool]);
+    scheduler.handleToolCall([{ id: 'a', name: 'orders', args: {} }]);
+    expect(sent).toEqual([
+      {
+        id: 'a',
+        name: 'orders',
+        response: {
+          error: {
+            code: 'UNSERIALIZABLE_VALUE',
+            message: expect.stringContaining('result.results[3].orderId is a BigInt'),
+          },
+        },
+      },
+    ]);
+    expect(events.at(-1)).toMatchObject({ type: 'tool-end', reason: 'failed', results: 0 });
+  });
+
+  it('a one-shot circular result becomes the error response', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.me = cyclic;
+    const tool = defineTool({
+      name: 'loop',
+      description: 'Cycles.',
+      parameters: z.object({}),
+      execute: async () => cyclic,
+    });
+    const { scheduler, sent } = recorder([tool]);
+    scheduler.handleToolCall([{ id: 'a', name: 'loop', args: {} }]);
+    return settle().then(() => {
+      expect(sent).toHaveLength(1);
+      const body = sent[0]!.response;
+      expect('error' in body && body.error.code).toBe('UNSERIALIZABLE_VALUE');
+      expect('error' in body && body.error.message).toContain('result.me refers back to result');
+    });
+  });
+
+  it('an intermediate value with a BigInt is reported, not sent and not counted; the next values go on', () => {
+    const feed = new Subject<unknown>();
+    const tool = defineStreamingTool({
+      name: 'feed',
+      description: 'Feeds.',
+      parameters: z.object({}),
+      execute: () => feed,
+    });
+    const warnings: [string, Record<string, unknown> | undefined][] = [];
+    const quiet = () => {};
+    const sent: LiveFunctionResponse[] = [];
+    const events: ToolEvent[] = [];
+    const scheduler = new ToolScheduler({
+      tools: [tool],
+      sink: { send: (r) => sent.push(...r) },
+      logger: {
+        debug: quiet,
+        info: quiet,
+        error: quiet,
+        warn: (m: string, d?: Record<string, unknown>) => warnings.push([m, d]),
+      },
+    });
+    scheduler.events$.subscribe((e) => events.push(e));
+    scheduler.handleToolCall([{ id: 'a', name: 'feed', args: {} }]);
+    feed.next({ price: 1 });
+    feed.next({ price: 2n });
+    feed.next({ price: 3 });
+    feed.complete();
+    expect(sent.map((r) => r.response)).toEqual([
+      { output: { price: 1 } },
+      { output: { price: 3 } },
+      { output: { status: 'completed', results: 2 } },
+    ]);
+    const refused = events.filter((e) => e.type === 'tool-result-refused');
+    expect(refused).toEqual([
+      expect.objectContaining({
+        callId: 'a',
+        name: 'feed',
+        error: expect.objectContaining({ code: 'UNSERIALIZABLE_VALUE', path: 'result.price' }),
+      }),
+    ]);
+    expect(events.at(-1)).toMatchObject({
+      type: 'tool-end',
+      reason: 'completed',
+      results: 2,
+      metrics: { refused: 1 },
+    });
+    expect(warnings).toEqual([
+      [
+        'a result JSON cannot carry was not sent',
+        expect.objectContaining({ callId: 'a', path: 'result.price', problem: 'is a BigInt' }),
+      ],
+    ]);
+  });
+});
+
+describe('item 13: durations a timer cannot hold are refused at definition', () => {
+  for (const key of ['maxDurationMs', 'minIntervalMs'] as const) {
+    it(`${key} above 2^31-1 ms throws TOOL_DEFINITION instead of firing at once`, () => {
+      const define = () =>
+        defineStreamingTool({
+          name: 'long',
+          description: 'Long.',
+          parameters: z.object({}),
+          [key]: 2 ** 31,
+          execute: () => NEVER,
+        });
+      expect(define).toThrowError(expect.objectContaining({ code: 'TOOL_DEFINITION' }));
+      expect(define).toThrowError(/at most 2147483647/);
+    });
+  }
+
+  it('the largest duration a timer holds is accepted and does not fire early', () => {
+    const tool = defineStreamingTool({
+      name: 'long',
+      description: 'Long.',
+      parameters: z.object({}),
+      maxDurationMs: 2 ** 31 - 1,
+      execute: () => NEVER,
+    });
+    const { scheduler, sent, vts } = recorder([tool]);
+    scheduler.handleToolCall([{ id: 'a', name: 'long', args: {} }]);
+    vts.maxFrames = 1000;
+    vts.flush();
+    expect(sent).toEqual([]);
+    expect(scheduler.activeCalls()).toHaveLength(1);
+    scheduler.dispose();
+  });
+});
+
+describe('item 21: one final response per call id per session', () => {
+  it('an id sent twice in one toolCall runs the fast tool once and answers once', () => {
+    let runs = 0;
+    const tool = defineTool({
+      name: 'fast',
+      description: 'Fast.',
+      parameters: z.object({}),
+      execute: () => ({ run: ++runs }),
+    });
+    const { scheduler, sent } = recorder([tool]);
+    scheduler.handleToolCall([
+      { id: 'a', name: 'fast', args: {} },
+      { id: 'a', name: 'fast', args: {} },
+    ]);
+    expect(runs).toBe(1);
+    expect(sent).toEqual([{ id: 'a', name: 'fast', response: { output: { run: 1 } } }]);
+  });
+
+  it('an unknown tool called twice with one id is answered once', () => {
+    const { scheduler, sent } = recorder([]);
+    scheduler.handleToolCall([{ id: 'a', name: 'nope', args: {} }]);
+    scheduler.handleToolCall([{ id: 'a', name: 'nope', args: {} }]);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('an id the server cancelled and re-sent never gets a final response (not even stopped:application)', () => {
+    const tool = defineStreamingTool({
+      name: 'watch',
+      description: 'Watches.',
+      parameters: z.object({}),
+      execute: () => NEVER,
+    });
+    const { scheduler, sent } = recorder([tool]);
+    scheduler.handleToolCall([{ id: 'a', name: 'watch', args: {} }]);
+    scheduler.handleCancellation(['a']);
+    scheduler.handleToolCall([{ id: 'a', name: 'watch', args: {} }]);
+    expect(scheduler.stop({ callId: 'a' })).toEqual([]);
+    expect(sent).toEqual([]);
+  });
+
+  it('remembers a bounded number of ended ids (endedCallMemory), oldest forgotten first', () => {
+    let runs = 0;
+    const tool = defineTool({
+      name: 'fast',
+      description: 'Fast.',
+      parameters: z.object({}),
+      execute: () => ++runs,
+    });
+    const scheduler = new ToolScheduler({ tools: [tool], endedCallMemory: 2, sink: { send() {} } });
+    for (const id of ['a', 'b', 'c']) scheduler.handleToolCall([{ id, name: 'fast', args: {} }]);
+    scheduler.handleToolCall([{ id: 'c', name: 'fast', args: {} }]); // remembered: refused
+    expect(runs).toBe(3);
+    scheduler.handleToolCall([{ id: 'a', name: 'fast', args: {} }]); // forgotten: runs again
+    expect(runs).toBe(4);
+    for (const bad of [-1, 1.5, Number.NaN]) {
+      expect(() => new ToolScheduler({ tools: [], endedCallMemory: bad, sink: { send() {} } })).toThrowError(
+        expect.objectContaining({ code: 'TOOL_DEFINITION' }),
+      );
+    }
+  });
+});
+
+describe('item 22: the minIntervalMs window timer never outlives its call', () => {
+  it('a call stopped from a tool-result handler during a window flush leaves no timer', () => {
+    const feed = new Subject<number>();
+    const tool = defineStreamingTool({
+      name: 'feed',
+      description: 'Feeds.',
+      parameters: z.object({}),
+      minIntervalMs: 10,
+      execute: () => feed,
+    });
+    const { scheduler, sent, vts } = recorder([tool]);
+    scheduler.events$.subscribe((e) => {
+      if (e.type === 'tool-result' && e.sequence === 2) scheduler.stop({ callId: e.callId });
+    });
+    scheduler.handleToolCall([{ id: 'a', name: 'feed', args: {} }]);
+    feed.next(1); // sent at once, opens the window
+    feed.next(2); // pending, flushed when the window closes: the handler stops the call
+    vts.maxFrames = 10;
+    vts.flush();
+    expect(sent.map((r) => r.response)).toEqual([
+      { output: 1 },
+      { output: 2 },
+      { output: { status: 'stopped', reason: 'application', results: 2 } },
+    ]);
+    expect(vts.actions).toHaveLength(0);
+  });
+
+  it('a call stopped from the tool-result handler of its first value leaves no timer', () => {
+    const feed = new Subject<number>();
+    const tool = defineStreamingTool({
+      name: 'feed',
+      description: 'Feeds.',
+      parameters: z.object({}),
+      minIntervalMs: 10,
+      execute: () => feed,
+    });
+    const { scheduler, sent, vts } = recorder([tool]);
+    scheduler.events$.subscribe((e) => {
+      if (e.type === 'tool-result') scheduler.stop({ callId: e.callId });
+    });
+    scheduler.handleToolCall([{ id: 'a', name: 'feed', args: {} }]);
+    feed.next(1);
+    expect(sent).toHaveLength(2);
+    expect(vts.actions).toHaveLength(0);
+  });
+});
+
+describe('item 24: onDuplicate follows arrival order, even with asynchronous validation', () => {
+  /** A tool whose validation takes `args.delay` virtual ms: a later call may validate first. */
+  function slowValidated(
+    policy: 'replace' | 'reject' | 'queue',
+    vts: VirtualTimeScheduler,
+    started: string[],
+  ) {
+    const base = defineStreamingTool({
+      name: 'watch',
+      description: 'Watches.',
+      parameters: z.object({ delay: z.number() }),
+      onDuplicate: policy,
+      execute: (_args, ctx) => {
+        started.push(ctx.callId);
+        return NEVER;
+      },
+    });
+    const schema: StandardSchemaV1<unknown, Record<string, unknown>> = {
+      '~standard': {
+        version: 1,
+        vendor: 'test',
+        validate: (value) =>
+          new Promise((resolve) => {
+            const delay = (value as { delay: number }).delay;
+            vts.schedule(() => resolve({ value: value as Record<string, unknown> }), delay);
+          }),
+      },
+    };
+    return { ...base, parameters: schema } as AnyTool;
+  }
+
+  async function run(policy: 'replace' | 'reject' | 'queue') {
+    const vts = new VirtualTimeScheduler();
+    const started: string[] = [];
+    const { scheduler, sent, events } = recorder([slowValidated(policy, vts, started)], vts);
+    scheduler.handleToolCall([{ id: 'older', name: 'watch', args: { delay: 10 } }]);
+    scheduler.handleToolCall([{ id: 'newer', name: 'watch', args: { delay: 1 } }]);
+    await advance(vts, 1);
+    await advance(vts, 20);
+    return { scheduler, sent, events, started };
+  }
+
+  it('replace: the newest call is the one left running', async () => {
+    const { scheduler, sent } = await run('replace');
+    expect(scheduler.activeCalls().map((c) => c.callId)).toEqual(['newer']);
+    expect(sent).toEqual([
+      expect.objectContaining({
+        id: 'older',
+        response: { output: { status: 'stopped', reason: 'replaced', results: 0 } },
+      }),
+    ]);
+  });
+
+  it('reject: the older call runs and the newer one is refused', async () => {
+    const { scheduler, sent, started } = await run('reject');
+    expect(started).toEqual(['older']);
+    expect(scheduler.activeCalls().map((c) => c.callId)).toEqual(['older']);
+    expect(sent).toEqual([
+      expect.objectContaining({
+        id: 'newer',
+        response: { error: expect.objectContaining({ code: 'DUPLICATE_CALL' }) },
+      }),
+    ]);
+  });
+
+  it('queue: the older call runs and the newer one waits behind it', async () => {
+    const { scheduler, started } = await run('queue');
+    expect(started).toEqual(['older']);
+    expect(scheduler.activeCalls().map((c) => [c.callId, c.state])).toEqual([
+      ['older', 'running'],
+      ['newer', 'queued'],
+    ]);
+  });
+});

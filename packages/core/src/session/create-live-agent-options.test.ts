@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { LivetoolsError } from '../errors.js';
+import { createLiveAgent, type LiveAgentOptions } from './create-live-agent.js';
+import type { GenAIClient } from './genai-like.js';
+
+const ai = { live: { connect: () => Promise.reject(new Error('unused')) } } as GenAIClient;
+const make = (options: Partial<LiveAgentOptions>) => () => createLiveAgent({ ai, model: 'm', ...options });
+
+function invalidOption(run: () => unknown): LivetoolsError {
+  try {
+    run();
+  } catch (error) {
+    if (LivetoolsError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected createLiveAgent to throw');
+}
+
+describe('createLiveAgent duration options (issue 13 item 13)', () => {
+  it.each([
+    ['connectTimeoutMs', { connectTimeoutMs: 2 ** 31 }],
+    ['closeTimeoutMs', { closeTimeoutMs: 3e9 }],
+    ['reconnect.maxDelayMs', { reconnect: { maxDelayMs: 2 ** 32 } }],
+    ['reconnect.initialDelayMs', { reconnect: { initialDelayMs: Number.POSITIVE_INFINITY } }],
+    ['reconnect.stableAfterMs', { reconnect: { stableAfterMs: 2 ** 31 } }],
+    ['connectTimeoutMs', { connectTimeoutMs: Number.NaN }],
+    ['closeTimeoutMs', { closeTimeoutMs: -1 }],
+  ] as const)(
+    'durations above 2^31-1 ms fire at once: %s is refused with INVALID_OPTION',
+    (name, options) => {
+      const error = invalidOption(make(options as Partial<LiveAgentOptions>));
+      expect(error.code).toBe('INVALID_OPTION');
+      expect(error.message).toContain(name);
+      expect(error.message).toMatch(/2147483647/);
+    },
+  );
+
+  it.each([
+    ['reconnect.attempts', { reconnect: { attempts: 0 } }],
+    ['reconnect.maxConsecutive', { reconnect: { maxConsecutive: 1.5 } }],
+    ['maxUnacknowledged', { maxUnacknowledged: 0 }],
+  ] as const)('refuses a count that is not a positive integer: %s', (name, options) => {
+    const error = invalidOption(make(options as Partial<LiveAgentOptions>));
+    expect(error.code).toBe('INVALID_OPTION');
+    expect(error.message).toContain(name);
+  });
+
+  it('accepts the largest timer delay and zero delays', () => {
+    expect(
+      make({
+        connectTimeoutMs: 2 ** 31 - 1,
+        closeTimeoutMs: 2 ** 31 - 1,
+        reconnect: { initialDelayMs: 0, maxDelayMs: 0, stableAfterMs: 0, attempts: 1, maxConsecutive: 1 },
+        maxUnacknowledged: 1,
+      }),
+    ).not.toThrow();
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * Keeps a frame the `@google/genai` SDK cannot parse from ending the process.
+ *
+ * Both supported majors (2.x and 3.x) parse each Live frame in an `async` function that the
+ * socket's `onmessage` starts and never awaits (`void handleWebSocketMessage(...)`). A frame that
+ * is not JSON makes its `JSON.parse` throw, the promise rejects with nobody to handle it, and
+ * Node's default for unhandled rejections ends the process. The SDK offers no public hook before
+ * that parse, but it creates every socket through its `WebSocketFactory`, kept on `ai.live`
+ * (`webSocketFactory`). {@link screenFrames} hands `connect` a view of `ai.live` whose factory
+ * wraps the socket's `onmessage`: a frame that is not a JSON object is reported and never reaches
+ * the SDK's parser, so no promise rejects, nothing process-wide is changed, and the report goes to
+ * the session that owns the socket. The application's `ai` object is not modified.
+ *
+ * @packageDocumentation
+ */
+import { LivetoolsError } from '../errors.js';
+import type { GenAIClient } from './genai-like.js';
+
+/** The callbacks the SDK gives its socket factory (`WebSocketCallbacks` in `@google/genai`). */
+interface SocketCallbacks {
+  onmessage: (event: { readonly data: unknown }) => void;
+}
+
+/** The SDK's socket factory (`WebSocketFactory` in `@google/genai`). */
+interface SocketFactory {
+  create(url: string, headers: Record<string, string>, callbacks: SocketCallbacks): unknown;
+}
+
+/** How many characters of a bad frame an error message quotes. */
+const PREVIEW_CHARS = 200;
+
+/**
+ * Why `data`, the payload of one socket message, is not a Live server message, or `undefined`
+ * when it is one (a JSON object) or cannot be read synchronously (a `Blob`, which the SDK's Node
+ * socket never delivers). Reads the payload as the SDK does: a string as is, an `ArrayBuffer`
+ * through a UTF-8 `TextDecoder`, anything else (a Node `Buffer`) through its string conversion.
+ * Never throws.
+ *
+ * @param data - The `data` of the socket's message event.
+ * @returns A `MALFORMED_FRAME` error quoting the start of the frame, or `undefined`.
+ * @internal
+ */
+export function checkServerFrame(data: unknown): LivetoolsError | undefined {
+  if (typeof Blob !== 'undefined' && data instanceof Blob) return undefined;
+  let text: string;
+  try {
+    text =
+      typeof data === 'string'
+        ? data
+        : data instanceof ArrayBuffer
+          ? new TextDecoder().decode(data)
+          : String(data);
+  } catch (error) {
+    return malformed('it cannot be read as text', '', error);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    // V8's message quotes part of the frame: escape it like the quoted frame.
+    return malformed(escapeControls(error instanceof Error ? error.message : 'invalid JSON'), text, error);
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return undefined;
+  return malformed(
+    `it is ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`,
+    text,
+  );
+}
+
+/** `text` with C0 and C1 control characters written as `\uXXXX`, so it cannot garble a log line or a terminal. */
+function escapeControls(text: string): string {
+  let out = '';
+  for (const c of text) {
+    const code = c.charCodeAt(0);
+    out += code < 0x20 || (code >= 0x7f && code <= 0x9f) ? `\\u${code.toString(16).padStart(4, '0')}` : c;
+  }
+  return out;
+}
+
+function malformed(problem: string, text: string, cause?: unknown): LivetoolsError {
+  const quoted = text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}...` : text;
+  return new LivetoolsError(
+    'MALFORMED_FRAME',
+    `Ignored a frame from the Live server that is not a JSON object (${problem}): ${JSON.stringify(quoted)}. ` +
+      'The session carries on. If this repeats, check what sits between this process and the Live API ' +
+      '(a proxy that rewrites or truncates WebSocket frames).',
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/** The SDK's socket factory on `live`, or `undefined` when `live` has none (another SDK version or a stand-in client). */
+function socketFactoryOf(live: object): SocketFactory | undefined {
+  const factory: unknown = (live as { webSocketFactory?: unknown }).webSocketFactory;
+  return typeof factory === 'object' &&
+    factory !== null &&
+    typeof (factory as { create?: unknown }).create === 'function'
+    ? (factory as SocketFactory)
+    : undefined;
+}
+
+/**
+ * A view of `live` (`ai.live` of a `@google/genai` client) whose `connect` opens sockets that drop
+ * every frame that is not a JSON object before the SDK parses it, and hand it to `report` as a
+ * `MALFORMED_FRAME` {@link LivetoolsError} instead. `live` itself is not modified: the view
+ * inherits from it and only shadows the SDK's socket factory. When `live` has no such factory (a
+ * stand-in client, or an SDK that no longer keeps one there), `live` is returned as it is.
+ *
+ * @param live - The client's Live API (`ai.live`).
+ * @param report - Receives one error per dropped frame, on the socket's message listener. If it
+ *   throws, that is ignored (the frame stays dropped): nothing may escape into the socket.
+ * @returns Something to call `connect` on, exactly as on `live`.
+ * @internal
+ */
+export function screenFrames<Live extends GenAIClient['live']>(
+  live: Live,
+  report: (error: LivetoolsError) => void,
+): Live {
+  const factory = socketFactoryOf(live);
+  if (!factory) return live;
+  const screening: SocketFactory = {
+    create: (url, headers, callbacks) =>
+      factory.create(url, headers, {
+        ...callbacks,
+        onmessage: (event) => {
+          const problem = checkServerFrame(event.data);
+          if (!problem) return callbacks.onmessage(event);
+          try {
+            report(problem);
+          } catch {
+            // The report is the session's own handler; a throwing logger must not reach the socket.
+          }
+        },
+      }),
+  };
+  return Object.create(live, { webSocketFactory: { value: screening } }) as Live;
+}
