@@ -20,7 +20,7 @@ import { createChangeDetector, createGeminiAnalyzer, createVideoTools } from '@l
 import { simulatorExamples, startSimulator } from './simulator.js';
 
 /** The default Live model when GEMINI_API_KEY is set. */
-export const defaultModel = 'gemini-2.5-flash-native-audio-preview-09-2025';
+export const defaultModel = 'gemini-3.8-live';
 
 /** The running agent and what the front ends show about it. */
 export interface ConsoleAgent {
@@ -84,13 +84,21 @@ export async function createConsoleAgent(
     ai,
     model,
     tools: [
-      ...createStockTools({ source, thresholdPercent: offline ? 0.3 : 0.5 }),
+      ...createStockTools({
+        source,
+        thresholdPercent: offline ? 0.3 : 0.5,
+        // Offline the model is the rule-based simulator, which many reports cannot distract, and the
+        // simulated market runs 240 times faster: the chart gets more points. Gemini keeps the default.
+        ...(offline ? { maxReportsPerMinute: 30 } : {}),
+      }),
       ...createVideoTools({ analyzer }),
     ],
     config: {
       responseModalities: [audioOut ? Modality.AUDIO : Modality.TEXT],
       ...(audioOut ? { outputAudioTranscription: {}, inputAudioTranscription: {} } : {}),
       sessionResumption: {},
+      // Without compression a session that receives camera frames ends after about 2 minutes.
+      contextWindowCompression: { slidingWindow: {} },
       systemInstruction:
         'You help the user follow stock and crypto prices and keep an eye on their camera. Use ' +
         'monitor_stock_price to watch a symbol, get_stock_price for a single quote, and ' +

@@ -119,7 +119,7 @@ describe.each(sdks)('createGeminiAnalyzer with the real $name client', (sdk) => 
     server.generateContent.respond(json('yes'));
     const { analyze } = open(server, {
       question: 'Is the door open?',
-      model: 'gemini-2.5-flash-lite',
+      model: 'gemini-3.5-flash-lite',
       config: { temperature: 0 },
     });
     const sent = frame();
@@ -132,7 +132,7 @@ describe.each(sdks)('createGeminiAnalyzer with the real $name client', (sdk) => 
       'Reply with JSON: "answer" is the shortest answer (a number, yes or no, or a few words) and stays ' +
       'word for word the same while the situation does not change; "description" is one sentence about ' +
       'what you see that supports it.';
-    expect(request.model).toBe('models/gemini-2.5-flash-lite');
+    expect(request.model).toBe('models/gemini-3.5-flash-lite');
     expect(request.contents).toEqual([
       {
         role: 'user',
@@ -219,8 +219,19 @@ describe.each(sdks)('createGeminiAnalyzer with the real $name client', (sdk) => 
     expect(next).toMatchObject({ event: 'answer', details: { answer: '2' } });
   });
 
+  it('asks a current stable model by default, not the shut-down gemini-2.5-flash', async () => {
+    await using server = await createFakeLiveServer();
+    server.generateContent.respond(json('yes'));
+    const { analyze } = open(server, { question: 'Is the door open?' });
+
+    await analyze();
+
+    const request = await server.generateContent.waitForRequest();
+    expect(request.model).toBe('models/gemini-3.8-flash');
+  });
+
   it('rejects a refused key with AUTH and an unknown model with MODEL_NOT_FOUND', async () => {
-    await using server = await createFakeLiveServer({ apiKeys: ['good-key'], models: ['gemini-2.5-flash'] });
+    await using server = await createFakeLiveServer({ apiKeys: ['good-key'], models: ['gemini-3.8-flash'] });
     server.generateContent.respond(json('2'));
     const request = { signal: new AbortController().signal, logger: silent, scheduler: asyncScheduler };
 
@@ -235,6 +246,7 @@ describe.each(sdks)('createGeminiAnalyzer with the real $name client', (sdk) => 
     expect(auth.message).toContain('check the key');
     expect(notFound).toMatchObject({ code: 'MODEL_NOT_FOUND', status: 404 });
     expect(notFound.message).toContain('"gemini-0"');
+    expect(notFound.message).toContain('such as gemini-3.8-flash');
   });
 
   it('rejects with TIMEOUT when the answer takes longer than timeoutMs, and aborts the request', async () => {

@@ -37,14 +37,14 @@ export type GeminiVisionPart =
  * @example
  * ```ts
  * const request: GeminiVisionRequest = {
- *   model: 'gemini-2.5-flash',
+ *   model: 'gemini-3.8-flash',
  *   contents: [{ role: 'user', parts: [{ text: 'How many people are visible?' }] }],
  *   config: { responseMimeType: 'application/json', responseJsonSchema: {}, abortSignal: new AbortController().signal },
  * };
  * ```
  */
 export interface GeminiVisionRequest {
-  /** The model name, e.g. `gemini-2.5-flash`. */
+  /** The model name, e.g. `gemini-3.8-flash`. */
   model: string;
   /** One user turn: the frame, then the prompt. */
   contents: {
@@ -138,7 +138,10 @@ export interface GeminiVisionClient {
 export interface GeminiAnalyzerOptions {
   /** The application's `GoogleGenAI` instance (2.x or 3.x). */
   readonly ai: GeminiVisionClient;
-  /** A vision-capable model (default `'gemini-2.5-flash'`). */
+  /**
+   * A vision-capable `generateContent` model (default `'gemini-3.8-flash'`, the current stable Flash;
+   * `'gemini-3.5-flash-lite'` costs less per frame).
+   */
   readonly model?: string;
   /**
    * The question asked about every frame. A string is asked in every call; a function builds it
@@ -161,7 +164,7 @@ export interface GeminiAnalyzerOptions {
   readonly announceFirstAnswer?: boolean;
   /**
    * Extra `GenerateContentConfig` fields sent with every request, e.g. `{ temperature: 0 }`, or
-   * `{ thinkingConfig: { thinkingBudget: 0 } }` for faster answers from 2.5 Flash. The analyzer's
+   * `{ thinkingConfig: { thinkingLevel: 'LOW' } }` for faster answers from 3.x Flash. The analyzer's
    * own `responseMimeType`, `responseJsonSchema` and `abortSignal` take precedence.
    */
   readonly config?: Readonly<Record<string, unknown>>;
@@ -263,7 +266,7 @@ export function normalizeAnswer(answer: string): string {
     .replace(/[\s.,;:!?…]+$/u, '');
 }
 
-const defaultModel = 'gemini-2.5-flash';
+const defaultModel = 'gemini-3.8-flash';
 const defaultTimeoutMs = 10_000;
 
 const answerSchema = {
