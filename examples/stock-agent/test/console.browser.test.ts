@@ -22,6 +22,9 @@ beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
   const env = { ...process.env };
   delete env.GEMINI_API_KEY;
+  // A faster simulated market: price moves large enough to report come within a second or two even
+  // on a loaded machine (the report cap still applies, in real time).
+  env.LIVETOOLS_SPEED = '2400';
   agent = await createConsoleAgent(env, { recordMedia: true }); // the tests read the mic and camera frames
   server = await startConsoleServer({ agent });
   profile = mkdtempSync(join(tmpdir(), 'livetools-chromium-'));
