@@ -38,12 +38,16 @@ describe('livetools init', () => {
 
     // Build and type-check with the repository's TypeScript: the scaffold resolves its
     // dependencies from the workspace's node_modules, as it would from its own after npm install.
+    // A generous deadline: tsc is slow on a loaded machine, and a killed tsc prints nothing, so the
+    // exit codes are checked as well as the output.
     const [build, typecheck] = await Promise.all([
-      node([tscBin, '-p', 'tsconfig.build.json'], { cwd: dir }),
-      node([tscBin, '-p', 'tsconfig.json', '--noEmit'], { cwd: dir }),
+      node([tscBin, '-p', 'tsconfig.build.json'], { cwd: dir, timeoutMs: 120_000 }),
+      node([tscBin, '-p', 'tsconfig.json', '--noEmit'], { cwd: dir, timeoutMs: 120_000 }),
     ]);
     expect(build.stdout + build.stderr).toBe('');
+    expect(build.code).toBe(0);
     expect(typecheck.stdout + typecheck.stderr).toBe('');
+    expect(typecheck.code).toBe(0);
 
     const [check, tests] = await Promise.all([
       livetools(['check', dir, '--json']),
@@ -55,7 +59,7 @@ describe('livetools init', () => {
     expect(check.code).toBe(0);
     expect(tests.stdout).toMatch(/Tests +4 passed \(4\)/);
     expect(tests.code).toBe(0);
-  });
+  }, 240_000);
 
   it('names the package after the directory by default', async () => {
     await using tmp = tempDir();
