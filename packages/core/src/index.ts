@@ -84,7 +84,12 @@ export type {
   ResponseSink,
   ToolErrorPayload,
 } from './scheduler/wire.js';
-export type { LiveAgent, LiveAgentOptions, ReconnectOptions } from './session/create-live-agent.js';
+export type {
+  LiveAgent,
+  LiveAgentConfig,
+  LiveAgentOptions,
+  ReconnectOptions,
+} from './session/create-live-agent.js';
 export { createLiveAgent } from './session/create-live-agent.js';
 export type {
   GenAIClient,
@@ -93,10 +98,12 @@ export type {
   WireCallbacks,
   WireCloseEvent,
   WireFunctionCall,
+  WireInteractionStatus,
   WirePart,
   WireServerContent,
   WireServerMessage,
   WireTranscription,
+  WireVoiceActivity,
 } from './session/genai-like.js';
 export type { MediaData, ModelAudioChunk } from './session/live-agent-session.js';
 export { LiveAgentSession } from './session/live-agent-session.js';
@@ -104,6 +111,8 @@ export type {
   ClosedEvent,
   ConnectedEvent,
   GoAwayEvent,
+  InteractionStatusEvent,
+  InterimInputTranscriptionEvent,
   InterruptedEvent,
   LiveEvent,
   ModelAudioEvent,
@@ -116,11 +125,13 @@ export type {
   TranscriptionEvent,
   TurnCompleteEvent,
   UsageEvent,
+  VoiceActivityEvent,
 } from './session/live-events.js';
 export { SendFailedError } from './session/send-failed-error.js';
 export type { SessionMetrics } from './session/session-metrics.js';
 export type { SpanAttributeValue, SpanLike, TracerLike } from './session/tool-tracing.js';
 export { traceToolEvents } from './session/tool-tracing.js';
+export type { BuiltInTool } from './tool/built-in-tools.js';
 export type {
   AudioChunk,
   Logger,

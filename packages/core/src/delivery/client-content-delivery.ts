@@ -1,6 +1,8 @@
+import type { ModelProfile } from '../profiles/model-profile.js';
 import type { LiveFunctionResponse } from '../scheduler/wire.js';
 import { STOP_STREAMING } from '../tool/function-name.js';
 import type { DeliveryStrategy } from './delivery.js';
+import { declareForProfile, schedulingFor } from './profile-declarations.js';
 
 /** The tag that starts every result injected as text, so the model can tell calls apart. */
 function tag(r: LiveFunctionResponse): string {
@@ -21,13 +23,18 @@ function body(r: LiveFunctionResponse): string {
  * `SILENT` without `turnComplete` (context only). A call's results keep their emission order and
  * its final comes last: a result that would go at once waits behind the call's results that wait
  * for idle, except `INTERRUPT`, which takes them along at once.
+ *
+ * Declarations state their `behavior` as the profile allows (one-shot tools and `stop_streaming`
+ * `BLOCKING`, streaming tools `NON_BLOCKING` unless the model is sync-only). The first answer of a
+ * `NON_BLOCKING` call carries the result's `scheduling` where the profile honours it; no response
+ * ever carries `willContinue`.
  */
-export function createClientContentDelivery(): DeliveryStrategy {
+export function createClientContentDelivery(profile: ModelProfile): DeliveryStrategy {
   const answered = new Set<string>();
   return {
     mode: 'client-content',
     declarations: (declarations) =>
-      declarations.map(({ behavior: _ignored, ...rest }) => ({
+      declareForProfile(profile, declarations).map((rest) => ({
         ...rest,
         description:
           rest.name === STOP_STREAMING
@@ -51,8 +58,16 @@ export function createClientContentDelivery(): DeliveryStrategy {
                       : {}),
                   },
                 };
+          const scheduling = schedulingFor(profile, r.scheduling, r.willContinue !== undefined);
           connection.sendToolResponse({
-            functionResponses: [{ id: r.id, name: r.name, response: first }] as never,
+            functionResponses: [
+              {
+                id: r.id,
+                name: r.name,
+                response: first,
+                ...(scheduling === undefined ? {} : { scheduling }),
+              },
+            ] as never,
           });
           continue;
         }

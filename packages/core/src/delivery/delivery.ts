@@ -3,11 +3,18 @@ import type { GenAILiveSession } from '../session/genai-like.js';
 import type { LiveFunctionDeclaration } from '../tool/define-tool.js';
 
 /**
- * How tool results reach the model.
- * - `function-response` (default): every result is a function response on the call's id, with
+ * How tool results reach the model. When `createLiveAgent` is given none, the model profile
+ * chooses: `function-response` where the model runs asynchronous calls with `willContinue`, else
+ * `client-content` where it accepts `clientContent` mid-session.
+ * - `function-response`: every result is a function response on the call's id, with
  *   `willContinue` and `scheduling` (Gemini API, models that support NON_BLOCKING functions).
  * - `client-content`: each call is answered once with a function response, and later results are
  *   injected as user text turns (Vertex AI and models without `willContinue`).
+ *
+ * @example
+ * ```ts
+ * const mode: DeliveryMode = createLiveAgent({ ai, model: 'gemini-3.8-live' }).delivery; // 'function-response'
+ * ```
  */
 export type DeliveryMode = 'function-response' | 'client-content';
 

@@ -1,5 +1,6 @@
 import type { Subscription } from 'rxjs';
 import { describeError, LivetoolsError } from '../errors.js';
+import { mergeTools } from '../tool/built-in-tools.js';
 import type { LiveFunctionDeclaration } from '../tool/define-tool.js';
 import type { GenAIClient, GenAILiveSession, WireCloseEvent, WireServerMessage } from './genai-like.js';
 import { SdkSocket } from './sdk-socket.js';
@@ -201,10 +202,11 @@ export class ConnectAttempt {
         ? { transparent: true, ...config.sessionResumption }
         : config.sessionResumption;
     const sessionResumption = options.handle ? { ...(requested ?? {}), handle: options.handle } : requested;
+    const tools = mergeTools(config, options.declarations); // built-in tools, then livetools' declarations
     const fullConfig = {
       ...config,
       ...(sessionResumption ? { sessionResumption } : {}),
-      ...(options.declarations.length ? { tools: [{ functionDeclarations: options.declarations }] } : {}),
+      ...(tools ? { tools } : {}),
     };
     let connecting: Promise<GenAILiveSession>;
     try {

@@ -1,15 +1,21 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { chooseDelivery } from '../delivery/choose-delivery.js';
 import { createClientContentDelivery } from '../delivery/client-content-delivery.js';
 import type { DeliveryMode, DeliveryStrategy } from '../delivery/delivery.js';
-import { functionResponseDelivery } from '../delivery/function-response-delivery.js';
+import { createFunctionResponseDelivery } from '../delivery/function-response-delivery.js';
 import { LivetoolsError, ToolDefinitionError } from '../errors.js';
 import { type PinoLikeLogger, safeLogger } from '../logger.js';
+import type { ModelProfile } from '../profiles/model-profile.js';
+import type { ModelProfileOverride } from '../profiles/profile-override.js';
+import { type ModelProfileNotice, resolveModelProfile } from '../profiles/resolve-model-profile.js';
 import { ToolScheduler } from '../scheduler/tool-scheduler.js';
+import { type BuiltInTool, checkBuiltInTools } from '../tool/built-in-tools.js';
 import type { Logger } from '../tool/context.js';
 import type { AnyTool, LiveFunctionDeclaration } from '../tool/define-tool.js';
 import type { GenAIClient, LiveSessionConfig } from './genai-like.js';
 import { LiveAgentSession } from './live-agent-session.js';
 import { checkCount, checkDuration } from './option-checks.js';
+import type { SessionSettings } from './session-settings.js';
 import { loadOpenTelemetryTracer, type TracerLike } from './tool-tracing.js';
 
 /**
@@ -42,17 +48,47 @@ export interface ReconnectOptions {
   readonly stableAfterMs?: number;
 }
 
+/**
+ * The SDK's live connect config as {@link createLiveAgent} takes it: `tools` holds built-in tools
+ * only (`{ googleSearch: {} }`, `{ codeExecution: {} }`, …); livetools declares the functions.
+ *
+ * @example
+ * ```ts
+ * const config: LiveAgentConfig = { tools: [{ googleSearch: {} }], sessionResumption: {} };
+ * ```
+ */
+export type LiveAgentConfig = LiveSessionConfig & {
+  /**
+   * Built-in tools the model may use next to the livetools tools; they come first in the setup's
+   * `tools`. No `functionDeclarations`: livetools answers every function call of the session, so
+   * define functions with `defineTool` / `defineStreamingTool` (a declaration here named like one
+   * of them, or `stop_streaming`, is a `TOOL_DEFINITION` error, and so is any other).
+   */
+  readonly tools?: readonly BuiltInTool[];
+};
+
 /** Options of {@link createLiveAgent}. */
 export interface LiveAgentOptions {
   /** Your `GoogleGenAI` instance (`@google/genai` 2.30+ or 3.x). */
   readonly ai: GenAIClient;
   /** A Live API model, e.g. `gemini-3.8-live`. */
   readonly model: string;
+  /**
+   * Treat the model as this known family (a profile id such as `gemini-3.1-flash-live-preview`)
+   * whatever its name says: for tuned or proxied endpoints and test servers. See
+   * `resolveModelProfile` and the Models guide.
+   */
+  readonly modelFamily?: string;
+  /**
+   * Fields to change in the model's profile (what livetools assumes the model supports), merged
+   * over the matched one; see `ModelProfileOverride`.
+   */
+  readonly modelProfile?: ModelProfileOverride;
   /** The tools the model may call. `stop_streaming` is added when one of them streams. */
   readonly tools?: readonly AnyTool[];
   /**
-   * The SDK's live connect config without `tools` (livetools declares them). Set
-   * `sessionResumption: {}` to survive `goAway` and dropped connections.
+   * The SDK's live connect config; its `tools` may hold built-in tools (see {@link LiveAgentConfig}).
+   * Set `sessionResumption: {}` to survive `goAway` and dropped connections.
    *
    * With resumption, livetools writes again after a resumption the text turns and tool responses
    * that the handle it resumed with does not cover. `sessionResumption.transparent` (transparent
@@ -61,8 +97,13 @@ export interface LiveAgentOptions {
    * whose SDK (2.x, 3.x) refuses the field; without it a handle is taken to cover what was written
    * when it arrived, and a message still in flight when the server issued it can be lost.
    */
-  readonly config?: LiveSessionConfig;
-  /** How results reach the model. Default `function-response`; see {@link DeliveryMode}. */
+  readonly config?: LiveAgentConfig;
+  /**
+   * How results reach the model; see {@link DeliveryMode}. Default: chosen from the model profile,
+   * `function-response` where the model runs asynchronous calls with `willContinue`, else
+   * `client-content` where it accepts `clientContent` mid-session. A choice that cannot work on
+   * the model is refused with `UNSUPPORTED_DELIVERY`.
+   */
   readonly delivery?: DeliveryMode;
   /** The RxJS scheduler for tools and timers. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
@@ -117,12 +158,23 @@ export interface LiveAgentOptions {
 
 /** A configured agent: call {@link LiveAgent.connect} for each live session. */
 export interface LiveAgent {
-  /** Opens a live session; rejects with a `LivetoolsError` (`CONNECT_TIMEOUT`, `CONNECT_REFUSED`) when it cannot. */
+  /**
+   * Opens a live session; rejects with a `LivetoolsError` (`CONNECT_TIMEOUT`, `CONNECT_REFUSED`)
+   * when it cannot, and with `CONNECT_REFUSED` at once, without connecting, when the model was
+   * shut down (the message names its replacement).
+   */
   connect(): Promise<LiveAgentSession>;
-  /** The function declarations each session sends in its setup. */
+  /** The function declarations each session sends in its setup, each with its `behavior`. */
   declarations(): LiveFunctionDeclaration[];
-  /** The delivery mode in use. */
+  /** The delivery mode in use (the one given, or the one the model profile chose). */
   readonly delivery: DeliveryMode;
+  /**
+   * What livetools assumes the model supports, resolved once from `model`, `modelFamily` and
+   * `modelProfile` (frozen): it decides the declarations' `behavior` and the delivery.
+   */
+  readonly profile: ModelProfile;
+  /** What the resolution wants the user to know (unknown or superseded model, override, …); logged once. */
+  readonly notices: readonly ModelProfileNotice[];
 }
 
 /**
@@ -148,13 +200,18 @@ function checkOptions(options: LiveAgentOptions): void {
   checkCount('maxUnacknowledged', options.maxUnacknowledged);
 }
 
-function strategy(mode: DeliveryMode): DeliveryStrategy {
-  if (mode === 'function-response') return functionResponseDelivery;
-  if (mode === 'client-content') return createClientContentDelivery();
-  throw new LivetoolsError(
-    'UNSUPPORTED_DELIVERY',
-    `Unknown delivery "${String(mode)}"; use 'function-response' or 'client-content'.`,
-  );
+function strategy(mode: DeliveryMode, profile: ModelProfile): DeliveryStrategy {
+  return mode === 'client-content'
+    ? createClientContentDelivery(profile)
+    : createFunctionResponseDelivery(profile);
+}
+
+/** Logs each notice once, when the agent is created (a shut-down model is an error at connect()). */
+function logNotices(logger: Logger, model: string, notices: readonly ModelProfileNotice[]): void {
+  for (const notice of notices) {
+    const log = notice.code === 'OVERRIDDEN' ? logger.info : logger.warn;
+    log.call(logger, notice.message, { code: notice.code, model });
+  }
 }
 
 /**
@@ -173,28 +230,29 @@ function strategy(mode: DeliveryMode): DeliveryStrategy {
  * });
  * const session = await agent.connect();
  * ```
- * @throws {@link LivetoolsError} `UNSUPPORTED_DELIVERY` for `function-response` on Vertex AI, which has no `willContinue`;
- *   `INVALID_OPTION` for a duration outside 0..2147483647 ms (timers cannot wait longer) or a count below 1.
+ * @throws {@link LivetoolsError} `UNSUPPORTED_DELIVERY` for a delivery that cannot work on the model
+ *   (e.g. `function-response` with a streaming tool on Vertex AI, which has no `willContinue`), or
+ *   streaming tools on a model no delivery serves; `INVALID_OPTION` for a duration outside
+ *   0..2147483647 ms (timers cannot wait longer), a count below 1, an unknown `modelFamily` or a bad
+ *   `modelProfile`; `TOOL_DEFINITION` for function declarations in `config.tools` or two tools
+ *   with one name.
  */
 export function createLiveAgent(options: LiveAgentOptions): LiveAgent {
   checkOptions(options);
-  const mode = options.delivery ?? 'function-response';
-  if (mode === 'function-response' && options.ai.vertexai === true) {
-    throw new LivetoolsError(
-      'UNSUPPORTED_DELIVERY',
-      'Vertex AI does not support NON_BLOCKING functions with willContinue, so streaming results cannot be ' +
-        "delivered as function responses. Pass delivery: 'client-content' to createLiveAgent.",
-    );
-  }
   if (typeof options.model !== 'string' || options.model.trim() === '') {
     throw new ToolDefinitionError('createLiveAgent needs a `model`, e.g. "gemini-3.8-live".');
   }
-  if (options.config && 'tools' in options.config) {
-    throw new ToolDefinitionError(
-      'Pass tools through createLiveAgent({ tools }), not config.tools: livetools declares them and answers their calls.',
-    );
-  }
+  const { profile, notices } = resolveModelProfile(options.model, {
+    vertexai: options.ai.vertexai === true,
+    ...(options.modelFamily === undefined ? {} : { family: options.modelFamily }),
+    ...(options.modelProfile === undefined ? {} : { override: options.modelProfile }),
+  });
   const tools = options.tools ?? [];
+  const mode = chooseDelivery(
+    profile,
+    options.delivery,
+    tools.some((tool) => tool.kind === 'streaming'),
+  );
   const logger = safeLogger(options.logger);
   let loadedTracer: Promise<TracerLike> | undefined;
   const tracer = (): Promise<TracerLike | undefined> | TracerLike | undefined => {
@@ -203,12 +261,21 @@ export function createLiveAgent(options: LiveAgentOptions): LiveAgent {
     loadedTracer ??= loadOpenTelemetryTracer();
     return loadedTracer;
   };
-  const settings = (sessionTracer: TracerLike | undefined) => ({
+  // The scheduler checks the tool list (duplicate names); building it here fails fast, before connect().
+  const probe = new ToolScheduler({ tools, sink: { send() {} } });
+  const livetoolsNames = new Set(probe.declarations().map((d) => d.name));
+  probe.dispose();
+  const builtIn = checkBuiltInTools(options.config, livetoolsNames);
+  const { tools: _builtIn, ...sessionConfig } = options.config ?? {};
+  const config: LiveAgentConfig = builtIn.length > 0 ? { ...sessionConfig, tools: builtIn } : sessionConfig;
+  logNotices(logger, options.model, notices);
+  const settings = (sessionTracer: TracerLike | undefined): SessionSettings => ({
     ai: options.ai,
     model: options.model,
+    profile,
     tools,
-    config: options.config ?? {},
-    delivery: strategy(mode),
+    config,
+    delivery: strategy(mode, profile),
     scheduler: options.scheduler ?? asyncScheduler,
     logger,
     connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
@@ -226,14 +293,19 @@ export function createLiveAgent(options: LiveAgentOptions): LiveAgent {
     transparentResumption: transparentResumption(options),
     tracer: sessionTracer,
   });
-  // The scheduler checks the tool list (duplicate names); building it here fails fast, before connect().
-  const probe = new ToolScheduler({ tools, sink: { send() {} } });
-  probe.dispose();
-  const declarations = () => strategy(mode).declarations(probe.declarations());
+  const declarations = () => strategy(mode, profile).declarations(probe.declarations());
   return {
     delivery: mode,
+    profile,
+    notices,
     declarations,
     async connect() {
+      if (profile.status === 'shut-down') {
+        throw new LivetoolsError(
+          'CONNECT_REFUSED',
+          `Model "${options.model}" (${profile.id}) was shut down and the Live API refuses it; use "${profile.replacement ?? 'gemini-3.8-live'}".`,
+        );
+      }
       const session = new LiveAgentSession(settings(await tracer()));
       await session.open();
       return session;

@@ -58,6 +58,44 @@ export interface WireServerContent {
   inputTranscription?: WireTranscription | undefined;
   /** A transcription of the model's speech. */
   outputTranscription?: WireTranscription | undefined;
+  /** A low-latency transcription of the user's speech, updated while they speak. */
+  interimInputTranscription?: WireTranscription | undefined;
+  /**
+   * Why the turn completed, e.g. `NEED_MORE_INPUT` or `MALFORMED_FUNCTION_CALL` (the SDK's
+   * `TurnCompleteReason`; new values appear over time).
+   */
+  turnCompleteReason?: string | undefined;
+  /** The model is not generating because it waits for more input from the user. */
+  waitingForInput?: boolean | undefined;
+  /**
+   * What the model is doing as a whole, sent alongside `turnComplete`: `IN_PROGRESS` while it
+   * processes input or reasons in the background, `IDLE` once everything is done
+   * (`REQUIRES_ACTION` is a deprecated name for `IDLE`).
+   */
+  interactionStatus?: WireInteractionStatus | undefined;
+}
+
+/**
+ * The SDK's `InteractionStatus` values (`serverContent.interactionStatus`), and any newer string.
+ *
+ * @example
+ * ```ts
+ * const status: WireInteractionStatus = 'IDLE';
+ * ```
+ */
+export type WireInteractionStatus =
+  | 'INTERACTION_STATUS_UNSPECIFIED'
+  | 'IN_PROGRESS'
+  | 'REQUIRES_ACTION'
+  | 'IDLE'
+  | (string & {});
+
+/** A voice activity signal (`voiceActivity`): the server's voice detection heard the user start or stop. */
+export interface WireVoiceActivity {
+  /** `ACTIVITY_START` or `ACTIVITY_END` (`TYPE_UNSPECIFIED` otherwise). */
+  voiceActivityType?: 'TYPE_UNSPECIFIED' | 'ACTIVITY_START' | 'ACTIVITY_END' | (string & {}) | undefined;
+  /** When, in audio time from the start of the audio stream, as a duration string (e.g. `1.250s`). */
+  audioOffset?: string | undefined;
 }
 
 /** The server messages livetools reads, as they arrive in `callbacks.onmessage`. */
@@ -103,6 +141,8 @@ export interface WireServerMessage {
     | undefined;
   /** Token counts. */
   usageMetadata?: object | undefined;
+  /** The server's voice detection heard the user start or stop speaking. */
+  voiceActivity?: WireVoiceActivity | undefined;
 }
 
 /** The close event the SDK hands to `onclose`. */

@@ -89,15 +89,16 @@ async function barrier(conn: FakeLiveConnection): Promise<void> {
 }
 
 describe.each(sdks)('live session over %s', (_name, makeAi) => {
-  it('sends the declarations in the setup: NON_BLOCKING with parametersJsonSchema, plus stop_streaming', async () => {
+  it('sends the declarations in the setup: each with its behavior and parametersJsonSchema, plus stop_streaming', async () => {
     const watch = pushTool('watch');
     const before = Date.now();
     await using t = await setup(makeAi, { tools: [watch.tool, ping] });
     const declared = t.conn.setup.tools?.[0]?.functionDeclarations ?? [];
+    // An unknown model name gets the gemini-3.8-live profile, whose default is NON_BLOCKING: one-shot tools say BLOCKING.
     expect(declared.map((d) => [d.name, d.behavior])).toEqual([
       ['watch', 'NON_BLOCKING'],
-      ['ping', undefined],
-      ['stop_streaming', undefined],
+      ['ping', 'BLOCKING'],
+      ['stop_streaming', 'BLOCKING'],
     ]);
     expect(declared[0]?.parametersJsonSchema).toEqual(watch.tool.declaration().parametersJsonSchema);
     expect(t.conn.setup.model).toBe('models/gemini-live-test');
@@ -414,7 +415,12 @@ describe.each(sdks)('live session over %s', (_name, makeAi) => {
   it('delivers results as text turns with client-content delivery', async () => {
     const watch = pushTool('watch');
     await using t = await setup(makeAi, { tools: [watch.tool, ping], delivery: 'client-content' });
-    expect(t.conn.setup.tools?.[0]?.functionDeclarations?.[0]?.behavior).toBeUndefined();
+    // behavior is stated, not stripped: streaming tools NON_BLOCKING, one-shot tools BLOCKING.
+    expect(t.conn.setup.tools?.[0]?.functionDeclarations?.map((d) => d.behavior)).toEqual([
+      'NON_BLOCKING',
+      'BLOCKING',
+      'BLOCKING',
+    ]);
     const id = t.conn.callTool('watch', {});
     await barrier(t.conn);
     watch.push(id, { price: 1 });
@@ -436,20 +442,23 @@ describe.each(sdks)('live session over %s', (_name, makeAi) => {
 });
 
 describe('createLiveAgent checks', () => {
-  it('refuses function-response delivery on Vertex AI with a clear error', () => {
+  it('chooses client-content on Vertex AI (no willContinue), and refuses function-response with a streaming tool there', () => {
     const ai = {
       vertexai: true,
       live: { connect: () => Promise.reject(new Error('unused')) },
     } as GenAIClient;
-    expect(() => createLiveAgent({ ai, model: 'm' })).toThrow(/delivery: 'client-content'/);
-    expect(() => createLiveAgent({ ai, model: 'm', delivery: 'client-content' })).not.toThrow();
+    const tools = [pushTool('watch').tool];
+    expect(createLiveAgent({ ai, model: 'm', tools }).delivery).toBe('client-content');
+    expect(() => createLiveAgent({ ai, model: 'm', tools, delivery: 'function-response' })).toThrow(
+      /delivery: 'client-content'/,
+    );
   });
 
-  it('refuses tools passed in config', () => {
+  it('refuses function declarations passed in config.tools', () => {
     const ai = { live: { connect: () => Promise.reject(new Error('unused')) } } as GenAIClient;
-    expect(() => createLiveAgent({ ai, model: 'm', config: { tools: [] } as never })).toThrow(
-      /createLiveAgent\(\{ tools \}\)/,
-    );
+    expect(() =>
+      createLiveAgent({ ai, model: 'm', config: { tools: [{ functionDeclarations: [{ name: 'f' }] }] } }),
+    ).toThrow(/createLiveAgent\(\{ tools \}\)/);
   });
 });
 

@@ -14,6 +14,7 @@ import type { OutboundMessage } from './response-outbox.js';
 import { ResumptionHandles, type ResumptionUpdate } from './resumption-handles.js';
 import { ResumptionPacer } from './resumption-pacer.js';
 import { screenFrames } from './sdk-frame-guard.js';
+import { ServerContentReader } from './server-content-reader.js';
 import { type SessionMetrics, SessionMetricsRecorder } from './session-metrics.js';
 import type { SessionSettings } from './session-settings.js';
 import { traceToolEvents } from './tool-tracing.js';
@@ -107,6 +108,8 @@ export class LiveAgentSession implements AsyncDisposable {
   private closedPromise: Promise<void> | undefined;
   /** The first connection's early messages, each with the last client message index written when it arrived. */
   private deferred: { message: WireServerMessage; written: number }[] | undefined;
+  /** Model output, transcriptions and turn signals into events; the idle state as the profile says. */
+  private readonly content: ServerContentReader;
   private readonly deliveryContext: DeliveryContext = {
     whenIdle: (callId, send) => this.writer.whenIdle(callId, send),
     inOrder: (callId, send) => this.writer.inOrder(callId, send),
@@ -126,6 +129,20 @@ export class LiveAgentSession implements AsyncDisposable {
       logger: settings.logger,
       reportError: (error) => this.emit({ type: 'error', error, time: this.now() }),
     });
+    this.content = new ServerContentReader(
+      // Read defensively: a session built without a profile keeps the turnComplete behaviour.
+      settings.profile?.idleSignal === 'interactionStatus' ? 'interactionStatus' : 'turnComplete',
+      {
+        emit: (event) => this.emit(event),
+        busy: () => {
+          this.writer.modelTurnActive = true;
+        },
+        idle: () => this.writer.becomeIdle(),
+        interrupted: () => this.scheduler.handleInterruption(),
+      },
+      settings.logger,
+      settings.model,
+    );
     this.input = {
       video$: this.video.asObservable(),
       audio$: this.audioIn.asObservable(),
@@ -448,39 +465,7 @@ export class LiveAgentSession implements AsyncDisposable {
   private handleMessage(message: WireServerMessage, generation: number, written: number): void {
     this.messages.next(message);
     const time = this.now();
-    const content = message.serverContent;
-    if (content) {
-      for (const part of content.modelTurn?.parts ?? []) {
-        if (part.text !== undefined && !part.thought) {
-          this.writer.modelTurnActive = true;
-          this.emit({ type: 'model-text', text: part.text, time });
-        }
-        if (part.inlineData?.data) {
-          this.writer.modelTurnActive = true;
-          this.emit({
-            type: 'model-audio',
-            data: part.inlineData.data,
-            mimeType: part.inlineData.mimeType ?? 'audio/pcm;rate=24000',
-            time,
-          });
-        }
-      }
-      if (content.inputTranscription?.text) {
-        this.emit({ type: 'input-transcription', text: content.inputTranscription.text, time });
-      }
-      if (content.outputTranscription?.text) {
-        this.emit({ type: 'output-transcription', text: content.outputTranscription.text, time });
-      }
-      if (content.interrupted) {
-        this.emit({ type: 'interrupted', time });
-        this.scheduler.handleInterruption();
-        this.writer.becomeIdle();
-      }
-      if (content.turnComplete) {
-        this.emit({ type: 'turn-complete', time });
-        this.writer.becomeIdle();
-      }
-    }
+    this.content.read(message, time);
     // While close() is in progress the scheduler is gone: calls can no longer be answered.
     if (message.toolCall?.functionCalls?.length && !this.scheduler.isDisposed) {
       this.scheduler.handleToolCall(message.toolCall.functionCalls);

@@ -1,4 +1,5 @@
 import type { ToolEvent } from '../scheduler/events.js';
+import type { WireInteractionStatus } from './genai-like.js';
 
 /** Fields every session event carries. */
 export interface SessionEventBase {
@@ -40,10 +41,62 @@ export interface TranscriptionEvent extends SessionEventBase {
   readonly text: string;
 }
 
-/** The model finished its turn. */
+/**
+ * A low-latency transcription of the user's speech while they are still speaking; the final text
+ * follows as an `input-transcription` event.
+ */
+export interface InterimInputTranscriptionEvent extends SessionEventBase {
+  /** Discriminant. */
+  readonly type: 'interim-input-transcription';
+  /** The transcription so far. */
+  readonly text: string;
+}
+
+/**
+ * The model finished its turn. On a model whose idle signal is `interactionStatus` (extended
+ * thinking) this ends one spoken part only; the `interaction-status` event says when the model is done.
+ */
 export interface TurnCompleteEvent extends SessionEventBase {
   /** Discriminant. */
   readonly type: 'turn-complete';
+  /**
+   * Why the turn completed, as the server sent it (`turnCompleteReason`), e.g. `NEED_MORE_INPUT`,
+   * `MALFORMED_FUNCTION_CALL`, `RESPONSE_REJECTED`, `PROHIBITED_INPUT_CONTENT`; absent when not sent.
+   */
+  readonly reason?: string;
+  /** True when the model stopped because it waits for more input from the user. */
+  readonly waitingForInput?: boolean;
+}
+
+/**
+ * What the model is doing as a whole (`serverContent.interactionStatus`): `IN_PROGRESS` while it
+ * processes input or reasons in the background, `IDLE` when it is done. Extended-thinking models
+ * send it alongside each `turnComplete`.
+ *
+ * @example
+ * ```ts
+ * session.events$.subscribe((e) => {
+ *   if (e.type === 'interaction-status' && e.idle) console.log('the model is done');
+ * });
+ * ```
+ */
+export interface InteractionStatusEvent extends SessionEventBase {
+  /** Discriminant. */
+  readonly type: 'interaction-status';
+  /** The status as sent: `IN_PROGRESS`, `IDLE`, the deprecated `REQUIRES_ACTION`, or a newer value. */
+  readonly status: WireInteractionStatus;
+  /** True for `IDLE` and `REQUIRES_ACTION` (its deprecated name): the model has finished everything. */
+  readonly idle: boolean;
+}
+
+/** The server's voice detection heard the user start (`start`) or stop (`end`) speaking. */
+export interface VoiceActivityEvent extends SessionEventBase {
+  /** Discriminant. */
+  readonly type: 'voice-activity';
+  /** `start`: the user started speaking; `end`: they stopped. */
+  readonly activity: 'start' | 'end';
+  /** When, in audio time from the start of the audio stream, as sent (a duration such as `1.250s`). */
+  readonly audioOffset?: string;
 }
 
 /** The user interrupted the model. */
@@ -121,7 +174,10 @@ export type SessionEvent =
   | ModelTextEvent
   | ModelAudioEvent
   | TranscriptionEvent
+  | InterimInputTranscriptionEvent
   | TurnCompleteEvent
+  | InteractionStatusEvent
+  | VoiceActivityEvent
   | InterruptedEvent
   | GoAwayEvent
   | ResumptionUpdateEvent

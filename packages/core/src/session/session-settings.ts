@@ -1,5 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import type { DeliveryStrategy } from '../delivery/delivery.js';
+import type { ModelProfile } from '../profiles/model-profile.js';
 import type { Logger } from '../tool/context.js';
 import type { AnyTool } from '../tool/define-tool.js';
 import type { GenAIClient, LiveSessionConfig } from './genai-like.js';
@@ -37,4 +38,6 @@ export interface SessionSettings {
   readonly transparentResumption: boolean;
   /** Where tool-call spans go; none when absent. */
   readonly tracer?: TracerLike | undefined;
+  /** What the model supports (e.g. its idle signal); the 2025 behaviour when absent. */
+  readonly profile?: ModelProfile | undefined;
 }

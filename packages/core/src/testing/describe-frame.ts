@@ -38,10 +38,19 @@ function describeClientFrame(frame: LiveClientFrame): string {
   return Object.keys(frame).join(',') || '{}';
 }
 
+/** A client's frame may hold anything where a list or a text belongs: a summary never throws. */
+function describeSafely(frame: LiveClientFrame): string {
+  try {
+    return describeClientFrame(frame);
+  } catch {
+    return `malformed ${Object.keys(frame).join(',')}`;
+  }
+}
+
 /** Summarises a list of frames, keeping the most recent ones when it is long. */
 export function describeClientFrames(frames: readonly LiveClientFrame[]): string {
   if (frames.length === 0) return 'no frames received';
-  const shown = frames.slice(-maxListed).map(describeClientFrame);
+  const shown = frames.slice(-maxListed).map(describeSafely);
   const skipped = frames.length - shown.length;
   return `${frames.length} frame(s) received: ${skipped > 0 ? `(${skipped} earlier) ` : ''}${shown.join('; ')}`;
 }

@@ -4,8 +4,34 @@
  * @packageDocumentation
  */
 
+import type { Subscription } from 'rxjs';
 import type { RawData, WebSocket } from 'ws';
-import { describeClientFrames, describeClose, internalErrorReason, truncate } from './describe-frame.js';
+import type { FunctionBehavior, ModelProfile } from '../profiles/model-profile.js';
+import {
+  closeReason,
+  mediaKind,
+  mediaPrefixes,
+  parseClientFrame,
+  rawText,
+  recordResponses,
+  startsWithBytes,
+} from './client-frames.js';
+import { describeClientFrames, describeClose, internalErrorReason } from './describe-frame.js';
+import {
+  type FakeInteractionStatus,
+  type FakeLiveProfileViolation,
+  type FakeTurnCompleteOptions,
+  ProfileEmulator,
+} from './fake-live-profile.js';
+import {
+  after,
+  durationMs,
+  durationString,
+  FAKE_LIVE_CLOSES,
+  type FakeGoAwayCloseOptions,
+  type FakeLiveClock,
+  realClock,
+} from './fake-live-timing.js';
 import type { LiveRoute } from './live-path.js';
 import { Waiters } from './waiters.js';
 import type {
@@ -14,7 +40,6 @@ import type {
   LiveFunctionCall,
   LiveFunctionDeclaration,
   LiveFunctionResponse,
-  LiveFunctionResponseBody,
   LiveRealtimeInput,
   LiveScheduling,
   LiveServerFrame,
@@ -159,17 +184,9 @@ export interface FakeLiveConnectionInit {
   readonly resolveHandle?: (handle: string) => FakeResumptionPoint | undefined;
   /** `false`: count audio and video chunks after setup without parsing or recording them (default `true`). */
   readonly recordMedia?: boolean;
+  /** The scheduler and time scale of timed closes (default: real time). */
+  readonly clock?: FakeLiveClock;
 }
-
-const clientKeys = new Set(['setup', 'clientContent', 'realtimeInput', 'toolResponse']);
-/**
- * How the `realtimeInput` frames that carry audio or video start: the SDK writes `JSON.stringify`
- * output, with `mediaChunks`, `audio` or `video` as the first key when the frame has one.
- */
-const mediaPrefixes = ['mediaChunks', 'audio', 'video'].map((key) =>
-  Buffer.from(`{"realtimeInput":{"${key}":`),
-);
-const invalidArgument = 'Request contains an invalid argument.';
 
 /**
  * One connection to the fake Live server. Records every client frame and sends server frames on
@@ -222,6 +239,10 @@ export class FakeLiveConnection {
     (frame: LiveClientFrame, index: number, responses: readonly RecordedFunctionResponse[]) => void
   >();
   readonly #closeListeners = new Set<(info: FakeLiveCloseInfo) => void>();
+  readonly #clock: FakeLiveClock;
+  #profile: ProfileEmulator | undefined;
+  readonly #violations: FakeLiveProfileViolation[] = [];
+  readonly #timers: Subscription[] = [];
   #accepted = false;
   #frozen = false;
   #setup: LiveSetup | undefined;
@@ -243,6 +264,7 @@ export class FakeLiveConnection {
     this.#nextCallId = init.nextCallId;
     this.#onSetup = init.onSetup;
     this.#recordMedia = init.recordMedia ?? true;
+    this.#clock = init.clock ?? realClock;
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
@@ -355,6 +377,54 @@ export class FakeLiveConnection {
   }
 
   /**
+   * The model profile this connection plays (server option `profile`); `undefined` when the
+   * server plays none, or before the setup arrived.
+   */
+  get profile(): ModelProfile | undefined {
+    return this.#profile?.profile;
+  }
+
+  /** Protocol violations the profile saw (each closed the connection with 1007); empty without a profile. */
+  get profileViolations(): readonly FakeLiveProfileViolation[] {
+    return this.#violations;
+  }
+
+  /**
+   * Server frames held back because the model waits for the response to a `BLOCKING` call before
+   * it says or calls anything else; they go out, in order, once the last such call is answered or
+   * cancelled. Always empty without a profile.
+   */
+  get heldFrames(): readonly LiveServerFrame[] {
+    return this.#profile?.heldFrames ?? [];
+  }
+
+  /**
+   * Ids of the calls the model runs now (issued, neither answered with a final response nor
+   * cancelled), with the behaviour it runs each with. Empty without a profile.
+   */
+  get runningCalls(): ReadonlyMap<string, FunctionBehavior> {
+    return this.#profile?.runningCalls ?? new Map();
+  }
+
+  /**
+   * How the model runs a call to `name` under the profile: its declared `behavior` where the model
+   * allows both, else the only one it has, and the profile's default for a declaration without one.
+   * `undefined` without a profile.
+   */
+  behaviorOf(name: string): FunctionBehavior | undefined {
+    return this.#profile?.behaviorOf(name);
+  }
+
+  /**
+   * False while a resumption update would say `resumable: false` under the profile (calls run, the
+   * model generates, or an interaction is in progress, on a model whose handles are not resumable
+   * then). Always true without a profile.
+   */
+  get resumable(): boolean {
+    return this.#profile?.resumable ?? true;
+  }
+
+  /**
    * How many `realtimeInput` frames the connection received after its setup, including those it
    * did not record (server option `recordMedia: false`).
    */
@@ -428,12 +498,21 @@ export class FakeLiveConnection {
     this.#send({ serverContent: { interrupted: true } });
   }
 
-  /** Sends a model text chunk (`modelTurn` with one text part); `turnComplete` defaults to `false`. */
-  sendModelText(text: string, options: { readonly turnComplete?: boolean } = {}): void {
+  /**
+   * Sends a model text chunk (`modelTurn` with one text part); `turnComplete` defaults to `false`.
+   * With `turnComplete`, `interactionStatus` is chosen as {@link FakeLiveConnection.sendTurnComplete} does.
+   */
+  sendModelText(
+    text: string,
+    options: { readonly turnComplete?: boolean; readonly interactionStatus?: FakeInteractionStatus } = {},
+  ): void {
+    const status =
+      options.interactionStatus ?? (options.turnComplete ? this.#profile?.turnCompleteStatus : undefined);
     this.#send({
       serverContent: {
         modelTurn: { role: 'model', parts: [{ text }] },
         ...(options.turnComplete ? { turnComplete: true } : {}),
+        ...(status === undefined ? {} : { interactionStatus: status }),
       },
     });
   }
@@ -456,9 +535,34 @@ export class FakeLiveConnection {
     this.#send({ serverContent: { outputTranscription: { text } } });
   }
 
-  /** Sends `serverContent.turnComplete`. */
+  /** Sends `serverContent.turnComplete` (as {@link FakeLiveConnection.sendTurnComplete} with no options). */
   turnComplete(): void {
-    this.#send({ serverContent: { turnComplete: true } });
+    this.sendTurnComplete();
+  }
+
+  /**
+   * Sends `serverContent.turnComplete` with the new turn fields. Under a profile whose idle signal
+   * is `interactionStatus` (extended thinking), `interactionStatus` defaults to `IN_PROGRESS` while
+   * calls run and `IDLE` otherwise, so a test shows that a `turnComplete` need not mean the model is idle.
+   *
+   * @example
+   * ```ts
+   * connection.sendModelText('Let me look that up.');
+   * connection.sendTurnComplete(); // on extended thinking with a call running: interactionStatus IN_PROGRESS
+   * ```
+   */
+  sendTurnComplete(options: FakeTurnCompleteOptions = {}): void {
+    const status = options.interactionStatus ?? this.#profile?.turnCompleteStatus;
+    this.#send({
+      serverContent: {
+        turnComplete: true,
+        ...(status === undefined ? {} : { interactionStatus: status }),
+        ...(options.turnCompleteReason === undefined
+          ? {}
+          : { turnCompleteReason: options.turnCompleteReason }),
+        ...(options.waitingForInput === undefined ? {} : { waitingForInput: options.waitingForInput }),
+      },
+    });
   }
 
   /** Sends `serverContent.generationComplete`. */
@@ -472,13 +576,45 @@ export class FakeLiveConnection {
   }
 
   /**
+   * Sends `goAway` and closes the connection once `timeLeft` has passed on the server's scheduler
+   * (server options `scheduler` and `timeScale`), as the real service does. `timeLeft` is a
+   * duration string (`"50s"`, `"0.5s"`) or milliseconds; anything else throws a `LivetoolsError`
+   * (`INVALID_OPTION`). The close is 1011 {@link FAKE_LIVE_CLOSES}`.goAwayTimeLeft` unless told
+   * otherwise, and is dropped if the connection closed before.
+   *
+   * @example
+   * ```ts
+   * const scheduler = new VirtualTimeScheduler();
+   * await using server = await createFakeLiveServer({ scheduler });
+   * // ... connect, then:
+   * connection.goAwayThenClose('50s');
+   * scheduler.flush(); // 50 virtual seconds later: close 1011
+   * ```
+   */
+  goAwayThenClose(timeLeft: string | number = '50s', options: FakeGoAwayCloseOptions = {}): void {
+    const ms = durationMs(timeLeft);
+    this.#send({ goAway: { timeLeft: typeof timeLeft === 'string' ? timeLeft : durationString(ms) } });
+    const code = options.code ?? FAKE_LIVE_CLOSES.goAwayTimeLeft.code;
+    const reason = options.reason ?? FAKE_LIVE_CLOSES.goAwayTimeLeft.reason;
+    this.#timers.push(after(this.#clock, ms, () => void this.close(code, reason)));
+  }
+
+  /**
    * Sends `sessionResumptionUpdate` with a new handle. When the setup asked for transparent
    * resumption, it also carries `lastConsumedClientMessageIndex` (an int64 as a string, as proto
    * JSON sends it): the session index of the last client message received so far, left out while
    * the session holds none. The handle stands for the session up to that message: a connection
    * that resumes with it continues from there.
+   *
+   * Under a profile whose handles are not resumable while calls run (every documented model), an
+   * update asked for while calls run or the model generates goes out as `{ resumable: false }`
+   * without a handle, and the handle is not issued. Returns whether the update was resumable.
    */
-  sendResumptionUpdate(handle: string, resumable = true): void {
+  sendResumptionUpdate(handle: string, resumable = true): boolean {
+    if (resumable && !this.resumable) {
+      this.#send({ sessionResumptionUpdate: { resumable: false } });
+      return false;
+    }
     const last = this.lastConsumedClientMessageIndex;
     if (resumable && handle !== '') {
       this.#registerHandle?.(handle, {
@@ -493,11 +629,15 @@ export class FakeLiveConnection {
         ...(this.transparent && last !== undefined ? { lastConsumedClientMessageIndex: String(last) } : {}),
       },
     });
+    return resumable;
   }
 
-  /** Sends any object as one binary JSON frame, or a string verbatim as one binary frame. */
+  /**
+   * Sends any object as one binary JSON frame, or a string verbatim as one binary frame. It goes
+   * out at once, past the profile: never held, and not counted as model output or calls.
+   */
   sendRaw(message: object | string): void {
-    this.#send(message);
+    this.#write(message);
   }
 
   /**
@@ -606,10 +746,27 @@ export class FakeLiveConnection {
     );
   }
 
-  /** Accepts the setup: answers `setupComplete`. @internal */
+  /** Accepts the setup: answers `setupComplete`, and starts the profile's session clocks. @internal */
   acceptSetup(): void {
     this.#accepted = true;
     this.#send({ setupComplete: {} });
+    const from = this.#resumedFrom;
+    this.#profile?.start(from === undefined ? undefined : from.connection.#profile);
+  }
+
+  /**
+   * Plays `profile` on this connection; returns the setup's violation, if any (the server then
+   * refuses the setup with 1007). @internal
+   */
+  playProfile(profile: ModelProfile): FakeLiveProfileViolation | undefined {
+    this.#profile = new ProfileEmulator(profile, this.setup, {
+      sendNow: (frame) => this.#write(frame),
+      close: (code, reason) => void this.close(code, reason),
+      clock: this.#clock,
+    });
+    const violation = this.#profile.checkSetup();
+    if (violation !== undefined) this.#violations.push(violation);
+    return violation;
   }
 
   #clientMessageCount(): number {
@@ -646,7 +803,22 @@ export class FakeLiveConnection {
     return `${what} on connection #${this.id} (${state}); ${describeClientFrames(this.#frames)}`;
   }
 
-  #send(message: object | string): void {
+  /** Sends a server frame through the profile: held while the model waits, else written. */
+  #send(message: LiveServerFrame): void {
+    if (this.#closeInfo !== undefined) {
+      throw new Error(`Connection #${this.id} is closed; nothing more can be sent on it.`);
+    }
+    const profile = this.#profile;
+    if (profile?.holds(message)) {
+      profile.hold(message);
+      return;
+    }
+    this.#write(message);
+    profile?.sent(message);
+    profile?.release(); // a cancellation may end the wait
+  }
+
+  #write(message: object | string): void {
     if (this.#closeInfo !== undefined) {
       throw new Error(`Connection #${this.id} is closed; nothing more can be sent on it.`);
     }
@@ -667,19 +839,20 @@ export class FakeLiveConnection {
       // Counted only: neither parsed nor validated, recorded, nor passed to listeners and waiters.
       this.#realtimeInputCount++;
       this.#unrecordedCount++;
+      this.#profile?.unparsedMedia(mediaKind(data));
       return;
     }
     const text = rawText(data);
     const frame = parseClientFrame(text);
     if (frame === undefined) {
       this.#invalidFrames.push(text);
-      void this.close(1007, invalidArgument);
+      void this.close(FAKE_LIVE_CLOSES.invalidArgument.code, FAKE_LIVE_CLOSES.invalidArgument.reason);
       return;
     }
     if ((frame.setup !== undefined) !== (this.#setup === undefined)) {
       // Setup must come first, and only once.
       this.#invalidFrames.push(text);
-      void this.close(1007, invalidArgument);
+      void this.close(FAKE_LIVE_CLOSES.invalidArgument.code, FAKE_LIVE_CLOSES.invalidArgument.reason);
       return;
     }
     const index = this.#frames.push(frame) - 1;
@@ -694,6 +867,12 @@ export class FakeLiveConnection {
       return;
     }
     if (!this.#accepted) return;
+    const outcome = this.#profile?.received(frame);
+    if (outcome?.violation !== undefined) {
+      this.#violations.push(outcome.violation);
+      void this.close(FAKE_LIVE_CLOSES.invalidArgument.code, FAKE_LIVE_CLOSES.invalidArgument.reason);
+      return;
+    }
     const responses = recordResponses(frame, index);
     this.#responses.push(...responses);
     for (const listener of this.#frameListeners) {
@@ -710,6 +889,8 @@ export class FakeLiveConnection {
   #handleClose(code: number, reason: string): void {
     const info = this.#closing ?? { code, reason, initiator: 'client' as const };
     this.#closeInfo = info;
+    this.#profile?.dispose();
+    for (const timer of this.#timers) timer.unsubscribe();
     this.#resolveClosed(info);
     this.#closeWaiters.offer(info);
     const message = `Connection #${this.id} closed (${describeClose(info)})`;
@@ -717,56 +898,4 @@ export class FakeLiveConnection {
     this.#responseWaiters.closeAll(message);
     for (const listener of this.#closeListeners) listener(info);
   }
-}
-
-function startsWithBytes(data: Buffer, prefix: Buffer): boolean {
-  return data.length >= prefix.length && data.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
-}
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
-}
-
-/** Parses a frame; `undefined` for invalid JSON or anything but exactly one known top-level key. */
-function parseClientFrame(text: string): LiveClientFrame | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const keys = Object.keys(value);
-  if (keys.length !== 1 || !clientKeys.has(keys[0]!)) return undefined;
-  const body = (value as Record<string, unknown>)[keys[0]!];
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  return value as LiveClientFrame;
-}
-
-function recordResponses(frame: LiveClientFrame, frameIndex: number): RecordedFunctionResponse[] {
-  return (frame.toolResponse?.functionResponses ?? []).map((raw) => {
-    const body: LiveFunctionResponseBody | undefined = raw.response;
-    const placement =
-      raw.scheduling !== undefined ? 'top-level' : body?.scheduling !== undefined ? 'response' : undefined;
-    return {
-      id: raw.id,
-      name: raw.name,
-      output: body?.output,
-      error: body?.error,
-      willContinue: raw.willContinue,
-      scheduling: raw.scheduling ?? body?.scheduling,
-      schedulingPlacement: placement,
-      frameIndex,
-      raw,
-    };
-  });
-}
-
-/** A close reason must fit in 123 bytes of UTF-8. */
-function closeReason(reason: string): string {
-  let cut = reason;
-  while (Buffer.byteLength(cut) > 123) cut = truncate(cut, cut.length - 1);
-  return cut;
 }

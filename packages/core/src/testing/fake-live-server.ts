@@ -8,7 +8,11 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { SchedulerLike } from 'rxjs';
 import { WebSocketServer } from 'ws';
+import { FALLBACK_PROFILES } from '../profiles/known-profiles.js';
+import type { ModelProfile } from '../profiles/model-profile.js';
+import { resolveModelProfile } from '../profiles/resolve-model-profile.js';
 import { describeClose, internalErrorReason } from './describe-frame.js';
 import { type FakeGenerateContent, FakeGenerateContentEndpoint } from './fake-generate-content.js';
 import {
@@ -16,6 +20,8 @@ import {
   type FakeLiveWaitOptions,
   type FakeResumptionPoint,
 } from './fake-live-connection.js';
+import { checkProfileOption, type FakeLiveProfileOption } from './fake-live-profile.js';
+import { checkTimeScale, FAKE_LIVE_CLOSES, type FakeLiveClock, realClock } from './fake-live-timing.js';
 import { firstHeader, parseLivePath } from './live-path.js';
 import { Inbox, Waiters } from './waiters.js';
 import type { LiveSetup } from './wire-types.js';
@@ -90,6 +96,31 @@ export interface FakeLiveServerOptions {
    * ```
    */
   readonly recordMedia?: boolean;
+  /**
+   * Play a model profile's documented behaviour on every connection: `'auto'` picks each
+   * connection's profile from the model name in its setup (`resolveModelProfile`; a Vertex AI
+   * connection as Vertex AI), a `ModelProfile` applies to all. Default: no profile, the server
+   * does only what the test scripts. See "Model profiles in the fake server" in the testing guide.
+   *
+   * @example
+   * ```ts
+   * await using server = await createFakeLiveServer({ profile: 'auto' });
+   * // a client connecting with gemini-3.1-flash-live-preview now meets a synchronous-only model
+   * ```
+   */
+  readonly profile?: FakeLiveProfileOption;
+  /**
+   * The scheduler that timed closes run on ({@link FakeLiveConnection.goAwayThenClose} and a
+   * profile's session limits). Pass a `VirtualTimeScheduler` and `flush()` it to run minutes in
+   * no time. Default: real time (`asyncScheduler`).
+   */
+  readonly scheduler?: SchedulerLike;
+  /**
+   * Factor applied to every duration the server waits (session limits, `goAway` time left), for a
+   * test in real time: `0.001` ends a 2-minute audio+video session after 120 ms. Default 1; must
+   * be above 0 (else a `LivetoolsError` with code `INVALID_OPTION`).
+   */
+  readonly timeScale?: number;
 }
 
 /**
@@ -177,6 +208,11 @@ const closeGraceMs = 250;
  */
 export async function createFakeLiveServer(options: FakeLiveServerOptions = {}): Promise<FakeLiveServer> {
   const timeoutMs = options.timeoutMs ?? 2000;
+  const profileOption = checkProfileOption(options.profile);
+  const clock: FakeLiveClock = {
+    scheduler: options.scheduler ?? realClock.scheduler,
+    timeScale: checkTimeScale(options.timeScale),
+  };
   const host = options.host ?? '127.0.0.1';
   const models = options.models && new Set(options.models.map(bareModelName));
   const connections: FakeLiveConnection[] = [];
@@ -212,9 +248,14 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
       void connection.close(1008, badKeyReason);
       return;
     }
-    const model = bareModelName(setup.model ?? '');
+    const model = bareModelName(typeof setup.model === 'string' ? setup.model : '');
     if (models && !models.has(model)) {
       void connection.close(1008, modelNotFound(model, connection.apiVersion));
+      return;
+    }
+    const profile = profileFor(profileOption, model, connection);
+    if (profile !== undefined && connection.playProfile(profile) !== undefined) {
+      void connection.close(FAKE_LIVE_CLOSES.invalidArgument.code, FAKE_LIVE_CLOSES.invalidArgument.reason);
       return;
     }
     const verdict =
@@ -272,6 +313,7 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
         registerHandle: (handle, point) => handles.set(handle, point),
         resolveHandle: (handle) => handles.get(handle),
         recordMedia: options.recordMedia ?? true,
+        clock,
       });
       connection.onClose(() => socketsClosed.offer(openCount()));
       connections.push(connection);
@@ -365,6 +407,22 @@ function isAcceptedKey(credential: string | undefined, options: FakeLiveServerOp
   if (credential === undefined || credential === '') return false;
   if (options.apiKeys) return options.apiKeys.includes(credential);
   return !(options.rejectKeys ?? ['bad-key']).includes(credential);
+}
+
+function profileFor(
+  option: FakeLiveProfileOption | undefined,
+  model: string,
+  connection: FakeLiveConnection,
+): ModelProfile | undefined {
+  if (option === undefined) return undefined;
+  if (option !== 'auto') return option;
+  const platform = connection.platform;
+  // A setup without a usable model name plays the platform's default family, as an unknown name does.
+  try {
+    return resolveModelProfile(model, { vertexai: platform === 'vertex-ai' }).profile;
+  } catch {
+    return FALLBACK_PROFILES[platform];
+  }
 }
 
 function fromRefuseSetup(options: FakeLiveServerOptions): FakeLiveSetupVerdict {

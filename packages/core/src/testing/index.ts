@@ -27,6 +27,13 @@ export type {
   FakeToolCall,
   RecordedFunctionResponse,
 } from './fake-live-connection.js';
+export type {
+  FakeInteractionStatus,
+  FakeLiveProfileOption,
+  FakeLiveProfileViolation,
+  FakeLiveProfileViolationCode,
+  FakeTurnCompleteOptions,
+} from './fake-live-profile.js';
 export {
   createFakeLiveServer,
   type FakeLiveRefusal,
@@ -34,6 +41,7 @@ export {
   type FakeLiveServerOptions,
   type FakeLiveSetupVerdict,
 } from './fake-live-server.js';
+export { FAKE_LIVE_CLOSES, type FakeGoAwayCloseOptions, type FakeLiveClose } from './fake-live-timing.js';
 export { FakeLiveWaitError } from './fake-live-wait-error.js';
 export {
   createSimulatedModel,

@@ -294,6 +294,15 @@ export interface LiveServerContent {
     /** The transcribed text. */
     readonly text: string;
   };
+  /**
+   * What the model is doing (extended thinking): `IN_PROGRESS` while it keeps working in the
+   * background, `IDLE` once the whole task is done. Sent alongside `turnComplete`.
+   */
+  readonly interactionStatus?: string;
+  /** Why the turn ended (e.g. `NEED_MORE_INPUT`), alongside `turnComplete`. */
+  readonly turnCompleteReason?: string;
+  /** True when the model does not generate because it waits for more input from the user. */
+  readonly waitingForInput?: boolean;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ObservableInput } from 'rxjs';
 import { describeError, ToolDefinitionError } from '../errors.js';
+import type { FunctionBehavior } from '../profiles/model-profile.js';
 import type { ToolContext } from './context.js';
 import { assertFunctionName, STOP_STREAMING } from './function-name.js';
 import { type Emission, SCHEDULINGS, type Scheduling } from './scheduling.js';
@@ -23,8 +24,12 @@ export interface LiveFunctionDeclaration {
   name: string;
   /** What it does, for the model. */
   description: string;
-  /** `NON_BLOCKING` for streaming tools; absent (blocking) for one-shot tools. */
-  behavior?: 'NON_BLOCKING';
+  /**
+   * How the model runs the call. A tool's own `declaration()` marks streaming tools `NON_BLOCKING`
+   * and leaves it out for one-shot tools; what a session sends always states it, as the model
+   * profile allows (see `declaredBehavior`): `BLOCKING` or `NON_BLOCKING`.
+   */
+  behavior?: FunctionBehavior;
   /** The arguments' JSON Schema, sent verbatim by the SDK. */
   parametersJsonSchema: JsonSchema;
 }

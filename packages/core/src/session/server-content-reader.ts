@@ -1,0 +1,119 @@
+import type { IdleSignal } from '../profiles/model-profile.js';
+import type { Logger } from '../tool/context.js';
+import type { WireServerContent, WireServerMessage } from './genai-like.js';
+import type { SessionEvent } from './live-events.js';
+import {
+  describeValue,
+  idleTransition,
+  isRecord,
+  readInteractionStatus,
+  readInterimTranscription,
+  readTurnComplete,
+  readVoiceActivity,
+} from './server-signals.js';
+
+/** @internal What the reader acts on in its session. */
+export interface ServerContentTarget {
+  /** Publishes a session event. */
+  emit(event: SessionEvent): void;
+  /** The model speaks or works: writes that wait for idle are queued. */
+  busy(): void;
+  /** The model is idle: the writes waiting for it run. */
+  idle(): void;
+  /** The user interrupted the model: the scheduler applies its interruption policies. */
+  interrupted(): void;
+}
+
+/**
+ * @internal
+ * Reads the model output, transcriptions and turn signals of server messages (`serverContent`
+ * and `voiceActivity`) into session events, and keeps the session's idle state as the model
+ * profile's idle signal says: `turnComplete`, or `interactionStatus` on extended thinking, where a
+ * `turnComplete` ends one spoken part only. An interruption makes the model idle either way.
+ */
+export class ServerContentReader {
+  /** The warning that `turnComplete` came without the `interactionStatus` the profile waits for was logged. */
+  private warnedNoStatus = false;
+
+  constructor(
+    private readonly idleSignal: IdleSignal,
+    private readonly target: ServerContentTarget,
+    private readonly logger: Logger,
+    private readonly model: string,
+  ) {}
+
+  /** Reads one message's `serverContent` and `voiceActivity`; `time` stamps the events. */
+  read(message: WireServerMessage, time: number): void {
+    const content: unknown = message.serverContent;
+    if (content !== undefined && !isRecord(content)) this.ignore('serverContent', describeValue(content));
+    else if (content) this.readContent(content as WireServerContent, time);
+    const voice = readVoiceActivity(message.voiceActivity, this.ignore);
+    if (voice) this.target.emit({ type: 'voice-activity', ...voice, time });
+  }
+
+  private readContent(content: WireServerContent, time: number): void {
+    const { target } = this;
+    for (const part of content.modelTurn?.parts ?? []) {
+      if (part.text !== undefined && !part.thought) {
+        target.busy();
+        target.emit({ type: 'model-text', text: part.text, time });
+      }
+      if (part.inlineData?.data) {
+        target.busy();
+        target.emit({
+          type: 'model-audio',
+          data: part.inlineData.data,
+          mimeType: part.inlineData.mimeType ?? 'audio/pcm;rate=24000',
+          time,
+        });
+      }
+    }
+    const interim = readInterimTranscription(content.interimInputTranscription, this.ignore);
+    if (interim !== undefined) target.emit({ type: 'interim-input-transcription', text: interim, time });
+    if (content.inputTranscription?.text) {
+      target.emit({ type: 'input-transcription', text: content.inputTranscription.text, time });
+    }
+    if (content.outputTranscription?.text) {
+      target.emit({ type: 'output-transcription', text: content.outputTranscription.text, time });
+    }
+    if (content.interrupted) {
+      target.emit({ type: 'interrupted', time });
+      target.interrupted();
+      target.idle();
+    }
+    const turnComplete = Boolean(content.turnComplete);
+    if (turnComplete) target.emit({ type: 'turn-complete', ...readTurnComplete(content, this.ignore), time });
+    const status = readInteractionStatus(content.interactionStatus, this.ignore);
+    if (status) target.emit({ type: 'interaction-status', status: status.status, idle: status.idle, time });
+    switch (idleTransition(this.idleSignal, turnComplete, status)) {
+      case 'idle':
+        target.idle();
+        break;
+      case 'busy':
+        target.busy();
+        break;
+      case 'no-status':
+        this.warnNoStatus();
+        break;
+      case 'unchanged':
+        break;
+    }
+  }
+
+  /** Once per session: results waiting for idle may wait long if the model never sends `interactionStatus`. */
+  private warnNoStatus(): void {
+    if (this.warnedNoStatus) return;
+    this.warnedNoStatus = true;
+    this.logger.warn(
+      'turnComplete came without interactionStatus, which this model profile takes as its idle signal: ' +
+        'results waiting for the model to be idle are sent on interactionStatus IDLE or an interruption. ' +
+        "If this model never sends interactionStatus, pass modelProfile: { idleSignal: 'turnComplete' } to createLiveAgent.",
+      { model: this.model },
+    );
+  }
+
+  /** A server value of the wrong type or an unknown enum value, left out of the events: logged at debug level. */
+  private readonly ignore = (field: string, got: string): void => {
+    this.logger.debug('ignored a server value livetools cannot read', { field, got });
+  };
+}
