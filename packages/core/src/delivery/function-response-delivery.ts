@@ -1,5 +1,6 @@
 import type { ModelProfile } from '../profiles/model-profile.js';
 import type { LiveFunctionResponse } from '../scheduler/wire.js';
+import type { Scheduling } from '../tool/scheduling.js';
 import type { DeliveryStrategy } from './delivery.js';
 import { declareForProfile, schedulingFor } from './profile-declarations.js';
 
@@ -13,20 +14,46 @@ import { declareForProfile, schedulingFor } from './profile-declarations.js';
  * (`chooseDelivery`).
  */
 export function createFunctionResponseDelivery(profile: ModelProfile): DeliveryStrategy {
+  // What the profile takes, worked out once: this runs for every result a tool emits.
   const keepWillContinue = profile.functionCalling.willContinue;
-  const encode = ({ scheduling, willContinue, ...rest }: LiveFunctionResponse): LiveFunctionResponse => {
-    const kept = schedulingFor(profile, scheduling, willContinue !== undefined);
-    return {
-      ...rest,
-      ...(willContinue === undefined || !keepWillContinue ? {} : { willContinue }),
-      ...(kept === undefined ? {} : { scheduling: kept }),
-    };
+  const keepScheduling = {
+    streaming: schedulingKept(profile, true),
+    oneShot: schedulingKept(profile, false),
+  };
+  // A fresh object per response (the SDK must never be handed one the scheduler keeps), built as a
+  // literal: rest and spread copies cost several times as much on this path.
+  const encode = (r: LiveFunctionResponse): WireResponse => {
+    const out: WireResponse = { id: r.id, name: r.name, response: r.response };
+    const streaming = r.willContinue !== undefined;
+    if (streaming && keepWillContinue) out.willContinue = r.willContinue;
+    const scheduling = r.scheduling;
+    if (
+      scheduling !== undefined &&
+      (streaming ? keepScheduling.streaming : keepScheduling.oneShot)(scheduling)
+    ) {
+      out.scheduling = scheduling;
+    }
+    return out;
   };
   return {
     mode: 'function-response',
     declarations: (declarations) => declareForProfile(profile, declarations),
     deliver: (responses, connection) => {
-      connection.sendToolResponse({ functionResponses: responses.map(encode) as never });
+      const functionResponses: WireResponse[] = [];
+      for (const r of responses) functionResponses.push(encode(r));
+      connection.sendToolResponse({ functionResponses: functionResponses as never });
     },
   };
+}
+
+/** A function response as written: {@link LiveFunctionResponse} with its optional fields settable. */
+type WireResponse = { -readonly [K in keyof LiveFunctionResponse]: LiveFunctionResponse[K] };
+
+/** Whether a `scheduling` is kept on a response of a streaming (or one-shot) call, per {@link schedulingFor}. */
+function schedulingKept(profile: ModelProfile, streaming: boolean): (scheduling: Scheduling) => boolean {
+  const kept = new Set<Scheduling>();
+  for (const s of ['SILENT', 'WHEN_IDLE', 'INTERRUPT'] as const) {
+    if (schedulingFor(profile, s, streaming) === s) kept.add(s);
+  }
+  return (scheduling) => kept.has(scheduling);
 }
