@@ -218,9 +218,18 @@ export class LiveAgentSession implements AsyncDisposable {
   /**
    * Sends a user text turn (`clientContent`). While reconnecting it is held and sent after the
    * resumption, in order.
+   *
+   * On a model that takes `clientContent` only to seed the initial history (its profile's
+   * `clientContent.midSession` is `initial-history-only`, e.g. `gemini-3.1-flash-live-preview`,
+   * which closes the connection with 1007 otherwise), the text goes as realtime input instead, as
+   * {@link sendRealtimeText} sends it: it is then not held while reconnecting.
    */
   sendText(text: string, options: { turnComplete?: boolean } = {}): void {
     this.assertOpen();
+    if (this.settings.profile?.clientContent.midSession === 'initial-history-only') {
+      this.sendRealtimeText(text);
+      return;
+    }
     this.textIn.next({ text, time: this.now() });
     this.write({
       method: 'sendClientContent',

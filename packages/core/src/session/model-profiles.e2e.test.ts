@@ -153,6 +153,28 @@ describe.each(sdks)('model profiles over %s', (_name, geminiApi, vertexAi) => {
     for (const raw of rawResponses(t.conn.frames)) expect(raw).not.toHaveProperty('willContinue');
   });
 
+  it('gemini-3.1-flash-live-preview: sendText goes as realtime text, which the model takes mid-session (clientContent would close it with 1007)', async () => {
+    await using server = await createFakeLiveServer({ profile: 'auto' });
+    const agent = createLiveAgent({
+      ai: geminiApi(server.url),
+      model: 'gemini-3.1-flash-live-preview',
+      tools: [lookup],
+    });
+    const connected = server.waitForConnection();
+    const session = await agent.connect();
+    const conn = await connected;
+    session.sendText('hello');
+    const frame = await conn.waitForFrame((f) => f.realtimeInput?.text !== undefined);
+    expect(frame.realtimeInput?.text).toBe('hello');
+    expect(conn.frames.some((f) => 'clientContent' in f)).toBe(false);
+    expect(conn.profileViolations).toEqual([]);
+    // The session is still usable: a call after the text is answered on the same connection.
+    const r = await conn.waitForToolResponse(conn.callTool('lookup'));
+    expect(r.output).toEqual({ meaning: 'a word' });
+    expect(session.isOpen).toBe(true);
+    await session.close();
+  });
+
   it('Vertex AI gemini-3.8-live: client-content by default (no willContinue there), NON_BLOCKING streaming tools with scheduling', async () => {
     const watch = pushTool('watch');
     await using t = await open(vertexAi, { model: 'gemini-3.8-live', tools: [watch.tool, lookup] });
