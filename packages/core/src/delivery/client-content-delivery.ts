@@ -33,14 +33,19 @@ export function createClientContentDelivery(profile: ModelProfile): DeliveryStra
   const answered = new Set<string>();
   return {
     mode: 'client-content',
-    declarations: (declarations) =>
-      declareForProfile(profile, declarations).map((rest) => ({
-        ...rest,
-        description:
-          rest.name === STOP_STREAMING
-            ? rest.description
-            : `${rest.description} Results may keep arriving afterwards as messages tagged [tool result ${rest.name} call_id=...].`,
-      })),
+    declarations: (declarations) => {
+      // A tool's own declaration marks a streaming tool NON_BLOCKING: only those say that more
+      // results follow (a one-shot tool, stop_streaming included, answers once).
+      const streaming = new Set(declarations.filter((d) => d.behavior === 'NON_BLOCKING').map((d) => d.name));
+      return declareForProfile(profile, declarations).map((declaration) =>
+        streaming.has(declaration.name) && declaration.name !== STOP_STREAMING
+          ? {
+              ...declaration,
+              description: `${declaration.description} Results may keep arriving afterwards as messages tagged [tool result ${declaration.name} call_id=...].`,
+            }
+          : declaration,
+      );
+    },
     deliver: (responses, connection, context) => {
       for (const r of responses) {
         const isFirst = !answered.has(r.id);

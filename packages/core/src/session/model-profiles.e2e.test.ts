@@ -185,6 +185,15 @@ describe.each(sdks)('model profiles over %s', (_name, geminiApi, vertexAi) => {
       ['lookup', 'BLOCKING'],
       ['stop_streaming', 'BLOCKING'],
     ]);
+    // Only the streaming tool says that more results follow as tagged messages.
+    const descriptions = (t.conn.setup.tools ?? [])
+      .flatMap((tool) => tool.functionDeclarations ?? [])
+      .map((d) => [d.name, /Results may keep arriving/.test(d.description ?? '')]);
+    expect(descriptions).toEqual([
+      ['watch', true],
+      ['lookup', false],
+      ['stop_streaming', false],
+    ]);
     const id = t.conn.callTool('watch');
     await t.conn.waitForToolResponse(t.conn.callTool('lookup'));
     watch.push(id, 1);
