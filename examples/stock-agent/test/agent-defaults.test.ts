@@ -13,7 +13,7 @@ describe('the console agent’s defaults', () => {
       expect(defaultModel).toBe('gemini-3.8-live');
       expect(connection.setup.model).toBe('models/gemini-3.8-live');
       expect(connection.setup.contextWindowCompression).toEqual({ slidingWindow: {} });
-      expect(session).toBeDefined();
+      expect(session.isOpen).toBe(true);
     } finally {
       await console.close();
     }

@@ -54,6 +54,39 @@ describe('ReachableHosts', () => {
     expect(hosts.allowsHost('198.51.100.3:8787')).toBe(true);
   });
 
+  it('on a wildcard bind, does not read the interfaces again for a host name no interface can have', () => {
+    let reads = 0;
+    const hosts = new ReachableHosts(bound('0.0.0.0'), () => {
+      reads += 1;
+      return machine();
+    });
+    const before = reads;
+    expect(hosts.allowsHost('evil.example:8787')).toBe(false);
+    expect(hosts.allowsOrigin('http://evil.example:8787')).toBe(false);
+    expect(hosts.allowsHost('0x7f.1:8787')).toBe(false);
+    expect(reads).toBe(before);
+    expect(hosts.allowsHost('198.51.100.3:8787')).toBe(false);
+    expect(hosts.allowsOrigin('http://[2001:db8::9]:8787')).toBe(false);
+    expect(reads).toBe(before + 2);
+  });
+
+  it('keeps the hosts it knows when reading the interfaces fails, and never throws', () => {
+    let fail = false;
+    const hosts = new ReachableHosts(bound('0.0.0.0'), () => {
+      if (fail) throw Object.assign(new Error('uv_interface_addresses failed'), { code: 'ERR_SYSTEM_ERROR' });
+      return machine();
+    });
+    fail = true;
+    expect(hosts.allowsHost('198.51.100.3:8787')).toBe(false);
+    expect(hosts.allowsHost('192.0.2.7:8787')).toBe(true);
+    expect(hosts.hosts).toEqual(['127.0.0.1', '192.0.2.7']);
+    const failing = new ReachableHosts(bound('::'), () => {
+      throw new Error('uv_interface_addresses failed');
+    });
+    expect(failing.allowsHost('[::1]:8787')).toBe(true);
+    expect(failing.allowsHost('[2001:db8::7]:8787')).toBe(false);
+  });
+
   it('on port 80, also answers a Host and an Origin without the port', () => {
     const hosts = new ReachableHosts(bound('127.0.0.1', 80), machine);
     expect(hosts.allowsHost('localhost')).toBe(true);

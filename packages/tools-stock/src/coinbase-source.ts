@@ -5,6 +5,7 @@ import { normalizeSymbol } from './normalize-symbol.js';
 import type { Quote, QuoteSource } from './quote-source.js';
 import { QuoteSourceError } from './quote-source-error.js';
 import { checkedQuote } from './quote-validation.js';
+import { recordOf } from './record-of.js';
 import { providerText, symbolsNamedIn } from './symbols-named-in.js';
 import {
   createWebSocketQuoteFeed,
@@ -293,12 +294,6 @@ function amountOf(value: unknown): number | undefined {
 }
 
 /** The value as a record when it is a plain JSON object. */
-function recordOf(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
-
 /** Every product id listed in a `subscriptions` answer's channels, whatever their shape. */
 function productsIn(channels: unknown): Set<string> {
   const products = new Set<string>();

@@ -5,6 +5,7 @@ import { isUsMarketOpen } from './is-us-market-open.js';
 import type { Quote, QuoteSource } from './quote-source.js';
 import { QuoteSourceError } from './quote-source-error.js';
 import { checkedQuote, priceProblem, timeProblem } from './quote-validation.js';
+import { recordOf } from './record-of.js';
 import { providerText, symbolsNamedIn } from './symbols-named-in.js';
 import {
   createWebSocketQuoteFeed,
@@ -289,12 +290,6 @@ function readTrade(
 }
 
 /** The value as a record when it is a plain JSON object. */
-function recordOf(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
-
 function marketOpenFor(symbol: string, time: number): boolean {
   return symbol.includes(':') || isUsMarketOpen(time);
 }

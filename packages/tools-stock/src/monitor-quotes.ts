@@ -215,9 +215,7 @@ export function monitorQuotes(
             report('feed-status', latest, 'SILENT', { status, coalesced: count });
           }
         }
-        if ((held || heldStatus) && !force) {
-          release = scheduleAfter(scheduler, budget.waitMs(scheduler.now()), () => releaseHeld(false));
-        }
+        if ((held || heldStatus) && !force) holdRelease();
       };
 
       const holdRelease = (): void => {

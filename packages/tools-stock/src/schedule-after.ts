@@ -1,15 +1,17 @@
+import { MAX_TIMER_MS } from '@livetools/core';
 import { Observable, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 
 /**
  * The longest delay a timer can hold: Node.js (and browsers) run a `setTimeout` or `setInterval`
- * of more than 2^31-1 ms (about 24.8 days) after 1 ms instead.
+ * of more than 2^31-1 ms (about 24.8 days) after 1 ms instead. The same value as `MAX_TIMER_MS`
+ * of `@livetools/core`, which it is taken from.
  *
  * @example
  * ```ts
  * const steps = Math.ceil(delay / MAX_TIMER_DELAY_MS);
  * ```
  */
-export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+export const MAX_TIMER_DELAY_MS: number = MAX_TIMER_MS;
 
 /**
  * Runs `work` once after `delayMs` on `scheduler`, in steps of at most {@link MAX_TIMER_DELAY_MS}

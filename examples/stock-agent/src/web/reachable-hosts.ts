@@ -3,7 +3,7 @@
  * answers and the only page origins it lets open a WebSocket. A DNS-rebinding page reaches the
  * server under its own name, so its requests carry a foreign `Host` and are refused.
  */
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIP } from 'node:net';
 import type { NetworkInterfaceInfo } from 'node:os';
 
 /** What `os.networkInterfaces()` returns. */
@@ -15,6 +15,14 @@ const loopback = ['127.0.0.1', 'localhost', '[::1]'] as const;
 /** An address as it appears in a URL's authority: IPv6 in brackets. */
 function inUrl(address: string): string {
   return address.includes(':') ? `[${address}]` : address;
+}
+
+/** Whether a `Host` (`host:port`) or an `Origin` (`scheme://host:port`) names an IP address, not a name. */
+function namesAnAddress(value: string): boolean {
+  const authority = value.replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
+  if (authority.startsWith('[')) return isIP(authority.slice(1, authority.indexOf(']'))) === 6;
+  const colon = authority.indexOf(':');
+  return isIP(colon === -1 ? authority : authority.slice(0, colon)) === 4;
 }
 
 /**
@@ -60,10 +68,13 @@ export class ReachableHosts {
     return this.#knows(() => this.#origins, origin.toLowerCase());
   }
 
-  /** Looks `value` up; on a miss with a wildcard bind, reads the interfaces again (one may have come up). */
+  /**
+   * Looks `value` up; on a miss with a wildcard bind, reads the interfaces again (one may have come
+   * up), but only for an IP address: no interface has a name, so a foreign name is refused at once.
+   */
   #knows(set: () => ReadonlySet<string>, value: string): boolean {
     if (set().has(value)) return true;
-    if (!this.#wildcard) return false;
+    if (!this.#wildcard || !namesAnAddress(value)) return false;
     this.#refresh();
     return set().has(value);
   }
@@ -77,7 +88,15 @@ export class ReachableHosts {
     const hosts = new Set<string>([...loopback, inUrl(address)]);
     const network: string[] = [];
     if (this.#wildcard) {
-      for (const list of Object.values(this.#interfaces())) {
+      let interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>;
+      try {
+        interfaces = this.#interfaces();
+      } catch {
+        // the system could not list them (this runs inside a request listener): keep what is known
+        if (this.#authorities.size > 0) return;
+        interfaces = {};
+      }
+      for (const list of Object.values(interfaces)) {
         for (const info of list ?? []) {
           if (address === '0.0.0.0' && info.family !== 'IPv4') continue;
           const host = inUrl(info.address.toLowerCase());

@@ -31,6 +31,12 @@ function clientContentProblem(profile: ModelProfile): string | undefined {
     : `"${profile.id}" accepts clientContent only to seed the initial history, so a streaming tool's later results cannot go as text turns`;
 }
 
+/** Why each delivery cannot carry a streaming tool's results on a profile, or `undefined`. */
+const PROBLEMS: Readonly<Record<DeliveryMode, (profile: ModelProfile) => string | undefined>> = {
+  'function-response': functionResponseProblem,
+  'client-content': clientContentProblem,
+};
+
 const OVERRIDE_HINT =
   "If your endpoint accepts clientContent all session long (the current model page says so for gemini-3.1-flash-live-preview), pass modelProfile: { clientContent: { midSession: 'accepted' } } to createLiveAgent";
 
@@ -57,21 +63,13 @@ export function chooseDelivery(
       `Unknown delivery ${typeof requested === 'string' ? JSON.stringify(requested.slice(0, 60)) : `(a ${typeof requested})`}; use 'function-response' or 'client-content', or leave it out to let the model profile choose.`,
     );
   }
-  if (requested === 'function-response') {
-    const problem = hasStreamingTools ? functionResponseProblem(profile) : undefined;
+  if (requested !== undefined) {
+    const problem = hasStreamingTools ? PROBLEMS[requested](profile) : undefined;
     if (problem === undefined) return requested;
+    const other: DeliveryMode = requested === 'function-response' ? 'client-content' : 'function-response';
     throw unsupported(
-      clientContentProblem(profile) === undefined
-        ? `${problem}. Pass delivery: 'client-content' to createLiveAgent (or leave delivery out to let the model profile choose).`
-        : `${problem}. ${noDeliveryHint(profile)}`,
-    );
-  }
-  if (requested === 'client-content') {
-    const problem = hasStreamingTools ? clientContentProblem(profile) : undefined;
-    if (problem === undefined) return requested;
-    throw unsupported(
-      functionResponseProblem(profile) === undefined
-        ? `${problem}. Pass delivery: 'function-response' to createLiveAgent (or leave delivery out to let the model profile choose).`
+      PROBLEMS[other](profile) === undefined
+        ? `${problem}. Pass delivery: '${other}' to createLiveAgent (or leave delivery out to let the model profile choose).`
         : `${problem}. ${noDeliveryHint(profile)}`,
     );
   }

@@ -4,40 +4,21 @@
  * clear error (a function response with a code, a session `error` event or a logged error), and
  * the session keeps working: a later valid call still streams.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { Logger } from '../tool/context.js';
 import { defineStreamingTool } from '../tool/define-tool.js';
+import { recordingLogger } from './test-support/profiled-session.js';
 import {
   clientBarrier,
   openSession,
   ping,
   pushTool,
   type SessionFixture,
+  trackUnhandledRejections,
 } from './test-support/session-fixture.js';
 
 /** Errors that escaped as unhandled rejections while a test ran. */
-const escaped: unknown[] = [];
-const onRejection = (reason: unknown) => escaped.push(reason);
-beforeEach(() => {
-  escaped.length = 0;
-  process.on('unhandledRejection', onRejection);
-});
-afterEach(() => {
-  process.off('unhandledRejection', onRejection);
-});
-
-/** A logger that keeps what it is told. */
-function recordingLogger() {
-  const lines: { level: string; message: string; data?: Record<string, unknown> }[] = [];
-  const at =
-    (level: string) =>
-    (message: string, data?: Record<string, unknown>): void => {
-      lines.push({ level, message, ...(data ? { data } : {}) });
-    };
-  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-  return { logger, lines };
-}
+const escaped = trackUnhandledRejections();
 
 const strict = defineStreamingTool({
   name: 'strict_watch',
@@ -112,6 +93,18 @@ describe('malformed frames from the server', () => {
     const errors = fx.log.events.filter((e) => e.type === 'error');
     expect(errors).toHaveLength(1);
     expect((errors[0] as { error: Error }).error.message).toMatch(/malformed server message/i);
+    await stillWorks(fx, watch);
+  });
+
+  it('handles the toolCall of a message whose serverContent is malformed', async () => {
+    const { fx, watch } = await open();
+    await using _ = fx;
+    await sendRaw(fx, {
+      serverContent: { modelTurn: { parts: [null] } },
+      toolCall: { functionCalls: [{ id: 'beside-bad-content', name: 'watch', args: { label: 'ok' } }] },
+    });
+    expect(fx.log.events.filter((e) => e.type === 'error')).toHaveLength(1);
+    expect(watch.started('beside-bad-content')).toBe(true);
     await stillWorks(fx, watch);
   });
 

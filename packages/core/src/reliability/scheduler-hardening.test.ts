@@ -296,7 +296,8 @@ describe('item 21: one final response per call id per session', () => {
 });
 
 describe('item 22: the minIntervalMs window timer never outlives its call', () => {
-  it('a call stopped from a tool-result handler during a window flush leaves no timer', () => {
+  /** A running call of a 10 ms-window tool fed by `feed`, stopped by the handler of its `stopAt`-th result. */
+  function windowedFeed(stopAt: number) {
     const feed = new Subject<number>();
     const tool = defineStreamingTool({
       name: 'feed',
@@ -307,9 +308,14 @@ describe('item 22: the minIntervalMs window timer never outlives its call', () =
     });
     const { scheduler, sent, vts } = recorder([tool]);
     scheduler.events$.subscribe((e) => {
-      if (e.type === 'tool-result' && e.sequence === 2) scheduler.stop({ callId: e.callId });
+      if (e.type === 'tool-result' && e.sequence === stopAt) scheduler.stop({ callId: e.callId });
     });
     scheduler.handleToolCall([{ id: 'a', name: 'feed', args: {} }]);
+    return { feed, sent, vts };
+  }
+
+  it('a call stopped from a tool-result handler during a window flush leaves no timer', () => {
+    const { feed, sent, vts } = windowedFeed(2);
     feed.next(1); // sent at once, opens the window
     feed.next(2); // pending, flushed when the window closes: the handler stops the call
     vts.maxFrames = 10;
@@ -323,21 +329,12 @@ describe('item 22: the minIntervalMs window timer never outlives its call', () =
   });
 
   it('a call stopped from the tool-result handler of its first value leaves no timer', () => {
-    const feed = new Subject<number>();
-    const tool = defineStreamingTool({
-      name: 'feed',
-      description: 'Feeds.',
-      parameters: z.object({}),
-      minIntervalMs: 10,
-      execute: () => feed,
-    });
-    const { scheduler, sent, vts } = recorder([tool]);
-    scheduler.events$.subscribe((e) => {
-      if (e.type === 'tool-result') scheduler.stop({ callId: e.callId });
-    });
-    scheduler.handleToolCall([{ id: 'a', name: 'feed', args: {} }]);
+    const { feed, sent, vts } = windowedFeed(1);
     feed.next(1);
-    expect(sent).toHaveLength(2);
+    expect(sent.map((r) => r.response)).toEqual([
+      { output: 1 },
+      { output: { status: 'stopped', reason: 'application', results: 1 } },
+    ]);
     expect(vts.actions).toHaveLength(0);
   });
 });

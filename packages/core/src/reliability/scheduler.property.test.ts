@@ -1,25 +1,12 @@
 import fc from 'fast-check';
-import { config as rxjsConfig } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stepsArb } from './test-support/scheduler-arbitraries.js';
+import { captureEscapes } from './test-support/scheduler-escapes.js';
 import { checkRun, tally } from './test-support/scheduler-invariants.js';
 import { runScenario } from './test-support/scheduler-world.js';
 
 /** Errors that escaped: RxJS's unhandled-error hook and the process's unhandled rejections. */
-const escaped: unknown[] = [];
-const onRejection = (reason: unknown) => escaped.push(reason);
-let previousHook: typeof rxjsConfig.onUnhandledError;
-
-beforeAll(() => {
-  previousHook = rxjsConfig.onUnhandledError;
-  rxjsConfig.onUnhandledError = (error) => escaped.push(error);
-  process.on('unhandledRejection', onRejection);
-});
-
-afterAll(() => {
-  rxjsConfig.onUnhandledError = previousHook;
-  process.off('unhandledRejection', onRejection);
-});
+const escaped = captureEscapes();
 
 describe('ToolScheduler under random interleavings (virtual time)', () => {
   it('keeps every invariant: one end per call, nothing after a final or a cancellation, results on their own id, upstreams released, nothing escapes', async () => {

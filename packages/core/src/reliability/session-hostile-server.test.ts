@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createFakeLiveServer,
   type FakeLiveConnection,
@@ -20,19 +20,12 @@ import {
   ping,
   pushTool,
   type SessionFixture,
+  trackUnhandledRejections,
   wireBarrier,
 } from './test-support/session-fixture.js';
 import { sdks } from './test-support/session-sdks.js';
 
-const escaped: unknown[] = [];
-const onRejection = (reason: unknown) => escaped.push(reason);
-beforeEach(() => {
-  escaped.length = 0;
-  process.on('unhandledRejection', onRejection);
-});
-afterEach(() => {
-  process.off('unhandledRejection', onRejection);
-});
+const escaped = trackUnhandledRejections();
 
 /** Every call of the session state: exactly one final, and it is the last response. */
 function expectOneFinalLast(wire: readonly RecordedFunctionResponse[], ids: readonly string[]): void {

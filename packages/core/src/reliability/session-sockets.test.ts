@@ -23,6 +23,12 @@ function advance(clock: VirtualTimeScheduler, ms: number): void {
   clock.maxFrames = Number.POSITIVE_INFINITY;
 }
 
+/** An agent whose 200 ms connect timeout runs on a virtual clock. */
+function timedAgent(ai: Parameters<typeof createLiveAgent>[0]['ai']) {
+  const clock = new VirtualTimeScheduler();
+  return { clock, agent: createLiveAgent({ ai, model: 'm', connectTimeoutMs: 200, scheduler: clock }) };
+}
+
 describe.each(sdks)('sockets over %s', (_name, makeAi) => {
   it('CONNECT_TIMEOUT leaves the socket open: a setup never answered times out and the socket is closed', async () => {
     let setupSeen!: () => void;
@@ -37,13 +43,7 @@ describe.each(sdks)('sockets over %s', (_name, makeAi) => {
     });
     // The timeout runs on a virtual clock, advanced once the server holds the socket: however slow
     // the machine, the attempt is abandoned with its socket open.
-    const clock = new VirtualTimeScheduler();
-    const agent = createLiveAgent({
-      ai: makeAi(server.url),
-      model: 'm',
-      connectTimeoutMs: 200,
-      scheduler: clock,
-    });
+    const { clock, agent } = timedAgent(makeAi(server.url));
     const connecting = agent.connect();
     await seen;
     advance(clock, 200);
@@ -55,13 +55,7 @@ describe.each(sdks)('sockets over %s', (_name, makeAi) => {
   it('an upgrade never answered times out, and the socket is ended', async () => {
     await using server = await createFakeLiveServer();
     const hung = server.hangUpgrades(1);
-    const clock = new VirtualTimeScheduler();
-    const agent = createLiveAgent({
-      ai: makeAi(server.url),
-      model: 'm',
-      connectTimeoutMs: 200,
-      scheduler: clock,
-    });
+    const { clock, agent } = timedAgent(makeAi(server.url));
     const connecting = agent.connect();
     await hung;
     expect(server.openConnections).toBe(1);

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LivetoolsError } from '../errors.js';
+import { thrownBy } from '../reliability/test-support/session-errors.js';
 import { createLiveAgent, type LiveAgentOptions } from './create-live-agent.js';
 import type { GenAIClient } from './genai-like.js';
 
 const ai = { live: { connect: () => Promise.reject(new Error('unused')) } } as GenAIClient;
 const make = (options: Partial<LiveAgentOptions>) => () => createLiveAgent({ ai, model: 'm', ...options });
-
-function invalidOption(run: () => unknown): LivetoolsError {
-  try {
-    run();
-  } catch (error) {
-    if (LivetoolsError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected createLiveAgent to throw');
-}
 
 describe('createLiveAgent duration options (issue 13 item 13)', () => {
   it.each([
@@ -28,7 +18,7 @@ describe('createLiveAgent duration options (issue 13 item 13)', () => {
   ] as const)(
     'durations above 2^31-1 ms fire at once: %s is refused with INVALID_OPTION',
     (name, options) => {
-      const error = invalidOption(make(options as Partial<LiveAgentOptions>));
+      const error = thrownBy(make(options as Partial<LiveAgentOptions>));
       expect(error.code).toBe('INVALID_OPTION');
       expect(error.message).toContain(name);
       expect(error.message).toMatch(/2147483647/);
@@ -40,7 +30,7 @@ describe('createLiveAgent duration options (issue 13 item 13)', () => {
     ['reconnect.maxConsecutive', { reconnect: { maxConsecutive: 1.5 } }],
     ['maxUnacknowledged', { maxUnacknowledged: 0 }],
   ] as const)('refuses a count that is not a positive integer: %s', (name, options) => {
-    const error = invalidOption(make(options as Partial<LiveAgentOptions>));
+    const error = thrownBy(make(options as Partial<LiveAgentOptions>));
     expect(error.code).toBe('INVALID_OPTION');
     expect(error.message).toContain(name);
   });

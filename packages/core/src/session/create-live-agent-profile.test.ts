@@ -1,8 +1,9 @@
 import { NEVER } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { LivetoolsError } from '../errors.js';
-import type { Logger } from '../tool/context.js';
+import type { LivetoolsError } from '../errors.js';
+import { recordingLogger } from '../reliability/test-support/profiled-session.js';
+import { thrownBy } from '../reliability/test-support/session-errors.js';
 import { defineStreamingTool, defineTool } from '../tool/define-tool.js';
 import { createLiveAgent, type LiveAgentOptions } from './create-live-agent.js';
 import type { GenAIClient } from './genai-like.js';
@@ -21,27 +22,12 @@ const lookup = defineTool({
   execute: () => 1,
 });
 
-function recordingLogger() {
-  const entries: { level: string; message: string; data?: Record<string, unknown> }[] = [];
-  const at = (level: string) => (message: string, data?: Record<string, unknown>) =>
-    entries.push({ level, message, ...(data ? { data } : {}) });
-  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-  return { logger, entries };
-}
-
-function thrown(options: Partial<LiveAgentOptions>): LivetoolsError {
-  try {
-    createLiveAgent({ ai, model: 'gemini-3.8-live', ...options });
-  } catch (error) {
-    if (LivetoolsError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected createLiveAgent to throw');
-}
+const thrown = (options: Partial<LiveAgentOptions>): LivetoolsError =>
+  thrownBy(() => createLiveAgent({ ai, model: 'gemini-3.8-live', ...options }));
 
 describe('createLiveAgent resolves the model profile once', () => {
   it('exposes the profile and its notices, and logs each notice once however often it connects', async () => {
-    const { logger, entries } = recordingLogger();
+    const { logger, lines: entries } = recordingLogger();
     const agent = createLiveAgent({ ai, model: 'my-live-model', tools: [lookup], logger });
     expect(agent.profile.id).toBe('gemini-3.8-live');
     expect(agent.notices.map((n) => n.code)).toEqual(['UNKNOWN_MODEL']);

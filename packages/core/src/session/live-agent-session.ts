@@ -457,24 +457,34 @@ export class LiveAgentSession implements AsyncDisposable {
     try {
       this.handleMessage(message, generation, written);
     } catch (error) {
-      // A malformed message must neither escape into the SDK's socket handler (an unhandled
-      // rejection) or a timer, nor stop the messages queued behind it: it is reported and skipped.
-      this.settings.logger.error('ignored a malformed server message', { error: describeError(error) });
-      this.emit({
-        type: 'error',
-        error: new Error(
-          `Ignored a malformed server message (${describeError(error)}): ${preview(message)}`,
-          { cause: error },
-        ),
-        time: this.now(),
-      });
+      this.reportMalformed(message, error);
     }
+  }
+
+  /**
+   * A malformed message must neither escape into the SDK's socket handler (an unhandled
+   * rejection) or a timer, nor stop the messages queued behind it: it is reported and skipped.
+   */
+  private reportMalformed(message: WireServerMessage, error: unknown): void {
+    this.settings.logger.error('ignored a malformed server message', { error: describeError(error) });
+    this.emit({
+      type: 'error',
+      error: new Error(`Ignored a malformed server message (${describeError(error)}): ${preview(message)}`, {
+        cause: error,
+      }),
+      time: this.now(),
+    });
   }
 
   private handleMessage(message: WireServerMessage, generation: number, written: number): void {
     this.messages.next(message);
     const time = this.now();
-    this.content.read(message, time);
+    // Malformed model output must not cost the rest of the message (a toolCall beside it, say).
+    try {
+      this.content.read(message, time);
+    } catch (error) {
+      this.reportMalformed(message, error);
+    }
     // While close() is in progress the scheduler is gone: calls can no longer be answered.
     if (message.toolCall?.functionCalls?.length && !this.scheduler.isDisposed) {
       this.scheduler.handleToolCall(message.toolCall.functionCalls);

@@ -8,6 +8,7 @@ import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { LivetoolsError } from '../errors.js';
+import { thrownBy } from '../reliability/test-support/session-errors.js';
 import { createFakeLiveServer, type FakeLiveConnection, type LiveClientFrame } from '../testing/index.js';
 import { defineStreamingTool, defineTool } from '../tool/define-tool.js';
 import { emit } from '../tool/scheduling.js';
@@ -246,15 +247,8 @@ describe('delivery choices that cannot work on the profile', () => {
   const ai = { live: { connect: () => Promise.reject(new Error('unused')) } } as GenAIClient;
   const vertex = { vertexai: true, live: ai.live } as GenAIClient;
   const watch = pushTool('watch').tool;
-  const failure = (options: Partial<LiveAgentOptions>): LivetoolsError => {
-    try {
-      createLiveAgent({ ai, model: 'gemini-3.8-live', ...options });
-    } catch (error) {
-      if (LivetoolsError.isInstance(error)) return error;
-      throw error;
-    }
-    throw new Error('expected createLiveAgent to throw');
-  };
+  const failure = (options: Partial<LiveAgentOptions>): LivetoolsError =>
+    thrownBy(() => createLiveAgent({ ai, model: 'gemini-3.8-live', ...options }));
 
   it('function-response with a streaming tool on Vertex AI (no willContinue): says to use client-content', () => {
     const error = failure({ ai: vertex, tools: [watch], delivery: 'function-response' });

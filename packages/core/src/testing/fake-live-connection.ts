@@ -25,6 +25,7 @@ import {
 } from './fake-live-profile.js';
 import {
   after,
+  checkCloseCode,
   durationMs,
   durationString,
   FAKE_LIVE_CLOSES,
@@ -579,7 +580,7 @@ export class FakeLiveConnection {
    * Sends `goAway` and closes the connection once `timeLeft` has passed on the server's scheduler
    * (server options `scheduler` and `timeScale`), as the real service does. `timeLeft` is a
    * duration string (`"50s"`, `"0.5s"`) or milliseconds; anything else throws a `LivetoolsError`
-   * (`INVALID_OPTION`). The close is 1011 {@link FAKE_LIVE_CLOSES}`.goAwayTimeLeft` unless told
+   * (`INVALID_OPTION`), as does a `code` no server may send. The close is 1011 {@link FAKE_LIVE_CLOSES}`.goAwayTimeLeft` unless told
    * otherwise, and is dropped if the connection closed before.
    *
    * @example
@@ -593,8 +594,8 @@ export class FakeLiveConnection {
    */
   goAwayThenClose(timeLeft: string | number = '50s', options: FakeGoAwayCloseOptions = {}): void {
     const ms = durationMs(timeLeft);
+    const code = checkCloseCode(options.code ?? FAKE_LIVE_CLOSES.goAwayTimeLeft.code);
     this.#send({ goAway: { timeLeft: typeof timeLeft === 'string' ? timeLeft : durationString(ms) } });
-    const code = options.code ?? FAKE_LIVE_CLOSES.goAwayTimeLeft.code;
     const reason = options.reason ?? FAKE_LIVE_CLOSES.goAwayTimeLeft.reason;
     this.#timers.push(after(this.#clock, ms, () => void this.close(code, reason)));
   }
@@ -655,9 +656,10 @@ export class FakeLiveConnection {
   close(code = 1000, reason = ''): Promise<FakeLiveCloseInfo> {
     if (this.#closeInfo === undefined && this.#closing === undefined) {
       const cut = closeReason(reason);
-      this.#closing = { code, reason: cut, initiator: 'server' };
-      // A frozen socket's own close() was replaced: reach the original.
+      // A frozen socket's own close() was replaced: reach the original. It throws for a code no
+      // server may send, before anything is sent: the connection is then still open to a later close.
       (Object.getPrototypeOf(this.#socket) as WebSocket).close.call(this.#socket, code, cut);
+      this.#closing = { code, reason: cut, initiator: 'server' };
     }
     return this.closed;
   }

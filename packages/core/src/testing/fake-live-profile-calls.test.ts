@@ -8,14 +8,10 @@ import { Behavior, type FunctionDeclaration, GoogleGenAI, type LiveServerMessage
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { resolveModelProfile } from '../profiles/resolve-model-profile.js';
+import { createFakeLiveServer, FAKE_LIVE_CLOSES, type FakeLiveServer } from './index.js';
 import {
-  createFakeLiveServer,
-  FAKE_LIVE_CLOSES,
-  type FakeLiveConnection,
-  type FakeLiveServer,
-} from './index.js';
-import {
-  type LiveTestClient,
+  barrier,
+  LiveTestClient,
   openClient,
   type SdkUnderTest,
   sdks,
@@ -45,14 +41,6 @@ function open(
     model,
     config: textConfig(declarations, { sessionResumption: {}, ...extra }),
   });
-}
-
-let marker = 0;
-/** Resolves once the client has received every frame the server sent before it (a frame the profile never holds). */
-async function barrier(client: LiveTestClient, connection: FakeLiveConnection): Promise<void> {
-  const n = ++marker;
-  connection.sendRaw({ usageMetadata: { totalTokenCount: n } });
-  await client.waitFor((m) => (m.usageMetadata?.totalTokenCount === n ? true : undefined), `barrier ${n}`);
 }
 
 const isText = (m: LiveServerMessage) => (m.serverContent?.modelTurn?.parts ?? []).some((p) => p.text);
@@ -96,7 +84,6 @@ describe.each(sdks)('fake Live server profiles with the real $name client', (sdk
 
     it('refuses a NON_BLOCKING declaration with 1007 before setupComplete', async () => {
       await using server = await createFakeLiveServer({ profile: 'auto' });
-      const { LiveTestClient } = await import('./test-support/live-client.js');
       const client = new LiveTestClient(sdk, server.url, {
         model: FLASH_31,
         config: textConfig([lookup(), { name: 'watch', behavior: Behavior.NON_BLOCKING }]),

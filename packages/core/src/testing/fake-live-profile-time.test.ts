@@ -15,6 +15,7 @@ import {
   type FakeLiveServer,
 } from './index.js';
 import {
+  barrier,
   type LiveTestClient,
   openClient,
   type SdkUnderTest,
@@ -28,12 +29,9 @@ function open(sdk: SdkUnderTest, server: FakeLiveServer, extra: Parameters<typeo
   return openClient(sdk, server, { model: 'gemini-3.8-live', config: textConfig([], extra) });
 }
 
-let marker = 0;
-/** Proves the connection still works: a frame goes to the client and back is not needed. */
+/** Proves the connection still works: a frame reaches the client, and the client saw no close. */
 async function stillOpen(client: LiveTestClient, connection: FakeLiveConnection): Promise<void> {
-  const n = ++marker;
-  connection.sendRaw({ usageMetadata: { totalTokenCount: n } });
-  await client.waitFor((m) => (m.usageMetadata?.totalTokenCount === n ? true : undefined), `marker ${n}`);
+  await barrier(client, connection);
   expect(client.closeEvent).toBeUndefined();
 }
 
@@ -156,6 +154,12 @@ describe('timed closes: misuse', () => {
       }
       expect(LivetoolsError.isInstance(error) && error.code).toBe('INVALID_OPTION');
     }
+    // A close code ws refuses would throw inside the timer: it is refused at the call instead.
+    for (const code of [1005, 999, 5000, 1000.5]) {
+      expect(() => connection.goAwayThenClose('1s', { code })).toThrow(
+        expect.objectContaining({ code: 'INVALID_OPTION' }),
+      );
+    }
     expect(connection.sentFrames.filter((f) => f.goAway)).toEqual([]);
     for (const timeScale of [0, -1, Number.POSITIVE_INFINITY]) {
       await expect(createFakeLiveServer({ timeScale })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
@@ -175,6 +179,7 @@ describe('timed closes: misuse', () => {
     session.close();
     await client.waitForClose();
     expect(() => scheduler.flush()).not.toThrow();
+    expect(scheduler.now()).toBe(0); // the close freed the goAway timer and the session limit
     expect((await connection.waitForClose()).initiator).toBe('client');
   });
 });

@@ -489,6 +489,40 @@ describe('fake Live server, hostile behaviours and socket counting', () => {
     expect(server.openConnections).toBe(0);
   });
 
+  it('an onSetup hook that throws closes that connection with 1011, and the server serves the next', async () => {
+    let calls = 0;
+    await using server = await createFakeLiveServer({
+      onSetup: () => {
+        calls += 1;
+        if (calls === 1) throw new Error('hook broke');
+        return undefined;
+      },
+    });
+    const first = rawClient(server);
+    const reason = new Promise<string>((resolve) => first.once('close', (_code, r) => resolve(r.toString())));
+    const code = closedCode(first);
+    await opened(first);
+    first.send(JSON.stringify({ setup: { model: 'models/m' } }));
+    expect(await code).toBe(1011);
+    expect(await reason).toMatch(/^Internal error: .*hook broke/);
+
+    const second = rawClient(server);
+    await opened(second);
+    second.send(JSON.stringify({ setup: { model: 'models/m' } }));
+    expect((await server.waitForConnection()).accepted).toBe(true);
+    second.close();
+  });
+
+  it('a refusal with a close code ws rejects closes with 1011 instead of leaving the client hanging', async () => {
+    await using server = await createFakeLiveServer();
+    server.refuseNextSetup({ code: 1005, reason: 'no such code on the wire' });
+    const socket = rawClient(server);
+    const code = closedCode(socket);
+    await opened(socket);
+    socket.send(JSON.stringify({ setup: { model: 'models/m' } }));
+    expect(await code).toBe(1011);
+  });
+
   it('hangUpgrades() leaves an upgrade unanswered and counts its socket until the client ends it', async () => {
     await using server = await createFakeLiveServer();
     const hung = server.hangUpgrades(1);

@@ -258,15 +258,17 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
       void connection.close(FAKE_LIVE_CLOSES.invalidArgument.code, FAKE_LIVE_CLOSES.invalidArgument.reason);
       return;
     }
-    const verdict =
-      queuedVerdicts.shift() ?? options.onSetup?.(setup, connection) ?? fromRefuseSetup(options);
-    if (verdict === 'ignore') return;
-    if (verdict !== 'accept') {
-      void connection.close(verdict.code, verdict.reason);
-      return;
-    }
-    connection.acceptSetup();
+    // Runs inside the socket's message listener: a test's hook that throws (or a refusal whose close
+    // code ws rejects) closes this connection with 1011 instead of escaping.
     try {
+      const verdict =
+        queuedVerdicts.shift() ?? options.onSetup?.(setup, connection) ?? fromRefuseSetup(options);
+      if (verdict === 'ignore') return;
+      if (verdict !== 'accept') {
+        void connection.close(verdict.code, verdict.reason);
+        return;
+      }
+      connection.acceptSetup();
       options.onConnection?.(connection);
     } catch (error) {
       void connection.close(1011, internalErrorReason(error));
@@ -292,7 +294,6 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
         waiter.resolve();
       }
       hung.add(socket);
-      socket.on('error', () => {});
       // Read and discard, so that the end of the client's socket is noticed.
       socket.on('end', () => socket.destroy());
       socket.resume();

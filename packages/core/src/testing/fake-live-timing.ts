@@ -69,7 +69,10 @@ export const FAKE_LIVE_CLOSES: {
  * ```
  */
 export interface FakeGoAwayCloseOptions {
-  /** The close code once the time is up (default 1011, {@link FAKE_LIVE_CLOSES}`.goAwayTimeLeft`). */
+  /**
+   * The close code once the time is up (default 1011, {@link FAKE_LIVE_CLOSES}`.goAwayTimeLeft`):
+   * 1000-1014 except 1004-1006, or 3000-4999; any other is refused at the call (`INVALID_OPTION`).
+   */
   readonly code?: number;
   /** The close reason once the time is up. */
   readonly reason?: string;
@@ -117,6 +120,25 @@ export function durationMs(timeLeft: string | number): number {
     'INVALID_OPTION',
     `goAwayThenClose: timeLeft must be a duration such as "50s" or "0.5s", or a number of milliseconds (got ${JSON.stringify(timeLeft)}).`,
   );
+}
+
+/**
+ * Checks a close code given for a later close: one the WebSocket protocol forbids would make `ws`
+ * throw inside the timer, so it is refused at the call instead. Throws a `LivetoolsError`
+ * (`INVALID_OPTION`). @internal
+ */
+export function checkCloseCode(code: number): number {
+  const valid =
+    Number.isInteger(code) &&
+    ((code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) ||
+      (code >= 3000 && code <= 4999));
+  if (!valid) {
+    throw new LivetoolsError(
+      'INVALID_OPTION',
+      `goAwayThenClose: code must be a close code a server may send, 1000-1014 (not 1004-1006) or 3000-4999 (got ${JSON.stringify(code)}).`,
+    );
+  }
+  return code;
 }
 
 /** `ms` as a proto JSON duration string (`50000` → `"50s"`). @internal */

@@ -76,7 +76,9 @@ export function checkBuiltInTools(config: unknown, livetoolsNames: ReadonlySet<s
         );
       }
       const fields = entry as Record<string, unknown>;
-      for (const name of declaredNames(fields, index)) {
+      // Any declaration is refused; the first one named in the error.
+      const [name] = declaredNames(fields, index);
+      if (name !== undefined) {
         if (livetoolsNames.has(name)) {
           throw refuse(
             `config.tools[${index}] declares a function "${name}", but livetools declares "${name}" itself${name === STOP_STREAMING ? ' (it stops streaming tools)' : ''}: two functions cannot share a name. Remove it from config.tools.`,

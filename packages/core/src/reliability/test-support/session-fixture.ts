@@ -6,6 +6,7 @@
  */
 import { GoogleGenAI } from '@google/genai';
 import { Subject } from 'rxjs';
+import { afterEach, beforeEach } from 'vitest';
 import { z } from 'zod';
 import { SubscriptionCounter } from '../../scheduler/test-support/harness.js';
 import { createLiveAgent, type LiveAgentOptions } from '../../session/create-live-agent.js';
@@ -362,4 +363,21 @@ export async function wireBarrier(connection: FakeLiveConnection): Promise<strin
   const id = connection.callTool('ping');
   await connection.waitForToolResponse(id);
   return id;
+}
+
+/**
+ * Collects what escapes as an unhandled rejection while each test of the calling file runs (the
+ * array is emptied before each test). Call it at the top level of a test file.
+ */
+export function trackUnhandledRejections(): unknown[] {
+  const escaped: unknown[] = [];
+  const onRejection = (reason: unknown) => escaped.push(reason);
+  beforeEach(() => {
+    escaped.length = 0;
+    process.on('unhandledRejection', onRejection);
+  });
+  afterEach(() => {
+    process.off('unhandledRejection', onRejection);
+  });
+  return escaped;
 }

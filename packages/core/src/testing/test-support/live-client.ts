@@ -229,3 +229,14 @@ export async function openClient(
   const connection = await server.waitForConnection();
   return { client, session, connection };
 }
+
+let marker = 0;
+/**
+ * Resolves once `client` has received every frame the server sent on `connection` before it: a
+ * `usageMetadata` marker sent raw, which a profile never holds.
+ */
+export async function barrier(client: LiveTestClient, connection: FakeLiveConnection): Promise<void> {
+  const n = ++marker;
+  connection.sendRaw({ usageMetadata: { totalTokenCount: n } });
+  await client.waitFor((m) => (m.usageMetadata?.totalTokenCount === n ? true : undefined), `barrier ${n}`);
+}
