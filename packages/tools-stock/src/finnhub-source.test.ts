@@ -1,3 +1,4 @@
+import { VirtualTimeScheduler } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFinnhubSource } from './finnhub-source.js';
 import { FakeProviderServer, type RestReply } from './test-support/fake-provider-server.js';
@@ -205,7 +206,15 @@ describe('createFinnhubSource', () => {
 
   it('fails a symbol that gets no quote in time with NO_QUOTE_TIMEOUT and unsubscribes it', async () => {
     await using server = await FakeProviderServer.start();
-    using unknown = new UpdateRecorder(testFinnhubSource(server, { noQuoteTimeoutMs: 50 }).watch('NOPE'));
+    // virtual time: the timeout fires only once the symbol is subscribed, however slow the socket opens
+    const scheduler = new VirtualTimeScheduler();
+    using unknown = new UpdateRecorder(
+      testFinnhubSource(server, { noQuoteTimeoutMs: 50, scheduler }).watch('NOPE'),
+    );
+    await server.message((m) => m.message.type === 'subscribe' && m.message.symbol === 'NOPE');
+    expect(unknown.error).toBeUndefined();
+    scheduler.maxFrames = 50;
+    scheduler.flush();
     expect(await unknown.failure()).toMatchObject({
       code: 'NO_QUOTE_TIMEOUT',
       symbol: 'NOPE',
