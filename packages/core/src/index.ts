@@ -61,6 +61,27 @@ export type {
 } from './profiles/resolve-model-profile.js';
 export { resolveModelProfile } from './profiles/resolve-model-profile.js';
 export type {
+  LiveFunctionCall,
+  LiveFunctionResponse,
+  ResponseBody,
+  ResponseSink,
+  ToolErrorPayload,
+} from './protocol/function-calls.js';
+export type {
+  GenAIClient,
+  GenAILiveSession,
+  LiveSessionConfig,
+  WireCallbacks,
+  WireCloseEvent,
+  WireFunctionCall,
+  WireInteractionStatus,
+  WirePart,
+  WireServerContent,
+  WireServerMessage,
+  WireTranscription,
+  WireVoiceActivity,
+} from './protocol/genai-like.js';
+export type {
   CallEndReason,
   CallEventBase,
   CallMetrics,
@@ -78,33 +99,12 @@ export type { StoppedCall } from './scheduler/stop-streaming-tool.js';
 export type { CallInfo, StopTarget, ToolSchedulerOptions } from './scheduler/tool-scheduler.js';
 export { ToolScheduler } from './scheduler/tool-scheduler.js';
 export type {
-  LiveFunctionCall,
-  LiveFunctionResponse,
-  ResponseBody,
-  ResponseSink,
-  ToolErrorPayload,
-} from './scheduler/wire.js';
-export type {
   LiveAgent,
   LiveAgentConfig,
   LiveAgentOptions,
   ReconnectOptions,
 } from './session/create-live-agent.js';
 export { createLiveAgent } from './session/create-live-agent.js';
-export type {
-  GenAIClient,
-  GenAILiveSession,
-  LiveSessionConfig,
-  WireCallbacks,
-  WireCloseEvent,
-  WireFunctionCall,
-  WireInteractionStatus,
-  WirePart,
-  WireServerContent,
-  WireServerMessage,
-  WireTranscription,
-  WireVoiceActivity,
-} from './session/genai-like.js';
 export type { MediaData, ModelAudioChunk } from './session/live-agent-session.js';
 export { LiveAgentSession } from './session/live-agent-session.js';
 export type {

@@ -1,5 +1,5 @@
-import type { LiveFunctionResponse } from '../scheduler/wire.js';
-import type { GenAILiveSession } from '../session/genai-like.js';
+import type { LiveFunctionResponse } from '../protocol/function-calls.js';
+import type { GenAILiveSession } from '../protocol/genai-like.js';
 import type { LiveFunctionDeclaration } from '../tool/define-tool.js';
 
 /**

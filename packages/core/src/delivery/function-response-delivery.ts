@@ -1,5 +1,5 @@
 import type { ModelProfile } from '../profiles/model-profile.js';
-import type { LiveFunctionResponse } from '../scheduler/wire.js';
+import type { LiveFunctionResponse } from '../protocol/function-calls.js';
 import type { Scheduling } from '../tool/scheduling.js';
 import type { DeliveryStrategy } from './delivery.js';
 import { declareForProfile, schedulingFor } from './profile-declarations.js';

@@ -18,9 +18,9 @@ import {
 } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { LiveFunctionResponse } from '../protocol/function-calls.js';
 import type { ToolEvent } from '../scheduler/events.js';
 import { ToolScheduler } from '../scheduler/tool-scheduler.js';
-import type { LiveFunctionResponse } from '../scheduler/wire.js';
 import { type AnyTool, defineStreamingTool, defineTool } from '../tool/define-tool.js';
 import { captureEscapes } from './test-support/scheduler-escapes.js';
 

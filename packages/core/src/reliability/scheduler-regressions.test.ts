@@ -5,9 +5,9 @@
 import { NEVER, of, VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { LiveFunctionResponse } from '../protocol/function-calls.js';
 import type { ToolEvent } from '../scheduler/events.js';
 import { ToolScheduler } from '../scheduler/tool-scheduler.js';
-import type { LiveFunctionResponse } from '../scheduler/wire.js';
 import { type AnyTool, defineStreamingTool } from '../tool/define-tool.js';
 import type { StandardSchemaV1 } from '../tool/standard-schema.js';
 

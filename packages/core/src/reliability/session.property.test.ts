@@ -2,7 +2,7 @@ import { GoogleGenAI as GoogleGenAI3 } from '@google/genai';
 import fc from 'fast-check';
 import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GenAIClient } from '../session/genai-like.js';
+import type { GenAIClient } from '../protocol/genai-like.js';
 import { runSession, type SessionAction } from './test-support/session-world.js';
 
 const sdks: [string, (baseUrl: string) => GenAIClient][] = [

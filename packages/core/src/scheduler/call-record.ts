@@ -1,11 +1,11 @@
 import { isObservable, NEVER, type Subject, type Subscription } from 'rxjs';
 import { type CancelSource, describeError, type LivetoolsError } from '../errors.js';
+import type { ToolErrorPayload } from '../protocol/function-calls.js';
 import type { ToolInputStreams } from '../tool/context.js';
 import type { AnyTool } from '../tool/define-tool.js';
 import type { Scheduling } from '../tool/scheduling.js';
 import type { ValidationOutcome } from '../tool/schema.js';
 import type { CallMetrics, CallState } from './events.js';
-import type { ToolErrorPayload } from './wire.js';
 import { toWireValue, WireRefusal } from './wire-value.js';
 
 /** @internal Where a call is in its life. */

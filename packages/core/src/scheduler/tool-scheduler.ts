@@ -20,6 +20,7 @@ import {
   type UnserializableValueError,
 } from '../errors.js';
 import { childLogger, type PinoLikeLogger, safeLogger } from '../logger.js';
+import type { LiveFunctionCall, LiveFunctionResponse, ResponseSink } from '../protocol/function-calls.js';
 import type { Logger, ToolContext, ToolInputStreams } from '../tool/context.js';
 import type { AnyTool, LiveFunctionDeclaration, StreamingTool } from '../tool/define-tool.js';
 import { STOP_STREAMING } from '../tool/function-name.js';
@@ -42,7 +43,6 @@ import { coalesce, type ScheduledValue } from './coalesce.js';
 import { DEFAULT_ENDED_CALL_MEMORY, EndedCallIds } from './ended-calls.js';
 import type { CallState, ToolEvent } from './events.js';
 import { createStopStreamingTool, type StoppedCall } from './stop-streaming-tool.js';
-import type { LiveFunctionCall, LiveFunctionResponse, ResponseSink } from './wire.js';
 import { wireSafeEmissions, wireSafeResult } from './wire-safe-emissions.js';
 
 /** Options of {@link ToolScheduler}. */

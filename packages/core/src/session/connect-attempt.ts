@@ -1,9 +1,14 @@
 import type { Subscription } from 'rxjs';
 import { describeError, LivetoolsError } from '../errors.js';
+import type {
+  GenAIClient,
+  GenAILiveSession,
+  WireCloseEvent,
+  WireServerMessage,
+} from '../protocol/genai-like.js';
+import { SdkSocket } from '../protocol/sdk-socket.js';
 import { mergeTools } from '../tool/built-in-tools.js';
 import type { LiveFunctionDeclaration } from '../tool/define-tool.js';
-import type { GenAIClient, GenAILiveSession, WireCloseEvent, WireServerMessage } from './genai-like.js';
-import { SdkSocket } from './sdk-socket.js';
 import type { SessionSettings } from './session-settings.js';
 
 /** @internal What a connect attempt needs besides the session settings. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { GenAIClient } from '../protocol/genai-like.js';
 import { thrownBy } from '../reliability/test-support/session-errors.js';
 import { createLiveAgent, type LiveAgentOptions } from './create-live-agent.js';
-import type { GenAIClient } from './genai-like.js';
 
 const ai = { live: { connect: () => Promise.reject(new Error('unused')) } } as GenAIClient;
 const make = (options: Partial<LiveAgentOptions>) => () => createLiveAgent({ ai, model: 'm', ...options });

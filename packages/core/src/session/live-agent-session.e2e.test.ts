@@ -4,12 +4,12 @@ import { filter, firstValueFrom, map, Subject, sample, take, toArray, VirtualTim
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { LivetoolsError } from '../errors.js';
+import type { GenAIClient } from '../protocol/genai-like.js';
 import { SubscriptionCounter } from '../scheduler/test-support/harness.js';
 import { createFakeLiveServer, type FakeLiveConnection, type FakeLiveServer } from '../testing/index.js';
 import { defineStreamingTool, defineTool } from '../tool/define-tool.js';
 import { emit } from '../tool/scheduling.js';
 import { createLiveAgent, type LiveAgentOptions } from './create-live-agent.js';
-import type { GenAIClient } from './genai-like.js';
 import type { LiveEvent } from './live-events.js';
 
 const sdks: [string, (baseUrl: string, apiKey?: string) => GenAIClient][] = [

@@ -1,5 +1,5 @@
+import type { WireInteractionStatus } from '../protocol/genai-like.js';
 import type { ToolEvent } from '../scheduler/events.js';
-import type { WireInteractionStatus } from './genai-like.js';
 
 /** Fields every session event carries. */
 export interface SessionEventBase {

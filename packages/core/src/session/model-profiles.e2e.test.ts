@@ -8,12 +8,12 @@ import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { LivetoolsError } from '../errors.js';
+import type { GenAIClient } from '../protocol/genai-like.js';
 import { thrownBy } from '../reliability/test-support/session-errors.js';
 import { createFakeLiveServer, type FakeLiveConnection, type LiveClientFrame } from '../testing/index.js';
 import { defineStreamingTool, defineTool } from '../tool/define-tool.js';
 import { emit } from '../tool/scheduling.js';
 import { createLiveAgent, type LiveAgentOptions } from './create-live-agent.js';
-import type { GenAIClient } from './genai-like.js';
 
 type MakeAi = (baseUrl: string) => GenAIClient;
 

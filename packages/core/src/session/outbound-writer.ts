@@ -1,6 +1,6 @@
 import { describeError } from '../errors.js';
+import type { GenAILiveSession } from '../protocol/genai-like.js';
 import type { Logger } from '../tool/context.js';
-import type { GenAILiveSession } from './genai-like.js';
 import { type OutboundMessage, ResponseOutbox } from './response-outbox.js';
 import { SendFailedError } from './send-failed-error.js';
 import type { SessionMetricsRecorder } from './session-metrics.js';

@@ -1,4 +1,4 @@
-import type { WireServerMessage } from './genai-like.js';
+import type { WireServerMessage } from '../protocol/genai-like.js';
 
 /** A `sessionResumptionUpdate` as received. */
 export type ResumptionUpdate = NonNullable<WireServerMessage['sessionResumptionUpdate']>;

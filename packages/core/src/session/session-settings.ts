@@ -1,9 +1,9 @@
 import type { SchedulerLike } from 'rxjs';
 import type { DeliveryStrategy } from '../delivery/delivery.js';
 import type { ModelProfile } from '../profiles/model-profile.js';
+import type { GenAIClient, LiveSessionConfig } from '../protocol/genai-like.js';
 import type { Logger } from '../tool/context.js';
 import type { AnyTool } from '../tool/define-tool.js';
-import type { GenAIClient, LiveSessionConfig } from './genai-like.js';
 import type { TracerLike } from './tool-tracing.js';
 
 /** @internal Everything a session needs, resolved by `createLiveAgent`. */

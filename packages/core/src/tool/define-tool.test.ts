@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { z as z3 } from 'zod/v3';
 import { LivetoolsError, ToolDefinitionError } from '../errors.js';
+import type { LiveFunctionResponse } from '../protocol/function-calls.js';
 import { ToolScheduler } from '../scheduler/tool-scheduler.js';
-import type { LiveFunctionResponse } from '../scheduler/wire.js';
 import { defineStreamingTool, defineTool } from './define-tool.js';
 import { assertFunctionName } from './function-name.js';
 

@@ -2,8 +2,9 @@
  * A live session of a named model (its profile resolved by `createLiveAgent`) over a real
  * `@google/genai` client against the fake Live server, and a logger that keeps what it is told.
  */
+
+import type { GenAIClient } from '../../protocol/genai-like.js';
 import { createLiveAgent, type LiveAgentOptions } from '../../session/create-live-agent.js';
-import type { GenAIClient } from '../../session/genai-like.js';
 import {
   createFakeLiveServer,
   type FakeLiveConnection,

@@ -2,8 +2,9 @@
  * Invariants of the tool scheduler, checked over the record of one randomised run.
  * Returns every violation found (empty when the run is correct).
  */
+
+import type { LiveFunctionResponse } from '../../protocol/function-calls.js';
 import type { ToolEndEvent } from '../../scheduler/events.js';
-import type { LiveFunctionResponse } from '../../scheduler/wire.js';
 import {
   type Action,
   MAX_DURATION_MS,

@@ -16,10 +16,10 @@ import {
   VirtualTimeScheduler,
 } from 'rxjs';
 import { z } from 'zod';
+import type { LiveFunctionCall, LiveFunctionResponse } from '../../protocol/function-calls.js';
 import type { ToolEvent } from '../../scheduler/events.js';
 import type { StoppedCall } from '../../scheduler/stop-streaming-tool.js';
 import { type StopTarget, ToolScheduler } from '../../scheduler/tool-scheduler.js';
-import type { LiveFunctionCall, LiveFunctionResponse } from '../../scheduler/wire.js';
 import {
   type AnyTool,
   type DuplicatePolicy,

@@ -9,8 +9,8 @@
 import { GoogleGenAI as GoogleGenAI3 } from '@google/genai';
 import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
 import { describeError, LivetoolsError } from '../../errors.js';
+import type { GenAIClient } from '../../protocol/genai-like.js';
 import { createLiveAgent } from '../../session/create-live-agent.js';
-import type { GenAIClient } from '../../session/genai-like.js';
 
 const [sdk, scenario, baseUrl] = process.argv.slice(2);
 if ((sdk !== '3' && sdk !== '2') || !scenario || !baseUrl) {

@@ -8,9 +8,9 @@ import { GoogleGenAI } from '@google/genai';
 import { Subject } from 'rxjs';
 import { afterEach, beforeEach } from 'vitest';
 import { z } from 'zod';
+import type { GenAIClient } from '../../protocol/genai-like.js';
 import { SubscriptionCounter } from '../../scheduler/test-support/harness.js';
 import { createLiveAgent, type LiveAgentOptions } from '../../session/create-live-agent.js';
-import type { GenAIClient } from '../../session/genai-like.js';
 import type { LiveAgentSession } from '../../session/live-agent-session.js';
 import type { LiveEvent } from '../../session/live-events.js';
 import {

@@ -1,7 +1,7 @@
 /** Both supported `@google/genai` majors, as clients of a fake server at `baseUrl`. */
 import { GoogleGenAI } from '@google/genai';
 import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
-import type { GenAIClient } from '../../session/genai-like.js';
+import type { GenAIClient } from '../../protocol/genai-like.js';
 
 /** `[name, makeAi]` for `describe.each`: SDK 3.x and 2.x (`genai2`). */
 export const sdks: [string, (baseUrl: string) => GenAIClient][] = [

@@ -4,7 +4,7 @@
  * while keeping the model. Every action waits for the client through the fake server's waiters
  * or the session's events: no sleeps.
  */
-import type { GenAIClient } from '../../session/genai-like.js';
+import type { GenAIClient } from '../../protocol/genai-like.js';
 import type { FakeLiveConnection, RecordedFunctionResponse } from '../../testing/index.js';
 import {
   clientBarrier,

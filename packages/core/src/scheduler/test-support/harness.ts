@@ -1,10 +1,10 @@
 import { Observable, Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { expect } from 'vitest';
+import type { LiveFunctionCall, LiveFunctionResponse } from '../../protocol/function-calls.js';
 import type { AnyTool } from '../../tool/define-tool.js';
 import type { ToolEvent } from '../events.js';
 import { ToolScheduler } from '../tool-scheduler.js';
-import type { LiveFunctionCall, LiveFunctionResponse } from '../wire.js';
 
 /** A TestScheduler whose deep-equality goes through vitest (asymmetric matchers work). */
 export function testScheduler(): TestScheduler {

@@ -3,10 +3,10 @@ import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { LivetoolsError } from '../errors.js';
+import { createLiveAgent } from '../session/create-live-agent.js';
 import { createFakeLiveServer } from '../testing/index.js';
 import type { Logger } from '../tool/context.js';
 import { defineTool } from '../tool/define-tool.js';
-import { createLiveAgent } from './create-live-agent.js';
 import type { GenAIClient } from './genai-like.js';
 import { checkServerFrame, screenFrames } from './sdk-frame-guard.js';
 

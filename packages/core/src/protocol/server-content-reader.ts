@@ -1,7 +1,7 @@
 import type { IdleSignal } from '../profiles/model-profile.js';
+import type { SessionEvent } from '../session/live-events.js';
 import type { Logger } from '../tool/context.js';
 import type { WireServerContent, WireServerMessage } from './genai-like.js';
-import type { SessionEvent } from './live-events.js';
 import {
   describeValue,
   idleTransition,
