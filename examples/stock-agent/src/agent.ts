@@ -7,7 +7,7 @@
  * LIVETOOLS_VIDEO (local | gemini: the frame analyzer, default local).
  */
 import { GoogleGenAI, Modality } from '@google/genai';
-import { createLiveAgent, type LiveAgent } from '@livetools/core';
+import { createLiveAgent, type LiveAgent, type VideoRoutingOptions } from '@livetools/core';
 import type { FakeLiveServer } from '@livetools/core/testing';
 import {
   createCoinbaseSource,
@@ -21,6 +21,14 @@ import { simulatorExamples, startSimulator } from './simulator.js';
 
 /** The default Live model when GEMINI_API_KEY is set. */
 export const defaultModel = 'gemini-3.8-live';
+
+/**
+ * Where the camera's frames go: every frame to `monitor_video_stream` (the page sends at most
+ * `maxVideoFps`, 10 a second), at most one every two seconds to the model. On Gemini 3.x each
+ * frame the model receives counts toward its context and cost; this way it can still say what it
+ * sees when asked, while the tool watches every frame.
+ */
+export const cameraRouting: VideoRoutingOptions = { to: 'both', maxModelFps: 0.5 };
 
 /** The running agent and what the front ends show about it. */
 export interface ConsoleAgent {
@@ -93,6 +101,7 @@ export async function createConsoleAgent(
       }),
       ...createVideoTools({ analyzer }),
     ],
+    video: cameraRouting,
     config: {
       responseModalities: [audioOut ? Modality.AUDIO : Modality.TEXT],
       ...(audioOut ? { outputAudioTranscription: {}, inputAudioTranscription: {} } : {}),

@@ -1,6 +1,6 @@
 import * as video from '@livetools/tools-video';
 import { describe, expect, it, vi } from 'vitest';
-import { createConsoleAgent } from '../src/agent.js';
+import { cameraRouting, createConsoleAgent } from '../src/agent.js';
 
 // Watches how the console builds its frame analyzer.
 vi.mock('@livetools/tools-video', async (importOriginal) => {
@@ -15,6 +15,33 @@ describe('the console agent', () => {
       const calls = vi.mocked(video.createChangeDetector).mock.calls;
       expect(calls).toHaveLength(1);
       expect(calls[0]?.[0]?.workers).toBeGreaterThanOrEqual(1);
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it('sends the camera to the watching tool and at most one frame every two seconds to the model', async () => {
+    expect(cameraRouting).toEqual({ to: 'both', maxModelFps: 0.5 });
+    const agent = await createConsoleAgent({}, { recordMedia: true });
+    try {
+      const simulator = agent.simulator;
+      if (!simulator) throw new Error('expected the offline simulator');
+      await using session = await agent.agent.connect();
+      const connection = await simulator.waitForConnection();
+      const frame = Buffer.from([0xff, 0xd8, 0xff, 0xd9]);
+      for (let i = 0; i < 10; i++) session.sendVideoFrame(frame); // a burst: the page's 10 a second
+      session.sendText('after the frames');
+      await connection.waitForFrame(
+        (f) => f.clientContent?.turns?.[0]?.parts?.[0]?.text === 'after the frames',
+      );
+      expect(connection.realtimeInputs.filter((r) => r.video)).toHaveLength(1);
+      expect(session.metrics().video).toEqual({
+        frames: 10,
+        toModel: 1,
+        toTools: 10,
+        modelCapped: 9,
+        toolCapped: 0,
+      });
     } finally {
       await agent.close();
     }

@@ -61,6 +61,7 @@ export type {
 } from './profiles/resolve-model-profile.js';
 export { resolveModelProfile } from './profiles/resolve-model-profile.js';
 export type {
+  FunctionResponseMediaPart,
   LiveFunctionCall,
   LiveFunctionResponse,
   ResponseBody,
@@ -87,6 +88,7 @@ export type {
   CallMetrics,
   CallState,
   ResponseErrorEvent,
+  ResultMediaReport,
   ToolCallEvent,
   ToolEndEvent,
   ToolEvent,
@@ -99,6 +101,7 @@ export type { StoppedCall } from './scheduler/stop-streaming-tool.js';
 export type { CallInfo, StopTarget, ToolSchedulerOptions } from './scheduler/tool-scheduler.js';
 export { ToolScheduler } from './scheduler/tool-scheduler.js';
 export type {
+  HandoffOptions,
   LiveAgent,
   LiveAgentConfig,
   LiveAgentOptions,
@@ -111,6 +114,8 @@ export type {
   ClosedEvent,
   ConnectedEvent,
   GoAwayEvent,
+  HandedOverCall,
+  HandedOverEvent,
   InteractionStatusEvent,
   InterimInputTranscriptionEvent,
   InterruptedEvent,
@@ -131,6 +136,12 @@ export { SendFailedError } from './session/send-failed-error.js';
 export type { SessionMetrics } from './session/session-metrics.js';
 export type { SpanAttributeValue, SpanLike, TracerLike } from './session/tool-tracing.js';
 export { traceToolEvents } from './session/tool-tracing.js';
+export type {
+  SendVideoOptions,
+  VideoDestination,
+  VideoRoutingOptions,
+  VideoRoutingStats,
+} from './session/video-routing.js';
 export type { BuiltInTool } from './tool/built-in-tools.js';
 export type {
   AudioChunk,
@@ -143,6 +154,7 @@ export type {
 export type {
   AnyTool,
   DuplicatePolicy,
+  HandoffPolicy,
   InterruptionPolicy,
   LiveFunctionDeclaration,
   OneShotTool,
@@ -156,6 +168,15 @@ export type {
 } from './tool/define-tool.js';
 export { defineStreamingTool, defineTool, MAX_TIMER_MS } from './tool/define-tool.js';
 export { assertFunctionName, STOP_STREAMING } from './tool/function-name.js';
+export {
+  checkResultMedia,
+  InvalidMediaError,
+  MAX_RESULT_MEDIA_BYTES,
+  MAX_RESULT_MEDIA_PARTS,
+  type MediaEmission,
+  type ResultMedia,
+  withMedia,
+} from './tool/result-media.js';
 export type { Emission, EmitOptions, Scheduling } from './tool/scheduling.js';
 export { emit, isEmission } from './tool/scheduling.js';
 export type { JsonSchema, ParametersSchema } from './tool/schema.js';

@@ -63,7 +63,7 @@ async function camera(session: LiveAgentSession, scenes: Record<'still' | 'visit
 const eventOf = (r: RecordedFunctionResponse) => (r.output as { event?: string } | undefined)?.event;
 
 describe.each(sdks)('monitor_video_stream end to end over %s', (_name, makeAi) => {
-  it('sees the frames the app sends and streams changes with their scheduling until the server cancels', async () => {
+  it('sees the frames the app sends and streams changes with their scheduling and a snapshot until the server cancels', async () => {
     await using server = await createFakeLiveServer();
     const agent = createLiveAgent({
       ai: makeAi(server.url),
@@ -95,6 +95,18 @@ describe.each(sdks)('monitor_video_stream end to end over %s', (_name, makeAi) =
       expect(started).toMatchObject({ analyzer: 'local-change-detector', watchFor: 'someone coming in' });
       expect(started.description).toMatch(/^Motion started on the .*left/);
       expect(Date.parse(String(started.frameTime))).toBeGreaterThan(0);
+
+      // Each change comes with the frame it is about, as FunctionResponse.parts on the wire; the
+      // SILENT first look comes without one.
+      expect(agent.delivery).toBe('function-response');
+      expect(responses[0]?.raw.parts).toBeUndefined();
+      for (const change of responses.slice(1)) {
+        expect((change.output as Record<string, unknown>).snapshot).toBe('attached');
+        const parts = change.raw.parts as { inlineData?: { mimeType?: string; data?: string } }[] | undefined;
+        expect(parts).toHaveLength(1);
+        expect(parts?.[0]?.inlineData?.mimeType).toBe('image/jpeg');
+        expect(cam.sent).toContain(parts?.[0]?.inlineData?.data);
+      }
 
       // The first look is the first frame the tool saw; motion stops after at least two calm looks.
       const counts = responses.map((r) => {

@@ -34,12 +34,13 @@ function scriptedAnalyzer(script: (frame: VideoFrame) => FrameObservation | unde
   return { analyzer, sessions };
 }
 
-function run(tools: ReturnType<typeof createVideoTools>) {
+function run(tools: ReturnType<typeof createVideoTools>, mediaParts = true) {
   const clock = new TestScheduler((a, b) => expect(a).toEqual(b));
   const video$ = new Subject<VideoFrame>();
   const sent: LiveFunctionResponse[] = [];
   const scheduler = new ToolScheduler({
     tools,
+    mediaParts,
     sink: { send: (r) => sent.push(...r) },
     scheduler: clock,
     input: { video$, audio$: NEVER as Observable<AudioChunk>, text$: NEVER as Observable<TextInput> },
@@ -115,7 +116,79 @@ describe('monitor_video_stream', () => {
       analyzer: 'scripted',
       watchFor: 'the cat',
       details: { region: 'left' },
+      snapshot: 'attached',
     });
+    t.scheduler.dispose();
+  });
+
+  it('attaches the analysed frame to a change report as FunctionResponse.parts, not to the SILENT first look', () => {
+    const { analyzer } = scriptedAnalyzer((f) =>
+      f.time === 50
+        ? { event: 'first', description: 'first look', changeScore: 0, notable: false }
+        : f.time === 1050
+          ? { event: 'motion_started', description: 'moving', changeScore: 0.2 }
+          : undefined,
+    );
+    const t = run(createVideoTools({ analyzer }));
+    t.scheduler.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
+    const jpeg = (time: number): VideoFrame => ({
+      data: Buffer.from(`frame ${time}`).toString('base64'),
+      mimeType: 'image/jpeg',
+      time,
+    });
+    for (let time = 50; time < 1500; time += 100) t.at(time, () => t.video$.next(jpeg(time)));
+    t.advanceTo(1500);
+    expect(t.sent.map((r) => [r.scheduling, r.parts])).toEqual([
+      ['SILENT', undefined],
+      ['WHEN_IDLE', [{ inlineData: { mimeType: 'image/jpeg', data: jpeg(1050).data } }]],
+    ]);
+    expect(t.output(t.sent[0]).snapshot).toBeUndefined();
+    expect(t.output(t.sent[1]).snapshot).toBe('attached');
+    expect(videoTools.monitorVideoStream.declaration().description).toContain(
+      'camera frame it is about as an image',
+    );
+    t.scheduler.dispose();
+  });
+
+  it.each([
+    ['snapshots: false', false, true],
+    ['a session whose delivery cannot carry media', true, false],
+  ])('%s: text reports only, with no snapshot field', (_, snapshots, mediaParts) => {
+    const { analyzer } = scriptedAnalyzer(() => ({
+      event: 'motion_started',
+      description: 'moving',
+      changeScore: 0.2,
+    }));
+    const tools = createVideoTools({ analyzer, snapshots });
+    const t = run(tools, mediaParts);
+    t.scheduler.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
+    t.at(50, () => t.video$.next(frame(50)));
+    t.advanceTo(100);
+    expect(t.sent).toHaveLength(1);
+    expect(t.sent[0]?.parts).toBeUndefined();
+    expect(t.output(t.sent[0]).snapshot).toBeUndefined();
+    if (!snapshots) expect(tools.monitorVideoStream.declaration().description).not.toContain('as an image');
+    t.scheduler.dispose();
+  });
+
+  it.each([
+    ['a media type that is not one', { data: 'AA==', mimeType: 'jpeg' }, 'media type'],
+    ['data that is not base64', { data: 'not base64!', mimeType: 'image/jpeg' }, 'data'],
+    ['empty data', { data: '', mimeType: 'image/jpeg' }, 'data'],
+  ])('a frame with %s costs the report its image, never the report', (_, bad, what) => {
+    const { analyzer } = scriptedAnalyzer(() => ({
+      event: 'motion_started',
+      description: 'moving',
+      changeScore: 0.2,
+    }));
+    const t = run(createVideoTools({ analyzer }));
+    t.scheduler.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
+    t.at(50, () => t.video$.next({ ...bad, time: 50 }));
+    t.advanceTo(100);
+    expect(t.sent).toHaveLength(1);
+    expect(t.sent[0]?.parts).toBeUndefined();
+    expect(t.output(t.sent[0]).event).toBe('motion_started');
+    expect(t.output(t.sent[0]).snapshot).toBe(`not attached: the frame's ${what} is not valid media`);
     t.scheduler.dispose();
   });
 

@@ -1,11 +1,15 @@
 import {
+  checkResultMedia,
   type DuplicatePolicy,
   defineStreamingTool,
   type Emission,
   emit,
+  type Logger,
   type ParametersSchema,
+  type ResultMedia,
   type Scheduling,
   type StreamingTool,
+  withMedia,
 } from '@livetools/core';
 import { map, takeUntil, timer } from 'rxjs';
 import { z } from 'zod';
@@ -31,6 +35,16 @@ export interface VideoToolsOptions extends VideoToolDefaults {
   readonly analyzer?: FrameAnalyzer;
   /** What happens when the model starts a second watch while one runs. Default `allow`. */
   readonly onDuplicate?: DuplicatePolicy;
+  /**
+   * Attach the frame a change report is about to the report, as an image the model sees
+   * (`FunctionResponse.parts`). Only reports the model should react to carry one (not the first
+   * look sent `SILENT`, nor `no_video`, `video_resumed`, `analysis_error`). Useful when frames go to
+   * the tool only (`video: { to: 'tools' }`): the model then sees exactly the frames that matter.
+   * Each snapshot adds the image to the model's context (tokens, cost); set `false` to send text
+   * reports only. A session whose delivery cannot carry media (`client-content`, `realtime-text`)
+   * gets text reports only, whatever this says. Default `true`.
+   */
+  readonly snapshots?: boolean;
 }
 
 /** What `monitor_video_stream` sends to the model for each report. */
@@ -53,11 +67,16 @@ export interface VideoReportOutput {
   readonly watchFor?: string;
   /** The analyzer's extra facts (a region, an answer, a brightness). */
   readonly details?: Readonly<Record<string, unknown>>;
+  /**
+   * `attached` when the analysed frame goes with this report as an image; otherwise why it could
+   * not (a frame that is not valid media). Absent when no snapshot was meant for this report.
+   */
+  readonly snapshot?: string;
 }
 
 /** The video tools bound to one analyzer: usable as `tools: videoTools` or by name. */
 export interface VideoTools extends ReadonlyArray<StreamingTool> {
-  /** `monitor_video_stream`: watches the user's camera and reports changes. */
+  /** `monitor_video_stream`: watches the user's camera and reports changes (with a snapshot when enabled). */
   readonly monitorVideoStream: StreamingTool<ParametersSchema, Emission<VideoReportOutput>>;
 }
 
@@ -112,6 +131,39 @@ function toOutput(report: FrameReport, analyzer: string, watchFor: string | unde
 }
 
 /**
+ * The report as an emission, with the analysed frame attached when it is a notable change and
+ * snapshots are on. The frame came from outside: it is checked first, so that a frame that is not
+ * valid media costs the report its image, never the report itself.
+ */
+function reportEmission(
+  report: FrameReport,
+  output: VideoReportOutput,
+  scheduling: Scheduling,
+  attach: boolean,
+  logger: Logger,
+): Emission<VideoReportOutput> {
+  const frame = report.frame;
+  if (!attach || frame === undefined || report.observation.notable === false) {
+    return emit(output, { scheduling });
+  }
+  const media: ResultMedia[] = [{ mimeType: frame.mimeType, data: frame.data }];
+  const problem = checkResultMedia(media, 'monitor_video_stream');
+  if (problem !== undefined) {
+    logger.warn('the analysed frame cannot go with the report as an image; the report goes without it', {
+      path: problem.path,
+      problem: problem.problem,
+    });
+    // Fixed words for the model: nothing of the frame's own (outside) text goes into its context.
+    const what = problem.path.endsWith('.mimeType') ? 'media type' : 'data';
+    return emit(
+      { ...output, snapshot: `not attached: the frame's ${what} is not valid media` },
+      { scheduling },
+    );
+  }
+  return withMedia({ ...output, snapshot: 'attached' }, media, { scheduling });
+}
+
+/**
  * Creates `monitor_video_stream` bound to a frame analyzer.
  *
  * The tool reads the video frames the application sends to the session (`ctx.input.video$`),
@@ -120,7 +172,8 @@ function toOutput(report: FrameReport, analyzer: string, watchFor: string | unde
  * the analyzer reports a change: `WHEN_IDLE` by default, `INTERRUPT` when asked to interrupt, and
  * `SILENT` for context the model need not react to (the first look, frames resuming). It tells
  * the model when no frames arrive, reports analysis errors without stopping, and ends after
- * `durationSeconds` or when stopped from any source.
+ * `durationSeconds` or when stopped from any source. Each change report carries the frame it is
+ * about as an image (`snapshots`, on by default).
  *
  * @param options - The analyzer and the defaults.
  * @returns The tools, as an array with the tool also reachable by name.
@@ -133,7 +186,8 @@ function toOutput(report: FrameReport, analyzer: string, watchFor: string | unde
  *
  * const tools = createVideoTools({ analyzer: createGeminiAnalyzer({ ai }), intervalSeconds: 2 });
  * const agent = createLiveAgent({ ai, model, tools });
- * // The application sends camera frames with session.sendVideo(...); the tool sees them.
+ * // The application sends camera frames with session.sendVideoFrame(...); the tool sees them (see
+ * // the agent's `video` option to keep them from the model, or cap the model's rate).
  * ```
  */
 export function createVideoTools(options: VideoToolsOptions = {}): VideoTools {
@@ -144,13 +198,15 @@ export function createVideoTools(options: VideoToolsOptions = {}): VideoTools {
   checkSeconds('maxDurationSeconds', options.maxDurationSeconds, 0.1);
   checkSeconds('noVideoSeconds', options.noVideoSeconds, 0.1);
   const maxSeconds = options.maxDurationSeconds;
+  const snapshots = options.snapshots !== false;
 
   const monitorVideoStream = defineStreamingTool({
     name: 'monitor_video_stream',
     description:
       "Watches the user's camera stream and keeps reporting what changes, until stopped with stop_streaming. " +
       `${analyzer.capabilities ?? ''} Looks at the camera at most once every intervalSeconds (default ${defaultInterval}). ` +
-      'Each report has an event, a one-sentence description and a change score from 0 to 1.',
+      'Each report has an event, a one-sentence description and a change score from 0 to 1' +
+      (snapshots ? ', and a change report comes with the camera frame it is about as an image.' : '.'),
     parameters: monitorParameters,
     onDuplicate: options.onDuplicate ?? 'allow',
     execute: (args, ctx) => {
@@ -161,6 +217,8 @@ export function createVideoTools(options: VideoToolsOptions = {}): VideoTools {
         ...(args.watchFor === undefined ? {} : { watchFor: args.watchFor }),
       });
       const interrupt = args.interrupt ?? options.interrupt ?? false;
+      // No snapshot where the session's delivery cannot carry media: it would only be left out.
+      const attach = snapshots && ctx.mediaInResults !== false;
       const reports$ = watchFrames(ctx.input.video$, session, {
         intervalMs: (args.intervalSeconds ?? defaultInterval) * 1000,
         noVideoMs: noVideoSeconds * 1000,
@@ -169,7 +227,8 @@ export function createVideoTools(options: VideoToolsOptions = {}): VideoTools {
         map((report) => {
           const scheduling: Scheduling =
             report.observation.notable === false ? 'SILENT' : interrupt ? 'INTERRUPT' : 'WHEN_IDLE';
-          return emit(toOutput(report, analyzer.name, args.watchFor), { scheduling });
+          const output = toOutput(report, analyzer.name, args.watchFor);
+          return reportEmission(report, output, scheduling, attach, ctx.logger);
         }),
       );
       const seconds = args.durationSeconds ?? maxSeconds;

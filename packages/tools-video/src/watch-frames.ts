@@ -12,6 +12,8 @@ export interface FrameReport {
   readonly skippedFrames: number;
   /** Frames analysed since the previous report, this one included. */
   readonly analyzedFrames: number;
+  /** The frame the analyzer reported on; absent for stream reports (`no_video`, `video_resumed`, `analysis_error`). */
+  readonly frame?: VideoFrame;
 }
 
 /** Options of {@link watchFrames}. */
@@ -61,8 +63,12 @@ export function watchFrames(
     let lastLookAt = Number.NEGATIVE_INFINITY;
     let dueTimer: Subscription | undefined;
 
-    const report = (observation: FrameObservation, frameTime: number): void => {
-      subscriber.next({ observation, frameTime, skippedFrames: skipped, analyzedFrames: analyzed });
+    const report = (observation: FrameObservation, frameTime: number, frame?: VideoFrame): void => {
+      subscriber.next(
+        frame === undefined
+          ? { observation, frameTime, skippedFrames: skipped, analyzedFrames: analyzed }
+          : { observation, frameTime, skippedFrames: skipped, analyzedFrames: analyzed, frame },
+      );
       skipped = 0;
       analyzed = 0;
     };
@@ -75,7 +81,7 @@ export function watchFrames(
       if (subscriber.closed) return;
       if (outcome.ok) {
         lastError = undefined;
-        if (outcome.value !== undefined) report(outcome.value, frame.time);
+        if (outcome.value !== undefined) report(outcome.value, frame.time, frame);
       } else {
         const message = errorMessage(outcome.error);
         if (message !== lastError) {

@@ -1,19 +1,6 @@
 import type { ModelProfile } from '../profiles/model-profile.js';
-import type { LiveFunctionResponse } from '../protocol/function-calls.js';
-import { STOP_STREAMING } from '../tool/function-name.js';
 import type { DeliveryStrategy } from './delivery.js';
-import { declareForProfile, schedulingFor } from './profile-declarations.js';
-
-/** The tag that starts every result injected as text, so the model can tell calls apart. */
-function tag(r: LiveFunctionResponse): string {
-  return `[tool result ${r.name} call_id=${r.id}]`;
-}
-
-function body(r: LiveFunctionResponse): string {
-  const payload = 'error' in r.response ? { error: r.response.error.message } : r.response.output;
-  const final = r.willContinue === false ? ' (final: this call has ended)' : '';
-  return `${tag(r)}${final} ${JSON.stringify(payload)}`;
-}
+import { declareTextResults, resultText, sendFirstAnswer } from './tagged-text.js';
 
 /**
  * @internal
@@ -33,52 +20,19 @@ export function createClientContentDelivery(profile: ModelProfile): DeliveryStra
   const answered = new Set<string>();
   return {
     mode: 'client-content',
-    declarations: (declarations) => {
-      // A tool's own declaration marks a streaming tool NON_BLOCKING: only those say that more
-      // results follow (a one-shot tool, stop_streaming included, answers once).
-      const streaming = new Set(declarations.filter((d) => d.behavior === 'NON_BLOCKING').map((d) => d.name));
-      return declareForProfile(profile, declarations).map((declaration) =>
-        streaming.has(declaration.name) && declaration.name !== STOP_STREAMING
-          ? {
-              ...declaration,
-              description: `${declaration.description} Results may keep arriving afterwards as messages tagged [tool result ${declaration.name} call_id=...].`,
-            }
-          : declaration,
-      );
-    },
+    declarations: (declarations) => declareTextResults(profile, declarations, 'messages'),
     deliver: (responses, connection, context) => {
       for (const r of responses) {
         const isFirst = !answered.has(r.id);
         if (r.willContinue === true) answered.add(r.id);
         else answered.delete(r.id);
         if (isFirst) {
-          const first =
-            'error' in r.response || r.willContinue === undefined
-              ? r.response
-              : {
-                  output: {
-                    result: r.response.output,
-                    ...(r.willContinue
-                      ? { more: `Further results will arrive as messages starting with ${tag(r)}.` }
-                      : {}),
-                  },
-                };
-          const scheduling = schedulingFor(profile, r.scheduling, r.willContinue !== undefined);
-          connection.sendToolResponse({
-            functionResponses: [
-              {
-                id: r.id,
-                name: r.name,
-                response: first,
-                ...(scheduling === undefined ? {} : { scheduling }),
-              },
-            ] as never,
-          });
+          sendFirstAnswer(profile, r, connection, 'messages');
           continue;
         }
         const send = () =>
           connection.sendClientContent({
-            turns: [{ role: 'user', parts: [{ text: body(r) }] }],
+            turns: [{ role: 'user', parts: [{ text: resultText(r) }] }],
             turnComplete: r.scheduling !== 'SILENT',
           });
         if (r.scheduling === 'WHEN_IDLE') {

@@ -5,18 +5,22 @@ import type { LiveFunctionDeclaration } from '../tool/define-tool.js';
 /**
  * How tool results reach the model. When `createLiveAgent` is given none, the model profile
  * chooses: `function-response` where the model runs asynchronous calls with `willContinue`, else
- * `client-content` where it accepts `clientContent` mid-session.
+ * `client-content` where it accepts `clientContent` mid-session, else (streaming tools on a model
+ * that has neither, such as `gemini-3.1-flash-live-preview`) `realtime-text`.
  * - `function-response`: every result is a function response on the call's id, with
  *   `willContinue` and `scheduling` (Gemini API, models that support NON_BLOCKING functions).
  * - `client-content`: each call is answered once with a function response, and later results are
  *   injected as user text turns (Vertex AI and models without `willContinue`).
+ * - `realtime-text`: each call is answered once with a function response, and later results are
+ *   sent as `realtimeInput.text` (synchronous-only models that take `clientContent` only to seed
+ *   the initial history).
  *
  * @example
  * ```ts
  * const mode: DeliveryMode = createLiveAgent({ ai, model: 'gemini-3.8-live' }).delivery; // 'function-response'
  * ```
  */
-export type DeliveryMode = 'function-response' | 'client-content';
+export type DeliveryMode = 'function-response' | 'client-content' | 'realtime-text';
 
 /**
  * @internal

@@ -11,7 +11,7 @@ import { declareForProfile, schedulingFor } from './profile-declarations.js';
  * a `scheduling` it does not honour (or that would go with a `BLOCKING` call), and `willContinue`
  * where it has none (a sync-only model, where only the unknown-function answer would carry it).
  * This delivery is chosen with streaming tools only where the profile accepts `willContinue`
- * (`chooseDelivery`).
+ * (`chooseDelivery`). It is the one delivery that carries a result's media (`parts`).
  */
 export function createFunctionResponseDelivery(profile: ModelProfile): DeliveryStrategy {
   // What the profile takes, worked out once: this runs for every result a tool emits.
@@ -33,6 +33,9 @@ export function createFunctionResponseDelivery(profile: ModelProfile): DeliveryS
     ) {
       out.scheduling = scheduling;
     }
+    // Media (`withMedia`) goes as it is on every profile: both SDK majors type and send it.
+    const parts = r.parts;
+    if (parts !== undefined) out.parts = parts;
     return out;
   };
   return {

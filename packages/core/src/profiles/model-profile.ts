@@ -91,8 +91,8 @@ export type ModelPlatform = 'gemini-api' | 'vertex-ai';
  *
  * @example
  * ```ts
- * const status: ModelStatus = resolveModelProfile('gemini-2.0-flash-live-001').profile.status;
- * // 'shut-down'
+ * const status: ModelStatus = resolveModelProfile('gemini-3.8-live').profile.status;
+ * // 'stable'; a retired name resolves to 'shut-down' and connect() refuses it
  * ```
  */
 export type ModelStatus = 'stable' | 'preview' | 'legacy-preview' | 'shut-down';

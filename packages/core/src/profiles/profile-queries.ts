@@ -14,7 +14,8 @@ import type { FunctionBehavior, ModelProfile } from './model-profile.js';
  * - A one-shot tool is `BLOCKING` (the model waits for its answer), or `NON_BLOCKING` on an
  *   async-only model.
  * - A streaming tool is `NON_BLOCKING` (the model talks while it runs), or `BLOCKING` on a
- *   sync-only model, whose updates then need another way to the model than `willContinue`.
+ *   sync-only model, whose updates then need another way to the model than `willContinue`
+ *   (the `client-content` or `realtime-text` delivery).
  *
  * @example
  * ```ts

@@ -44,6 +44,30 @@ export interface LiveFunctionResponse {
   readonly willContinue?: boolean;
   /** How the model should take this response in. */
   readonly scheduling?: Scheduling;
+  /**
+   * Media that goes with the result (`FunctionResponse.parts`), attached by the tool with
+   * `withMedia`; absent on responses without media.
+   */
+  readonly parts?: readonly FunctionResponseMediaPart[];
+}
+
+/**
+ * One piece of media in a function response: `FunctionResponse.parts[i]` on the wire, as both
+ * `@google/genai` majors type it (`FunctionResponsePart.inlineData`).
+ *
+ * @example
+ * ```ts
+ * const part: FunctionResponseMediaPart = { inlineData: { mimeType: 'image/jpeg', data: frame.data } };
+ * ```
+ */
+export interface FunctionResponseMediaPart {
+  /** The media bytes, base64, with their IANA media type. */
+  readonly inlineData: {
+    /** The IANA media type, e.g. `image/jpeg`. */
+    readonly mimeType: string;
+    /** The bytes, base64-encoded. */
+    readonly data: string;
+  };
 }
 
 /**

@@ -6,7 +6,7 @@
  * is not JSON makes its `JSON.parse` throw, the promise rejects with nobody to handle it, and
  * Node's default for unhandled rejections ends the process. The SDK offers no public hook before
  * that parse, but it creates every socket through its `WebSocketFactory`, kept on `ai.live`
- * (`webSocketFactory`). {@link screenFrames} hands `connect` a view of `ai.live` whose factory
+ * (`webSocketFactory`). The session's view of `ai.live` (`sdk-live.ts`, also {@link screenFrames})
  * wraps the socket's `onmessage`: a frame that is not a JSON object is reported and never reaches
  * the SDK's parser, so no promise rejects, nothing process-wide is changed, and the report goes to
  * the session that owns the socket. The application's `ai` object is not modified.
@@ -15,16 +15,7 @@
  */
 import { LivetoolsError } from '../errors.js';
 import type { GenAIClient } from './genai-like.js';
-
-/** The callbacks the SDK gives its socket factory (`WebSocketCallbacks` in `@google/genai`). */
-interface SocketCallbacks {
-  onmessage: (event: { readonly data: unknown }) => void;
-}
-
-/** The SDK's socket factory (`WebSocketFactory` in `@google/genai`). */
-interface SocketFactory {
-  create(url: string, headers: Record<string, string>, callbacks: SocketCallbacks): unknown;
-}
+import { sdkLiveView } from './sdk-live.js';
 
 /** How many characters of a bad frame an error message quotes. */
 const PREVIEW_CHARS = 200;
@@ -88,22 +79,12 @@ function malformed(problem: string, text: string, cause?: unknown): LivetoolsErr
   );
 }
 
-/** The SDK's socket factory on `live`, or `undefined` when `live` has none (another SDK version or a stand-in client). */
-function socketFactoryOf(live: object): SocketFactory | undefined {
-  const factory: unknown = (live as { webSocketFactory?: unknown }).webSocketFactory;
-  return typeof factory === 'object' &&
-    factory !== null &&
-    typeof (factory as { create?: unknown }).create === 'function'
-    ? (factory as SocketFactory)
-    : undefined;
-}
-
 /**
  * A view of `live` (`ai.live` of a `@google/genai` client) whose `connect` opens sockets that drop
  * every frame that is not a JSON object before the SDK parses it, and hand it to `report` as a
- * `MALFORMED_FRAME` {@link LivetoolsError} instead. `live` itself is not modified: the view
- * inherits from it and only shadows the SDK's socket factory. When `live` has no such factory (a
- * stand-in client, or an SDK that no longer keeps one there), `live` is returned as it is.
+ * `MALFORMED_FRAME` {@link LivetoolsError} instead. `live` itself is not modified (the view is
+ * made by `sdk-live.ts`, the one adapter to the SDK's socket factory). When `live` has no such
+ * factory (a stand-in client, or an SDK that no longer keeps one there), `live` is returned as it is.
  *
  * @param live - The client's Live API (`ai.live`).
  * @param report - Receives one error per dropped frame, on the socket's message listener. If it
@@ -115,22 +96,5 @@ export function screenFrames<Live extends GenAIClient['live']>(
   live: Live,
   report: (error: LivetoolsError) => void,
 ): Live {
-  const factory = socketFactoryOf(live);
-  if (!factory) return live;
-  const screening: SocketFactory = {
-    create: (url, headers, callbacks) =>
-      factory.create(url, headers, {
-        ...callbacks,
-        onmessage: (event) => {
-          const problem = checkServerFrame(event.data);
-          if (!problem) return callbacks.onmessage(event);
-          try {
-            report(problem);
-          } catch {
-            // The report is the session's own handler; a throwing logger must not reach the socket.
-          }
-        },
-      }),
-  };
-  return Object.create(live, { webSocketFactory: { value: screening } }) as Live;
+  return sdkLiveView(live, { onBadFrame: report });
 }

@@ -12,8 +12,6 @@
  * @packageDocumentation
  */
 
-import type { GenAIClient } from './genai-like.js';
-
 /** The parts of a `ws` WebSocket used here. */
 interface RawSocket {
   readonly readyState?: unknown;
@@ -25,18 +23,13 @@ interface SdkConnection {
   readonly ws?: RawSocket | undefined;
 }
 
-interface SocketFactory {
-  create(...args: unknown[]): unknown;
-}
-
 /** `ws` readyState CLOSED. */
 const CLOSED = 3;
 
 /**
  * @internal
- * Captures the socket one `connect()` call of the SDK creates. {@link SdkSocket.live} returns the
- * client's `live` object with a factory that records the connection it makes, without changing
- * the client itself (the stand-in inherits everything else from `ai.live`).
+ * The socket one `connect()` call of the SDK creates, as recorded by the view of `ai.live` that
+ * `sdk-live.ts` makes ({@link SdkSocket.record}).
  */
 export class SdkSocket {
   #connection: SdkConnection | undefined;
@@ -45,29 +38,17 @@ export class SdkSocket {
   /** `onCreate` runs once the SDK has made the socket (on the microtask after, when it is connecting). */
   constructor(private readonly onCreate: () => void = () => {}) {}
 
-  /** `live` (a client's `ai.live`), or a stand-in whose socket factory reports to this object. */
-  live(live: GenAIClient['live']): GenAIClient['live'] {
-    const factory = (live as unknown as { readonly webSocketFactory?: unknown }).webSocketFactory as
-      | SocketFactory
-      | undefined;
-    if (typeof factory !== 'object' || factory === null || typeof factory.create !== 'function') return live;
+  /** The SDK's socket factory could be wrapped: what it creates is recorded here. */
+  markReachable(): void {
     this.#reachable = true;
-    const recording: SocketFactory = {
-      create: (...args: unknown[]) => {
-        const connection = factory.create.apply(factory, args);
-        if (typeof connection === 'object' && connection !== null) {
-          this.#connection = connection as SdkConnection;
-          // The SDK opens the socket right after creating its wrapper (`conn.connect()`).
-          queueMicrotask(this.onCreate);
-        }
-        return connection;
-      },
-    };
-    try {
-      return Object.create(live, { webSocketFactory: { value: recording } }) as GenAIClient['live'];
-    } catch {
-      this.#reachable = false;
-      return live;
+  }
+
+  /** Records what the SDK's socket factory returned for this call. */
+  record(connection: unknown): void {
+    if (typeof connection === 'object' && connection !== null) {
+      this.#connection = connection as SdkConnection;
+      // The SDK opens the socket right after creating its wrapper (`conn.connect()`).
+      queueMicrotask(this.onCreate);
     }
   }
 

@@ -57,6 +57,7 @@ describe('connection cut repeatedly while a tool streams', () => {
   it(`with resumption: ${CUTS} cuts (goAway, drops, drops during resumption); the session state holds every result once and in order, and one final`, async () => {
     const watch = pushTool('watch');
     await using fx = await openSession({
+      serverProfile: 'model',
       tools: [watch.tool, ping],
       config: { sessionResumption: {} },
       reconnect: { attempts: 50, initialDelayMs: 1, maxDelayMs: 2, maxConsecutive: 100 },
@@ -124,6 +125,7 @@ describe('connection cut repeatedly while a tool streams', () => {
   it(`with resumption, real timing: ${CUTS} drops while a tool emits every millisecond; the session state holds every result once, in order, and one final, but for what was in flight when the handle used was issued`, async () => {
     const { ticker, stop$, upstream } = millisecondTicker();
     await using fx = await openResumableSession({
+      serverProfile: 'model',
       tools: [ticker, ping],
       reconnect: { attempts: 50, initialDelayMs: 1, maxDelayMs: 2, maxConsecutive: 100 },
       bufferedResultsPerCall: 10_000,
@@ -180,6 +182,7 @@ describe('connection cut repeatedly while a tool streams', () => {
   it(`with transparent resumption (Vertex AI), real timing: ${CUTS} drops while a tool emits every millisecond; the session state holds every result once, in order, and one final`, async () => {
     const { ticker, stop$, upstream } = millisecondTicker();
     await using fx = await openResumableSession({
+      serverProfile: 'model',
       makeAi: vertexAi,
       delivery: 'client-content',
       tools: [ticker, ping],
@@ -223,6 +226,7 @@ describe('connection cut repeatedly while a tool streams', () => {
   it('with transparent resumption (Vertex AI): a final response written in the instant the server drops the connection is replayed after resumption', async () => {
     const watch = pushTool('watch');
     await using fx = await openResumableSession({
+      serverProfile: 'model',
       makeAi: vertexAi,
       delivery: 'client-content',
       tools: [watch.tool, ping],
@@ -268,7 +272,7 @@ describe('connection cut repeatedly while a tool streams', () => {
     'without transparent resumption (Gemini Developer API): a final response $when is written again after resumption, and is once in the session state',
     async ({ finalFirst, onOldConnection }) => {
       const watch = pushTool('watch');
-      await using fx = await openResumableSession({ tools: [watch.tool, ping] });
+      await using fx = await openResumableSession({ serverProfile: 'model', tools: [watch.tool, ping] });
       expect(fx.first.transparent).toBe(false);
       const id = fx.first.callTool('watch', { label: 'x' });
       fx.first.sendResumptionUpdate('handle-1');
@@ -301,9 +305,7 @@ describe('connection cut repeatedly while a tool streams', () => {
 
   it('without transparent resumption (Gemini Developer API): the one loss left is a message in flight when the server issued the handle the session resumes with', async () => {
     const watch = pushTool('watch');
-    await using fx = await openResumableSession({
-      tools: [watch.tool, ping],
-    });
+    await using fx = await openResumableSession({ serverProfile: 'model', tools: [watch.tool, ping] });
     const ledger = new HandleLedger(fx.session, fx.first);
     const id = fx.first.callTool('watch', { label: 'x' });
     await wireBarrier(fx.first);
@@ -337,14 +339,14 @@ describe('connection cut repeatedly while a tool streams', () => {
       await expect(refused).rejects.toThrow(/transparent parameter is only supported/);
     }
     for (const c of server.connections) void c.drop(); // the SDK opened the socket before refusing
-    await using fx = await openSession({ config: { sessionResumption: {} } });
+    await using fx = await openSession({ serverProfile: 'model', config: { sessionResumption: {} } });
     expect(fx.first.setup.sessionResumption).toEqual({});
     expect(fx.first.transparent).toBe(false);
   });
 
   it('without resumption: a final response written in the instant the server drops the connection; the session ends, says why, and the call ends once', async () => {
     const watch = pushTool('watch');
-    await using fx = await openSession({ tools: [watch.tool, ping] });
+    await using fx = await openSession({ serverProfile: 'model', tools: [watch.tool, ping] });
     const id = fx.first.callTool('watch', { label: 'x' });
     await clientBarrier(fx.first, fx.log);
     const since = fx.log.mark;
@@ -365,7 +367,7 @@ describe('connection cut repeatedly while a tool streams', () => {
 
   it('without resumption: a final response that reaches the server just before it drops the connection; the session ends, says why, and the call ends once', async () => {
     const watch = pushTool('watch');
-    await using fx = await openSession({ tools: [watch.tool, ping] });
+    await using fx = await openSession({ serverProfile: 'model', tools: [watch.tool, ping] });
     const id = fx.first.callTool('watch', { label: 'x' });
     await clientBarrier(fx.first, fx.log);
     watch.complete(id);
@@ -388,7 +390,7 @@ describe('connection cut repeatedly while a tool streams', () => {
   it(`without resumption: ${CUTS} sessions cut mid-stream; each tears its tools down, says why, and sends no final`, async () => {
     const watch = pushTool('watch');
     for (let cut = 0; cut < CUTS; cut++) {
-      await using fx = await openSession({ tools: [watch.tool, ping] });
+      await using fx = await openSession({ serverProfile: 'model', tools: [watch.tool, ping] });
       const id = fx.first.callTool('watch', { label: `session ${cut}` });
       await clientBarrier(fx.first, fx.log);
       for (let seq = 0; seq < 3; seq++) watch.push(id, { seq });

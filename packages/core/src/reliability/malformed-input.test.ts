@@ -30,7 +30,7 @@ const strict = defineStreamingTool({
 async function open() {
   const watch = pushTool('watch');
   const { logger, lines } = recordingLogger();
-  const fx = await openSession({ tools: [watch.tool, strict, ping], logger });
+  const fx = await openSession({ serverProfile: 'model', tools: [watch.tool, strict, ping], logger });
   return { fx, watch, lines };
 }
 
@@ -210,6 +210,7 @@ describe('malformed frames from the server', () => {
   it('keeps the last valid resumption handle when an update carries a handle of the wrong type', async () => {
     const watch = pushTool('watch');
     await using fx = await openSession({
+      serverProfile: 'model',
       tools: [watch.tool, ping],
       config: { sessionResumption: {} },
       reconnect: { initialDelayMs: 1 },

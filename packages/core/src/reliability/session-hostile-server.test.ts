@@ -83,7 +83,7 @@ describe.each(sdks)('hostile Live server, %s', (_name, makeAi) => {
       warn: () => {},
       error: (message: string) => logged.push(message),
     };
-    await using fx = await openSession({ makeAi, tools: [watch.tool, ping], logger });
+    await using fx = await openSession({ serverProfile: 'model', makeAi, tools: [watch.tool, ping], logger });
     const id = fx.first.callTool('watch', { label: 'stream' });
     await clientBarrier(fx.first, fx.log);
     let seq = 0;
@@ -116,6 +116,7 @@ describe.each(sdks)('hostile Live server, %s', (_name, makeAi) => {
   it('a goAway storm below the bound while a call streams: every result once and in order, one final, last', async () => {
     const watch = pushTool('watch');
     await using fx = await openSession({
+      serverProfile: 'model',
       makeAi,
       tools: [watch.tool, ping],
       config: { sessionResumption: {} },
@@ -165,6 +166,7 @@ describe.each(sdks)('hostile Live server, %s', (_name, makeAi) => {
     async (_what, hang) => {
       const watch = pushTool('watch');
       await using fx = await openSession({
+        serverProfile: 'model',
         makeAi,
         tools: [watch.tool, ping],
         config: { sessionResumption: {} },

@@ -27,6 +27,7 @@ describe.each(sdks)('ordering and write failures over %s', (_name, makeAi) => {
   it('reconnect flush: a message that cannot be written costs only itself; the other calls, their finals and the user turn go out', async () => {
     const watch = pushTool('watch');
     await using fx = await openSession({
+      serverProfile: 'model',
       makeAi: (url) => poisonedAi(makeAi, url, isPoisoned),
       tools: [watch.tool, ping],
       config: { sessionResumption: {} },
@@ -62,6 +63,7 @@ describe.each(sdks)('ordering and write failures over %s', (_name, makeAi) => {
   it('a final response that cannot be written is replaced by an error response: the call still ends once', async () => {
     const watch = pushTool('watch');
     await using fx = await openSession({
+      serverProfile: 'model',
       makeAi: (url) =>
         poisonedAi(makeAi, url, (p) => isPoisoned(p) && JSON.stringify(p).includes('"willContinue":false')),
       tools: [watch.tool, ping],
@@ -79,6 +81,7 @@ describe.each(sdks)('ordering and write failures over %s', (_name, makeAi) => {
   it('client-content idle queue: one send that throws loses nothing behind it, and the error names the call, not the turnComplete', async () => {
     const watch = pushTool('watch');
     await using fx = await openSession({
+      serverProfile: 'model',
       makeAi: (url) => poisonedAi(makeAi, url, isPoisoned),
       delivery: 'client-content',
       tools: [watch.tool, ping],
@@ -105,7 +108,12 @@ describe.each(sdks)('ordering and write failures over %s', (_name, makeAi) => {
 
   it('client-content: a final does not overtake the results of its call waiting for idle, and nothing is sent after a cancellation', async () => {
     const watch = pushTool('watch');
-    await using fx = await openSession({ makeAi, delivery: 'client-content', tools: [watch.tool, ping] });
+    await using fx = await openSession({
+      serverProfile: 'model',
+      makeAi,
+      delivery: 'client-content',
+      tools: [watch.tool, ping],
+    });
     const [a, c] = fx.first.callTools([
       { name: 'watch', args: { label: 'a' } },
       { name: 'watch', args: { label: 'c' } },
@@ -139,6 +147,7 @@ describe.each(sdks)('ordering and write failures over %s', (_name, makeAi) => {
     async (_what, how) => {
       const watch = pushTool('watch', { interruption: 'cancel' });
       await using fx = await openSession({
+        serverProfile: 'model',
         makeAi,
         tools: [watch.tool, ping],
         config: { sessionResumption: {} },

@@ -21,6 +21,7 @@ describe('session regressions', () => {
   it('results held while resuming are not sent for a call the server cancelled meanwhile', async () => {
     const watch = pushTool('watch');
     await using fx = await openSession({
+      serverProfile: 'model',
       tools: [watch.tool, ping],
       config: { sessionResumption: {} },
       reconnect: { initialDelayMs: 1 },
@@ -58,6 +59,7 @@ describe('session regressions', () => {
   it('a client-content result deferred until the model is idle goes to the connection current then, not to the one it was produced on', async () => {
     const watch = pushTool('watch');
     await using fx = await openResumableSession({
+      serverProfile: 'model',
       delivery: 'client-content',
       tools: [watch.tool, ping],
     });
@@ -79,6 +81,7 @@ describe('session regressions', () => {
 
   it('without transparent resumption, a handle sent by the connection being left does not acknowledge what the resumption under way, with the previous handle, must replay, and is forgotten once it succeeds', async () => {
     await using fx = await openSession({
+      serverProfile: 'model',
       tools: [ping],
       config: { sessionResumption: {} },
       reconnect: { initialDelayMs: 1 },
@@ -113,6 +116,7 @@ describe('session regressions', () => {
 
   it('without transparent resumption, when the resumption under way fails, the next attempt uses the handle the connection being left sent, and replays only what it does not cover', async () => {
     await using fx = await openSession({
+      serverProfile: 'model',
       tools: [ping],
       config: { sessionResumption: {} },
       reconnect: { initialDelayMs: 1 },
@@ -183,7 +187,7 @@ describe('session regressions', () => {
     process.on('unhandledRejection', onRejection);
     try {
       const watch = pushTool('watch');
-      const fx = await openSession({ tools: [watch.tool, ping] });
+      const fx = await openSession({ serverProfile: 'model', tools: [watch.tool, ping] });
       await clientBarrier(fx.first, fx.log); // past the first connection's deferred messages
       const late = fx.first.callTool('watch', { label: 'late' }); // in flight when close() starts
       await fx.session.close();
@@ -226,6 +230,7 @@ describe('session regressions', () => {
   it('a goAway right behind a resumed setupComplete keeps the text turns queued meanwhile and runs one reconnection', async () => {
     const watch = pushTool('watch');
     await using fx = await openSession({
+      serverProfile: 'model',
       tools: [watch.tool, ping],
       config: { sessionResumption: {} },
       reconnect: { initialDelayMs: 1 },

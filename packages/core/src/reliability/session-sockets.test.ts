@@ -66,6 +66,7 @@ describe.each(sdks)('sockets over %s', (_name, makeAi) => {
 
   it('close() during a resumption attempt aborts it, closes every socket (the attempt and the one left after goAway), and resolves then', async () => {
     await using fx = await openSession({
+      serverProfile: 'model',
       makeAi,
       tools: [ping],
       config: { sessionResumption: {} },
@@ -172,6 +173,7 @@ describe.each(sdks)('sockets over %s', (_name, makeAi) => {
 
   it('unacked grows without bound when no handle comes: at most maxUnacknowledged messages are kept, drops counted', async () => {
     await using fx = await openSession({
+      serverProfile: 'model',
       makeAi,
       tools: [ping],
       config: { sessionResumption: {} },

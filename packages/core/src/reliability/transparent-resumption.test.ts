@@ -24,6 +24,7 @@ const texts = (
 describe('transparent resumption', () => {
   it('replays text turns written to a dead socket, in order and once; realtime input is not replayed', async () => {
     await using fx = await openResumableSession({
+      serverProfile: 'model',
       makeAi: vertexAi,
       delivery: 'client-content',
       tools: [ping],
@@ -49,6 +50,7 @@ describe('transparent resumption', () => {
   it('does not resend the responses of a call the server cancelled while the session was resuming', async () => {
     const watch = pushTool('watch');
     await using fx = await openSession({
+      serverProfile: 'model',
       makeAi: vertexAi,
       delivery: 'client-content',
       tools: [watch.tool, ping],
@@ -82,6 +84,7 @@ describe('transparent resumption', () => {
   it('keeps at most bufferedResultsPerCall unacknowledged intermediate results per call (the oldest are dropped), and every final', async () => {
     const watch = pushTool('watch');
     await using fx = await openResumableSession({
+      serverProfile: 'model',
       makeAi: vertexAi,
       delivery: 'client-content',
       tools: [watch.tool, ping],

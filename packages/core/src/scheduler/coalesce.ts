@@ -1,10 +1,12 @@
 import { Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import type { CheckedMedia } from '../tool/result-media.js';
 import { mostUrgent, type Scheduling } from '../tool/scheduling.js';
 
-/** @internal One emission with its resolved scheduling. */
+/** @internal One emission with its resolved scheduling, and its checked media when it has any. */
 export interface ScheduledValue {
   readonly value: unknown;
   readonly scheduling: Scheduling;
+  readonly media?: CheckedMedia;
 }
 
 /**
@@ -12,7 +14,8 @@ export interface ScheduledValue {
  * Lets at most one value through per `intervalMs`. The first value passes at once and opens a
  * window; values inside the window are coalesced to the newest, carrying the most urgent scheduling
  * seen, and delivered when the window closes (which opens the next one). On completion or error a
- * pending value is delivered first, so nothing is lost. `onCoalesced` is called for each value
+ * pending value is delivered first, so nothing is lost. A value's media goes with it: a coalesced
+ * value's media is replaced with the newer value's. `onCoalesced` is called for each value
  * replaced by a newer one (never sent). `undefined` (a value the scheduler refused) is skipped: it
  * neither opens a window nor displaces a pending value.
  */
@@ -47,9 +50,8 @@ export function coalesce(
           if (v === undefined) return;
           if (window) {
             if (pending) onCoalesced();
-            pending = pending
-              ? { value: v.value, scheduling: mostUrgent(pending.scheduling, v.scheduling) }
-              : v;
+            // The newest value wins with its own media (or none); the most urgent scheduling stays.
+            pending = pending ? merged(v, mostUrgent(pending.scheduling, v.scheduling)) : v;
           } else {
             subscriber.next(v);
             if (!subscriber.closed) open();
@@ -69,4 +71,10 @@ export function coalesce(
         upstream.unsubscribe();
       };
     });
+}
+
+function merged(v: ScheduledValue, scheduling: Scheduling): ScheduledValue {
+  return v.media === undefined
+    ? { value: v.value, scheduling }
+    : { value: v.value, scheduling, media: v.media };
 }

@@ -1,4 +1,5 @@
 import type { CancelSource, LivetoolsError, UnserializableValueError } from '../errors.js';
+import type { InvalidMediaError } from '../tool/result-media.js';
 import type { Scheduling } from '../tool/scheduling.js';
 
 /** How a call ended. */
@@ -100,18 +101,44 @@ export interface ToolResultEvent extends CallEventBase {
   readonly sequence: number;
   /** Length of the JSON of the response sent, when the scheduler measures bytes (`measureBytes`); 0 otherwise. */
   readonly bytes: number;
+  /** The media attached with `withMedia`, and whether it went; absent when the result had none. */
+  readonly media?: ResultMediaReport;
 }
 
 /**
- * A streaming tool emitted a value JSON cannot carry: it was not sent (nor counted in `results`),
- * and the call goes on. `error.path` and `error.problem` say what was wrong
- * (`result.orders[3].id`, `is a BigInt`). A one-shot tool's refused result fails the call instead.
+ * The media of one result, as its `tool-result` event reports it.
+ *
+ * @example
+ * ```ts
+ * session.events$.subscribe((e) => {
+ *   if (e.type === 'tool-result' && e.media?.sent === false) console.warn('media left out', e.media.mimeTypes);
+ * });
+ * ```
+ */
+export interface ResultMediaReport {
+  /** The media types of the parts, in order. */
+  readonly mimeTypes: readonly string[];
+  /** Their size, decoded, in bytes. */
+  readonly bytes: number;
+  /**
+   * `true` when they went as `FunctionResponse.parts`; `false` when the session's delivery cannot
+   * carry parts (`client-content`): the value went alone.
+   */
+  readonly sent: boolean;
+}
+
+/**
+ * A streaming tool emitted a value JSON cannot carry, or media that cannot be sent: it was not sent
+ * (nor counted in `results`), and the call goes on. `error.code` says which (`UNSERIALIZABLE_VALUE`,
+ * `INVALID_MEDIA`); `error.path` and `error.problem` say what was wrong (`result.orders[3].id`,
+ * `is a BigInt`; `media[0].data`, `is not base64`). A one-shot tool's refused result fails the call
+ * instead.
  */
 export interface ToolResultRefusedEvent extends CallEventBase {
   /** Discriminant. */
   readonly type: 'tool-result-refused';
   /** Why the value was refused, with its path. */
-  readonly error: UnserializableValueError;
+  readonly error: UnserializableValueError | InvalidMediaError;
 }
 
 /** A call ended. Exactly one per call. */

@@ -1,5 +1,6 @@
 import { map, type OperatorFunction } from 'rxjs';
 import { UnserializableValueError } from '../errors.js';
+import { type CheckedMedia, InvalidMediaError, readMedia } from '../tool/result-media.js';
 import { isEmission, type Scheduling } from '../tool/scheduling.js';
 import type { ScheduledValue } from './coalesce.js';
 import { toWireValue, WireRefusal } from './wire-value.js';
@@ -11,41 +12,91 @@ export function refusalError(toolName: string, refusal: WireRefusal): Unserializ
 
 /**
  * @internal
- * A streaming tool's emissions: `emit()` values unwrapped, each made wire-safe. A value JSON cannot
- * carry is handed to `onRefused` and becomes `undefined`, which the coalescer and the scheduler
- * skip: one map and no filter, an operator less per emission. Checked before coalescing, so a
- * refused value never displaces a pending one.
+ * A streaming tool's emissions: `emit()` and `withMedia()` values unwrapped, each made wire-safe.
+ * A value JSON cannot carry, or media that cannot be sent, is handed to `onRefused` and becomes
+ * `undefined`, which the coalescer and the scheduler skip: one map and no filter, an operator less
+ * per emission. Checked before coalescing, so a refused value never displaces a pending one. Media
+ * is looked for on emissions only: a plain value costs nothing more.
  */
 export function wireSafeEmissions(
   toolName: string,
   scheduling: Scheduling,
-  onRefused: (error: UnserializableValueError) => void,
+  onRefused: (error: UnserializableValueError | InvalidMediaError) => void,
 ): OperatorFunction<unknown, ScheduledValue | undefined> {
   return map((v): ScheduledValue | undefined => {
     let value = v;
     let s = scheduling;
+    let media: CheckedMedia | undefined;
     if (isEmission(v)) {
       value = v.value;
       s = v.scheduling ?? scheduling;
+      const read = unwrapMedia(toolName, v);
+      if (read instanceof InvalidMediaError) {
+        onRefused(read);
+        return undefined;
+      }
+      if (read !== undefined) {
+        value = read.value;
+        s = v.scheduling ?? read.scheduling ?? scheduling;
+        media = read.media;
+      }
     }
     const wire = toWireValue(value);
     if (wire instanceof WireRefusal) {
       onRefused(refusalError(toolName, wire));
       return undefined;
     }
-    return { value: wire, scheduling: s };
+    return media === undefined ? { value: wire, scheduling: s } : { value: wire, scheduling: s, media };
   });
 }
 
 /**
+ * The media of an emission, checked: from `withMedia(value, media)`, or from
+ * `emit(withMedia(value, media), options)` (one level of nesting). `undefined` when it has none.
+ */
+function unwrapMedia(
+  toolName: string,
+  emission: { readonly value: unknown },
+):
+  | { value: unknown; scheduling: Scheduling | undefined; media: CheckedMedia }
+  | InvalidMediaError
+  | undefined {
+  let holder: { readonly value: unknown; readonly scheduling?: Scheduling } = emission;
+  let raw = (emission as { media?: unknown }).media;
+  if (raw === undefined) {
+    if (!isEmission(emission.value)) return undefined;
+    holder = emission.value;
+    raw = (holder as { media?: unknown }).media;
+    if (raw === undefined) return undefined;
+  }
+  const read = readMedia(raw);
+  if (!('parts' in read)) return new InvalidMediaError(toolName, read.path, read.problem, read.hint);
+  return { value: holder.value, scheduling: holder.scheduling, media: read };
+}
+
+/**
  * @internal
- * A one-shot tool's result made wire-safe; a result JSON cannot carry errors the stream with an
- * {@link UnserializableValueError}, which fails the call: its error response tells the model why.
+ * A one-shot tool's result made wire-safe; a result JSON cannot carry (or with media that cannot be
+ * sent) errors the stream with an {@link UnserializableValueError} (an {@link InvalidMediaError}),
+ * which fails the call: its error response tells the model why. A `withMedia()` result is
+ * unwrapped into its value and media.
  */
 export function wireSafeResult(toolName: string): OperatorFunction<unknown, ScheduledValue> {
-  return map((value): ScheduledValue => {
+  return map((result): ScheduledValue => {
+    let value = result;
+    let media: CheckedMedia | undefined;
+    if (isEmission(result)) {
+      const read = unwrapMedia(toolName, result);
+      if (read instanceof InvalidMediaError) throw read;
+      if (read !== undefined) {
+        value = read.value;
+        media = read.media;
+      }
+    }
     const wire = toWireValue(value);
     if (wire instanceof WireRefusal) throw refusalError(toolName, wire);
-    return { value: wire, scheduling: 'WHEN_IDLE' };
+    return media === undefined
+      ? { value: wire, scheduling: 'WHEN_IDLE' }
+      : { value: wire, scheduling: 'WHEN_IDLE', media };
   });
 }

@@ -1,11 +1,7 @@
 import type { Subscription } from 'rxjs';
 import { describeError, LivetoolsError } from '../errors.js';
-import type {
-  GenAIClient,
-  GenAILiveSession,
-  WireCloseEvent,
-  WireServerMessage,
-} from '../protocol/genai-like.js';
+import type { GenAILiveSession, WireCloseEvent, WireServerMessage } from '../protocol/genai-like.js';
+import { connectLive } from '../protocol/sdk-live.js';
 import { SdkSocket } from '../protocol/sdk-socket.js';
 import { mergeTools } from '../tool/built-in-tools.js';
 import type { LiveFunctionDeclaration } from '../tool/define-tool.js';
@@ -17,8 +13,8 @@ export interface ConnectAttemptOptions {
   readonly declarations: readonly LiveFunctionDeclaration[];
   /** The resumption handle to resume with; `undefined` for a new session. */
   readonly handle: string | undefined;
-  /** Wraps `ai.live` before `connect` is called on it (the session's frame guard). */
-  readonly screen?: (live: GenAIClient['live']) => GenAIClient['live'];
+  /** Receives each server frame that is not a JSON object, dropped before the SDK parses it. */
+  readonly onBadFrame?: (error: LivetoolsError) => void;
   /** A server message that arrived after the attempt succeeded. */
   readonly onMessage: (message: WireServerMessage) => void;
   /** The socket closed after the attempt succeeded. */
@@ -215,10 +211,14 @@ export class ConnectAttempt {
     };
     let connecting: Promise<GenAILiveSession>;
     try {
-      const live = options.screen ? options.screen(ai.live) : ai.live;
-      connecting = this.#socket
-        .live(live)
-        .connect({ model, config: fullConfig as never, callbacks: callbacks as never });
+      connecting = connectLive(
+        ai.live,
+        { model, config: fullConfig, callbacks },
+        {
+          socket: this.#socket,
+          ...(options.onBadFrame ? { onBadFrame: options.onBadFrame } : {}),
+        },
+      );
     } catch (error) {
       connecting = Promise.reject(error);
     }

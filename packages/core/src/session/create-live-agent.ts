@@ -1,8 +1,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { chooseDelivery } from '../delivery/choose-delivery.js';
-import { createClientContentDelivery } from '../delivery/client-content-delivery.js';
-import type { DeliveryMode, DeliveryStrategy } from '../delivery/delivery.js';
-import { createFunctionResponseDelivery } from '../delivery/function-response-delivery.js';
+import { createDelivery } from '../delivery/create-delivery.js';
+import type { DeliveryMode } from '../delivery/delivery.js';
 import { LivetoolsError, ToolDefinitionError } from '../errors.js';
 import { type PinoLikeLogger, safeLogger } from '../logger.js';
 import type { ModelProfile } from '../profiles/model-profile.js';
@@ -17,6 +16,7 @@ import { LiveAgentSession } from './live-agent-session.js';
 import { checkCount, checkDuration } from './option-checks.js';
 import type { SessionSettings } from './session-settings.js';
 import { loadOpenTelemetryTracer, type TracerLike } from './tool-tracing.js';
+import { checkVideoRouting, type VideoRoutingOptions } from './video-routing.js';
 
 /**
  * How a session resumes after `goAway` or a lost connection (when it holds a resumption handle).
@@ -46,6 +46,31 @@ export interface ReconnectOptions {
   readonly maxConsecutive?: number;
   /** How long a connection must last for the next resumption to start a new series, in ms. Default 60000. */
   readonly stableAfterMs?: number;
+}
+
+/**
+ * What a session does when it must reconnect and holds no resumable handle (the Live API marks
+ * handles `resumable: false` while the model runs function calls or generates). With handoff the
+ * session moves to a fresh Live session instead of ending: the running calls keep running (unless
+ * their tool says `onHandoff: 'end'`), the new session is told what still runs, and their later
+ * results reach it as text turns. The new session has no memory of the old conversation.
+ *
+ * @example
+ * ```ts
+ * const handoff: HandoffOptions = { enabled: true, marginMs: 2000 };
+ * ```
+ */
+export interface HandoffOptions {
+  /**
+   * Hand over instead of ending. Default: `true` when `config.sessionResumption` is set (the
+   * application asked for sessions that outlive a connection), else `false`.
+   */
+  readonly enabled?: boolean;
+  /**
+   * After a goAway without a resumable handle the session waits for one (and resumes with it)
+   * until `timeLeft` minus this many ms, then hands over. From 0 to 2147483647. Default 1000.
+   */
+  readonly marginMs?: number;
 }
 
 /**
@@ -101,8 +126,9 @@ export interface LiveAgentOptions {
   /**
    * How results reach the model; see {@link DeliveryMode}. Default: chosen from the model profile,
    * `function-response` where the model runs asynchronous calls with `willContinue`, else
-   * `client-content` where it accepts `clientContent` mid-session. A choice that cannot work on
-   * the model is refused with `UNSUPPORTED_DELIVERY`.
+   * `client-content` where it accepts `clientContent` mid-session, else `realtime-text` (streaming
+   * tools on a sync-only model such as `gemini-3.1-flash-live-preview`). A choice that cannot
+   * work on the model is refused with `UNSUPPORTED_DELIVERY`.
    */
   readonly delivery?: DeliveryMode;
   /** The RxJS scheduler for tools and timers. Default `asyncScheduler`. */
@@ -137,6 +163,8 @@ export interface LiveAgentOptions {
   readonly closeTimeoutMs?: number;
   /** Resumption attempts after a lost connection, and the delays between them. */
   readonly reconnect?: ReconnectOptions;
+  /** What happens when the session must reconnect without a resumable handle; see {@link HandoffOptions}. */
+  readonly handoff?: HandoffOptions;
   /**
    * Measure the JSON length of every function response (the `bytes` of tool events, call metrics,
    * `session.metrics()` and spans). Off by default: it serialises each response once more.
@@ -154,6 +182,13 @@ export interface LiveAgentOptions {
    * are forgotten and counted (`replayDropped` in `session.metrics()`). Default 1024.
    */
   readonly maxUnacknowledged?: number;
+  /**
+   * Where the frames of `session.sendVideoFrame` go (the tools, the model or both) and how many
+   * per second each side gets at most; see {@link VideoRoutingOptions}. Default: every frame to
+   * both, no cap. On Gemini 3.x every frame the model receives counts toward context and cost: a
+   * camera watched by a tool is better sent `{ to: 'tools' }`, or with a low `maxModelFps`.
+   */
+  readonly video?: VideoRoutingOptions;
 }
 
 /** A configured agent: call {@link LiveAgent.connect} for each live session. */
@@ -198,12 +233,14 @@ function checkOptions(options: LiveAgentOptions): void {
   checkCount('reconnect.attempts', options.reconnect?.attempts);
   checkCount('reconnect.maxConsecutive', options.reconnect?.maxConsecutive);
   checkCount('maxUnacknowledged', options.maxUnacknowledged);
-}
-
-function strategy(mode: DeliveryMode, profile: ModelProfile): DeliveryStrategy {
-  return mode === 'client-content'
-    ? createClientContentDelivery(profile)
-    : createFunctionResponseDelivery(profile);
+  checkVideoRouting(options.video);
+  checkDuration('handoff.marginMs', options.handoff?.marginMs);
+  if (options.handoff?.enabled !== undefined && typeof options.handoff.enabled !== 'boolean') {
+    throw new LivetoolsError(
+      'INVALID_OPTION',
+      `createLiveAgent: handoff.enabled must be true or false, got ${typeof options.handoff.enabled}.`,
+    );
+  }
 }
 
 /** Logs each notice once, when the agent is created (a shut-down model is an error at connect()). */
@@ -231,11 +268,11 @@ function logNotices(logger: Logger, model: string, notices: readonly ModelProfil
  * const session = await agent.connect();
  * ```
  * @throws {@link LivetoolsError} `UNSUPPORTED_DELIVERY` for a delivery that cannot work on the model
- *   (e.g. `function-response` with a streaming tool on Vertex AI, which has no `willContinue`), or
- *   streaming tools on a model no delivery serves; `INVALID_OPTION` for a duration outside
- *   0..2147483647 ms (timers cannot wait longer), a count below 1, an unknown `modelFamily` or a bad
- *   `modelProfile`; `TOOL_DEFINITION` for function declarations in `config.tools` or two tools
- *   with one name.
+ *   (e.g. `function-response` with a streaming tool on Vertex AI, which has no `willContinue`) or
+ *   an unknown delivery; `INVALID_OPTION` for a duration outside
+ *   0..2147483647 ms (timers cannot wait longer), a count below 1, an unknown `modelFamily`, a bad
+ *   `modelProfile` or a bad `video` option; `TOOL_DEFINITION` for function declarations in
+ *   `config.tools` or two tools with one name.
  */
 export function createLiveAgent(options: LiveAgentOptions): LiveAgent {
   checkOptions(options);
@@ -275,7 +312,7 @@ export function createLiveAgent(options: LiveAgentOptions): LiveAgent {
     profile,
     tools,
     config,
-    delivery: strategy(mode, profile),
+    delivery: createDelivery(mode, profile),
     scheduler: options.scheduler ?? asyncScheduler,
     logger,
     connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
@@ -291,9 +328,14 @@ export function createLiveAgent(options: LiveAgentOptions): LiveAgent {
     maxUnacknowledged: options.maxUnacknowledged ?? 1024,
     measureBytes: options.measureBytes === true,
     transparentResumption: transparentResumption(options),
+    handoff: {
+      enabled: options.handoff?.enabled ?? options.config?.sessionResumption !== undefined,
+      marginMs: options.handoff?.marginMs ?? 1_000,
+    },
     tracer: sessionTracer,
+    video: options.video,
   });
-  const declarations = () => strategy(mode, profile).declarations(probe.declarations());
+  const declarations = () => createDelivery(mode, profile).declarations(probe.declarations());
   return {
     delivery: mode,
     profile,

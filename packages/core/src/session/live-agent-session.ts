@@ -1,32 +1,23 @@
 import { filter, map, type Observable, Subject, type Subscription } from 'rxjs';
-import type { DeliveryContext } from '../delivery/delivery.js';
 import { describeError, LivetoolsError } from '../errors.js';
-import type { LiveFunctionResponse } from '../protocol/function-calls.js';
-import type { GenAILiveSession, WireCloseEvent, WireServerMessage } from '../protocol/genai-like.js';
-import { screenFrames } from '../protocol/sdk-frame-guard.js';
+import type { WireCloseEvent, WireServerMessage } from '../protocol/genai-like.js';
+import { readServerMessage, type ServerAction } from '../protocol/read-server-message.js';
 import { ServerContentReader } from '../protocol/server-content-reader.js';
 import type { ToolEvent } from '../scheduler/events.js';
 import type { StoppedCall } from '../scheduler/stop-streaming-tool.js';
 import { type CallInfo, type StopTarget, ToolScheduler } from '../scheduler/tool-scheduler.js';
 import type { AudioChunk, TextInput, ToolInputStreams, VideoFrame } from '../tool/context.js';
-import { ConnectAttempt } from './connect-attempt.js';
 import type { LiveEvent, SessionEvent } from './live-events.js';
 import { OutboundWriter } from './outbound-writer.js';
-import type { OutboundMessage } from './response-outbox.js';
 import { ResumptionHandles, type ResumptionUpdate } from './resumption-handles.js';
 import { ResumptionPacer } from './resumption-pacer.js';
+import { SessionLink } from './session-link.js';
 import { type SessionMetrics, SessionMetricsRecorder } from './session-metrics.js';
+import { SessionOutput } from './session-output.js';
+import { SessionRecovery } from './session-recovery.js';
 import type { SessionSettings } from './session-settings.js';
 import { traceToolEvents } from './tool-tracing.js';
-
-type State = 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed';
-
-interface Connection {
-  readonly session: GenAILiveSession;
-  readonly generation: number;
-  /** The attempt that opened it: it closes the socket for sure. */
-  readonly attempt: ConnectAttempt;
-}
+import { type SendVideoOptions, VideoRouter } from './video-routing.js';
 
 /** Bytes or an already base64-encoded string. */
 export type MediaData = Uint8Array | string;
@@ -90,38 +81,38 @@ export class LiveAgentSession implements AsyncDisposable {
   private readonly writer: OutboundWriter;
   private readonly toolEvents: Subscription;
   private readonly recorder = new SessionMetricsRecorder();
-  private connection: Connection | undefined;
-  /** The connection attempt under way (a resumption), aborted by `close()`. */
-  private pending: ConnectAttempt | undefined;
-  /** Sockets being closed; `close()` resolves once none is left. */
-  private readonly closingSockets = new Set<Promise<void>>();
-  /** The wait before the next resumption attempt, cut short by `close()`. */
-  private backoff: { readonly timer: Subscription; readonly resolve: () => void } | undefined;
+  /** Where each video frame goes (`video` option, per-frame `to`), on the scheduler's clock. */
+  private readonly videoRouter: VideoRouter;
+  /** The connect room: the connection state, connect attempts and sockets. */
+  private readonly link: SessionLink;
+  /** The outbound room: realtime input, client messages and tool responses. */
+  private readonly output: SessionOutput;
+  /** The resumption and handoff room. */
+  private readonly recovery: SessionRecovery;
   /** When resumption attempts start, and when resuming stops. */
   private readonly pacer: ResumptionPacer;
-  private generation = 0;
-  private state: State = 'connecting';
   /** The newest usable resumption handle and what it covers. */
   private readonly handles: ResumptionHandles;
-  /** While resuming after a goAway: the connection being left, still open until the resumption ends. */
-  private leaving: Connection | undefined;
   private closedPromise: Promise<void> | undefined;
   /** The first connection's early messages, each with the last client message index written when it arrived. */
   private deferred: { message: WireServerMessage; written: number }[] | undefined;
+  /** Messages of connections up to this generation are ignored (a session handed over). */
+  private retiredUpTo = 0;
   /** Model output, transcriptions and turn signals into events; the idle state as the profile says. */
   private readonly content: ServerContentReader;
-  private readonly deliveryContext: DeliveryContext = {
-    whenIdle: (callId, send) => this.writer.whenIdle(callId, send),
-    inOrder: (callId, send) => this.writer.inOrder(callId, send),
-    release: (callId) => this.writer.release(callId),
-  };
 
   /** @internal Use `createLiveAgent(...).connect()`. */
   constructor(private readonly settings: SessionSettings) {
     this.handles = new ResumptionHandles(settings.transparentResumption);
+    this.videoRouter = new VideoRouter(settings.video, settings.scheduler);
     this.pacer = new ResumptionPacer(settings.reconnect, () => this.now());
+    this.link = new SessionLink(settings, {
+      onMessage: (message, generation) => this.onMessage(message, generation),
+      onClose: (event, generation) => this.onSocketClosed(event, generation),
+      onBadFrame: this.reportFrame,
+    });
     this.writer = new OutboundWriter({
-      target: () => this.writable(),
+      target: () => this.link.writable(),
       resumption: settings.config.sessionResumption !== undefined,
       perCall: settings.bufferedResultsPerCall,
       maxUnacknowledged: settings.maxUnacknowledged,
@@ -153,8 +144,38 @@ export class LiveAgentSession implements AsyncDisposable {
       scheduler: settings.scheduler,
       logger: settings.logger,
       measureBytes: settings.measureBytes,
+      // Only function responses carry media (`parts`); other deliveries leave it out, reported.
+      mediaParts: settings.delivery.mode === 'function-response',
       input: this.input,
-      sink: { send: (responses) => this.sendResponses(responses) },
+      sink: { send: (responses) => this.output.sendResponses(responses) },
+    });
+    const self = this;
+    this.output = new SessionOutput({
+      settings,
+      writer: this.writer,
+      recorder: this.recorder,
+      writable: () => this.link.writable(),
+      assertOpen: () => this.assertOpen(),
+    });
+    this.recovery = new SessionRecovery({
+      settings,
+      link: this.link,
+      handles: this.handles,
+      pacer: this.pacer,
+      writer: this.writer,
+      output: this.output,
+      get scheduler() {
+        return self.scheduler;
+      },
+      emit: (event) => this.emit(event),
+      now: () => this.now(),
+      teardown: (by, reason, code) => this.teardown(by, reason, code),
+      onMessage: (message, generation) => this.onMessage(message, generation),
+      deferFirst: (early, generation) => this.deferFirst(early, generation),
+      retire: (generation) => {
+        this.retiredUpTo = Math.max(this.retiredUpTo, generation);
+      },
+      declarations: () => this.declarations(),
     });
     this.events$ = this.events.asObservable();
     this.messages$ = this.messages.asObservable();
@@ -182,12 +203,12 @@ export class LiveAgentSession implements AsyncDisposable {
 
   /** True until the session is closed. */
   get isOpen(): boolean {
-    return this.state !== 'closed' && this.state !== 'closing';
+    return this.link.isOpen;
   }
 
   /** True while the session is waiting for a resumed connection. */
   get isReconnecting(): boolean {
-    return this.state === 'reconnecting';
+    return this.link.state.kind === 'reconnecting';
   }
 
   /** The tool calls that are validating, queued or running. */
@@ -207,7 +228,7 @@ export class LiveAgentSession implements AsyncDisposable {
    * ```
    */
   metrics(): SessionMetrics {
-    return this.recorder.snapshot();
+    return this.recorder.snapshot(this.videoRouter.stats());
   }
 
   /** Stops tool calls on the application's behalf; each gets a final response. */
@@ -226,52 +247,59 @@ export class LiveAgentSession implements AsyncDisposable {
    */
   sendText(text: string, options: { turnComplete?: boolean } = {}): void {
     this.assertOpen();
-    if (this.settings.profile?.clientContent.midSession === 'initial-history-only') {
-      this.sendRealtimeText(text);
-      return;
-    }
     this.textIn.next({ text, time: this.now() });
-    this.write({
-      method: 'sendClientContent',
-      params: { turns: [{ role: 'user', parts: [{ text }] }], turnComplete: options.turnComplete ?? true },
-      callId: undefined,
-      intermediate: false,
-    });
+    this.output.userText(text, options.turnComplete ?? true);
   }
 
   /** Sends text as realtime input (`realtimeInput.text`). */
   sendRealtimeText(text: string): void {
     this.textIn.next({ text, time: this.now() });
-    this.realtime({ text });
+    this.output.realtime({ text });
   }
 
   /** Sends a chunk of microphone audio: 16-bit little-endian PCM, 16 kHz by default. */
   sendAudio(data: MediaData, mimeType = 'audio/pcm;rate=16000'): void {
     const b64 = toBase64(data);
     this.audioIn.next({ data: b64, mimeType, time: this.now() });
-    this.realtime({ audio: { data: b64, mimeType } });
+    this.output.realtime({ audio: { data: b64, mimeType } });
   }
 
-  /** Sends one video frame (a JPEG by default). Tools subscribed to `ctx.input.video$` receive it. */
-  sendVideoFrame(data: MediaData, mimeType = 'image/jpeg'): void {
+  /**
+   * Sends one video frame (a JPEG by default) where the agent's `video` option routes it: tools
+   * subscribed to `ctx.input.video$` receive it, the model receives it as realtime input, or both
+   * (the default), each side within its frame-rate cap. `options.to` routes this frame elsewhere.
+   * A frame over a cap is counted in `metrics().video`, not sent.
+   *
+   * @throws {@link LivetoolsError} `SESSION_CLOSED` once the session is closed; `INVALID_OPTION`
+   *   for an `options.to` other than `'tools'`, `'model'` or `'both'` (nothing is sent).
+   * @example
+   * ```ts
+   * session.sendVideoFrame(jpeg); // as the agent's `video` option says
+   * session.sendVideoFrame(jpeg, 'image/jpeg', { to: 'model' }); // this one to the model only
+   * ```
+   */
+  sendVideoFrame(data: MediaData, mimeType = 'image/jpeg', options?: SendVideoOptions): void {
+    this.assertOpen();
+    const route = this.videoRouter.route(options);
+    if (!route.tools && !route.model) return;
     const b64 = toBase64(data);
-    this.video.next({ data: b64, mimeType, time: this.now() });
-    this.realtime({ video: { data: b64, mimeType } });
+    if (route.tools) this.video.next({ data: b64, mimeType, time: this.now() });
+    if (route.model) this.output.realtime({ video: { data: b64, mimeType } });
   }
 
   /** Marks the start of user activity (with automatic activity detection off). */
   sendActivityStart(): void {
-    this.realtime({ activityStart: {} });
+    this.output.realtime({ activityStart: {} });
   }
 
   /** Marks the end of user activity. */
   sendActivityEnd(): void {
-    this.realtime({ activityEnd: {} });
+    this.output.realtime({ activityEnd: {} });
   }
 
   /** Tells the server the audio stream paused (flushes its buffered audio). */
   sendAudioStreamEnd(): void {
-    this.realtime({ audioStreamEnd: true });
+    this.output.realtime({ audioStreamEnd: true });
   }
 
   /**
@@ -291,7 +319,7 @@ export class LiveAgentSession implements AsyncDisposable {
   /** @internal Opens the first connection; rejects with a clear error when it cannot. */
   async open(): Promise<void> {
     try {
-      await this.attach(false);
+      await this.recovery.attach('first');
     } catch (error) {
       this.teardown('connection-lost', describeError(error), undefined, false);
       throw error;
@@ -309,11 +337,11 @@ export class LiveAgentSession implements AsyncDisposable {
   }
 
   private emit(event: SessionEvent): void {
-    if (this.state !== 'closed') this.events.next(this.recorder.record(event));
+    if (this.link.state.kind !== 'closed') this.events.next(this.recorder.record(event));
   }
 
   private assertOpen(): void {
-    if (this.state === 'closed' || this.state === 'closing') {
+    if (!this.link.isOpen) {
       throw new LivetoolsError(
         'SESSION_CLOSED',
         'This live session is closed; connect a new one with agent.connect().',
@@ -321,143 +349,78 @@ export class LiveAgentSession implements AsyncDisposable {
     }
   }
 
-  /** The SDK session to write to, or `undefined` while there is none to write to. */
-  private writable(): GenAILiveSession | undefined {
-    return this.state === 'open' ? this.connection?.session : undefined;
-  }
-
-  private realtime(params: Parameters<GenAILiveSession['sendRealtimeInput']>[0]): void {
-    this.assertOpen();
-    const session = this.writable();
-    if (session) {
-      session.sendRealtimeInput(params);
-      // Counted (the server numbers every client message) but never replayed: stale audio and
-      // video are of no use after a reconnection.
-      this.writer.countRealtime();
-    } else
-      this.settings.logger.debug('realtime input not sent: the session is reconnecting', {
-        keys: Object.keys(params),
-      });
-  }
-
-  private write(message: OutboundMessage): void {
-    this.writer.write(message);
-  }
-
   /**
-   * Delivers responses one by one, each through a connection stand-in that routes what the
-   * delivery strategy writes through {@link write}: messages are numbered and held or replayed
-   * whatever the strategy, and a write deferred until the model is idle goes to the connection
-   * current at that time. A response the strategy cannot encode costs only itself.
+   * The first connection's early messages (a greeting, say) are published on the next turn of
+   * the event loop, so that the caller of connect() has subscribed to events$ by then. Messages
+   * arriving meanwhile queue behind them, keeping the order. Each keeps what had been written
+   * when it arrived: a handle among them covers no more than that.
    */
-  private sendResponses(responses: readonly LiveFunctionResponse[]): void {
-    for (const r of responses) {
-      try {
-        this.settings.delivery.deliver([r], this.channelFor(r), this.deliveryContext);
-      } catch (error) {
-        this.writer.reportFailure(r.id, error);
-      }
-    }
-  }
-
-  private channelFor(response: LiveFunctionResponse): GenAILiveSession {
-    const callId = response.id;
-    const final = response.willContinue !== true;
-    return {
-      sendToolResponse: (params) => {
-        const list = (params as { functionResponses?: { willContinue?: boolean }[] }).functionResponses;
-        const intermediate = Array.isArray(list) && list.every((r) => r.willContinue === true);
-        this.write({ method: 'sendToolResponse', params, callId, intermediate, final });
-      },
-      sendClientContent: (params) =>
-        this.write({
-          method: 'sendClientContent',
-          params,
-          callId,
-          intermediate: response.willContinue === true,
-          final,
-        }),
-      sendRealtimeInput: (params) => this.realtime(params),
-      close: () => {},
-    };
-  }
-
-  /** Connects (or reconnects with the stored handle) and makes the new connection current. */
-  private async attach(resume: boolean): Promise<void> {
-    const generation = ++this.generation;
-    const handle = resume ? this.handles.handle : undefined;
-    const covered = this.handles.covers;
-    const attempt = new ConnectAttempt(this.settings, {
-      declarations: this.declarations(),
-      handle,
-      screen: (live) => screenFrames(live, this.reportFrame),
-      onMessage: (message) => this.onMessage(message, generation),
-      onClose: (event) => this.onSocketClosed(event, generation),
+  private deferFirst(early: readonly WireServerMessage[], generation: number): void {
+    const written = this.writer.lastWritten;
+    this.deferred = early.map((message) => ({ message, written }));
+    this.settings.scheduler.schedule(() => {
+      const queued = this.deferred ?? [];
+      this.deferred = undefined;
+      this.emit({ type: 'connected', resumed: false, time: this.now() });
+      for (const m of queued) this.onMessage(m.message, generation, m.written);
     });
-    this.pending = attempt;
-    let opened: Awaited<ConnectAttempt['result']>;
-    try {
-      opened = await attempt.result;
-    } catch (error) {
-      this.closeSocket(attempt); // a failed attempt's socket is closing: close() waits for it too
-      throw error;
-    } finally {
-      if (this.pending === attempt) this.pending = undefined;
-    }
-    if (this.state === 'closing' || this.state === 'closed') {
-      this.closeSocket(attempt);
-      return;
-    }
-    const { session, early } = opened;
-    this.connection = { session, generation, attempt };
-    this.pacer.connected();
-    this.state = 'open';
-    if (resume) {
-      // The session now continues from the state this handle stands for. A newer handle stored
-      // while this attempt was under way (sent by the connection being left) stands for another
-      // continuation of the session, which the numbering below does not follow: it is forgotten.
-      this.handles.restore(handle, covered);
-      this.writer.rebase(covered);
-      this.emit({ type: 'connected', resumed: true, time: this.now() });
-      // What these messages make the session write (a final after a stop or an interruption)
-      // queues behind the held and replayed messages: the writer lets nothing overtake them.
-      for (const m of early) this.onMessage(m, generation);
-    } else {
-      // The first connection's early messages (a greeting, say) are published on the next turn of
-      // the event loop, so that the caller of connect() has subscribed to events$ by then. Messages
-      // arriving meanwhile queue behind them, keeping the order. Each keeps what had been written
-      // when it arrived: a handle among them covers no more than that.
-      const written = this.writer.lastWritten;
-      this.deferred = early.map((message) => ({ message, written }));
-      this.settings.scheduler.schedule(() => {
-        const queued = this.deferred ?? [];
-        this.deferred = undefined;
-        this.emit({ type: 'connected', resumed: false, time: this.now() });
-        for (const m of queued) this.onMessage(m.message, generation, m.written);
-      });
-    }
-    // An early message of the new connection (a goAway) may have started another resumption:
-    // then everything stays held for the connection after it.
-    this.writer.flush();
-  }
-
-  /** Closes an attempt's socket (handshake, then terminate after `closeTimeoutMs`); `close()` waits for it. */
-  private closeSocket(attempt: ConnectAttempt): void {
-    const closing = attempt.close().finally(() => this.closingSockets.delete(closing));
-    this.closingSockets.add(closing);
   }
 
   /** `written`: the last client message index written when the message arrived. */
   private onMessage(message: WireServerMessage, generation: number, written = this.writer.lastWritten): void {
-    if (this.state === 'closed') return;
+    if (this.link.state.kind === 'closed') return;
+    if (generation <= this.retiredUpTo) {
+      this.settings.logger.debug('ignored a message of a connection the session was handed over from', {});
+      return;
+    }
     if (this.deferred) {
       this.deferred.push({ message, written });
       return;
     }
-    try {
-      this.handleMessage(message, generation, written);
-    } catch (error) {
-      this.reportMalformed(message, error);
+    this.messages.next(message);
+    const time = this.now();
+    // Each action on its own: one that fails (malformed model output, say) costs only itself.
+    for (const action of readServerMessage(message)) {
+      try {
+        this.apply(action, generation, written, time);
+      } catch (error) {
+        this.reportMalformed(message, error);
+      }
+    }
+  }
+
+  /** Applies one action of a server message of connection `generation`. */
+  private apply(action: ServerAction, generation: number, written: number, time: number): void {
+    switch (action.kind) {
+      case 'content':
+        this.content.read(action.message, time);
+        break;
+      case 'tool-calls':
+        // While close() is in progress the scheduler is gone: calls can no longer be answered.
+        if (!this.scheduler.isDisposed) this.scheduler.handleToolCall(action.calls);
+        break;
+      case 'cancellation':
+        this.scheduler.handleCancellation(action.ids);
+        this.writer.discard(action.ids);
+        this.settings.delivery.discard?.(action.ids);
+        break;
+      case 'resumption-update':
+        this.onResumptionUpdate(action.update, generation, written);
+        break;
+      case 'usage':
+        this.emit({ type: 'usage', usage: action.usage, time });
+        break;
+      case 'go-away':
+        this.recovery.onGoAway(action, generation);
+        break;
+      case 'malformed':
+        throw new Error(`${action.field} is ${action.got}`);
+      case 'ignored':
+        this.settings.logger.debug('ignored a server value livetools cannot read', {
+          field: action.field,
+          got: action.got,
+        });
+        break;
     }
   }
 
@@ -476,43 +439,10 @@ export class LiveAgentSession implements AsyncDisposable {
     });
   }
 
-  private handleMessage(message: WireServerMessage, generation: number, written: number): void {
-    this.messages.next(message);
-    const time = this.now();
-    // Malformed model output must not cost the rest of the message (a toolCall beside it, say).
-    try {
-      this.content.read(message, time);
-    } catch (error) {
-      this.reportMalformed(message, error);
-    }
-    // While close() is in progress the scheduler is gone: calls can no longer be answered.
-    if (message.toolCall?.functionCalls?.length && !this.scheduler.isDisposed) {
-      this.scheduler.handleToolCall(message.toolCall.functionCalls);
-    }
-    if (message.toolCallCancellation?.ids?.length) {
-      const ids = message.toolCallCancellation.ids;
-      this.scheduler.handleCancellation(ids);
-      this.writer.discard(ids);
-      this.settings.delivery.discard?.(ids);
-    }
-    if (message.sessionResumptionUpdate) {
-      this.onResumptionUpdate(message.sessionResumptionUpdate, generation, written);
-    }
-    if (message.usageMetadata) this.emit({ type: 'usage', usage: message.usageMetadata, time });
-    if (message.goAway) {
-      const willResume = this.handles.handle !== undefined;
-      this.emit({ type: 'go-away', timeLeft: message.goAway.timeLeft, willResume, time });
-      if (willResume && generation === this.connection?.generation && this.state === 'open') {
-        this.startResumption('go-away');
-      }
-    }
-  }
-
   /** `written`: the last client message index written when the update arrived. */
   private onResumptionUpdate(update: ResumptionUpdate, generation: number, written: number): void {
-    const current = generation === this.connection?.generation;
-    const leaving = this.state === 'reconnecting' && generation === this.leaving?.generation;
-    const source = current ? 'current' : leaving ? 'leaving' : 'other';
+    const current = this.link.isCurrent(generation);
+    const source = current ? 'current' : this.link.isLeaving(generation) ? 'leaving' : 'other';
     const { stored, index } = this.handles.take(update, source, written);
     // While a resumption is under way, the attempt may use the previous handle: what it needs
     // replayed stays until the resumption is done (the rebase forgets what its handle covers).
@@ -524,131 +454,21 @@ export class LiveAgentSession implements AsyncDisposable {
       ...(index === undefined ? {} : { lastConsumedClientMessageIndex: index }),
       time: this.now(),
     });
+    if (stored && current) this.recovery.onHandleStored();
   }
 
   private onSocketClosed(event: WireCloseEvent, generation: number): void {
-    if (generation !== this.connection?.generation) return; // an old connection after a switch
-    if (this.state !== 'open') return;
-    const reason = event.reason ? `${event.code}: ${event.reason}` : `code ${event.code}`;
-    if (this.handles.handle !== undefined) {
-      this.settings.logger.warn('connection lost; resuming the session', {
-        code: event.code,
-        reason: event.reason,
-      });
-      this.startResumption('connection-lost');
-    } else {
-      this.teardown(
-        event.code === 1000 ? 'server' : 'connection-lost',
-        `The connection closed (${reason}) and no session resumption handle was available, so the session ended. ` +
-          'Enable sessionResumption in the config to survive connection loss.',
-        event.code,
-      );
-    }
-  }
-
-  private startResumption(cause: 'go-away' | 'connection-lost'): void {
-    this.resume(cause).catch((error: unknown) => {
-      // Not expected: a bug must end the session clearly, never escape as an unhandled rejection.
-      this.settings.logger.error('resuming the session failed unexpectedly', { error: describeError(error) });
-      this.teardown('connection-lost', `Resuming the session failed unexpectedly (${describeError(error)}).`);
-    });
-  }
-
-  /**
-   * Reconnects with the stored handle, with bounded, growing delays between attempts. Resumptions
-   * in a row (each after a connection that lasted less than `reconnect.stableAfterMs`) back off
-   * too, and after `reconnect.maxConsecutive` of them the session ends.
-   */
-  private async resume(cause: 'go-away' | 'connection-lost'): Promise<void> {
-    const old = this.connection;
-    this.state = 'reconnecting';
-    this.connection = undefined;
-    this.leaving = old;
-    const { attempts, maxConsecutive, stableAfterMs } = this.settings.reconnect;
-    let lastError: unknown;
-    try {
-      if (!this.pacer.begin()) {
-        const how = cause === 'go-away' ? 'sent a goAway' : 'dropped the connection';
-        this.teardown(
-          cause === 'go-away' ? 'server' : 'connection-lost',
-          `The Live API ${how} again: ${maxConsecutive} resumptions in a row, each connection lasting less than ` +
-            `${stableAfterMs} ms, so the session ended. Raise reconnect.maxConsecutive to allow more.`,
-        );
-        return;
-      }
-      for (let attempt = 1; attempt <= attempts; attempt++) {
-        const wait = this.pacer.waitBefore(attempt);
-        if (wait > 0) await this.delay(wait);
-        if (this.state !== 'reconnecting') return;
-        this.emit({ type: 'reconnecting', cause, attempt, time: this.now() });
-        try {
-          await this.attach(true);
-          return;
-        } catch (error) {
-          if (this.state !== 'reconnecting') return; // closed meanwhile: the attempt was aborted
-          lastError = error;
-          this.emit({ type: 'error', error: error as Error, time: this.now() });
-        }
-      }
-      if (this.state === 'reconnecting') {
-        this.teardown(
-          'connection-lost',
-          `Resuming the session failed ${attempts} times (${describeError(lastError)}); the session ended.`,
-        );
-      }
-    } finally {
-      if (this.leaving === old) this.leaving = undefined;
-      if (old) this.closeSocket(old.attempt);
-    }
-  }
-
-  private delay(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = this.settings.scheduler.schedule(() => {
-        this.backoff = undefined;
-        resolve();
-      }, ms);
-      this.backoff = { timer, resolve };
-    });
-  }
-
-  /** Ends the wait before the next resumption attempt at once (the loop then sees the session closing). */
-  private cancelBackoff(): void {
-    const backoff = this.backoff;
-    this.backoff = undefined;
-    backoff?.timer.unsubscribe();
-    backoff?.resolve();
+    this.recovery.onSocketClosed(event, generation);
   }
 
   private async closeNow(): Promise<void> {
-    if (this.state === 'closed') return;
-    this.state = 'closing';
+    if (this.link.state.kind === 'closed') return;
+    const reason = 'The application closed the session.';
+    this.link.release(new LivetoolsError('SESSION_CLOSED', reason), { kind: 'closing' });
     this.scheduler.dispose();
-    this.releaseSockets(new LivetoolsError('SESSION_CLOSED', 'The application closed the session.'));
     // Every socket the session opened has closed (or was terminated): nothing keeps the process alive.
-    while (this.closingSockets.size > 0) await Promise.all([...this.closingSockets]);
-    this.teardown('client', 'The application closed the session.');
-  }
-
-  /**
-   * Stops every connection activity: the wait before a resumption attempt, the attempt under way
-   * (its socket ended at once), and the current connection and the one being left (closed with a
-   * handshake bounded by `closeTimeoutMs`).
-   */
-  private releaseSockets(reason: Error): void {
-    this.cancelBackoff();
-    const pending = this.pending;
-    this.pending = undefined;
-    if (pending) {
-      pending.abort(reason);
-      this.closeSocket(pending);
-    }
-    const connection = this.connection;
-    this.connection = undefined;
-    if (connection) this.closeSocket(connection.attempt);
-    const leaving = this.leaving;
-    this.leaving = undefined;
-    if (leaving) this.closeSocket(leaving.attempt);
+    await this.link.drain();
+    this.teardown('client', reason);
   }
 
   private teardown(
@@ -657,10 +477,9 @@ export class LiveAgentSession implements AsyncDisposable {
     code?: number,
     publish = true,
   ): void {
-    if (this.state === 'closed') return;
+    if (this.link.state.kind === 'closed') return;
     this.scheduler.dispose();
-    this.releaseSockets(new LivetoolsError('SESSION_CLOSED', reason));
-    this.state = 'closed';
+    this.link.release(new LivetoolsError('SESSION_CLOSED', reason), { kind: 'closed' });
     this.toolEvents.unsubscribe();
     if (publish) {
       this.events.next({

@@ -113,6 +113,45 @@ export interface GoAwayEvent extends SessionEventBase {
   readonly timeLeft: string | undefined;
   /** Whether livetools will resume the session (a handle is known). */
   readonly willResume: boolean;
+  /**
+   * True when no resumable handle is held and handoff applies: livetools waits for a resumable
+   * handle until `timeLeft` (minus `handoff.marginMs`) and resumes if one comes, else hands the
+   * session over to a new connection (see {@link HandedOverEvent}).
+   */
+  readonly willHandOver?: boolean;
+}
+
+/** A tool call named in a {@link HandedOverEvent}. */
+export interface HandedOverCall {
+  /** The call's id in the old session. */
+  readonly callId: string;
+  /** Its function name. */
+  readonly name: string;
+}
+
+/**
+ * The session was handed over to a new connection because no resumable handle was held (see the
+ * `handoff` option of `createLiveAgent`). The new Live session has no memory of the old one: it was
+ * told which calls still run (`briefing`), and their later results reach it as text turns.
+ *
+ * @example
+ * ```ts
+ * session.events$.subscribe((e) => {
+ *   if (e.type === 'handed-over') console.warn(`new session; still running: ${e.continued.map((c) => c.name)}`);
+ * });
+ * ```
+ */
+export interface HandedOverEvent extends SessionEventBase {
+  /** Discriminant. */
+  readonly type: 'handed-over';
+  /** What ended the old connection: its `goAway` (no resumable handle came in time), or a lost connection. */
+  readonly cause: 'go-away' | 'connection-lost';
+  /** The calls that keep running in the new session (their results now go as text turns). */
+  readonly continued: readonly HandedOverCall[];
+  /** The calls stopped by the handoff (their tool says `onHandoff: 'end'`). */
+  readonly ended: readonly HandedOverCall[];
+  /** The text the new session was told about the running calls; absent when none continued. */
+  readonly briefing?: string;
 }
 
 /** The server sent a new resumption handle. */
@@ -130,7 +169,7 @@ export interface ResumptionUpdateEvent extends SessionEventBase {
   readonly lastConsumedClientMessageIndex?: number;
 }
 
-/** The connection was lost and livetools is reconnecting with the last handle. */
+/** The connection was lost and livetools is reconnecting: with the last handle, or as a handoff to a new session. */
 export interface ReconnectingEvent extends SessionEventBase {
   /** Discriminant. */
   readonly type: 'reconnecting';
@@ -182,6 +221,7 @@ export type SessionEvent =
   | GoAwayEvent
   | ResumptionUpdateEvent
   | ReconnectingEvent
+  | HandedOverEvent
   | SessionErrorEvent
   | UsageEvent
   | ClosedEvent;

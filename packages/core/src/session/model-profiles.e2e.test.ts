@@ -266,12 +266,10 @@ describe('delivery choices that cannot work on the profile', () => {
     expect(agent.delivery).toBe('function-response');
   });
 
-  it('a streaming tool on gemini-3.1-flash-live-preview by default: no delivery works; says what to do', () => {
-    const error = failure({ model: 'gemini-3.1-flash-live-preview', tools: [watch] });
-    expect(error.code).toBe('UNSUPPORTED_DELIVERY');
-    expect(error.message).toMatch(/synchronous/);
-    expect(error.message).toContain('gemini-3.8-live');
-    expect(error.message).toContain("modelProfile: { clientContent: { midSession: 'accepted' } }");
+  it('a streaming tool on gemini-3.1-flash-live-preview by default: realtime-text (no function response nor clientContent can carry later results)', () => {
+    const agent = createLiveAgent({ ai, model: 'gemini-3.1-flash-live-preview', tools: [watch] });
+    expect(agent.delivery).toBe('realtime-text');
+    expect(agent.declarations().map((d) => d.behavior)).toEqual(['BLOCKING', 'BLOCKING']);
   });
 
   it('client-content with a streaming tool where clientContent is for initial history only', () => {
@@ -282,6 +280,8 @@ describe('delivery choices that cannot work on the profile', () => {
     });
     expect(error.code).toBe('UNSUPPORTED_DELIVERY');
     expect(error.message).toMatch(/initial history/);
+    expect(error.message).toContain("delivery: 'realtime-text'");
+    expect(error.message).toContain("modelProfile: { clientContent: { midSession: 'accepted' } }");
   });
 
   it('function-response with a streaming tool on a sync-only profile', () => {
@@ -292,11 +292,13 @@ describe('delivery choices that cannot work on the profile', () => {
     });
     expect(error.code).toBe('UNSUPPORTED_DELIVERY');
     expect(error.message).toMatch(/synchronous/);
+    expect(error.message).toContain("delivery: 'realtime-text'");
+    expect(error.message).toContain('"gemini-3.8-live"');
   });
 
   it('an unknown delivery value', () => {
     const error = failure({ delivery: 'carrier-pigeon' as never });
     expect(error.code).toBe('UNSUPPORTED_DELIVERY');
-    expect(error.message).toContain("'function-response' or 'client-content'");
+    expect(error.message).toContain("'function-response', 'client-content' or 'realtime-text'");
   });
 });

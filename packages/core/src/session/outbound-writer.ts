@@ -28,9 +28,10 @@ interface IdleEntry {
 
 /**
  * @internal
- * The session's outbound side: numbering and writing client messages, holding them while no
- * connection can take them, keeping them until a resumption handle covers them, and the queue of
- * writes that wait until the model is idle.
+ * The session's outbound side: numbering and writing client messages (function responses, text
+ * turns, and the realtime text a `realtime-text` delivery writes for a call), holding them while
+ * no connection can take them, keeping them until a resumption handle covers them, and the queue
+ * of writes that wait until the model is idle.
  *
  * Its rules: messages go out in the order they were produced (nothing overtakes a held message,
  * so a call's final response stays its last); one message that cannot be written costs only
@@ -209,7 +210,7 @@ export class OutboundWriter {
       (session[message.method] as (params: unknown) => void).call(session, message.params);
     } catch (error) {
       this.reportFailure(message.callId, error);
-      const substitute = message.final === true ? errorResponse(message, error) : undefined;
+      const substitute = errorResponse(message, error);
       if (substitute) this.send(session, substitute);
       return;
     }
@@ -231,12 +232,19 @@ export class OutboundWriter {
 }
 
 /**
- * The error response that takes the place of a final function response that could not be
- * written, so that the call still ends; `undefined` for anything else (only plain strings in it:
- * it cannot fail the same way).
+ * The error response that takes the place of a function response that could not be written when
+ * that response ends the call on the wire (a final, or the one answer of a call whose later
+ * results go as text), so that the call still ends: a synchronous-only model would otherwise wait
+ * for it for ever. `undefined` for anything else (an intermediate `willContinue` response, a
+ * text). The substitute holds only plain strings, so it cannot fail the same way.
  */
 function errorResponse(message: OutboundMessage, cause: unknown): OutboundMessage | undefined {
-  if (message.method !== 'sendToolResponse' || message.callId === undefined || message.substitute)
+  if (
+    message.method !== 'sendToolResponse' ||
+    message.callId === undefined ||
+    message.substitute ||
+    (message.intermediate && message.final !== true)
+  )
     return undefined;
   const list = (message.params as { functionResponses?: unknown } | undefined)?.functionResponses;
   const first: unknown = Array.isArray(list) ? list[0] : undefined;
@@ -250,7 +258,10 @@ function errorResponse(message: OutboundMessage, cause: unknown): OutboundMessag
           name: typeof name === 'string' ? name : '',
           response: {
             error: {
-              message: `The result could not be sent (${describeError(cause)}); this call has ended.`,
+              message:
+                message.final === true
+                  ? `The result could not be sent (${describeError(cause)}); this call has ended.`
+                  : `The result could not be sent (${describeError(cause)}).`,
             },
           },
         },

@@ -3,20 +3,29 @@
  * One client message as the session writes it through the SDK, with what the outbox policy needs.
  */
 export interface OutboundMessage {
-  /** The SDK method that writes it. */
-  readonly method: 'sendToolResponse' | 'sendClientContent';
+  /**
+   * The SDK method that writes it. `sendRealtimeInput` is realtime text a delivery writes for a
+   * call (`realtime-text` delivery): held, numbered and replayed like the others. The session's
+   * own audio, video and text input does not come through here (it is never replayed).
+   */
+  readonly method: 'sendToolResponse' | 'sendClientContent' | 'sendRealtimeInput';
   /** Its parameters, exactly as given to that method. */
   readonly params: unknown;
   /** The call whose response it carries; `undefined` for a user turn. */
   readonly callId: string | undefined;
   /**
    * An intermediate result (`willContinue: true`): the bound may drop it. Final responses, the
-   * first answer of a call in `client-content` delivery and user turns are never dropped.
+   * first answer of a call in `client-content` and `realtime-text` delivery and user turns are
+   * never dropped.
    */
   readonly intermediate: boolean;
   /** True once it is sent again after a resumption. */
   readonly replay?: boolean;
-  /** The call's final response: when it cannot be written, an error response takes its place. */
+  /**
+   * The call's final result. A function response that cannot be written is replaced by an error
+   * response when it is final or otherwise ends the call on the wire (not `intermediate`: the
+   * first answer of a call in `client-content` or `realtime-text` delivery).
+   */
   readonly final?: boolean;
   /** An error response written in place of a final that could not be written. */
   readonly substitute?: boolean;

@@ -1,6 +1,9 @@
 import type { CancelSource } from '../errors.js';
 import type { CallEndReason, ToolEndEvent } from '../scheduler/events.js';
 import type { LiveEvent } from './live-events.js';
+import type { VideoRoutingStats } from './video-routing.js';
+
+const NO_VIDEO: VideoRoutingStats = { frames: 0, toModel: 0, toTools: 0, modelCapped: 0, toolCapped: 0 };
 
 /**
  * A summary of one live session so far, from `session.metrics()`. Times are in the session
@@ -61,6 +64,8 @@ export interface SessionMetrics {
   readonly reconnections: number;
   /** Client messages sent again after a resumption because the state it resumed did not hold them. */
   readonly replayed: number;
+  /** Video frames: how many went to the model and to the tools, and how many the caps kept back. */
+  readonly video: VideoRoutingStats;
 }
 
 const WINDOW = 1024;
@@ -152,7 +157,8 @@ export class SessionMetricsRecorder {
     if (replay) this.replayed += 1;
   }
 
-  snapshot(): SessionMetrics {
+  /** The figures so far; `video`: the session's video routing counters (none sent when left out). */
+  snapshot(video: VideoRoutingStats = NO_VIDEO): SessionMetrics {
     const sorted = [...this.firstResult].sort((a, b) => a - b);
     return {
       calls: {
@@ -177,6 +183,7 @@ export class SessionMetricsRecorder {
       messagesSent: this.messagesSent,
       reconnections: this.reconnections,
       replayed: this.replayed,
+      video,
     };
   }
 

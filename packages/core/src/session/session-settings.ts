@@ -5,6 +5,7 @@ import type { GenAIClient, LiveSessionConfig } from '../protocol/genai-like.js';
 import type { Logger } from '../tool/context.js';
 import type { AnyTool } from '../tool/define-tool.js';
 import type { TracerLike } from './tool-tracing.js';
+import type { VideoRoutingOptions } from './video-routing.js';
 
 /** @internal Everything a session needs, resolved by `createLiveAgent`. */
 export interface SessionSettings {
@@ -38,6 +39,14 @@ export interface SessionSettings {
   readonly transparentResumption: boolean;
   /** Where tool-call spans go; none when absent. */
   readonly tracer?: TracerLike | undefined;
+  /**
+   * Handoff: without a resumable handle, the session moves to a fresh connection instead of
+   * ending. `marginMs`: how long before a goAway's `timeLeft` runs out the session stops waiting
+   * for a resumable handle. Off when absent.
+   */
+  readonly handoff?: { readonly enabled: boolean; readonly marginMs: number } | undefined;
   /** What the model supports (e.g. its idle signal); the 2025 behaviour when absent. */
   readonly profile?: ModelProfile | undefined;
+  /** Where video frames go and the caps on each side (checked); every frame to both when absent. */
+  readonly video?: VideoRoutingOptions | undefined;
 }

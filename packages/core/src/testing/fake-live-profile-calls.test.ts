@@ -157,6 +157,49 @@ describe.each(sdks)('fake Live server profiles with the real $name client', (sdk
       expect(connection.runningCalls.size).toBe(0);
     });
 
+    it('clientContent without turnComplete only adds context: it does not cancel a BLOCKING call', async () => {
+      await using server = await createFakeLiveServer({ profile: 'auto' });
+      const { client, session, connection } = await open(sdk, server, LIVE_38, [lookup(Behavior.BLOCKING)]);
+      const id = connection.callTool('lookup');
+      session.sendClientContent({ turns: 'for context', turnComplete: false });
+      await connection.waitForFrame((f) => f.clientContent !== undefined);
+      await barrier(client, connection);
+      expect(client.indexOf((m) => m.toolCallCancellation !== undefined)).toBe(-1);
+      expect([...connection.runningCalls.keys()]).toEqual([id]);
+    });
+
+    it('a resumed connection takes over the state of its handle: the calls the model ran, and the calls it knows', async () => {
+      const { profile } = resolveModelProfile(LIVE_38, {
+        override: { resumption: { resumableWhileCallsRun: true } },
+      });
+      await using server = await createFakeLiveServer({ profile });
+      const declarations = [lookup(Behavior.BLOCKING), watch];
+      const first = await open(sdk, server, LIVE_38, declarations);
+      const blocking = first.connection.callTool('lookup');
+      expect(first.connection.sendResumptionUpdate('h-1')).toBe(true);
+      const later = first.connection.callTool('watch'); // after the handle: not in its state
+      await first.client.waitFor((m) => m.sessionResumptionUpdate?.newHandle, 'h-1');
+
+      const resumed = await openClient(sdk, server, {
+        model: LIVE_38,
+        config: textConfig(declarations, { sessionResumption: { handle: 'h-1' } }),
+      });
+      const conn2 = resumed.connection;
+      expect([...conn2.runningCalls]).toEqual([[blocking, 'BLOCKING']]);
+      conn2.sendModelText('Held: the model still waits for lookup.');
+      expect(conn2.heldFrames).toHaveLength(1);
+      resumed.session.sendToolResponse({
+        functionResponses: [
+          { id: later, name: 'watch', response: { output: 'late' } },
+          { id: blocking, name: 'lookup', response: { output: 'found' } },
+        ],
+      });
+      await conn2.waitForToolResponse(blocking);
+      expect(conn2.unknownCallResponses.map((r) => r.id)).toEqual([later]);
+      expect(conn2.heldFrames).toEqual([]);
+      expect(conn2.runningCalls.size).toBe(0);
+    });
+
     it('cancels a BLOCKING call on clientContent too', async () => {
       await using server = await createFakeLiveServer({ profile: 'auto' });
       const { client, session, connection } = await open(sdk, server, LIVE_38, [lookup(Behavior.BLOCKING)]);
@@ -190,13 +233,19 @@ describe.each(sdks)('fake Live server profiles with the real $name client', (sdk
     );
     expect(first.interactionStatus).toBe('IN_PROGRESS');
 
+    // The answer ends the last call: the model, which ended its turn IN_PROGRESS, reports IDLE.
     session.sendToolResponse({ functionResponses: [{ id, name: 'lookup', response: { output: 'found' } }] });
     await connection.waitForToolResponse(id);
+    const turns = () => client.messages.filter((m) => m.serverContent?.turnComplete);
+    await client.waitFor(() => (turns().length === 2 ? true : undefined), 'the IDLE the model owed');
+    expect(JSON.parse(JSON.stringify(turns()[1]?.serverContent))).toEqual({
+      turnComplete: true,
+      interactionStatus: 'IDLE',
+    });
     connection.sendModelText('Found it.');
     connection.sendTurnComplete({ turnCompleteReason: 'NEED_MORE_INPUT', waitingForInput: true });
-    const turns = () => client.messages.filter((m) => m.serverContent?.turnComplete);
-    await client.waitFor((m) => (m.serverContent?.waitingForInput ? true : undefined), 'turn 2');
-    expect(JSON.parse(JSON.stringify(turns()[1]?.serverContent))).toEqual({
+    await client.waitFor((m) => (m.serverContent?.waitingForInput ? true : undefined), 'turn 3');
+    expect(JSON.parse(JSON.stringify(turns()[2]?.serverContent))).toEqual({
       turnComplete: true,
       interactionStatus: 'IDLE',
       turnCompleteReason: 'NEED_MORE_INPUT',

@@ -116,6 +116,21 @@ export function checkProfileOption(option: unknown): FakeLiveProfileOption | und
   return option as ModelProfile;
 }
 
+/**
+ * The model's state when a resumption handle was issued, which a connection that resumes with
+ * the handle takes over. @internal
+ */
+export interface ProfileSnapshot {
+  /** Calls the model ran then, with their behaviour. */
+  readonly running: ReadonlyMap<string, FunctionBehavior>;
+  readonly generating: boolean;
+  readonly interactionStatus: FakeInteractionStatus | undefined;
+  readonly conversationStarted: boolean;
+  readonly sessionStartedAt: number;
+  readonly sawVideo: boolean;
+  readonly idleOwed: boolean;
+}
+
 /** What the emulator needs from its connection. @internal */
 export interface ProfileHooks {
   /** Sends a frame at once, bypassing the hold. */
@@ -157,6 +172,11 @@ export class ProfileEmulator {
   #videoLimitScheduled = false;
   #sessionStartedAt = 0;
   #disposed = false;
+  /**
+   * A turn ended with the `IN_PROGRESS` the profile chose (calls still ran): the model owes an
+   * `IDLE` once the last of them ends, as the real model reports its task done.
+   */
+  #idleOwed = false;
 
   constructor(profile: ModelProfile, setup: LiveSetup, hooks: ProfileHooks) {
     this.profile = profile;
@@ -196,18 +216,40 @@ export class ProfileEmulator {
   }
 
   /**
-   * Starts the session clocks (at `setupComplete`). A resumed session keeps the start and the
-   * video of the session it resumes.
+   * Starts the session clocks (at `setupComplete`). A resumed session takes over the model's
+   * state at its handle (the calls it ran, generation, interaction status), keeps the start of
+   * the session it resumes, and its video (`sawVideoSince`: video that came after the handle,
+   * which the time limit counts all the same).
    */
-  start(resumedFrom: ProfileEmulator | undefined): void {
+  start(resumedFrom: ProfileSnapshot | undefined, sawVideoSince = false): void {
     const now = this.#hooks.clock.scheduler.now();
     this.#sessionStartedAt = resumedFrom?.sessionStartedAt ?? now;
+    if (resumedFrom !== undefined) {
+      for (const [id, behavior] of resumedFrom.running) this.#running.set(id, behavior);
+      this.#generating = resumedFrom.generating;
+      this.#interactionStatus = resumedFrom.interactionStatus;
+      this.#conversationStarted = resumedFrom.conversationStarted;
+      this.#idleOwed = resumedFrom.idleOwed;
+    }
     if (this.#compression) return;
     this.#scheduleLimit(
       this.profile.sessionLimits.audioOnlyWithoutCompressionMs,
       FAKE_LIVE_CLOSES.audioOnlySessionLimit,
     );
-    if (resumedFrom?.sawVideo) this.#videoSeen();
+    if (resumedFrom?.sawVideo || sawVideoSince) this.#videoSeen();
+  }
+
+  /** The model's state now, for a resumption handle issued now. */
+  snapshot(): ProfileSnapshot {
+    return {
+      running: new Map(this.#running),
+      generating: this.#generating,
+      interactionStatus: this.#interactionStatus,
+      conversationStarted: this.#conversationStarted,
+      sessionStartedAt: this.#sessionStartedAt,
+      sawVideo: this.#sawVideo,
+      idleOwed: this.#idleOwed,
+    };
   }
 
   /** When the session started, on the clock's scheduler (a resumed session keeps the first start). */
@@ -236,10 +278,15 @@ export class ProfileEmulator {
     return this.#running.size === 0 && !this.#generating && this.#interactionStatus !== 'IN_PROGRESS';
   }
 
-  /** The `interactionStatus` a turnComplete carries when the test does not say (extended thinking). */
-  get turnCompleteStatus(): FakeInteractionStatus | undefined {
+  /**
+   * The `interactionStatus` a turnComplete carries when the test does not say (extended
+   * thinking): `IN_PROGRESS` while calls run, and the model then owes an `IDLE` once they end.
+   */
+  defaultTurnCompleteStatus(): FakeInteractionStatus | undefined {
     if (this.profile.idleSignal !== 'interactionStatus') return undefined;
-    return this.#running.size > 0 ? 'IN_PROGRESS' : 'IDLE';
+    if (this.#running.size === 0) return 'IDLE';
+    this.#idleOwed = true;
+    return 'IN_PROGRESS';
   }
 
   /** True when `frame` must wait: the model waits for a blocking call's response before anything else. */
@@ -261,7 +308,10 @@ export class ProfileEmulator {
     }
     for (const id of frame.toolCallCancellation?.ids ?? []) this.#running.delete(id);
     const content = frame.serverContent;
-    if (content === undefined) return;
+    if (content === undefined) {
+      this.#payIdle();
+      return;
+    }
     if (content.modelTurn !== undefined || content.outputTranscription !== undefined) {
       this.#generating = true;
       this.#conversationStarted = true;
@@ -269,7 +319,17 @@ export class ProfileEmulator {
     if (content.turnComplete === true || content.interrupted === true) this.#generating = false;
     if (content.interactionStatus !== undefined) {
       this.#interactionStatus = content.interactionStatus === 'IN_PROGRESS' ? 'IN_PROGRESS' : 'IDLE';
+      if (this.#interactionStatus === 'IDLE') this.#idleOwed = false;
     }
+  }
+
+  /** Sends the `IDLE` the model owes once its last call has ended (extended thinking). */
+  #payIdle(): void {
+    if (!this.#idleOwed || this.#running.size > 0 || this.#disposed || this.#held.length > 0) return;
+    this.#idleOwed = false;
+    const frame: LiveServerFrame = { serverContent: { turnComplete: true, interactionStatus: 'IDLE' } };
+    this.#hooks.sendNow(frame);
+    this.sent(frame);
   }
 
   /** Applies the profile to one client frame received after the setup. */
@@ -285,8 +345,11 @@ export class ProfileEmulator {
     if (input !== undefined && isVideo(input)) this.#videoSeen();
     // History that seeds the conversation (no turnComplete) does not start it; anything else does.
     if (input !== undefined || frame.clientContent?.turnComplete === true) this.#conversationStarted = true;
-    if (frame.clientContent !== undefined || isNewInput(input)) this.#cancelBlockingCalls();
+    // A clientContent turn is new input when it asks for an answer (turnComplete); without it,
+    // it only adds context (seeding history, or a result the model need not answer).
+    if (frame.clientContent?.turnComplete === true || isNewInput(input)) this.#cancelBlockingCalls();
     this.release();
+    this.#payIdle();
     return {};
   }
 

@@ -15,11 +15,8 @@ import type { ModelProfile } from '../profiles/model-profile.js';
 import { resolveModelProfile } from '../profiles/resolve-model-profile.js';
 import { describeClose, internalErrorReason } from './describe-frame.js';
 import { type FakeGenerateContent, FakeGenerateContentEndpoint } from './fake-generate-content.js';
-import {
-  FakeLiveConnection,
-  type FakeLiveWaitOptions,
-  type FakeResumptionPoint,
-} from './fake-live-connection.js';
+import { FakeLiveConnection, type FakeLiveWaitOptions } from './fake-live-connection.js';
+import type { FakeResumptionPoint } from './fake-live-connection-types.js';
 import { checkProfileOption, type FakeLiveProfileOption } from './fake-live-profile.js';
 import { checkTimeScale, FAKE_LIVE_CLOSES, type FakeLiveClock, realClock } from './fake-live-timing.js';
 import { firstHeader, parseLivePath } from './live-path.js';

@@ -72,4 +72,10 @@ export interface ToolContext {
   readonly logger: Logger;
   /** The session's RxJS scheduler: use it for every timer so tests can run in virtual time. */
   readonly scheduler: SchedulerLike;
+  /**
+   * False when this session's results cannot carry media (`withMedia`): its delivery sends no
+   * `FunctionResponse.parts`, so attached media would be left out. A tool can then skip making it.
+   * Absent (treat as true) in contexts not made by a `ToolScheduler`.
+   */
+  readonly mediaInResults?: boolean;
 }

@@ -69,7 +69,24 @@ export interface StreamingToolPolicies {
    * At most {@link MAX_TIMER_MS}.
    */
   readonly minIntervalMs?: number;
+  /**
+   * When the session is handed over to a new connection because no resumable handle was held:
+   * `continue` (default) keeps the call running, and its later results reach the new session as
+   * text turns; `end` stops it (its final response is not sent: the session it answered is gone).
+   */
+  readonly onHandoff?: HandoffPolicy;
 }
+
+/**
+ * What a streaming call does when its session is handed over to a new connection: keep running
+ * (`continue`) or stop (`end`).
+ *
+ * @example
+ * ```ts
+ * const policy: HandoffPolicy = 'end';
+ * ```
+ */
+export type HandoffPolicy = 'continue' | 'end';
 
 /** The arguments type of a tool, inferred from its schema. */
 export type ToolArgs<S extends ParametersSchema> = StandardSchemaV1.InferOutput<S>;
@@ -109,8 +126,8 @@ export interface StreamingTool<S extends ParametersSchema = ParametersSchema, T 
   /** The arguments' schema. */
   readonly parameters: S;
   /** Resolved policies, with defaults applied. */
-  readonly policies: Required<Omit<StreamingToolPolicies, 'maxDurationMs' | 'minIntervalMs'>> &
-    Pick<StreamingToolPolicies, 'maxDurationMs' | 'minIntervalMs'>;
+  readonly policies: Required<Omit<StreamingToolPolicies, 'maxDurationMs' | 'minIntervalMs' | 'onHandoff'>> &
+    Pick<StreamingToolPolicies, 'maxDurationMs' | 'minIntervalMs' | 'onHandoff'>;
   /** Starts one call (the scheduler calls it; tests may call it directly). */
   execute(args: ToolArgs<S>, ctx: ToolContext): ObservableInput<T>;
   /** A fresh Gemini function declaration (a new object on every call: the SDK mutates what it gets). */
@@ -224,6 +241,7 @@ function makeStreamingTool<S extends ParametersSchema, T>(
   checkOneOf(name, 'completionScheduling', config.completionScheduling, SCHEDULINGS);
   checkOneOf(name, 'onDuplicate', config.onDuplicate, ['allow', 'replace', 'reject', 'queue']);
   checkOneOf(name, 'interruption', config.interruption, ['keep', 'cancel']);
+  checkOneOf(name, 'onHandoff', config.onHandoff, ['continue', 'end']);
   checkDuration(name, 'maxDurationMs', config.maxDurationMs);
   checkDuration(name, 'minIntervalMs', config.minIntervalMs);
   const { description, parameters } = config;
@@ -238,6 +256,7 @@ function makeStreamingTool<S extends ParametersSchema, T>(
       completionScheduling: config.completionScheduling ?? 'SILENT',
       onDuplicate: config.onDuplicate ?? 'allow',
       interruption: config.interruption ?? 'keep',
+      onHandoff: config.onHandoff ?? 'continue',
       ...(config.maxDurationMs === undefined ? {} : { maxDurationMs: config.maxDurationMs }),
       ...(config.minIntervalMs === undefined ? {} : { minIntervalMs: config.minIntervalMs }),
     },

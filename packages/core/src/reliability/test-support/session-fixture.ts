@@ -8,6 +8,8 @@ import { GoogleGenAI } from '@google/genai';
 import { Subject } from 'rxjs';
 import { afterEach, beforeEach } from 'vitest';
 import { z } from 'zod';
+import type { ModelProfile } from '../../profiles/model-profile.js';
+import { resolveModelProfile } from '../../profiles/resolve-model-profile.js';
 import type { GenAIClient } from '../../protocol/genai-like.js';
 import { SubscriptionCounter } from '../../scheduler/test-support/harness.js';
 import { createLiveAgent, type LiveAgentOptions } from '../../session/create-live-agent.js';
@@ -302,24 +304,59 @@ export interface SessionFixture extends AsyncDisposable {
   wire(callId?: string): RecordedFunctionResponse[];
 }
 
+/**
+ * The profile the fake server of {@link openSession} plays with `serverProfile: 'model'`: the one the
+ * session resolves for its model name (`gemini-live-test`, an unknown name: the platform's current
+ * default, gemini-3.8-live), with one documented deviation: resumption handles stay resumable
+ * while calls run. The real models send `resumable: false` then, so without this the resumption
+ * these suites test would never get a handle while a tool streams (the session would hand the
+ * calls over instead, which `handoff.e2e.test.ts` and the profile matrix cover). Everything else
+ * is the documented behaviour: BLOCKING calls hold the model's output and are cancelled by new
+ * input, what the model refuses closes the connection with 1007.
+ */
+export function fixtureProfile(vertexai: boolean): ModelProfile {
+  return resolveModelProfile('gemini-live-test', {
+    vertexai,
+    override: { resumption: { resumableWhileCallsRun: true } },
+  }).profile;
+}
+
 /** Connects a session (SDK 3.x by default) to a fresh fake server; resumed setups are held by a gate. */
 export async function openSession(
   options: Omit<LiveAgentOptions, 'ai' | 'model'> & {
     makeAi?: (baseUrl: string) => GenAIClient;
     /** Hold resumed connections until `gate.release` (default `true`); `false` accepts them at once. */
     holdResumed?: boolean;
+    /**
+     * The profile the fake server plays: `'model'`, {@link fixtureProfile} for the client's
+     * platform; a `ModelProfile`; or `'none'` (default): only what the test scripts.
+     */
+    serverProfile?: ModelProfile | 'model' | 'none';
   } = {},
 ): Promise<SessionFixture> {
   const gate = new ResumeGate();
-  const server = await createFakeLiveServer(options.holdResumed === false ? {} : { onSetup: gate.onSetup });
   const makeAi =
     options.makeAi ??
     ((baseUrl: string) => new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl } }));
-  const { makeAi: _ignored, holdResumed: _hold, ...agentOptions } = options;
+  const chosen = options.serverProfile ?? 'none';
+  const profile =
+    chosen === 'model'
+      ? fixtureProfile((makeAi('http://127.0.0.1:9') as { vertexai?: unknown }).vertexai === true)
+      : chosen;
+  const server = await createFakeLiveServer({
+    ...(options.holdResumed === false ? {} : { onSetup: gate.onSetup }),
+    ...(profile === 'none' ? {} : { profile }),
+  });
+  const { makeAi: _ignored, holdResumed: _hold, serverProfile: _profile, ...agentOptions } = options;
   const agent = createLiveAgent({ ai: makeAi(server.url), model: 'gemini-live-test', ...agentOptions });
   const firstConnection = server.waitForConnection();
   const session = await agent.connect();
   const first = await firstConnection;
+  if (profile !== 'none' && first.profile !== profile) {
+    throw new Error(
+      `the fake server should play ${profile.id} (${profile.platform}) on the first connection`,
+    );
+  }
   const log = new EventLog(session);
   return {
     server,

@@ -90,6 +90,7 @@ export async function runSession(
     tools: [watch.tool, camera.tool, ping],
     config: { sessionResumption: transparent ? { transparent: true } : {} },
     reconnect: { attempts: 50, initialDelayMs: 1, maxDelayMs: 2, maxConsecutive: 1000 },
+    handoff: { enabled: false }, // this world models resumption only: without a handle the session ends
     bufferedResultsPerCall: 10_000,
     connectTimeoutMs: 5000,
     ...(makeAi ? { makeAi } : {}),

@@ -1,0 +1,197 @@
+/**
+ * @internal
+ * Reading one Live server message into what the session has to do about it, with no side effects.
+ * Each top-level key is read on its own: a key of the wrong shape becomes a `malformed` action (the
+ * session reports it as an error event) or is left out (a soft problem, logged at debug level),
+ * and never costs the other keys of the message.
+ *
+ * @packageDocumentation
+ */
+import type {
+  WireFunctionCall,
+  WireServerContent,
+  WireServerMessage,
+  WireVoiceActivity,
+} from './genai-like.js';
+import { describeValue, isRecord } from './server-signals.js';
+
+/** Model output, transcriptions and turn signals (`serverContent`, `voiceActivity`): read by the session's content reader. */
+export interface ContentAction {
+  /** Discriminant. */
+  readonly kind: 'content';
+  /** The message's `serverContent` and `voiceActivity`, as sent (the content reader checks their parts). */
+  readonly message: Pick<WireServerMessage, 'serverContent' | 'voiceActivity'>;
+}
+
+/** The model calls functions (`toolCall.functionCalls`): each call is checked by the scheduler. */
+export interface ToolCallsAction {
+  /** Discriminant. */
+  readonly kind: 'tool-calls';
+  /** The calls as sent, in order (an element that is not a call is answered with an error or logged by the scheduler). */
+  readonly calls: readonly WireFunctionCall[];
+}
+
+/** The server gave up on calls (`toolCallCancellation.ids`). */
+export interface CancellationAction {
+  /** Discriminant. */
+  readonly kind: 'cancellation';
+  /** The ids that are strings (others are reported as a `malformed` action). */
+  readonly ids: readonly string[];
+}
+
+/** A `sessionResumptionUpdate`. */
+export interface ResumptionUpdateAction {
+  /** Discriminant. */
+  readonly kind: 'resumption-update';
+  /** The update as sent. */
+  readonly update: NonNullable<WireServerMessage['sessionResumptionUpdate']>;
+}
+
+/** Token counts (`usageMetadata`). */
+export interface UsageAction {
+  /** Discriminant. */
+  readonly kind: 'usage';
+  /** The `usageMetadata` object as sent. */
+  readonly usage: object;
+}
+
+/** The server will close the connection (`goAway`). */
+export interface GoAwayAction {
+  /** Discriminant. */
+  readonly kind: 'go-away';
+  /** The time left as sent (e.g. `50s`), when it is a string. */
+  readonly timeLeft: string | undefined;
+  /** The time left in milliseconds, when `timeLeft` is a duration this reader understands. */
+  readonly timeLeftMs: number | undefined;
+}
+
+/** A key whose shape makes it unusable: the session reports it as an error event. */
+export interface MalformedAction {
+  /** Discriminant. */
+  readonly kind: 'malformed';
+  /** The path of the bad value, e.g. `toolCall.functionCalls`. */
+  readonly field: string;
+  /** What came instead, e.g. `a value of type object`. */
+  readonly got: string;
+}
+
+/** A value left out that does not deserve an error event (a newer or odd server value): logged at debug level. */
+export interface IgnoredAction {
+  /** Discriminant. */
+  readonly kind: 'ignored';
+  /** The path of the value. */
+  readonly field: string;
+  /** What came. */
+  readonly got: string;
+}
+
+/** One thing a server message asks the session to do, in the order the session applies them. */
+export type ServerAction =
+  | ContentAction
+  | ToolCallsAction
+  | CancellationAction
+  | ResumptionUpdateAction
+  | UsageAction
+  | GoAwayAction
+  | MalformedAction
+  | IgnoredAction;
+
+/**
+ * Milliseconds in a proto JSON duration (`"50s"`, `"0.25s"`, `"1.5s"`); `undefined` for anything else.
+ *
+ * @example
+ * ```ts
+ * durationToMs('50s'); // 50000
+ * ```
+ */
+export function durationToMs(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^\s*(\d{1,12}(?:\.\d{1,9})?)s\s*$/.exec(value);
+  return match ? Number(match[1]) * 1000 : undefined;
+}
+
+/**
+ * What one server message asks of the session: model content, tool calls, cancellations, a
+ * resumption update, usage and goAway, in that order, plus a `malformed` action per unusable key
+ * and an `ignored` action per value left out. Pure and total: never throws, whatever `message` is.
+ *
+ * @example
+ * ```ts
+ * readServerMessage({ toolCall: { functionCalls: [{ id: 'c1', name: 'watch', args: {} }] }, goAway: { timeLeft: '5s' } });
+ * // [{ kind: 'tool-calls', calls: [...] }, { kind: 'go-away', timeLeft: '5s', timeLeftMs: 5000 }]
+ * ```
+ */
+export function readServerMessage(message: unknown): ServerAction[] {
+  if (!isRecord(message)) return [{ kind: 'malformed', field: 'message', got: describeValue(message) }];
+  const m = message as WireServerMessage & Record<string, unknown>;
+  const actions: ServerAction[] = [];
+  if (m.serverContent !== undefined || m.voiceActivity !== undefined) {
+    actions.push({
+      kind: 'content',
+      message: {
+        ...(m.serverContent === undefined ? {} : { serverContent: m.serverContent as WireServerContent }),
+        ...(m.voiceActivity === undefined ? {} : { voiceActivity: m.voiceActivity as WireVoiceActivity }),
+      },
+    });
+  }
+  readToolCall(m.toolCall, actions);
+  readCancellation(m.toolCallCancellation, actions);
+  const update: unknown = m.sessionResumptionUpdate;
+  if (isRecord(update)) actions.push({ kind: 'resumption-update', update });
+  else if (update !== undefined && update !== null)
+    actions.push({ kind: 'ignored', field: 'sessionResumptionUpdate', got: describeValue(update) });
+  const usage: unknown = m.usageMetadata;
+  if (isRecord(usage)) actions.push({ kind: 'usage', usage });
+  else if (usage !== undefined && usage !== null)
+    actions.push({ kind: 'ignored', field: 'usageMetadata', got: describeValue(usage) });
+  readGoAway(m.goAway, actions);
+  return actions;
+}
+
+function readToolCall(toolCall: unknown, actions: ServerAction[]): void {
+  if (toolCall === undefined || toolCall === null) return;
+  if (!isRecord(toolCall)) {
+    actions.push({ kind: 'malformed', field: 'toolCall', got: describeValue(toolCall) });
+    return;
+  }
+  const calls = toolCall.functionCalls;
+  if (calls === undefined || calls === null) return;
+  if (!Array.isArray(calls)) {
+    // A single value that is not an object is read as a list of one call, which the scheduler
+    // logs as unanswerable; an object (not a list) is malformed.
+    if (typeof calls !== 'object') actions.push({ kind: 'tool-calls', calls: [calls as WireFunctionCall] });
+    else actions.push({ kind: 'malformed', field: 'toolCall.functionCalls', got: describeValue(calls) });
+    return;
+  }
+  if (calls.length > 0) actions.push({ kind: 'tool-calls', calls: calls as WireFunctionCall[] });
+}
+
+function readCancellation(cancellation: unknown, actions: ServerAction[]): void {
+  if (cancellation === undefined || cancellation === null) return;
+  if (!isRecord(cancellation)) {
+    actions.push({ kind: 'malformed', field: 'toolCallCancellation', got: describeValue(cancellation) });
+    return;
+  }
+  const ids = cancellation.ids;
+  if (ids === undefined || ids === null) return;
+  if (!Array.isArray(ids)) {
+    actions.push({ kind: 'malformed', field: 'toolCallCancellation.ids', got: describeValue(ids) });
+    return;
+  }
+  const good = ids.filter((id): id is string => typeof id === 'string');
+  if (good.length > 0) actions.push({ kind: 'cancellation', ids: good });
+  const bad = ids.find((id) => typeof id !== 'string');
+  if (good.length < ids.length) {
+    actions.push({ kind: 'malformed', field: 'toolCallCancellation.ids[]', got: describeValue(bad) });
+  }
+}
+
+function readGoAway(goAway: unknown, actions: ServerAction[]): void {
+  if (goAway === undefined || goAway === null || goAway === false) return;
+  const timeLeft: unknown = isRecord(goAway) ? goAway.timeLeft : undefined;
+  if (timeLeft !== undefined && typeof timeLeft !== 'string') {
+    actions.push({ kind: 'ignored', field: 'goAway.timeLeft', got: describeValue(timeLeft) });
+  }
+  const text = typeof timeLeft === 'string' ? timeLeft : undefined;
+  actions.push({ kind: 'go-away', timeLeft: text, timeLeftMs: durationToMs(text) });
+}

@@ -1,0 +1,112 @@
+import { GoogleGenAI } from '@google/genai';
+import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
+import { describe, expect, it } from 'vitest';
+import type { LivetoolsError } from '../errors.js';
+import type { GenAIClient } from './genai-like.js';
+import { connectLive, sdkLiveView } from './sdk-live.js';
+import { SdkSocket } from './sdk-socket.js';
+
+/** A stand-in for `ai.live` whose connect creates one socket through its factory, and records its params. */
+function fakeLive() {
+  const delivered: unknown[] = [];
+  const params: unknown[] = [];
+  let callbacks: { onmessage: (e: { data: unknown }) => void } | undefined;
+  const raw = {
+    readyState: 1,
+    terminated: 0,
+    terminate() {
+      this.terminated += 1;
+      this.readyState = 3;
+    },
+  };
+  const live = {
+    webSocketFactory: {
+      create: (
+        _url: string,
+        _headers: Record<string, string>,
+        cbs: { onmessage: (e: { data: unknown }) => void },
+      ) => {
+        callbacks = cbs;
+        return { ws: raw };
+      },
+    },
+    connect(
+      this: { webSocketFactory: { create: (u: string, h: object, c: object) => unknown } },
+      p: unknown,
+    ) {
+      params.push(p);
+      this.webSocketFactory.create(
+        'ws://x',
+        {},
+        { onmessage: (e: { data: unknown }) => delivered.push(e.data) },
+      );
+      return Promise.resolve({} as never);
+    },
+  };
+  return { live, raw, delivered, params, feed: (data: unknown) => callbacks?.onmessage({ data }) };
+}
+
+describe('the SDK adapter (one view of ai.live)', () => {
+  it('records the socket and screens frames through one view, leaving ai.live as it was', async () => {
+    const { live, raw, delivered, params, feed } = fakeLive();
+    const original = live.webSocketFactory;
+    const socket = new SdkSocket();
+    const reported: LivetoolsError[] = [];
+    const config = { responseModalities: ['AUDIO'] };
+    const callbacks = { onmessage: () => {}, onerror: () => {}, onclose: () => {} };
+    await connectLive(
+      live as unknown as GenAIClient['live'],
+      { model: 'm', config, callbacks },
+      { socket, onBadFrame: (e) => reported.push(e) },
+    );
+    expect(params).toEqual([{ model: 'm', config, callbacks }]);
+    feed('{"setupComplete":{}}');
+    feed('not json');
+    expect(delivered).toEqual(['{"setupComplete":{}}']);
+    expect(reported.map((e) => e.code)).toEqual(['MALFORMED_FRAME']);
+    expect(socket.reachable).toBe(true);
+    expect(socket.created).toBe(true);
+    expect(socket.terminate()).toBe(true);
+    expect(raw.terminated).toBe(1);
+    expect(socket.isClosed).toBe(true);
+    expect(live.webSocketFactory).toBe(original);
+  });
+
+  it('uses ai.live as it is when it has no socket factory (the socket cannot be reached)', async () => {
+    const calls: unknown[] = [];
+    const live = {
+      connect: (p: unknown) => {
+        calls.push(p);
+        return Promise.resolve({} as never);
+      },
+    };
+    const socket = new SdkSocket();
+    expect(sdkLiveView(live as unknown as GenAIClient['live'], { socket })).toBe(live);
+    await connectLive(
+      live as unknown as GenAIClient['live'],
+      {
+        model: 'm',
+        config: {},
+        callbacks: { onmessage: () => {}, onerror: () => {}, onclose: () => {} },
+      },
+      { socket },
+    );
+    expect(calls).toHaveLength(1);
+    expect(socket.reachable).toBe(false);
+    expect(socket.terminate()).toBe(false);
+  });
+
+  it.each([
+    ['@google/genai 3.x', new GoogleGenAI({ apiKey: 'k' })],
+    ['@google/genai 2.x', new GoogleGenAI2({ apiKey: 'k' })],
+  ])(
+    '%s keeps the socket factory the adapter wraps on ai.live (if an upgrade moves it, this fails)',
+    (_name, ai) => {
+      const factory = (ai.live as unknown as { webSocketFactory?: { create?: unknown } }).webSocketFactory;
+      expect(typeof factory?.create).toBe('function');
+      const view = sdkLiveView(ai.live as unknown as GenAIClient['live'], { socket: new SdkSocket() });
+      expect(view).not.toBe(ai.live);
+      expect(Object.getPrototypeOf(view)).toBe(ai.live);
+    },
+  );
+});

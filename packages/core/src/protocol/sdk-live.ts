@@ -1,0 +1,131 @@
+/**
+ * The one adapter between livetools and `ai.live` of a `@google/genai` client (2.x and 3.x).
+ *
+ * Two things livetools needs are not public API of the SDK, and both hang on its socket factory,
+ * kept on `ai.live` as `webSocketFactory` in both majors: reaching the socket of one `connect()`
+ * call (to end an abandoned attempt for sure, `sdk-socket.ts`) and screening frames the SDK
+ * cannot parse (which would end the process, `sdk-frame-guard.ts`). {@link sdkLiveView} makes one
+ * view of `ai.live` that inherits everything and shadows only that factory; the application's
+ * `ai` object is never modified. When the factory is missing (another SDK version, a stand-in
+ * client in tests) `ai.live` is used as it is and both features fall back (no screening; the
+ * socket is closed through `session.close()` alone).
+ *
+ * {@link connectLive} holds the one cast of the package onto the SDK's types: livetools types the
+ * SDK structurally (`genai-like.ts`) so that both majors fit, and their `connect` parameter types
+ * differ between majors, so `config` and `callbacks` are passed as `never` here, once.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import type { LivetoolsError } from '../errors.js';
+import type { GenAIClient, GenAILiveSession, WireCloseEvent, WireServerMessage } from './genai-like.js';
+import { checkServerFrame } from './sdk-frame-guard.js';
+import type { SdkSocket } from './sdk-socket.js';
+
+/** The callbacks the SDK gives its socket factory (`WebSocketCallbacks` in `@google/genai`). */
+interface SocketCallbacks {
+  onmessage: (event: { readonly data: unknown }) => void;
+}
+
+/** The SDK's socket factory (`WebSocketFactory` in `@google/genai`). */
+interface SocketFactory {
+  create(url: string, headers: Record<string, string>, callbacks: SocketCallbacks): unknown;
+}
+
+/** @internal What the view of `ai.live` does with the sockets it creates. */
+export interface SdkLiveOptions {
+  /** Records the socket of this call (one view per `connect()` call when given). */
+  readonly socket?: SdkSocket;
+  /**
+   * Receives each frame that is not a JSON object, dropped before the SDK parses it. If it
+   * throws, that is ignored (the frame stays dropped): nothing may escape into the socket.
+   */
+  readonly onBadFrame?: (error: LivetoolsError) => void;
+}
+
+/** @internal What {@link connectLive} passes to `ai.live.connect`, typed as livetools reads it. */
+export interface LiveConnectParams {
+  /** The model name, as given to `createLiveAgent`. */
+  readonly model: string;
+  /** The full Live connect config (the SDK's `LiveConnectConfig`, tools included). */
+  readonly config: object;
+  /** The socket callbacks: server messages, errors and the close. */
+  readonly callbacks: {
+    readonly onmessage: (message: WireServerMessage) => void;
+    readonly onerror: (event: { message?: string; error?: unknown }) => void;
+    readonly onclose: (event: WireCloseEvent) => void;
+  };
+}
+
+/** The SDK's socket factory on `live`, or `undefined` when `live` has none. */
+function socketFactoryOf(live: object): SocketFactory | undefined {
+  const factory: unknown = (live as { webSocketFactory?: unknown }).webSocketFactory;
+  return typeof factory === 'object' &&
+    factory !== null &&
+    typeof (factory as { create?: unknown }).create === 'function'
+    ? (factory as SocketFactory)
+    : undefined;
+}
+
+/**
+ * @internal
+ * A view of `live` whose socket factory records the socket (`options.socket`) and screens frames
+ * (`options.onBadFrame`); `live` itself when it has no socket factory or needs no view.
+ */
+export function sdkLiveView<Live extends GenAIClient['live']>(live: Live, options: SdkLiveOptions): Live {
+  const factory = socketFactoryOf(live);
+  if (!factory || (!options.socket && !options.onBadFrame)) return live;
+  const { socket, onBadFrame } = options;
+  const wrapped: SocketFactory = {
+    create: (url, headers, callbacks) => {
+      const connection = factory.create(
+        url,
+        headers,
+        onBadFrame ? { ...callbacks, onmessage: screened(callbacks, onBadFrame) } : callbacks,
+      );
+      socket?.record(connection);
+      return connection;
+    },
+  };
+  try {
+    const view = Object.create(live, { webSocketFactory: { value: wrapped } }) as Live;
+    socket?.markReachable();
+    return view;
+  } catch {
+    return live;
+  }
+}
+
+/** The socket's `onmessage`, passing JSON objects to the SDK and reporting everything else. */
+function screened(
+  callbacks: SocketCallbacks,
+  report: (error: LivetoolsError) => void,
+): SocketCallbacks['onmessage'] {
+  return (event) => {
+    const problem = checkServerFrame(event.data);
+    if (!problem) return callbacks.onmessage(event);
+    try {
+      report(problem);
+    } catch {
+      // The report is the session's own handler; a throwing logger must not reach the socket.
+    }
+  };
+}
+
+/**
+ * @internal
+ * Opens a Live connection through the view of `live` ({@link sdkLiveView}). Throws (or rejects)
+ * as `ai.live.connect` does.
+ */
+export function connectLive(
+  live: GenAIClient['live'],
+  params: LiveConnectParams,
+  options: SdkLiveOptions = {},
+): Promise<GenAILiveSession> {
+  return sdkLiveView(live, options).connect({
+    model: params.model,
+    // The one documented cast (see the file comment): the SDK majors type these differently.
+    config: params.config as never,
+    callbacks: params.callbacks as never,
+  });
+}

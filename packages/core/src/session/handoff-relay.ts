@@ -1,0 +1,158 @@
+import { createClientContentDelivery } from '../delivery/client-content-delivery.js';
+import type { DeliveryContext, DeliveryStrategy } from '../delivery/delivery.js';
+import { FALLBACK_PROFILES } from '../profiles/known-profiles.js';
+import type { ModelProfile } from '../profiles/model-profile.js';
+import type { LiveFunctionResponse } from '../protocol/function-calls.js';
+import type { GenAILiveSession } from '../protocol/genai-like.js';
+import { STOP_STREAMING } from '../tool/function-name.js';
+
+/** @internal A call that keeps running in the new session after a handoff. */
+export interface HandedOverCall {
+  readonly callId: string;
+  readonly name: string;
+  /** Its arguments, as validated (or as the model wrote them, while validating). */
+  readonly args: unknown;
+  /** A streaming tool's call (it can be stopped with `stop_streaming`). */
+  readonly streaming: boolean;
+}
+
+/** @internal What the relay writes through. */
+export interface RelayTarget {
+  /** A text turn for the new session: `clientContent`, or realtime text where the model takes `clientContent` only as initial history. */
+  readonly channel: (callId: string | undefined, final: boolean) => GenAILiveSession;
+  readonly context: DeliveryContext;
+  /** Tells the metrics that an intermediate result was dropped (the bound per call). */
+  readonly dropped: (callId: string) => void;
+  /** Reports a result that could not be encoded. */
+  readonly failed: (callId: string, error: unknown) => void;
+}
+
+/** Writes nothing: the first answer of a handed-over call was given in the old session. */
+const NOWHERE: GenAILiveSession = {
+  sendClientContent: () => {},
+  sendRealtimeInput: () => {},
+  sendToolResponse: () => {},
+  close: () => {},
+};
+
+/**
+ * The text turn that tells the model of a new session (after a handoff) which calls of the earlier
+ * session are still running, how their results will reach it and how to stop them.
+ *
+ * @example
+ * ```ts
+ * handoffBriefing([{ callId: 'c1', name: 'watch_price', args: { symbol: 'AAPL' }, streaming: true }]);
+ * ```
+ * @internal
+ */
+export function handoffBriefing(calls: readonly HandedOverCall[]): string {
+  const lines = calls.map((c) => {
+    const stop = c.streaming
+      ? ` To stop it, call ${STOP_STREAMING} with function_name "${c.name}" (or call_id "${c.callId}").`
+      : '';
+    return `- ${c.name} (call_id ${c.callId}) with arguments ${safeJson(c.args)}: its results will follow as messages starting with [tool result ${c.name} call_id=${c.callId}].${stop}`;
+  });
+  return [
+    '[session handed over] The connection of the earlier session ended and this session continues it. ' +
+      'These function calls you made there are still running:',
+    ...lines,
+  ].join('\n');
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return '"(arguments that cannot be written as JSON)"';
+  }
+}
+
+/**
+ * @internal
+ * Delivers the results of calls handed over to a new session: their call ids mean nothing to it,
+ * so every result goes as a tagged text turn (the `client-content` delivery's format, its first
+ * answer marked as given). Results produced before the new session was briefed wait here, in
+ * order (at most `perCall` intermediate results per call, the newest; finals always kept), and go
+ * out right behind the briefing. Results of calls ended by the handoff are dropped: their session is gone.
+ */
+export class HandoffRelay {
+  private readonly delivery: DeliveryStrategy;
+  private readonly calls = new Set<string>();
+  private readonly ended = new Set<string>();
+  /** Results waiting for the briefing; `undefined` once it went out. */
+  private waiting: { readonly response: LiveFunctionResponse; readonly intermediate: boolean }[] | undefined;
+
+  constructor(
+    profile: ModelProfile | undefined,
+    private readonly target: RelayTarget,
+    private readonly perCall: number,
+  ) {
+    this.delivery = createClientContentDelivery(profile ?? FALLBACK_PROFILES['gemini-api']);
+  }
+
+  /** True when a response of `callId` goes through the relay (or is dropped by it). */
+  owns(callId: string): boolean {
+    return this.calls.has(callId) || this.ended.has(callId);
+  }
+
+  /** A handoff starts: `calls` continue in the new session; the responses of `ended` are dropped. */
+  adopt(calls: readonly HandedOverCall[], ended: readonly string[]): void {
+    for (const id of ended) this.ended.add(id);
+    this.waiting ??= [];
+    for (const c of calls) {
+      this.calls.add(c.callId);
+      // The first answer went (or would have gone) to the old session: later results are text turns.
+      this.delivery.deliver(
+        [{ id: c.callId, name: c.name, response: { output: null }, willContinue: true }],
+        NOWHERE,
+        this.target.context,
+      );
+    }
+  }
+
+  /** Delivers one response of a call the relay owns. */
+  deliver(response: LiveFunctionResponse): void {
+    if (this.ended.has(response.id)) return;
+    // A one-shot call's only result ends it: say so in its tag.
+    const r = response.willContinue === undefined ? { ...response, willContinue: false } : response;
+    if (r.willContinue === false) this.calls.delete(r.id);
+    if (this.waiting) {
+      this.hold(r);
+      return;
+    }
+    this.send(r);
+  }
+
+  /** The new session is up: `brief` writes the briefing, then the results that waited go out in order. */
+  briefed(brief: () => void): void {
+    brief();
+    const waiting = this.waiting ?? [];
+    this.waiting = undefined;
+    for (const w of waiting) this.send(w.response);
+  }
+
+  /** True while the relay carries call `callId` (handed over and not ended yet). */
+  carries(callId: string): boolean {
+    return this.calls.has(callId);
+  }
+
+  private hold(r: LiveFunctionResponse): void {
+    const waiting = this.waiting!;
+    const intermediate = r.willContinue === true;
+    waiting.push({ response: r, intermediate });
+    if (!intermediate) return;
+    const mine = waiting.filter((w) => w.intermediate && w.response.id === r.id);
+    if (mine.length > this.perCall) {
+      waiting.splice(waiting.indexOf(mine[0]!), 1);
+      this.target.dropped(r.id);
+    }
+  }
+
+  private send(r: LiveFunctionResponse): void {
+    try {
+      this.delivery.deliver([r], this.target.channel(r.id, r.willContinue !== true), this.target.context);
+    } catch (error) {
+      this.target.failed(r.id, error);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+import type { DeliveryContext } from '../delivery/delivery.js';
+import type { LiveFunctionResponse } from '../protocol/function-calls.js';
+import type { GenAILiveSession } from '../protocol/genai-like.js';
+import { HandoffRelay } from './handoff-relay.js';
+import type { OutboundWriter } from './outbound-writer.js';
+import type { OutboundMessage } from './response-outbox.js';
+import type { SessionMetricsRecorder } from './session-metrics.js';
+import type { SessionSettings } from './session-settings.js';
+
+/** @internal What the output room needs of its session. */
+export interface OutputHost {
+  readonly settings: SessionSettings;
+  readonly writer: OutboundWriter;
+  readonly recorder: SessionMetricsRecorder;
+  /** The SDK session to write to now, or `undefined` while there is none. */
+  writable(): GenAILiveSession | undefined;
+  /** Throws `SESSION_CLOSED` once the session is closing. */
+  assertOpen(): void;
+}
+
+/** Realtime input parameters (`sendRealtimeInput`). */
+export type RealtimeParams = Parameters<GenAILiveSession['sendRealtimeInput']>[0];
+
+/**
+ * @internal
+ * The session's outbound room: client messages through the {@link OutboundWriter} (numbered,
+ * held and replayed), realtime input written directly, and tool responses routed through the
+ * delivery strategy, or through the {@link HandoffRelay} for calls handed over to a new session.
+ */
+export class SessionOutput {
+  /** Results of calls that continue after a handoff. */
+  readonly relay: HandoffRelay;
+  readonly deliveryContext: DeliveryContext;
+
+  constructor(private readonly host: OutputHost) {
+    const { writer } = host;
+    this.deliveryContext = {
+      whenIdle: (callId, send) => writer.whenIdle(callId, send),
+      inOrder: (callId, send) => writer.inOrder(callId, send),
+      release: (callId) => writer.release(callId),
+    };
+    this.relay = new HandoffRelay(
+      host.settings.profile,
+      {
+        channel: (callId, final) => this.textChannel(callId, final),
+        context: this.deliveryContext,
+        dropped: (callId) => host.recorder.drop(callId),
+        failed: (callId, error) => writer.reportFailure(callId, error),
+      },
+      host.settings.bufferedResultsPerCall,
+    );
+  }
+
+  /** True when the model takes `clientContent` only as initial history: text goes as realtime input. */
+  get textAsRealtime(): boolean {
+    return this.host.settings.profile?.clientContent.midSession === 'initial-history-only';
+  }
+
+  /** Writes realtime input now, or drops it while reconnecting (stale audio and video are of no use later). */
+  realtime(params: RealtimeParams): void {
+    this.host.assertOpen();
+    const session = this.host.writable();
+    if (session) {
+      session.sendRealtimeInput(params);
+      // Counted (the server numbers every client message) but never replayed.
+      this.host.writer.countRealtime();
+    } else
+      this.host.settings.logger.debug('realtime input not sent: the session is reconnecting', {
+        keys: Object.keys(params),
+      });
+  }
+
+  /** Writes one client message through the writer (numbered, held while disconnected, kept for a replay). */
+  write(message: OutboundMessage): void {
+    this.host.writer.write(message);
+  }
+
+  /** A user text turn: `clientContent`, or realtime text on a model that takes `clientContent` only as initial history. */
+  userText(text: string, turnComplete: boolean): void {
+    if (this.textAsRealtime) {
+      this.realtime({ text });
+      return;
+    }
+    this.write({
+      method: 'sendClientContent',
+      params: { turns: [{ role: 'user', parts: [{ text }] }], turnComplete },
+      callId: undefined,
+      intermediate: false,
+    });
+  }
+
+  /**
+   * Delivers responses one by one, each through a connection stand-in that routes what the
+   * delivery strategy writes through {@link write}: messages are numbered and held or replayed
+   * whatever the strategy, and a write deferred until the model is idle goes to the connection
+   * current at that time. A response the strategy cannot encode costs only itself.
+   */
+  sendResponses(responses: readonly LiveFunctionResponse[]): void {
+    for (const r of responses) {
+      if (this.relay.owns(r.id)) {
+        this.relay.deliver(r);
+        continue;
+      }
+      try {
+        this.host.settings.delivery.deliver([r], this.channelFor(r), this.deliveryContext);
+      } catch (error) {
+        this.host.writer.reportFailure(r.id, error);
+      }
+    }
+  }
+
+  private channelFor(response: LiveFunctionResponse): GenAILiveSession {
+    const callId = response.id;
+    const final = response.willContinue !== true;
+    return {
+      sendToolResponse: (params) => {
+        const list = (params as { functionResponses?: { willContinue?: boolean }[] }).functionResponses;
+        const intermediate = Array.isArray(list) && list.every((r) => r.willContinue === true);
+        this.write({ method: 'sendToolResponse', params, callId, intermediate, final });
+      },
+      sendClientContent: (params) =>
+        this.write({
+          method: 'sendClientContent',
+          params,
+          callId,
+          intermediate: response.willContinue === true,
+          final,
+        }),
+      // Realtime text from a delivery (realtime-text) is numbered, held and replayed like the rest.
+      sendRealtimeInput: (params) =>
+        this.write({
+          method: 'sendRealtimeInput',
+          params,
+          callId,
+          intermediate: response.willContinue === true,
+          final,
+        }),
+      close: () => {},
+    };
+  }
+
+  /**
+   * Where the relay writes a handed-over call's text turns through the writer: `clientContent`,
+   * or, on a model that takes `clientContent` only as initial history, the text as realtime input.
+   * A function response on the old id is never written (the new session does not know it).
+   */
+  private textChannel(callId: string | undefined, final: boolean): GenAILiveSession {
+    return {
+      sendToolResponse: () => {},
+      sendClientContent: (params) => {
+        if (this.textAsRealtime) {
+          // Held, numbered and replayed like the client messages (not dropped while reconnecting).
+          const text = (params.turns ?? []).flatMap((t) => t.parts.map((p) => p.text)).join('\n');
+          this.write({ method: 'sendRealtimeInput', params: { text }, callId, intermediate: !final, final });
+          return;
+        }
+        this.write({ method: 'sendClientContent', params, callId, intermediate: !final, final });
+      },
+      sendRealtimeInput: (params) => this.realtime(params),
+      close: () => {},
+    };
+  }
+}

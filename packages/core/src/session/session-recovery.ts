@@ -1,0 +1,305 @@
+import { describeError } from '../errors.js';
+import type { WireCloseEvent, WireServerMessage } from '../protocol/genai-like.js';
+import type { GoAwayAction } from '../protocol/read-server-message.js';
+import type { ToolScheduler } from '../scheduler/tool-scheduler.js';
+import type { LiveFunctionDeclaration } from '../tool/define-tool.js';
+import { type HandedOverCall, handoffBriefing } from './handoff-relay.js';
+import type { SessionEvent } from './live-events.js';
+import { MAX_TIMER_MS } from './option-checks.js';
+import type { OutboundWriter } from './outbound-writer.js';
+import type { ResumptionHandles } from './resumption-handles.js';
+import type { ResumptionPacer } from './resumption-pacer.js';
+import type { SessionLink } from './session-link.js';
+import type { SessionOutput } from './session-output.js';
+import type { SessionSettings } from './session-settings.js';
+
+/** Why the session reconnects: the server's goAway, or a lost connection. */
+type Cause = 'go-away' | 'connection-lost';
+
+/** @internal What the resumption room needs of its session. */
+export interface RecoveryHost {
+  readonly settings: SessionSettings;
+  readonly link: SessionLink;
+  readonly handles: ResumptionHandles;
+  readonly pacer: ResumptionPacer;
+  readonly writer: OutboundWriter;
+  readonly output: SessionOutput;
+  readonly scheduler: ToolScheduler;
+  emit(event: SessionEvent): void;
+  now(): number;
+  teardown(by: 'client' | 'server' | 'connection-lost', reason: string, code?: number): void;
+  /** Applies a message of connection `generation`. */
+  onMessage(message: WireServerMessage, generation: number): void;
+  /** The first connection's early messages: published on the next turn, once the caller subscribed. */
+  deferFirst(early: readonly WireServerMessage[], generation: number): void;
+  /** Messages of connections up to `generation` are ignored from now on (a session handed over). */
+  retire(generation: number): void;
+  declarations(): LiveFunctionDeclaration[];
+}
+
+/**
+ * @internal
+ * The session's resumption and handoff room. After a goAway or a lost connection:
+ * - with a resumable handle, the session resumes with it (bounded, growing delays between
+ *   attempts; too many resumptions in a row end the session);
+ * - after a goAway without one, when handoff applies, it waits for a resumable handle until
+ *   `timeLeft` minus `handoff.marginMs`, and resumes if one comes;
+ * - otherwise, when handoff applies, it hands the session over to a fresh connection: the
+ *   running calls continue (or end, per the tool's `onHandoff`), the new session is told what is
+ *   still running, and their later results reach it as text turns ({@link HandoffRelay});
+ * - else the session ends.
+ */
+export class SessionRecovery {
+  constructor(private readonly host: RecoveryHost) {}
+
+  /** True when handoff applies: sessions without a resumable handle hand over instead of ending. */
+  get handoffEnabled(): boolean {
+    return this.host.settings.handoff?.enabled === true;
+  }
+
+  /** Opens a connection: the first, a resumption with the stored handle, or a fresh one taking over the calls. */
+  async attach(mode: 'first' | 'resume' | 'fresh', handedOver?: HandoffRecord): Promise<void> {
+    const { handles, writer, link } = this.host;
+    const handle = mode === 'resume' ? handles.handle : undefined;
+    const covered = handles.covers;
+    const opened = await link.connect(handle, this.host.declarations());
+    if (!opened) return;
+    const { generation } = opened.connection;
+    this.host.pacer.connected();
+    if (mode === 'resume') {
+      // The session now continues from the state this handle stands for. A newer handle stored
+      // while this attempt was under way (sent by the connection being left) stands for another
+      // continuation of the session, which the numbering below does not follow: it is forgotten.
+      handles.restore(handle, covered);
+      writer.rebase(covered);
+      this.host.emit({ type: 'connected', resumed: true, time: this.host.now() });
+      // What these messages make the session write queues behind the held and replayed messages.
+      for (const m of opened.early) this.host.onMessage(m, generation);
+    } else if (mode === 'fresh') {
+      this.host.emit({ type: 'connected', resumed: false, time: this.host.now() });
+      this.brief(handedOver);
+      for (const m of opened.early) this.host.onMessage(m, generation);
+    } else {
+      this.host.deferFirst(opened.early, generation);
+    }
+    // An early message of the new connection (a goAway) may have started another resumption:
+    // then everything stays held for the connection after it.
+    writer.flush();
+  }
+
+  /** The server's goAway on connection `generation`. */
+  onGoAway(action: GoAwayAction, generation: number): void {
+    const { link, handles, settings } = this.host;
+    const willResume = handles.handle !== undefined;
+    const willHandOver = !willResume && this.handoffEnabled;
+    this.host.emit({
+      type: 'go-away',
+      timeLeft: action.timeLeft,
+      willResume,
+      ...(willHandOver ? { willHandOver } : {}),
+      time: this.host.now(),
+    });
+    const state = link.state;
+    if (state.kind !== 'open' || state.connection.generation !== generation) return;
+    if (willResume) {
+      this.start('resume', 'go-away');
+      return;
+    }
+    if (!willHandOver || state.handleWait) return;
+    // A timer cannot wait longer than MAX_TIMER_MS (Node fires a longer one at once); the server
+    // closes the connection long before, and the close hands over then.
+    const wait = Math.min(
+      MAX_TIMER_MS,
+      Math.max(0, (action.timeLeftMs ?? 0) - (settings.handoff?.marginMs ?? 0)),
+    );
+    if (wait === 0) {
+      this.start('handoff', 'go-away');
+      return;
+    }
+    settings.logger.info(
+      'goAway without a resumable handle: waiting for one before handing the session over',
+      {
+        waitMs: wait,
+      },
+    );
+    state.handleWait = settings.scheduler.schedule(() => {
+      if (link.state === state) {
+        state.handleWait = undefined;
+        this.start('handoff', 'go-away');
+      }
+    }, wait);
+  }
+
+  /** A resumable handle of the current connection was stored: a wait for one after a goAway resumes now. */
+  onHandleStored(): void {
+    const state = this.host.link.state;
+    if (state.kind !== 'open' || !state.handleWait) return;
+    state.handleWait.unsubscribe();
+    state.handleWait = undefined;
+    this.start('resume', 'go-away');
+  }
+
+  /** The socket of connection `generation` closed. */
+  onSocketClosed(event: WireCloseEvent, generation: number): void {
+    const { link, handles, settings } = this.host;
+    if (!link.isCurrent(generation)) return; // an old connection after a switch, or not open
+    if (handles.handle !== undefined) {
+      settings.logger.warn('connection lost; resuming the session', {
+        code: event.code,
+        reason: event.reason,
+      });
+      this.start('resume', 'connection-lost');
+      return;
+    }
+    if (this.handoffEnabled) {
+      settings.logger.warn('connection lost without a resumable handle; handing the session over', {
+        code: event.code,
+        reason: event.reason,
+      });
+      this.start('handoff', 'connection-lost');
+      return;
+    }
+    const reason = event.reason ? `${event.code}: ${event.reason}` : `code ${event.code}`;
+    this.host.teardown(
+      event.code === 1000 ? 'server' : 'connection-lost',
+      `The connection closed (${reason}) and no session resumption handle was available, so the session ended. ` +
+        'Enable sessionResumption in the config to survive connection loss.',
+      event.code,
+    );
+  }
+
+  private start(mode: 'resume' | 'handoff', cause: Cause): void {
+    this.reconnect(mode, cause).catch((error: unknown) => {
+      // Not expected: a bug must end the session clearly, never escape as an unhandled rejection.
+      this.host.settings.logger.error('reconnecting the session failed unexpectedly', {
+        error: describeError(error),
+      });
+      this.host.teardown(
+        'connection-lost',
+        `Reconnecting the session failed unexpectedly (${describeError(error)}).`,
+      );
+    });
+  }
+
+  /**
+   * Reconnects with the stored handle (`resume`), or hands the session over to a fresh
+   * connection (`handoff`), with bounded, growing delays between attempts. Reconnections in a
+   * row (each after a connection that lasted less than `reconnect.stableAfterMs`) back off too,
+   * and after `reconnect.maxConsecutive` of them the session ends.
+   */
+  private async reconnect(mode: 'resume' | 'handoff', cause: Cause): Promise<void> {
+    const { link, pacer, settings } = this.host;
+    const state = link.state;
+    if (state.kind !== 'open') return;
+    state.handleWait?.unsubscribe();
+    const old = state.connection;
+    const handedOver = mode === 'handoff' ? this.handOver(old.generation, cause) : undefined;
+    link.state = {
+      kind: 'reconnecting',
+      mode,
+      leaving: mode === 'resume' ? old : undefined,
+      pending: undefined,
+      backoff: undefined,
+    };
+    // A handed-over session's old connection has nothing more to give: closed at once.
+    if (mode === 'handoff') link.closeSocket(old.attempt);
+    const { attempts, maxConsecutive, stableAfterMs } = settings.reconnect;
+    let lastError: unknown;
+    try {
+      if (!pacer.begin()) {
+        const how = cause === 'go-away' ? 'sent a goAway' : 'dropped the connection';
+        this.host.teardown(
+          cause === 'go-away' ? 'server' : 'connection-lost',
+          `The Live API ${how} again: ${maxConsecutive} ${mode === 'resume' ? 'resumptions' : 'handoffs'} in a row, each connection lasting less than ` +
+            `${stableAfterMs} ms, so the session ended. Raise reconnect.maxConsecutive to allow more.`,
+        );
+        return;
+      }
+      for (let attempt = 1; attempt <= attempts; attempt++) {
+        const wait = pacer.waitBefore(attempt);
+        if (wait > 0) await link.delay(wait);
+        if (link.state.kind !== 'reconnecting') return;
+        this.host.emit({ type: 'reconnecting', cause, attempt, time: this.host.now() });
+        try {
+          await this.attach(mode === 'resume' ? 'resume' : 'fresh', handedOver);
+          return;
+        } catch (error) {
+          if (link.state.kind !== 'reconnecting') return; // closed meanwhile: the attempt was aborted
+          lastError = error;
+          this.host.emit({ type: 'error', error: error as Error, time: this.host.now() });
+        }
+      }
+      if (link.state.kind === 'reconnecting') {
+        const what =
+          mode === 'resume' ? 'Resuming the session' : 'Handing the session over to a new connection';
+        this.host.teardown(
+          'connection-lost',
+          `${what} failed ${attempts} times (${describeError(lastError)}); the session ended.`,
+        );
+      }
+    } finally {
+      if (mode === 'resume') link.closeSocket(old.attempt);
+    }
+  }
+
+  /**
+   * Starts a handoff: the old session's state is given up (no handle, nothing to replay, its
+   * messages ignored from now on), each running call continues in the new session or ends as its
+   * tool's `onHandoff` says, and their results go through the relay from now on.
+   */
+  private handOver(oldGeneration: number, cause: Cause): HandoffRecord {
+    const { scheduler, settings, writer, handles, output } = this.host;
+    this.host.retire(oldGeneration);
+    const continued: HandedOverCall[] = [];
+    const ended: string[] = [];
+    const endedCalls: { callId: string; name: string }[] = [];
+    for (const call of scheduler.isDisposed ? [] : scheduler.activeCalls()) {
+      const tool = settings.tools.find((t) => t.name === call.name);
+      const streaming = tool?.kind === 'streaming';
+      const policy = streaming ? (tool.policies.onHandoff ?? 'continue') : 'continue';
+      if (policy === 'end') {
+        ended.push(call.callId);
+        endedCalls.push({ callId: call.callId, name: call.name });
+      } else continued.push({ callId: call.callId, name: call.name, args: call.args, streaming });
+    }
+    output.relay.adopt(continued, ended);
+    // Nothing written for the old session means anything to the new one: held, unacknowledged and
+    // idle-queued messages are dropped, and numbering starts again at 0.
+    writer.clear();
+    writer.rebase(-1);
+    writer.becomeIdle();
+    handles.restore(undefined, -1);
+    for (const id of ended) scheduler.stop({ callId: id });
+    settings.logger.warn('no resumable handle: handing the session over to a new connection', {
+      cause,
+      continued: continued.length,
+      ended: ended.length,
+    });
+    return { cause, continued, ended: endedCalls };
+  }
+
+  /** Tells the new session what still runs, then lets the results that waited go, and publishes the handoff. */
+  private brief(record: HandoffRecord | undefined): void {
+    if (!record) return;
+    const calls = record.continued.filter((c) => this.host.output.relay.carries(c.callId));
+    const briefing = calls.length > 0 ? handoffBriefing(calls) : undefined;
+    this.host.output.relay.briefed(() => {
+      if (briefing !== undefined) this.host.output.userText(briefing, false);
+    });
+    this.host.emit({
+      type: 'handed-over',
+      cause: record.cause,
+      continued: calls.map((c) => ({ callId: c.callId, name: c.name })),
+      ended: record.ended,
+      ...(briefing === undefined ? {} : { briefing }),
+      time: this.host.now(),
+    });
+  }
+}
+
+/** @internal What a handoff took over. */
+export interface HandoffRecord {
+  readonly cause: Cause;
+  readonly continued: readonly HandedOverCall[];
+  readonly ended: readonly { readonly callId: string; readonly name: string }[];
+}
