@@ -186,6 +186,34 @@ describe('watchFrames', () => {
     w.subscription.unsubscribe();
   });
 
+  it('an analyzer that throws something String() cannot describe is reported, and the watch goes on', () => {
+    const unprintable = Object.create(null) as object; // no toString, no valueOf
+    const throwingMessage = new Error('x');
+    Object.defineProperty(throwingMessage, 'message', {
+      get() {
+        throw new Error('getter boom');
+      },
+    });
+    // (the same error twice in a row is reported once: hence a different one between them)
+    const outcomes: unknown[] = [unprintable, Object.assign(new Error(), { message: 42 }), throwingMessage];
+    let i = 0;
+    const w = watch({
+      analyze: () => {
+        throw outcomes[i++];
+      },
+    });
+    for (let t = 0; t < 3000; t += 1000) w.at(t, () => w.video$.next(frame(t)));
+    w.advanceTo(3000);
+    expect(i).toBe(3);
+    expect(w.reports.map((r) => r.observation.description)).toEqual([
+      'The frame could not be analysed: an error that cannot be described',
+      'The frame could not be analysed: 42',
+      'The frame could not be analysed: an error that cannot be described',
+    ]);
+    expect(w.subscription.closed).toBe(false);
+    w.subscription.unsubscribe();
+  });
+
   it('says when no frames arrive, once, and when they come back', () => {
     const w = watch({ analyze: () => undefined }, { noVideoMs: 5000 });
     w.advanceTo(4000);

@@ -26,8 +26,16 @@ export interface WatchFramesOptions {
   readonly scheduler: SchedulerLike;
 }
 
+/** The analyzer's error in words; never throws (it runs in a frame's or a promise's callback). */
 function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  try {
+    const message: unknown = error instanceof Error ? error.message : String(error);
+    if (typeof message === 'string') return message;
+    if (typeof message === 'number' || typeof message === 'boolean') return `${message}`;
+  } catch {
+    // an object without toString, a throwing getter or a revoked Proxy
+  }
+  return 'an error that cannot be described';
 }
 
 function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {

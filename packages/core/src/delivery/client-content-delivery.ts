@@ -15,6 +15,9 @@ import { declareTextResults, resultText, sendFirstAnswer } from './tagged-text.j
  * `BLOCKING`, streaming tools `NON_BLOCKING` unless the model is sync-only). The first answer of a
  * `NON_BLOCKING` call carries the result's `scheduling` where the profile honours it; no response
  * ever carries `willContinue`.
+ *
+ * The text turns are new input: on a model that cancels a running `BLOCKING` call on new input,
+ * the session's writer holds them while such a call runs (`BlockingCallHold`).
  */
 export function createClientContentDelivery(profile: ModelProfile): DeliveryStrategy {
   const answered = new Set<string>();

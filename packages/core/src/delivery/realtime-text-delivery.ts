@@ -29,6 +29,9 @@ const NO_REPLY = 'context only: no reply needed';
  * On a model with asynchronous calls (an explicit choice), streaming tools are declared
  * `NON_BLOCKING` and the first answer carries a `scheduling` the profile honours, as with
  * `client-content`.
+ * Realtime text is new input: on a model that cancels a running `BLOCKING` call on new input
+ * (`gemini-3.8-live`), the session's writer holds these texts while such a call runs
+ * (`BlockingCallHold`).
  */
 export function createRealtimeTextDelivery(profile: ModelProfile): DeliveryStrategy {
   const answered = new Set<string>();

@@ -132,8 +132,10 @@ describe('connection cut repeatedly while a tool streams', () => {
     });
     const ledger = new HandleLedger(fx.session, fx.first);
     let conn = fx.first;
-    ledger.issue(conn, 'handle-0');
+    // The call before the first handle: every handle covers it (a call made after the handle a
+    // resumption uses is handed over, its results then going as text).
     const id = conn.callTool('ticker');
+    ledger.issue(conn, 'handle-0');
     /** What the resumptions left out: messages in flight when the handle each one used was issued. */
     const lost = new Set<RecordedFunctionResponse>();
     const seqOf = (r: RecordedFunctionResponse) => (r.output as { seq: number }).seq;
@@ -190,8 +192,8 @@ describe('connection cut repeatedly while a tool streams', () => {
       bufferedResultsPerCall: 10_000,
     });
     let conn = fx.first;
+    const id = conn.callTool('ticker'); // before the first handle: every handle covers it
     conn.sendResumptionUpdate('handle-0');
-    const id = conn.callTool('ticker');
     const delivered = (c: FakeLiveConnection) => clientContentResults(c.frames, id).length;
     for (let cut = 0; cut < CUTS; cut++) {
       const current = conn;
@@ -242,14 +244,20 @@ describe('connection cut repeatedly while a tool streams', () => {
     await wireBarrier(resumed);
 
     expect(resumed.resumptionHandle).toBe('handle-1');
-    // The session state holds the final once, and the ping answer once (replayed: the old
-    // connection consumed it after handle-1 was issued, so the resumed state did not include it).
+    // The session state holds the final once. The ping was made after handle-1: the resumed state
+    // never made it, so its answer is not written again (it would answer an unknown call id).
     const state = resumed.sessionFrames;
     expect(clientContentResults(state, id)).toEqual([
       { via: 'answer', final: true, output: { status: 'completed', results: 0 } },
     ]);
-    expect(resumed.sessionToolResponses(pong)).toHaveLength(1);
-    expect(fx.wire(pong)).toHaveLength(2); // on both connections' wire
+    expect(resumed.sessionToolResponses(pong)).toEqual([]);
+    expect(fx.wire(pong)).toHaveLength(1); // on the old connection's wire only
+    expect(resumed.unknownCallResponses).toEqual([]);
+    expect(fx.log.events.find((e) => e.type === 'handed-over')).toMatchObject({
+      resumed: true,
+      continued: [],
+      forgotten: [{ callId: pong, name: 'ping' }],
+    });
     expect(fx.log.events.filter((e) => e.type === 'tool-end' && e.callId === id)).toHaveLength(1);
     expect(watch.upstream.active).toBe(0);
   });

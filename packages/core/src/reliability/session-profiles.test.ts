@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { resolveModelProfile } from '../profiles/resolve-model-profile.js';
 import { createLiveAgent, type LiveAgentOptions } from '../session/create-live-agent.js';
+import type { HandedOverEvent } from '../session/live-events.js';
 import { createFakeLiveServer, type FakeLiveConnection, type LiveClientFrame } from '../testing/index.js';
 import { defineTool } from '../tool/define-tool.js';
 import { emit } from '../tool/scheduling.js';
@@ -31,15 +32,7 @@ import { EventLog, ping, pushTool, wireBarrier } from './test-support/session-fi
 const KNOWN_SESSION_BUGS: readonly {
   readonly id: string;
   readonly applies: (e: ProfileExpectations) => boolean;
-}[] = [
-  {
-    // Client-content delivery sends a streaming tool's WHEN_IDLE result (and its final) as a text
-    // turn with turnComplete while a BLOCKING one-shot call runs; a model that cancels BLOCKING
-    // calls on new input (gemini-3.8-live on Vertex AI) then cancels that call.
-    id: 'A4: client-content result turns cancel a running BLOCKING call',
-    applies: (e) => e.streamingDelivery === 'client-content' && e.newInputCancelsOneShot,
-  },
-];
+}[] = [];
 
 /** The known session bug that keeps a test from passing on a row, if any. */
 const knownSessionBug = (expected: ProfileExpectations): string | undefined =>
@@ -261,10 +254,11 @@ describe.each(PROFILE_SDK_ROWS)('session on %s', (_label, profile, sdk) => {
     },
   );
 
-  it('resumption: no handle while a call runs; after goAway the session resumes on a connection that takes over the handle state, and flags what it never saw', async () => {
+  it('resumption with a handle issued before some calls: the calls it covers go on as function responses; the resumed session is briefed on the later calls still running, their results go as text, and nothing answers a call id it never saw', async () => {
     const lookup = slowLookup();
+    const watch = pushTool('watch');
     await using t = await open(expected, sdk, {
-      tools: [lookup.tool],
+      tools: [lookup.tool, watch.tool],
       config: { sessionResumption: {} },
       reconnect: { initialDelayMs: 1 },
     });
@@ -279,29 +273,53 @@ describe.each(PROFILE_SDK_ROWS)('session on %s', (_label, profile, sdk) => {
     );
     expect(t.conn.sendResumptionUpdate('h-idle')).toBe(true);
     await handleSeen;
-    const after = t.conn.callTool('lookup'); // issued after the handle: not in its state
+    // Issued after the handle: the state it stands for never made these calls.
+    const after = t.conn.callTool('lookup');
     await t.log.waitFor((e) => e.type === 'tool-start' && e.callId === after, 'the second lookup starts');
     lookup.answer('two');
     await t.conn.waitForToolResponse(after);
+    const running = t.conn.callTool('watch', { label: 'w' });
+    await t.log.waitFor((e) => e.type === 'tool-start' && e.callId === running, 'watch starts');
+    watch.push(running, 'w-0');
+    await t.conn.waitForToolResponse(running);
 
     const next = t.server.waitForConnection();
     t.conn.goAway('1s');
     const conn2 = await next;
     await t.log.waitFor((e) => e.type === 'connected' && e.resumed, 'the resumed connection');
+    const event = (await t.log.waitFor(
+      (e) => e.type === 'handed-over',
+      'the partial handoff',
+    )) as HandedOverEvent;
     expect(conn2.resumptionHandle).toBe('h-idle');
     expect(conn2.profile).toEqual(profile);
     expect(conn2.sessionToolResponses(before).map((r) => r.output)).toEqual(['one']);
+    expect(event).toMatchObject({
+      resumed: true,
+      continued: [{ callId: running, name: 'watch' }],
+      ended: [],
+      forgotten: [{ callId: after, name: 'lookup' }],
+    });
+    expect(event.briefing).toContain('[session resumed]');
+    expect(event.briefing).toContain(`watch (call_id ${running})`);
+    const text = (f: LiveClientFrame): string =>
+      expected.textAsRealtime ? (f.realtimeInput?.text ?? '') : JSON.stringify(f.clientContent ?? '');
+    await conn2.waitForFrame((f) => text(f).includes('[session resumed]'));
+    // The running call's later results reach the resumed session as text.
+    watch.push(running, 'w-1');
+    await conn2.waitForFrame((f) => text(f).includes('w-1') && text(f).includes(`call_id=${running}`));
     // A call made on the resumed connection runs as usual.
     const third = conn2.callTool('lookup');
     await t.log.waitFor((e) => e.type === 'tool-start' && e.callId === third, 'the third lookup starts');
     expect([...conn2.runningCalls.keys()]).toEqual([third]);
     lookup.answer('three');
     expect((await conn2.waitForToolResponse(third)).output).toBe('three');
-    // Whatever the session replays for the call made after the handle answers a call the resumed
-    // state never made: the fake records it (see the report on issue 14, finding B1).
-    expect(conn2.unknownCallResponses.every((r) => r.id === after)).toBe(true);
-    expect(conn2.unknownCallResponses.map((r) => r.id)).toEqual(conn2.toolResponses(after).map((r) => r.id));
+    expect(conn2.unknownCallResponses).toEqual([]);
+    expect(conn2.toolResponses(after)).toEqual([]);
+    expect(conn2.toolResponses(running)).toEqual([]);
     expect(conn2.profileViolations).toEqual([]);
+    expect(t.session.activeCalls().map((c) => c.callId)).toEqual([running]);
+    expect(t.session.metrics().handoffs).toBe(1);
   });
 
   it('goAway while a streaming call runs: with no resumable handle the call keeps running in a new session (handoff), else the session resumes; either way its results come in a form the model accepts, never on a call id it does not know', async () => {

@@ -159,6 +159,7 @@ it('reached every interesting state across the runs (a vacuous run would pass an
       'message in flight at a handle issuance',
       'resumption with a handle issued while a message was in flight',
       'close() at a random point',
+      'calls handed over on resumption',
     ]),
   );
   expect(steps).toBeGreaterThan(runs * modes.length * 8);

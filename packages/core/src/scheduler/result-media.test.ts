@@ -261,6 +261,35 @@ describe('hostile media', () => {
     },
   );
 
+  it('an emission whose media getter throws is refused with INVALID_MEDIA, and the call goes on', () => {
+    const w = world();
+    w.startWatch();
+    const outer = withMedia({ n: 1 }, [frame]);
+    Object.defineProperty(outer, 'media', {
+      get() {
+        throw new Error('media boom');
+      },
+    });
+    const inner = withMedia({ n: 2 }, [frame]);
+    Object.defineProperty(inner, 'value', {
+      get() {
+        throw new Error('value boom');
+      },
+    });
+    w.feed.next(outer);
+    w.feed.next(emit(inner)); // the nested emission's value cannot be read
+    w.feed.next({ n: 3 });
+    const refused = w.events.filter((e) => e.type === 'tool-result-refused');
+    expect(refused.map((e) => [e.error.code, e.error.path])).toEqual([
+      ['INVALID_MEDIA', 'media'],
+      ['INVALID_MEDIA', 'media'],
+    ]);
+    expect(refused[0]?.error.problem).toContain('media boom');
+    expect(w.sent.map((r) => r.response)).toEqual([{ output: { n: 3 } }]);
+    w.look(outer);
+    expect(w.sent[1]?.response).toMatchObject({ error: { code: 'INVALID_MEDIA' } });
+  });
+
   it('checkResultMedia accepts what the scheduler sends', () => {
     expect(checkResultMedia([frame, { mimeType: 'audio/pcm;rate=16000', data: PNG }])).toBeUndefined();
     expect(checkResultMedia([{ mimeType: 'image/png', data: '-_-_' }])).toBeUndefined(); // URL-safe alphabet

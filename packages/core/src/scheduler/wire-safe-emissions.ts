@@ -1,5 +1,5 @@
 import { map, type OperatorFunction } from 'rxjs';
-import { UnserializableValueError } from '../errors.js';
+import { describeError, UnserializableValueError } from '../errors.js';
 import { type CheckedMedia, InvalidMediaError, readMedia } from '../tool/result-media.js';
 import { isEmission, type Scheduling } from '../tool/scheduling.js';
 import type { ScheduledValue } from './coalesce.js';
@@ -61,17 +61,32 @@ function unwrapMedia(
   | { value: unknown; scheduling: Scheduling | undefined; media: CheckedMedia }
   | InvalidMediaError
   | undefined {
-  let holder: { readonly value: unknown; readonly scheduling?: Scheduling } = emission;
-  let raw = (emission as { media?: unknown }).media;
-  if (raw === undefined) {
-    if (!isEmission(emission.value)) return undefined;
-    holder = emission.value;
-    raw = (holder as { media?: unknown }).media;
-    if (raw === undefined) return undefined;
+  let value: unknown;
+  let scheduling: Scheduling | undefined;
+  let raw: unknown;
+  try {
+    let holder: { readonly value: unknown; readonly scheduling?: Scheduling } = emission;
+    raw = (emission as { media?: unknown }).media;
+    if (raw === undefined) {
+      if (!isEmission(emission.value)) return undefined;
+      holder = emission.value;
+      raw = (holder as { media?: unknown }).media;
+      if (raw === undefined) return undefined;
+    }
+    value = holder.value;
+    scheduling = holder.scheduling;
+  } catch (error) {
+    // A getter or Proxy of the tool's emission threw: this emission is refused, not the call.
+    return new InvalidMediaError(
+      toolName,
+      'media',
+      `could not be read (${describeError(error)})`,
+      'Attach media with withMedia(value, media) on plain objects.',
+    );
   }
   const read = readMedia(raw);
   if (!('parts' in read)) return new InvalidMediaError(toolName, read.path, read.problem, read.hint);
-  return { value: holder.value, scheduling: holder.scheduling, media: read };
+  return { value, scheduling, media: read };
 }
 
 /**

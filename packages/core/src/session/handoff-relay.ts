@@ -27,6 +27,12 @@ export interface RelayTarget {
   readonly failed: (callId: string, error: unknown) => void;
 }
 
+/** A result waiting for the briefing or the end of a resumption. */
+interface Waiting {
+  readonly response: LiveFunctionResponse;
+  readonly intermediate: boolean;
+}
+
 /** Writes nothing: the first answer of a handed-over call was given in the old session. */
 const NOWHERE: GenAILiveSession = {
   sendClientContent: () => {},
@@ -36,8 +42,24 @@ const NOWHERE: GenAILiveSession = {
 };
 
 /**
+ * How the session came to need a briefing: `handed-over`, a fresh session took over from one that
+ * ended; `resumed`, the session resumed with a handle issued before these calls were made.
+ */
+export type BriefingKind = 'handed-over' | 'resumed';
+
+const OPENINGS: Record<BriefingKind, string> = {
+  'handed-over':
+    '[session handed over] The connection of the earlier session ended and this session continues it. ' +
+    'These function calls you made there are still running:',
+  resumed:
+    '[session resumed] The connection ended and this session resumed from an earlier point. ' +
+    'These function calls you made after that point are still running:',
+};
+
+/**
  * The text turn that tells the model of a new session (after a handoff) which calls of the earlier
- * session are still running, how their results will reach it and how to stop them.
+ * session are still running, how their results will reach it and how to stop them. `kind:
+ * 'resumed'`: the session resumed from a point before these calls were made.
  *
  * @example
  * ```ts
@@ -45,18 +67,17 @@ const NOWHERE: GenAILiveSession = {
  * ```
  * @internal
  */
-export function handoffBriefing(calls: readonly HandedOverCall[]): string {
+export function handoffBriefing(
+  calls: readonly HandedOverCall[],
+  kind: BriefingKind = 'handed-over',
+): string {
   const lines = calls.map((c) => {
     const stop = c.streaming
       ? ` To stop it, call ${STOP_STREAMING} with function_name "${c.name}" (or call_id "${c.callId}").`
       : '';
     return `- ${c.name} (call_id ${c.callId}) with arguments ${safeJson(c.args)}: its results will follow as messages starting with [tool result ${c.name} call_id=${c.callId}].${stop}`;
   });
-  return [
-    '[session handed over] The connection of the earlier session ended and this session continues it. ' +
-      'These function calls you made there are still running:',
-    ...lines,
-  ].join('\n');
+  return [OPENINGS[kind], ...lines].join('\n');
 }
 
 function safeJson(value: unknown): string {
@@ -74,13 +95,21 @@ function safeJson(value: unknown): string {
  * answer marked as given). Results produced before the new session was briefed wait here, in
  * order (at most `perCall` intermediate results per call, the newest; finals always kept), and go
  * out right behind the briefing. Results of calls ended by the handoff are dropped: their session is gone.
+ *
+ * While the session resumes with a handle, results of the calls made after that handle are parked
+ * here ({@link park}): once the resumed connection is up, the session takes them back
+ * ({@link unpark}) and sends each where it belongs (through the relay for calls the resumed state
+ * never made, as usual for the others).
  */
 export class HandoffRelay {
   private readonly delivery: DeliveryStrategy;
   private readonly calls = new Set<string>();
   private readonly ended = new Set<string>();
   /** Results waiting for the briefing; `undefined` once it went out. */
-  private waiting: { readonly response: LiveFunctionResponse; readonly intermediate: boolean }[] | undefined;
+  private waiting: Waiting[] | undefined;
+  /** Which calls' results are parked while a resumption is under way; `undefined`: none. */
+  private parkIf: ((callId: string) => boolean) | undefined;
+  private parked: Waiting[] = [];
 
   constructor(
     profile: ModelProfile | undefined,
@@ -92,7 +121,24 @@ export class HandoffRelay {
 
   /** True when a response of `callId` goes through the relay (or is dropped by it). */
   owns(callId: string): boolean {
-    return this.calls.has(callId) || this.ended.has(callId);
+    return this.calls.has(callId) || this.ended.has(callId) || this.parkIf?.(callId) === true;
+  }
+
+  /** A resumption starts: results of the calls `test` picks wait here until {@link unpark}. */
+  park(test: (callId: string) => boolean): void {
+    this.parkIf = test;
+  }
+
+  /** The server cancelled call `callId`: its parked results are dropped. */
+  discardParked(callId: string): void {
+    if (this.parked.length === 0) return;
+    this.parked = this.parked.filter((w) => w.response.id !== callId);
+  }
+
+  /** The resumption is done: parking stops, and the results parked are returned, in order. */
+  unpark(): LiveFunctionResponse[] {
+    this.parkIf = undefined;
+    return this.parked.splice(0).map((w) => w.response);
   }
 
   /** A handoff starts: `calls` continue in the new session; the responses of `ended` are dropped. */
@@ -113,11 +159,15 @@ export class HandoffRelay {
   /** Delivers one response of a call the relay owns. */
   deliver(response: LiveFunctionResponse): void {
     if (this.ended.has(response.id)) return;
+    if (!this.calls.has(response.id) && this.parkIf?.(response.id) === true) {
+      this.hold(this.parked, response);
+      return;
+    }
     // A one-shot call's only result ends it: say so in its tag.
     const r = response.willContinue === undefined ? { ...response, willContinue: false } : response;
     if (r.willContinue === false) this.calls.delete(r.id);
     if (this.waiting) {
-      this.hold(r);
+      this.hold(this.waiting, r);
       return;
     }
     this.send(r);
@@ -136,8 +186,8 @@ export class HandoffRelay {
     return this.calls.has(callId);
   }
 
-  private hold(r: LiveFunctionResponse): void {
-    const waiting = this.waiting!;
+  /** Queues `r` in `waiting`, keeping the newest `perCall` intermediate results of its call. */
+  private hold(waiting: Waiting[], r: LiveFunctionResponse): void {
     const intermediate = r.willContinue === true;
     waiting.push({ response: r, intermediate });
     if (!intermediate) return;

@@ -1,4 +1,5 @@
 import { filter, map, type Observable, Subject, type Subscription } from 'rxjs';
+import { BlockingCallHold } from '../delivery/blocking-calls.js';
 import { describeError, LivetoolsError } from '../errors.js';
 import type { WireCloseEvent, WireServerMessage } from '../protocol/genai-like.js';
 import { readServerMessage, type ServerAction } from '../protocol/read-server-message.js';
@@ -39,6 +40,22 @@ const TOOL_EVENTS = new Set<string>([
   'tool-end',
   'response-error',
 ] satisfies ToolEvent['type'][]);
+
+/** Refuses what is neither bytes nor a string before anything is counted or sent. */
+function checkMediaData(data: unknown, method: string): asserts data is MediaData {
+  if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
+    throw new LivetoolsError(
+      'INVALID_MEDIA',
+      `${method} takes the media as a Uint8Array (a Buffer is one) or a base64 string; got ${describeType(data)}.`,
+    );
+  }
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
 
 function toBase64(data: MediaData): string {
   return typeof data === 'string'
@@ -100,6 +117,8 @@ export class LiveAgentSession implements AsyncDisposable {
   private retiredUpTo = 0;
   /** Model output, transcriptions and turn signals into events; the idle state as the profile says. */
   private readonly content: ServerContentReader;
+  /** Runs tool calls, telling the writer of BLOCKING ones new input would cancel (text results wait for them). */
+  private readonly blockingHold: BlockingCallHold;
 
   /** @internal Use `createLiveAgent(...).connect()`. */
   constructor(private readonly settings: SessionSettings) {
@@ -120,6 +139,7 @@ export class LiveAgentSession implements AsyncDisposable {
       logger: settings.logger,
       reportError: (error) => this.emit({ type: 'error', error, time: this.now() }),
     });
+    this.blockingHold = new BlockingCallHold(settings.profile, () => this.declarations(), this.writer);
     this.content = new ServerContentReader(
       // Read defensively: a session built without a profile keeps the turnComplete behaviour.
       settings.profile?.idleSignal === 'interactionStatus' ? 'interactionStatus' : 'turnComplete',
@@ -257,8 +277,13 @@ export class LiveAgentSession implements AsyncDisposable {
     this.output.realtime({ text });
   }
 
-  /** Sends a chunk of microphone audio: 16-bit little-endian PCM, 16 kHz by default. */
+  /**
+   * Sends a chunk of microphone audio: 16-bit little-endian PCM, 16 kHz by default.
+   *
+   * @throws {@link LivetoolsError} `INVALID_MEDIA` when `data` is neither bytes nor a string.
+   */
   sendAudio(data: MediaData, mimeType = 'audio/pcm;rate=16000'): void {
+    checkMediaData(data, 'sendAudio');
     const b64 = toBase64(data);
     this.audioIn.next({ data: b64, mimeType, time: this.now() });
     this.output.realtime({ audio: { data: b64, mimeType } });
@@ -271,7 +296,8 @@ export class LiveAgentSession implements AsyncDisposable {
    * A frame over a cap is counted in `metrics().video`, not sent.
    *
    * @throws {@link LivetoolsError} `SESSION_CLOSED` once the session is closed; `INVALID_OPTION`
-   *   for an `options.to` other than `'tools'`, `'model'` or `'both'` (nothing is sent).
+   *   for an `options.to` other than `'tools'`, `'model'` or `'both'`; `INVALID_MEDIA` when `data`
+   *   is neither bytes nor a string (nothing is sent or counted).
    * @example
    * ```ts
    * session.sendVideoFrame(jpeg); // as the agent's `video` option says
@@ -280,6 +306,7 @@ export class LiveAgentSession implements AsyncDisposable {
    */
   sendVideoFrame(data: MediaData, mimeType = 'image/jpeg', options?: SendVideoOptions): void {
     this.assertOpen();
+    checkMediaData(data, 'sendVideoFrame'); // before routing: a refused frame takes no cap slot
     const route = this.videoRouter.route(options);
     if (!route.tools && !route.model) return;
     const b64 = toBase64(data);
@@ -397,7 +424,7 @@ export class LiveAgentSession implements AsyncDisposable {
         break;
       case 'tool-calls':
         // While close() is in progress the scheduler is gone: calls can no longer be answered.
-        if (!this.scheduler.isDisposed) this.scheduler.handleToolCall(action.calls);
+        if (!this.scheduler.isDisposed) this.blockingHold.run(action.calls, this.scheduler);
         break;
       case 'cancellation':
         this.scheduler.handleCancellation(action.ids);

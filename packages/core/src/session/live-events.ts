@@ -134,6 +134,10 @@ export interface HandedOverCall {
  * `handoff` option of `createLiveAgent`). The new Live session has no memory of the old one: it was
  * told which calls still run (`briefing`), and their later results reach it as text turns.
  *
+ * Also published, with `resumed: true`, right after a resumption whose handle was issued before
+ * some of the running calls were made: the resumed session never made those calls, so only they
+ * are handed over (briefing, results as text, `onHandoff`); the rest of the session resumed.
+ *
  * @example
  * ```ts
  * session.events$.subscribe((e) => {
@@ -152,6 +156,16 @@ export interface HandedOverEvent extends SessionEventBase {
   readonly ended: readonly HandedOverCall[];
   /** The text the new session was told about the running calls; absent when none continued. */
   readonly briefing?: string;
+  /**
+   * True when the session resumed with a handle and only the calls made after the handle was
+   * issued were handed over; absent after a handoff to a fresh session.
+   */
+  readonly resumed?: boolean;
+  /**
+   * With `resumed`: calls made after the handle was issued that had already ended. The resumed
+   * session knows nothing of them, and what was sent for them after the handle is not sent again.
+   */
+  readonly forgotten?: readonly HandedOverCall[];
 }
 
 /** The server sent a new resumption handle. */

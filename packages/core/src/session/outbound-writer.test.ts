@@ -148,3 +148,189 @@ describe('OutboundWriter: a function response that ends the call on the wire', (
     expect(t.wire).toEqual([]);
   });
 });
+
+/** A text turn a client-content delivery writes for call `callId`. */
+const turn = (callId: string, value: string, intermediate = true): OutboundMessage => ({
+  method: 'sendClientContent',
+  params: { turns: [{ role: 'user', parts: [{ text: value }] }], turnComplete: true },
+  callId,
+  intermediate,
+  final: !intermediate,
+});
+
+/** The function response that ends call `callId` on the wire. */
+const answer = (callId: string, value = 'ok'): OutboundMessage => ({
+  method: 'sendToolResponse',
+  params: { functionResponses: [{ id: callId, name: 'lookup', response: { output: value } }] },
+  callId,
+  intermediate: false,
+  final: true,
+});
+
+/** What went out, one short label a message: the method's initial and the text or call answered. */
+function labels(wire: readonly [string, unknown][]): string[] {
+  return wire.map(([method, params]) => {
+    const p = params as {
+      text?: string;
+      turns?: { parts: { text: string }[] }[];
+      functionResponses?: { id: string }[];
+    };
+    if (method === 'sendToolResponse') return `answer ${p.functionResponses?.[0]?.id}`;
+    if (method === 'sendRealtimeInput') return `text ${p.text}`;
+    return `turn ${p.turns?.[0]?.parts[0]?.text}`;
+  });
+}
+
+describe('OutboundWriter while a BLOCKING call that new input cancels runs', () => {
+  it('holds every text result (client content and realtime text) in order and writes it right after the call is answered; function responses go at once', () => {
+    const t = setup();
+    t.writer.blockingCalls(['b1']);
+    t.writer.write(turn('s1', 'when-idle'));
+    t.writer.write(text('s2', 'interrupt'));
+    t.writer.write({ ...turn('s4', 'silent'), params: { turns: [], turnComplete: false } });
+    t.writer.write(answer('s3')); // another call's function response: not new input
+    t.writer.write(turn('s1', 'final', false));
+    expect(labels(t.wire)).toEqual(['answer s3']);
+    expect(t.writer.heldForBlockingCount).toBe(4);
+    t.writer.write(answer('b1'));
+    expect(labels(t.wire)).toEqual([
+      'answer s3',
+      'answer b1',
+      'turn when-idle',
+      'text interrupt',
+      'turn undefined',
+      'turn final',
+    ]);
+    expect(t.writer.heldForBlockingCount).toBe(0);
+    t.writer.write(turn('s1', 'later'));
+    expect(labels(t.wire).at(-1)).toBe('turn later');
+  });
+
+  it("does not hold the user's own turns", () => {
+    const t = setup();
+    t.writer.blockingCalls(['b1']);
+    t.writer.write(turn('s1', 'result'));
+    t.writer.write({ ...turn('s1', 'user'), callId: undefined, intermediate: false, final: false });
+    expect(labels(t.wire)).toEqual(['turn user']);
+  });
+
+  it("an intermediate function response of the blocking call does not end the hold; the call's final does", () => {
+    const t = setup();
+    t.writer.blockingCalls(['b1']);
+    t.writer.write(turn('s1', 'r'));
+    t.writer.write({ ...answer('b1'), intermediate: true, final: false });
+    expect(labels(t.wire)).toEqual(['answer b1']);
+    t.writer.write(answer('b1'));
+    expect(labels(t.wire)).toEqual(['answer b1', 'answer b1', 'turn r']);
+  });
+
+  it('holds until every BLOCKING call is answered', () => {
+    const t = setup();
+    t.writer.blockingCalls(['b1', 'b2']);
+    t.writer.write(turn('s1', 'r'));
+    t.writer.write(answer('b2'));
+    expect(labels(t.wire)).toEqual(['answer b2']);
+    t.writer.write(answer('b1'));
+    expect(labels(t.wire)).toEqual(['answer b2', 'answer b1', 'turn r']);
+  });
+
+  it('a cancelled BLOCKING call ends the hold; a cancelled streaming call loses its held texts only', () => {
+    const t = setup();
+    t.writer.blockingCalls(['b1']);
+    t.writer.write(turn('s1', 'one'));
+    t.writer.write(turn('s2', 'two'));
+    t.writer.discard(['s2']);
+    expect(t.wire).toEqual([]);
+    t.writer.discard(['b1']);
+    expect(labels(t.wire)).toEqual(['turn one']);
+  });
+
+  it('a call the scheduler neither answered nor keeps holds nothing', () => {
+    const t = setup();
+    t.writer.blockingCalls(['b1', 'b2']);
+    t.writer.write(turn('s1', 'r'));
+    t.writer.blockingSettled(['b1', 'b2'], (id) => id === 'b2');
+    expect(t.wire).toEqual([]);
+    t.writer.blockingSettled(['b2'], () => false);
+    expect(labels(t.wire)).toEqual(['turn r']);
+  });
+
+  it('a final that cannot be written ends the hold once its substitute error response is written, and even when that fails too', () => {
+    const once = setup({
+      fail: (m, p) => m === 'sendToolResponse' && JSON.stringify(p).includes('"output"'),
+    });
+    once.writer.blockingCalls(['b1']);
+    once.writer.write(turn('s1', 'r'));
+    once.writer.write(answer('b1'));
+    expect(labels(once.wire)).toEqual(['answer b1', 'turn r']); // the substitute, then the held turn
+    expect(once.errors).toHaveLength(1);
+
+    const twice = setup({ fail: (m) => m === 'sendToolResponse' });
+    twice.writer.blockingCalls(['b1']);
+    twice.writer.write(turn('s1', 'r'));
+    twice.writer.write(answer('b1'));
+    expect(labels(twice.wire)).toEqual(['turn r']);
+    expect(twice.errors).toHaveLength(2);
+  });
+
+  it('while disconnected: the held answer goes first on the next connection, then the held texts, in order', () => {
+    const t = setup();
+    t.writer.blockingCalls(['b1']);
+    t.disconnect();
+    t.writer.write(turn('s1', 'a'));
+    t.writer.write(answer('b1')); // held: not written, so the hold goes on
+    t.writer.write(turn('s2', 'b'));
+    t.writer.write(answer('s9'));
+    expect(t.wire).toEqual([]);
+    t.reconnect();
+    expect(labels(t.wire)).toEqual(['answer b1', 'answer s9', 'turn a', 'turn b']);
+  });
+
+  it('texts held while disconnected wait for a BLOCKING call that arrives before they are flushed', () => {
+    const t = setup();
+    t.disconnect();
+    t.writer.write(turn('s1', 'a'));
+    t.writer.write(answer('s2'));
+    t.writer.blockingCalls(['b1']); // an early message of the resumed connection, before the flush
+    t.reconnect();
+    expect(labels(t.wire)).toEqual(['answer s2']);
+    t.writer.write(answer('b1'));
+    expect(labels(t.wire)).toEqual(['answer s2', 'answer b1', 'turn a']);
+  });
+
+  it('a resumption ends the hold: the held texts go behind the replayed messages, in order', () => {
+    const t = setup({ resumption: true });
+    t.writer.write(answer('s0')); // 0, not covered by the handle
+    t.writer.blockingCalls(['b1']);
+    t.writer.write(turn('s1', 'a'));
+    t.writer.write(turn('s1', 'b', false));
+    t.disconnect();
+    t.writer.rebase(-1);
+    t.reconnect();
+    expect(labels(t.wire)).toEqual(['answer s0', 'answer s0', 'turn a', 'turn b']);
+    t.writer.write(turn('s1', 'c'));
+    expect(labels(t.wire).at(-1)).toBe('turn c');
+  });
+
+  it('a handoff (clear) drops the held texts with the rest of the old session, and holds nothing after', () => {
+    const t = setup();
+    t.writer.blockingCalls(['b1']);
+    t.writer.write(turn('s1', 'a'));
+    t.writer.clear();
+    t.writer.rebase(-1);
+    expect(t.writer.heldForBlockingCount).toBe(0);
+    t.writer.write(turn('s1', 'b'));
+    expect(labels(t.wire)).toEqual(['turn b']);
+  });
+
+  it("keeps the newest intermediate results per call (the writer's per-call bound, counted) and every final", () => {
+    const t = setup(); // perCall 1
+    t.writer.blockingCalls(['b1']);
+    t.writer.write(turn('s1', 'old'));
+    t.writer.write(turn('s1', 'new'));
+    t.writer.write(turn('s1', 'end', false));
+    t.writer.write(answer('b1'));
+    expect(labels(t.wire)).toEqual(['answer b1', 'turn new', 'turn end']);
+    expect(t.recorder.snapshot().dropped).toBe(1);
+  });
+});

@@ -36,7 +36,9 @@ interface IdleEntry {
  * Its rules: messages go out in the order they were produced (nothing overtakes a held message,
  * so a call's final response stays its last); one message that cannot be written costs only
  * itself (it is reported, as a {@link SendFailedError}, and the rest are written); nothing is
- * written for a call after the server cancelled it.
+ * written for a call after the server cancelled it; on a model that cancels a `BLOCKING` call when
+ * new input arrives, a call's results written as text wait while such a call runs
+ * ({@link OutboundWriter.blockingCalls}), so that they never cost it.
  */
 export class OutboundWriter {
   /** Client messages produced while no connection could take them, in order. */
@@ -52,6 +54,15 @@ export class OutboundWriter {
   private flushing = false;
   /** The model is speaking: writes that wait for idle are queued. */
   modelTurnActive = false;
+  /**
+   * BLOCKING calls that new input would cancel (the profile says so) whose call-ending function
+   * response has not been written yet: see {@link blockingCalls}.
+   */
+  private readonly blocking = new Set<string>();
+  /** Results written as text (new input) while a call of {@link blocking} runs, in order. */
+  private readonly heldForBlocking: ResponseOutbox;
+  /** `blocking` is not empty: the one check the write path makes for it. */
+  private blockingPending = false;
 
   constructor(private readonly options: OutboundWriterOptions) {
     const onDrop = (callId: string) => options.recorder.drop(callId);
@@ -60,6 +71,7 @@ export class OutboundWriter {
       maxSize: options.maxUnacknowledged,
       onOverflow: () => options.recorder.replayDrop(),
     });
+    this.heldForBlocking = new ResponseOutbox(options.perCall, onDrop);
   }
 
   /** The index of the last client message written (`-1`: none). */
@@ -79,6 +91,10 @@ export class OutboundWriter {
    * messages are still held, it is held, in order, for the next flush.
    */
   write(message: OutboundMessage): void {
+    if (this.blockingPending && isNewInput(message)) {
+      this.heldForBlocking.push(message);
+      return;
+    }
     const session = this.options.target();
     if (!session || this.held.size > 0 || this.flushing) {
       this.held.push(message);
@@ -112,7 +128,10 @@ export class OutboundWriter {
             this.held.prepend(held.slice(i));
             return;
           }
-          this.send(target, held[i]!);
+          const message = held[i]!;
+          // A BLOCKING call came (an early message of a resumed connection) while this text was held.
+          if (this.blockingPending && isNewInput(message)) this.heldForBlocking.push(message);
+          else this.send(target, message);
         }
       }
     } finally {
@@ -135,6 +154,43 @@ export class OutboundWriter {
       });
       this.held.prepend(replay.map((m) => (m.replay ? m : { ...m, replay: true })));
     }
+    // The resumed state is the handle's, taken while no call ran (resumable: false while calls
+    // run): no BLOCKING call waits there. The texts held for one go behind the replay, in order.
+    if (this.blockingPending) {
+      this.blocking.clear();
+      this.blockingPending = false;
+      for (const message of this.heldForBlocking.drain()) this.held.push(message);
+    }
+  }
+
+  /**
+   * The model made these calls `BLOCKING`, on a model that cancels a BLOCKING call when new input
+   * arrives. Until each call's response that ends it on the wire is written (or the server cancels
+   * the call, or the session resumes or is handed over), every result written as text for a call
+   * (a `clientContent` turn or `realtimeInput.text`: new input, whatever its scheduling) is held,
+   * in order, and written right after. Function responses and the user's own input are not held.
+   * Tell it before the calls run: one answered at once (an unknown tool) ends its hold at once.
+   */
+  blockingCalls(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    for (const id of ids) this.blocking.add(id);
+    this.blockingPending = true;
+  }
+
+  /**
+   * After the calls of {@link blockingCalls} were handed to the scheduler: those it neither
+   * answered nor keeps (`isOpen` false: a call that reused an ended call's id, say) get no
+   * response, so they hold nothing.
+   */
+  blockingSettled(ids: readonly string[], isOpen: (id: string) => boolean): void {
+    if (!this.blockingPending) return;
+    for (const id of ids) if (!isOpen(id)) this.blocking.delete(id);
+    this.releaseIfUnblocked();
+  }
+
+  /** The number of text results held while a BLOCKING call runs. */
+  get heldForBlockingCount(): number {
+    return this.heldForBlocking.size;
   }
 
   /** Forgets the written messages up to `index`: a handle covers them. */
@@ -146,9 +202,15 @@ export class OutboundWriter {
   discard(ids: readonly string[]): void {
     this.held.discard(ids);
     this.unacked.discard(ids);
+    if (this.blockingPending) {
+      this.heldForBlocking.discard(ids);
+      for (const id of ids) this.blocking.delete(id);
+    }
     const gone = new Set(ids);
     const keep = this.idle.filter((e) => e.callId === undefined || !gone.has(e.callId));
     this.idle.splice(0, this.idle.length, ...keep);
+    // A cancelled BLOCKING call holds nothing any more.
+    this.releaseIfUnblocked();
   }
 
   /**
@@ -203,6 +265,9 @@ export class OutboundWriter {
     this.idle.length = 0;
     this.held.drain();
     this.unacked.drain();
+    this.heldForBlocking.drain();
+    this.blocking.clear();
+    this.blockingPending = false;
   }
 
   private send(session: GenAILiveSession, message: OutboundMessage): void {
@@ -212,11 +277,28 @@ export class OutboundWriter {
       this.reportFailure(message.callId, error);
       const substitute = errorResponse(message, error);
       if (substitute) this.send(session, substitute);
+      // Without a substitute (or when it failed too) nothing more ends the call: it holds nothing.
+      if (this.blockingPending) this.answered(message);
       return;
     }
     const index = this.next++;
     this.options.recorder.sent(message.replay === true);
     if (this.options.resumption) this.unacked.push(message, index);
+    if (this.blockingPending) this.answered(message);
+  }
+
+  /** A message was written (or given up): when it ends a BLOCKING call on the wire, that call holds nothing any more. */
+  private answered(message: OutboundMessage): void {
+    if (message.method !== 'sendToolResponse' || message.intermediate || message.callId === undefined) return;
+    if (this.blocking.delete(message.callId)) this.releaseIfUnblocked();
+  }
+
+  /** Once no BLOCKING call runs, the texts held for one are written, in order. */
+  private releaseIfUnblocked(): void {
+    if (!this.blockingPending || this.blocking.size > 0) return;
+    this.blockingPending = false;
+    if (this.heldForBlocking.size === 0) return;
+    for (const message of this.heldForBlocking.drain()) this.write(message);
   }
 
   /** Reports a message of `callId` that could not be written or encoded: error event, log and metrics. */
@@ -229,6 +311,11 @@ export class OutboundWriter {
     });
     this.options.reportError(error);
   }
+}
+
+/** A result a delivery writes as text for a call: new input to the model (a function response is not, nor the user's own turn). */
+function isNewInput(message: OutboundMessage): boolean {
+  return message.callId !== undefined && message.method !== 'sendToolResponse';
 }
 
 /**

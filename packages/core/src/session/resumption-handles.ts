@@ -6,15 +6,35 @@ export type ResumptionUpdate = NonNullable<WireServerMessage['sessionResumptionU
 /** Which connection sent an update: the current one, the one being left after a goAway, or an older one. */
 export type UpdateSource = 'current' | 'leaving' | 'other';
 
+/** @internal A function call as the session received it, with its place among the handles. */
+export interface NotedCall {
+  readonly callId: string;
+  readonly name: string;
+  /** Its arguments as the model wrote them. */
+  readonly args: unknown;
+  /** Its place in the order of calls and stored handles (see {@link ResumptionHandles.point}). */
+  readonly seq: number;
+}
+
 /**
  * @internal
- * The newest usable resumption handle, and the last client message index it covers (`-1`: none).
+ * The newest usable resumption handle, the last client message index it covers (`-1`: none), and
+ * which function calls arrived after it: the state a handle stands for never made those calls.
  */
 export class ResumptionHandles {
   /** The handle to resume with; `undefined` until the server sent a usable one. */
   handle: string | undefined;
   /** The last client message index the handle covers (`-1`: none). */
   covers = -1;
+  /**
+   * The handle's place in the order the session received calls and handles in: calls whose
+   * `seq` is greater arrived after the server issued it (on any connection), so the state it
+   * resumes does not hold them. `0` with no handle.
+   */
+  point = 0;
+  private seq = 0;
+  /** Calls not yet known to be covered by every handle the session may resume with. */
+  private readonly calls = new Map<string, NotedCall>();
 
   /** `transparent`: handles carry `lastConsumedClientMessageIndex` (transparent resumption). */
   constructor(private readonly transparent: boolean) {}
@@ -39,6 +59,13 @@ export class ResumptionHandles {
     const index = this.transparent ? consumedIndex(update.lastConsumedClientMessageIndex) : undefined;
     if (stored) {
       this.handle = newHandle;
+      this.point = this.seq;
+      // A handle of the current connection is the one every later resumption starts from (or a
+      // newer one): the calls before it are covered for good. (A handle of the connection being
+      // left may be set aside by a resumption under way with an older one.)
+      if (source === 'current') {
+        for (const [id, call] of this.calls) if (call.seq <= this.point) this.calls.delete(id);
+      }
       if (this.transparent) {
         // Without an index the handle is taken to cover what the previous one covered: at worst a
         // message is sent twice after a resumption, never lost.
@@ -54,10 +81,34 @@ export class ResumptionHandles {
     return { stored, index };
   }
 
-  /** The session continues from `handle`, covering `covers` (a resumption with it succeeded). */
-  restore(handle: string | undefined, covers: number): void {
+  /** A function call arrived (in the order the session applies server messages). */
+  noteCall(callId: string, name: string, args: unknown): void {
+    this.seq += 1;
+    this.calls.set(callId, { callId, name, args, seq: this.seq });
+  }
+
+  /** True when call `callId` arrived after the handle at `point` was issued. */
+  isAfter(callId: string, point: number): boolean {
+    const call = this.calls.get(callId);
+    return call !== undefined && call.seq > point;
+  }
+
+  /** The calls that arrived after the handle at `point`, in the order they arrived; forgotten here. */
+  takeAfter(point: number): NotedCall[] {
+    const after = [...this.calls.values()].filter((c) => c.seq > point);
+    for (const c of after) this.calls.delete(c.callId);
+    return after;
+  }
+
+  /**
+   * The session continues from `handle`, covering `covers`, placed at `point` (a resumption
+   * with it succeeded; `undefined` and `-1`: a handoff to a fresh session, which knows no call).
+   */
+  restore(handle: string | undefined, covers: number, point = this.seq): void {
     this.handle = handle;
     this.covers = covers;
+    this.point = point;
+    if (handle === undefined) this.calls.clear();
   }
 }
 

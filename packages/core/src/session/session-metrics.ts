@@ -62,6 +62,12 @@ export interface SessionMetrics {
   readonly messagesSent: number;
   /** Successful resumptions (after `goAway` or a lost connection). */
   readonly reconnections: number;
+  /**
+   * Handoffs (`handed-over` events): to a fresh Live session when no resumable handle was held,
+   * and after a resumption whose handle was issued before some running calls (those counted in
+   * `reconnections` too).
+   */
+  readonly handoffs: number;
   /** Client messages sent again after a resumption because the state it resumed did not hold them. */
   readonly replayed: number;
   /** Video frames: how many went to the model and to the tools, and how many the caps kept back. */
@@ -94,6 +100,7 @@ export class SessionMetricsRecorder {
   private sendFailures = 0;
   private messagesSent = 0;
   private reconnections = 0;
+  private handoffs = 0;
   private replayed = 0;
   private readonly firstResult: number[] = [];
   private firstResultNext = 0;
@@ -127,6 +134,9 @@ export class SessionMetricsRecorder {
         return this.ended_(event);
       case 'connected':
         if (event.resumed) this.reconnections += 1;
+        return event;
+      case 'handed-over':
+        this.handoffs += 1;
         return event;
       default:
         return event;
@@ -182,6 +192,7 @@ export class SessionMetricsRecorder {
       },
       messagesSent: this.messagesSent,
       reconnections: this.reconnections,
+      handoffs: this.handoffs,
       replayed: this.replayed,
       video,
     };

@@ -1,9 +1,10 @@
 import { describeError } from '../errors.js';
+import type { LiveFunctionResponse } from '../protocol/function-calls.js';
 import type { WireCloseEvent, WireServerMessage } from '../protocol/genai-like.js';
 import type { GoAwayAction } from '../protocol/read-server-message.js';
 import type { ToolScheduler } from '../scheduler/tool-scheduler.js';
 import type { LiveFunctionDeclaration } from '../tool/define-tool.js';
-import { type HandedOverCall, handoffBriefing } from './handoff-relay.js';
+import { type BriefingKind, type HandedOverCall, handoffBriefing } from './handoff-relay.js';
 import type { SessionEvent } from './live-events.js';
 import { MAX_TIMER_MS } from './option-checks.js';
 import type { OutboundWriter } from './outbound-writer.js';
@@ -50,7 +51,17 @@ export interface RecoveryHost {
  * - else the session ends.
  */
 export class SessionRecovery {
-  constructor(private readonly host: RecoveryHost) {}
+  constructor(private readonly host: RecoveryHost) {
+    // Every call, in the order the session applies server messages: a handle stored later covers
+    // it, one stored earlier does not (`tool-call` is published as the call is received). Without
+    // resumption no handle comes, and nothing is kept.
+    if (host.settings.config.sessionResumption === undefined) return;
+    host.scheduler.events$.subscribe((e) => {
+      if (e.type === 'tool-call') host.handles.noteCall(e.callId, e.name, e.args);
+      // Like the held messages of a call the server cancelled, its parked results are not sent.
+      else if (e.type === 'tool-end' && e.cancelledBy === 'server') host.output.relay.discardParked(e.callId);
+    });
+  }
 
   /** True when handoff applies: sessions without a resumable handle hand over instead of ending. */
   get handoffEnabled(): boolean {
@@ -58,10 +69,11 @@ export class SessionRecovery {
   }
 
   /** Opens a connection: the first, a resumption with the stored handle, or a fresh one taking over the calls. */
-  async attach(mode: 'first' | 'resume' | 'fresh', handedOver?: HandoffRecord): Promise<void> {
+  async attach(mode: 'first' | 'resume' | 'fresh', handedOver?: HandoffRecord, cause?: Cause): Promise<void> {
     const { handles, writer, link } = this.host;
     const handle = mode === 'resume' ? handles.handle : undefined;
     const covered = handles.covers;
+    const point = handles.point;
     const opened = await link.connect(handle, this.host.declarations());
     if (!opened) return;
     const { generation } = opened.connection;
@@ -70,9 +82,14 @@ export class SessionRecovery {
       // The session now continues from the state this handle stands for. A newer handle stored
       // while this attempt was under way (sent by the connection being left) stands for another
       // continuation of the session, which the numbering below does not follow: it is forgotten.
-      handles.restore(handle, covered);
+      handles.restore(handle, covered, point);
       writer.rebase(covered);
+      const partial = this.handOverUnknown(point, cause ?? 'connection-lost');
       this.host.emit({ type: 'connected', resumed: true, time: this.host.now() });
+      if (partial) {
+        this.brief(partial.record);
+        for (const r of partial.parked) this.host.output.relay.deliver(r);
+      }
       // What these messages make the session write queues behind the held and replayed messages.
       for (const m of opened.early) this.host.onMessage(m, generation);
     } else if (mode === 'fresh') {
@@ -203,6 +220,13 @@ export class SessionRecovery {
     };
     // A handed-over session's old connection has nothing more to give: closed at once.
     if (mode === 'handoff') link.closeSocket(old.attempt);
+    else {
+      // Results of calls made after the handle wait in the relay until the resumed connection
+      // says which handle it took: as function responses they would answer calls it never made.
+      const { handles } = this.host;
+      const from = handles.point;
+      this.host.output.relay.park((callId) => handles.isAfter(callId, from));
+    }
     const { attempts, maxConsecutive, stableAfterMs } = settings.reconnect;
     let lastError: unknown;
     try {
@@ -221,7 +245,7 @@ export class SessionRecovery {
         if (link.state.kind !== 'reconnecting') return;
         this.host.emit({ type: 'reconnecting', cause, attempt, time: this.host.now() });
         try {
-          await this.attach(mode === 'resume' ? 'resume' : 'fresh', handedOver);
+          await this.attach(mode === 'resume' ? 'resume' : 'fresh', handedOver, cause);
           return;
         } catch (error) {
           if (link.state.kind !== 'reconnecting') return; // closed meanwhile: the attempt was aborted
@@ -254,10 +278,8 @@ export class SessionRecovery {
     const ended: string[] = [];
     const endedCalls: { callId: string; name: string }[] = [];
     for (const call of scheduler.isDisposed ? [] : scheduler.activeCalls()) {
-      const tool = settings.tools.find((t) => t.name === call.name);
-      const streaming = tool?.kind === 'streaming';
-      const policy = streaming ? (tool.policies.onHandoff ?? 'continue') : 'continue';
-      if (policy === 'end') {
+      const { streaming, end } = this.policyOf(call.name);
+      if (end) {
         ended.push(call.callId);
         endedCalls.push({ callId: call.callId, name: call.name });
       } else continued.push({ callId: call.callId, name: call.name, args: call.args, streaming });
@@ -278,11 +300,69 @@ export class SessionRecovery {
     return { cause, continued, ended: endedCalls };
   }
 
+  /** Whether `name`'s calls are a streaming tool's, and whether its `onHandoff` ends them. */
+  private policyOf(name: string): { streaming: boolean; end: boolean } {
+    const tool = this.host.settings.tools.find((t) => t.name === name);
+    const streaming = tool?.kind === 'streaming';
+    return { streaming, end: streaming && tool.policies.onHandoff === 'end' };
+  }
+
+  /**
+   * Right after a resumption with the handle at `point`: the calls made after it (the resumed
+   * state never made them) are handed over like in a handoff: what was written for them after
+   * the handle is not sent again, running ones continue through the relay (or end, per their
+   * tool's `onHandoff`), and ones that already ended are forgotten. The results parked during the
+   * resumption go where they belong: those of calls the resumed state knows as usual, the others
+   * returned to follow the briefing. `undefined` when the handle covers every call.
+   */
+  private handOverUnknown(
+    point: number,
+    cause: Cause,
+  ): { record: HandoffRecord; parked: LiveFunctionResponse[] } | undefined {
+    const { handles, scheduler, writer, output, settings } = this.host;
+    const parked = output.relay.unpark();
+    const unknown = handles.takeAfter(point).filter((c) => !output.relay.owns(c.callId));
+    const ids = new Set(unknown.map((c) => c.callId));
+    const known = parked.filter((r) => !ids.has(r.id));
+    if (known.length > 0) output.sendResponses(known);
+    if (unknown.length === 0) return undefined;
+    writer.discard([...ids]);
+    const active = new Map((scheduler.isDisposed ? [] : scheduler.activeCalls()).map((c) => [c.callId, c]));
+    const withParked = new Set(parked.map((r) => r.id));
+    const continued: HandedOverCall[] = [];
+    const ended: { callId: string; name: string }[] = [];
+    const forgotten: { callId: string; name: string }[] = [];
+    for (const call of unknown) {
+      const info = active.get(call.callId);
+      if (!info && !withParked.has(call.callId)) {
+        forgotten.push({ callId: call.callId, name: call.name });
+        continue;
+      }
+      const { streaming, end } = this.policyOf(call.name);
+      if (end && info) ended.push({ callId: call.callId, name: call.name });
+      else continued.push({ callId: call.callId, name: call.name, args: info?.args ?? call.args, streaming });
+    }
+    output.relay.adopt(
+      continued,
+      ended.map((c) => c.callId),
+    );
+    for (const c of ended) scheduler.stop({ callId: c.callId });
+    settings.logger.warn(
+      'resumed with a handle issued before some calls: the resumed session never made them; they are handed over',
+      { cause, continued: continued.length, ended: ended.length, forgotten: forgotten.length },
+    );
+    return {
+      record: { cause, continued, ended, forgotten, kind: 'resumed' },
+      parked: parked.filter((r) => ids.has(r.id)),
+    };
+  }
+
   /** Tells the new session what still runs, then lets the results that waited go, and publishes the handoff. */
   private brief(record: HandoffRecord | undefined): void {
     if (!record) return;
     const calls = record.continued.filter((c) => this.host.output.relay.carries(c.callId));
-    const briefing = calls.length > 0 ? handoffBriefing(calls) : undefined;
+    const kind = record.kind ?? 'handed-over';
+    const briefing = calls.length > 0 ? handoffBriefing(calls, kind) : undefined;
     this.host.output.relay.briefed(() => {
       if (briefing !== undefined) this.host.output.userText(briefing, false);
     });
@@ -291,6 +371,7 @@ export class SessionRecovery {
       cause: record.cause,
       continued: calls.map((c) => ({ callId: c.callId, name: c.name })),
       ended: record.ended,
+      ...(kind === 'resumed' ? { resumed: true, forgotten: record.forgotten ?? [] } : {}),
       ...(briefing === undefined ? {} : { briefing }),
       time: this.host.now(),
     });
@@ -302,4 +383,8 @@ export interface HandoffRecord {
   readonly cause: Cause;
   readonly continued: readonly HandedOverCall[];
   readonly ended: readonly { readonly callId: string; readonly name: string }[];
+  /** `resumed`: a resumption handed over the calls made after its handle; else a full handoff. */
+  readonly kind?: BriefingKind;
+  /** With `resumed`: the calls made after the handle that had already ended. */
+  readonly forgotten?: readonly { readonly callId: string; readonly name: string }[];
 }

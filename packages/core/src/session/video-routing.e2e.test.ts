@@ -11,8 +11,7 @@ import { LivetoolsError } from '../errors.js';
 import { clientBarrier, openSession, ping } from '../reliability/test-support/session-fixture.js';
 import { defineStreamingTool } from '../tool/define-tool.js';
 import { createLiveAgent, type LiveAgentOptions } from './create-live-agent.js';
-import type { LiveAgentSession, MediaData } from './live-agent-session.js';
-import type { SessionMetrics } from './session-metrics.js';
+import type { LiveAgentSession } from './live-agent-session.js';
 import type { SendVideoOptions, VideoRoutingOptions, VideoRoutingStats } from './video-routing.js';
 
 /** A scheduler whose clock stands still until the test moves it; timers run on real time. */
@@ -44,22 +43,15 @@ function cameraTool() {
   return { tool, seen };
 }
 
-// Typed loosely so that this file compiles before the `video` option and the third parameter of
-// `sendVideoFrame` are wired into the session (see the report of issue 14 item 5).
-type VideoAgentOptions = Omit<LiveAgentOptions, 'ai' | 'model'> & { video?: VideoRoutingOptions };
-const sendFrame = (session: LiveAgentSession, text: string, options?: SendVideoOptions): void => {
-  const send: (data: MediaData, mimeType?: string, options?: SendVideoOptions) => void =
-    session.sendVideoFrame.bind(session);
-  send(new TextEncoder().encode(text), 'image/jpeg', options);
-};
-const videoStats = (session: LiveAgentSession): VideoRoutingStats | undefined =>
-  (session.metrics() as SessionMetrics & { video?: VideoRoutingStats }).video;
+const sendFrame = (session: LiveAgentSession, text: string, options?: SendVideoOptions): void =>
+  session.sendVideoFrame(new TextEncoder().encode(text), 'image/jpeg', options);
+const videoStats = (session: LiveAgentSession): VideoRoutingStats => session.metrics().video;
 
 /** Opens a session with the camera tool and `video`, and starts a watching call. */
 async function watching(video: VideoRoutingOptions | undefined) {
   const clock = frozenClock();
   const camera = cameraTool();
-  const options: VideoAgentOptions = {
+  const options: Omit<LiveAgentOptions, 'ai' | 'model'> = {
     tools: [camera.tool, ping],
     scheduler: clock.scheduler,
     ...(video === undefined ? {} : { video }),
@@ -138,6 +130,26 @@ describe('video routing', () => {
     sendFrame(t.fx.session, 'good');
     expect(t.seen).toEqual(['good']);
     expect(await t.modelFrames()).toEqual(['good']);
+  });
+
+  it('refuses a frame that is neither bytes nor a string with INVALID_MEDIA before it takes a cap slot', async () => {
+    const t = await watching({ to: 'both', maxModelFps: 1 });
+    await using _fx = t.fx;
+    for (const bad of [null, 42, { data: 'x' }, ['x']]) {
+      expect(() => t.fx.session.sendVideoFrame(bad as never)).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_MEDIA',
+          message: expect.stringContaining('sendVideoFrame takes'),
+        }),
+      );
+    }
+    expect(() => t.fx.session.sendAudio(undefined as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_MEDIA' }),
+    );
+    sendFrame(t.fx.session, 'good'); // the first frame the cap sees: it reaches the model
+    expect(t.seen).toEqual(['good']);
+    expect(await t.modelFrames()).toEqual(['good']);
+    expect(videoStats(t.fx.session)).toMatchObject({ frames: 1, toModel: 1, modelCapped: 0 });
   });
 
   it('refuses a bad video option when the agent is created, before any connection', () => {

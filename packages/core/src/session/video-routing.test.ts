@@ -1,4 +1,4 @@
-import { map, VirtualTimeScheduler } from 'rxjs';
+import { map, type SchedulerLike, VirtualTimeScheduler } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { LivetoolsError } from '../errors.js';
@@ -122,6 +122,25 @@ describe('VideoRouter', () => {
   it('starts afresh after a pause: no burst of saved-up frames', () => {
     const { model } = run({ maxModelFps: 1 }, [0, 60_000, 60_010, 60_100, 60_500, 60_760, 61_000]);
     expect(model).toEqual([0, 60_000, 60_760]);
+  });
+
+  it('a clock set back (the default scheduler reads the wall clock) does not hold frames until it catches up', () => {
+    let time = 1_000_000;
+    const clock = { now: () => time, schedule: new VirtualTimeScheduler().schedule } as SchedulerLike;
+    const router = new VideoRouter({ maxModelFps: 1 }, clock);
+    const at = (t: number) => {
+      time = t;
+      return router.route().model;
+    };
+    expect([at(1_000_000), at(1_000_500), at(1_001_000)]).toEqual([true, false, true]);
+    // set back an hour: frames keep their rate from the new time on
+    expect([at(-2_600_000), at(-2_599_900), at(-2_599_000), at(-2_598_000)]).toEqual([
+      true,
+      false,
+      true,
+      true,
+    ]);
+    expect(router.stats()).toMatchObject({ toModel: 5, modelCapped: 2 });
   });
 
   it('a per-frame `to` overrides the default for that frame only, and the caps still apply to it', () => {

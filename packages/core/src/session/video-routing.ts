@@ -169,6 +169,10 @@ class RateCap {
 
   /** Whether a frame at `now` passes; a passing frame takes its slot. */
   take(now: number): boolean {
+    // The next slot is never more than an interval and a quarter ahead on a clock that only moves
+    // forward: further ahead, the clock was set back (the default scheduler reads the wall clock),
+    // and the schedule starts afresh instead of holding every frame until the clock catches up.
+    if (this.due - now > 2 * this.interval) this.due = now;
     if (now < this.due - this.tolerance) return false;
     this.due = Math.max(this.due, now) + this.interval;
     return true;

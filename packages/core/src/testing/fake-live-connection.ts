@@ -211,6 +211,8 @@ export class FakeLiveConnection extends FakeLiveConnectionBase {
    * Sends `serverContent.turnComplete` with the new turn fields. Under a profile whose idle signal
    * is `interactionStatus` (extended thinking), `interactionStatus` defaults to `IN_PROGRESS` while
    * calls run and `IDLE` otherwise, so a test shows that a `turnComplete` need not mean the model is idle.
+   * After a turn it ended `IN_PROGRESS` this way, the fake sends a `turnComplete` with `IDLE` on its
+   * own once the last call is answered or cancelled, as the model reports its task done.
    *
    * @example
    * ```ts

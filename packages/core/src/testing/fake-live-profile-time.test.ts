@@ -246,4 +246,17 @@ describe('hostile frames under a profile', () => {
     socket.close();
     expect(await closed).toBe(1005);
   });
+
+  it('a streamed response whose id cannot be made a string is refused by a sync-only profile, not a crash', async () => {
+    await using server = await createFakeLiveServer({ profile: 'auto' });
+    const { socket, closed } = await raw(server, { model: 'models/gemini-3.1-flash-live-preview' });
+    const connection = await server.waitForConnection();
+    // String() of this object throws: neither toString nor valueOf is a function.
+    socket.send(
+      '{"toolResponse":{"functionResponses":[{"id":{"toString":1,"valueOf":1},"willContinue":true}]}}',
+    );
+    expect(await closed).toBe(FAKE_LIVE_CLOSES.invalidArgument.code);
+    expect(connection.profileViolations.map((v) => v.code)).toEqual(['WILL_CONTINUE_UNSUPPORTED']);
+    expect(connection.profileViolations[0]?.message).toContain('(a call whose id is an object)');
+  });
 });

@@ -388,9 +388,17 @@ export class ProfileEmulator {
     if (!this.profile.functionCalling.willContinue && Array.isArray(responses)) {
       const streamed = responses.find((r) => r?.willContinue === true);
       if (streamed !== undefined) {
+        // The id is the client's: String() of an object whose toString is not a function throws.
+        const callId = streamed.id;
+        const call =
+          typeof callId === 'string' || typeof callId === 'number'
+            ? `call "${callId}"`
+            : callId === undefined
+              ? 'a call without an id'
+              : `a call whose id is ${callId === null ? 'null' : typeof callId === 'object' ? 'an object' : `a ${typeof callId}`}`;
         return {
           code: 'WILL_CONTINUE_UNSUPPORTED',
-          message: `${id} (${this.profile.platform}) does not accept willContinue: send one final response per call (call "${String(streamed.id)}") and deliver later updates another way.`,
+          message: `${id} (${this.profile.platform}) does not accept willContinue: send one final response per call (${call}) and deliver later updates another way.`,
         };
       }
     }

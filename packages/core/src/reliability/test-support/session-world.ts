@@ -417,7 +417,24 @@ export async function runSession(
 
   function check(): void {
     const lost = lostInFlight();
+    // A resumption whose handle was issued before some calls hands those over: the resumed state
+    // never made them, so nothing may answer them there with a function response (their later
+    // results go as text). The ledger below holds for every other call.
+    const handedOver = new Set<string>();
+    for (const e of fx.log.events) {
+      if (e.type !== 'handed-over') continue;
+      if (e.resumed === true) exercised.add('calls handed over on resumption');
+      for (const c of [...e.continued, ...e.ended, ...(e.forgotten ?? [])]) handedOver.add(c.callId);
+    }
+    for (const c of fx.server.connections) {
+      for (const r of c.unknownCallResponses) {
+        violations.push(
+          `${String(r.id)}: a function response on connection #${c.id} for a call its session never made`,
+        );
+      }
+    }
     for (const call of calls) {
+      if (handedOver.has(call.id)) continue;
       // What a resumption with a handle issued while it was in flight left out.
       const gone = fx.server.connections.flatMap((c) => c.toolResponses(call.id)).filter((r) => lost.has(r));
       const goneSeqs = new Set(
