@@ -108,7 +108,7 @@ export type {
   ReconnectOptions,
 } from './session/create-live-agent.js';
 export { createLiveAgent } from './session/create-live-agent.js';
-export type { MediaData, ModelAudioChunk } from './session/live-agent-session.js';
+export type { ModelAudioChunk } from './session/live-agent-session.js';
 export { LiveAgentSession } from './session/live-agent-session.js';
 export type {
   ClosedEvent,
@@ -132,6 +132,7 @@ export type {
   UsageEvent,
   VoiceActivityEvent,
 } from './session/live-events.js';
+export type { MediaData } from './session/media-data.js';
 export { SendFailedError } from './session/send-failed-error.js';
 export type { SessionMetrics } from './session/session-metrics.js';
 export type { SpanAttributeValue, SpanLike, TracerLike } from './session/tool-tracing.js';

@@ -157,7 +157,9 @@ it('reached every interesting state across the runs (a vacuous run would pass an
       'result while disconnected',
       'final while disconnected',
       'message in flight at a handle issuance',
-      'resumption with a handle issued while a message was in flight',
+      // Not required: whether a resumption then uses that very handle depends on the machine's
+      // timing, not on the actions drawn. connection-faults.test.ts ("the one loss left is a message
+      // in flight when the server issued the handle the session resumes with") makes it happen for sure.
       'close() at a random point',
       'calls handed over on resumption',
     ]),

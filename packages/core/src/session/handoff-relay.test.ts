@@ -14,11 +14,16 @@ function relay(perCall = 2) {
     sendToolResponse: () => {},
     close: () => {},
   };
+  const context = {
+    whenIdle: (_id: string, send: () => void) => send(),
+    inOrder: (_id: string, send: () => void) => send(),
+    release: () => {},
+  };
   const r = new HandoffRelay(
     undefined,
     {
-      channel: () => channel,
-      context: { whenIdle: (_id, send) => send(), inOrder: (_id, send) => send(), release: () => {} },
+      route: () => ({ channel, context }),
+      context,
       dropped: (id) => dropped.push(id),
       failed: (_id, error) => {
         throw error;

@@ -18,8 +18,15 @@ export interface HandedOverCall {
 
 /** @internal What the relay writes through. */
 export interface RelayTarget {
-  /** A text turn for the new session: `clientContent`, or realtime text where the model takes `clientContent` only as initial history. */
-  readonly channel: (callId: string | undefined, final: boolean) => GenAILiveSession;
+  /**
+   * Where one result's text turn goes: `clientContent`, or realtime text where the model takes
+   * `clientContent` only as initial history, through the writer, which knows the result while it
+   * holds it (a later handoff takes it along).
+   */
+  readonly route: (response: LiveFunctionResponse) => {
+    readonly channel: GenAILiveSession;
+    readonly context: DeliveryContext;
+  };
   readonly context: DeliveryContext;
   /** Tells the metrics that an intermediate result was dropped (the bound per call). */
   readonly dropped: (callId: string) => void;
@@ -94,7 +101,9 @@ function safeJson(value: unknown): string {
  * so every result goes as a tagged text turn (the `client-content` delivery's format, its first
  * answer marked as given). Results produced before the new session was briefed wait here, in
  * order (at most `perCall` intermediate results per call, the newest; finals always kept), and go
- * out right behind the briefing. Results of calls ended by the handoff are dropped: their session is gone.
+ * out right behind the briefing: first those the writer held unwritten for the old session when
+ * the handoff started (given to {@link deliver} right after {@link adopt}), then those produced
+ * meanwhile. Results of calls ended by the handoff are dropped: their session is gone.
  *
  * While the session resumes with a handle, results of the calls made after that handle are parked
  * here ({@link park}): once the resumed connection is up, the session takes them back
@@ -200,7 +209,8 @@ export class HandoffRelay {
 
   private send(r: LiveFunctionResponse): void {
     try {
-      this.delivery.deliver([r], this.target.channel(r.id, r.willContinue !== true), this.target.context);
+      const { channel, context } = this.target.route(r);
+      this.delivery.deliver([r], channel, context);
     } catch (error) {
       this.target.failed(r.id, error);
     }

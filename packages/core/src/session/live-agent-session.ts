@@ -9,6 +9,7 @@ import type { StoppedCall } from '../scheduler/stop-streaming-tool.js';
 import { type CallInfo, type StopTarget, ToolScheduler } from '../scheduler/tool-scheduler.js';
 import type { AudioChunk, TextInput, ToolInputStreams, VideoFrame } from '../tool/context.js';
 import type { LiveEvent, SessionEvent } from './live-events.js';
+import { checkMediaData, type MediaData, toBase64 } from './media-data.js';
 import { OutboundWriter } from './outbound-writer.js';
 import { ResumptionHandles, type ResumptionUpdate } from './resumption-handles.js';
 import { ResumptionPacer } from './resumption-pacer.js';
@@ -19,9 +20,6 @@ import { SessionRecovery } from './session-recovery.js';
 import type { SessionSettings } from './session-settings.js';
 import { traceToolEvents } from './tool-tracing.js';
 import { type SendVideoOptions, VideoRouter } from './video-routing.js';
-
-/** Bytes or an already base64-encoded string. */
-export type MediaData = Uint8Array | string;
 
 /** One chunk of model audio, as published on {@link LiveAgentSession.audio$}. */
 export interface ModelAudioChunk {
@@ -40,28 +38,6 @@ const TOOL_EVENTS = new Set<string>([
   'tool-end',
   'response-error',
 ] satisfies ToolEvent['type'][]);
-
-/** Refuses what is neither bytes nor a string before anything is counted or sent. */
-function checkMediaData(data: unknown, method: string): asserts data is MediaData {
-  if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
-    throw new LivetoolsError(
-      'INVALID_MEDIA',
-      `${method} takes the media as a Uint8Array (a Buffer is one) or a base64 string; got ${describeType(data)}.`,
-    );
-  }
-}
-
-function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-function toBase64(data: MediaData): string {
-  return typeof data === 'string'
-    ? data
-    : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
-}
 
 /**
  * A connected live session: server traffic as Observables, methods to send input, and the tool

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { LiveFunctionResponse } from '../protocol/function-calls.js';
 import type { GenAILiveSession } from '../protocol/genai-like.js';
 import { OutboundWriter } from './outbound-writer.js';
 import type { OutboundMessage } from './response-outbox.js';
@@ -332,5 +333,71 @@ describe('OutboundWriter while a BLOCKING call that new input cancels runs', () 
     t.writer.write(answer('b1'));
     expect(labels(t.wire)).toEqual(['answer b1', 'turn new', 'turn end']);
     expect(t.recorder.snapshot().dropped).toBe(1);
+  });
+});
+
+/** `message` carrying result `value` of call `callId`, produced `seq`-th. */
+function withSource(message: OutboundMessage, value: string, seq: number): OutboundMessage {
+  const callId = message.callId ?? '';
+  return {
+    ...message,
+    source: { response: { id: callId, name: 'watch', response: { output: value } }, seq },
+  };
+}
+
+/** A result's output (`undefined` for an error). */
+const output = (r: LiveFunctionResponse): unknown => ('output' in r.response ? r.response.output : undefined);
+
+/** A user turn. */
+const userTurn = (value: string): OutboundMessage => ({
+  method: 'sendClientContent',
+  params: { turns: [{ role: 'user', parts: [{ text: value }] }], turnComplete: true },
+  callId: undefined,
+  intermediate: false,
+});
+
+describe('OutboundWriter at a handoff', () => {
+  it('unwritten() gives the results held while disconnected, for a BLOCKING call or for idle, once each, in the order produced, leaving them held', () => {
+    const t = setup({ resumption: true });
+    t.writer.write(withSource(answer('s0'), 'written', 0)); // written: not among them
+    t.writer.blockingCalls(['b1']);
+    t.writer.write(withSource(turn('s1', 'blocked'), 'blocked', 2));
+    t.writer.modelTurnActive = true;
+    const idleSource = { response: { id: 's2', name: 'watch', response: { output: 'idle' } }, seq: 1 };
+    t.writer.whenIdle('s2', () => t.writer.write(turn('s2', 'idle')), idleSource);
+    t.disconnect();
+    const twice = withSource(answer('s3'), 'twice', 3);
+    t.writer.write(twice);
+    t.writer.write({ ...twice, method: 'sendClientContent' }); // one result, two messages
+    t.writer.write(userTurn('hello')); // no result: not among them
+    expect(t.writer.unwritten().map((r) => output(r))).toEqual(['idle', 'blocked', 'twice']);
+    expect(t.writer.unwritten(new Set(['s1', 's3'])).map((r) => output(r))).toEqual(['blocked', 'twice']);
+    // Still held: unwritten() takes nothing (the text of s3 is new input: it waits for b1 too).
+    expect(t.writer.heldForBlockingCount).toBe(2);
+    expect(t.writer.isWaiting('s2')).toBe(true);
+  });
+
+  it('unwritten() leaves out the replays of a resumption (written once already)', () => {
+    const t = setup({ resumption: true });
+    t.writer.write(withSource(answer('s0'), 'replayed', 0));
+    t.disconnect();
+    t.writer.write(withSource(turn('s0', 'new'), 'new', 1));
+    t.writer.rebase(-1);
+    expect(t.writer.unwritten().map((r) => output(r))).toEqual(['new']);
+  });
+
+  it("writeFirst() puts a message ahead of the user's held turns, behind the replays, and writes at once when nothing is held", () => {
+    const t = setup({ resumption: true });
+    t.writer.write(answer('s0')); // 0, replayed after the rebase
+    t.disconnect();
+    t.writer.write(userTurn('u1'));
+    t.writer.write(userTurn('u2'));
+    t.writer.rebase(-1);
+    t.writer.writeFirst(userTurn('briefing'));
+    expect(labels(t.wire)).toEqual(['answer s0']);
+    t.reconnect();
+    expect(labels(t.wire)).toEqual(['answer s0', 'answer s0', 'turn briefing', 'turn u1', 'turn u2']);
+    t.writer.writeFirst(userTurn('now'));
+    expect(labels(t.wire).at(-1)).toBe('turn now');
   });
 });

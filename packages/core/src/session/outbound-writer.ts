@@ -1,7 +1,8 @@
 import { describeError } from '../errors.js';
+import type { LiveFunctionResponse } from '../protocol/function-calls.js';
 import type { GenAILiveSession } from '../protocol/genai-like.js';
 import type { Logger } from '../tool/context.js';
-import { type OutboundMessage, ResponseOutbox } from './response-outbox.js';
+import { type OutboundMessage, ResponseOutbox, type ResultSource } from './response-outbox.js';
 import { SendFailedError } from './send-failed-error.js';
 import type { SessionMetricsRecorder } from './session-metrics.js';
 
@@ -24,6 +25,8 @@ export interface OutboundWriterOptions {
 interface IdleEntry {
   readonly callId: string | undefined;
   readonly send: () => void;
+  /** The result `send` writes, when it writes one. */
+  readonly source?: ResultSource | undefined;
 }
 
 /**
@@ -102,6 +105,44 @@ export class OutboundWriter {
       return;
     }
     this.send(session, message);
+  }
+
+  /**
+   * Writes `message` ahead of the messages held while there was no connection (behind the replays
+   * of a resumption, which restore what the session already was): the briefing of a new session
+   * goes before the user's turns sent meanwhile. With nothing held it is an ordinary {@link write}.
+   */
+  writeFirst(message: OutboundMessage): void {
+    if (this.held.size === 0) {
+      this.write(message);
+      return;
+    }
+    const held = this.held.drain();
+    let at = 0;
+    while (at < held.length && held[at]!.replay === true) at += 1;
+    this.held.prepend([...held.slice(0, at), message, ...held.slice(at)]);
+    if (!this.flushing) this.flush();
+  }
+
+  /**
+   * The results held and not written yet, in the order they were produced, one per result (a
+   * result written as several messages is given once), leaving them held: those waiting for a
+   * connection, for a BLOCKING call's answer, or for the model to be idle. Replays (written once
+   * already) are not among them. `ids`: only these calls' results.
+   */
+  unwritten(ids?: ReadonlySet<string>): LiveFunctionResponse[] {
+    const seen = new Set<ResultSource>();
+    const sources: ResultSource[] = [];
+    const add = (source: ResultSource | undefined, callId: string | undefined) => {
+      if (source === undefined || seen.has(source)) return;
+      if (ids !== undefined && (callId === undefined || !ids.has(callId))) return;
+      seen.add(source);
+      sources.push(source);
+    };
+    for (const m of this.held.messages()) if (m.replay !== true) add(m.source, m.callId);
+    for (const m of this.heldForBlocking.messages()) add(m.source, m.callId);
+    for (const e of this.idle) add(e.source, e.callId);
+    return sources.sort((a, b) => a.seq - b.seq).map((s) => s.response);
   }
 
   /** Writes every held message, in order, to the current connection (if there is one). */
@@ -215,19 +256,20 @@ export class OutboundWriter {
 
   /**
    * Runs `send` now when the model is not speaking and nothing of the same call waits, else
-   * queues it until the model's turn ends. A call's writes keep their order.
+   * queues it until the model's turn ends. A call's writes keep their order. `source`: the result
+   * `send` writes ({@link unwritten} reports it while it waits).
    */
-  whenIdle(callId: string | undefined, send: () => void): void {
+  whenIdle(callId: string | undefined, send: () => void, source?: ResultSource): void {
     if (this.modelTurnActive || (callId !== undefined && this.isWaiting(callId))) {
-      this.idle.push({ callId, send });
+      this.idle.push({ callId, send, source });
       return;
     }
     this.run({ callId, send });
   }
 
   /** Runs `send` now, unless writes of call `callId` wait for idle: then it waits behind them. */
-  inOrder(callId: string, send: () => void): void {
-    if (this.isWaiting(callId)) this.idle.push({ callId, send });
+  inOrder(callId: string, send: () => void, source?: ResultSource): void {
+    if (this.isWaiting(callId)) this.idle.push({ callId, send, source });
     else this.run({ callId, send });
   }
 

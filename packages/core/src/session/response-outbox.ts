@@ -1,3 +1,16 @@
+import type { LiveFunctionResponse } from '../protocol/function-calls.js';
+
+/**
+ * @internal
+ * The result a client message was written for, as the tool produced it, with the order it was
+ * produced in (`seq`, growing). A handoff gives the results its writer still holds to the
+ * handoff relay, which writes them again as text for the new session.
+ */
+export interface ResultSource {
+  readonly response: LiveFunctionResponse;
+  readonly seq: number;
+}
+
 /**
  * @internal
  * One client message as the session writes it through the SDK, with what the outbox policy needs.
@@ -29,6 +42,8 @@ export interface OutboundMessage {
   readonly final?: boolean;
   /** An error response written in place of a final that could not be written. */
   readonly substitute?: boolean;
+  /** The result it carries, when it carries one. */
+  readonly source?: ResultSource;
 }
 
 interface Entry {
@@ -119,6 +134,11 @@ export class ResponseOutbox {
     const out = this.entries.filter((e) => !e.removed && e.index > lastIndex).map((e) => e.message);
     this.reset();
     return out;
+  }
+
+  /** Every held message, in order, leaving them held. */
+  messages(): OutboundMessage[] {
+    return this.entries.filter((e) => !e.removed).map((e) => e.message);
   }
 
   /** Removes and returns every message, in order. */

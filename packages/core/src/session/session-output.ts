@@ -3,7 +3,7 @@ import type { LiveFunctionResponse } from '../protocol/function-calls.js';
 import type { GenAILiveSession } from '../protocol/genai-like.js';
 import { HandoffRelay } from './handoff-relay.js';
 import type { OutboundWriter } from './outbound-writer.js';
-import type { OutboundMessage } from './response-outbox.js';
+import type { OutboundMessage, ResultSource } from './response-outbox.js';
 import type { SessionMetricsRecorder } from './session-metrics.js';
 import type { SessionSettings } from './session-settings.js';
 
@@ -31,6 +31,8 @@ export class SessionOutput {
   /** Results of calls that continue after a handoff. */
   readonly relay: HandoffRelay;
   readonly deliveryContext: DeliveryContext;
+  /** The order results are produced in: what the writer still holds at a handoff is carried in it. */
+  private seq = 0;
 
   constructor(private readonly host: OutputHost) {
     const { writer } = host;
@@ -42,7 +44,10 @@ export class SessionOutput {
     this.relay = new HandoffRelay(
       host.settings.profile,
       {
-        channel: (callId, final) => this.textChannel(callId, final),
+        route: (response) => {
+          const source = this.sourceOf(response);
+          return { channel: this.textChannel(source), context: this.contextFor(source) };
+        },
         context: this.deliveryContext,
         dropped: (callId) => host.recorder.drop(callId),
         failed: (callId, error) => writer.reportFailure(callId, error),
@@ -75,18 +80,23 @@ export class SessionOutput {
     this.host.writer.write(message);
   }
 
-  /** A user text turn: `clientContent`, or realtime text on a model that takes `clientContent` only as initial history. */
-  userText(text: string, turnComplete: boolean): void {
+  /**
+   * A user text turn: `clientContent`, or realtime text on a model that takes `clientContent` only
+   * as initial history. `first`: ahead of the turns held while there was no connection (a briefing).
+   */
+  userText(text: string, turnComplete: boolean, first = false): void {
     if (this.textAsRealtime) {
       this.realtime({ text });
       return;
     }
-    this.write({
+    const message: OutboundMessage = {
       method: 'sendClientContent',
       params: { turns: [{ role: 'user', parts: [{ text }] }], turnComplete },
       callId: undefined,
       intermediate: false,
-    });
+    };
+    if (first) this.host.writer.writeFirst(message);
+    else this.write(message);
   }
 
   /**
@@ -102,21 +112,37 @@ export class SessionOutput {
         continue;
       }
       try {
-        this.host.settings.delivery.deliver([r], this.channelFor(r), this.deliveryContext);
+        const source = this.sourceOf(r);
+        this.host.settings.delivery.deliver([r], this.channelFor(source), this.contextFor(source));
       } catch (error) {
         this.host.writer.reportFailure(r.id, error);
       }
     }
   }
 
-  private channelFor(response: LiveFunctionResponse): GenAILiveSession {
+  private sourceOf(response: LiveFunctionResponse): ResultSource {
+    return { response, seq: this.seq++ };
+  }
+
+  /** The delivery context for one result: what waits for idle is known to the writer by its result. */
+  private contextFor(source: ResultSource): DeliveryContext {
+    const { writer } = this.host;
+    return {
+      whenIdle: (callId, send) => writer.whenIdle(callId, send, source),
+      inOrder: (callId, send) => writer.inOrder(callId, send, source),
+      release: (callId) => writer.release(callId),
+    };
+  }
+
+  private channelFor(source: ResultSource): GenAILiveSession {
+    const { response } = source;
     const callId = response.id;
     const final = response.willContinue !== true;
     return {
       sendToolResponse: (params) => {
         const list = (params as { functionResponses?: { willContinue?: boolean }[] }).functionResponses;
         const intermediate = Array.isArray(list) && list.every((r) => r.willContinue === true);
-        this.write({ method: 'sendToolResponse', params, callId, intermediate, final });
+        this.write({ method: 'sendToolResponse', params, callId, intermediate, final, source });
       },
       sendClientContent: (params) =>
         this.write({
@@ -125,6 +151,7 @@ export class SessionOutput {
           callId,
           intermediate: response.willContinue === true,
           final,
+          source,
         }),
       // Realtime text from a delivery (realtime-text) is numbered, held and replayed like the rest.
       sendRealtimeInput: (params) =>
@@ -134,6 +161,7 @@ export class SessionOutput {
           callId,
           intermediate: response.willContinue === true,
           final,
+          source,
         }),
       close: () => {},
     };
@@ -144,17 +172,26 @@ export class SessionOutput {
    * or, on a model that takes `clientContent` only as initial history, the text as realtime input.
    * A function response on the old id is never written (the new session does not know it).
    */
-  private textChannel(callId: string | undefined, final: boolean): GenAILiveSession {
+  private textChannel(source: ResultSource): GenAILiveSession {
+    const callId = source.response.id;
+    const final = source.response.willContinue !== true;
     return {
       sendToolResponse: () => {},
       sendClientContent: (params) => {
         if (this.textAsRealtime) {
           // Held, numbered and replayed like the client messages (not dropped while reconnecting).
           const text = (params.turns ?? []).flatMap((t) => t.parts.map((p) => p.text)).join('\n');
-          this.write({ method: 'sendRealtimeInput', params: { text }, callId, intermediate: !final, final });
+          this.write({
+            method: 'sendRealtimeInput',
+            params: { text },
+            callId,
+            intermediate: !final,
+            final,
+            source,
+          });
           return;
         }
-        this.write({ method: 'sendClientContent', params, callId, intermediate: !final, final });
+        this.write({ method: 'sendClientContent', params, callId, intermediate: !final, final, source });
       },
       sendRealtimeInput: (params) => this.realtime(params),
       close: () => {},

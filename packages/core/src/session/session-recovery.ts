@@ -269,7 +269,10 @@ export class SessionRecovery {
   /**
    * Starts a handoff: the old session's state is given up (no handle, nothing to replay, its
    * messages ignored from now on), each running call continues in the new session or ends as its
-   * tool's `onHandoff` says, and their results go through the relay from now on.
+   * tool's `onHandoff` says, and their results go through the relay from now on. The continuing
+   * calls' results the writer held unwritten go to the relay too (newest `bufferedResultsPerCall`
+   * intermediate ones per call), to follow the briefing as text; the held results of calls that
+   * ended go nowhere (logged).
    */
   private handOver(oldGeneration: number, cause: Cause): HandoffRecord {
     const { scheduler, settings, writer, handles, output } = this.host;
@@ -284,10 +287,16 @@ export class SessionRecovery {
         endedCalls.push({ callId: call.callId, name: call.name });
       } else continued.push({ callId: call.callId, name: call.name, args: call.args, streaming });
     }
+    // The continuing calls' results the writer still holds (waiting for a connection, for a BLOCKING
+    // call's answer or for the old model to be idle) go to the new session as text, through the
+    // relay, behind the briefing; those of calls ended by the handoff or ended before go nowhere.
+    const carried = writer.unwritten(new Set(continued.map((c) => c.callId)));
+    const notCarried = writer.unwritten().length - carried.length;
     output.relay.adopt(continued, ended);
     // Nothing written for the old session means anything to the new one: held, unacknowledged and
     // idle-queued messages are dropped, and numbering starts again at 0.
     writer.clear();
+    for (const r of carried) output.relay.deliver(r);
     writer.rebase(-1);
     writer.becomeIdle();
     handles.restore(undefined, -1);
@@ -296,6 +305,9 @@ export class SessionRecovery {
       cause,
       continued: continued.length,
       ended: ended.length,
+      carriedResults: carried.length,
+      // Held results of calls that ended (by the handoff or before it): their session is gone.
+      droppedResultsOfEndedCalls: notCarried,
     });
     return { cause, continued, ended: endedCalls };
   }
@@ -313,7 +325,8 @@ export class SessionRecovery {
    * the handle is not sent again, running ones continue through the relay (or end, per their
    * tool's `onHandoff`), and ones that already ended are forgotten. The results parked during the
    * resumption go where they belong: those of calls the resumed state knows as usual, the others
-   * returned to follow the briefing. `undefined` when the handle covers every call.
+   * returned to follow the briefing, behind the continuing calls' results the writer held and had
+   * not written yet. `undefined` when the handle covers every call.
    */
   private handOverUnknown(
     point: number,
@@ -326,6 +339,9 @@ export class SessionRecovery {
     const known = parked.filter((r) => !ids.has(r.id));
     if (known.length > 0) output.sendResponses(known);
     if (unknown.length === 0) return undefined;
+    // Their results never written (waiting for idle, for a BLOCKING call's answer, or held while
+    // disconnected; not the replays) are taken along for those that continue, before the parked ones.
+    const unwritten = writer.unwritten(ids);
     writer.discard([...ids]);
     const active = new Map((scheduler.isDisposed ? [] : scheduler.activeCalls()).map((c) => [c.callId, c]));
     const withParked = new Set(parked.map((r) => r.id));
@@ -351,9 +367,10 @@ export class SessionRecovery {
       'resumed with a handle issued before some calls: the resumed session never made them; they are handed over',
       { cause, continued: continued.length, ended: ended.length, forgotten: forgotten.length },
     );
+    const goOn = new Set(continued.map((c) => c.callId));
     return {
       record: { cause, continued, ended, forgotten, kind: 'resumed' },
-      parked: parked.filter((r) => ids.has(r.id)),
+      parked: [...unwritten, ...parked].filter((r) => goOn.has(r.id)),
     };
   }
 
@@ -363,8 +380,10 @@ export class SessionRecovery {
     const calls = record.continued.filter((c) => this.host.output.relay.carries(c.callId));
     const kind = record.kind ?? 'handed-over';
     const briefing = calls.length > 0 ? handoffBriefing(calls, kind) : undefined;
+    // The briefing goes ahead of the user's turns held while there was no connection: the model
+    // knows what runs before it answers them.
     this.host.output.relay.briefed(() => {
-      if (briefing !== undefined) this.host.output.userText(briefing, false);
+      if (briefing !== undefined) this.host.output.userText(briefing, false, true);
     });
     this.host.emit({
       type: 'handed-over',
