@@ -112,8 +112,9 @@ export class SessionOutput {
         continue;
       }
       try {
-        const source = this.sourceOf(r);
-        this.host.settings.delivery.deliver([r], this.channelFor(source), this.contextFor(source));
+        // One object per result: the connection stand-in, the delivery context and the writer's source.
+        const route = new ResultRoute(this, this.host.writer, r, this.seq++);
+        this.host.settings.delivery.deliver([r], route, route);
       } catch (error) {
         this.host.writer.reportFailure(r.id, error);
       }
@@ -131,39 +132,6 @@ export class SessionOutput {
       whenIdle: (callId, send) => writer.whenIdle(callId, send, source),
       inOrder: (callId, send) => writer.inOrder(callId, send, source),
       release: (callId) => writer.release(callId),
-    };
-  }
-
-  private channelFor(source: ResultSource): GenAILiveSession {
-    const { response } = source;
-    const callId = response.id;
-    const final = response.willContinue !== true;
-    return {
-      sendToolResponse: (params) => {
-        const list = (params as { functionResponses?: { willContinue?: boolean }[] }).functionResponses;
-        const intermediate = Array.isArray(list) && list.every((r) => r.willContinue === true);
-        this.write({ method: 'sendToolResponse', params, callId, intermediate, final, source });
-      },
-      sendClientContent: (params) =>
-        this.write({
-          method: 'sendClientContent',
-          params,
-          callId,
-          intermediate: response.willContinue === true,
-          final,
-          source,
-        }),
-      // Realtime text from a delivery (realtime-text) is numbered, held and replayed like the rest.
-      sendRealtimeInput: (params) =>
-        this.write({
-          method: 'sendRealtimeInput',
-          params,
-          callId,
-          intermediate: response.willContinue === true,
-          final,
-          source,
-        }),
-      close: () => {},
     };
   }
 
@@ -196,5 +164,77 @@ export class SessionOutput {
       sendRealtimeInput: (params) => this.realtime(params),
       close: () => {},
     };
+  }
+}
+
+/**
+ * @internal
+ * The way one result goes out: a connection stand-in that routes what the delivery strategy writes
+ * through the writer (numbered, held, replayed), the delivery context for writes that wait for the
+ * model to be idle, and the result itself as the writer's source (what a handoff carries). One
+ * object with its methods on the prototype: this runs for every result a tool emits.
+ */
+class ResultRoute implements GenAILiveSession, DeliveryContext, ResultSource {
+  private readonly callId: string;
+  private readonly final: boolean;
+
+  constructor(
+    private readonly output: SessionOutput,
+    private readonly writer: OutboundWriter,
+    readonly response: LiveFunctionResponse,
+    readonly seq: number,
+  ) {
+    this.callId = response.id;
+    this.final = response.willContinue !== true;
+  }
+
+  sendToolResponse(params: { functionResponses: never }): void {
+    const list = (params as { functionResponses?: { willContinue?: boolean }[] }).functionResponses;
+    const intermediate = Array.isArray(list) && list.every((r) => r.willContinue === true);
+    this.output.write({
+      method: 'sendToolResponse',
+      params,
+      callId: this.callId,
+      intermediate,
+      final: this.final,
+      source: this,
+    });
+  }
+
+  sendClientContent(params: Parameters<GenAILiveSession['sendClientContent']>[0]): void {
+    this.output.write({
+      method: 'sendClientContent',
+      params,
+      callId: this.callId,
+      intermediate: !this.final,
+      final: this.final,
+      source: this,
+    });
+  }
+
+  /** Realtime text from a delivery (realtime-text) is numbered, held and replayed like the rest. */
+  sendRealtimeInput(params: RealtimeParams): void {
+    this.output.write({
+      method: 'sendRealtimeInput',
+      params,
+      callId: this.callId,
+      intermediate: !this.final,
+      final: this.final,
+      source: this,
+    });
+  }
+
+  close(): void {}
+
+  whenIdle(callId: string, send: () => void): void {
+    this.writer.whenIdle(callId, send, this);
+  }
+
+  inOrder(callId: string, send: () => void): void {
+    this.writer.inOrder(callId, send, this);
+  }
+
+  release(callId: string): void {
+    this.writer.release(callId);
   }
 }
