@@ -121,6 +121,22 @@ describe('monitor_video_stream', () => {
     t.scheduler.dispose();
   });
 
+  it('reports a frame whose time no date can hold with frameTime "unknown", and the watch goes on', () => {
+    const { analyzer } = scriptedAnalyzer(() => ({
+      event: 'first',
+      description: 'first look',
+      changeScore: 0,
+      notable: false,
+    }));
+    const t = run(createVideoTools({ analyzer }));
+    t.scheduler.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
+    t.at(50, () => t.video$.next(frame(9e15))); // past the last time a Date holds (8.64e15 ms)
+    t.advanceTo(100);
+    expect(t.output(t.sent[0])).toMatchObject({ event: 'first', frameTime: 'unknown' });
+    expect(t.events).toEqual([]); // still running
+    t.scheduler.dispose();
+  });
+
   it('attaches the analysed frame to a change report as FunctionResponse.parts, not to the SILENT first look', () => {
     const { analyzer } = scriptedAnalyzer((f) =>
       f.time === 50

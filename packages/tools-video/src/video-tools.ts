@@ -55,7 +55,7 @@ export interface VideoReportOutput {
   readonly description: string;
   /** How large the change is, from 0 to 1. */
   readonly changeScore: number;
-  /** When the analysed frame was sent, ISO 8601. */
+  /** When the analysed frame was sent, ISO 8601; `'unknown'` for a frame time no date can hold. */
   readonly frameTime: string;
   /** Frames replaced by a newer one before a look could take them, since the last report. */
   readonly skippedFrames: number;
@@ -115,13 +115,19 @@ function checkSeconds(name: string, value: number | undefined, min: number): voi
   }
 }
 
+/** A frame time as ISO 8601, or `'unknown'` when it is not a time a date can hold (never throws). */
+function isoTime(time: unknown): string {
+  if (typeof time !== 'number' || !Number.isFinite(time) || Math.abs(time) > 8.64e15) return 'unknown';
+  return new Date(time).toISOString();
+}
+
 function toOutput(report: FrameReport, analyzer: string, watchFor: string | undefined): VideoReportOutput {
   const { observation } = report;
   return {
     event: observation.event,
     description: observation.description,
     changeScore: observation.changeScore,
-    frameTime: new Date(report.frameTime).toISOString(),
+    frameTime: isoTime(report.frameTime),
     skippedFrames: report.skippedFrames,
     analyzedFrames: report.analyzedFrames,
     analyzer,
