@@ -157,7 +157,13 @@ export class UnserializableValueError extends LivetoolsError {
   }
 }
 
-/** Who or what cancelled a call. */
+/**
+ * Who or what cancelled a call: `model` (`stop_streaming`), `server` (`toolCallCancellation`),
+ * `interruption` (the user spoke over a tool with `interruption: 'cancel'`), `session-end`,
+ * `application` (`session.stopTool`), `replaced` (`onDuplicate: 'replace'`), `max-duration`,
+ * and `handoff` (the session was handed over to a new Live session and the tool says
+ * `onHandoff: 'end'`). See the cancellation guide.
+ */
 export type CancelSource =
   | 'model'
   | 'server'
@@ -165,7 +171,13 @@ export type CancelSource =
   | 'session-end'
   | 'application'
   | 'replaced'
-  | 'max-duration';
+  | 'max-duration'
+  | 'handoff';
+
+/** What the message of a {@link CallCancelledError} adds after the source, when it needs saying. */
+const CANCEL_DETAIL: Partial<Record<CancelSource, string>> = {
+  handoff: ': the session was handed over to a new Live session and this tool ends at a handoff',
+};
 
 /** The reason given to a call's `ctx.signal` when the call is cancelled. */
 export class CallCancelledError extends LivetoolsError {
@@ -173,7 +185,7 @@ export class CallCancelledError extends LivetoolsError {
   readonly by: CancelSource;
 
   constructor(callId: string, by: CancelSource) {
-    super('CALL_CANCELLED', `Call ${callId} was cancelled (${by}).`);
+    super('CALL_CANCELLED', `Call ${callId} was cancelled (${by})${CANCEL_DETAIL[by] ?? ''}.`);
     this.name = 'CallCancelledError';
     this.by = by;
   }

@@ -98,7 +98,7 @@ export type {
   ToolStartEvent,
 } from './scheduler/events.js';
 export type { StoppedCall } from './scheduler/stop-streaming-tool.js';
-export type { CallInfo, StopTarget, ToolSchedulerOptions } from './scheduler/tool-scheduler.js';
+export type { CallInfo, StopOptions, StopTarget, ToolSchedulerOptions } from './scheduler/tool-scheduler.js';
 export { ToolScheduler } from './scheduler/tool-scheduler.js';
 export type {
   HandoffOptions,

@@ -48,6 +48,8 @@ export const STOP_SCHEDULING: Record<Exclude<CancelSource, 'server' | 'session-e
   replaced: 'SILENT',
   interruption: 'SILENT',
   'max-duration': 'WHEN_IDLE',
+  // The session the call was made in is gone (a handed-over session drops it anyway).
+  handoff: 'SILENT',
 };
 
 /** @internal */

@@ -93,11 +93,21 @@ export function dequeue(state: SchedulerState, name: string): void {
   start(state, next);
 }
 
+/** Options of `ToolScheduler.stop`. */
+export interface StopOptions {
+  /**
+   * Who stops the calls, as their `tool-end` `cancelledBy`, their final response's `reason` and
+   * their `ctx.signal` reason say: `application` (the default), or `handoff` when the calls end
+   * because their session is handed over to a new Live session.
+   */
+  readonly by?: 'application' | 'handoff';
+}
+
 /** @internal Cancels the streaming calls `target` names, queued ones first; returns them. */
 export function stopMatching(
   state: SchedulerState,
   target: StopTarget,
-  by: 'model' | 'application',
+  by: 'model' | 'application' | 'handoff',
 ): StoppedCall[] {
   const matches = [...state.calls.values()].filter(
     (r) =>

@@ -317,3 +317,37 @@ describe('application stop', () => {
     });
   });
 });
+
+describe('handoff stop', () => {
+  it("stops with cancelledBy 'handoff': a SILENT final response, and a signal reason that says the session was handed over", () => {
+    const ts = testScheduler();
+    ts.run(({ flush }) => {
+      let reason: unknown;
+      const tool = defineStreamingTool({
+        name: 'camera',
+        description: 'Watches.',
+        parameters: args,
+        execute: (_args, ctx) => {
+          ctx.signal.addEventListener('abort', () => {
+            reason = ctx.signal.reason;
+          });
+          return NEVER;
+        },
+      });
+      const h = harness([tool], ts);
+      h.scheduler.handleToolCall([{ id: 'A', name: 'camera', args: { symbol: 'X' } }]);
+      flush();
+      expect(h.scheduler.stop({ callId: 'A' }, { by: 'handoff' })).toEqual([
+        { call_id: 'A', function_name: 'camera', results: 0 },
+      ]);
+      flush();
+      expect(h.sent).toEqual([stopped('A', 'camera', 'handoff', 0, 'SILENT')]);
+      expect(h.ends()[0]).toMatchObject({ callId: 'A', reason: 'cancelled', cancelledBy: 'handoff' });
+      expect(reason).toMatchObject({
+        code: 'CALL_CANCELLED',
+        by: 'handoff',
+        message: expect.stringContaining('handed over to a new Live session'),
+      });
+    });
+  });
+});

@@ -8,13 +8,13 @@ import { STOP_STREAMING } from '../tool/function-name.js';
 import { ArrivalLines } from './arrival-lines.js';
 import { receive, settle } from './call-intake.js';
 import { type CallRecord, NO_INPUT, queuedFirst } from './call-record.js';
-import { cancel, type StopTarget, stopFromModel, stopMatching } from './call-stop.js';
+import { cancel, type StopOptions, type StopTarget, stopFromModel, stopMatching } from './call-stop.js';
 import { DEFAULT_ENDED_CALL_MEMORY, EndedCallIds } from './ended-calls.js';
 import type { CallState, ToolEvent } from './events.js';
 import type { SchedulerState } from './scheduler-state.js';
 import { createStopStreamingTool, type StoppedCall } from './stop-streaming-tool.js';
 
-export type { StopTarget } from './call-stop.js';
+export type { StopOptions, StopTarget } from './call-stop.js';
 
 /** Options of {@link ToolScheduler}. */
 export interface ToolSchedulerOptions {
@@ -197,10 +197,18 @@ export class ToolScheduler {
 
   /**
    * Stops calls on the application's behalf: each gets a final response. Returns what was stopped
-   * (empty when nothing matched).
+   * (empty when nothing matched). `options.by` names the source the calls are cancelled by:
+   * `application` unless said otherwise; the session passes `handoff` for the calls of tools with
+   * `onHandoff: 'end'` when it hands over to a new Live session.
+   *
+   * @example
+   * ```ts
+   * scheduler.stop({ name: 'watch_ticker' }); // cancelledBy: 'application'
+   * scheduler.stop({ callId: 'c-1' }, { by: 'handoff' }); // cancelledBy: 'handoff'
+   * ```
    */
-  stop(target: StopTarget): StoppedCall[] {
-    return stopMatching(this.state, target, 'application');
+  stop(target: StopTarget, options?: StopOptions): StoppedCall[] {
+    return stopMatching(this.state, target, options?.by ?? 'application');
   }
 
   /**

@@ -167,14 +167,16 @@ describe.each(sdks)('handoff (%s)', (_name, makeAi) => {
 
   it("onHandoff: 'end' stops that tool's call at the handoff; the others keep running and only they are named", async () => {
     let cameraSubscribed = 0;
+    let cameraSignal: AbortSignal | undefined;
     const camera = defineStreamingTool({
       name: 'camera',
       description: 'Watches the camera until the session is handed over.',
       parameters: z.object({ label: z.string() }),
       onHandoff: 'end',
-      execute: () =>
+      execute: (_args, ctx) =>
         new Observable<string>(() => {
           cameraSubscribed += 1;
+          cameraSignal = ctx.signal;
           return () => {
             cameraSubscribed -= 1;
           };
@@ -198,7 +200,15 @@ describe.each(sdks)('handoff (%s)', (_name, makeAi) => {
       ended: [{ callId: c, name: 'camera' }],
       briefing: briefingFor([{ id: w, label: 'w' }]),
     });
-    await fx.log.ended(c);
+    // Ended by the handoff, not by the application: the event, the metrics and the tool's signal say so.
+    expect(await fx.log.ended(c)).toMatchObject({ reason: 'cancelled', cancelledBy: 'handoff' });
+    expect(fx.session.metrics().calls.cancelledBy).toEqual({ handoff: 1 });
+    expect(cameraSignal?.aborted).toBe(true);
+    expect(cameraSignal?.reason).toMatchObject({
+      code: 'CALL_CANCELLED',
+      by: 'handoff',
+      message: expect.stringMatching(/handed over to a new Live session/),
+    });
     expect(cameraSubscribed).toBe(0);
     expect(fx.session.activeCalls().map((x) => x.callId)).toEqual([w]);
     await second.waitForFrame(isTextTurn('[session handed over]'));

@@ -152,7 +152,7 @@ export interface HandedOverEvent extends SessionEventBase {
   readonly cause: 'go-away' | 'connection-lost';
   /** The calls that keep running in the new session (their results now go as text turns). */
   readonly continued: readonly HandedOverCall[];
-  /** The calls stopped by the handoff (their tool says `onHandoff: 'end'`). */
+  /** The calls stopped by the handoff (their tool says `onHandoff: 'end'`; their `tool-end` says `cancelledBy: 'handoff'`). */
   readonly ended: readonly HandedOverCall[];
   /** The text the new session was told about the running calls; absent when none continued. */
   readonly briefing?: string;

@@ -139,7 +139,7 @@ describe.each(sdks)('resuming with a handle issued before some calls (%s)', (_na
       briefing,
     });
     expect(second.resumptionHandle).toBe('h-1');
-    await fx.log.ended(cam);
+    expect(await fx.log.ended(cam)).toMatchObject({ reason: 'cancelled', cancelledBy: 'handoff' });
     expect(fx.camera.state.subscribed).toBe(0);
 
     await second.waitForFrame(isTextTurn('"b-1"'));

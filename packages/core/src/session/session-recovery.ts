@@ -300,7 +300,7 @@ export class SessionRecovery {
     writer.rebase(-1);
     writer.becomeIdle();
     handles.restore(undefined, -1);
-    for (const id of ended) scheduler.stop({ callId: id });
+    for (const id of ended) scheduler.stop({ callId: id }, { by: 'handoff' });
     settings.logger.warn('no resumable handle: handing the session over to a new connection', {
       cause,
       continued: continued.length,
@@ -362,7 +362,7 @@ export class SessionRecovery {
       continued,
       ended.map((c) => c.callId),
     );
-    for (const c of ended) scheduler.stop({ callId: c.callId });
+    for (const c of ended) scheduler.stop({ callId: c.callId }, { by: 'handoff' });
     settings.logger.warn(
       'resumed with a handle issued before some calls: the resumed session never made them; they are handed over',
       { cause, continued: continued.length, ended: ended.length, forgotten: forgotten.length },

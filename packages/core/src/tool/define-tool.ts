@@ -72,7 +72,8 @@ export interface StreamingToolPolicies {
   /**
    * When the session is handed over to a new connection because no resumable handle was held:
    * `continue` (default) keeps the call running, and its later results reach the new session as
-   * text turns; `end` stops it (its final response is not sent: the session it answered is gone).
+   * text turns; `end` stops it (its final response is not sent: the session it answered is gone),
+   * with `cancelledBy: 'handoff'`.
    */
   readonly onHandoff?: HandoffPolicy;
 }
