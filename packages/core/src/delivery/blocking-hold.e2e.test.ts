@@ -6,27 +6,13 @@
  * answered, then go in order. Over both SDK majors, on the Gemini API and on Vertex AI.
  */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { recordingLogger } from '../reliability/test-support/profiled-session.js';
-import { EventLog, pushTool, vertexAi } from '../reliability/test-support/session-fixture.js';
+import { EventLog, pushTool, slowLookup, vertexAi } from '../reliability/test-support/session-fixture.js';
 import { sdks } from '../reliability/test-support/session-sdks.js';
 import { createLiveAgent } from '../session/create-live-agent.js';
 import { createFakeLiveServer, type FakeLiveConnection, type LiveClientFrame } from '../testing/index.js';
-import { defineTool } from '../tool/define-tool.js';
 import { emit } from '../tool/scheduling.js';
 import type { DeliveryMode } from './delivery.js';
-
-/** A one-shot tool the test answers: `answer(value)` resolves the oldest call. */
-function slowLookup() {
-  const pending: ((value: string) => void)[] = [];
-  const tool = defineTool({
-    name: 'lookup',
-    description: 'A slow lookup the test answers.',
-    parameters: z.object({}),
-    execute: () => new Promise<string>((resolve) => pending.push(resolve)),
-  });
-  return { tool, answer: (value: string) => pending.shift()?.(value) };
-}
 
 /** The tagged result texts of call `id` in `frames`, in order (client content or realtime text). */
 const resultTexts = (frames: readonly LiveClientFrame[], id: string): string[] =>

@@ -1,6 +1,6 @@
 import type { ModelProfile } from '../profiles/model-profile.js';
 import type { DeliveryStrategy } from './delivery.js';
-import { declareTextResults, resultText, sendFirstAnswer } from './tagged-text.js';
+import { AnsweredCalls, declareTextResults, resultText, sendFirstAnswer } from './tagged-text.js';
 
 /**
  * @internal
@@ -20,16 +20,13 @@ import { declareTextResults, resultText, sendFirstAnswer } from './tagged-text.j
  * the session's writer holds them while such a call runs (`BlockingCallHold`).
  */
 export function createClientContentDelivery(profile: ModelProfile): DeliveryStrategy {
-  const answered = new Set<string>();
+  const answered = new AnsweredCalls();
   return {
     mode: 'client-content',
     declarations: (declarations) => declareTextResults(profile, declarations, 'messages'),
     deliver: (responses, connection, context) => {
       for (const r of responses) {
-        const isFirst = !answered.has(r.id);
-        if (r.willContinue === true) answered.add(r.id);
-        else answered.delete(r.id);
-        if (isFirst) {
+        if (answered.isFirst(r)) {
           sendFirstAnswer(profile, r, connection, 'messages');
           continue;
         }
@@ -47,7 +44,7 @@ export function createClientContentDelivery(profile: ModelProfile): DeliveryStra
       }
     },
     discard: (ids) => {
-      for (const id of ids) answered.delete(id);
+      answered.forget(ids);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { ModelProfile } from '../profiles/model-profile.js';
 import type { DeliveryStrategy } from './delivery.js';
-import { declareTextResults, resultText, sendFirstAnswer } from './tagged-text.js';
+import { AnsweredCalls, declareTextResults, resultText, sendFirstAnswer } from './tagged-text.js';
 
 /** What the model is told about how a streaming call's later results arrive. */
 const HOW = 'text messages';
@@ -34,16 +34,13 @@ const NO_REPLY = 'context only: no reply needed';
  * (`BlockingCallHold`).
  */
 export function createRealtimeTextDelivery(profile: ModelProfile): DeliveryStrategy {
-  const answered = new Set<string>();
+  const answered = new AnsweredCalls();
   return {
     mode: 'realtime-text',
     declarations: (declarations) => declareTextResults(profile, declarations, HOW),
     deliver: (responses, connection, context) => {
       for (const r of responses) {
-        const isFirst = !answered.has(r.id);
-        if (r.willContinue === true) answered.add(r.id);
-        else answered.delete(r.id);
-        if (isFirst) {
+        if (answered.isFirst(r)) {
           sendFirstAnswer(profile, r, connection, HOW);
           continue;
         }
@@ -59,7 +56,7 @@ export function createRealtimeTextDelivery(profile: ModelProfile): DeliveryStrat
       }
     },
     discard: (ids) => {
-      for (const id of ids) answered.delete(id);
+      answered.forget(ids);
     },
   };
 }

@@ -100,3 +100,26 @@ export function sendFirstAnswer(
     ] as never,
   });
 }
+
+/**
+ * @internal
+ * Which calls the text deliveries have answered: a call's first response answers it as a function
+ * response; its later ones go as text. A call whose final has gone, or that the server cancelled,
+ * is forgotten.
+ */
+export class AnsweredCalls {
+  private readonly answered = new Set<string>();
+
+  /** Whether `r` is its call's first response (it answers the call), noting what it leaves open. */
+  isFirst(r: LiveFunctionResponse): boolean {
+    const first = !this.answered.has(r.id);
+    if (r.willContinue === true) this.answered.add(r.id);
+    else this.answered.delete(r.id);
+    return first;
+  }
+
+  /** The server cancelled these calls. */
+  forget(ids: readonly string[]): void {
+    for (const id of ids) this.answered.delete(id);
+  }
+}

@@ -6,12 +6,10 @@
  */
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { resolveModelProfile } from '../profiles/resolve-model-profile.js';
 import { createLiveAgent, type LiveAgentOptions } from '../session/create-live-agent.js';
 import type { HandedOverEvent } from '../session/live-events.js';
 import { createFakeLiveServer, type FakeLiveConnection, type LiveClientFrame } from '../testing/index.js';
-import { defineTool } from '../tool/define-tool.js';
 import { emit } from '../tool/scheduling.js';
 import {
   type MatrixSdk,
@@ -21,7 +19,7 @@ import {
 } from './test-support/profile-matrix.js';
 import { recordingLogger } from './test-support/profiled-session.js';
 import { thrownBy } from './test-support/session-errors.js';
-import { EventLog, ping, pushTool, wireBarrier } from './test-support/session-fixture.js';
+import { EventLog, ping, pushTool, slowLookup, wireBarrier } from './test-support/session-fixture.js';
 
 /**
  * Session bugs the matrix exposes that are not fixed here (the session and delivery files belong
@@ -37,18 +35,6 @@ const KNOWN_SESSION_BUGS: readonly {
 /** The known session bug that keeps a test from passing on a row, if any. */
 const knownSessionBug = (expected: ProfileExpectations): string | undefined =>
   KNOWN_SESSION_BUGS.find((bug) => bug.applies(expected))?.id;
-
-/** A one-shot tool the test answers: `answer(value)` resolves the newest call. */
-function slowLookup() {
-  const pending: ((value: string) => void)[] = [];
-  const tool = defineTool({
-    name: 'lookup',
-    description: 'A slow lookup the test answers.',
-    parameters: z.object({}),
-    execute: () => new Promise<string>((resolve) => pending.push(resolve)),
-  });
-  return { tool, answer: (value: string) => pending.shift()?.(value) };
-}
 
 type Options = Omit<LiveAgentOptions, 'ai' | 'model'>;
 

@@ -6,12 +6,10 @@
  * after the briefing, in order.
  */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import type { GenAIClient } from '../protocol/genai-like.js';
-import { EventLog, pushTool } from '../reliability/test-support/session-fixture.js';
+import { EventLog, pushTool, slowLookup } from '../reliability/test-support/session-fixture.js';
 import { sdks } from '../reliability/test-support/session-sdks.js';
 import { createFakeLiveServer, type FakeLiveConnection, type LiveClientFrame } from '../testing/index.js';
-import { defineTool } from '../tool/define-tool.js';
 import { createLiveAgent } from './create-live-agent.js';
 import { handoffBriefing } from './handoff-relay.js';
 
@@ -23,18 +21,6 @@ const textTurns = (connection: FakeLiveConnection): string[] =>
 
 const isTextTurn = (match: string) => (f: LiveClientFrame) =>
   (f.clientContent?.turns ?? []).some((t) => (t.parts ?? []).some((p) => p.text?.includes(match) === true));
-
-/** A one-shot tool the test answers: `answer(value)` resolves the oldest call. */
-function slowLookup() {
-  const pending: ((value: string) => void)[] = [];
-  const tool = defineTool({
-    name: 'lookup',
-    description: 'A slow lookup the test answers.',
-    parameters: z.object({}),
-    execute: () => new Promise<string>((resolve) => pending.push(resolve)),
-  });
-  return { tool, answer: (value: string) => pending.shift()?.(value) };
-}
 
 /**
  * A `client-content` session on `gemini-3.8-live` with a `watch` and a `lookup` tool, whose later

@@ -10,9 +10,10 @@ import { z } from 'zod';
 import type { GenAIClient } from '../protocol/genai-like.js';
 import {
   EventLog,
-  openSession,
+  openResumableSession,
   ping,
   pushTool,
+  type SessionFixture,
   wireBarrier,
 } from '../reliability/test-support/session-fixture.js';
 import { sdks } from '../reliability/test-support/session-sdks.js';
@@ -95,6 +96,26 @@ async function open(makeAi: (baseUrl: string) => GenAIClient) {
   };
 }
 
+/**
+ * Stores handle-1, then starts a `watch` call after it (its first result reached the server), then
+ * sends a goAway and waits for the resumption to start: the call is one the handle does not cover.
+ */
+async function watchAfterHandleThenGoAway(
+  fx: SessionFixture,
+  watch: ReturnType<typeof pushTool>,
+): Promise<{ id: string; since: number }> {
+  fx.first.sendResumptionUpdate('handle-1');
+  await fx.log.waitFor((e) => e.type === 'resumption-update' && e.hasHandle, 'handle-1');
+  const id = fx.first.callTool('watch', { label: 'w' }); // after handle-1
+  await fx.log.waitFor((e) => e.type === 'tool-start' && e.callId === id, 'watch starts');
+  watch.push(id, 'w-0');
+  await fx.first.waitForToolResponse(id);
+  const since = fx.log.mark;
+  fx.first.goAway('1s');
+  await fx.log.waitFor((e) => e.type === 'reconnecting', 'reconnecting', since);
+  return { id, since };
+}
+
 describe.each(sdks)('resuming with a handle issued before some calls (%s)', (_name, makeAi) => {
   it('the calls made after the handle are handed over: briefed, their results (those produced while disconnected first) as text, onHandoff applied; the covered call goes on with function responses', async () => {
     await using fx = await open(makeAi);
@@ -164,21 +185,8 @@ describe.each(sdks)('resuming with a handle issued before some calls (%s)', (_na
 
   it('results parked while resuming go as function responses when the handle the resumption took covers their call (a handle of the connection being left)', async () => {
     const watch = pushTool('watch');
-    await using fx = await openSession({
-      makeAi,
-      tools: [watch.tool],
-      config: { sessionResumption: {} },
-      reconnect: { initialDelayMs: 1 },
-    });
-    fx.first.sendResumptionUpdate('handle-1');
-    await fx.log.waitFor((e) => e.type === 'resumption-update' && e.hasHandle, 'handle-1');
-    const id = fx.first.callTool('watch', { label: 'w' }); // after handle-1
-    await fx.log.waitFor((e) => e.type === 'tool-start' && e.callId === id, 'watch starts');
-    watch.push(id, 'w-0');
-    await fx.first.waitForToolResponse(id);
-    const since = fx.log.mark;
-    fx.first.goAway('1s');
-    await fx.log.waitFor((e) => e.type === 'reconnecting', 'reconnecting', since);
+    await using fx = await openResumableSession({ makeAi, tools: [watch.tool], holdResumed: true });
+    const { id, since } = await watchAfterHandleThenGoAway(fx, watch);
     const failing = await fx.gate.next(); // under way with handle-1
     expect(failing.resumptionHandle).toBe('handle-1');
     fx.first.sendResumptionUpdate('handle-2'); // on the connection being left: covers the call
@@ -197,21 +205,8 @@ describe.each(sdks)('resuming with a handle issued before some calls (%s)', (_na
 
   it('results parked while resuming are not sent for a call the server cancelled meanwhile', async () => {
     const watch = pushTool('watch');
-    await using fx = await openSession({
-      makeAi,
-      tools: [watch.tool, ping],
-      config: { sessionResumption: {} },
-      reconnect: { initialDelayMs: 1 },
-    });
-    fx.first.sendResumptionUpdate('handle-1');
-    await fx.log.waitFor((e) => e.type === 'resumption-update' && e.hasHandle, 'handle-1');
-    const id = fx.first.callTool('watch', { label: 'w' }); // after handle-1
-    await fx.log.waitFor((e) => e.type === 'tool-start' && e.callId === id, 'watch starts');
-    watch.push(id, 'w-0');
-    await fx.first.waitForToolResponse(id);
-    const since = fx.log.mark;
-    fx.first.goAway('1s');
-    await fx.log.waitFor((e) => e.type === 'reconnecting', 'reconnecting', since);
+    await using fx = await openResumableSession({ makeAi, tools: [watch.tool, ping], holdResumed: true });
+    const { id, since } = await watchAfterHandleThenGoAway(fx, watch);
     const next = await fx.gate.next();
     watch.push(id, 'w-1'); // while reconnecting: parked
     fx.first.cancelToolCalls(id); // on the connection being left

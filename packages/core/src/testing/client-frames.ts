@@ -8,7 +8,7 @@
 
 import type { RawData } from 'ws';
 import { truncate } from './describe-frame.js';
-import type { RecordedFunctionResponse } from './fake-live-connection.js';
+import type { RecordedFunctionResponse } from './fake-live-connection-types.js';
 import type { LiveClientFrame, LiveFunctionResponseBody } from './wire-types.js';
 
 const clientKeys = new Set(['setup', 'clientContent', 'realtimeInput', 'toolResponse']);

@@ -14,7 +14,7 @@ import {
   type HttpAnswer,
   renderReply,
 } from './fake-generate-content-reply.js';
-import type { FakeLiveWaitOptions } from './fake-live-connection.js';
+import type { FakeLiveWaitOptions } from './fake-live-connection-types.js';
 import { firstHeader } from './live-path.js';
 import { Inbox } from './waiters.js';
 import type { LiveBlob, LiveContent } from './wire-types.js';

@@ -21,16 +21,6 @@ import {
 } from './fake-live-timing.js';
 import type { LiveClientFrame, LiveServerFrame } from './wire-types.js';
 
-export type {
-  FakeLiveCloseInfo,
-  FakeLiveConnectionState,
-  FakeLivePlatform,
-  FakeLiveWaitForFrameOptions,
-  FakeLiveWaitOptions,
-  FakeToolCall,
-  RecordedFunctionResponse,
-} from './fake-live-connection-types.js';
-
 /**
  * One connection to the fake Live server. Records every client frame and sends server frames on
  * command. Created by the server; obtain it from `server.waitForConnection()` or `server.connections`.

@@ -17,16 +17,16 @@ export type {
   FakeGenerateContentResponseReply,
   FakeGenerateContentTextReply,
 } from './fake-generate-content-reply.js';
+export type { FakeLiveConnection } from './fake-live-connection.js';
 export type {
   FakeLiveCloseInfo,
-  FakeLiveConnection,
   FakeLiveConnectionState,
   FakeLivePlatform,
   FakeLiveWaitForFrameOptions,
   FakeLiveWaitOptions,
   FakeToolCall,
   RecordedFunctionResponse,
-} from './fake-live-connection.js';
+} from './fake-live-connection-types.js';
 export type {
   FakeInteractionStatus,
   FakeLiveProfileOption,

@@ -6,7 +6,8 @@
  */
 
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import type { FakeLiveConnection, RecordedFunctionResponse } from './fake-live-connection.js';
+import type { FakeLiveConnection } from './fake-live-connection.js';
+import type { RecordedFunctionResponse } from './fake-live-connection-types.js';
 import {
   type SimulatedNarrator,
   type SimulatedToolResult,

@@ -105,6 +105,18 @@ export const ping = defineTool({
   execute: () => 'pong',
 });
 
+/** A one-shot tool the test answers: `answer(value)` resolves the oldest call still waiting. */
+export function slowLookup() {
+  const pending: ((value: string) => void)[] = [];
+  const tool = defineTool({
+    name: 'lookup',
+    description: 'A slow lookup the test answers.',
+    parameters: z.object({}),
+    execute: () => new Promise<string>((resolve) => pending.push(resolve)),
+  });
+  return { tool, answer: (value: string) => pending.shift()?.(value) };
+}
+
 /** Every event of a session, with bounded waits on them. */
 export class EventLog {
   readonly events: LiveEvent[] = [];
