@@ -5,14 +5,8 @@
  * on anything the model does not take (NON_BLOCKING, willContinue, mid-session clientContent).
  */
 import { describe, expect, it } from 'vitest';
-import { recordingLogger } from '../reliability/test-support/profiled-session.js';
-import {
-  EventLog,
-  ping,
-  pushTool,
-  ResumeGate,
-  wireBarrier,
-} from '../reliability/test-support/session-fixture.js';
+import { connectFixture, recordingLogger } from '../reliability/test-support/profiled-session.js';
+import { ping, pushTool, ResumeGate, wireBarrier } from '../reliability/test-support/session-fixture.js';
 import { sdks } from '../reliability/test-support/session-sdks.js';
 import { createLiveAgent, type LiveAgentOptions } from '../session/create-live-agent.js';
 import { createFakeLiveServer, type FakeLiveConnection } from '../testing/index.js';
@@ -38,10 +32,8 @@ describe.each(sdks)('realtime-text delivery on gemini-3.1-flash-live-preview (%s
       logger: recordingLogger().logger,
       ...options,
     });
-    const connected = server.waitForConnection();
-    const session = await agent.connect();
-    const conn = await connected;
-    const log = new EventLog(session);
+    const fixture = await connectFixture(agent, server);
+    const { conn, log } = fixture;
     /** Calls `watch` and answers it with `first` (a sync-only model waits for that answer). */
     const startWatch = async (first: unknown) => {
       const id = conn.callTool('watch', { label: 'x' });
@@ -50,19 +42,7 @@ describe.each(sdks)('realtime-text delivery on gemini-3.1-flash-live-preview (%s
       await conn.waitForToolResponse(id);
       return id;
     };
-    return {
-      agent,
-      server,
-      session,
-      conn,
-      log,
-      watch,
-      startWatch,
-      async [Symbol.asyncDispose]() {
-        await session.close();
-        await server.close();
-      },
-    };
+    return { ...fixture, watch, startWatch };
   }
 
   it('is chosen by default; the first result answers the call, later ones go as realtime text by scheduling, and nothing the model cannot take is sent', async () => {

@@ -17,9 +17,9 @@ import {
   type ProfileExpectations,
   profileExpectations,
 } from './test-support/profile-matrix.js';
-import { recordingLogger } from './test-support/profiled-session.js';
+import { connectFixture, recordingLogger } from './test-support/profiled-session.js';
 import { thrownBy } from './test-support/session-errors.js';
-import { EventLog, ping, pushTool, slowLookup, wireBarrier } from './test-support/session-fixture.js';
+import { ping, pushTool, slowLookup, wireBarrier } from './test-support/session-fixture.js';
 
 /**
  * Session bugs the matrix exposes that are not fixed here (the session and delivery files belong
@@ -48,21 +48,7 @@ async function open(expected: ProfileExpectations, sdk: MatrixSdk, options: Opti
     logger: recordingLogger().logger,
     ...options,
   });
-  const connection = server.waitForConnection();
-  const session = await agent.connect();
-  const conn = await connection;
-  const log = new EventLog(session);
-  return {
-    agent,
-    server,
-    session,
-    conn,
-    log,
-    async [Symbol.asyncDispose]() {
-      await session.close();
-      await server.close();
-    },
-  };
+  return connectFixture(agent, server);
 }
 
 /** The declared `behavior` of each function, by name. */

@@ -4,7 +4,7 @@
  */
 
 import type { GenAIClient } from '../../protocol/genai-like.js';
-import { createLiveAgent, type LiveAgentOptions } from '../../session/create-live-agent.js';
+import { createLiveAgent, type LiveAgent, type LiveAgentOptions } from '../../session/create-live-agent.js';
 import {
   createFakeLiveServer,
   type FakeLiveConnection,
@@ -48,6 +48,14 @@ export async function openModelSession(
     logger: recordingLogger().logger,
     ...agentOptions,
   });
+  return connectFixture(agent, server);
+}
+
+/**
+ * Connects `agent` to `server` (a fresh fake server): the session, the server's connection for it
+ * and an {@link EventLog}; disposing closes the session, then the server.
+ */
+export async function connectFixture(agent: LiveAgent, server: FakeLiveServer) {
   const connection = server.waitForConnection();
   const session = await agent.connect();
   const conn: FakeLiveConnection = await connection;
