@@ -8,9 +8,9 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleAgent, createConsoleAgent } from '../src/agent.js';
 import { type ConsoleServer, startConsoleServer } from '../src/web/server.js';
+import { chromiumPath, runBrowserTests } from './support/chromium.js';
 
 const screenshots = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let agent: ConsoleAgent;
 let server: ConsoleServer;
@@ -19,6 +19,7 @@ let context: BrowserContext;
 let profile: string;
 
 beforeAll(async () => {
+  if (!runBrowserTests) return;
   mkdirSync(screenshots, { recursive: true });
   const env = { ...process.env };
   delete env.GEMINI_API_KEY;
@@ -102,7 +103,7 @@ async function send(page: Page, text: string): Promise<void> {
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 
-describe('the web console in headless Chromium', () => {
+describe.runIf(runBrowserTests)('the web console in headless Chromium', () => {
   it('watches a price: the call, its results and the chart appear, and the stop button stops it', async () => {
     const { page, connection, errors } = await openConsole();
     expect(await page.locator('[data-testid="mode"]').textContent()).toContain('simulator');
