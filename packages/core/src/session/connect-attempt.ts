@@ -174,7 +174,7 @@ export class ConnectAttempt {
         early.push(message);
         if (!setupDone && message?.setupComplete) {
           setupDone = true;
-          // PROTOCOL.md trap 1: connect() has not resolved yet; never touch the session here.
+          // ARCHITECTURE.md, SDK trap 1: connect() has not resolved yet; never touch the session here.
           queueMicrotask(done);
         }
       },

@@ -109,7 +109,7 @@ export interface StartClientOptions {
  */
 export class LiveTestClient {
   readonly messages: LiveServerMessage[] = [];
-  /** Messages whose onmessage ran before the connect() promise had resolved (PROTOCOL.md trap 1). */
+  /** Messages whose onmessage ran before the connect() promise had resolved (ARCHITECTURE.md, SDK trap 1). */
   readonly beforeConnectResolved: LiveServerMessage[] = [];
   closeEvent: CloseEvent | undefined;
   /** The raw connect promise; may never settle with SDK 2.x. */
