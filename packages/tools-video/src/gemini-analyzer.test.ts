@@ -11,7 +11,7 @@ import {
   type GeminiVisionClient,
   normalizeAnswer,
   VisionAnalysisError,
-} from './gemini-analyzer.js';
+} from './index.js';
 
 const silent: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
@@ -120,7 +120,7 @@ describe.each(sdks)('createGeminiAnalyzer with the real $name client', (sdk) => 
     const { analyze } = open(server, {
       question: 'Is the door open?',
       model: 'gemini-3.5-flash-lite',
-      config: { temperature: 0 },
+      config: { maxOutputTokens: 256 },
     });
     const sent = frame();
 
@@ -141,7 +141,7 @@ describe.each(sdks)('createGeminiAnalyzer with the real $name client', (sdk) => 
     ]);
     expect(request.text).toBe(prompt);
     expect(request.generationConfig).toMatchObject({
-      temperature: 0,
+      maxOutputTokens: 256,
       responseMimeType: 'application/json',
       responseJsonSchema: {
         type: 'object',
@@ -168,14 +168,19 @@ describe.each(sdks)('createGeminiAnalyzer with the real $name client', (sdk) => 
     expect(same).toBeUndefined();
   });
 
-  it('rejects a 429 with RATE_LIMITED, keeps working, and stays quiet when the answer did not change', async () => {
+  it('rejects a 429 with RATE_LIMITED, works again after the backoff, and says SILENTly that answers are back', async () => {
     await using server = await createFakeLiveServer();
-    const { analyze } = open(server);
+    const scheduler = new VirtualTimeScheduler();
+    const { analyze } = open(server, { request: { scheduler } });
 
     server.generateContent.respondOnce(json('2'));
     await analyze();
     server.generateContent.respondOnce({ status: 429 });
     const limited = await failure(analyze());
+    scheduler.schedule(() => {}, 5000); // the default first wait
+    scheduler.flush();
+    server.generateContent.respondOnce(json('2'));
+    const resumed = await analyze();
     server.generateContent.respondOnce(json('2'));
     const same = await analyze();
     server.generateContent.respondOnce(json('1'));
@@ -183,13 +188,24 @@ describe.each(sdks)('createGeminiAnalyzer with the real $name client', (sdk) => 
 
     expect(limited).toMatchObject({ name: 'VisionAnalysisError', code: 'RATE_LIMITED', status: 429 });
     expect(limited.message).toContain('lower the frame rate (intervalSeconds)');
+    expect(resumed).toEqual<FrameObservation>({
+      event: 'analysis_resumed',
+      description:
+        'Gemini answers again; the answer to "What are the main subjects in the picture and what are they doing?" is still 2.',
+      changeScore: 0,
+      notable: false,
+      details: {
+        answer: '2',
+        question: 'What are the main subjects in the picture and what are they doing?',
+      },
+    });
     expect(same).toBeUndefined();
     expect(changed).toMatchObject({ event: 'answer_changed', details: { answer: '1', previousAnswer: '2' } });
   });
 
   it.each([
     { reply: { status: 500 }, code: 'SERVER_ERROR', says: '500 INTERNAL' },
-    { reply: { status: 503 }, code: 'SERVER_ERROR', says: 'asks again about the next frame' },
+    { reply: { status: 504 }, code: 'SERVER_ERROR', says: 'asks again about the next frame' },
     {
       reply: { status: 400, message: 'Unsupported MIME type: image/bmp' },
       code: 'BAD_REQUEST',
@@ -401,6 +417,17 @@ describe('createGeminiAnalyzer options', () => {
     expect(error.message).toContain('fetch failed');
   });
 
+  it('turns a client failure that cannot be read (a revoked Proxy) into REQUEST_FAILED', async () => {
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    const ai: GeminiVisionClient = { models: { generateContent: () => Promise.reject(revocable.proxy) } };
+
+    const error = await failure(createGeminiAnalyzer({ ai }).open(request()).analyze(frame()));
+
+    expect(error.code).toBe('REQUEST_FAILED');
+    expect(error.message).toContain('an error that cannot be described');
+  });
+
   it('settles at the timeout even when the client ignores abortSignal', async () => {
     const scheduler = new VirtualTimeScheduler();
     const ai: GeminiVisionClient = { models: { generateContent: () => new Promise(() => {}) } };
@@ -435,5 +462,21 @@ describe('VisionAnalysisError', () => {
       VisionAnalysisError.isInstance({ [Symbol.for('livetools.video.visionAnalysisError')]: true }),
     ).toBe(true);
     expect(error).toMatchObject({ name: 'VisionAnalysisError', code: 'RATE_LIMITED', status: 429, cause });
+  });
+
+  it('answers false, without throwing, for a revoked Proxy or one whose traps throw', () => {
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    const trapping = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap');
+        },
+      },
+    );
+
+    expect(VisionAnalysisError.isInstance(revocable.proxy)).toBe(false);
+    expect(VisionAnalysisError.isInstance(trapping)).toBe(false);
   });
 });

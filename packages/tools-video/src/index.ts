@@ -24,17 +24,20 @@ export type {
   FrameAnalyzer,
   FrameObservation,
 } from './frame-analyzer.js';
-export {
-  createGeminiAnalyzer,
-  type GeminiAnalyzerOptions,
-  type GeminiVisionClient,
-  type GeminiVisionPart,
-  type GeminiVisionRequest,
-  type GeminiVisionResponse,
-  normalizeAnswer,
-  VisionAnalysisError,
-  type VisionAnalysisErrorCode,
-} from './gemini-analyzer.js';
+export { createGeminiAnalyzer } from './gemini-analyzer.js';
+export { normalizeAnswer } from './gemini-analyzer-answer.js';
+export type {
+  GeminiVisionClient,
+  GeminiVisionPart,
+  GeminiVisionRequest,
+  GeminiVisionResponse,
+} from './gemini-analyzer-client.js';
+export { VisionAnalysisError, type VisionAnalysisErrorCode } from './gemini-analyzer-errors.js';
+export type {
+  GeminiAnalyzerOptions,
+  GeminiBackoffOptions,
+  GeminiMediaResolution,
+} from './gemini-analyzer-options.js';
 export type { Sensitivity } from './scene-tracker.js';
 export { toolPackage } from './tool-package.js';
 export {
