@@ -2,14 +2,17 @@
  * The agent both modes run: the stock tools and the video tools on Gemini Live when
  * GEMINI_API_KEY is set, on the offline simulator otherwise.
  *
- * Environment: GEMINI_API_KEY, LIVETOOLS_MODEL, LIVETOOLS_SOURCE (simulated | coinbase | finnhub),
- * FINNHUB_API_KEY, LIVETOOLS_SPEED (simulated market speed, default 1 with Gemini, 240 offline),
+ * Environment: GEMINI_API_KEY, LIVETOOLS_MODEL, LIVETOOLS_SOURCE (simulated | coinbase | finnhub |
+ * alpaca), FINNHUB_API_KEY, ALPACA_KEY_ID and ALPACA_SECRET_KEY (with alpaca), ALPACA_FEED (iex by
+ * default; test streams the test symbol FAKEPACA at any hour), LIVETOOLS_SPEED (simulated market speed, default 1 with Gemini, 240 offline),
  * LIVETOOLS_VIDEO (local | gemini: the frame analyzer, default local).
  */
 import { GoogleGenAI, Modality } from '@google/genai';
 import { createLiveAgent, type LiveAgent, type VideoRoutingOptions } from '@livetools/core';
 import type { FakeLiveServer } from '@livetools/core/testing';
 import {
+  type AlpacaFeed,
+  createAlpacaSource,
   createCoinbaseSource,
   createFinnhubSource,
   createSimulatedSource,
@@ -53,13 +56,38 @@ function quoteSource(env: NodeJS.ProcessEnv, speed: number): QuoteSource {
       return createCoinbaseSource();
     case 'finnhub':
       return createFinnhubSource(env.FINNHUB_API_KEY ? { apiKey: env.FINNHUB_API_KEY } : {});
+    case 'alpaca':
+      return alpacaSource(env);
     case 'simulated':
       return createSimulatedSource({ speed });
     default:
       throw new Error(
-        `LIVETOOLS_SOURCE must be simulated, coinbase or finnhub, not '${env.LIVETOOLS_SOURCE}'.`,
+        `LIVETOOLS_SOURCE must be simulated, coinbase, finnhub or alpaca, not '${env.LIVETOOLS_SOURCE}'.`,
       );
   }
+}
+
+const ALPACA_FEEDS: readonly AlpacaFeed[] = ['iex', 'sip', 'delayed_sip', 'test'];
+
+/** US stocks from Alpaca's stream: the key pair from the environment, the free IEX feed by default. */
+function alpacaSource(env: NodeJS.ProcessEnv): QuoteSource {
+  const keyId = env.ALPACA_KEY_ID?.trim();
+  const secretKey = env.ALPACA_SECRET_KEY?.trim();
+  if (!keyId || !secretKey) {
+    const missing = [keyId ? undefined : 'ALPACA_KEY_ID', secretKey ? undefined : 'ALPACA_SECRET_KEY']
+      .filter((name) => name !== undefined)
+      .join(' and ');
+    throw new Error(
+      `LIVETOOLS_SOURCE=alpaca needs ALPACA_KEY_ID and ALPACA_SECRET_KEY (${missing} ${missing.includes(' and ') ? 'are' : 'is'} not set): ` +
+        'the key ID and secret of a free Alpaca account (https://alpaca.markets, paper trading keys work). ' +
+        'ALPACA_FEED=test streams the test symbol FAKEPACA at any hour.',
+    );
+  }
+  const feed = env.ALPACA_FEED ?? 'iex';
+  if (!(ALPACA_FEEDS as readonly string[]).includes(feed)) {
+    throw new Error(`ALPACA_FEED must be ${ALPACA_FEEDS.slice(0, -1).join(', ')} or test, not '${feed}'.`);
+  }
+  return createAlpacaSource({ keyId, secretKey, feed: feed as AlpacaFeed });
 }
 
 /**

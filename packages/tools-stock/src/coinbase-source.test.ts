@@ -1,78 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { createCoinbaseSource } from './coinbase-source.js';
+import type { FetchLike } from './fetch-json.js';
+import { coinbaseTicker, requestedProduct, startFakeCoinbase } from './test-support/fake-coinbase-server.js';
 import { FakeProviderServer, type FakeProviderServerOptions } from './test-support/fake-provider-server.js';
 import { UpdateRecorder } from './test-support/recorder.js';
 import { testCoinbaseSource } from './test-support/test-sources.js';
 
-const LISTED = new Set(['BTC-USD', 'ETH-USD', 'ETH-EUR']);
+const ticker = (productId: string, price: string, time?: string) => coinbaseTicker(productId, price, time);
 
-/** Answers (un)subscribe requests in order, as Coinbase Exchange does. */
-const exchange: FakeProviderServerOptions = {
-  onMessage: (message, reply) => {
-    const ids = (message.product_ids as string[] | undefined) ?? [];
-    const unknown = ids.find((id) => !LISTED.has(id));
-    if (message.type === 'subscribe' && unknown) {
-      reply({ type: 'error', message: 'Failed to subscribe', reason: `${unknown} is not a valid product` });
-      return;
-    }
-    reply({
-      type: 'subscriptions',
-      channels: [
-        { name: 'ticker', product_ids: message.type === 'subscribe' ? ids : [] },
-        { name: 'heartbeat', product_ids: message.type === 'subscribe' ? ids : [] },
-      ],
-    });
-  },
-  rest: (path) => {
-    const match = /^\/products\/([^/]+)\/ticker$/.exec(path);
-    const id = decodeURIComponent(match?.[1] ?? '');
-    if (!LISTED.has(id)) return { status: 404, body: { message: 'NotFound' } };
-    return {
-      status: 200,
-      body: {
-        ask: '64999.99',
-        bid: '64999.98',
-        volume: '12345.678',
-        trade_id: 1,
-        price: '64999.99',
-        size: '0.01',
-        time: '2024-12-07T18:00:00.542551Z',
-      },
-    };
-  },
-};
-
-const ticker = (productId: string, price: string, time = '2024-12-07T18:00:00.542551Z') => ({
-  type: 'ticker',
-  sequence: 93_525_999_403,
-  product_id: productId,
-  price,
-  open_24h: '100966.53',
-  volume_24h: '9756.916611',
-  low_24h: '99012.73',
-  high_24h: '102104.12',
-  volume_30d: '539862.627144',
-  best_bid: '99718.01',
-  best_bid_size: '0.024535',
-  best_ask: '99728.83',
-  best_ask_size: '0.062982',
-  side: 'buy',
-  time,
-  trade_id: 734_680_334,
-  last_size: '0.000261',
+/** The documented request for one product: the ticker and heartbeat channels. */
+const request = (type: 'subscribe' | 'unsubscribe', id: string) => ({
+  type,
+  channels: [
+    { name: 'ticker', product_ids: [id] },
+    { name: 'heartbeat', product_ids: [id] },
+  ],
 });
 
 describe('createCoinbaseSource', () => {
   it('subscribes to ticker and heartbeat, turns tickers into quotes, unsubscribes the last watcher', async () => {
-    await using server = await FakeProviderServer.start(exchange);
+    await using server = await startFakeCoinbase();
     const source = testCoinbaseSource(server);
     using btc = new UpdateRecorder(source.watch('btc-usd'));
     await server.message((m) => m.message.type === 'subscribe', 'subscribe');
-    expect(server.received[0]?.message).toEqual({
-      type: 'subscribe',
-      product_ids: ['BTC-USD'],
-      channels: ['ticker', 'heartbeat'],
-    });
+    expect(server.received[0]?.message).toEqual(request('subscribe', 'BTC-USD'));
 
     server.send({
       type: 'heartbeat',
@@ -93,8 +44,9 @@ describe('createCoinbaseSource', () => {
       volume: 9756.916611,
     });
 
+    expect(btc.error).toBeUndefined(); // the exchange accepted the request
     using eth = new UpdateRecorder(source.watch('ETH'));
-    await server.message((m) => (m.message.product_ids as string[])[0] === 'ETH-USD', 'subscribe ETH-USD');
+    await server.message((m) => requestedProduct(m.message) === 'ETH-USD', 'subscribe ETH-USD');
     server.send(ticker('ETH-USD', '3001.5'));
     await eth.quoteAt(3001.5);
     expect(btc.quotes).toHaveLength(1);
@@ -102,17 +54,13 @@ describe('createCoinbaseSource', () => {
 
     btc.unsubscribe();
     const unsubscribe = await server.message((m) => m.message.type === 'unsubscribe', 'unsubscribe');
-    expect(unsubscribe.message).toEqual({
-      type: 'unsubscribe',
-      product_ids: ['BTC-USD'],
-      channels: ['ticker', 'heartbeat'],
-    });
+    expect(unsubscribe.message).toEqual(request('unsubscribe', 'BTC-USD'));
     eth.unsubscribe();
     await server.closed(1);
   });
 
   it('fails an unknown product with UNKNOWN_SYMBOL and keeps the others streaming', async () => {
-    await using server = await FakeProviderServer.start(exchange);
+    await using server = await startFakeCoinbase();
     const source = testCoinbaseSource(server);
     using btc = new UpdateRecorder(source.watch('BTC-USD'));
     using bogus = new UpdateRecorder(source.watch('FOO-USD'));
@@ -137,12 +85,15 @@ describe('createCoinbaseSource', () => {
     const held: (() => void)[] = [];
     return {
       onMessage: (message, reply) => {
-        const [id = ''] = message.product_ids as string[];
+        const id = requestedProduct(message) ?? '';
         held.push(() =>
           reply(
             id === bad
               ? { type: 'error', message: 'Failed to subscribe', reason }
-              : { type: 'subscriptions', channels: [{ name: 'ticker', product_ids: [id] }] },
+              : {
+                  type: 'subscriptions',
+                  channels: [{ name: 'ticker', product_ids: [id], account_ids: null }],
+                },
           ),
         );
         if (held.length < 2) return;
@@ -158,7 +109,7 @@ describe('createCoinbaseSource', () => {
     );
     const source = testCoinbaseSource(server, { noQuoteTimeoutMs: 60_000 });
     using good = new UpdateRecorder(source.watch('ETH-EUR'));
-    await server.message((m) => (m.message.product_ids as string[])[0] === 'ETH-EUR');
+    await server.message((m) => requestedProduct(m.message) === 'ETH-EUR');
     using bad = new UpdateRecorder(source.watch('BAD-USD'));
     for (const recorder of [good, bad]) {
       expect(await recorder.failure()).toMatchObject({
@@ -177,7 +128,7 @@ describe('createCoinbaseSource', () => {
     );
     const source = testCoinbaseSource(server, { noQuoteTimeoutMs: 60_000 });
     using good = new UpdateRecorder(source.watch('BTC-USD'));
-    await server.message((m) => (m.message.product_ids as string[])[0] === 'BTC-USD');
+    await server.message((m) => requestedProduct(m.message) === 'BTC-USD');
     using bad = new UpdateRecorder(source.watch('BTC-USDT'));
     expect(await bad.failure()).toMatchObject({ code: 'UNKNOWN_SYMBOL', symbol: 'BTC-USDT' });
     server.send(ticker('BTC-USD', '65000'));
@@ -186,7 +137,7 @@ describe('createCoinbaseSource', () => {
   });
 
   it('reconnects after a disconnect, reports it, subscribes again and streams again', async () => {
-    await using server = await FakeProviderServer.start(exchange);
+    await using server = await startFakeCoinbase();
     using btc = new UpdateRecorder(testCoinbaseSource(server).watch('BTC-USD'));
     await server.message((m) => m.connection === 1);
     server.send(ticker('BTC-USD', '65000'));
@@ -195,11 +146,7 @@ describe('createCoinbaseSource', () => {
     server.dropConnections();
     await btc.status('reconnecting');
     const again = await server.message((m) => m.connection === 2, 'resubscribe on connection 2');
-    expect(again.message).toEqual({
-      type: 'subscribe',
-      product_ids: ['BTC-USD'],
-      channels: ['ticker', 'heartbeat'],
-    });
+    expect(again.message).toEqual(request('subscribe', 'BTC-USD'));
     await btc.status('live'); // the subscriptions answer proves the new connection works
     server.send(ticker('BTC-USD', '65100'));
     await btc.quoteAt(65_100);
@@ -207,7 +154,7 @@ describe('createCoinbaseSource', () => {
   });
 
   it('reports a connection without heartbeats as stale, then replaces it', async () => {
-    await using server = await FakeProviderServer.start(exchange);
+    await using server = await startFakeCoinbase();
     using eth = new UpdateRecorder(
       testCoinbaseSource(server, { staleAfterMs: 60, deadAfterMs: 150 }).watch('ETH-USD'),
     );
@@ -221,13 +168,13 @@ describe('createCoinbaseSource', () => {
   });
 
   it('fails a product without any ticker in time with NO_QUOTE_TIMEOUT', async () => {
-    await using server = await FakeProviderServer.start(exchange);
+    await using server = await startFakeCoinbase();
     using quiet = new UpdateRecorder(testCoinbaseSource(server, { noQuoteTimeoutMs: 50 }).watch('ETH-EUR'));
     expect(await quiet.failure()).toMatchObject({ code: 'NO_QUOTE_TIMEOUT', symbol: 'ETH-EUR' });
   });
 
   it('gives up with PROVIDER_ERROR when the server cannot be reached, after a bounded number of attempts', async () => {
-    const server = await FakeProviderServer.start(exchange);
+    const server = await startFakeCoinbase();
     const url = server.wsUrl;
     await server[Symbol.asyncDispose]();
     const source = createCoinbaseSource({
@@ -245,10 +192,10 @@ describe('createCoinbaseSource', () => {
   });
 
   it('normalises product ids and refuses malformed ones', async () => {
-    await using server = await FakeProviderServer.start(exchange);
+    await using server = await startFakeCoinbase();
     const source = testCoinbaseSource(server);
     using eth = new UpdateRecorder(source.watch('eth/eur'));
-    await server.message((m) => (m.message.product_ids as string[])[0] === 'ETH-EUR', 'subscribe ETH-EUR');
+    await server.message((m) => requestedProduct(m.message) === 'ETH-EUR', 'subscribe ETH-EUR');
     using bad = new UpdateRecorder(source.watch('BTC-USD-X'));
     expect(await bad.failure()).toMatchObject({
       code: 'UNKNOWN_SYMBOL',
@@ -258,7 +205,7 @@ describe('createCoinbaseSource', () => {
   });
 
   it('answers quote() from the REST ticker and starts a watch with it', async () => {
-    await using server = await FakeProviderServer.start(exchange);
+    await using server = await startFakeCoinbase();
     const source = testCoinbaseSource(server, { rest: { baseUrl: server.httpUrl } });
     expect(await source.quote('BTC-USD')).toEqual({
       symbol: 'BTC-USD',
@@ -278,5 +225,83 @@ describe('createCoinbaseSource', () => {
     await server.message((m) => m.message.type === 'subscribe', 'subscribe');
     server.send(ticker('BTC-USD', '65000.5'));
     expect((await btc.nthQuote(2)).price).toBe(65_000.5);
+  });
+
+  it('ignores and counts a ticker whose sequence is not newer than the last one delivered', async () => {
+    // regression: a late ticker overwrote the newer price
+    await using server = await startFakeCoinbase();
+    const source = testCoinbaseSource(server);
+    using btc = new UpdateRecorder(source.watch('BTC-USD'));
+    using eth = new UpdateRecorder(source.watch('ETH-USD'));
+    await server.message((m) => requestedProduct(m.message) === 'ETH-USD', 'subscribe ETH-USD');
+    server.send(coinbaseTicker('BTC-USD', '65000', undefined, 500));
+    server.send(coinbaseTicker('BTC-USD', '64000', undefined, 499)); // late
+    server.send(coinbaseTicker('BTC-USD', '64000', undefined, 500)); // repeated
+    server.send(coinbaseTicker('ETH-USD', '3000', undefined, 10)); // other products have their own series
+    server.send(coinbaseTicker('BTC-USD', '65100', undefined, 502)); // a gap is fine
+    await btc.quoteAt(65_100);
+    await eth.quoteAt(3000);
+    expect(btc.quotes.map((quote) => quote.price)).toEqual([65_000, 65_100]);
+    expect(source.stats?.()).toEqual({ ignoredQuotes: 2, ignoredMessages: 0 });
+  });
+
+  it('lets an unusable ticker not raise the sequence, so the next valid one still counts', async () => {
+    await using server = await startFakeCoinbase();
+    const source = testCoinbaseSource(server);
+    using btc = new UpdateRecorder(source.watch('BTC-USD'));
+    await server.message((m) => requestedProduct(m.message) === 'BTC-USD', 'subscribe BTC-USD');
+    server.send(coinbaseTicker('BTC-USD', '65000', undefined, 500));
+    server.send(coinbaseTicker('BTC-USD', '-1', undefined, 9_000_000_000)); // refused: bad price
+    server.send(coinbaseTicker('BTC-USD', '65100', undefined, 501));
+    await btc.quoteAt(65_100);
+    expect(source.stats?.()).toEqual({ ignoredQuotes: 1, ignoredMessages: 0 });
+  });
+
+  it('fails quote() with BAD_REQUEST, not UNKNOWN_SYMBOL, when the REST ticker answers HTTP 400', async () => {
+    // regression: a malformed request was reported as an unknown product
+    await using server = await startFakeCoinbase({
+      rest: (path) =>
+        path.startsWith('/products/BTC-USD/')
+          ? { status: 400, body: { message: 'Invalid product_id' } }
+          : { status: 404, body: { message: 'NotFound' } },
+    });
+    const source = testCoinbaseSource(server, { rest: { baseUrl: server.httpUrl } });
+    await expect(source.quote('BTC-USD')).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      symbol: 'BTC-USD',
+      message: expect.stringMatching(/HTTP 400.*"Invalid product_id"/),
+    });
+    await expect(source.quote('FOO-USD')).rejects.toMatchObject({ code: 'UNKNOWN_SYMBOL' });
+  });
+
+  it('keeps a watch whose REST snapshot answers HTTP 400 streaming from the WebSocket', async () => {
+    await using server = await startFakeCoinbase({
+      rest: () => ({ status: 400, body: { message: 'Bad Request' } }),
+    });
+    let snapshotRead!: () => void;
+    const snapshotAnswered = new Promise<void>((resolve) => {
+      snapshotRead = resolve;
+    });
+    const fetchSignalling: FetchLike = async (url, init) => {
+      const response = await fetch(url, init);
+      return {
+        ok: response.ok,
+        status: response.status,
+        json: async () => {
+          const body: unknown = await response.json();
+          snapshotRead();
+          return body;
+        },
+      };
+    };
+    const source = testCoinbaseSource(server, { rest: { baseUrl: server.httpUrl, fetch: fetchSignalling } });
+    using btc = new UpdateRecorder(source.watch('BTC-USD'));
+    await server.message((m) => requestedProduct(m.message) === 'BTC-USD', 'subscribe BTC-USD');
+    await snapshotAnswered;
+    await new Promise(setImmediate); // the adapter has handled the answer (promise callbacks only)
+    expect(btc.error).toBeUndefined();
+    server.send(ticker('BTC-USD', '65000'));
+    await btc.quoteAt(65_000);
+    expect(btc.error).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@ import { fetchQuoteJson, type RestOptions } from './fetch-json.js';
 import { normalizeSymbol } from './normalize-symbol.js';
 import type { Quote, QuoteSource } from './quote-source.js';
 import { QuoteSourceError } from './quote-source-error.js';
-import { checkedQuote } from './quote-validation.js';
+import { checkedQuote, quoteProblem } from './quote-validation.js';
 import { recordOf } from './record-of.js';
 import { providerText, symbolsNamedIn } from './symbols-named-in.js';
 import {
@@ -47,11 +47,14 @@ interface PendingRequest {
 
 /**
  * A quote source over the Coinbase Exchange public WebSocket feed
- * (`wss://ws-feed.exchange.coinbase.com`, no key): each watched product is subscribed with
- * `{"type":"subscribe","product_ids":["BTC-USD"],"channels":["ticker","heartbeat"]}` (one request
- * per product, so an invalid one cannot void the others) and unsubscribed the same way. `ticker`
- * messages (`price`, `best_bid`, `best_ask`, `volume_24h`, `time`, numbers as strings) become
- * quotes; `heartbeat` messages (every second per product) keep the connection marked alive, so a
+ * (`wss://ws-feed.exchange.coinbase.com`, no key): each watched product is subscribed in the
+ * documented form, `{"type":"subscribe","channels":[{"name":"ticker","product_ids":["BTC-USD"]},
+ * {"name":"heartbeat","product_ids":["BTC-USD"]}]}` (one request per product, so an invalid one
+ * cannot void the others), and unsubscribed the same way. `ticker` messages (`price`, `best_bid`,
+ * `best_ask`, `volume_24h`, `time`, numbers as strings) become quotes, in `sequence` order: a
+ * ticker whose `sequence` is not above the last one delivered for its product on this connection
+ * arrived late (or twice) and is ignored and counted, so it never overwrites a newer price.
+ * `heartbeat` messages (every second per product) keep the connection marked alive, so a
  * silent connection is reported `stale` after 5 s and replaced after 15 s. The server answers each
  * (un)subscribe with a `subscriptions` message or an `error` (`message`, `reason`). An error is
  * given to the pending subscriptions it names, matched as whole words, exactly (`BTC-USDT` is not
@@ -63,7 +66,8 @@ interface PendingRequest {
  * (`"-1"`, `"0"`, `"NaN"`), whose `time` is not an ISO time between 1970 and 2200, or without a
  * product id is dropped; frames that are not JSON objects too. Both are counted in `stats()` and
  * logged at debug level to `logger`. A REST ticker with such a price or time fails `quote` with
- * `PROVIDER_ERROR`.
+ * `PROVIDER_ERROR`. The REST ticker's HTTP 404 means an unknown product (`UNKNOWN_SYMBOL`); HTTP
+ * 400 means Coinbase found the request malformed (`BAD_REQUEST`), which is not about the product.
  *
  * Symbols: `btc-usd`, `BTC/USD` and `BTC` (→ `BTC-USD`) are accepted.
  *
@@ -84,6 +88,8 @@ export function createCoinbaseSource(options: CoinbaseSourceOptions = {}): Quote
   const wsUrl = options.url ?? 'wss://ws-feed.exchange.coinbase.com';
   const rest = options.rest === false ? undefined : (options.rest ?? {});
   let pending: PendingRequest[] = [];
+  /** Per product, the `sequence` of the last ticker delivered on this connection. */
+  const lastSequence = new Map<string, number>();
 
   const restBaseUrl = (rest?.baseUrl ?? 'https://api.exchange.coinbase.com').replace(/\/+$/, '');
 
@@ -94,8 +100,17 @@ export function createCoinbaseSource(options: CoinbaseSourceOptions = {}): Quote
       `${restBaseUrl}/products/${encodeURIComponent(symbol)}/ticker`,
       { source: NAME, provider: 'Coinbase', request: 'ticker', symbol, timeoutMs, scheduler, signal },
     );
-    if (response.status === 404 || response.status === 400) throw unknownProduct(symbol);
+    if (response.status === 404) throw unknownProduct(symbol);
     const body = recordOf(response.body);
+    if (response.status === 400) {
+      const said = typeof body?.message === 'string' ? `: "${providerText(body.message)}"` : '';
+      throw new QuoteSourceError(
+        'BAD_REQUEST',
+        `Coinbase called the ticker request for ${symbol} malformed (HTTP 400${said}). The product id ` +
+          "passed the checks here, so this is likely a bug or a change on Coinbase's side: report it, with the id.",
+        { source: NAME, symbol },
+      );
+    }
     if (!response.ok || !body) {
       throw new QuoteSourceError(
         'PROVIDER_ERROR',
@@ -163,7 +178,18 @@ export function createCoinbaseSource(options: CoinbaseSourceOptions = {}): Quote
           feed.ignoreQuote('a ticker without a product id');
           return;
         }
-        feed.quote(toQuote(m.product_id, m, 'volume_24h', now));
+        const quote = toQuote(m.product_id, m, 'volume_24h', now);
+        const sequence = m.sequence;
+        if (typeof sequence === 'number' && Number.isSafeInteger(sequence)) {
+          const last = lastSequence.get(quote.symbol);
+          if (last !== undefined && sequence <= last) {
+            feed.ignoreQuote(`a late ticker (sequence ${sequence}, after ${last})`, { symbol: quote.symbol });
+            return;
+          }
+          // only a ticker that will be delivered moves the series on
+          if (quoteProblem(quote) === undefined) lastSequence.set(quote.symbol, sequence);
+        }
+        feed.quote(quote);
         return;
       }
       case 'subscriptions':
@@ -187,16 +213,14 @@ export function createCoinbaseSource(options: CoinbaseSourceOptions = {}): Quote
     url: () => wsUrl,
     onConnectionOpen: () => {
       pending = [];
+      lastSequence.clear(); // ordering holds within a connection: a bogus number cannot outlive it
     },
     subscribe: (symbol, connection) => {
-      if (connection.send({ type: 'subscribe', product_ids: [symbol], channels: CHANNELS })) {
-        pending.push({ kind: 'subscribe', symbol });
-      }
+      if (connection.send(request('subscribe', symbol))) pending.push({ kind: 'subscribe', symbol });
     },
     unsubscribe: (symbol, connection) => {
-      if (connection.send({ type: 'unsubscribe', product_ids: [symbol], channels: CHANNELS })) {
-        pending.push({ kind: 'unsubscribe', symbol });
-      }
+      lastSequence.delete(symbol);
+      if (connection.send(request('unsubscribe', symbol))) pending.push({ kind: 'unsubscribe', symbol });
     },
     handleMessage,
     ...(rest
@@ -229,6 +253,11 @@ export function createCoinbaseSource(options: CoinbaseSourceOptions = {}): Quote
         }
       : {}),
   });
+}
+
+/** A (un)subscribe request in the documented form: each channel lists its products. */
+function request(type: 'subscribe' | 'unsubscribe', symbol: string): Record<string, unknown> {
+  return { type, channels: CHANNELS.map((name) => ({ name, product_ids: [symbol] })) };
 }
 
 /** Normalises a Coinbase product id: `btc-usd` → `BTC-USD`, `BTC/USD` → `BTC-USD`, `BTC` → `BTC-USD`. */
@@ -293,7 +322,6 @@ function amountOf(value: unknown): number | undefined {
   return number !== undefined && number >= 0 ? number : undefined;
 }
 
-/** The value as a record when it is a plain JSON object. */
 /** Every product id listed in a `subscriptions` answer's channels, whatever their shape. */
 function productsIn(channels: unknown): Set<string> {
   const products = new Set<string>();

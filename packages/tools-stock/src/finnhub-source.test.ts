@@ -168,7 +168,7 @@ describe('createFinnhubSource', () => {
     await ms.quoteAt(90);
     server.send({ type: 'error', msg: 'Invalid symbol MSFT' });
     expect(await msft.failure()).toMatchObject({
-      code: 'PROVIDER_ERROR',
+      code: 'UNKNOWN_SYMBOL',
       symbol: 'MSFT',
       message: expect.stringContaining('Invalid symbol MSFT'),
     });

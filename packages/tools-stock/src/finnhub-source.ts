@@ -1,21 +1,24 @@
-import { asyncScheduler } from 'rxjs';
+import { asyncScheduler, filter, firstValueFrom, map, throwError, timeout } from 'rxjs';
 import { DEFAULT_QUOTE_TIMEOUT_MS, defineQuoteSource } from './define-quote-source.js';
-import { fetchQuoteJson, type RestOptions } from './fetch-json.js';
-import { isUsMarketOpen } from './is-us-market-open.js';
+import type { RestOptions } from './fetch-json.js';
+import { FinnhubMessages } from './finnhub-source-messages.js';
+import { type FinnhubRest, finnhubRejectedKey, finnhubRestQuote } from './finnhub-source-rest.js';
+import { isServedByQuoteEndpoint, normalizeFinnhubSymbol } from './finnhub-source-symbols.js';
 import type { Quote, QuoteSource } from './quote-source.js';
 import { QuoteSourceError } from './quote-source-error.js';
-import { checkedQuote, priceProblem, timeProblem } from './quote-validation.js';
-import { recordOf } from './record-of.js';
-import { providerText, symbolsNamedIn } from './symbols-named-in.js';
+import { checkedQuote } from './quote-validation.js';
 import {
   createWebSocketQuoteFeed,
-  type WebSocketFeedContext,
   type WebSocketQuoteFeedOptions,
   type WebSocketQuoteProtocol,
 } from './web-socket-quote-feed.js';
 
 const NAME = 'finnhub';
-const KEY_ERROR = /api key|token|unauthori[sz]ed|forbidden|invalid key|not authenticated/i;
+
+/** Finnhub's free plan: symbols on one WebSocket connection (and one connection per key). */
+export const FINNHUB_FREE_PLAN_SYMBOLS = 50;
+/** The longest quiet time between two of Finnhub's `{"type":"ping"}` messages, documented as 1 to 2 minutes. */
+export const FINNHUB_PING_INTERVAL_MS = 120_000;
 
 /**
  * Options of {@link createFinnhubSource}.
@@ -38,6 +41,19 @@ export interface FinnhubSourceOptions extends WebSocketQuoteFeedOptions {
   readonly rest?: RestOptions | false;
   /** Timeout of `quote`, in ms. Default: 10 000. */
   readonly quoteTimeoutMs?: number;
+  /**
+   * Symbols watched at once on the one connection: a watch of one more fails at once with
+   * `SYMBOL_LIMIT` (stop watching another first). Default: 50, the free plan's limit; set your
+   * plan's.
+   */
+  readonly maxSymbols?: number;
+  /**
+   * The longest time (ms) Finnhub lets a quiet connection go without a `{"type":"ping"}`: the
+   * connection is `stale` after 2.5 of these without any message, and replaced after 5 (unless
+   * `staleAfterMs` / `deadAfterMs` say otherwise). Default: 120 000 (pings come every 1 to 2
+   * minutes).
+   */
+  readonly pingIntervalMs?: number;
 }
 
 /**
@@ -45,27 +61,42 @@ export interface FinnhubSourceOptions extends WebSocketQuoteFeedOptions {
  * it sends `{"type":"subscribe","symbol":"AAPL"}` / `{"type":"unsubscribe",...}` as symbols are
  * watched and unwatched, and turns `{"type":"trade","data":[{"s","p","t","v","c"}]}` messages into
  * quotes (the newest trade per symbol per message; `volume` is the size of that message's trades).
- * `{"type":"ping"}` keeps the connection alive. By default the first price of each watch and every
- * one-shot `quote` come from the REST endpoint `/quote` (`c` current price, `t` time in seconds).
+ * By default the first price of each watch of a US stock and every one-shot `quote` of one come
+ * from the REST endpoint `/quote` (`c` current price, `t` time in seconds). `/quote` serves stocks
+ * only: exchange-prefixed crypto and forex symbols (`BINANCE:BTCUSDT`, `OANDA:EUR_USD`,
+ * `IC MARKETS:1`, venue names with spaces included) are never asked there; their one-shot `quote`
+ * is their next trade on the stream.
  *
- * Errors: no key → `MISSING_API_KEY` at creation. A rejected key (HTTP 401/403 on the upgrade or on
- * REST, an error message about the key, or three connections in a row closed right after opening)
- * → `REJECTED_API_KEY` on every stream, without retrying. A symbol Finnhub does not know (REST
- * returns a zero quote) → `UNKNOWN_SYMBOL`; no quote within `noQuoteTimeoutMs` → `NO_QUOTE_TIMEOUT`.
- * Any other `{"type":"error","msg":...}` fails the symbols it names (matched as whole words, exactly:
- * `Invalid symbol MSFT` never ends a watch of `A` or `MS`) with `PROVIDER_ERROR`; one that names
- * no watched symbol fails every symbol still waiting for its first trade, with a message that says
- * so (it is ignored when there is none).
+ * Limits: Finnhub allows one WebSocket per key, and 50 symbols on it on the free plan: create
+ * one source per key and share it. A watch beyond `maxSymbols` (default 50) fails at once with
+ * `SYMBOL_LIMIT`, before anything is sent; a symbol that fails for any reason is unsubscribed, so
+ * it keeps no slot. Finnhub sends `{"type":"ping"}` on a quiet connection every 1 to 2 minutes:
+ * the connection is `stale` after 2.5 × `pingIntervalMs` (5 min) without any message, and replaced
+ * after 5 × (10 min), so a quiet healthy connection never flaps.
+ *
+ * Errors: no key → `MISSING_API_KEY` at creation. A rejected key (HTTP 401/403 on the upgrade,
+ * REST's `{"error":"Invalid API key."}` or a 401 that names no other reason, an error message
+ * about the key, or three connections in a row closed right after opening) → `REJECTED_API_KEY`
+ * on every stream, without retrying. REST's `{"error":"You don't have access to this resource."}`
+ * (with 401 or 403: e.g. `VOD.L` on a free key) → `NO_ACCESS` for that symbol only; the others go
+ * on. A symbol Finnhub does not know (REST returns a zero quote, or the WebSocket says
+ * `Invalid symbol X`, matched to the symbol named, exactly) → `UNKNOWN_SYMBOL`; no quote within
+ * `noQuoteTimeoutMs` → `NO_QUOTE_TIMEOUT`. `Subscribing to too many symbols` (it names none) →
+ * `SYMBOL_LIMIT` for the newest subscription no trade has confirmed yet. Any other
+ * `{"type":"error","msg":...}` fails the symbols it names (as whole words, exactly) with
+ * `PROVIDER_ERROR`; one that names no watched symbol fails every symbol still waiting for its
+ * first trade, with a message that says so (it is ignored when there is none).
  *
  * Bad input is never fatal: a trade with a price that is not a finite number from 1e-12 to below
  * 1e15, a time (`t`) that is not epoch ms between 1970 and 2200 (e.g. nanoseconds), or no symbol
  * is dropped; frames that are not JSON objects, or trade messages without a `data` array, too.
  * Both are counted in `stats()` and logged at debug level to `logger`. A REST quote with such a
  * price or time fails `quote` with `PROVIDER_ERROR`.
- * Finnhub allows one WebSocket per key: create one source per key and share it.
  *
- * `marketOpen` follows the US regular session for plain tickers (`AAPL`) and is always true for
- * exchange-prefixed symbols (`BINANCE:BTCUSDT`, `OANDA:EUR_USD`).
+ * `marketOpen` follows the US exchange calendar for plain tickers (`AAPL`: regular session,
+ * holidays and 13:00 early closes, see `isUsMarketOpen`), is false from Friday 17:00 to Sunday
+ * 17:00 New York time for forex venues (`OANDA:`, `FXCM:`, `IC MARKETS:`...), and always true for
+ * other exchange-prefixed symbols (crypto: `BINANCE:BTCUSDT`).
  *
  * @param options - Key, endpoints, connection settings.
  * @returns A quote source named `finnhub`.
@@ -92,142 +123,43 @@ export function createFinnhubSource(options: FinnhubSourceOptions = {}): QuoteSo
   const now = options.now ?? (() => scheduler.now());
   const quoteTimeoutMs = options.quoteTimeoutMs ?? DEFAULT_QUOTE_TIMEOUT_MS;
   const wsUrl = options.url ?? 'wss://ws.finnhub.io';
-  const rest = options.rest === false ? undefined : (options.rest ?? {});
-
-  const restBaseUrl = (rest?.baseUrl ?? 'https://finnhub.io/api/v1').replace(/\/+$/, '');
-
-  /** A quote from the REST endpoint, not yet checked (the feed and `quote` check it). */
-  const restQuote = async (symbol: string, timeoutMs: number, signal?: AbortSignal): Promise<Quote> => {
-    const response = await fetchQuoteJson(
-      rest?.fetch ?? fetch,
-      `${restBaseUrl}/quote?symbol=${encodeURIComponent(symbol)}&token=${encodeURIComponent(apiKey)}`,
-      { source: NAME, provider: 'Finnhub', request: 'quote', symbol, timeoutMs, scheduler, signal },
-    );
-    if (response.status === 401 || response.status === 403) {
-      throw rejectedKey(`the REST API answered HTTP ${response.status}`);
-    }
-    if (!response.ok) {
-      throw new QuoteSourceError(
-        'PROVIDER_ERROR',
-        `Finnhub answered HTTP ${response.status} to a quote for ${symbol}${response.status === 429 ? ' (rate limit: wait a minute)' : ''}. Try again later.`,
-        { source: NAME, symbol },
-      );
-    }
-    const body = recordOf(response.body);
-    if (!body) {
-      throw new QuoteSourceError(
-        'PROVIDER_ERROR',
-        `Finnhub answered a quote for ${symbol} with something that is not a quote. Try again later.`,
-        { source: NAME, symbol },
-      );
-    }
-    if (body.c === 0) {
-      throw new QuoteSourceError(
-        'UNKNOWN_SYMBOL',
-        `Finnhub has no price for "${symbol}". Check the ticker (e.g. AAPL, or BINANCE:BTCUSDT for crypto).`,
-        { source: NAME, symbol },
-      );
-    }
-    const price = typeof body.c === 'number' ? body.c : Number.NaN;
-    // `t` is in seconds; 0 or none means Finnhub gave no time
-    const time =
-      body.t === undefined || body.t === null || body.t === 0
-        ? now()
-        : typeof body.t === 'number'
-          ? body.t * 1000
-          : Number.NaN;
-    return { symbol, price, time, source: NAME, marketOpen: marketOpenFor(symbol, now()) };
-  };
-
-  const handleTrades = (data: unknown, feed: WebSocketFeedContext): void => {
-    if (!Array.isArray(data)) {
-      feed.ignoreMessage('a trade message without a data array');
-      return;
-    }
-    const latest = new Map<string, { price: number; time: number; volume: number }>();
-    for (const item of data) {
-      const trade = readTrade(item, now);
-      if (typeof trade === 'string') {
-        feed.ignoreQuote(trade, { symbol: recordOf(item)?.s });
-        continue;
-      }
-      const previous = latest.get(trade.symbol);
-      if (!previous) latest.set(trade.symbol, trade);
-      else {
-        const newer = trade.time >= previous.time;
-        latest.set(trade.symbol, {
-          price: newer ? trade.price : previous.price,
-          time: newer ? trade.time : previous.time,
-          volume: previous.volume + trade.volume,
-        });
-      }
-    }
-    for (const [symbol, trade] of latest) {
-      feed.quote({
-        symbol,
-        price: trade.price,
-        time: trade.time,
-        source: NAME,
-        marketOpen: marketOpenFor(symbol, trade.time),
-        volume: trade.volume,
-      });
-    }
-  };
-
-  const handleError = (text: string, feed: WebSocketFeedContext): void => {
-    if (KEY_ERROR.test(text)) {
-      feed.failAll(rejectedKey(`it said "${text}"`));
-      return;
-    }
-    const words = symbolsNamedIn(text);
-    const named = feed.watched().filter((symbol) => words.has(symbol));
-    for (const symbol of named) {
-      feed.fail(
-        symbol,
-        new QuoteSourceError('PROVIDER_ERROR', `Finnhub reported an error for ${symbol}: "${text}".`, {
-          source: NAME,
-          symbol,
-        }),
-      );
-    }
-    if (named.length > 0) return;
-    // it names nobody: it may concern any symbol still waiting for its first trade
-    const waiting = feed.awaitingFirstQuote();
-    for (const symbol of waiting) {
-      feed.fail(
-        symbol,
-        new QuoteSourceError(
-          'PROVIDER_ERROR',
-          `Finnhub reported an error that named no symbol: "${text}". It was given to every symbol still ` +
-            `waiting for its first trade (${waiting.join(', ')}), since it may concern any of them. ` +
-            'Check the tickers, then watch the valid ones again.',
-          { source: NAME, symbol },
-        ),
-      );
-    }
-  };
-
-  const handleMessage = (message: unknown, feed: WebSocketFeedContext): void => {
-    const m = message as Record<string, unknown>;
-    if (m.type === 'trade') handleTrades(m.data, feed);
-    else if (m.type === 'error') handleError(providerText(m.msg ?? 'unknown error'), feed);
-    // `ping` and unknown message types only keep the connection marked alive.
-  };
+  const maxSymbols = options.maxSymbols ?? FINNHUB_FREE_PLAN_SYMBOLS;
+  const pingIntervalMs = options.pingIntervalMs ?? FINNHUB_PING_INTERVAL_MS;
+  const staleAfterMs = options.staleAfterMs ?? pingIntervalMs * 2.5;
+  const deadAfterMs =
+    options.deadAfterMs ?? (options.staleAfterMs === undefined ? pingIntervalMs * 5 : staleAfterMs * 2);
+  const rest: FinnhubRest | undefined =
+    options.rest === false
+      ? undefined
+      : {
+          baseUrl: (options.rest?.baseUrl ?? 'https://finnhub.io/api/v1').replace(/\/+$/, ''),
+          apiKey,
+          fetch: options.rest?.fetch ?? fetch,
+          scheduler,
+          now,
+        };
+  const messages = new FinnhubMessages(now, maxSymbols);
 
   const protocol: WebSocketQuoteProtocol = {
     name: NAME,
     url: () => `${wsUrl}${wsUrl.includes('?') ? '&' : '?'}token=${encodeURIComponent(apiKey)}`,
-    subscribe: (symbol, connection) => connection.send({ type: 'subscribe', symbol }),
-    unsubscribe: (symbol, connection) => connection.send({ type: 'unsubscribe', symbol }),
-    handleMessage,
+    subscribe: (symbol, connection) => {
+      if (connection.send({ type: 'subscribe', symbol })) messages.subscribed(symbol);
+    },
+    unsubscribe: (symbol, connection) => {
+      messages.unsubscribed(symbol);
+      connection.send({ type: 'unsubscribe', symbol });
+    },
+    handleMessage: (message, feed) => messages.handle(message as Record<string, unknown>, feed),
+    onConnectionOpen: () => messages.connectionOpened(),
     classifyFailure: (failure) => {
       if (failure.httpStatus === 401 || failure.httpStatus === 403) {
-        return rejectedKey(`the connection was refused with HTTP ${failure.httpStatus}`);
+        return finnhubRejectedKey(`the connection was refused with HTTP ${failure.httpStatus}`);
       }
       if (failure.code === 1008)
-        return rejectedKey(`the connection was closed by policy (${failure.reason ?? ''})`);
+        return finnhubRejectedKey(`the connection was closed by policy (${failure.reason ?? ''})`);
       if (failure.consecutiveEarlyCloses >= 3) {
-        return rejectedKey(
+        return finnhubRejectedKey(
           `it closed ${failure.consecutiveEarlyCloses} connections in a row right after they opened ` +
             '(the key may be invalid, or already used by another connection: Finnhub allows one per key)',
         );
@@ -235,8 +167,23 @@ export function createFinnhubSource(options: FinnhubSourceOptions = {}): QuoteSo
       return undefined;
     },
     ...(rest
-      ? { snapshot: (symbol: string, signal: AbortSignal) => restQuote(symbol, quoteTimeoutMs, signal) }
+      ? {
+          snapshot: (symbol: string, signal: AbortSignal): Promise<Quote | undefined> =>
+            isServedByQuoteEndpoint(symbol)
+              ? finnhubRestQuote(rest, symbol, quoteTimeoutMs, signal)
+              : Promise.resolve(undefined),
+        }
       : {}),
+    maxSymbols,
+    symbolLimitError: (symbol, max) =>
+      new QuoteSourceError(
+        'SYMBOL_LIMIT',
+        `Finnhub streams at most ${max} ${max === 1 ? 'symbol' : 'symbols'} on its one connection per key ` +
+          `(maxSymbols; the free plan allows ${FINNHUB_FREE_PLAN_SYMBOLS}), and ${max} are watched: stop watching one ` +
+          `before watching ${symbol}, or raise maxSymbols if your plan allows more.`,
+        { source: NAME, symbol },
+      ),
+    unsubscribeFailedSymbols: true,
     noQuoteError: (symbol, timeoutMs) =>
       new QuoteSourceError(
         'NO_QUOTE_TIMEOUT',
@@ -246,52 +193,42 @@ export function createFinnhubSource(options: FinnhubSourceOptions = {}): QuoteSo
       ),
   };
 
-  const feed = createWebSocketQuoteFeed(protocol, { staleAfterMs: 60_000, ...options, scheduler, now });
+  const feed = createWebSocketQuoteFeed(protocol, { ...options, staleAfterMs, deadAfterMs, scheduler, now });
+
+  /** A one-shot price of a symbol `/quote` does not serve: its first trade on the stream. */
+  const firstTrade = (symbol: string, timeoutMs: number): Promise<Quote> =>
+    firstValueFrom(
+      feed.connect(symbol).pipe(
+        filter((update) => update.type === 'quote'),
+        map((update) => update.quote),
+        timeout({
+          first: timeoutMs,
+          scheduler,
+          with: () => throwError(() => protocol.noQuoteError?.(symbol, timeoutMs)),
+        }),
+      ),
+    );
+
   return defineQuoteSource({
     name: NAME,
     connect: feed.connect,
     stats: feed.stats,
+    normalizeSymbol: normalizeFinnhubSymbol,
     ...(options.logger ? { logger: options.logger } : {}),
     scheduler,
     quoteTimeoutMs,
-    ...(rest
-      ? {
-          quote: async (symbol: string, { timeoutMs }: { timeoutMs: number }) =>
-            checkedQuote(await restQuote(symbol, timeoutMs), `Finnhub answered a quote for ${symbol}`, {
+    quote: async (symbol: string, { timeoutMs }: { timeoutMs: number }) =>
+      rest && isServedByQuoteEndpoint(symbol)
+        ? checkedQuote(
+            await finnhubRestQuote(rest, symbol, timeoutMs),
+            `Finnhub answered a quote for ${symbol}`,
+            {
               source: NAME,
               symbol,
-            }),
-        }
-      : {}),
+            },
+          )
+        : firstTrade(symbol, timeoutMs),
   });
-}
-
-function rejectedKey(detail: string): QuoteSourceError {
-  return new QuoteSourceError(
-    'REJECTED_API_KEY',
-    `Finnhub rejected the API key: ${detail}. Check FINNHUB_API_KEY (use the regular key, not the sandbox one) and that no other connection uses it.`,
-    { source: NAME },
-  );
-}
-
-/** A trade of a `trade` message, or why it cannot be used. A trade without `t` is timed on receipt. */
-function readTrade(
-  item: unknown,
-  now: () => number,
-): { symbol: string; price: number; time: number; volume: number } | string {
-  const trade = recordOf(item);
-  if (!trade) return 'a trade that is not an object';
-  if (typeof trade.s !== 'string' || trade.s === '') return 'a trade without a symbol (s)';
-  const time = trade.t === undefined ? now() : trade.t;
-  const problem = priceProblem(trade.p) ?? timeProblem(time);
-  if (problem !== undefined) return problem;
-  const volume = typeof trade.v === 'number' && Number.isFinite(trade.v) && trade.v >= 0 ? trade.v : 0;
-  return { symbol: trade.s, price: trade.p as number, time: time as number, volume };
-}
-
-/** The value as a record when it is a plain JSON object. */
-function marketOpenFor(symbol: string, time: number): boolean {
-  return symbol.includes(':') || isUsMarketOpen(time);
 }
 
 function environmentKey(): string | undefined {

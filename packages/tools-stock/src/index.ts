@@ -1,10 +1,11 @@
 /**
- * `@livetools/tools-stock`: quote sources (simulated, Finnhub, Coinbase) and the price-monitoring
+ * `@livetools/tools-stock`: quote sources (simulated, Finnhub, Coinbase, Alpaca) and the price-monitoring
  * logic behind the stock tools.
  *
  * @packageDocumentation
  */
 
+export { type AlpacaFeed, type AlpacaSourceOptions, createAlpacaSource } from './alpaca-source.js';
 export { type BackoffOptions, backoffDelay } from './backoff-delay.js';
 export { type CoinbaseSourceOptions, createCoinbaseSource } from './coinbase-source.js';
 export {
@@ -13,8 +14,15 @@ export {
   type QuoteSourceDefinition,
 } from './define-quote-source.js';
 export type { FetchLike, FetchResponseLike, RestOptions } from './fetch-json.js';
-export { createFinnhubSource, type FinnhubSourceOptions } from './finnhub-source.js';
+export {
+  createFinnhubSource,
+  FINNHUB_FREE_PLAN_SYMBOLS,
+  FINNHUB_PING_INTERVAL_MS,
+  type FinnhubSourceOptions,
+} from './finnhub-source.js';
 export { isUsMarketOpen } from './is-us-market-open.js';
+export { type CalendarDay, type UsMarketDay, usMarketDay } from './market-calendar.js';
+export { isForexMarketOpen } from './market-calendar-forex.js';
 export {
   DEFAULT_ALERT_HYSTERESIS_PERCENT,
   DEFAULT_MAX_REPORTS_PER_MINUTE,

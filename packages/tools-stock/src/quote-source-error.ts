@@ -9,6 +9,13 @@ const marker = Symbol.for('livetools.tools-stock.quote-source-error');
  *   every connection right after it opens).
  * - `NO_QUOTE_TIMEOUT`: no price arrived within the bounded wait.
  * - `PROVIDER_ERROR`: anything else the provider reported, or the connection could not be restored.
+ * - `BAD_REQUEST`: the provider called a request malformed (e.g. HTTP 400): a bug or an unsupported
+ *   value in what was sent, not an unknown symbol.
+ * - `SYMBOL_LIMIT`: the plan's limit of symbols per connection is reached (e.g. Alpaca's 30).
+ * - `CONNECTION_LIMIT`: another connection already uses the key and the plan allows one (e.g.
+ *   Alpaca's 406): close the other client.
+ * - `NO_ACCESS`: the key is valid but its plan does not cover this symbol (e.g. Finnhub's "You don't
+ *   have access to this resource." for a non-US stock on a free key); other symbols go on.
  *
  * @example
  * ```ts
@@ -20,7 +27,11 @@ export type QuoteSourceErrorCode =
   | 'MISSING_API_KEY'
   | 'REJECTED_API_KEY'
   | 'NO_QUOTE_TIMEOUT'
-  | 'PROVIDER_ERROR';
+  | 'PROVIDER_ERROR'
+  | 'BAD_REQUEST'
+  | 'SYMBOL_LIMIT'
+  | 'CONNECTION_LIMIT'
+  | 'NO_ACCESS';
 
 /**
  * Details attached to a {@link QuoteSourceError}.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Quote } from './quote-source.js';
+import { QuoteSourceError } from './quote-source-error.js';
 import { FakeProviderServer } from './test-support/fake-provider-server.js';
 import { ProcessGuard } from './test-support/process-guard.js';
 import { UpdateRecorder } from './test-support/recorder.js';
@@ -33,5 +34,38 @@ describe('createWebSocketQuoteFeed', () => {
     expect(feed.stats()).toEqual({ ignoredQuotes: 1, ignoredMessages: 2 });
     expect(watch.error).toBeUndefined();
     expect(guard.escaped).toEqual([]);
+  });
+
+  it('refuses a symbol beyond maxSymbols before subscribing it, and fails a symbol whose snapshot says NO_ACCESS', async () => {
+    await using server = await FakeProviderServer.start();
+    const protocol: WebSocketQuoteProtocol = {
+      name: 'example',
+      url: () => server.wsUrl,
+      subscribe: (symbol, connection) => connection.send({ op: 'sub', symbol }),
+      unsubscribe: (symbol, connection) => connection.send({ op: 'unsub', symbol }),
+      handleMessage: (message, feed) => feed.quote((message as { quote: Quote }).quote),
+      snapshot: async (symbol) => {
+        if (symbol === 'LOCKED') throw new QuoteSourceError('NO_ACCESS', 'not on this plan', { symbol });
+        return undefined;
+      },
+      maxSymbols: 2,
+    };
+    const feed = createWebSocketQuoteFeed(protocol, { idleCloseMs: 0 });
+    using acme = new UpdateRecorder(feed.connect('ACME'));
+    using locked = new UpdateRecorder(feed.connect('LOCKED'));
+    expect(await locked.failure()).toMatchObject({ code: 'NO_ACCESS', symbol: 'LOCKED' });
+    using beta = new UpdateRecorder(feed.connect('BETA'));
+    using gamma = new UpdateRecorder(feed.connect('GAMMA'));
+    expect(await gamma.failure()).toMatchObject({
+      code: 'SYMBOL_LIMIT',
+      symbol: 'GAMMA',
+      message: expect.stringContaining('at most 2 symbols'),
+    });
+    await server.message((m) => m.message.symbol === 'BETA');
+    expect(server.received.some((m) => m.message.symbol === 'GAMMA')).toBe(false);
+    const quote: Quote = { symbol: 'ACME', price: 12, time: 1, source: 'example', marketOpen: true };
+    server.send({ quote });
+    expect(await acme.nthQuote(1)).toEqual(quote);
+    expect(beta.error).toBeUndefined();
   });
 });

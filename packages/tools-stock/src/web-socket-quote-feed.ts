@@ -81,8 +81,13 @@ export interface WebSocketQuoteProtocol {
   /** Sends what stops the stream of `symbol`. */
   unsubscribe(symbol: string, connection: WebSocketFeedConnection): void;
   /**
-   * Handles one parsed JSON message: always an object (other JSON values, and text that is not
-   * JSON, are counted as ignored messages before they get here). Whatever it throws is caught and
+   * Messages are JSON arrays (Alpaca sends every message as one): arrays reach
+   * {@link WebSocketQuoteProtocol.handleMessage} as they are. Default: false (only objects do).
+   */
+  readonly arrays?: boolean;
+  /**
+   * Handles one parsed JSON message: always an object, or an array when `arrays` is set (other
+   * JSON values, and text that is not JSON, are counted as ignored messages before they get here). Whatever it throws is caught and
    * counted as an ignored message: one bad message never costs the connection.
    */
   handleMessage(message: unknown, feed: WebSocketFeedContext): void;
@@ -91,11 +96,27 @@ export interface WebSocketQuoteProtocol {
   /** Turns a connection failure into a fatal error (no retry), e.g. HTTP 401 → `REJECTED_API_KEY`. */
   classifyFailure?(failure: ConnectionFailure): QuoteSourceError | undefined;
   /**
-   * A first price for a newly watched symbol (e.g. from REST), raced against the stream. Rejecting
-   * with `UNKNOWN_SYMBOL` fails the symbol, with `REJECTED_API_KEY` every symbol; other failures are
-   * ignored (the stream may still deliver within the timeout).
+   * A first price for a newly watched symbol (e.g. from REST), raced against the stream; resolve
+   * `undefined` for none. Rejecting with `UNKNOWN_SYMBOL` or `NO_ACCESS` fails the symbol, with
+   * `REJECTED_API_KEY` every symbol; other failures are ignored (the stream may still deliver
+   * within the timeout).
    */
   snapshot?(symbol: string, signal: AbortSignal): Promise<Quote | undefined>;
+  /**
+   * Symbols the provider streams on one connection (e.g. 50 on Finnhub's free plan). A watch of
+   * one more fails at once with {@link WebSocketQuoteProtocol.symbolLimitError}, before anything is
+   * sent upstream; it can be watched once another symbol is unwatched. Default: no limit.
+   */
+  readonly maxSymbols?: number;
+  /** The error of a watch beyond `maxSymbols`. Default: a `SYMBOL_LIMIT` error naming the limit. */
+  symbolLimitError?(symbol: string, maxSymbols: number): QuoteSourceError;
+  /**
+   * Unsubscribe a symbol upstream whenever it fails, whatever the error: for providers that keep
+   * a subscription to a symbol they do not know (it counts toward the plan's limit) and take an
+   * unsubscribe of it quietly. Default: false (a symbol failed with `UNKNOWN_SYMBOL` is not
+   * unsubscribed, since the provider refused it).
+   */
+  readonly unsubscribeFailedSymbols?: boolean;
   /** The error for a symbol that had no quote within the timeout. Default: `NO_QUOTE_TIMEOUT`. */
   noQuoteError?(symbol: string, timeoutMs: number): QuoteSourceError;
 }
@@ -208,8 +229,10 @@ export function createWebSocketQuoteFeed(
         ignored.message(protocol.name, 'not JSON', { length: text.length });
         return;
       }
-      if (typeof message !== 'object' || message === null || Array.isArray(message)) {
-        ignored.message(protocol.name, 'not a JSON object', { length: text.length });
+      if (typeof message !== 'object' || message === null || (Array.isArray(message) && !protocol.arrays)) {
+        ignored.message(protocol.name, protocol.arrays ? 'not a JSON object or array' : 'not a JSON object', {
+          length: text.length,
+        });
         return;
       }
       try {
@@ -265,7 +288,7 @@ export function createWebSocketQuoteFeed(
   const fail = (symbol: string, error: QuoteSourceError): void => {
     const watch = watches.get(symbol);
     if (!watch) return;
-    release(symbol, watch, error.code !== 'UNKNOWN_SYMBOL');
+    release(symbol, watch, protocol.unsubscribeFailedSymbols === true || error.code !== 'UNKNOWN_SYMBOL');
     for (const subscriber of [...watch.subscribers]) subscriber.error(error);
   };
 
@@ -336,7 +359,7 @@ export function createWebSocketQuoteFeed(
         (error: unknown) => {
           if (watches.get(symbol) !== watch || !QuoteSourceError.isInstance(error)) return;
           if (error.code === 'REJECTED_API_KEY') failAll(error);
-          else if (error.code === 'UNKNOWN_SYMBOL') fail(symbol, error);
+          else if (error.code === 'UNKNOWN_SYMBOL' || error.code === 'NO_ACCESS') fail(symbol, error);
           // other snapshot failures are not decisive: the stream may still deliver, within the timeout
         },
       );
@@ -350,6 +373,19 @@ export function createWebSocketQuoteFeed(
     connect: (symbol) =>
       new Observable<QuoteUpdate>((subscriber) => {
         const existing = watches.get(symbol);
+        const maxSymbols = protocol.maxSymbols ?? Number.POSITIVE_INFINITY;
+        if (!existing && watches.size >= maxSymbols) {
+          subscriber.error(
+            protocol.symbolLimitError?.(symbol, maxSymbols) ??
+              new QuoteSourceError(
+                'SYMBOL_LIMIT',
+                `${protocol.name} streams at most ${maxSymbols} symbols on one connection, and as many are ` +
+                  `watched: stop watching one before watching ${symbol}.`,
+                { source: protocol.name, symbol },
+              ),
+          );
+          return;
+        }
         const watch = existing ?? createWatch(symbol);
         watch.subscribers.add(subscriber);
         if (watch.status !== 'live') {

@@ -7,11 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { createStockTools } from '../stock-tools.js';
 import { DebugLog } from '../test-support/debug-log.js';
-import {
-  FakeProviderServer,
-  type FakeProviderServerOptions,
-  type RestReply,
-} from '../test-support/fake-provider-server.js';
+import { requestedProduct, startFakeCoinbase } from '../test-support/fake-coinbase-server.js';
+import type { RestReply } from '../test-support/fake-provider-server.js';
 import {
   everyChange,
   expectFloodCapped,
@@ -24,6 +21,7 @@ import {
   watching,
 } from '../test-support/hostile-provider.js';
 import { ProcessGuard } from '../test-support/process-guard.js';
+import { UpdateRecorder } from '../test-support/recorder.js';
 import { testCoinbaseSource } from '../test-support/test-sources.js';
 import { ToolRun } from '../test-support/tool-run.js';
 
@@ -32,17 +30,21 @@ const TIME = '2024-12-07T18:00:00.542551Z';
 const coinbase: HostileProvider = {
   name: 'Coinbase',
   source: testCoinbaseSource,
-  subscribedSymbol: (message) => (message.product_ids as string[] | undefined)?.[0],
+  subscribedSymbol: requestedProduct,
 };
 
-/** Acknowledges every (un)subscribe, as Coinbase does for listed products. */
-const acknowledging: FakeProviderServerOptions = {
-  onMessage: (message, reply) =>
-    reply({
-      type: 'subscriptions',
-      channels: [{ name: 'ticker', product_ids: message.type === 'subscribe' ? message.product_ids : [] }],
-    }),
-};
+/** Every product the hostile cases use is listed, so each subscription is acknowledged. */
+const LISTED = [
+  'BTC-USD',
+  'ETH-USD',
+  'NEG-USD',
+  'ZERO-USD',
+  'NAN-USD',
+  'BIG-USD',
+  'TIME-USD',
+  'BADT-USD',
+  'SHAPE-USD',
+];
 
 const ticker = (product_id: unknown, price: unknown, time: unknown = TIME) => ({
   type: 'ticker',
@@ -57,7 +59,7 @@ const ticker = (product_id: unknown, price: unknown, time: unknown = TIME) => ({
 describe('hostile Coinbase server', () => {
   it('ignores and counts tickers with out-of-range, missing or mistyped values; the watches go on', async () => {
     using guard = new ProcessGuard();
-    await using server = await FakeProviderServer.start(acknowledging);
+    await using server = await startFakeCoinbase({ listed: LISTED });
     const source = testCoinbaseSource(server);
     using run = new ToolRun(everyChange(source));
     await watching(coinbase, server, run, { b: 'BTC-USD', e: 'ETH-USD' });
@@ -93,9 +95,52 @@ describe('hostile Coinbase server', () => {
     expect(guard.escaped).toEqual([]);
   });
 
+  it('orders tickers by a usable sequence only, and counts every late one', async () => {
+    using guard = new ProcessGuard();
+    await using server = await startFakeCoinbase({ listed: LISTED });
+    const source = testCoinbaseSource(server);
+    using btc = new UpdateRecorder(source.watch('BTC-USD'));
+    using eth = new UpdateRecorder(source.watch('ETH-USD'));
+    await server.message((m) => requestedProduct(m.message) === 'ETH-USD', 'subscribe ETH-USD');
+    const at = (price: string, sequence: unknown) => ({ ...ticker('BTC-USD', price), sequence });
+    server.send(at('100', 100));
+    // sequences that are not safe integers give no order: the tickers are delivered as they come
+    const unordered = [at('101', '150'), at('102', -1.5), at('103', 1.5), at('104', null), at('105', 1e300)];
+    for (const message of unordered) server.send(message);
+    const late = [at('90', 99), at('91', 100), at('92', 0), at('93', -1)];
+    for (const message of late) server.send(message);
+    server.send(at('106', 101));
+    server.send(ticker('ETH-USD', '3000'));
+    await eth.quoteAt(3000);
+
+    expect(btc.quotes.map((quote) => quote.price)).toEqual([100, 101, 102, 103, 104, 105, 106]);
+    expect(source.stats?.()).toEqual({ ignoredQuotes: late.length, ignoredMessages: 0 });
+    expect(btc.error).toBeUndefined();
+    expect(guard.escaped).toEqual([]);
+  });
+
+  it('starts each connection with a fresh sequence series, so a bogus number cannot block a product for good', async () => {
+    using guard = new ProcessGuard();
+    await using server = await startFakeCoinbase({ listed: LISTED });
+    const source = testCoinbaseSource(server);
+    using btc = new UpdateRecorder(source.watch('BTC-USD'));
+    await server.message((m) => requestedProduct(m.message) === 'BTC-USD', 'subscribe BTC-USD');
+    server.send({ ...ticker('BTC-USD', '100'), sequence: Number.MAX_SAFE_INTEGER });
+    server.send({ ...ticker('BTC-USD', '101'), sequence: 5 }); // below the bogus number: late
+    server.send({ ...ticker('ETH-USD', '1'), sequence: 1 }); // nobody watches it: marks the two as read
+    await btc.quoteAt(100);
+    server.dropConnections();
+    await server.message((m) => m.connection === 2, 'resubscribe on connection 2');
+    server.send({ ...ticker('BTC-USD', '102'), sequence: 6 });
+    await btc.quoteAt(102);
+    expect(btc.quotes.map((quote) => quote.price)).toEqual([100, 102]);
+    expect(source.stats?.()).toEqual({ ignoredQuotes: 1, ignoredMessages: 0 });
+    expect(guard.escaped).toEqual([]);
+  });
+
   it('ignores and counts frames it cannot read, and survives errors and answers in every shape', async () => {
     using guard = new ProcessGuard();
-    await using server = await FakeProviderServer.start(acknowledging);
+    await using server = await startFakeCoinbase({ listed: LISTED });
     const source = testCoinbaseSource(server);
     using run = new ToolRun(everyChange(source));
     await watching(coinbase, server, run, { b: 'BTC-USD', e: 'ETH-USD' });
@@ -131,7 +176,7 @@ describe('hostile Coinbase server', () => {
 
   it('survives a flood of 20,000 tickers: reports stay few, the price asked for is the newest, ETH goes on', async () => {
     using guard = new ProcessGuard();
-    await using server = await FakeProviderServer.start(acknowledging);
+    await using server = await startFakeCoinbase({ listed: LISTED });
     const source = testCoinbaseSource(server);
     using run = new ToolRun(createStockTools({ source })); // the default rate limits
     const started = Date.now();
@@ -179,7 +224,7 @@ describe('hostile Coinbase server', () => {
 
     it('answers every unusable REST ticker with a clear error', async () => {
       using guard = new ProcessGuard();
-      await using server = await FakeProviderServer.start({ rest, ...acknowledging });
+      await using server = await startFakeCoinbase({ listed: LISTED, rest });
       const source = testCoinbaseSource(server, { rest: { baseUrl: server.httpUrl } });
       using run = new ToolRun(createStockTools({ source }));
       await expectRefusedEach(run, Object.keys(replies), 'Coinbase');
@@ -196,7 +241,7 @@ describe('hostile Coinbase server', () => {
 
     it('starts a watch from the stream when its REST snapshot is unusable', async () => {
       using guard = new ProcessGuard();
-      await using server = await FakeProviderServer.start({ rest, ...acknowledging });
+      await using server = await startFakeCoinbase({ listed: LISTED, rest });
       const log = new DebugLog();
       const source = testCoinbaseSource(server, { rest: { baseUrl: server.httpUrl }, logger: log });
       using run = new ToolRun(everyChange(source));

@@ -20,6 +20,7 @@ import {
   watching,
 } from '../test-support/hostile-provider.js';
 import { ProcessGuard } from '../test-support/process-guard.js';
+import { UpdateRecorder } from '../test-support/recorder.js';
 import { testFinnhubSource } from '../test-support/test-sources.js';
 import { ToolRun } from '../test-support/tool-run.js';
 
@@ -193,6 +194,121 @@ describe('hostile Finnhub server', () => {
       server.send({ type: 'trade', data: [trade('NANO', 230)] });
       expect((await run.nthOutput('n', 1)).price).toBe(230);
       expectOneFinalEach(run, ['n']);
+      expect(guard.escaped).toEqual([]);
+    });
+  });
+
+  describe("Finnhub's own wording, bent", () => {
+    it('answers every REST 401/403/429 body with a typed error for the key or for that symbol alone', async () => {
+      using guard = new ProcessGuard();
+      const replies: Record<string, RestReply> = {
+        KEYA: { status: 401, body: { error: 'Invalid API key.' } },
+        KEYB: { status: 403, body: { error: 'Invalid API key.' } },
+        KEYC: { status: 401, body: 'Unauthorized' }, // names no reason: a 401 is about the key
+        ACCA: { status: 403, body: { error: "You don't have access to this resource." } },
+        ACCB: { status: 401, body: { error: "You don't have access to this resource." } },
+        ACCC: { status: 403, body: {} }, // names no reason: a 403 is about the symbol
+        ACCD: { status: 403, body: { error: { nested: ['not', 'text'] } } },
+        ACCE: { status: 403, body: { error: 'x'.repeat(10_000) } },
+        RATE: {
+          status: 429,
+          body: { error: 'API limit reached. Please try again later. Remaining Limit: 0' },
+        },
+      };
+      const expected: Record<string, string> = {
+        KEYA: 'REJECTED_API_KEY',
+        KEYB: 'REJECTED_API_KEY',
+        KEYC: 'REJECTED_API_KEY',
+        ACCA: 'NO_ACCESS',
+        ACCB: 'NO_ACCESS',
+        ACCC: 'NO_ACCESS',
+        ACCD: 'NO_ACCESS',
+        ACCE: 'NO_ACCESS',
+        RATE: 'PROVIDER_ERROR',
+      };
+      await using server = await FakeProviderServer.start({
+        rest: (path) =>
+          replies[/symbol=([^&]+)/.exec(path)?.[1] ?? ''] ?? { status: 200, body: { c: 0, t: 0 } },
+      });
+      const source = testFinnhubSource(server, { rest: { baseUrl: server.httpUrl } });
+      for (const [symbol, code] of Object.entries(expected)) {
+        const error = await source.quote(symbol).then(
+          () => undefined,
+          (failure: unknown) => failure,
+        );
+        expect(error, symbol).toMatchObject({
+          name: 'QuoteSourceError',
+          code,
+          message: expect.stringContaining('Finnhub'),
+        });
+        expect((error as Error).message.length, symbol).toBeLessThan(700);
+        expect((error as Error).message, symbol).not.toContain('test-key');
+        if (code === 'NO_ACCESS') expect(error, symbol).toMatchObject({ symbol });
+      }
+      expect(guard.escaped).toEqual([]);
+    });
+
+    it('gives each WebSocket error to exactly the watch it names, or to nobody', async () => {
+      using guard = new ProcessGuard();
+      await using server = await FakeProviderServer.start();
+      const source = testFinnhubSource(server);
+      using aapl = new UpdateRecorder(source.watch('AAPL'));
+      using v = new UpdateRecorder(source.watch('V'));
+      using ic = new UpdateRecorder(source.watch('IC MARKETS:1'));
+      using token = new UpdateRecorder(source.watch('TOKEN'));
+      await server.message((m) => m.message.symbol === 'TOKEN');
+      server.send({ type: 'trade', data: [trade('AAPL', 230)] });
+      await aapl.quoteAt(230);
+      const aboutNobody = [
+        'Invalid symbol AAPLX',
+        'Invalid symbol aapl', // another case is another symbol
+        'Invalid symbol IC MARKETS', // a prefix of IC MARKETS:1
+        `Invalid symbol ${'X'.repeat(10_000)}`,
+      ];
+      for (const msg of aboutNobody) server.send({ type: 'error', msg });
+      // a symbol whose name looks like a word about keys is still a symbol
+      server.send({ type: 'error', msg: 'Invalid symbol TOKEN' });
+      expect(await token.failure()).toMatchObject({ code: 'UNKNOWN_SYMBOL', symbol: 'TOKEN' });
+      // the newest subscription not confirmed by a trade is IC MARKETS:1 (TOKEN is gone)
+      server.send({ type: 'error', msg: 'Subscribing to too many symbols' });
+      expect(await ic.failure()).toMatchObject({ code: 'SYMBOL_LIMIT', symbol: 'IC MARKETS:1' });
+      server.send({ type: 'trade', data: [trade('AAPL', 231), trade('V', 350)] });
+      await v.quoteAt(350);
+      // every subscription is confirmed now: this one concerns nobody
+      server.send({ type: 'error', msg: 'Subscribing to too many symbols' });
+      server.send({ type: 'trade', data: [trade('AAPL', 232), trade('V', 351)] });
+      await aapl.quoteAt(232);
+      await v.quoteAt(351);
+      expect(aapl.error).toBeUndefined();
+      expect(v.error).toBeUndefined();
+      expect(source.stats?.()).toEqual({ ignoredQuotes: 0, ignoredMessages: aboutNobody.length + 1 });
+      expect(guard.escaped).toEqual([]);
+    });
+
+    it('refuses malformed symbols with UNKNOWN_SYMBOL, and keeps venue names with spaces whole', async () => {
+      using guard = new ProcessGuard();
+      await using server = await FakeProviderServer.start();
+      const source = testFinnhubSource(server);
+      const malformed = [
+        ' : ',
+        ':1',
+        'IC MARKETS:',
+        'IC  MARKETS::1',
+        'IC MARKETS:1 2',
+        'ÄPPLE',
+        `${'A'.repeat(70)} X:1`,
+        'A B',
+      ];
+      for (const symbol of malformed) {
+        await expect(source.quote(symbol), symbol).rejects.toMatchObject({
+          code: 'UNKNOWN_SYMBOL',
+          message: expect.stringContaining('AAPL'),
+        });
+      }
+      using ic = new UpdateRecorder(source.watch('ic\tmarkets : 1'));
+      await server.message((m) => m.message.symbol === 'IC MARKETS:1', 'subscribe IC MARKETS:1');
+      expect(ic.error).toBeUndefined();
+      expect(server.restRequests).toEqual([]);
       expect(guard.escaped).toEqual([]);
     });
   });

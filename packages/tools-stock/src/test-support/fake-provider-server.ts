@@ -17,10 +17,15 @@ export interface RestReply {
 
 /** Options of {@link startFakeProviderServer}. */
 export interface FakeProviderServerOptions {
-  /** Answers REST requests (path with query). Default: 404. */
-  rest?(path: string): RestReply;
-  /** Scripted reaction to each client message (e.g. acknowledge subscriptions). */
-  onMessage?(message: Record<string, unknown>, reply: (message: unknown) => void): void;
+  /** Answers REST requests (path with query), at once or later. Default: 404. */
+  rest?(path: string): RestReply | Promise<RestReply>;
+  /**
+   * Scripted reaction to each client message (e.g. acknowledge subscriptions); `connection` is the
+   * number (1-based) of the connection it came on.
+   */
+  onMessage?(message: Record<string, unknown>, reply: (message: unknown) => void, connection: number): void;
+  /** Called when a connection (numbered from 1) closes. */
+  onClose?(connection: number): void;
 }
 
 /**
@@ -50,15 +55,20 @@ export class FakeProviderServer implements AsyncDisposable {
       const path = request.url ?? '/';
       this.restRequests.push(path);
       this.changes.notify();
+      const answer = (reply: RestReply): void => {
+        response.writeHead(reply.status, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(reply.body));
+      };
       const reply = options.rest?.(path) ?? { status: 404, body: { message: 'NotFound' } };
-      response.writeHead(reply.status, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(reply.body));
+      if (reply instanceof Promise) reply.then(answer, () => answer({ status: 500, body: {} }));
+      else answer(reply);
     });
     wss.on('connection', (socket, request) => {
       this.upgrades.push(request.url ?? '/');
       this.clients.push(socket);
       const connection = this.clients.length;
       socket.on('close', () => {
+        options.onClose?.(connection);
         this.closedConnections++;
         this.changes.notify();
       });
@@ -66,7 +76,7 @@ export class FakeProviderServer implements AsyncDisposable {
         const message = JSON.parse(String(data)) as Record<string, unknown>;
         this.received.push({ connection, message });
         this.changes.notify();
-        options.onMessage?.(message, (answer) => socket.send(JSON.stringify(answer)));
+        options.onMessage?.(message, (answer) => socket.send(JSON.stringify(answer)), connection);
       });
       this.changes.notify();
       if (this.closeOnOpen) socket.close(1000);
