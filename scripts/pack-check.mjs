@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const packages = ['core', 'tools-stock', 'tools-video', 'cli'];
+const packages = ['core', 'tools-stock', 'tools-video', 'cli', 'quotes-nats'];
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const step = (text) => console.log(`pack-check: ${text}`);
@@ -86,6 +86,8 @@ import { createLiveAgent, defineStreamingTool, type LiveAgent } from '@livetools
 import { createFakeLiveServer, type FakeLiveServer } from '@livetools/core/testing';
 import { createStockTools, createSimulatedSource, type PriceReportOutput } from '@livetools/tools-stock';
 import { createChangeDetector, createVideoTools, type VideoReportOutput } from '@livetools/tools-video';
+import { createNatsQuoteSource, type QuoteRelay, startQuoteRelay } from '@livetools/quotes-nats';
+import { type NatsTestServer, startNatsServer } from '@livetools/quotes-nats/testing';
 import { interval, map } from 'rxjs';
 import { z } from 'zod';
 
@@ -102,6 +104,12 @@ export async function agent(server: FakeLiveServer): Promise<LiveAgent> {
 }
 export type Outputs = [PriceReportOutput, VideoReportOutput];
 export const start = createFakeLiveServer;
+export async function fleet(nats: NatsTestServer): Promise<QuoteRelay> {
+  const relay = await startQuoteRelay({ servers: nats.url, sources: { simulated: createSimulatedSource() } });
+  createStockTools({ source: createNatsQuoteSource({ servers: nats.url, source: 'simulated' }) });
+  return relay;
+}
+export const nats = startNatsServer;
 `,
   );
   run('node', [tsc, '-p', 'tsconfig.json'], app);
@@ -144,6 +152,35 @@ console.log('over the real SDK: get_stock_price AAPL', quote.output.price, '| mo
   const help = run('npx', ['livetools', '--help'], app);
   if (!/init/.test(help) || !/check/.test(help)) throw new Error(`livetools --help: ${help}`);
   step('the livetools bin runs from the installed tarball');
+
+  // The fleet: the relay's bin from the tarball holds the simulated market; a NATS source reads it.
+  writeFileSync(
+    join(app, 'fleet.mjs'),
+    `import { spawn } from 'node:child_process';
+import { createNatsQuoteSource } from '@livetools/quotes-nats';
+import { findNatsServer, startNatsServer } from '@livetools/quotes-nats/testing';
+
+if (!findNatsServer()) {
+  if (process.env.CI) throw new Error('CI=true and no nats-server: apt-get install nats-server');
+  console.log('no nats-server here: the relay smoke run is skipped (apt-get install nats-server)');
+  process.exit(0);
+}
+const nats = await startNatsServer();
+const relay = spawn('node_modules/.bin/livetools-quote-relay', ['--nats', nats.url, '--source', 'simulated'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const source = createNatsQuoteSource({ servers: nats.url, source: 'simulated', snapshotTimeoutMs: 15000 });
+try {
+  const quote = await source.quote('AAPL');
+  if (!(quote.price > 0)) throw new Error('no price: ' + JSON.stringify(quote));
+  console.log('livetools-quote-relay from the tarball relayed AAPL', quote.price, 'over nats-server');
+} finally {
+  await source.close();
+  relay.kill('SIGTERM');
+  await new Promise((resolve) => relay.once('exit', resolve));
+  await nats.stop();
+}
+`,
+  );
+  step(run('node', ['fleet.mjs'], app).trim());
   step('ok');
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -3,13 +3,16 @@
  * GEMINI_API_KEY is set, on the offline simulator otherwise.
  *
  * Environment: GEMINI_API_KEY, LIVETOOLS_MODEL, LIVETOOLS_SOURCE (simulated | coinbase | finnhub |
- * alpaca), FINNHUB_API_KEY, ALPACA_KEY_ID and ALPACA_SECRET_KEY (with alpaca), ALPACA_FEED (iex by
- * default; test streams the test symbol FAKEPACA at any hour), LIVETOOLS_SPEED (simulated market speed, default 1 with Gemini, 240 offline),
+ * alpaca | nats), FINNHUB_API_KEY, ALPACA_KEY_ID and ALPACA_SECRET_KEY (with alpaca), ALPACA_FEED (iex by
+ * default; test streams the test symbol FAKEPACA at any hour), NATS_URL and LIVETOOLS_RELAY_SOURCE
+ * (with nats: the NATS servers and which of the relay's sources, default nats://127.0.0.1:4222 and
+ * simulated), LIVETOOLS_SPEED (simulated market speed, default 1 with Gemini, 240 offline),
  * LIVETOOLS_VIDEO (local | gemini: the frame analyzer, default local).
  */
 import { GoogleGenAI, Modality } from '@google/genai';
 import { createLiveAgent, type LiveAgent, type VideoRoutingOptions } from '@livetools/core';
 import type { FakeLiveServer } from '@livetools/core/testing';
+import { createNatsQuoteSource } from '@livetools/quotes-nats';
 import {
   type AlpacaFeed,
   createAlpacaSource,
@@ -58,11 +61,17 @@ function quoteSource(env: NodeJS.ProcessEnv, speed: number): QuoteSource {
       return createFinnhubSource(env.FINNHUB_API_KEY ? { apiKey: env.FINNHUB_API_KEY } : {});
     case 'alpaca':
       return alpacaSource(env);
+    case 'nats':
+      // The quotes of a fleet's relay (livetools-quote-relay): one upstream feed for every process.
+      return createNatsQuoteSource({
+        servers: env.NATS_URL ?? 'nats://127.0.0.1:4222',
+        source: env.LIVETOOLS_RELAY_SOURCE ?? 'simulated',
+      });
     case 'simulated':
       return createSimulatedSource({ speed });
     default:
       throw new Error(
-        `LIVETOOLS_SOURCE must be simulated, coinbase, finnhub or alpaca, not '${env.LIVETOOLS_SOURCE}'.`,
+        `LIVETOOLS_SOURCE must be simulated, coinbase, finnhub, alpaca or nats, not '${env.LIVETOOLS_SOURCE}'.`,
       );
   }
 }
@@ -153,6 +162,8 @@ export async function createConsoleAgent(
     ...(simulator ? { simulator } : {}),
     close: async () => {
       await simulator?.close();
+      // A NATS source holds a connection and its demand at the relay: release them.
+      if ('close' in source && typeof source.close === 'function') await source.close();
     },
   };
 }

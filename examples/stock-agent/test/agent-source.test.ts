@@ -35,7 +35,7 @@ describe('LIVETOOLS_SOURCE', () => {
 
   it('lists every source when LIVETOOLS_SOURCE is unknown', async () => {
     await expect(createConsoleAgent({ LIVETOOLS_SOURCE: 'yahoo' })).rejects.toThrow(
-      "LIVETOOLS_SOURCE must be simulated, coinbase, finnhub or alpaca, not 'yahoo'.",
+      "LIVETOOLS_SOURCE must be simulated, coinbase, finnhub, alpaca or nats, not 'yahoo'.",
     );
   });
 });

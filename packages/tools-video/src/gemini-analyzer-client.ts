@@ -162,7 +162,10 @@ export interface SendOptions {
   readonly classify: (error: unknown) => Error;
 }
 
-/** The request for one frame: the frame, then the prompt; the analyzer's config fields win. */
+/**
+ * @internal
+ * The request for one frame: the frame, then the prompt; the analyzer's config fields win.
+ */
 export function visionRequest(
   options: Pick<SendOptions, 'model' | 'text' | 'config'>,
   frame: VideoFrame,
@@ -208,6 +211,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, reason: () =>
 }
 
 /**
+ * @internal
  * Sends one request for `frame`, with a fresh timeout on the scheduler, aborted when `ended`
  * aborts. Rejects with `timedOut()`, `aborted()` or `classify(error)`; resolves to the response.
  */

@@ -155,6 +155,7 @@ function checkThinking(config: Readonly<Record<string, unknown>> | undefined): v
 }
 
 /**
+ * @internal
  * Checks the options and fills in the defaults.
  *
  * @throws RangeError when `timeoutMs` or a backoff delay is not a positive number, or

@@ -1,0 +1,35 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineConfig } from 'vitest/config';
+import { findNatsServer } from './src/testing/nats-binary.js';
+
+// The relay, the NATS source and the fault tests run against a real nats-server. In CI (CI=true)
+// it is required; elsewhere, without one, the tests that start it are skipped with a notice.
+const inCi = Boolean(process.env.CI) && process.env.CI !== 'false';
+const needsServer = /(testing\/nats-server|test-support\/fault-nats-server|test-support\/fleet-processes)\.js/;
+const skipped =
+  inCi || findNatsServer()
+    ? []
+    : readdirSync('src', { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.endsWith('.test.ts'))
+        .filter((file) => needsServer.test(readFileSync(join('src', file), 'utf8')))
+        .map((file) => join('src', file));
+if (skipped.length > 0) {
+  console.warn(
+    `\n[quotes-nats] ${skipped.length} test files SKIPPED: no nats-server found (NATS_SERVER_BIN, PATH, /usr/sbin). ` +
+      'Install it (Debian/Ubuntu: apt-get install nats-server) or set NATS_SERVER_BIN; with CI=true they are required.\n',
+  );
+}
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+    exclude: ['**/node_modules/**', ...skipped],
+    passWithNoTests: true,
+    typecheck: {
+      enabled: true,
+      include: ['src/**/*.test-d.ts'],
+      tsconfig: './tsconfig.json',
+    },
+  },
+});
