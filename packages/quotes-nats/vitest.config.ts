@@ -6,7 +6,8 @@ import { findNatsServer } from './src/testing/nats-binary.js';
 // The relay, the NATS source and the fault tests run against a real nats-server. In CI (CI=true)
 // it is required; elsewhere, without one, the tests that start it are skipped with a notice.
 const inCi = Boolean(process.env.CI) && process.env.CI !== 'false';
-const needsServer = /(testing\/nats-server|test-support\/fault-nats-server|test-support\/fleet-processes)\.js/;
+const needsServer =
+  /(testing\/nats-server|test-support\/fault-nats-server|test-support\/fleet-processes)\.js/;
 const skipped =
   inCi || findNatsServer()
     ? []

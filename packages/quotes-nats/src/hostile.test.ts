@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNatsQuoteSource } from './nats-quote-source.js';
 import { isolated, openBucket, rawClient } from './test-support/fleet-fixture.js';
-import { type NatsTestServer, startNatsServer } from './testing/nats-server.js';
 import { waitFor, watchAll } from './test-support/wait-for.js';
+import { type NatsTestServer, startNatsServer } from './testing/nats-server.js';
 import { WIRE_VERSION } from './wire.js';
 
 let server: NatsTestServer;

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNatsQuoteSource } from './nats-quote-source.js';
 import { startQuoteRelay } from './quote-relay.js';
 import { isolated, rawClient, recordingLogger } from './test-support/fleet-fixture.js';
-import { type NatsTestServer, startNatsServer } from './testing/nats-server.js';
 import { createPushedSource } from './test-support/pushed-source.js';
 import { spawnAgent } from './test-support/spawn-agent.js';
 import { waitFor, watchAll } from './test-support/wait-for.js';
+import { type NatsTestServer, startNatsServer } from './testing/nats-server.js';
 import { WIRE_VERSION } from './wire.js';
 
 const RELAY_BIN = fileURLToPath(new URL('./relay-bin.ts', import.meta.url));
