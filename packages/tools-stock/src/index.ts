@@ -93,4 +93,5 @@ export {
   type StockTools,
   type StockToolsOptions,
 } from './stock-tools.js';
+export { DuplicateWatchError, type DuplicateWatchPolicy } from './stock-tools-watches.js';
 export { toolPackage } from './tool-package.js';

@@ -1,4 +1,5 @@
 import { type LiveFunctionResponse, ToolScheduler } from '@livetools/core';
+import { NEVER } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { createSimulatedSource } from './simulated-source.js';
@@ -6,11 +7,17 @@ import { createStockTools } from './stock-tools.js';
 import { pushedSource } from './test-support/pushed-source.js';
 import { ToolRun } from './test-support/tool-run.js';
 
+/** One session's realtime input: each session has its own, which tells sessions apart. */
+function sessionInput() {
+  return { video$: NEVER, audio$: NEVER, text$: NEVER };
+}
+
 function run(tools: ReturnType<typeof createStockTools>, scheduler?: TestScheduler) {
   const sent: LiveFunctionResponse[] = [];
   const toolScheduler = new ToolScheduler({
     tools,
     sink: { send: (r) => sent.push(...r) },
+    input: sessionInput(),
     ...(scheduler ? { scheduler } : {}),
   });
   return { scheduler: toolScheduler, outputs: (id: string) => sent.filter((r) => r.id === id) };
@@ -84,11 +91,16 @@ describe('monitor_stock_price', () => {
 
   it('watches several symbols as separate calls stopped independently, sharing one upstream per symbol', () => {
     const feed = pushedSource();
-    const { scheduler, outputs } = run(createStockTools({ source: feed.source }));
+    const tools = createStockTools({ source: feed.source });
+    const { scheduler, outputs } = run(tools);
+    // another session watching AAPL too: its own call, the same upstream
+    const other = run(tools);
     scheduler.handleToolCall([
       { id: 'a1', name: 'monitor_stock_price', args: { symbol: 'AAPL' } },
-      { id: 'a2', name: 'monitor_stock_price', args: { symbol: 'AAPL', thresholdPercent: 5 } },
       { id: 'm', name: 'monitor_stock_price', args: { symbol: 'MSFT' } },
+    ]);
+    other.scheduler.handleToolCall([
+      { id: 'a2', name: 'monitor_stock_price', args: { symbol: 'AAPL', thresholdPercent: 5 } },
     ]);
     expect(feed.upstreams).toEqual({ active: 2, total: 2 });
     feed.quote('AAPL', 200);
@@ -97,8 +109,8 @@ describe('monitor_stock_price', () => {
     expect(feed.upstreams.active).toBe(2); // a2 still watches AAPL
     feed.quote('AAPL', 220);
     expect(outputs('a1').map((r) => r.willContinue)).toEqual([true, false]);
-    expect(outputs('a2').map((r) => outputOf(r).price)).toEqual([200, 220]);
-    scheduler.handleToolCall([{ id: 's2', name: 'stop_streaming', args: { call_id: 'a2' } }]);
+    expect(other.outputs('a2').map((r) => outputOf(r).price)).toEqual([200, 220]);
+    other.scheduler.handleToolCall([{ id: 's2', name: 'stop_streaming', args: { call_id: 'a2' } }]);
     expect(feed.upstreams.active).toBe(1); // AAPL closed, MSFT open
     expect(outputs('m')).toHaveLength(1);
     scheduler.handleToolCall([
@@ -157,6 +169,47 @@ describe('monitor_stock_price', () => {
       expect(Math.abs(first[i]! / first[i - 1]! - 1)).toBeGreaterThanOrEqual(0.005 - 1e-9);
     }
     expect(reportsOf()).toEqual(first);
+  });
+
+  it('answers a second watch of a symbol this session already watches with DUPLICATE_CALL naming the running call', () => {
+    const feed = pushedSource();
+    const { scheduler, outputs } = run(createStockTools({ source: feed.source }));
+    scheduler.handleToolCall([{ id: 'a1', name: 'monitor_stock_price', args: { symbol: 'AAPL' } }]);
+    feed.quote('AAPL', 200);
+    // the same symbol however it is spelled, with other settings: refused, the running call untouched
+    scheduler.handleToolCall([
+      { id: 'a2', name: 'monitor_stock_price', args: { symbol: ' aapl ', alertAbove: 250 } },
+    ]);
+    expect(outputs('a2')).toEqual([
+      expect.objectContaining({
+        willContinue: false,
+        response: {
+          error: expect.objectContaining({
+            code: 'DUPLICATE_CALL',
+            message: expect.stringMatching(/AAPL is already watched by call a1.*stop_streaming/),
+          }),
+        },
+      }),
+    ]);
+    expect(feed.upstreams.active).toBe(1);
+    feed.quote('AAPL', 230);
+    expect(outputs('a1').map((r) => outputOf(r).price)).toEqual([200, 230]);
+    // once the first watch ends, the symbol can be watched again
+    scheduler.handleToolCall([{ id: 's', name: 'stop_streaming', args: { call_id: 'a1' } }]);
+    scheduler.handleToolCall([{ id: 'a3', name: 'monitor_stock_price', args: { symbol: 'AAPL' } }]);
+    feed.quote('AAPL', 240);
+    expect(outputs('a3').map((r) => [r.willContinue, outputOf(r).price])).toEqual([[true, 240]]);
+  });
+
+  it("watches a symbol twice in one session with duplicateWatch: 'allow'", () => {
+    const feed = pushedSource();
+    const { scheduler, outputs } = run(createStockTools({ source: feed.source, duplicateWatch: 'allow' }));
+    scheduler.handleToolCall([
+      { id: 'a1', name: 'monitor_stock_price', args: { symbol: 'AAPL' } },
+      { id: 'a2', name: 'monitor_stock_price', args: { symbol: 'AAPL' } },
+    ]);
+    feed.quote('AAPL', 200);
+    expect([...outputs('a1'), ...outputs('a2')].map((r) => outputOf(r).price)).toEqual([200, 200]);
   });
 
   it('answers an unknown symbol with a tool error the model can read', async () => {

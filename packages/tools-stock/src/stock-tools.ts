@@ -18,6 +18,11 @@ import {
 import type { PriceReport } from './price-report.js';
 import type { Quote, QuoteSource } from './quote-source.js';
 import { longTimer } from './schedule-after.js';
+import {
+  type DuplicateWatchError,
+  type DuplicateWatchPolicy,
+  SessionWatches,
+} from './stock-tools-watches.js';
 
 /**
  * Defaults applied when the model leaves an argument out, and the cap it cannot lift.
@@ -50,6 +55,12 @@ export interface StockToolDefaults {
    * Default: until stopped.
    */
   readonly maxDurationMinutes?: number;
+  /**
+   * A second watch of a symbol the session already watches: `refuse` (default) answers it with a
+   * `DUPLICATE_CALL` error naming the running call, so one symbol is never narrated twice; `allow`
+   * runs both. Other sessions are not concerned: each may watch the symbol.
+   */
+  readonly duplicateWatch?: DuplicateWatchPolicy;
 }
 
 /**
@@ -198,7 +209,9 @@ export interface StockTools extends ReadonlyArray<StreamingTool | OneShotTool> {
  * `monitor_stock_price` reports the current price at once, then one report per move of at least
  * the threshold since the last report (`WHEN_IDLE`), every crossed alert level (`INTERRUPT`), and
  * changes of the feed's health (`SILENT`). Several symbols are several calls, each stopped on its
- * own; all calls and sessions watching one symbol share one upstream subscription.
+ * own; all calls and sessions watching one symbol share one upstream subscription. A second watch
+ * of a symbol its session already watches is refused with a {@link DuplicateWatchError}
+ * (`DUPLICATE_CALL`, naming the running call) unless `duplicateWatch` is `'allow'`.
  *
  * A quote flood never reaches the model as one: every report of a call counts against
  * `maxReportsPerMinute` (default 6 a minute, after a burst of 3), and what is held back is merged
@@ -223,6 +236,7 @@ export function createStockTools(options: StockToolsOptions): StockTools {
   const defaultMinSeconds = options.minSecondsBetweenReports ?? 0;
   const maxReportsPerMinute = options.maxReportsPerMinute ?? DEFAULT_MAX_REPORTS_PER_MINUTE;
   const maxMinutes = options.maxDurationMinutes;
+  const watches = options.duplicateWatch === 'allow' ? undefined : new SessionWatches();
   check('thresholdPercent', defaultThreshold, Number.isFinite(defaultThreshold) && defaultThreshold >= 0);
   check(
     'minSecondsBetweenReports',
@@ -239,7 +253,8 @@ export function createStockTools(options: StockToolsOptions): StockTools {
     description:
       `Watches a stock or crypto price (${source.name} quotes) and keeps reporting: the current price at once, ` +
       `then each move of at least thresholdPercent (default ${defaultThreshold}%) since the last report, ` +
-      'and immediately when an alert level is crossed. Call it once per symbol; stop it with stop_streaming.',
+      'and immediately when an alert level is crossed. Call it once per symbol: a second watch of a symbol ' +
+      'already watched is refused with the running call id; stop it with stop_streaming.',
     parameters: monitorParameters,
     execute: (args, ctx) => {
       const minutes = args.durationMinutes ?? maxMinutes;
@@ -254,9 +269,11 @@ export function createStockTools(options: StockToolsOptions): StockTools {
         }),
         map((report) => emit(toOutput(report), { scheduling: report.scheduling })),
       );
-      return minutes === undefined
-        ? reports$
-        : reports$.pipe(takeUntil(longTimer(minutes * 60_000, ctx.scheduler)));
+      const watch$ =
+        minutes === undefined
+          ? reports$
+          : reports$.pipe(takeUntil(longTimer(minutes * 60_000, ctx.scheduler)));
+      return watches ? watches.guard(args.symbol, ctx, watch$) : watch$;
     },
   });
 

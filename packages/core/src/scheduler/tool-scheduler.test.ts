@@ -491,3 +491,28 @@ describe('ToolScheduler: context', () => {
     expect(scheduler.activeCalls()).toEqual([]);
   });
 });
+
+describe('ToolScheduler: ctx.input', () => {
+  it('is one object per scheduler, shared by its calls, when no input is given', () => {
+    const seen: ToolContext['input'][] = [];
+    const tool = defineTool({
+      name: 'probe',
+      description: 'Records its context.',
+      parameters: z.object({}),
+      execute: (_args, ctx) => {
+        seen.push(ctx.input);
+        return { ok: true };
+      },
+    });
+    const ts = testScheduler();
+    const first = harness([tool], ts);
+    const second = harness([tool], ts);
+    first.call('a1', 'probe')();
+    first.call('a2', 'probe')();
+    second.call('b1', 'probe')();
+    ts.flush();
+    expect(seen).toHaveLength(3);
+    expect(seen[0]).toBe(seen[1]);
+    expect(seen[2]).not.toBe(seen[0]);
+  });
+});

@@ -24,7 +24,10 @@ export interface ToolSchedulerOptions {
   readonly sink: ResponseSink;
   /** The RxJS scheduler for every timer (max duration, min interval). Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
-  /** Realtime input published to tools as `ctx.input`. Default: streams that never emit. */
+  /**
+   * Realtime input published to tools as `ctx.input`. Default: streams that never emit (a new
+   * object for each scheduler, so that tools can tell schedulers apart by it).
+   */
   readonly input?: ToolInputStreams;
   /**
    * Measure the JSON length of every response sent (the `bytes` of `tool-result` events and of call
@@ -99,7 +102,8 @@ export class ToolScheduler {
       events: new Subject<ToolEvent>(),
       sink: options.sink,
       scheduler: options.scheduler ?? asyncScheduler,
-      input: options.input ?? NO_INPUT,
+      // One object per scheduler: tools may key per-session state on `ctx.input`.
+      input: options.input ?? { ...NO_INPUT },
       measureBytes: options.measureBytes === true,
       mediaParts: options.mediaParts !== false,
       logger: safeLogger(options.logger),

@@ -66,7 +66,10 @@ export interface ToolContext {
    * `CallCancelledError`. Pass it to `fetch` and similar APIs.
    */
   readonly signal: AbortSignal;
-  /** Realtime input streams of the session. */
+  /**
+   * Realtime input streams of the session. One object per session (per `ToolScheduler`), the same
+   * for all its calls: a tool may key per-session state on it (e.g. in a `WeakMap`).
+   */
   readonly input: ToolInputStreams;
   /** A logger whose messages carry the tool name and call id. */
   readonly logger: Logger;
