@@ -9,10 +9,13 @@ import {
   isVersion,
   isVersionRange,
   type LiveFunctionDeclaration,
+  LivetoolsError,
   type ToolPackage,
   versionSatisfies,
 } from '@livetools/core';
+import { checkDefaults } from './check-defaults.js';
 import { CliError, messageOf } from './cli-error.js';
+import { lintToolParameters } from './lint-parameters.js';
 import { importEntry, manifestOf, toolsExportedBy } from './load-package.js';
 import { packageNameProblem } from './package-name.js';
 import {
@@ -22,7 +25,8 @@ import {
   resolveEntry,
   rootExport,
 } from './resolve-package.js';
-import { lintParametersSchema, undocumentedParameters } from './schema-rules.js';
+import { undocumentedParameters } from './schema-rules.js';
+import { compareBuild } from './stale-build.js';
 
 /** The outcome of one check: passed, a warning (publishable, but worth fixing), or a failure. */
 export type CheckStatus = 'pass' | 'warn' | 'fail';
@@ -220,9 +224,9 @@ function checkManifest(r: Results, manifest: ToolPackage, exportName: string, pk
       `toolPackage found: ${manifest.tools.length} tool${manifest.tools.length === 1 ? '' : 's'}, built for ${CORE} ${manifest.core}`,
     );
   else
-    r.warn(
-      `The manifest is exported as "${exportName}".`,
-      'Export it as "toolPackage", where tools look for it.',
+    r.fail(
+      `The manifest is exported as "${exportName}", not "toolPackage": toolsOf users and livetools look for toolPackage.`,
+      `Export it as toolPackage: export const toolPackage = defineToolPackage({ ... }) (or export { ${exportName} as toolPackage }).`,
     );
   let listed = false;
   // A bad name shared with package.json was reported there, by npm's full rules: not again here.
@@ -247,10 +251,18 @@ function checkManifest(r: Results, manifest: ToolPackage, exportName: string, pk
   if (manifest.version !== pkg.version) {
     r.fail(
       `toolPackage.version is "${manifest.version}" but package.json says ${JSON.stringify(pkg.version)}.`,
-      'Keep them in step: a test that compares them catches the next bump.',
+      "Read them from package.json once: createRequire(import.meta.url)('../package.json').version (livetools init does).",
     );
   } else if (manifest.name === pkg.name) {
     r.pass(`name and version match package.json (${manifest.name}@${manifest.version})`);
+  }
+  const defaults = checkDefaults(manifest);
+  for (const problem of defaults.problems) r.fail(problem.message, problem.hint);
+  if (defaults.problems.length === 0 && defaults.checked.length + defaults.unmatched.length > 0) {
+    const unmatched = defaults.unmatched.length
+      ? `${defaults.checked.length ? '; ' : ''}${defaults.unmatched.join(', ')} name${defaults.unmatched.length === 1 ? 's' : ''} no parameter`
+      : '';
+    r.pass(`defaults match the parameters they name (${defaults.checked.join(', ')}${unmatched})`);
   }
   const peer = pkg.peerDependencies?.[CORE];
   if (peer !== undefined && peer !== manifest.core) {
@@ -299,7 +311,7 @@ function checkTool(r: Results, tool: AnyTool, manifestListed: boolean): void {
       : 0;
   r.pass(`parameters convert to JSON Schema (${count} parameter${count === 1 ? '' : 's'})`);
 
-  const findings = lintParametersSchema(schema);
+  const findings = lintToolParameters(tool.parameters, schema);
   for (const f of findings) {
     if (f.severity === 'error') r.fail(f.message);
     else r.warn(f.message);
@@ -364,15 +376,36 @@ export async function checkPackage(dir: string): Promise<CheckReport> {
     if (existsSync(entry.types)) r.pass(`${relative(dir, entry.types)} exists`);
     else r.fail(`${relative(dir, entry.types)} does not exist.`, 'Build the package (npm run build).');
   }
+  if (entry.js !== undefined && existsSync(entry.js)) {
+    let age: ReturnType<typeof compareBuild>;
+    try {
+      age = compareBuild(dir, entry.js);
+    } catch (error) {
+      r.warn(`Could not compare the build with src: ${messageOf(error)}`);
+    }
+    const out = relative(dir, entry.js).split(sep)[0];
+    if (age?.stale)
+      r.fail(
+        `${out} is older than its sources: ${age.source.file} changed after the last build.`,
+        'Rebuild (npm run build) and check again: check loads what is built, not src.',
+      );
+    else if (age) r.pass(`${out} is newer than src`);
+  }
   let module: Readonly<Record<string, unknown>>;
   try {
     module = await importEntry(dir, entry);
     r.pass(`${relative(dir, entry.js!)} imports`);
   } catch (error) {
     const code = CliError.isInstance(error) ? error.code : undefined;
+    const cause = error instanceof Error ? error.cause : undefined;
+    const refusedTool = LivetoolsError.isInstance(cause) && cause.code === 'TOOL_DEFINITION';
     r.fail(
       messageOf(error),
-      code === 'ENTRY_NOT_FOUND' ? undefined : 'Fix the error, rebuild and check again.',
+      code === 'ENTRY_NOT_FOUND'
+        ? undefined
+        : refusedTool
+          ? 'A tool definition threw while the entry loaded, and a module stops at its first error: fix this one, rebuild and check again to see the next.'
+          : 'Fix the error, rebuild and check again.',
     );
     return report(dir, pkg, r.list);
   }

@@ -1,3 +1,4 @@
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckReport, CheckResult } from './check-package.js';
@@ -57,8 +58,8 @@ describe.concurrent('livetools check on broken packages reports each problem', (
   it('a name npm refuses in both package.json and a forged manifest: reported once, by the package.json check', async () => {
     await using tmp = tempDir();
     const source = `${toolSource()}
-export const forged = Object.freeze({ ...toolPackage, name: 'Tools Tick', [Symbol.for('livetools.tool-package')]: true });
-`.replace('export const toolPackage', 'const toolPackage');
+export const toolPackage = Object.freeze({ ...original, name: 'Tools Tick', [Symbol.for('livetools.tool-package')]: true });
+`.replace('export const toolPackage', 'const original');
     const { code, report } = await checkJson(
       writeFixture(tmp.path, { source, packageJson: { name: 'Tools Tick' } }),
     );
@@ -73,16 +74,10 @@ export const forged = Object.freeze({ ...toolPackage, name: 'Tools Tick', [Symbo
     // A manifest made by hand (or by an older core) can hold a tool that defineStreamingTool would refuse.
     const source =
       `${toolSource({ parameters: 'z.object({ every: z.number(), label: z.string().describe("A label.") })' })}
-export const forged = Object.freeze({ ...toolPackage, tools: [{ ...tick, description: '' }], [Symbol.for('livetools.tool-package')]: true });
-`.replace('export const toolPackage', 'const toolPackage');
+export const toolPackage = Object.freeze({ ...original, tools: [{ ...tick, description: '' }], [Symbol.for('livetools.tool-package')]: true });
+`.replace('export const toolPackage', 'const original');
     const { code, report } = await checkJson(writeFixture(tmp.path, { source }));
     expect(code).toBe(1);
-    expect(report.results).toContainEqual({
-      group: 'manifest',
-      status: 'warn',
-      message: 'The manifest is exported as "forged".',
-      hint: 'Export it as "toolPackage", where tools look for it.',
-    });
     expect(failures(report).map((f) => [f.group, f.message])).toEqual([
       [
         'manifest',
@@ -206,10 +201,28 @@ export const tick`;
     expect(code).toBe(1);
     const findings = report.results.filter((r) => r.group === 'tool tick' && r.status !== 'pass');
     expect(findings.map((f) => [f.status, f.message.split(' — ')[0]])).toEqual([
-      ['warn', 'point: prefixItems'],
+      ['fail', 'point: items: false (a fixed-length tuple)'],
       ['fail', 'tree.children: $ref "#/$defs/__schema0" refers back to itself'],
       ['warn', 'kind: const'],
     ]);
+  });
+
+  it('parameter types no JSON value can satisfy: an error each, naming the zod type and the fix', async () => {
+    await using tmp = tempDir();
+    const parameters = `z.object({
+      since: z.date().describe('From.'),
+      count: z.bigint().describe('How many.'),
+      tags: z.set(z.string()).describe('Tags.'),
+    })`;
+    const { code, report } = await checkJson(writeFixture(tmp.path, { source: toolSource({ parameters }) }));
+    expect(code).toBe(1);
+    const findings = report.results.filter((r) => r.group === 'tool tick' && r.status !== 'pass');
+    expect(findings.map((f) => [f.status, f.message.split(' — ')[0]])).toEqual([
+      ['fail', 'since: z.date()'],
+      ['fail', 'count: z.bigint()'],
+      ['fail', 'tags: z.set()'],
+    ]);
+    expect(findings[1]?.message).toContain('z.number().int()');
   });
 
   it('a package that was not built, and one that fails to import', async () => {
@@ -231,6 +244,129 @@ export const tick`;
     expect(failures(second.report).map((f) => f.message)).toEqual([
       `Importing ${join(broken, 'dist/index.js')} failed: boom`,
     ]);
+  });
+
+  it('a build older than its sources fails, naming the newer source; test files do not count', async () => {
+    await using tmp = tempDir();
+    const dir = writeFixture(tmp.path);
+    mkdirSync(join(dir, 'src/test-support'), { recursive: true });
+    const built = new Date('2026-01-01T10:00:00Z');
+    const before = new Date('2026-01-01T09:00:00Z');
+    const after = new Date('2026-01-01T11:00:00Z');
+    for (const file of ['dist/index.js', 'dist/index.d.ts']) utimesSync(join(dir, file), built, built);
+    const write = (file: string, at: Date): void => {
+      writeFileSync(join(dir, file), 'export {};\n');
+      utimesSync(join(dir, file), at, at);
+    };
+    write('src/index.ts', before);
+    write('src/index.test.ts', after);
+    write('src/test-support/fake.ts', after);
+    const fresh = await checkJson(dir);
+    expect(failures(fresh.report)).toEqual([]);
+    expect(fresh.report.results).toContainEqual({
+      group: 'build',
+      status: 'pass',
+      message: 'dist is newer than src',
+    });
+
+    write('src/tools.ts', after);
+    const { code, report } = await checkJson(dir);
+    expect(code).toBe(1);
+    expect(failures(report)).toEqual([
+      {
+        group: 'build',
+        status: 'fail',
+        message: 'dist is older than its sources: src/tools.ts changed after the last build.',
+        hint: 'Rebuild (npm run build) and check again: check loads what is built, not src.',
+      },
+    ]);
+  });
+
+  it('defaults are checked against the parameters they name', async () => {
+    await using tmp = tempDir();
+    const parameters = `z.object({
+      every: z.number().positive().describe('Seconds.'),
+      label: z.string().optional().describe('A label.'),
+      limit: z.number().int().default(3).describe('At most.'),
+    })`;
+    const source = toolSource({
+      parameters,
+      manifest: "defaults: { every: 5, label: 42, limit: 3, source: 'simulated' },",
+    });
+    const { code, report } = await checkJson(writeFixture(tmp.path, { source }));
+    expect(code).toBe(1);
+    expect(failures(report).map((f) => [f.group, f.message, f.hint])).toEqual([
+      [
+        'manifest',
+        'defaults.every is a default for a required parameter of tick: the model always sends it, so the default never applies.',
+        'Make it optional in the schema (.optional(), or .default(5) to apply it there), or drop it from defaults.',
+      ],
+      [
+        'manifest',
+        'defaults.label is 42, which tick does not accept for label: Invalid input: expected string, received number.',
+        'Give the value the parameter takes, or fix the schema.',
+      ],
+    ]);
+    const good = toolSource({
+      parameters,
+      manifest: "defaults: { label: null, limit: 3, source: 'simulated' },",
+    });
+    const fine = await checkJson(writeFixture(join(tmp.path, 'good'), { source: good }));
+    expect(failures(fine.report)).toEqual([]);
+    expect(fine.report.results).toContainEqual({
+      group: 'manifest',
+      status: 'pass',
+      message: 'defaults match the parameters they name (label, limit; source names no parameter)',
+    });
+  });
+
+  it('every bad tool is reported, not only the first', async () => {
+    await using tmp = tempDir();
+    const tock = `export const tock = defineStreamingTool({
+  name: 'tock',
+  description: 'Tocks.',
+  parameters: z.object({ at: z.map(z.string(), z.number()).describe('When.') }),
+  execute: () => interval(1000),
+});
+export const toolPackage`;
+    const source = toolSource({ parameters: "z.object({ since: z.date().describe('From.') })" })
+      .replace('export const toolPackage', tock)
+      .replace('tools: [tick]', 'tools: [tick, tock]');
+    const { code, report } = await checkJson(writeFixture(tmp.path, { source }));
+    expect(code).toBe(1);
+    expect(failures(report).map((f) => [f.group, f.message.split(' — ')[0]])).toEqual([
+      ['tool tick', 'since: z.date()'],
+      ['tool tock', 'at: z.map()'],
+    ]);
+  });
+
+  it('a manifest exported under another name is an error, with the fix', async () => {
+    await using tmp = tempDir();
+    const source = toolSource().replace('export const toolPackage', 'export const manifest');
+    const { code, report } = await checkJson(writeFixture(tmp.path, { source }));
+    expect(code).toBe(1);
+    expect(failures(report)).toEqual([
+      {
+        group: 'manifest',
+        status: 'fail',
+        message:
+          'The manifest is exported as "manifest", not "toolPackage": toolsOf users and livetools look for toolPackage.',
+        hint: 'Export it as toolPackage: export const toolPackage = defineToolPackage({ ... }) (or export { manifest as toolPackage }).',
+      },
+    ]);
+  });
+
+  it('a tool definition refused while the entry loads: the hint says the next one shows after the fix', async () => {
+    await using tmp = tempDir();
+    const { code, report } = await checkJson(
+      writeFixture(tmp.path, { source: toolSource({ name: 'tick tock' }) }),
+    );
+    expect(code).toBe(1);
+    const [failure] = failures(report);
+    expect(failure?.message).toContain('Tool name "tick tock" is not a valid Gemini function name');
+    expect(failure?.hint).toBe(
+      'A tool definition threw while the entry loaded, and a module stops at its first error: fix this one, rebuild and check again to see the next.',
+    );
   });
 
   it('a directory without package.json', async () => {

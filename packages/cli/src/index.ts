@@ -16,6 +16,7 @@ export { type CliIo, type CliStream, processIo } from './cli-io.js';
 export { cliVersion } from './cli-version.js';
 export { type FormatCheckReportOptions, formatCheckReport } from './format-check-report.js';
 export { type InitPackageOptions, type InitPackageResult, initPackage } from './init-package.js';
+export { lintToolParameters } from './lint-parameters.js';
 export { type LoadedToolPackage, loadToolPackage } from './load-package.js';
 export { packageNameProblem } from './package-name.js';
 export { runCli } from './run-cli.js';
@@ -34,3 +35,4 @@ export {
   type SchemaSeverity,
   undocumentedParameters,
 } from './schema-rules.js';
+export { unsatisfiableTypes, ZOD_TYPE_RULES } from './zod-type-rules.js';

@@ -36,7 +36,18 @@ function packageJson(v: TemplateValues): string {
     },
     main: './dist/index.js',
     types: './dist/index.d.ts',
-    files: ['dist', '!dist/**/*.test.*', 'README.md'],
+    // src ships too: the source maps in dist point at it (go-to-definition, stack traces).
+    files: [
+      'dist',
+      '!dist/**/*.test.*',
+      '!dist/**/*.test-d.*',
+      '!dist/**/test-support/**',
+      'src',
+      '!src/**/*.test.*',
+      '!src/**/*.test-d.*',
+      '!src/**/test-support/**',
+      'README.md',
+    ],
     engines: { node: '>=20.19' },
     scripts: {
       build: 'tsc -p tsconfig.build.json',
@@ -66,7 +77,7 @@ function packageJson(v: TemplateValues): string {
 const tsconfig = `{
   "compilerOptions": {
     "target": "ES2022",
-    "lib": ["ES2022", "ESNext.Disposable", "DOM"],
+    "lib": ["ES2022", "ESNext.Disposable", "DOM", "DOM.AsyncIterable"],
     "module": "NodeNext",
     "moduleResolution": "NodeNext",
     "strict": true,
@@ -89,7 +100,7 @@ const tsconfig = `{
 
 const tsconfigBuild = `{
   "extends": "./tsconfig.json",
-  "exclude": ["src/**/*.test.ts"]
+  "exclude": ["src/**/*.test.ts", "src/**/*.test-d.ts", "src/**/test-support/**"]
 }
 `;
 
@@ -113,12 +124,20 @@ function indexTs(v: TemplateValues): string {
  *
  * @packageDocumentation
  */
+import { createRequire } from 'node:module';
 import { defineStreamingTool, defineToolPackage, emit } from '@livetools/core';
 import { filter, interval, map, startWith, take } from 'rxjs';
 import { z } from 'zod';
 
-/** The package's version, kept in step with package.json by a test. */
-export const version = '0.1.0';
+/** package.json, read once: the name, version and core range live there only (from src/ and dist/ alike). */
+const packageJson = createRequire(import.meta.url)('../package.json') as {
+  name: string;
+  version: string;
+  peerDependencies: { '@livetools/core': string };
+};
+
+/** The package's version, as in package.json. */
+export const version: string = packageJson.version;
 
 /**
  * \`start_timer\`: a countdown timer the model sets for the user ("tell me when the tea is ready").
@@ -164,9 +183,9 @@ export const startTimer = defineStreamingTool({
  * that their @livetools/core is one this package was built for; \`livetools check\` reads it too.
  */
 export const toolPackage = defineToolPackage({
-  name: '${v.name}',
+  name: packageJson.name,
   version,
-  core: '^${v.coreVersion}',
+  core: packageJson.peerDependencies['@livetools/core'],
   tools: [startTimer],
   defaults: {
     /** Seconds between two progress reports when the model gives none. */
@@ -190,10 +209,12 @@ const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.
 };
 
 describe('toolPackage', () => {
-  it('is in step with package.json and compatible with the installed @livetools/core', () => {
-    expect(toolPackage.name).toBe(manifest.name);
-    expect(version).toBe(manifest.version);
-    expect(toolPackage.core).toBe(manifest.peerDependencies['@livetools/core']);
+  it('is described by package.json and compatible with the installed @livetools/core', () => {
+    expect([toolPackage.name, version, toolPackage.core]).toEqual([
+      manifest.name,
+      manifest.version,
+      manifest.peerDependencies['@livetools/core'],
+    ]);
     expect(() => checkToolPackage(toolPackage)).not.toThrow();
   });
 });
@@ -285,7 +306,9 @@ import { GoogleGenAI } from '@google/genai';
 import { createLiveAgent, toolsOf } from '@livetools/core';
 import { toolPackage } from '${v.name}';
 
-const ai = new GoogleGenAI({ apiKey: process.env.GEMINI_API_KEY });
+const apiKey = process.env.GEMINI_API_KEY;
+if (!apiKey) throw new Error('Set GEMINI_API_KEY to your Gemini API key.');
+const ai = new GoogleGenAI({ apiKey });
 const agent = createLiveAgent({ ai, model: 'gemini-3.8-live', tools: toolsOf(toolPackage) });
 \`\`\`
 
@@ -301,8 +324,8 @@ npm run check      # livetools check: package.json, the built entry, the manifes
 npx livetools run . start_timer --args '{"seconds":5,"reportEverySeconds":1}'
 \`\`\`
 
-Keep \`version\` in \`src/index.ts\` equal to package.json's (a test checks it), and bump the
-\`@livetools/core\` peer range and \`core\` in \`toolPackage\` together.
+The name, the version and the \`@livetools/core\` range live in package.json only: \`src/index.ts\`
+reads them from there, so a release bumps package.json and nothing else.
 `;
 }
 

@@ -143,7 +143,53 @@ function describeParameters(schema: JsonSchema): string[] {
   });
 }
 
-function parseToolArgs(text: string | undefined): Record<string, unknown> {
+/** A sample value for a parameter's JSON Schema: its default, first example or enum value, or one of its type. */
+function sampleOf(schema: JsonSchema): unknown {
+  if (schema.default !== undefined) return schema.default;
+  if (Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0];
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
+  if (schema.const !== undefined) return schema.const;
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  switch (type) {
+    case 'string':
+      return '...';
+    case 'number':
+    case 'integer':
+      return typeof schema.minimum === 'number' ? schema.minimum : 1;
+    case 'boolean':
+      return true;
+    case 'array':
+      return [];
+    case 'object':
+      return {};
+    default:
+      return null;
+  }
+}
+
+/** `'{"every":1}' (tick takes every, note)`: an example of a tool's arguments (its required parameters) and their names. */
+function argsExample(tool: AnyTool): string {
+  let schema: JsonSchema;
+  try {
+    schema = tool.declaration().parametersJsonSchema;
+  } catch {
+    return "'{}'";
+  }
+  const properties = (
+    typeof schema.properties === 'object' && schema.properties !== null ? schema.properties : {}
+  ) as Record<string, JsonSchema>;
+  const required = new Set(Array.isArray(schema.required) ? schema.required : []);
+  const example = Object.fromEntries(
+    Object.entries(properties)
+      .filter(([name]) => required.has(name))
+      .map(([name, p]) => [name, sampleOf(p)]),
+  );
+  const names = Object.keys(properties);
+  const takes = names.length > 0 ? ` (${tool.name} takes ${names.join(', ')})` : ` (${tool.name} takes none)`;
+  return `'${JSON.stringify(example)}'${takes}`;
+}
+
+function parseToolArgs(text: string | undefined, tool: AnyTool): Record<string, unknown> {
   if (text === undefined) return {};
   let value: unknown;
   try {
@@ -151,13 +197,13 @@ function parseToolArgs(text: string | undefined): Record<string, unknown> {
   } catch (error) {
     throw new CliError(
       'INVALID_ARGUMENTS_JSON',
-      `--args is not valid JSON (${messageOf(error)}): pass an object such as '{"symbol":"AAPL"}'.`,
+      `--args is not valid JSON (${messageOf(error)}): pass a JSON object such as ${argsExample(tool)}.`,
     );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new CliError(
       'INVALID_ARGUMENTS_JSON',
-      `--args must be a JSON object such as '{"symbol":"AAPL"}', not ${text}.`,
+      `--args must be a JSON object such as ${argsExample(tool)}, not ${text}.`,
     );
   }
   return value as Record<string, unknown>;
@@ -187,7 +233,6 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     }
     durationMs = n * 1000;
   }
-  const args = parseToolArgs(values.args);
   const err = styleFor(io.stderr, io);
   const out = styleFor(io.stdout, io);
 
@@ -204,6 +249,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       `${label} has no tool named "${toolName}"; it has: ${names.join(', ') || '(none)'}.`,
     );
   }
+  const args = parseToolArgs(values.args, tool);
   if (pkg.manifest) {
     checkToolPackage(pkg.manifest);
     const inputs = pkg.manifest.inputs[tool.name];

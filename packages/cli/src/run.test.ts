@@ -110,8 +110,27 @@ describe.concurrent('livetools run', () => {
     );
     expect(missing.code).toBe(2);
     const json = await livetools(['run', stock, 'get_stock_price', '--args', '{symbol:1}']);
-    expect(json.stderr).toMatch(/^✖ --args is not valid JSON \(.*\): pass an object such as/);
+    expect(json.stderr).toMatch(/^✖ --args is not valid JSON \(.*\): pass a JSON object such as /);
+    expect(json.stderr).toContain(`'{"symbol":"..."}' (get_stock_price takes symbol).`);
     expect(json.code).toBe(1);
+  });
+
+  it("answers --args that are not a JSON object with an example made from the tool's own parameters", async () => {
+    await using tmp = tempDir();
+    const parameters =
+      "z.object({ every: z.number().describe('Seconds.'), mode: z.enum(['fast', 'slow']), note: z.string().optional() })";
+    const dir = writeFixture(tmp.path, { source: toolSource({ parameters }) });
+    const bad = await livetools(['run', dir, 'tick', '--args', '{every:1}']);
+    expect(bad.stderr).toMatch(
+      /^✖ --args is not valid JSON \(.*\): pass a JSON object such as '\{"every":1,"mode":"fast"\}' \(tick takes every, mode, note\)\.\n$/,
+    );
+    expect(bad.stderr).not.toContain('AAPL');
+    expect(bad.code).toBe(1);
+    const array = await livetools(['run', dir, 'tick', '--args', '[1]']);
+    expect(array.stderr).toBe(
+      `✖ --args must be a JSON object such as '{"every":1,"mode":"fast"}' (tick takes every, mode, note), not [1].\n`,
+    );
+    expect(array.code).toBe(1);
   });
 
   it('refuses a package built for another @livetools/core', async () => {

@@ -52,6 +52,12 @@ export const SCHEMA_RULES: readonly SchemaRule[] = [
     advice: 'tuple-style items arrays are rejected; use an object with named fields',
   },
   {
+    construct: 'items: false',
+    severity: 'error',
+    advice:
+      'a zod 4 z.tuple() declares its fixed length with a boolean schema (items: false), which is outside the JSON Schema subset Gemini documents; use an object with named fields',
+  },
+  {
     construct: 'if/then/else',
     keywords: ['if', 'then', 'else'],
     severity: 'error',
@@ -108,7 +114,8 @@ export const SCHEMA_RULES: readonly SchemaRule[] = [
     construct: 'oneOf',
     keywords: ['oneOf'],
     severity: 'warning',
-    advice: 'treated as anyOf; zod discriminated unions become anyOf already',
+    advice:
+      'Gemini reads oneOf as anyOf, so the model may send a value that matches several options, which zod then rejects (z.xor); a z.discriminatedUnion, which zod 4 also declares as oneOf, is not reported: its tag tells the options apart',
   },
   {
     construct: 'const',
@@ -120,7 +127,8 @@ export const SCHEMA_RULES: readonly SchemaRule[] = [
     construct: 'prefixItems',
     keywords: ['prefixItems'],
     severity: 'warning',
-    advice: 'tuples are ignored by some Live models; use an object with named fields',
+    advice:
+      'tuples (a zod 4 z.tuple() with a rest element) are ignored by some Live models; use an object with named fields',
   },
   {
     construct: 'contains/minContains/maxContains',
@@ -143,7 +151,7 @@ export const SCHEMA_RULES: readonly SchemaRule[] = [
     construct: 'no type',
     severity: 'warning',
     advice:
-      'the model is told nothing about this value (z.any(), z.unknown(), z.date() or a transform); give it a type',
+      "the model is told nothing about this value (z.any(), z.unknown(), a loose object's extra keys, or a zod 4 z.coerce.date()); give it a type",
   },
 ];
 
@@ -175,6 +183,36 @@ function isSchema(value: unknown): value is JsonSchema {
 
 function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
+}
+
+/**
+ * True when every option is an object that requires one same property, each with its own fixed
+ * value (`const` or a one-value `enum`): what zod 4 makes of a z.discriminatedUnion.
+ */
+function isDiscriminated(options: unknown): boolean {
+  if (!Array.isArray(options) || options.length === 0) return false;
+  const tagsOf = (option: unknown): Map<string, string> => {
+    const tags = new Map<string, string>();
+    if (!isSchema(option) || !isSchema(option.properties) || !Array.isArray(option.required)) return tags;
+    for (const key of option.required) {
+      const property = typeof key === 'string' ? option.properties[key] : undefined;
+      if (!isSchema(property)) continue;
+      const value =
+        'const' in property
+          ? property.const
+          : Array.isArray(property.enum) && property.enum.length === 1
+            ? property.enum[0]
+            : undefined;
+      if (value !== undefined) tags.set(key, JSON.stringify(value));
+    }
+    return tags;
+  };
+  const all = options.map(tagsOf);
+  const [first, ...rest] = all;
+  return [...(first?.keys() ?? [])].some((key) => {
+    const values = all.map((tags) => tags.get(key));
+    return rest.every((tags) => tags.has(key)) && new Set(values).size === values.length;
+  });
 }
 
 /** Resolves a local JSON pointer (`#`, `#/$defs/x`, `#/definitions/x`). */
@@ -253,7 +291,11 @@ export function lintParametersSchema(schema: JsonSchema): SchemaFinding[] {
     for (const key of Object.keys(node)) {
       const construct = KEYWORD_RULES.get(key);
       // z.record(z.string(), ...) says its keys are strings: nothing is lost when that is ignored.
-      const trivial = key === 'propertyNames' && JSON.stringify(node[key]) === '{"type":"string"}';
+      const trivial =
+        (key === 'propertyNames' && JSON.stringify(node[key]) === '{"type":"string"}') ||
+        // A fixed-length tuple is reported once, by its items: false.
+        (key === 'prefixItems' && node.items === false) ||
+        (key === 'oneOf' && isDiscriminated(node.oneOf));
       if (construct && !trivial) add(path, construct, key);
     }
     if (typeof node.$ref === 'string' && !seenRefs.has(node.$ref)) {
@@ -269,6 +311,7 @@ export function lintParametersSchema(schema: JsonSchema): SchemaFinding[] {
     }
     const isArray = type === 'array' || (Array.isArray(type) && type.includes('array'));
     if (Array.isArray(node.items)) add(path, 'items: [...]', 'items is an array (a tuple)');
+    else if (node.items === false) add(path, 'items: false', 'items: false (a fixed-length tuple)');
     else if (isArray && !isSchema(node.items) && node.prefixItems === undefined)
       add(path, 'array without items');
     if (Array.isArray(node.enum) && node.enum.some((v) => typeof v !== 'string' && typeof v !== 'number')) {

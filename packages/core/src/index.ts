@@ -35,6 +35,7 @@ export {
   type ToolPackageDefinition,
 } from './package/define-tool-package.js';
 export { IncompatiblePackageError } from './package/incompatible-package-error.js';
+export { type RenameToolsOptions, renameTools } from './package/rename-tools.js';
 export { isVersion, isVersionRange, versionSatisfies } from './package/version-range.js';
 export { normalizeModelName } from './profiles/model-name.js';
 export type {

@@ -68,12 +68,19 @@ export function checkToolPackage(
   if (problems.length > 0) throw new IncompatiblePackageError(name, version, problems);
 }
 
+/** A tool-name prefix made from a package name: `@other/tools-sport` → `sport_`. */
+function prefixFor(packageName: string): string {
+  const base = (packageName.split('/').pop() ?? '').replace(/^tools?-/, '').replace(/[^A-Za-z0-9_]+/g, '_');
+  return /^[A-Za-z_]/.test(base) && base.length <= 40 ? `${base}_` : 'pkg_';
+}
+
 /** The tools of several packages, as one array type. */
 export type ToolsOf<P extends readonly ToolPackage[]> = P[number]['tools'][number][];
 
 /**
  * Checks tool packages with {@link checkToolPackage} and returns all their tools in one array,
- * ready for `createLiveAgent({ tools })`. Fails when two packages have a tool of the same name.
+ * ready for `createLiveAgent({ tools })`. Fails when two packages have a tool of the same name:
+ * give one package's tools other names with {@link renameTools} first.
  *
  * @param packages - The packages' exported `toolPackage` manifests.
  * @returns A new array with every package's tools, in order.
@@ -97,8 +104,11 @@ export function toolsOf<const P extends readonly ToolPackage[]>(...packages: P):
     for (const tool of pkg.tools) {
       const owner = owners.get(tool.name);
       if (owner !== undefined) {
+        const prefix = prefixFor(pkg.name);
         throw new IncompatiblePackageError(pkg.name, pkg.version, [
-          `${pkg.name} and ${owner} both have a tool named "${tool.name}"; a session needs unique tool names, so use only one of them or define the tools yourself with other names.`,
+          `${pkg.name} and ${owner} both have a tool named "${tool.name}"; a session needs unique tool names: ` +
+            `rename the tools of one package with renameTools(toolPackage, { prefix: '${prefix}' }), or just this one with ` +
+            `{ rename: { ${tool.name}: '${prefix}${tool.name}' } }, and pass that to toolsOf.`,
         ]);
       }
       owners.set(tool.name, pkg.name);

@@ -17,7 +17,7 @@ export type ToolPackageDefaults = Readonly<Record<string, unknown>>;
 export interface ToolPackageDefinition<T extends readonly AnyTool[], D extends ToolPackageDefaults> {
   /** The package's npm name, as in its package.json (e.g. `@livetools/tools-stock`). */
   readonly name: string;
-  /** The package's version, as in its package.json. Keep it in sync with a test. */
+  /** The package's version, as in its package.json: read it from there (see the example of {@link defineToolPackage}). */
   readonly version: string;
   /** The range of `@livetools/core` versions the package was built for, e.g. `^0.1.0`. */
   readonly core: string;
@@ -25,7 +25,11 @@ export interface ToolPackageDefinition<T extends readonly AnyTool[], D extends T
   readonly tools: T;
   /** Which realtime input each tool needs, e.g. `{ monitor_video_stream: ['video'] }`. */
   readonly inputs?: ToolInputs;
-  /** The defaults the tools apply when the model leaves an argument out, for documentation and tooling. */
+  /**
+   * The defaults the tools apply when the model leaves an argument out, for documentation and
+   * tooling, by parameter name (`null`: none). `livetools check` checks each key that names a
+   * tool's parameter: the parameter is optional and accepts the value.
+   */
   readonly defaults?: D;
 }
 
@@ -77,18 +81,23 @@ function deepFreeze<V>(value: V): V {
  *
  * @example
  * ```ts
+ * import { createRequire } from 'node:module';
  * import { defineToolPackage } from '@livetools/core';
  * import { countdown } from './countdown.js';
  *
- * // kept in step with package.json by a test
- * export const version = '1.2.0';
+ * // name, version and core range live in package.json only
+ * const pkg = createRequire(import.meta.url)('../package.json') as {
+ *   name: string;
+ *   version: string;
+ *   peerDependencies: { '@livetools/core': string };
+ * };
  *
  * export const toolPackage = defineToolPackage({
- *   name: '@acme/tools-timer',
- *   version,
- *   core: '^0.1.0',
+ *   name: pkg.name,
+ *   version: pkg.version,
+ *   core: pkg.peerDependencies['@livetools/core'],
  *   tools: [countdown],
- *   defaults: { everySeconds: 1 },
+ *   defaults: { everySeconds: 1 }, // countdown's optional everySeconds
  * });
  * ```
  */
