@@ -9,10 +9,11 @@ import { AudioPlayer } from './audio-out.js';
 import { toBase64 } from './base64.js';
 import { Camera } from './camera.js';
 import { ChartBoard } from './chart.js';
+import { ChartWatches } from './chart-watches.js';
 import { Connection } from './connection.js';
 import { el, required } from './dom.js';
+import { LiveStrip } from './live-strip.js';
 import { Notices } from './notices.js';
-import { asObject } from './summary.js';
 import { Timeline } from './timeline.js';
 import { Transcript } from './transcript.js';
 
@@ -20,19 +21,23 @@ import { Transcript } from './transcript.js';
 /** @typedef {import('../src/web/protocol.js').ClientMessage} ClientMessage */
 /** @typedef {import('../src/web/protocol.js').ConsoleLimits} ConsoleLimits */
 /** @typedef {Extract<ServerMessage, { type: 'ready' }>} Ready */
-/** @typedef {Extract<ServerMessage, { type: 'tool-result' }>} ToolResult */
 /** @typedef {import('./connection.js').Closed} Closed */
 
 /** Camera frames are skipped while this much is still queued in the socket. */
 const MAX_BUFFERED_BYTES = 256 * 1024;
 const SIMULATOR_TEXT =
   'Offline simulator — no GEMINI_API_KEY is set. A rule-based stand-in answers typed requests; it does not understand speech.';
+const SIMULATOR_MIC_TEXT = 'The simulator does not understand speech: type your request instead.';
 const ACCESS_REFUSED_TEXT = "Access refused: the link's token is wrong. Use the URL printed by npm start.";
+const RESTARTED_TEXT =
+  'The console server was restarted: it has a new token, so this page cannot reconnect. Open the new URL printed by npm start (this transcript stays here).';
 
 const ui = {
   status: required('#status', HTMLElement),
   mode: required('#mode', HTMLElement),
   session: required('#session', HTMLElement),
+  agentInfo: required('#agent-info', HTMLElement),
+  micHint: required('#mic-hint', HTMLElement),
   reconnect: required('#reconnect', HTMLButtonElement),
   banner: required('#banner', HTMLElement),
   bannerText: required('#banner-text', HTMLElement),
@@ -53,15 +58,26 @@ const ui = {
 const notices = new Notices(required('#notices', HTMLElement));
 const transcript = new Transcript(required('#transcript', HTMLElement));
 const charts = new ChartBoard(required('#charts', HTMLElement));
+const watches = new ChartWatches(charts);
 const timeline = new Timeline(
   required('#timeline', HTMLElement),
   required('#running', HTMLElement),
   (callId) => send({ type: 'stop-call', callId }),
 );
+const strip = new LiveStrip(
+  required('#live-strip', HTMLElement),
+  (callId) => timeline.cards.get(callId)?.stop?.click(),
+  (callId) => timeline.cards.get(callId)?.root.scrollIntoView({ behavior: 'smooth', block: 'center' }),
+);
+timeline.onChange = () => strip.render(timeline.runningCalls(), watches.prices());
 
 /** @type {ConsoleLimits | undefined} */
 let limits;
 let ready = false;
+/** Whether a session was ready before on this page: the next `ready` is a reconnection. */
+let wasReady = false;
+/** @type {ReturnType<typeof setInterval> | undefined} */
+let countdown;
 
 // ---- Connection ------------------------------------------------------------------------------
 
@@ -70,6 +86,10 @@ const connection = new Connection(token, {
   onOpen: () => setStatus('connecting', 'connecting… (waiting for the session)'),
   onMessage: receive,
   onClose: closed,
+  onRetry: (attempt) => {
+    clearInterval(countdown);
+    setStatus('connecting', `reconnecting… (attempt ${attempt})`);
+  },
 });
 
 /**
@@ -113,13 +133,19 @@ function receive(message) {
       break;
     case 'tool-start':
       timeline.start(message);
+      watches.started(message);
       break;
     case 'tool-result':
       timeline.result(message);
-      chartPoint(message);
+      watches.report(message);
+      strip.render(timeline.runningCalls(), watches.prices());
       break;
     case 'tool-end':
       timeline.end(message);
+      watches.ended(message);
+      break;
+    case 'quote':
+      if (watches.quote(message)) strip.render(timeline.runningCalls(), watches.prices());
       break;
     case 'session':
       if (message.state === 'resumed') {
@@ -150,6 +176,14 @@ function modelHeard() {
 /** @param {Ready} message */
 function onReady(message) {
   ready = true;
+  if (wasReady) {
+    transcript.note(
+      'Reconnected: a new session started. Calls from before the connection was lost are not running; ask again to watch.',
+    );
+  }
+  wasReady = true;
+  clearInterval(countdown);
+  ui.reconnect.hidden = true;
   ui.session.hidden = true;
   limits = message.limits;
   setStatus('connected', 'connected');
@@ -157,6 +191,14 @@ function onReady(message) {
   ui.mode.textContent = message.mode;
   ui.mode.className = `mode ${message.mode}`;
   ui.mode.title = message.mode === 'gemini' ? `Gemini Live, model ${message.model}` : 'Offline simulator';
+  ui.agentInfo.hidden = false;
+  ui.agentInfo.replaceChildren(
+    info('model', message.model, 'The model answering'),
+    info('delivery', message.delivery, 'How tool results reach the model'),
+    info('quotes', message.source, 'Where prices come from'),
+  );
+  ui.micHint.hidden = message.mode !== 'simulator';
+  ui.micHint.textContent = message.mode === 'simulator' ? SIMULATOR_MIC_TEXT : '';
   ui.banner.hidden = false;
   ui.banner.className = `banner ${message.mode}`;
   ui.bannerText.textContent =
@@ -190,29 +232,62 @@ function onReady(message) {
   setControlsEnabled(true);
 }
 
+/**
+ * A label and value for the header.
+ *
+ * @param {string} label
+ * @param {string} value
+ * @param {string} title
+ */
+function info(label, value, title) {
+  return el('span', {
+    className: 'info',
+    attrs: { title, 'data-info': label },
+    children: [el('span', { className: 'muted', text: `${label} ` }), el('strong', { text: value })],
+  });
+}
+
 /** @param {Closed} info */
 function closed(info) {
+  const wasConnected = ready;
   ready = false;
   setControlsEnabled(false);
   stopMicrophone(false);
   stopCamera();
   player?.interrupt();
-  timeline.disconnected();
+  const now = Date.now();
+  for (const callId of timeline.disconnected(now)) watches.end(callId, now, 'connection lost');
+  if (wasConnected) {
+    transcript.note('Lost the connection to the console server. Running calls ended with the session.');
+  }
   if (info.accessRefused) {
     setStatus('disconnected', 'disconnected: access refused');
-    notices.add('ACCESS_REFUSED', ACCESS_REFUSED_TEXT);
+    // a page that was connected had the right token: the server came back with another one
+    notices.add('ACCESS_REFUSED', wasReady ? RESTARTED_TEXT : ACCESS_REFUSED_TEXT);
+    ui.reconnect.hidden = true;
+    clearInterval(countdown);
     return;
   }
   const why =
-    info.reason || (info.everOpened ? `connection lost (code ${info.code})` : 'could not reach the server');
-  setStatus('disconnected', `disconnected: ${why}`);
-  if (!info.everOpened) {
-    notices.add('DISCONNECTED', 'Could not reach the console server. Is `npm start` still running?');
-  }
+    info.reason || (info.opened ? `connection lost (code ${info.code})` : 'cannot reach the server');
   ui.reconnect.hidden = false;
+  clearInterval(countdown);
+  if (info.retryInMs === undefined) {
+    setStatus('disconnected', `disconnected: ${why}`);
+    ui.reconnect.textContent = 'Reconnect';
+    return;
+  }
+  ui.reconnect.textContent = 'Reconnect now';
+  const retryAt = now + info.retryInMs;
+  const show = () => {
+    const seconds = Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
+    setStatus('disconnected', `disconnected: ${why} · retrying in ${seconds} s`);
+  };
+  show();
+  countdown = setInterval(show, 1000);
 }
 
-ui.reconnect.addEventListener('click', () => location.reload());
+ui.reconnect.addEventListener('click', () => connection.retryNow());
 
 /** @param {boolean} enabled */
 function setControlsEnabled(enabled) {
@@ -354,19 +429,6 @@ function stopCamera() {
   ui.cameraPreview.hidden = true;
   ui.cameraStats.textContent = '';
   setToggle(ui.cameraToggle, false, 'Camera');
-}
-
-// ---- Charts ----------------------------------------------------------------------------------
-
-/** @param {ToolResult} message */
-function chartPoint(message) {
-  if (message.name !== 'monitor_stock_price') return;
-  const output = asObject(message.output);
-  if (!output || output.kind === 'feed-status') return;
-  const { symbol, price, time } = output;
-  if (typeof symbol !== 'string' || typeof price !== 'number' || !Number.isFinite(price)) return;
-  const parsed = typeof time === 'string' ? Date.parse(time) : Number.NaN;
-  charts.add(symbol, price, Number.isNaN(parsed) ? message.time : parsed);
 }
 
 // ---- Helpers ---------------------------------------------------------------------------------

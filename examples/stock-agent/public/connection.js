@@ -1,17 +1,28 @@
 // @ts-check
-/** The WebSocket to the local console server: `/ws?token=...` on the page's own host and port. */
+/**
+ * The WebSocket to the local console server: `/ws?token=...` on the page's own host and port. When
+ * it breaks (the server stopped, the network went away) it reconnects in place, with a growing
+ * delay, without reloading the page; a refused token is not retried.
+ */
 
 /** @typedef {import('../src/web/protocol.js').ServerMessage} ServerMessage */
 /** @typedef {import('../src/web/protocol.js').ClientMessage} ClientMessage */
 
+/** The first retry comes after this long; each next one waits twice as long, up to {@link MAX_RETRY_MS}. */
+export const FIRST_RETRY_MS = 500;
+/** The longest wait between two retries. */
+export const MAX_RETRY_MS = 15_000;
+
 /**
- * How the connection ended.
+ * How a connection ended.
  *
  * @typedef {object} Closed
  * @property {number} code the WebSocket close code (1006 when it never opened or broke off)
  * @property {string} reason the close reason, possibly empty
  * @property {boolean} accessRefused the token was refused (the upgrade was refused by a server that is up)
- * @property {boolean} everOpened
+ * @property {boolean} opened whether this connection had opened
+ * @property {number | undefined} retryInMs when the next attempt is made; undefined when none is
+ * @property {number} attempt how many attempts failed in a row (0 after a connection that opened)
  */
 
 /**
@@ -19,7 +30,21 @@
  * @property {() => void} onOpen
  * @property {(message: ServerMessage) => void} onMessage
  * @property {(closed: Closed) => void} onClose
+ * @property {(attempt: number) => void} onRetry an attempt starts now
  */
+
+/**
+ * The delay before retry number `attempt` (1, 2, ...): 0.5 s, 1 s, 2 s ... up to 15 s, each
+ * within ±20% so that several pages do not retry in step.
+ *
+ * @param {number} attempt
+ * @param {number} [random] a number in [0, 1)
+ * @returns {number}
+ */
+export function retryDelay(attempt, random = Math.random()) {
+  const base = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.8 + 0.4 * random));
+}
 
 export class Connection {
   /**
@@ -27,18 +52,29 @@ export class Connection {
    * @param {ConnectionHandlers} handlers
    */
   constructor(token, handlers) {
-    this.token = token;
     this.handlers = handlers;
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     this.url = `${scheme}//${location.host}/ws?token=${encodeURIComponent(token)}`;
-    this.everOpened = false;
-    this.socket = new WebSocket(this.url);
-    this.socket.addEventListener('open', () => {
-      this.everOpened = true;
-      handlers.onOpen();
+    /** Failed attempts in a row. */
+    this.failures = 0;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.retryTimer = undefined;
+    /** @type {WebSocket} */
+    this.socket = this.connect();
+  }
+
+  /** @returns {WebSocket} */
+  connect() {
+    const socket = new WebSocket(this.url);
+    let opened = false;
+    socket.addEventListener('open', () => {
+      opened = true;
+      this.failures = 0;
+      this.handlers.onOpen();
     });
-    this.socket.addEventListener('message', (event) => this.receive(event));
-    this.socket.addEventListener('close', (event) => void this.closed(event));
+    socket.addEventListener('message', (event) => this.receive(event));
+    socket.addEventListener('close', (event) => void this.closed(socket, event, opened));
+    return socket;
   }
 
   /** Whether messages can be sent now. */
@@ -63,6 +99,15 @@ export class Connection {
     return true;
   }
 
+  /** Connects again now, without waiting for the next retry (the Reconnect button). */
+  retryNow() {
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.handlers.onRetry(this.failures + 1);
+    this.socket = this.connect();
+  }
+
   /** @param {MessageEvent} event */
   receive(event) {
     if (typeof event.data !== 'string') return;
@@ -81,20 +126,35 @@ export class Connection {
     this.handlers.onMessage(/** @type {ServerMessage} */ (parsed));
   }
 
-  /** @param {CloseEvent} event */
-  async closed(event) {
-    let accessRefused = false;
+  /**
+   * @param {WebSocket} socket the socket that closed
+   * @param {CloseEvent} event
+   * @param {boolean} opened
+   */
+  async closed(socket, event, opened) {
     // A 401 on the HTTP upgrade reaches the page only as code 1006, like a server that is down.
     // Tell them apart by asking for this page again: a server that answers but refused the upgrade
     // refused the token (its other refusals, a wrong path or origin, cannot happen to the page it
     // served).
-    if (!accessRefused && !this.everOpened && event.code === 1006) accessRefused = await serverAnswers();
+    const accessRefused = !opened && event.code === 1006 && (await serverAnswers());
+    // the user pressed Reconnect meanwhile: the newer socket reports for itself
+    if (socket !== this.socket) return;
+    // The live session ended on its own (1000): that is the end, until the user reconnects.
+    const retry = !accessRefused && event.code !== 1000;
+    if (!opened) this.failures++;
+    const attempt = opened ? 1 : this.failures + 1;
+    const retryInMs = retry ? retryDelay(attempt) : undefined;
     this.handlers.onClose({
       code: event.code,
       reason: event.reason,
       accessRefused,
-      everOpened: this.everOpened,
+      opened,
+      retryInMs,
+      attempt: this.failures,
     });
+    if (retryInMs === undefined) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.retryNow(), retryInMs);
   }
 }
 

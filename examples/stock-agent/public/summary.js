@@ -33,24 +33,140 @@ export function asObject(value) {
 }
 
 /**
+ * The decimals a price of this size is shown with: 2 from 1 up, 4 from 0.01, 6 below.
+ *
+ * @param {number} price
+ * @returns {number}
+ */
+function priceDigits(price) {
+  return Math.abs(price) >= 1 ? 2 : Math.abs(price) >= 0.01 ? 4 : 6;
+}
+
+/**
  * A price with sensible decimals: 231.50, 0.004512, 64,210.12.
  *
  * @param {number} price
  * @returns {string}
  */
 export function formatPrice(price) {
-  const digits = Math.abs(price) >= 1 ? 2 : Math.abs(price) >= 0.01 ? 4 : 6;
+  const digits = priceDigits(price);
   return price.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 /**
- * A signed percentage: +0.52%, -1.20%.
+ * A signed percentage: +0.52%, -1.20%; no sign when it rounds to zero (0.00%).
  *
  * @param {number} percent
  * @returns {string}
  */
 export function formatPercent(percent) {
-  return `${percent >= 0 ? '+' : '-'}${Math.abs(percent).toFixed(2)}%`;
+  const text = Math.abs(percent).toFixed(2);
+  if (Number(text) === 0) return '0.00%';
+  return `${percent > 0 ? '+' : '-'}${text}%`;
+}
+
+/**
+ * A price change with the decimals of the price it is a change of (`reference`), signed, and its
+ * percentage: `+1.25 (+0.54%)`, `-0.87 (-0.38%)`, `0.00 (0.00%)`; `-0.0042 (-1.05%)` on a price
+ * below 1.
+ *
+ * @param {number} change
+ * @param {number} reference the price the change is measured from
+ * @returns {string}
+ */
+export function formatChange(change, reference) {
+  const digits = priceDigits(reference);
+  const amount = Math.abs(change).toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  const zero = Number(Math.abs(change).toFixed(digits)) === 0;
+  const sign = zero ? '' : change > 0 ? '+' : '-';
+  const percent = reference ? (change / reference) * 100 : 0;
+  return `${sign}${amount} (${formatPercent(percent)})`;
+}
+
+/**
+ * A tool error without the tool's name repeated in front: `monitor_stock_price failed: X` is `X`
+ * on that call's card (which already says it failed).
+ *
+ * @param {string} name the tool
+ * @param {string} message
+ * @returns {string}
+ */
+export function tidyError(name, message) {
+  let text = message.trim();
+  const prefix = `${name} failed: `;
+  while (text.startsWith(prefix)) text = text.slice(prefix.length);
+  while (/^failed: /i.test(text)) text = text.slice('failed: '.length);
+  return text;
+}
+
+/**
+ * What a call is about, for its card's title: `Watching AAPL`, `Quote of MSFT`, `Watching the camera`.
+ *
+ * @param {string} name
+ * @param {Json | undefined} args
+ * @returns {string}
+ */
+export function callTitle(name, args) {
+  const fields = asObject(args);
+  const symbol = typeof fields?.symbol === 'string' ? fields.symbol.trim().toUpperCase() : undefined;
+  switch (name) {
+    case 'monitor_stock_price':
+      return symbol ? `Watching ${symbol}` : 'Watching a price';
+    case 'get_stock_price':
+      return symbol ? `Quote of ${symbol}` : 'A quote';
+    case 'monitor_video_stream':
+      return 'Watching the camera';
+    case 'stop_streaming':
+      return 'Stop request';
+    default:
+      return name;
+  }
+}
+
+/**
+ * The settings of a call worth showing next to its title: `alert ≥ 240.00`, `alert ≤ 200.00`,
+ * `moves of 1%`, `for 10 min`.
+ *
+ * @param {string} name
+ * @param {Json | undefined} args
+ * @returns {string[]}
+ */
+export function callSettings(name, args) {
+  const fields = asObject(args);
+  if (!fields) return [];
+  /** @type {string[]} */
+  const settings = [];
+  if (name === 'monitor_stock_price') {
+    if (typeof fields.alertAbove === 'number') settings.push(`alert ≥ ${formatPrice(fields.alertAbove)}`);
+    if (typeof fields.alertBelow === 'number') settings.push(`alert ≤ ${formatPrice(fields.alertBelow)}`);
+    if (typeof fields.thresholdPercent === 'number') settings.push(`moves of ${fields.thresholdPercent}%`);
+    if (typeof fields.durationMinutes === 'number') settings.push(`for ${fields.durationMinutes} min`);
+  }
+  if (name === 'monitor_video_stream' && typeof fields.watchFor === 'string') {
+    settings.push(`for “${fields.watchFor}”`);
+  }
+  return settings;
+}
+
+/**
+ * The calls a `stop_streaming` result says it stopped.
+ *
+ * @param {Json} output
+ * @returns {string[]} their ids
+ */
+export function stoppedCalls(output) {
+  const stopped = asObject(output)?.stopped;
+  if (!Array.isArray(stopped)) return [];
+  /** @type {string[]} */
+  const ids = [];
+  for (const entry of stopped) {
+    const id = asObject(entry)?.call_id;
+    if (typeof id === 'string') ids.push(id);
+  }
+  return ids;
 }
 
 /**
@@ -74,6 +190,24 @@ export function summarizeOutput(name, output) {
       parts.push(`(${String(alertFields.direction)} ${formatPrice(alertFields.level)})`);
     }
     return parts.join(' ');
+  }
+  if (
+    fields &&
+    name === 'get_stock_price' &&
+    typeof fields.symbol === 'string' &&
+    typeof fields.price === 'number'
+  ) {
+    const parts = [fields.symbol, formatPrice(fields.price)];
+    if (typeof fields.bid === 'number' && typeof fields.ask === 'number') {
+      parts.push(`· bid ${formatPrice(fields.bid)} / ask ${formatPrice(fields.ask)}`);
+    }
+    if (fields.marketOpen === false) parts.push('· market closed');
+    if (typeof fields.source === 'string') parts.push(`· ${fields.source}`);
+    return parts.join(' ');
+  }
+  if (fields && name === 'stop_streaming') {
+    const ids = stoppedCalls(output);
+    if (ids.length) return `stopped ${ids.length === 1 ? `call ${ids[0]}` : `${ids.length} calls`}`;
   }
   if (fields && name === 'monitor_video_stream' && typeof fields.event === 'string') {
     return typeof fields.description === 'string' && fields.description

@@ -100,6 +100,20 @@ export class Transcript {
   }
 
   /**
+   * A line from the page itself between the turns (the connection was lost, a new session).
+   *
+   * @param {string} text
+   */
+  note(text) {
+    this.empty.remove();
+    this.container.append(el('p', { className: 'note', attrs: { 'data-testid': 'note' }, text }));
+    this.current = undefined;
+    this.modelTurn = undefined;
+    this.follow = true;
+    this.scroll();
+  }
+
+  /**
    * @param {Role} role
    * @param {TranscriptSource} source
    * @returns {Turn}

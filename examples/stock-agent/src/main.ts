@@ -10,45 +10,39 @@
  * fake Live server with a rule-based model), always labelled as such. See agent.ts for the
  * environment variables.
  */
-import { parseArgs } from 'node:util';
 import { createConsoleAgent } from './agent.js';
+import { readCommandLine } from './command-line.js';
+import { ConnectFailure } from './connect-failure.js';
 import { runDemo } from './demo.js';
 import { runTerminal } from './terminal.js';
 import { startConsoleServer } from './web/server.js';
 
-const { values } = parseArgs({
-  options: {
-    terminal: { type: 'boolean', default: false },
-    demo: { type: 'boolean', default: false },
-    port: { type: 'string' },
-    host: { type: 'string', default: '127.0.0.1' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
-
-if (values.help) {
-  console.log(
-    'Usage: npm start [-- --terminal | --demo] [--port N] [--host H]\n' +
-      '  (no flag)   the web console on http://127.0.0.1:8787 (a token is in the printed URL)\n' +
-      '  --terminal  text only, in this terminal\n' +
-      '  --demo      a short scripted conversation, then exit\n' +
-      'Set GEMINI_API_KEY to talk to Gemini Live; without it the offline simulator answers.',
-  );
-  process.exit(0);
+const command = readCommandLine(process.argv.slice(2), process.env);
+if (command.kind === 'exit') {
+  (command.code === 0 ? process.stdout : process.stderr).write(`${command.text}\n`);
+  process.exit(command.code);
 }
+const { values } = command;
 
 const agent = await createConsoleAgent();
 
-if (values.terminal) {
-  await runTerminal(agent, { input: process.stdin, output: process.stdout });
+/** Runs a text front end; a session that cannot open says why (network, key, model) and exits 1. */
+const runText = async (run: () => Promise<void>) => {
+  let code = 0;
+  try {
+    await run();
+  } catch (error) {
+    const failure = ConnectFailure.from(error, { model: agent.model, mode: agent.mode });
+    process.stderr.write(`\n${failure.message}\n`);
+    code = 1;
+  }
   await agent.close();
-  process.exit(0);
-}
-if (values.demo) {
-  await runDemo(agent);
-  await agent.close();
-  process.exit(0);
-}
+  process.exit(code);
+};
+
+if (values.terminal)
+  await runText(() => runTerminal(agent, { input: process.stdin, output: process.stdout }));
+if (values.demo) await runText(() => runDemo(agent));
 
 const port = values.port === undefined ? 8787 : Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {

@@ -7,6 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { LiveEvent } from '@livetools/core';
 import type { ConsoleAgent } from './agent.js';
 import { modelLine } from './model-line.js';
+import { explainNoPrice, noPriceSymbol } from './quote-hint.js';
 
 /** Where the terminal mode reads and writes. */
 export interface TerminalIo {
@@ -21,7 +22,15 @@ const signed = (n: unknown) => (typeof n === 'number' ? `${n >= 0 ? '+' : ''}${n
 export function summarize(name: string, output: unknown): string {
   const o = (output ?? {}) as Record<string, unknown>;
   if (name === 'monitor_stock_price' && typeof o.symbol === 'string') {
-    return `${o.kind} ${o.symbol} ${money(o.price)} ${signed(o.changePercentSinceStart)} since start`;
+    const invented = typeof o.source === 'string' && /invented/.test(o.source) ? ' (invented price)' : '';
+    return `${o.kind} ${o.symbol} ${money(o.price)} ${signed(o.changePercentSinceStart)} since start${invented}`;
+  }
+  if (name === 'get_stock_price' && typeof o.symbol === 'string') {
+    return `${o.symbol} ${money(o.price)}${typeof o.source === 'string' && o.source !== 'simulated' ? ` (${o.source})` : ''}`;
+  }
+  if (name === 'stop_streaming' && Array.isArray(o.stopped)) {
+    const ids = o.stopped.map((s: { call_id?: unknown }) => String(s?.call_id));
+    return `stopped ${ids.join(', ')}`;
   }
   if (name === 'monitor_video_stream' && typeof o.event === 'string') {
     return `${o.event}: ${o.description ?? ''}`;
@@ -30,13 +39,26 @@ export function summarize(name: string, output: unknown): string {
   return json.length > 100 ? `${json.slice(0, 99)}…` : json;
 }
 
-/** Runs the terminal front end until the input ends or the user types quit. */
+/** An error message without the `<tool> failed: ` its tool name already says. */
+export const withoutToolName = (name: string, message: string) =>
+  message.startsWith(`${name} failed: `) ? message.slice(name.length + 9) : message;
+
+/** `1 result`, `2 results`. */
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const commands = '/calls, /stop <call id>, /help, quit';
+
+/**
+ * Runs the terminal front end until the input ends or the user types quit. Rejects, before it reads
+ * any input, when the session cannot open.
+ */
 export async function runTerminal(console: ConsoleAgent, io: TerminalIo): Promise<void> {
   const { output } = io;
   const tty = output.isTTY === true;
   const started = Date.now();
   const clock = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`;
-  const rl = createInterface({ input: io.input, output, terminal: tty, prompt: 'you> ' });
+  // The terminal sends no camera frames: its suggestions leave the camera out.
+  const examples = console.examples.filter((e) => !/camera/i.test(e));
 
   const live = new Map<string, string>();
   let drawn = 0;
@@ -62,14 +84,19 @@ export async function runTerminal(console: ConsoleAgent, io: TerminalIo): Promis
   output.write(
     console.mode === 'simulator'
       ? `livetools agent (terminal): OFFLINE SIMULATOR, no GEMINI_API_KEY set. The "model" is a rule-based simulator.\n` +
-          `Try: ${console.examples.map((e) => `"${e}"`).join(', ')}.\n`
+          `Try: ${examples.map((e) => `"${e}"`).join(', ')}.\n` +
+          (console.source.name === 'simulated'
+            ? 'The simulated market runs sped up, so the first one alerts within seconds.\n'
+            : '')
       : `livetools agent (terminal): Gemini Live, model ${console.model}.\n`,
   );
-  output.write(`Quotes: ${console.source.name}. Commands: /calls, /stop <call id>, quit.\n\n`);
+  output.write(`Quotes: ${console.source.name}. Commands: ${commands}.\n\n`);
 
   const session = await console.agent.connect();
+  const rl = createInterface({ input: io.input, output, terminal: tty, prompt: 'you> ' });
   const model = modelLine(console.audioOut, (text) => print('model', text));
   const counts = { started: 0, ended: 0 };
+  let closed = false;
   const results = new Map<string, number>();
   session.events$.subscribe((event: LiveEvent) => {
     if (model.take(event)) return;
@@ -82,6 +109,12 @@ export async function runTerminal(console: ConsoleAgent, io: TerminalIo): Promis
         results.set(event.callId, 0);
         live.set(event.callId, `${event.name} ${JSON.stringify(event.args)}: started`);
         print('tool', `${event.name} started (call ${event.callId}) ${JSON.stringify(event.args)}`);
+        if (event.name === 'monitor_video_stream') {
+          print(
+            'note',
+            'this terminal sends no camera frames, so that watch sees nothing: the web console (npm start) has the camera',
+          );
+        }
         break;
       case 'tool-result': {
         const n = (results.get(event.callId) ?? 0) + 1;
@@ -103,8 +136,16 @@ export async function runTerminal(console: ConsoleAgent, io: TerminalIo): Promis
         print(
           'tool',
           `${event.name} call ${event.callId} ${event.reason}${event.cancelledBy ? ` by ${event.cancelledBy}` : ''}` +
-            `${event.error ? `: ${event.error.message}` : ''} after ${event.results} results`,
+            `${event.error ? `: ${withoutToolName(event.name, event.error.message)}` : ''} after ${plural(event.results, 'result')}`,
         );
+        {
+          const symbol = event.error && noPriceSymbol(event.error.message, console.source);
+          if (symbol) {
+            void explainNoPrice(console.source, symbol).then((hint) => {
+              if (hint && !closed) print('note', hint);
+            });
+          }
+        }
         break;
       case 'reconnecting':
         print('link', 'connection to the model dropped; resuming');
@@ -129,20 +170,33 @@ export async function runTerminal(console: ConsoleAgent, io: TerminalIo): Promis
       const calls = session.activeCalls();
       print(
         'calls',
-        calls.length ? calls.map((c) => `${c.callId} ${c.name} (${c.results} results)`).join('; ') : 'none',
+        calls.length
+          ? calls.map((c) => `${c.callId} ${c.name} (${plural(c.results, 'result')})`).join('; ')
+          : 'none',
       );
-    } else if (line.startsWith('/stop')) {
+    } else if (line === '/help' || line === '/?') {
+      print(
+        'help',
+        `${commands}. /calls lists the running tool calls, /stop <call id> stops one (the model is told), ` +
+          `quit ends the session.${examples.length ? ` Requests to try: ${examples.map((e) => `"${e}"`).join(', ')}.` : ''}`,
+      );
+    } else if (/^\/stop(\s|$)/.test(line)) {
       const callId = line.slice(5).trim();
-      const stopped = callId ? session.stopTool({ callId }) : [];
-      if (stopped.length === 0) print('error', `no running call has the id "${callId}"; /calls lists them`);
+      if (!callId) {
+        const first = session.activeCalls()[0]?.callId ?? 'function-call-1';
+        print('error', `/stop needs a call id (/calls lists them), like: /stop ${first}`);
+      } else if (session.stopTool({ callId }).length === 0) {
+        print('error', `no running call has the id "${callId}"; /calls lists them`);
+      }
     } else if (line.startsWith('/')) {
-      print('error', `unknown command ${line}; the commands are /calls, /stop <call id> and quit`);
+      print('error', `unknown command ${line}; the commands are ${commands}`);
     } else if (line) {
       print('you', line);
       session.sendText(line);
     }
     prompt();
   }
+  closed = true;
   rl.close();
   model.flush();
   await session.close();

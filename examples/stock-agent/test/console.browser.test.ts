@@ -44,7 +44,7 @@ beforeAll(async () => {
       '--autoplay-policy=no-user-gesture-required',
     ],
   });
-  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.grantPermissions(['camera', 'microphone'], { origin: new URL(server.url).origin });
 });
 
@@ -131,20 +131,24 @@ describe.runIf(runBrowserTests)('the web console in headless Chromium', () => {
       .locator('[data-testid="result"]')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-scheduling')));
     expect(schedulings[0]).toBe('WHEN_IDLE');
-    // Every AAPL price result is a point of the AAPL chart: the result rows and the chart's
-    // data-points are read in one evaluation, so no result can land between the two reads.
+    // Every AAPL price result is marked on the AAPL chart, which plots the quotes in between too:
+    // the result rows and the chart's counts are read in one evaluation, so no result can land
+    // between the two reads.
     const shown = () =>
-      page.evaluate(() => ({
-        rows: document.querySelectorAll(
-          '[data-testid="call"][data-name="monitor_stock_price"] [data-testid="result"]',
-        ).length,
-        points: Number(
-          document.querySelector('[data-testid="chart"][data-symbol="AAPL"]')?.getAttribute('data-points'),
-        ),
-      }));
+      page.evaluate(() => {
+        const chart = document.querySelector('[data-testid="chart"][data-symbol="AAPL"]');
+        return {
+          rows: document.querySelectorAll(
+            '[data-testid="call"][data-name="monitor_stock_price"] [data-testid="result"]',
+          ).length,
+          reports: Number(chart?.getAttribute('data-reports')),
+          points: Number(chart?.getAttribute('data-points')),
+        };
+      });
     const before = await shown();
     expect(before.rows).toBeGreaterThanOrEqual(3);
-    expect(before.points).toBe(before.rows);
+    expect(before.reports).toBe(before.rows);
+    expect(before.points).toBeGreaterThan(before.reports);
     // the chart grows with the next result
     await page.waitForFunction(
       (baseline) =>
@@ -156,7 +160,7 @@ describe.runIf(runBrowserTests)('the web console in headless Chromium', () => {
     );
     const after = await shown();
     expect(after.points).toBeGreaterThan(before.points);
-    expect(after.points).toBe(after.rows);
+    expect(after.reports).toBe(after.rows);
     // every result the page shows reached the model too
     await expect
       .poll(() => connection.toolResponses(callId ?? '').length, { timeout: 15_000 })
@@ -166,6 +170,9 @@ describe.runIf(runBrowserTests)('the web console in headless Chromium', () => {
     await call.locator('[data-testid="stop"]').click();
     await waitForCancelled(page, callId);
     expect(await call.getAttribute('data-ended-by')).toBe('application');
+    expect(await page.locator('[data-testid="chart"][data-symbol="AAPL"]').getAttribute('data-state')).toBe(
+      'ended',
+    );
     expect(await call.locator('[data-testid="end"]').textContent()).toMatch(/stopped by you/i);
     expect(await call.locator('[data-testid="stop"]').count()).toBe(0);
     // the model was told: the final response says the application stopped it

@@ -86,6 +86,50 @@ describe('the console server', () => {
     p.ws.close();
   });
 
+  it('tells the page the model, the delivery and the quote source, and streams the quotes of a watch to its chart', async () => {
+    const { server, live } = await start();
+    const p = await page(server);
+    expect(await p.next('ready')).toMatchObject({
+      model: 'gemini-live-test',
+      delivery: 'function-response',
+      source: 'simulated',
+    });
+    const conn = await live.waitForConnection();
+    const id = conn.callTool('monitor_stock_price', { symbol: 'aapl' });
+    // every quote of the watched symbol, not only the reported moves, for the chart
+    const first = await p.next('quote', (m) => m.callId === id);
+    expect(first).toMatchObject({ symbol: 'AAPL', price: expect.any(Number), time: expect.any(Number) });
+    await p.next('quote', (m) => m.callId === id && m !== first);
+    conn.callTool('stop_streaming', { call_id: id });
+    await p.next('tool-end', (m) => m.callId === id);
+    const quotesAtEnd = p.messages.filter((m) => m.type === 'quote').length;
+    // a later message proves the socket is still delivering: no quote came after the end
+    p.send({ type: 'stop-call', callId: 'after-the-end' });
+    await p.next('error', (e) => e.code === 'UNKNOWN_CALL');
+    expect(p.messages.filter((m) => m.type === 'quote')).toHaveLength(quotesAtEnd);
+    p.ws.close();
+  });
+
+  it('answers a second watch of a symbol with the running call, and tells the page which', async () => {
+    const { server, live } = await start();
+    const p = await page(server);
+    await p.next('ready');
+    const conn = await live.waitForConnection();
+    const first = conn.callTool('monitor_stock_price', { symbol: 'MSFT' });
+    await p.next('tool-result', (m) => m.callId === first);
+    const second = conn.callTool('monitor_stock_price', { symbol: 'msft', alertAbove: 1000 });
+    expect(await p.next('tool-end', (m) => m.callId === second)).toMatchObject({
+      reason: 'failed',
+      errorCode: 'DUPLICATE_CALL',
+      runningCallId: first,
+      error: expect.stringContaining(`MSFT is already watched by call ${first}`),
+    });
+    const response = await conn.waitForToolResponse(second);
+    expect(response.output).toBeUndefined();
+    expect(JSON.stringify(response)).toContain('DUPLICATE_CALL');
+    p.ws.close();
+  });
+
   it('limits the camera frame rate and the message rate, with one notice per second', async () => {
     let clock = 1_000_000; // frozen unless moved: the limits see a burst however slow the machine
     const { server, live } = await start({ maxVideoFps: 2, maxMessagesPerSecond: 50, now: () => clock });

@@ -2,7 +2,11 @@ import type { Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { Quote, QuoteUpdate } from './quote-source.js';
-import { createSimulatedSource, type SimulatedSourceOptions } from './simulated-source.js';
+import {
+  createSimulatedSource,
+  SIMULATED_INVENTED_SOURCE,
+  type SimulatedSourceOptions,
+} from './simulated-source.js';
 
 function newScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -85,7 +89,8 @@ describe('createSimulatedSource', () => {
       const first = quotes[0]?.quote.price ?? 1;
       expect(Math.abs(Math.log(last / first))).toBeLessThan(volatility * 0.5);
     }
-  });
+    // a whole simulated session per symbol: about a second alone, more on a loaded machine
+  }, 30_000);
 
   it('scales the volatility per tick by the square root of speed, for demos', () => {
     const returns = (speed: number) => {
@@ -113,6 +118,15 @@ describe('createSimulatedSource', () => {
     let error: unknown;
     a.watch('$').subscribe({ error: (e: unknown) => (error = e) });
     expect(error).toMatchObject({ code: 'UNKNOWN_SYMBOL' });
+  });
+
+  it('labels the quotes of a symbol it made up, so the user sees the price is invented', async () => {
+    const source = createSimulatedSource({ seed: 1, symbols: { acme: { price: 12.34, volatility: 0.3 } } });
+    expect((await source.quote('ZZZZZZ')).source).toBe(SIMULATED_INVENTED_SOURCE);
+    expect(SIMULATED_INVENTED_SOURCE).toMatch(/^simulated \(invented/);
+    expect((await source.quote('AAPL')).source).toBe('simulated');
+    expect((await source.quote('ACME')).source).toBe('simulated');
+    expect(source.name).toBe('simulated');
   });
 
   it('accepts custom instruments', async () => {

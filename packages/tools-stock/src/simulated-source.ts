@@ -14,6 +14,18 @@ const MAX_STEP_SECONDS = 6.5 * 3600;
 const CRYPTO_PAIR = /^[A-Z0-9]+-(USD|USDT|USDC|EUR|GBP|BTC|ETH)$/;
 
 /**
+ * The `source` of the quotes of a symbol the simulated source does not know and made a price up
+ * for (`ZZZZZZ`), so that whoever shows or reads the quote sees that the price is invented. Known
+ * symbols ({@link SIMULATED_INSTRUMENTS} and the `symbols` option) have `simulated`.
+ *
+ * @example
+ * ```ts
+ * if (quote.source === SIMULATED_INVENTED_SOURCE) console.log(`${quote.symbol}: an invented price`);
+ * ```
+ */
+export const SIMULATED_INVENTED_SOURCE = 'simulated (invented: not a known symbol)';
+
+/**
  * Options of {@link createSimulatedSource}.
  *
  * @example
@@ -50,6 +62,8 @@ export interface SimulatedSourceOptions {
 
 interface SymbolState {
   readonly instrument: Required<SimulatedInstrument>;
+  /** The quotes' `source`: {@link SIMULATED_INVENTED_SOURCE} for a symbol with a made-up instrument. */
+  readonly source: string;
   readonly random: () => number;
   price: number;
   lastTime: number;
@@ -68,8 +82,9 @@ interface SymbolState {
  * the simulated volume since the symbol was first watched.
  *
  * Known symbols ({@link SIMULATED_INSTRUMENTS}) start at realistic prices; other well-formed
- * symbols get a deterministic price and volatility derived from their name; malformed ones fail
- * with `UNKNOWN_SYMBOL`.
+ * symbols get a deterministic price and volatility derived from their name, and their quotes say
+ * so: their `source` is `'simulated (invented: not a known symbol)'`; malformed ones fail with
+ * `UNKNOWN_SYMBOL`.
  *
  * @param options - Scheduler, seed, instruments, tick rate, market hours.
  * @returns A quote source named `simulated`.
@@ -104,8 +119,18 @@ export function createSimulatedSource(options: SimulatedSourceOptions = {}): Quo
     let state = states.get(symbol);
     if (!state) {
       const random = createSeededRandom(hashString(`${symbol}|${seed}`));
-      const instrument = resolveInstrument(symbol, instruments.get(symbol));
-      state = { instrument, random, price: instrument.price, lastTime: now(), volume: 0, open: undefined };
+      const known = instruments.get(symbol);
+      const instrument = resolveInstrument(symbol, known);
+      const source = known ? name : SIMULATED_INVENTED_SOURCE;
+      state = {
+        instrument,
+        source,
+        random,
+        price: instrument.price,
+        lastTime: now(),
+        volume: 0,
+        open: undefined,
+      };
       states.set(symbol, state);
     }
     return state;
@@ -140,7 +165,7 @@ export function createSimulatedSource(options: SimulatedSourceOptions = {}): Quo
       symbol,
       price,
       time,
-      source: name,
+      source: state.source,
       marketOpen: state.open ?? true,
       bid: roundPrice(price - halfSpread),
       ask: roundPrice(price + halfSpread),

@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { Quote } from './quote-source.js';
 import { QuoteSourceError } from './quote-source-error.js';
@@ -69,3 +71,50 @@ describe('createWebSocketQuoteFeed', () => {
     expect(beta.error).toBeUndefined();
   });
 });
+
+describe('createWebSocketQuoteFeed when the provider cannot be reached', () => {
+  it('says the network is likely down, not that the symbol is unknown, when no price comes in time', async () => {
+    const scheduler = new VirtualTimeScheduler();
+    const port = await closedPort();
+    let failures = 0;
+    let failed: () => void = () => {};
+    const firstFailure = new Promise<void>((resolve) => {
+      failed = resolve;
+    });
+    const protocol: WebSocketQuoteProtocol = {
+      name: 'example',
+      url: () => `ws://127.0.0.1:${port}/`,
+      subscribe: (symbol, connection) => connection.send({ op: 'sub', symbol }),
+      unsubscribe: (symbol, connection) => connection.send({ op: 'unsub', symbol }),
+      handleMessage: () => {},
+      classifyFailure: () => {
+        failures += 1;
+        failed();
+        return undefined;
+      },
+    };
+    const feed = createWebSocketQuoteFeed(protocol, { idleCloseMs: 0, noQuoteTimeoutMs: 10_000, scheduler });
+    using watch = new UpdateRecorder(feed.connect('ACME'));
+    await firstFailure;
+    scheduler.flush();
+    const error = await watch.failure();
+    expect(failures).toBeGreaterThan(0);
+    expect(error).toMatchObject({ code: 'NO_QUOTE_TIMEOUT', symbol: 'ACME' });
+    expect((error as Error).message).toMatch(
+      /example could not be reached \(.*ECONNREFUSED.*\), so the network is likely down/,
+    );
+  });
+});
+
+/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago and is closed again). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

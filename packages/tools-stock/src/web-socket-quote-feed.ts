@@ -199,6 +199,8 @@ export function createWebSocketQuoteFeed(
   const scheduler = options.scheduler ?? asyncScheduler;
   const now = options.now ?? (() => scheduler.now());
   const noQuoteTimeoutMs = options.noQuoteTimeoutMs ?? DEFAULT_QUOTE_TIMEOUT_MS;
+  /** Why the last connection attempt reached nobody, until a connection opens. */
+  let unreachable: string | undefined;
   const idleCloseMs = options.idleCloseMs ?? 5000;
   const watches = new Map<string, SymbolWatch>();
   const ignored = createIgnoredInput(options.logger);
@@ -218,6 +220,7 @@ export function createWebSocketQuoteFeed(
       : { maxConsecutiveFailures: options.maxConsecutiveFailures }),
     ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: options.handshakeTimeoutMs }),
     onOpen: () => {
+      unreachable = undefined;
       protocol.onConnectionOpen?.();
       for (const symbol of watches.keys()) protocol.subscribe(symbol, connection);
     },
@@ -247,7 +250,13 @@ export function createWebSocketQuoteFeed(
       for (const [symbol, watch] of [...watches]) setStatus(symbol, watch, status, reason);
     },
     onFailure: (error) => failAll(error),
-    classifyFailure: (failure) => protocol.classifyFailure?.(failure),
+    classifyFailure: (failure) => {
+      // No connection at all (no handshake, no HTTP answer): the provider could not be reached.
+      if (!failure.opened && failure.httpStatus === undefined) {
+        unreachable = failure.reason ?? `no connection (close code ${failure.code ?? 'none'})`;
+      }
+      return protocol.classifyFailure?.(failure);
+    },
   });
 
   const connection: WebSocketFeedConnection = {
@@ -347,8 +356,16 @@ export function createWebSocketQuoteFeed(
       watch.timer = undefined;
       fail(
         symbol,
-        protocol.noQuoteError?.(symbol, noQuoteTimeoutMs) ??
-          noQuoteTimeoutError(protocol.name, symbol, noQuoteTimeoutMs),
+        unreachable === undefined
+          ? (protocol.noQuoteError?.(symbol, noQuoteTimeoutMs) ??
+              noQuoteTimeoutError(protocol.name, symbol, noQuoteTimeoutMs))
+          : new QuoteSourceError(
+              'NO_QUOTE_TIMEOUT',
+              `No price for ${symbol} from ${protocol.name} within ${noQuoteTimeoutMs} ms: ${protocol.name} ` +
+                `could not be reached (${unreachable.slice(0, 200)}), so the network is likely down and the ` +
+                'symbol may well be fine. Check the connection, then try again.',
+              { source: protocol.name, symbol },
+            ),
       );
     });
     if (protocol.snapshot) {

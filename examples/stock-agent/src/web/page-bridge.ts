@@ -5,6 +5,7 @@
 import type { LiveAgentSession, LiveEvent } from '@livetools/core';
 import { type RawData, WebSocket } from 'ws';
 import type { ConsoleAgent } from '../agent.js';
+import { ChartQuotes } from './chart-quotes.js';
 import { describeThrown } from './describe-thrown.js';
 import {
   type ClientMessage,
@@ -64,7 +65,8 @@ function toPage(event: LiveEvent, audioOut: boolean): ServerMessage | undefined 
         name: event.name,
         reason: event.reason,
         ...(event.cancelledBy ? { cancelledBy: event.cancelledBy } : {}),
-        ...(event.error ? { error: event.error.message } : {}),
+        ...(event.error ? { error: event.error.message, errorCode: event.error.code } : {}),
+        ...runningCallOf(event.error),
         results: event.results,
         time: event.time,
       };
@@ -88,6 +90,16 @@ function toPage(event: LiveEvent, audioOut: boolean): ServerMessage | undefined 
       return { type: 'error', code: 'SESSION_ERROR', message: event.error.message };
     default:
       return undefined;
+  }
+}
+
+/** The running call named by a refused duplicate watch (`DuplicateWatchError.runningCallId`), if any. */
+function runningCallOf(error: unknown): { runningCallId?: string } {
+  try {
+    const id = typeof error === 'object' && error !== null ? Reflect.get(error, 'runningCallId') : undefined;
+    return typeof id === 'string' ? { runningCallId: id } : {};
+  } catch {
+    return {};
   }
 }
 
@@ -115,6 +127,7 @@ export class PageBridge {
   readonly #maxMessagesPerSecond: number;
   #session: LiveAgentSession | undefined;
   #closed = false;
+  readonly #quotes: ChartQuotes;
   /** Last time a refusal of each kind was reported, so a flood gets one notice a second. */
   readonly #noticed = new Map<string, number>();
 
@@ -135,6 +148,7 @@ export class PageBridge {
     this.#maxMessagesPerSecond = maxMessagesPerSecond;
     this.#allowMessage = rateLimiter(maxMessagesPerSecond, now);
     this.#allowFrame = rateLimiter(limits.maxVideoFps, now);
+    this.#quotes = new ChartQuotes(agent.source, (message) => this.#send(message));
     socket.on('message', (data, isBinary) => this.#receive(data, isBinary));
     socket.on('close', () => void this.close());
     socket.on('error', () => void this.close());
@@ -163,6 +177,8 @@ export class PageBridge {
     session.events$.subscribe((event) => {
       const message = toPage(event, this.#agent.audioOut);
       if (message) this.#send(message);
+      if (message?.type === 'tool-start') this.#quotes.start(message.callId, message.name, message.args);
+      if (message?.type === 'tool-end') this.#quotes.end(message.callId);
       if (event.type === 'closed' && this.#socket.readyState === WebSocket.OPEN)
         this.#socket.close(1000, 'session ended');
     });
@@ -170,6 +186,8 @@ export class PageBridge {
       type: 'ready',
       mode: this.#agent.mode,
       model: this.#agent.model,
+      delivery: this.#agent.agent.delivery,
+      source: this.#agent.source.name,
       tools: session.declarations().map((d) => d.name),
       examples: this.#agent.examples,
       audioOut: this.#agent.audioOut,
@@ -181,6 +199,7 @@ export class PageBridge {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#quotes.close();
     if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(1001, 'server closing');
     await this.#session?.close();
   }

@@ -58,6 +58,10 @@ export type ServerMessage =
       /** `simulator` when no GEMINI_API_KEY is set: a rule-based stand-in, not Gemini. */
       readonly mode: 'gemini' | 'simulator';
       readonly model: string;
+      /** How tool results reach the model: `function-response`, `client-content` or `realtime-text`. */
+      readonly delivery: string;
+      /** The quote source's name: `simulated`, `coinbase`, `finnhub`... */
+      readonly source: string;
       /** The tools the agent has. */
       readonly tools: readonly string[];
       /** Requests the simulator understands (empty with Gemini). */
@@ -106,7 +110,24 @@ export type ServerMessage =
       readonly cancelledBy?: string;
       /** Why it failed. */
       readonly error?: string;
+      /** The failure's stable code, e.g. `DUPLICATE_CALL`, `TOOL_EXECUTION`. */
+      readonly errorCode?: string;
+      /** For a watch refused because its symbol is already watched: the call that watches it. */
+      readonly runningCallId?: string;
       readonly results: number;
+      readonly time: number;
+    }
+  | {
+      /**
+       * A quote of a symbol a running `monitor_stock_price` call watches: every quote (at most a
+       * few a second), not only the moves reported to the model, for the page's chart.
+       */
+      readonly type: 'quote';
+      /** The watching call. */
+      readonly callId: string;
+      readonly symbol: string;
+      readonly price: number;
+      /** When the quote was made, epoch milliseconds. */
       readonly time: number;
     }
   | {

@@ -51,11 +51,17 @@ export {
   type SimulatedModelSession,
 } from './simulated-model.js';
 export {
+  type SimulatedNarrationContext,
   type SimulatedNarrator,
   type SimulatedToolResult,
   summarizeToolResult,
 } from './simulated-narration.js';
-export type { SimulatedCall, SimulatedRule, SimulatedRuleContext } from './simulated-rules.js';
+export type {
+  SimulatedCall,
+  SimulatedReply,
+  SimulatedRule,
+  SimulatedRuleContext,
+} from './simulated-rules.js';
 export type {
   LiveBlob,
   LiveClientContent,

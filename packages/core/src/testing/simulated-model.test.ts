@@ -264,6 +264,76 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
     ]);
   });
 
+  it('makes a follow-up call from a final result (look up, then act) and narrates with the conversation', async () => {
+    const lookThenCount = {
+      match: /count down from the answer/i,
+      call: () => ({
+        name: 'countdown',
+        args: { n: 0 },
+        afterResult: (result: { output: unknown }) => ({
+          name: 'countdown',
+          args: { n: (result.output as { answer: number }).answer },
+        }),
+      }),
+    };
+    const { scheduler, model } = simulated({
+      announceToolCalls: false,
+      wordsPerChunk: 100,
+      rules: [lookThenCount],
+      narrators: {
+        countdown: ({ id, output }, { callOf }) =>
+          `${JSON.stringify(output)} for n=${String(callOf(id ?? '')?.args?.n)}`,
+      },
+    });
+    await using server = await createFakeLiveServer({ onConnection: model.attach });
+    const { client, session } = await open(sdk, server);
+    session.sendRealtimeInput({ text: 'count down from the answer' });
+    const [lookup] = await client.waitFor(calls, 'the lookup call');
+    session.sendToolResponse({
+      functionResponses: [{ id: lookup!.id!, name: 'countdown', response: { output: { answer: 7 } } }],
+    });
+    const [next] = await client.waitFor(
+      (m) => (calls(m)?.[0]?.id !== lookup?.id ? calls(m) : undefined),
+      'the follow-up call',
+    );
+    scheduler.flush();
+    await client.waitFor((m) => (textOf(m).includes('for n=0') ? m : undefined), 'the lookup narration');
+
+    expect(next).toMatchObject({ name: 'countdown', args: { n: 7 } });
+    expect(model.sessions[0]!.openCalls.map((c) => c.id)).toEqual([next?.id]);
+    expect(client.messages.map(textOf).filter(Boolean)).toEqual(['[simulated model] {"answer":7} for n=0']);
+  });
+
+  it('says so when a follow-up throws, and keeps the connection', async () => {
+    const throwing = {
+      match: /look up/i,
+      call: () => ({
+        name: 'countdown',
+        args: { n: 1 },
+        afterResult: () => {
+          throw new Error('no answer field');
+        },
+      }),
+    };
+    const { scheduler, model } = simulated({
+      announceToolCalls: false,
+      wordsPerChunk: 100,
+      rules: [throwing],
+    });
+    await using server = await createFakeLiveServer({ onConnection: model.attach });
+    const { client, session } = await open(sdk, server);
+    session.sendRealtimeInput({ text: 'look up' });
+    const [lookup] = await client.waitFor(calls, 'the lookup call');
+    session.sendToolResponse({
+      functionResponses: [{ id: lookup!.id!, name: 'countdown', response: { output: { n: 1 } } }],
+    });
+    await client.waitFor((m) => (textOf(m).includes('countdown') ? m : undefined), 'the result narration');
+    scheduler.flush();
+    await client.waitFor((m) => (textOf(m).includes('follow up') ? m : undefined), 'the follow-up failure');
+    expect(client.modelText()).toContain('I could not follow up on countdown: no answer field');
+    expect(server.connections[0]?.state).toBe('open');
+  });
+
   it('hands out resumption handles and restores the conversation on resume', async () => {
     const { model } = simulated({ announceToolCalls: false });
     await using server = await createFakeLiveServer({ onConnection: model.attach });

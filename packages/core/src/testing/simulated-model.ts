@@ -6,6 +6,7 @@
  */
 
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { describeError } from '../errors.js';
 import type { FakeLiveConnection } from './fake-live-connection.js';
 import type { RecordedFunctionResponse } from './fake-live-connection-types.js';
 import {
@@ -13,7 +14,13 @@ import {
   type SimulatedToolResult,
   summarizeToolResult,
 } from './simulated-narration.js';
-import { interpretUserText, type SimulatedRule } from './simulated-rules.js';
+import {
+  callList,
+  interpretUserText,
+  type SimulatedCall,
+  type SimulatedRule,
+  undeclared,
+} from './simulated-rules.js';
 import { Speaker } from './simulated-speech.js';
 import type { LiveClientFrame, LiveFunctionCall, LiveScheduling } from './wire-types.js';
 
@@ -133,6 +140,8 @@ interface Conversation {
   readonly context: SimulatedContextEntry[];
   readonly calls: Map<string, LiveFunctionCall>;
   readonly open: Map<string, LiveFunctionCall>;
+  /** What to call once a call's final result arrives, by call id (`SimulatedCall.afterResult`). */
+  readonly followUps: Map<string, NonNullable<SimulatedCall['afterResult']>>;
 }
 
 /**
@@ -143,6 +152,8 @@ interface Conversation {
  * `scheduling`: `INTERRUPT` speaks at once (sending `interrupted` first when mid-turn), `WHEN_IDLE`
  * waits for the current turn to complete, `SILENT` is only added to the context. It answers
  * `sessionResumption` with handles and restores the conversation when a client resumes with one.
+ * A call with `afterResult` (see {@link SimulatedCall}) leads to the calls `afterResult` returns
+ * once its final result arrives: look a price up, then watch it with levels derived from that price.
  *
  * @example
  * ```ts
@@ -161,7 +172,7 @@ export function createSimulatedModel(options: SimulatedModelOptions = {}): Simul
   const attach = (connection: FakeLiveConnection): SimulatedModelSession => {
     const handle = connection.resumptionHandle;
     const previous = handle === undefined ? undefined : byHandle.get(handle);
-    const conversation = previous ?? { context: [], calls: new Map(), open: new Map() };
+    const conversation = previous ?? { context: [], calls: new Map(), open: new Map(), followUps: new Map() };
     const session = startSession(connection, conversation, previous !== undefined, options, () => {
       const next = `simulated-handle-${++handles}`;
       byHandle.set(next, conversation);
@@ -228,19 +239,45 @@ function startSession(
       speaker.say(labelled(interpretation.say), 'front');
       return;
     }
-    const ids = connection.callTools(interpretation.calls);
-    const calls = interpretation.calls.map((c, i) => ({ id: ids[i]!, name: c.name, args: c.args ?? {} }));
-    for (const call of calls) {
+    makeCalls(interpretation.calls, 'front');
+  };
+
+  const makeCalls = (requested: readonly SimulatedCall[], place: 'front' | 'queue'): void => {
+    if (requested.length === 0 || connection.state !== 'open') return;
+    const ids = connection.callTools(requested.map(({ name, args }) => (args ? { name, args } : { name })));
+    const calls = requested.map((c, i) => ({ id: ids[i]!, name: c.name, args: c.args ?? {} }));
+    calls.forEach((call, i) => {
       conversation.calls.set(call.id, call);
       conversation.open.set(call.id, call);
       conversation.context.push({ kind: 'tool-call', call });
-    }
+      const afterResult = requested[i]?.afterResult;
+      if (afterResult) conversation.followUps.set(call.id, afterResult);
+    });
     if (options.announceToolCalls ?? true) {
       const described = calls.map((c) => `${c.name} ${JSON.stringify(c.args)}`).join(', ');
-      speaker.say(labelled(`Calling ${described}.`), 'front');
+      speaker.say(labelled(`Calling ${described}.`), place);
     }
     speaker.pump();
   };
+
+  const followUp = (result: SimulatedToolResult): void => {
+    if (result.willContinue || result.id === undefined) return;
+    const next = conversation.followUps.get(result.id);
+    if (!next) return;
+    conversation.followUps.delete(result.id);
+    let calls: readonly SimulatedCall[];
+    try {
+      calls = callList(next(result));
+    } catch (error) {
+      speaker.say(labelled(`I could not follow up on ${result.name}: ${describeError(error)}`), 'queue');
+      return;
+    }
+    const missing = undeclared(calls, new Set(connection.declarations.map((d) => d.name)));
+    if (missing !== undefined) speaker.say(labelled(missing), 'queue');
+    else makeCalls(calls, 'queue');
+  };
+
+  const narration = { callOf: (id: string) => conversation.calls.get(id) };
 
   const narrate = (response: RecordedFunctionResponse): void => {
     const call = response.id === undefined ? undefined : conversation.calls.get(response.id);
@@ -259,9 +296,10 @@ function startSession(
     };
     if (!result.willContinue && response.id !== undefined) conversation.open.delete(response.id);
     const narrator = options.narrators?.[result.name] ?? options.defaultNarrator ?? summarizeToolResult;
-    const text = scheduling === 'SILENT' ? undefined : narrator(result);
+    const text = scheduling === 'SILENT' ? undefined : narrator(result, narration);
     conversation.context.push({ kind: 'tool-result', result, narrated: text !== undefined });
     if (text !== undefined) speaker.say(labelled(text), scheduling === 'INTERRUPT' ? 'interrupt' : 'queue');
+    followUp(result);
   };
 
   const onFrame = (

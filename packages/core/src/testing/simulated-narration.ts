@@ -6,7 +6,7 @@
 
 import { describeError } from '../errors.js';
 import { truncate } from './describe-frame.js';
-import type { LiveScheduling } from './wire-types.js';
+import type { LiveFunctionCall, LiveScheduling } from './wire-types.js';
 
 /**
  * One function response as the simulated model sees it, with the arguments of its call when known.
@@ -37,8 +37,25 @@ export interface SimulatedToolResult {
 }
 
 /**
+ * What a narrator can look up in the conversation besides the result itself.
+ *
+ * @example
+ * ```ts
+ * const narrateStop: SimulatedNarrator = ({ output }, { callOf }) => {
+ *   const [first] = (output as { stopped: { call_id: string }[] }).stopped;
+ *   return `Stopped ${String(callOf(first?.call_id ?? '')?.args.symbol)}.`;
+ * };
+ * ```
+ */
+export interface SimulatedNarrationContext {
+  /** A call this conversation made, by id (with its arguments), or `undefined`. */
+  readonly callOf: (id: string) => LiveFunctionCall | undefined;
+}
+
+/**
  * Turns a tool result into what the simulated model says; `undefined` says nothing. The simulator
- * label is added in front of whatever it returns.
+ * label is added in front of whatever it returns. The second argument looks up the conversation's
+ * calls (to name what a `stop_streaming` result stopped, say).
  *
  * @example
  * ```ts
@@ -48,7 +65,10 @@ export interface SimulatedToolResult {
  * };
  * ```
  */
-export type SimulatedNarrator = (result: SimulatedToolResult) => string | undefined;
+export type SimulatedNarrator = (
+  result: SimulatedToolResult,
+  context: SimulatedNarrationContext,
+) => string | undefined;
 
 const maxLength = 160;
 

@@ -67,6 +67,37 @@ describe('interpretUserText', () => {
     });
   });
 
+  it('stops several running calls of one function with one function_name call (one reply, not one per call)', () => {
+    const watches: LiveFunctionCall[] = ['A', 'B', 'C'].map((symbol, i) => ({
+      id: `function-call-${i + 1}`,
+      name: 'monitor_stock_price',
+      args: { symbol },
+    }));
+    const openCalls = [...watches, { id: 'function-call-4', name: 'countdown', args: { n: 3 } }];
+    expect(interpretUserText([], context('stop all', { openCalls }))).toEqual({
+      calls: [
+        { name: 'stop_streaming', args: { function_name: 'monitor_stock_price' } },
+        { name: 'stop_streaming', args: { call_id: 'function-call-4' } },
+      ],
+    });
+  });
+
+  it('lets a rule answer in words instead of calling', () => {
+    const rule: SimulatedRule = {
+      match: /stop the camera/,
+      call: () => ({ say: 'The camera is not watched.' }),
+    };
+    expect(interpretUserText([rule], context('stop the camera'))).toEqual({
+      say: 'The camera is not watched.',
+    });
+  });
+
+  it('says plainly that nothing running matches a stop target', () => {
+    expect(interpretUserText([], context('stop AAPL', { openCalls: [] })).say).toBe(
+      'Nothing running matches "AAPL", so there is nothing to stop. Nothing is running.',
+    );
+  });
+
   it('asks when a stop target is unclear', () => {
     expect(interpretUserText([], context('stop the weather')).say).toBe(
       'I am not sure what "the weather" means. Running now: monitor_stock_price (function-call-1), ' +

@@ -5,6 +5,7 @@
  */
 
 import { STOP_STREAMING } from '../tool/function-name.js';
+import type { SimulatedToolResult } from './simulated-narration.js';
 import type { LiveFunctionCall, LiveFunctionDeclaration } from './wire-types.js';
 
 /**
@@ -20,6 +21,40 @@ export interface SimulatedCall {
   readonly name: string;
   /** Its arguments (default `{}`). */
   readonly args?: Readonly<Record<string, unknown>>;
+  /**
+   * What to do with this call's final result (its response without `willContinue`), as a model that
+   * looks something up before it acts: the calls returned are made then, in a new `toolCall`.
+   * Called with failed results too; `undefined` makes no call.
+   *
+   * @example
+   * ```ts
+   * const lookUpThenWatch: SimulatedCall = {
+   *   name: 'get_stock_price',
+   *   args: { symbol: 'ACME' },
+   *   afterResult: ({ output }) => ({
+   *     name: 'monitor_stock_price',
+   *     args: { symbol: 'ACME', alertAbove: (output as { price: number }).price * 1.01 },
+   *   }),
+   * };
+   * ```
+   */
+  readonly afterResult?: (
+    result: SimulatedToolResult,
+  ) => SimulatedCall | readonly SimulatedCall[] | undefined;
+}
+
+/**
+ * A rule's answer in words, when it matched but has nothing to call (`stop the camera` with no camera
+ * watch running, say).
+ *
+ * @example
+ * ```ts
+ * const reply: SimulatedReply = { say: 'Nothing is watching the camera.' };
+ * ```
+ */
+export interface SimulatedReply {
+  /** What the model says (the simulator label is added in front). */
+  readonly say: string;
 }
 
 /**
@@ -43,8 +78,8 @@ export interface SimulatedRuleContext {
 }
 
 /**
- * A rule that turns a matching user text into one or more function calls; returning `undefined`
- * lets the next rule try. Rules run in order, before the built-in `stop` and `call` rules.
+ * A rule that turns a matching user text into one or more function calls, or an answer in words
+ * ({@link SimulatedReply}); returning `undefined` lets the next rule try. Rules run in order, before the built-in `stop` and `call` rules.
  *
  * @example
  * ```ts
@@ -58,11 +93,11 @@ export interface SimulatedRuleContext {
 export interface SimulatedRule {
   /** Tried against the whole (trimmed) user text. */
   readonly match: RegExp;
-  /** The call or calls to make for a match; `undefined` passes the text on to the next rule. */
+  /** The call or calls to make for a match, or what to say; `undefined` passes the text on to the next rule. */
   readonly call: (
     match: RegExpExecArray,
     context: SimulatedRuleContext,
-  ) => SimulatedCall | readonly SimulatedCall[] | undefined;
+  ) => SimulatedCall | readonly SimulatedCall[] | SimulatedReply | undefined;
   /** A request this rule understands, listed in the simulator's help answer. */
   readonly example?: string;
 }
@@ -106,11 +141,10 @@ export function interpretUserText(
     if (!match) continue;
     const result = rule.call(match, context);
     if (result === undefined) continue;
+    if (isReply(result)) return { say: result.say };
     const calls: readonly SimulatedCall[] = isCallList(result) ? result : [result];
-    const missing = calls.filter((c) => !declared.has(c.name)).map((c) => c.name);
-    if (missing.length > 0) {
-      return { say: `I would call ${missing.join(', ')}, but this session does not declare it.` };
-    }
+    const missing = undeclared(calls, declared);
+    if (missing !== undefined) return { say: missing };
     if (calls.length > 0) return { calls };
   }
   if (declared.has(STOP_STREAMING)) {
@@ -134,8 +168,35 @@ export function interpretUserText(
   return { say: helpText(rules, context) };
 }
 
-function isCallList(result: SimulatedCall | readonly SimulatedCall[]): result is readonly SimulatedCall[] {
+/** What the model says when it would call a function the setup does not declare. @internal */
+export function undeclared(
+  calls: readonly SimulatedCall[],
+  declared: ReadonlySet<string>,
+): string | undefined {
+  const missing = calls.filter((c) => !declared.has(c.name)).map((c) => c.name);
+  return missing.length > 0
+    ? `I would call ${missing.join(', ')}, but this session does not declare it.`
+    : undefined;
+}
+
+/** A rule's or follow-up's result as a list of calls. @internal */
+export function callList(
+  result: SimulatedCall | readonly SimulatedCall[] | undefined,
+): readonly SimulatedCall[] {
+  if (result === undefined) return [];
+  return isCallList(result) ? result : [result];
+}
+
+function isCallList(
+  result: SimulatedCall | readonly SimulatedCall[] | SimulatedReply,
+): result is readonly SimulatedCall[] {
   return Array.isArray(result);
+}
+
+function isReply(
+  result: SimulatedCall | readonly SimulatedCall[] | SimulatedReply,
+): result is SimulatedReply {
+  return !Array.isArray(result) && typeof (result as SimulatedReply).say === 'string';
 }
 
 function interpretStop(rest: string, context: SimulatedRuleContext): Interpretation {
@@ -143,7 +204,7 @@ function interpretStop(rest: string, context: SimulatedRuleContext): Interpretat
   const running = context.openCalls.filter((c) => c.name !== STOP_STREAMING);
   if (everything.has(target.toLowerCase())) {
     if (running.length === 0) return { say: 'Nothing is running, so there is nothing to stop.' };
-    return { calls: running.map((c) => ({ name: STOP_STREAMING, args: { call_id: c.id } })) };
+    return { calls: stopEverything(running) };
   }
   if (running.some((c) => c.id === target) || /^function-call-\S+$/.test(target)) {
     return { calls: [{ name: STOP_STREAMING, args: { call_id: target } }] };
@@ -158,10 +219,23 @@ function interpretStop(rest: string, context: SimulatedRuleContext): Interpretat
   const candidates = functions.filter((n) => words.some((w) => n.toLowerCase().includes(w)));
   if (candidates.length === 1)
     return { calls: [{ name: STOP_STREAMING, args: { function_name: candidates[0] } }] };
+  if (running.length === 0) {
+    return { say: `Nothing running matches "${target}", so there is nothing to stop. Nothing is running.` };
+  }
   const list = running.map((c) => `${c.name} (${c.id})`).join(', ') || 'nothing';
   return {
     say: `I am not sure what "${target}" means. Running now: ${list}. Say "stop" followed by a name or call id.`,
   };
+}
+
+/** One stop per function: its call id when it has one running call, its name when it has several. */
+function stopEverything(running: readonly LiveFunctionCall[]): SimulatedCall[] {
+  const byName = new Map<string, LiveFunctionCall[]>();
+  for (const call of running) byName.set(call.name, [...(byName.get(call.name) ?? []), call]);
+  return [...byName].map(([name, calls]) => ({
+    name: STOP_STREAMING,
+    args: calls.length === 1 && calls[0] ? { call_id: calls[0].id } : { function_name: name },
+  }));
 }
 
 function helpText(rules: readonly SimulatedRule[], context: SimulatedRuleContext): string {
