@@ -23,7 +23,7 @@ import {
   type QuoteSource,
 } from '@livetools/tools-stock';
 import { createChangeDetector, createGeminiAnalyzer, createVideoTools } from '@livetools/tools-video';
-import { simulatorExamples, startSimulator } from './simulator.js';
+import { simulatorExamplesFor, startSimulator } from './simulator.js';
 
 /** The default Live model when GEMINI_API_KEY is set. */
 export const defaultModel = 'gemini-3.8-live';
@@ -114,7 +114,8 @@ export async function createConsoleAgent(
   if (!(speed > 0))
     throw new Error(`LIVETOOLS_SPEED must be a positive number, not '${env.LIVETOOLS_SPEED}'.`);
   const source = quoteSource(env, speed);
-  const simulator = offline ? await startSimulator(options) : undefined;
+  const examples = simulatorExamplesFor(source.name);
+  const simulator = offline ? await startSimulator({ ...options, examples }) : undefined;
   const ai = simulator
     ? new GoogleGenAI({ apiKey: 'offline-simulator', httpOptions: { baseUrl: simulator.url } })
     : new GoogleGenAI({ apiKey: apiKey as string });
@@ -158,7 +159,7 @@ export async function createConsoleAgent(
     model: offline ? 'simulated model' : model,
     audioOut,
     source,
-    examples: offline ? simulatorExamples : [],
+    examples: offline ? examples : [],
     ...(simulator ? { simulator } : {}),
     close: async () => {
       await simulator?.close();

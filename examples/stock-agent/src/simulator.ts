@@ -125,6 +125,25 @@ export const simulatorExamples = [
   'stop the camera',
 ] as const;
 
+/** Requests for a crypto-only quote source (Coinbase), which knows no stock symbols. */
+export const cryptoSimulatorExamples = [
+  `watch BTC-USD for a ${suggestedMovePercent}% move`,
+  'price of ETH-USD',
+  'watch SOL-USD',
+  'stop BTC-USD',
+  'stop all',
+  'watch the camera',
+  'stop the camera',
+] as const;
+
+/** Quote sources that serve crypto pairs only. */
+const CRYPTO_ONLY_SOURCES = new Set(['coinbase']);
+
+/** The requests to suggest with a quote source: crypto pairs on a crypto-only source, stocks otherwise. */
+export function simulatorExamplesFor(sourceName: string): readonly string[] {
+  return CRYPTO_ONLY_SOURCES.has(sourceName) ? cryptoSimulatorExamples : simulatorExamples;
+}
+
 function priceStep(price: number): number {
   return price >= 1 ? 0.01 : price >= 0.01 ? 0.0001 : 0.000001;
 }
@@ -152,14 +171,19 @@ const notASymbol = new Set(['ALL', 'EVERYTHING', 'IT', 'THAT', 'WATCHING']);
 /**
  * Starts the fake Live server with the simulated model on 127.0.0.1. It keeps no microphone audio
  * or camera frames (they would pile up for as long as the console runs) unless `recordMedia` is
- * set, for tests that check what reached it.
+ * set, for tests that check what reached it. Its greeting suggests `examples` (default
+ * {@link simulatorExamples}).
  */
-export function startSimulator(options: { readonly recordMedia?: boolean } = {}): Promise<FakeLiveServer> {
+export function startSimulator(
+  options: { readonly recordMedia?: boolean; readonly examples?: readonly string[] } = {},
+): Promise<FakeLiveServer> {
+  const [first, ...more] = options.examples ?? simulatorExamples;
+  const others = more.filter((e) => !/camera/.test(e)).slice(0, 3);
   const model = createSimulatedModel({
     greeting:
-      `Hello! I watch prices for you, and your camera in the web console. Try "${moveWatchRequest}": ` +
-      'I look the price up and alert you when it moves that far either way; this market is simulated ' +
-      'and sped up, so the alert comes within seconds. Or "price of MSFT", "watch BTC-USD", "stop all".',
+      `Hello! I watch prices for you, and your camera in the web console. Try "${first}": ` +
+      'I look the price up and alert you when it moves that far either way; the simulated market is ' +
+      `sped up, so the alert comes within seconds. Or ${others.map((e) => `"${e}"`).join(', ')}.`,
     rules: [
       {
         match: /\bstop\s+(?:watching\s+)?(?:the\s+|my\s+)?(?:camera|video)\b/i,

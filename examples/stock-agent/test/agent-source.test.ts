@@ -38,4 +38,17 @@ describe('LIVETOOLS_SOURCE', () => {
       "LIVETOOLS_SOURCE must be simulated, coinbase, finnhub, alpaca or nats, not 'yahoo'.",
     );
   });
+
+  it('suggests crypto pairs on a crypto-only source (coinbase), stocks on the others', async () => {
+    const crypto = await createConsoleAgent({ LIVETOOLS_SOURCE: 'coinbase' });
+    const stocks = await createConsoleAgent({});
+    try {
+      expect(crypto.examples[0]).toMatch(/BTC-USD/);
+      expect(crypto.examples.join(' ')).not.toMatch(/AAPL|MSFT|NVDA/);
+      expect(stocks.examples[0]).toMatch(/AAPL/);
+    } finally {
+      await crypto.close();
+      await stocks.close();
+    }
+  });
 });
