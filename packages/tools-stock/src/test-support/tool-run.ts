@@ -44,8 +44,13 @@ export class ToolRun implements Disposable {
   }
 
   /** Waits for an intermediate output of call `id` that matches. */
-  output(id: string, predicate: (output: Record<string, unknown>) => boolean, what: string) {
-    return this.changes.until(() => this.outputs(id).find(predicate), what);
+  output(
+    id: string,
+    predicate: (output: Record<string, unknown>) => boolean,
+    what: string,
+    timeoutMs?: number,
+  ) {
+    return this.changes.until(() => this.outputs(id).find(predicate), what, timeoutMs);
   }
 
   /** Waits for the final response of call `id`. */
