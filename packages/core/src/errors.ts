@@ -28,7 +28,8 @@ export type LivetoolsErrorCode =
   | 'SESSION_CLOSED'
   | 'TRACING_UNAVAILABLE'
   | 'INCOMPATIBLE_PACKAGE'
-  | 'MALFORMED_FRAME';
+  | 'MALFORMED_FRAME'
+  | 'OUTPUT_CONTRACT';
 
 /**
  * Base class of every livetools error.

@@ -170,6 +170,23 @@ export type {
 } from './tool/define-tool.js';
 export { defineStreamingTool, defineTool, MAX_TIMER_MS } from './tool/define-tool.js';
 export { assertFunctionName, STOP_STREAMING } from './tool/function-name.js';
+export type {
+  ContractEmission,
+  NoContract,
+  OutputIssue,
+  OutputSchema,
+  OutputValue,
+  ToolOutputAccepted,
+  ToolOutputCheck,
+  ToolOutputRejected,
+  ToolWithOutput,
+} from './tool/output-contract.js';
+export {
+  assertToolOutput,
+  checkToolOutput,
+  ToolOutputError,
+  toOutputJsonSchema,
+} from './tool/output-contract.js';
 export {
   checkResultMedia,
   InvalidMediaError,

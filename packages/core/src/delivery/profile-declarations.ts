@@ -8,14 +8,18 @@ import type { Scheduling } from '../tool/scheduling.js';
  * The declarations a session sends, each stating its `behavior` as the profile allows (see
  * `declaredBehavior`): a tool's own declaration marks a streaming tool `NON_BLOCKING` and leaves
  * the field out for a one-shot tool (`stop_streaming` included), which is how the kind is read here.
+ * A tool's output contract (`responseJsonSchema`) goes only where the profile opts in to it
+ * (`functionCalling.responseJsonSchema`): no Live model documents the field.
  */
 export function declareForProfile(
   profile: ModelProfile,
   declarations: readonly LiveFunctionDeclaration[],
 ): LiveFunctionDeclaration[] {
-  return declarations.map((declaration) => ({
+  const keepResponse = profile.functionCalling.responseJsonSchema === true;
+  return declarations.map(({ responseJsonSchema, ...declaration }) => ({
     ...declaration,
     behavior: declaredBehavior(profile, declaration.behavior === 'NON_BLOCKING' ? 'streaming' : 'one-shot'),
+    ...(keepResponse && responseJsonSchema !== undefined ? { responseJsonSchema } : {}),
   }));
 }
 

@@ -119,6 +119,11 @@ export interface FunctionCallingProfile {
   readonly scheduling: readonly Scheduling[];
   /** What `INTERRUPT` does while the user speaks (meaningful when `scheduling` has `INTERRUPT`). */
   readonly interruptWhileUserSpeaks: InterruptWhileUserSpeaks;
+  /**
+   * True to send a tool's output contract as `FunctionDeclaration.responseJsonSchema`. No Live
+   * model documents it, so no known profile sets it: opt in with a profile override.
+   */
+  readonly responseJsonSchema?: boolean;
 }
 
 /**

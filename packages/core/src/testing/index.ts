@@ -1,10 +1,13 @@
 /**
  * `@livetools/core/testing`: a fake Gemini Live server that the real `@google/genai` client connects
- * to (with a scriptable `generateContent` endpoint), and a simulated model for offline demos and tests.
+ * to (with a scriptable `generateContent` endpoint), a simulated model for offline demos and tests,
+ * and helpers to test tools: `testTool` runs a call and collects its responses, `createVirtualClock`
+ * steps tools that do I/O in virtual time, `createTestScheduler` makes a ready RxJS `TestScheduler`.
  *
  * @packageDocumentation
  */
 
+export { createTestScheduler, type ExpectLike } from './create-test-scheduler.js';
 export type {
   FakeGenerateContent,
   FakeGenerateContentHandler,
@@ -62,6 +65,16 @@ export type {
   SimulatedRule,
   SimulatedRuleContext,
 } from './simulated-rules.js';
+export { TestKitError, type TestKitErrorCode } from './test-kit-error.js';
+export {
+  type TestToolOptions,
+  type ToolTestEnd,
+  type ToolTestOutputIssue,
+  type ToolTestRun,
+  type ToolTestWaitOptions,
+  testTool,
+} from './test-tool.js';
+export { createVirtualClock, type VirtualClock, type VirtualClockOptions } from './virtual-clock.js';
 export type {
   LiveBlob,
   LiveClientContent,

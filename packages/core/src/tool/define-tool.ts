@@ -3,6 +3,13 @@ import { describeError, ToolDefinitionError } from '../errors.js';
 import type { FunctionBehavior } from '../profiles/model-profile.js';
 import type { ToolContext } from './context.js';
 import { assertFunctionName, STOP_STREAMING } from './function-name.js';
+import {
+  assertOutputSchema,
+  type ContractEmission,
+  type NoContract,
+  type OutputSchema,
+  toOutputJsonSchema,
+} from './output-contract.js';
 import { type Emission, SCHEDULINGS, type Scheduling } from './scheduling.js';
 import {
   assertObjectSchema,
@@ -32,16 +39,30 @@ export interface LiveFunctionDeclaration {
   behavior?: FunctionBehavior;
   /** The arguments' JSON Schema, sent verbatim by the SDK. */
   parametersJsonSchema: JsonSchema;
+  /**
+   * The JSON Schema of the tool's output contract (its `output`), when it declares one. A session
+   * sends it only where the model profile accepts it (`functionCalling.responseJsonSchema`);
+   * otherwise it is dropped from what goes on the wire.
+   */
+  responseJsonSchema?: JsonSchema;
 }
 
 /** Options shared by every tool. */
-export interface ToolOptionsBase<S extends ParametersSchema> {
+export interface ToolOptionsBase<S extends ParametersSchema, O extends OutputSchema = OutputSchema> {
   /** The function name the model calls: a letter or `_`, then letters, digits, `_ . : -`; at most 128. */
   readonly name: string;
   /** What the tool does and when to call it, for the model. */
   readonly description: string;
   /** A zod object schema for the arguments; document each field with `.describe()` for the model. */
   readonly parameters: S;
+  /**
+   * The output contract: a zod schema of every value `execute` sends to the model (zod 4, or zod
+   * 3.25+ like `parameters`). It types what `execute` may produce (a value outside it does not
+   * compile), is shown by `livetools check` and `livetools info`, is declared to the model as
+   * `responseJsonSchema` where the model profile accepts it, and is checked against real values
+   * in tests with `checkToolOutput` (never while a session runs). Optional.
+   */
+  readonly output?: O;
 }
 
 /** Per-tool policies of a streaming tool. */
@@ -93,8 +114,8 @@ export type HandoffPolicy = 'continue' | 'end';
 export type ToolArgs<S extends ParametersSchema> = StandardSchemaV1.InferOutput<S>;
 
 /** Definition of a streaming tool, given to {@link defineStreamingTool}. */
-export interface StreamingToolConfig<S extends ParametersSchema, T>
-  extends ToolOptionsBase<S>,
+export interface StreamingToolConfig<S extends ParametersSchema, T, O extends OutputSchema = OutputSchema>
+  extends ToolOptionsBase<S, O>,
     StreamingToolPolicies {
   /**
    * Starts the tool. Every value the returned Observable (or Promise, async iterable, array) emits
@@ -105,7 +126,8 @@ export interface StreamingToolConfig<S extends ParametersSchema, T>
 }
 
 /** Definition of a one-shot tool, given to {@link defineTool}. */
-export interface OneShotToolConfig<S extends ParametersSchema, T> extends ToolOptionsBase<S> {
+export interface OneShotToolConfig<S extends ParametersSchema, T, O extends OutputSchema = OutputSchema>
+  extends ToolOptionsBase<S, O> {
   /** Computes the single result (a value or a Promise). */
   readonly execute: (args: ToolArgs<S>, ctx: ToolContext) => T | PromiseLike<T>;
 }
@@ -126,6 +148,8 @@ export interface StreamingTool<S extends ParametersSchema = ParametersSchema, T 
   readonly description: string;
   /** The arguments' schema. */
   readonly parameters: S;
+  /** The declared output contract, if any (see {@link ToolOptionsBase.output}). */
+  readonly output?: OutputSchema;
   /** Resolved policies, with defaults applied. */
   readonly policies: Required<Omit<StreamingToolPolicies, 'maxDurationMs' | 'minIntervalMs' | 'onHandoff'>> &
     Pick<StreamingToolPolicies, 'maxDurationMs' | 'minIntervalMs' | 'onHandoff'>;
@@ -145,6 +169,8 @@ export interface OneShotTool<S extends ParametersSchema = ParametersSchema, T = 
   readonly description: string;
   /** The arguments' schema. */
   readonly parameters: S;
+  /** The declared output contract, if any (see {@link ToolOptionsBase.output}). */
+  readonly output?: OutputSchema;
   /** Computes one call's result (the scheduler calls it; tests may call it directly). */
   execute(args: ToolArgs<S>, ctx: ToolContext): T | PromiseLike<T>;
   /** A fresh Gemini function declaration (a new object on every call). */
@@ -172,6 +198,7 @@ function checkCommon(config: ToolOptionsBase<ParametersSchema>, reservedOk = fal
     );
   }
   assertObjectSchema(config.name, config.parameters);
+  assertOutputSchema(config.name, config.output);
   if (typeof (config as { execute?: unknown }).execute !== 'function') {
     throw new ToolDefinitionError(`Tool "${config.name}" needs an \`execute(args, ctx)\` function.`);
   }
@@ -226,9 +253,11 @@ function checkOneOf(toolName: string, key: string, value: unknown, allowed: read
  * ```
  * @throws {@link ToolDefinitionError} when the name, schema or options are invalid.
  */
-export function defineStreamingTool<S extends ParametersSchema, T>(
-  config: StreamingToolConfig<S, T>,
-): StreamingTool<S, T> {
+export function defineStreamingTool<
+  S extends ParametersSchema,
+  T extends ContractEmission<O>,
+  O extends OutputSchema = NoContract,
+>(config: StreamingToolConfig<S, T, O>): StreamingTool<S, T> {
   return makeStreamingTool(config, false);
 }
 
@@ -245,13 +274,14 @@ function makeStreamingTool<S extends ParametersSchema, T>(
   checkOneOf(name, 'onHandoff', config.onHandoff, ['continue', 'end']);
   checkDuration(name, 'maxDurationMs', config.maxDurationMs);
   checkDuration(name, 'minIntervalMs', config.minIntervalMs);
-  const { description, parameters } = config;
+  const { description, parameters, output } = config;
   const execute = config.execute;
   return {
     kind: 'streaming',
     name,
     description,
     parameters,
+    ...(output === undefined ? {} : { output }),
     policies: {
       scheduling: config.scheduling ?? 'WHEN_IDLE',
       completionScheduling: config.completionScheduling ?? 'SILENT',
@@ -267,6 +297,7 @@ function makeStreamingTool<S extends ParametersSchema, T>(
       description,
       behavior: 'NON_BLOCKING',
       parametersJsonSchema: toParametersJsonSchema(parameters),
+      ...(output === undefined ? {} : { responseJsonSchema: toOutputJsonSchema(output) }),
     }),
   };
 }
@@ -288,9 +319,11 @@ function makeStreamingTool<S extends ParametersSchema, T>(
  * ```
  * @throws {@link ToolDefinitionError} when the name or schema is invalid.
  */
-export function defineTool<S extends ParametersSchema, T>(
-  config: OneShotToolConfig<S, T>,
-): OneShotTool<S, T> {
+export function defineTool<
+  S extends ParametersSchema,
+  T extends ContractEmission<O>,
+  O extends OutputSchema = NoContract,
+>(config: OneShotToolConfig<S, T, O>): OneShotTool<S, T> {
   return makeOneShotTool(config, false);
 }
 
@@ -306,14 +339,20 @@ function makeOneShotTool<S extends ParametersSchema, T>(
   reservedOk: boolean,
 ): OneShotTool<S, T> {
   checkCommon(config, reservedOk);
-  const { name, description, parameters } = config;
+  const { name, description, parameters, output } = config;
   const execute = config.execute;
   return {
     kind: 'one-shot',
     name,
     description,
     parameters,
+    ...(output === undefined ? {} : { output }),
     execute: (args, ctx) => execute(args, ctx),
-    declaration: () => ({ name, description, parametersJsonSchema: toParametersJsonSchema(parameters) }),
+    declaration: () => ({
+      name,
+      description,
+      parametersJsonSchema: toParametersJsonSchema(parameters),
+      ...(output === undefined ? {} : { responseJsonSchema: toOutputJsonSchema(output) }),
+    }),
   };
 }
