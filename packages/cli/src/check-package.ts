@@ -15,6 +15,7 @@ import {
 } from '@livetools/core';
 import { checkDefaults } from './check-defaults.js';
 import { CliError, messageOf } from './cli-error.js';
+import { schemaType } from './info-schema.js';
 import { lintToolParameters } from './lint-parameters.js';
 import { importEntry, manifestOf, toolsExportedBy } from './load-package.js';
 import { packageNameProblem } from './package-name.js';
@@ -327,6 +328,21 @@ function checkTool(r: Results, tool: AnyTool, manifestListed: boolean): void {
       "Document each field with .describe('...').",
     );
   }
+  checkOutputContract(r, tool, declaration);
+}
+
+/** Shows a tool's output contract (the `output` schema it declares), when it has one. */
+function checkOutputContract(r: Results, tool: AnyTool, declaration: LiveFunctionDeclaration): void {
+  if (tool.output === undefined) return;
+  const contract = declaration.responseJsonSchema;
+  if (typeof contract !== 'object' || contract === null) {
+    r.warn(
+      'It has an output schema, but its declaration carries no responseJsonSchema: it was built with an older @livetools/core.',
+      'Rebuild against the current @livetools/core.',
+    );
+    return;
+  }
+  r.pass(`output contract: ${schemaType(contract)}`);
 }
 
 function report(dir: string, pkg: PackageJson | undefined, results: readonly CheckResult[]): CheckReport {

@@ -5,11 +5,13 @@ export type CliErrorCode =
   | 'USAGE'
   | 'INVALID_PACKAGE_NAME'
   | 'DIRECTORY_NOT_EMPTY'
+  | 'UNKNOWN_TEMPLATE'
   | 'PACKAGE_NOT_FOUND'
   | 'ENTRY_NOT_FOUND'
   | 'IMPORT_FAILED'
   | 'TOOL_NOT_FOUND'
-  | 'INVALID_ARGUMENTS_JSON';
+  | 'INVALID_ARGUMENTS_JSON'
+  | 'PREVIOUS_VERSION_UNAVAILABLE';
 
 /**
  * An error of the `livetools` CLI: a stable `code`, a message that says what to do, and a marker

@@ -5,6 +5,9 @@
  * @packageDocumentation
  */
 
+export { addAgainstChecks } from './against.js';
+export { type ChangeSeverity, compareSummaries, type SchemaChange } from './against-diff.js';
+export { fetchPreviousVersion, type PreviousVersion } from './against-load.js';
 export {
   type CheckReport,
   type CheckResult,
@@ -15,7 +18,19 @@ export { CliError, type CliErrorCode } from './cli-error.js';
 export { type CliIo, type CliStream, processIo } from './cli-io.js';
 export { cliVersion } from './cli-version.js';
 export { type FormatCheckReportOptions, formatCheckReport } from './format-check-report.js';
-export { type InitPackageOptions, type InitPackageResult, initPackage } from './init-package.js';
+export {
+  type PackageSummary,
+  summarizeLoadedPackage,
+  summarizePackage,
+  type ToolSummary,
+} from './info-package.js';
+export { describeFields, type FieldDescription, fieldLine, schemaType } from './info-schema.js';
+export {
+  type InitPackageOptions,
+  type InitPackageResult,
+  initPackage,
+  initTemplates,
+} from './init-package.js';
 export { lintToolParameters } from './lint-parameters.js';
 export { type LoadedToolPackage, loadToolPackage } from './load-package.js';
 export { packageNameProblem } from './package-name.js';

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { coreVersion } from '@livetools/core';
 import { CliError } from './cli-error.js';
 import { cliVersion } from './cli-version.js';
-import { scaffoldFiles } from './init-templates.js';
+import { scaffoldFiles, TEMPLATES } from './init-templates.js';
 import { packageNameProblem } from './package-name.js';
 
 /** Options of {@link initPackage}. */
@@ -14,7 +14,23 @@ export interface InitPackageOptions {
   readonly name?: string;
   /** Where a relative `dir` is resolved from. Default: `process.cwd()`. */
   readonly cwd?: string;
+  /**
+   * The tool it starts with: `timer` (default: a streaming countdown on `ctx.scheduler`),
+   * `polling` (reads a URL every few seconds, `fetch` injectable), `video` (reads the session's
+   * video frames) or `one-shot` (a tool that answers once). See {@link initTemplates}.
+   */
+  readonly template?: string;
 }
+
+/**
+ * The names `initPackage`'s `template` accepts, the default first.
+ *
+ * @example
+ * ```ts
+ * console.log(`templates: ${initTemplates.join(', ')}`);
+ * ```
+ */
+export const initTemplates: readonly string[] = [...TEMPLATES.keys()];
 
 /** What {@link initPackage} created. */
 export interface InitPackageResult {
@@ -24,6 +40,8 @@ export interface InitPackageResult {
   readonly name: string;
   /** The files written, relative to `dir`. */
   readonly files: readonly string[];
+  /** The template used. */
+  readonly template: string;
 }
 
 /**
@@ -35,7 +53,8 @@ export interface InitPackageResult {
  * @param options - The directory and the npm name.
  * @returns The directory, name and files written.
  * @throws {@link CliError} `INVALID_PACKAGE_NAME` when npm would refuse the name,
- * `DIRECTORY_NOT_EMPTY` when `dir` exists and is not an empty directory (nothing is overwritten).
+ * `DIRECTORY_NOT_EMPTY` when `dir` exists and is not an empty directory (nothing is overwritten),
+ * `UNKNOWN_TEMPLATE` when `template` is not one of {@link initTemplates}.
  *
  * @example
  * ```ts
@@ -43,6 +62,14 @@ export interface InitPackageResult {
  * ```
  */
 export async function initPackage(options: InitPackageOptions): Promise<InitPackageResult> {
+  const templateName = options.template ?? 'timer';
+  const template = TEMPLATES.get(templateName);
+  if (template === undefined) {
+    throw new CliError(
+      'UNKNOWN_TEMPLATE',
+      `There is no template "${templateName}": choose one of ${initTemplates.join(', ')}.`,
+    );
+  }
   const dir = resolve(options.cwd ?? process.cwd(), options.dir);
   const name = options.name ?? basename(dir);
   const problem = packageNameProblem(name);
@@ -67,11 +94,11 @@ export async function initPackage(options: InitPackageOptions): Promise<InitPack
       );
     }
   }
-  const files = scaffoldFiles({ name, coreVersion, cliVersion });
+  const files = scaffoldFiles({ name, coreVersion, cliVersion }, template);
   for (const [path, content] of files) {
     const file = join(dir, path);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, content, { flag: 'wx' });
   }
-  return { dir, name, files: [...files.keys()] };
+  return { dir, name, files: [...files.keys()], template: templateName };
 }

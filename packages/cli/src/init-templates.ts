@@ -1,12 +1,9 @@
-/** What the templates are filled in with. @internal */
-export interface TemplateValues {
-  /** The package's npm name. */
-  readonly name: string;
-  /** The running `@livetools/core` version: the scaffold's peer range is `^` it. */
-  readonly coreVersion: string;
-  /** This CLI's version, for the scaffold's devDependency on it. */
-  readonly cliVersion: string;
-}
+import { oneShotTemplate } from './init-template-one-shot.js';
+import { pollingTemplate } from './init-template-polling.js';
+import type { TemplateValues, ToolTemplate } from './init-template-types.js';
+import { videoTemplate } from './init-template-video.js';
+
+export type { TemplateValues, ToolTemplate } from './init-template-types.js';
 
 /** Versions of the scaffold's other dependencies (those the livetools repository is tested with). */
 const VERSIONS = {
@@ -18,15 +15,17 @@ const VERSIONS = {
   typescript: '^5.9.3',
   vitest: '^4.1.12',
   typesNode: '^20.19.0',
+  changesets: '^2.31.1',
+  publint: '^0.3.25',
 };
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
-function packageJson(v: TemplateValues): string {
+function packageJson(v: TemplateValues, t: ToolTemplate): string {
   return json({
     name: v.name,
     version: '0.1.0',
-    description: 'A streaming tool for live Gemini agents, built with livetools: start_timer.',
+    description: t.description,
     type: 'module',
     sideEffects: false,
     keywords: ['livetools', 'gemini', 'live-api', 'streaming-tools'],
@@ -48,12 +47,16 @@ function packageJson(v: TemplateValues): string {
       '!src/**/test-support/**',
       'README.md',
     ],
-    engines: { node: '>=20.19' },
+    engines: { node: '^20.19.0 || >=22.12.0' },
     scripts: {
       build: 'tsc -p tsconfig.build.json',
       typecheck: 'tsc -p tsconfig.json --noEmit',
       test: 'vitest run',
       check: 'livetools check',
+      'check:pack': 'livetools check --pack',
+      changeset: 'changeset',
+      'version-packages': 'changeset version',
+      release: 'npm run build && npm test && livetools check --pack && changeset publish',
       prepublishOnly: 'npm run build && npm test && livetools check',
     },
     peerDependencies: {
@@ -62,10 +65,12 @@ function packageJson(v: TemplateValues): string {
       zod: VERSIONS.zodPeer,
     },
     devDependencies: {
+      '@changesets/cli': VERSIONS.changesets,
       '@google/genai': VERSIONS.genai,
       '@livetools/cli': `^${v.cliVersion}`,
       '@livetools/core': `^${v.coreVersion}`,
       '@types/node': VERSIONS.typesNode,
+      publint: VERSIONS.publint,
       rxjs: VERSIONS.rxjs,
       typescript: VERSIONS.typescript,
       vitest: VERSIONS.vitest,
@@ -111,6 +116,32 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
   },
 });
+`;
+
+/** changesets: \`npx changeset\` records a change; \`npm run version-packages\` bumps and writes CHANGELOG.md. */
+const changesetConfig = json({
+  $schema: 'https://unpkg.com/@changesets/config@3.1.4/schema.json',
+  changelog: '@changesets/cli/changelog',
+  commit: false,
+  fixed: [],
+  linked: [],
+  access: 'public',
+  baseBranch: 'main',
+  updateInternalDependencies: 'patch',
+  ignore: [],
+});
+
+const changesetReadme = `# Changesets
+
+Each change users will notice gets a changeset: run \`npx changeset\`, pick patch, minor or major,
+and describe the change in a sentence or two; commit the file it writes here with the change.
+
+To release: \`npm run version-packages\` turns the pending changesets into a version bump and CHANGELOG.md
+entries; commit that, then \`npm run release\` builds, tests, runs \`livetools check --pack\` and
+publishes with \`changeset publish\` (it tags the release too: push the tag).
+
+A change to a tool's name, its parameters or what it returns is a breaking change for the apps and
+prompts that use it: a major version (a minor one while the version is 0.x).
 `;
 
 const gitignore = `node_modules/
@@ -286,14 +317,13 @@ describe('start_timer over the Live API', () => {
 });
 `;
 
-function readme(v: TemplateValues): string {
+function readme(v: TemplateValues, t: ToolTemplate): string {
   return `# ${v.name}
 
-A streaming tool for live (voice and video) agents on the Gemini Live API, built with
+Tools for live (voice and video) agents on the Gemini Live API, built with
 [livetools](https://www.npmjs.com/package/@livetools/core).
 
-- \`start_timer\`: a countdown timer that reports the time left without interrupting, and speaks up
-  when the time is up.
+${t.summary}
 
 ## Use it
 
@@ -321,24 +351,62 @@ npm install
 npm run build      # tsc to dist/
 npm test           # vitest: the tool end to end, with the real @google/genai client against a fake Live server
 npm run check      # livetools check: package.json, the built entry, the manifest and each tool
-npx livetools run . start_timer --args '{"seconds":5,"reportEverySeconds":1}'
+${t.runExample}
 \`\`\`
+
+## Release
+
+\`\`\`sh
+npx changeset              # describe each change users will notice (see .changeset/README.md)
+npm run check:pack         # livetools check --pack: what npm would publish, checked as users meet it
+npm run version-packages   # bump the version and write CHANGELOG.md from the changesets
+npm run release            # build, test, check --pack, then changeset publish
+\`\`\`
+
+\`livetools check --pack\` lints package.json with publint, packs the package and checks the
+tarball (no tests or test helpers, source maps whose sources ship), installs it in a scratch project
+with its peers, type-checks a strict TypeScript consumer against it (\`exactOptionalPropertyTypes\`,
+\`skipLibCheck: false\`) and calls each tool once over the fake Live server. It takes a minute and
+prints what it is doing; a non-zero exit lists what to fix.
 
 The name, the version and the \`@livetools/core\` range live in package.json only: \`src/index.ts\`
 reads them from there, so a release bumps package.json and nothing else.
 `;
 }
 
+/** The default template: \`start_timer\`, a streaming tool on \`ctx.scheduler\`. */
+const timerTemplate: ToolTemplate = {
+  description: 'A streaming tool for live Gemini agents, built with livetools: start_timer.',
+  summary:
+    '- `start_timer`: a countdown timer that reports the time left without interrupting, and speaks up\n  when the time is up.',
+  runExample: 'npx livetools run . start_timer --args \'{"seconds":5,"reportEverySeconds":1}\'',
+  indexTs,
+  indexTestTs,
+};
+
+/** The templates \`livetools init --template\` offers, by name; the first is the default. @internal */
+export const TEMPLATES: ReadonlyMap<string, ToolTemplate> = new Map([
+  ['timer', timerTemplate],
+  ['one-shot', oneShotTemplate],
+  ['polling', pollingTemplate],
+  ['video', videoTemplate],
+]);
+
 /** Every file of a new tool package, by path relative to its directory. @internal */
-export function scaffoldFiles(v: TemplateValues): ReadonlyMap<string, string> {
+export function scaffoldFiles(
+  v: TemplateValues,
+  t: ToolTemplate = timerTemplate,
+): ReadonlyMap<string, string> {
   return new Map([
-    ['package.json', packageJson(v)],
+    ['package.json', packageJson(v, t)],
     ['tsconfig.json', tsconfig],
     ['tsconfig.build.json', tsconfigBuild],
     ['vitest.config.ts', vitestConfig],
     ['.gitignore', gitignore],
-    ['README.md', readme(v)],
-    ['src/index.ts', indexTs(v)],
-    ['src/index.test.ts', indexTestTs],
+    ['.changeset/config.json', changesetConfig],
+    ['.changeset/README.md', changesetReadme],
+    ['README.md', readme(v, t)],
+    ['src/index.ts', t.indexTs(v)],
+    ['src/index.test.ts', t.indexTestTs],
   ]);
 }

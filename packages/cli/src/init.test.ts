@@ -11,6 +11,8 @@ const FILES = [
   'tsconfig.build.json',
   'vitest.config.ts',
   '.gitignore',
+  '.changeset/config.json',
+  '.changeset/README.md',
   'README.md',
   'src/index.ts',
   'src/index.test.ts',
@@ -173,6 +175,25 @@ export const typed: StreamingTool<z.ZodObject<{}>, { n: number } | undefined> = 
         expect(files, `${map} → ${source}`).toContain(posix.join(posix.dirname(map), source));
     }
   }, 240_000);
+
+  it('comes with changesets, a release script that runs check --pack, and a README that says how to release', async () => {
+    await using tmp = tempDir();
+    const dir = join(tmp.path, 'tools-release');
+    expect((await livetools(['init', dir, '--name', '@acme/tools-release'])).code).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(pkg.devDependencies['@changesets/cli']).toMatch(/^\^2\./);
+    expect(pkg.scripts).toMatchObject({
+      'check:pack': 'livetools check --pack',
+      'version-packages': 'changeset version',
+      release: 'npm run build && npm test && livetools check --pack && changeset publish',
+    });
+    const config = JSON.parse(readFileSync(join(dir, '.changeset/config.json'), 'utf8'));
+    expect(config).toMatchObject({ access: 'public', baseBranch: 'main', commit: false });
+    expect(readFileSync(join(dir, '.changeset/README.md'), 'utf8')).toContain('npx changeset');
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    expect(readme).toContain('## Release');
+    expect(readme).toContain('npm run check:pack         # livetools check --pack');
+  });
 
   it('names the package after the directory by default', async () => {
     await using tmp = tempDir();

@@ -8,13 +8,17 @@ import {
   LivetoolsError,
   ToolArgumentsError,
 } from '@livetools/core';
+import { addAgainstChecks } from './against.js';
 import { checkPackage } from './check-package.js';
 import { CliError, messageOf } from './cli-error.js';
 import { type CliIo, processIo } from './cli-io.js';
 import { cliVersion } from './cli-version.js';
 import { formatCheckReport } from './format-check-report.js';
-import { initPackage } from './init-package.js';
+import { formatPackageInfo } from './info-format.js';
+import { summarizePackage } from './info-package.js';
+import { initPackage, initTemplates } from './init-package.js';
 import { loadToolPackage } from './load-package.js';
+import { addPackChecks } from './pack-command.js';
 import { type RunResponse, runTool } from './run-tool.js';
 import { createSpinner } from './spinner.js';
 import { MARKS, styleFor, usesColour } from './style.js';
@@ -22,8 +26,11 @@ import { MARKS, styleFor, usesColour } from './style.js';
 const HELP = `livetools ${cliVersion}: tool packages for @livetools/core
 
 Usage:
-  livetools init <dir> [--name <npm-name>]     create a tool package with one streaming tool
-  livetools check [dir] [--json]                check a package before publishing it
+  livetools init <dir> [--name <npm-name>] [--template <name>]
+                                                create a tool package with one tool
+  livetools check [dir] [--json] [--pack]       check a package before publishing it
+                [--against <previous>]         ... and flag breaking changes since a previous version
+  livetools info <package-or-dir> [--json]      print a package's tools, inputs, core range and output contracts
   livetools run <package-or-dir> <tool> [--args '{...}'] [--duration <seconds>] [--json]
                                                 run one tool without a model, printing what it sends
 
@@ -35,19 +42,38 @@ Exit codes: 0 ok, 1 failed (check errors, tool failure, invalid arguments), 2 us
 `;
 
 const COMMAND_HELP: Readonly<Record<string, string>> = {
-  init: `Usage: livetools init <dir> [--name <npm-name>]
+  init: `Usage: livetools init <dir> [--name <npm-name>] [--template <name>]
 
 Creates a tool package in <dir> (new or empty): package.json, tsconfig, src/index.ts with a
 streaming tool (start_timer) and its toolPackage manifest, an end-to-end test against the fake
 Live server, and a README. --name defaults to the directory's name.
+--template picks the tool it starts with: timer (the default: start_timer, a streaming countdown),
+polling (watch_json: reads a URL every few seconds, fetch injectable), video (watch_for_changes:
+reads the session's video frames) or one-shot (convert_temperature: answers once).
 `,
-  check: `Usage: livetools check [dir] [--json]
+  check: `Usage: livetools check [dir] [--json] [--pack] [--against <previous>]
 
 Checks the package in [dir] (default: the current directory) for what would break it for its users:
 package.json (name, version, ESM, exports with types first, files, peer dependencies), the built
 entry (it exists and imports), the toolPackage manifest (compatible with @livetools/core ${coreVersion})
 and every tool (name, description, a parameters schema the Live API accepts). Build it first.
 Exits with 1 when a check fails; warnings do not fail. --json prints the report as JSON.
+--pack also checks what publishing would ship (it takes a minute: progress goes to stderr):
+publint (strict), the npm pack tarball (no tests or test helpers, source maps whose sources ship),
+an install of the tarball with its peers in a scratch project, a strict TypeScript consumer
+(exactOptionalPropertyTypes, skipLibCheck off), and one call of each tool over the fake Live server.
+--against <previous> compares with a previous version (a directory, a tarball, or an npm spec such
+as name@1.2.0, fetched with npm pack) and fails on breaking changes, each named with its tool and
+path: a removed tool or parameter, a new required parameter, a narrower type, enum or bound, or an
+output contract that lost a field or got looser. Additions that break nothing are listed.
+`,
+  info: `Usage: livetools info <package-or-dir> [--json]
+
+Prints what a tool package offers: its name and version, the @livetools/core range it declares,
+and for each tool its kind, description, inputs (each parameter's type, whether it is required,
+its description), the media it reads and its output contract. <package-or-dir> is a directory or
+a package name resolved from here (installed, or the package you are in). Build it first.
+--json prints the same as JSON (parameters and output contracts as JSON Schema).
 `,
   run: `Usage: livetools run <package-or-dir> <tool> [--args '{...}'] [--duration <seconds>] [--json]
 
@@ -85,8 +111,19 @@ function parse<O extends Record<string, { type: 'string' | 'boolean'; short?: st
   }
 }
 
+/** `--template`'s value, when it names one. */
+function templateName(value: string): string {
+  if (!initTemplates.includes(value)) {
+    throw new UsageError('init', `--template must be one of ${initTemplates.join(', ')}, not "${value}".`);
+  }
+  return value;
+}
+
 async function init(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse('init', argv, { name: { type: 'string' } });
+  const { values, positionals } = parse('init', argv, {
+    name: { type: 'string' },
+    template: { type: 'string' },
+  });
   if (values.help) return help(io, 'init');
   const [dir, ...extra] = positionals;
   if (dir === undefined) throw new UsageError('init', 'Which directory? livetools init <dir>');
@@ -95,6 +132,7 @@ async function init(argv: readonly string[], io: CliIo): Promise<number> {
     dir,
     cwd: io.cwd,
     ...(values.name === undefined ? {} : { name: values.name }),
+    ...(values.template === undefined ? {} : { template: templateName(values.template) }),
   });
   const s = styleFor(io.stdout, io);
   const where = relative(io.cwd, result.dir) || '.';
@@ -114,11 +152,19 @@ async function init(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function check(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse('check', argv, { json: { type: 'boolean' } });
+  const { values, positionals } = parse('check', argv, {
+    json: { type: 'boolean' },
+    pack: { type: 'boolean' },
+    against: { type: 'string' },
+  });
   if (values.help) return help(io, 'check');
   if (positionals.length > 1) throw new UsageError('check', `Unexpected argument: ${positionals[1]}`);
   const dir = resolve(io.cwd, positionals[0] ?? '.');
-  const report = await checkPackage(dir);
+  const checked =
+    values.against === undefined
+      ? await checkPackage(dir)
+      : await addAgainstChecks(await checkPackage(dir), values.against, io.cwd);
+  const report = values.pack ? await addPackChecks(checked, io) : checked;
   io.stdout.write(
     values.json
       ? `${JSON.stringify(report, null, 2)}\n`
@@ -347,13 +393,28 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
+async function info(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('info', argv, { json: { type: 'boolean' } });
+  if (values.help) return help(io, 'info');
+  const [target, ...extra] = positionals;
+  if (target === undefined) throw new UsageError('info', 'Which package? livetools info <package-or-dir>');
+  if (extra.length > 0) throw new UsageError('info', `Unexpected argument: ${extra[0]}`);
+  const summary = await summarizePackage(target, io.cwd);
+  io.stdout.write(
+    values.json
+      ? `${JSON.stringify(summary, null, 2)}\n`
+      : formatPackageInfo(summary, styleFor(io.stdout, io)),
+  );
+  return 0;
+}
+
 function help(io: CliIo, command?: string): number {
   io.stdout.write(command ? (COMMAND_HELP[command] ?? HELP) : HELP);
   return 0;
 }
 
 /**
- * Runs the `livetools` command line: `init`, `check` and `run` (see `livetools --help`). Never
+ * Runs the `livetools` command line: `init`, `check`, `info` and `run` (see `livetools --help`). Never
  * throws and never exits the process: errors are written to `io.stderr` and turned into the exit
  * code it resolves with (0 ok, 1 failed, 2 usage error, 130 interrupted).
  *
@@ -390,6 +451,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
         return await check(rest, io);
       case 'run':
         return await run(rest, io);
+      case 'info':
+        return await info(rest, io);
       default:
         throw new UsageError(undefined, `Unknown command "${command}".`);
     }
