@@ -27,6 +27,10 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     exclude: ['**/node_modules/**', ...skipped],
     passWithNoTests: true,
+    // Tests with a real nats-server (and child processes) wait for events; under CI's parallel load
+    // the first connection and JetStream's first bucket take seconds, so the bound is generous.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
     typecheck: {
       enabled: true,
       include: ['src/**/*.test-d.ts'],
