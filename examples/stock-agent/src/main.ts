@@ -24,7 +24,12 @@ if (command.kind === 'exit') {
 }
 const { values } = command;
 
-const agent = await createConsoleAgent();
+/** A setting the agent cannot start with (LIVETOOLS_SOURCE, a missing key...): its message, exit 2. */
+const agent = await createConsoleAgent().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : `could not start: ${String(error)}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+});
 
 /** Runs a text front end; a session that cannot open says why (network, key, model) and exits 1. */
 const runText = async (run: () => Promise<void>) => {

@@ -35,6 +35,18 @@ describe('command line', () => {
     noStackTrace(agent.output);
   });
 
+  it('answers a setting it cannot start with by its message and exit code 2, not a stack trace', async () => {
+    const agent = start(['--terminal'], {
+      LIVETOOLS_SOURCE: 'alpaca',
+      ALPACA_KEY_ID: '',
+      ALPACA_SECRET_KEY: '',
+    });
+    expect(await agent.exited).toBe(2);
+    expect(agent.errors).toMatch(/LIVETOOLS_SOURCE=alpaca needs ALPACA_KEY_ID and ALPACA_SECRET_KEY/);
+    noStackTrace(agent.output);
+    noStackTrace(agent.errors);
+  });
+
   it('refuses two modes and echoes at most 40 characters of a long unknown option', async () => {
     const both = start(['--terminal', '--demo']);
     expect(await both.exited).toBe(2);
