@@ -84,8 +84,10 @@ export class SessionRecovery {
       // continuation of the session, which the numbering below does not follow: it is forgotten.
       handles.restore(handle, covered, point);
       writer.rebase(covered);
-      const partial = this.handOverUnknown(point, cause ?? 'connection-lost');
+      // Published before anything is written on the new connection (the parked results of calls
+      // the handle knows are written by handOverUnknown).
       this.host.emit({ type: 'connected', resumed: true, time: this.host.now() });
+      const partial = this.handOverUnknown(point, cause ?? 'connection-lost');
       if (partial) {
         this.brief(partial.record);
         for (const r of partial.parked) this.host.output.relay.deliver(r);
