@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleAgent, createConsoleAgent } from '../src/agent.js';
 import { type ConsoleServer, startConsoleServer } from '../src/web/server.js';
-import { chromiumPath, runBrowserTests } from './support/chromium.js';
+import { launchChromium, runBrowserTests } from './support/chromium.js';
 
 /**
  * The console as a new user meets it, at a desktop size (1280x800) and a phone size (390x844):
@@ -33,16 +33,7 @@ beforeAll(async () => {
   agent = await createConsoleAgent(env);
   server = await startConsoleServer({ agent });
   profile = mkdtempSync(join(tmpdir(), 'livetools-chromium-'));
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

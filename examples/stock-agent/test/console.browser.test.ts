@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FakeLiveConnection } from '@livetools/core/testing';
 import { decodeLumaThumbnail } from '@livetools/tools-video';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleAgent, createConsoleAgent } from '../src/agent.js';
 import { type ConsoleServer, startConsoleServer } from '../src/web/server.js';
-import { chromiumPath, runBrowserTests } from './support/chromium.js';
+import { launchChromium, runBrowserTests } from './support/chromium.js';
 
 const screenshots = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
 
@@ -29,21 +29,7 @@ beforeAll(async () => {
   agent = await createConsoleAgent(env, { recordMedia: true }); // the tests read the mic and camera frames
   server = await startConsoleServer({ agent });
   profile = mkdtempSync(join(tmpdir(), 'livetools-chromium-'));
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.grantPermissions(['camera', 'microphone'], { origin: new URL(server.url).origin });
 });

@@ -1,4 +1,10 @@
-import type { ToolTemplate } from './init-template-types.js';
+import {
+  CONNECT_HELPER,
+  MANIFEST_HEAD,
+  MANIFEST_TEST,
+  PACKAGE_JSON_READ,
+  type ToolTemplate,
+} from './init-template-types.js';
 
 /** `--template one-shot`: a tool that answers once (`defineTool`), with no I/O. @internal */
 export const oneShotTemplate: ToolTemplate = {
@@ -15,16 +21,7 @@ import { createRequire } from 'node:module';
 import { defineTool, defineToolPackage } from '@livetools/core';
 import { z } from 'zod';
 
-/** package.json, read once: the name, version and core range live there only (from src/ and dist/ alike). */
-const packageJson = createRequire(import.meta.url)('../package.json') as {
-  name: string;
-  version: string;
-  peerDependencies: { '@livetools/core': string };
-};
-
-/** The package's version, as in package.json. */
-export const version: string = packageJson.version;
-
+${PACKAGE_JSON_READ}
 const UNITS = ['C', 'F', 'K'] as const;
 type Unit = (typeof UNITS)[number];
 
@@ -60,15 +57,7 @@ export const convertTemperature = defineTool({
   },
 });
 
-/**
- * The package's manifest: applications take its tools with \`toolsOf(toolPackage)\`, which checks
- * that their @livetools/core is one this package was built for; \`livetools check\` reads it too.
- */
-export const toolPackage = defineToolPackage({
-  name: packageJson.name,
-  version,
-  core: packageJson.peerDependencies['@livetools/core'],
-  tools: [convertTemperature],
+${MANIFEST_HEAD}  tools: [convertTemperature],
 });
 `,
   indexTestTs: `import { readFileSync } from 'node:fs';
@@ -78,32 +67,8 @@ import { createFakeLiveServer, type FakeLiveServer } from '@livetools/core/testi
 import { describe, expect, it } from 'vitest';
 import { toolPackage, version } from './index.js';
 
-const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-  name: string;
-  version: string;
-  peerDependencies: Record<string, string>;
-};
-
-describe('toolPackage', () => {
-  it('is described by package.json and compatible with the installed @livetools/core', () => {
-    expect([toolPackage.name, version, toolPackage.core]).toEqual([
-      manifest.name,
-      manifest.version,
-      manifest.peerDependencies['@livetools/core'],
-    ]);
-    expect(() => checkToolPackage(toolPackage)).not.toThrow();
-  });
-});
-
-/** A live session of the real @google/genai client, connected to a local fake Live server. */
-async function connect(server: FakeLiveServer) {
-  const ai = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: server.url } });
-  const agent = createLiveAgent({ ai, model: 'gemini-live-test', tools: toolsOf(toolPackage) });
-  const connection = server.waitForConnection();
-  const session = await agent.connect();
-  return { session, conn: await connection };
-}
-
+${MANIFEST_TEST}
+${CONNECT_HELPER}
 describe('convert_temperature over the Live API', () => {
   it('answers once with the converted value', async () => {
     await using server = await createFakeLiveServer();

@@ -1,4 +1,4 @@
-import type { ToolTemplate } from './init-template-types.js';
+import { MANIFEST_TEST, PACKAGE_JSON_READ, type ToolTemplate } from './init-template-types.js';
 
 /** `--template polling`: a streaming tool that polls an HTTP endpoint, with its `fetch` injectable. @internal */
 export const pollingTemplate: ToolTemplate = {
@@ -16,16 +16,7 @@ import { defineStreamingTool, defineToolPackage } from '@livetools/core';
 import { distinctUntilChanged, exhaustMap, map, startWith, timer } from 'rxjs';
 import { z } from 'zod';
 
-/** package.json, read once: the name, version and core range live there only (from src/ and dist/ alike). */
-const packageJson = createRequire(import.meta.url)('../package.json') as {
-  name: string;
-  version: string;
-  peerDependencies: { '@livetools/core': string };
-};
-
-/** The package's version, as in package.json. */
-export const version: string = packageJson.version;
-
+${PACKAGE_JSON_READ}
 /** One read of the document: its value, or why there is none. */
 export type Reading =
   | { readonly event: 'value'; readonly value: unknown }
@@ -125,23 +116,7 @@ import { createFakeLiveServer, type FakeLiveServer } from '@livetools/core/testi
 import { describe, expect, it } from 'vitest';
 import { createWatchJson, toolPackage, version } from './index.js';
 
-const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-  name: string;
-  version: string;
-  peerDependencies: Record<string, string>;
-};
-
-describe('toolPackage', () => {
-  it('is described by package.json and compatible with the installed @livetools/core', () => {
-    expect([toolPackage.name, version, toolPackage.core]).toEqual([
-      manifest.name,
-      manifest.version,
-      manifest.peerDependencies['@livetools/core'],
-    ]);
-    expect(() => checkToolPackage(toolPackage)).not.toThrow();
-  });
-});
-
+${MANIFEST_TEST}
 /** A fake fetch that answers each read with the next of \\\`answers\\\` (the last one repeats). */
 function fakeFetch(answers: readonly (unknown | Error)[]) {
   let reads = 0;

@@ -1,4 +1,4 @@
-import type { ToolTemplate } from './init-template-types.js';
+import { CONNECT_HELPER, PACKAGE_JSON_READ, type ToolTemplate } from './init-template-types.js';
 
 /** `--template video`: a streaming tool that reads the session's video frames (`ctx.input.video$`). @internal */
 export const videoTemplate: ToolTemplate = {
@@ -17,18 +17,13 @@ import { defineStreamingTool, defineToolPackage } from '@livetools/core';
 import { distinctUntilChanged, map, scan, startWith, throttleTime } from 'rxjs';
 import { z } from 'zod';
 
-/** package.json, read once: the name, version and core range live there only (from src/ and dist/ alike). */
-const packageJson = createRequire(import.meta.url)('../package.json') as {
-  name: string;
-  version: string;
-  peerDependencies: { '@livetools/core': string };
-};
-
-/** The package's version, as in package.json. */
-export const version: string = packageJson.version;
-
+${PACKAGE_JSON_READ}
 /** A short digest of a frame's bytes: two frames with the same digest show the same picture. */
 const digest = (base64: string): string => createHash('sha256').update(base64).digest('hex').slice(0, 16);
+
+/** A frame's time as an ISO date; a time no date can hold (frames come from outside) is 'unknown'. */
+const frameTime = (time: number): string =>
+  Number.isFinite(time) && Math.abs(time) <= 8.64e15 ? new Date(time).toISOString() : 'unknown';
 
 /**
  * \\\`watch_for_changes\\\`: reads the video frames the application sends to the session
@@ -57,7 +52,7 @@ export const watchForChanges = defineStreamingTool({
       distinctUntilChanged((a, b) => a.digest === b.digest),
       scan((seen, frame) => ({ changes: seen.changes + 1, time: frame.time }), { changes: 0, time: 0 }),
       throttleTime(minIntervalSeconds * 1000, ctx.scheduler, { leading: true, trailing: true }),
-      map(({ changes, time }) => ({ event: 'changed' as const, changes, at: new Date(time).toISOString() })),
+      map(({ changes, time }) => ({ event: 'changed' as const, changes, at: frameTime(time) })),
       startWith({ event: 'watching' as const, minIntervalSeconds }),
     ),
 });
@@ -99,15 +94,7 @@ describe('toolPackage', () => {
   });
 });
 
-/** A live session of the real @google/genai client, connected to a local fake Live server. */
-async function connect(server: FakeLiveServer) {
-  const ai = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: server.url } });
-  const agent = createLiveAgent({ ai, model: 'gemini-live-test', tools: toolsOf(toolPackage) });
-  const connection = server.waitForConnection();
-  const session = await agent.connect();
-  return { session, conn: await connection };
-}
-
+${CONNECT_HELPER}
 const frame = (text: string): Uint8Array => new TextEncoder().encode(text);
 const events = (outputs: unknown[]) => outputs.map((o) => (o as { event?: string; changes?: number }));
 

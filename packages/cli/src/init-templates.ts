@@ -1,6 +1,13 @@
 import { oneShotTemplate } from './init-template-one-shot.js';
 import { pollingTemplate } from './init-template-polling.js';
-import type { TemplateValues, ToolTemplate } from './init-template-types.js';
+import {
+  CONNECT_HELPER,
+  MANIFEST_HEAD,
+  MANIFEST_TEST,
+  PACKAGE_JSON_READ,
+  type TemplateValues,
+  type ToolTemplate,
+} from './init-template-types.js';
 import { videoTemplate } from './init-template-video.js';
 
 export type { TemplateValues, ToolTemplate } from './init-template-types.js';
@@ -160,16 +167,7 @@ import { defineStreamingTool, defineToolPackage, emit } from '@livetools/core';
 import { filter, interval, map, startWith, take } from 'rxjs';
 import { z } from 'zod';
 
-/** package.json, read once: the name, version and core range live there only (from src/ and dist/ alike). */
-const packageJson = createRequire(import.meta.url)('../package.json') as {
-  name: string;
-  version: string;
-  peerDependencies: { '@livetools/core': string };
-};
-
-/** The package's version, as in package.json. */
-export const version: string = packageJson.version;
-
+${PACKAGE_JSON_READ}
 /**
  * \`start_timer\`: a countdown timer the model sets for the user ("tell me when the tea is ready").
  * It reports the time left every \`reportEverySeconds\` without interrupting (SILENT), interrupts
@@ -209,15 +207,7 @@ export const startTimer = defineStreamingTool({
   },
 });
 
-/**
- * The package's manifest: applications take its tools with \`toolsOf(toolPackage)\`, which checks
- * that their @livetools/core is one this package was built for; \`livetools check\` reads it too.
- */
-export const toolPackage = defineToolPackage({
-  name: packageJson.name,
-  version,
-  core: packageJson.peerDependencies['@livetools/core'],
-  tools: [startTimer],
+${MANIFEST_HEAD}  tools: [startTimer],
   defaults: {
     /** Seconds between two progress reports when the model gives none. */
     reportEverySeconds: 60,
@@ -233,32 +223,8 @@ import { createFakeLiveServer, type FakeLiveConnection, type FakeLiveServer } fr
 import { describe, expect, it } from 'vitest';
 import { toolPackage, version } from './index.js';
 
-const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-  name: string;
-  version: string;
-  peerDependencies: Record<string, string>;
-};
-
-describe('toolPackage', () => {
-  it('is described by package.json and compatible with the installed @livetools/core', () => {
-    expect([toolPackage.name, version, toolPackage.core]).toEqual([
-      manifest.name,
-      manifest.version,
-      manifest.peerDependencies['@livetools/core'],
-    ]);
-    expect(() => checkToolPackage(toolPackage)).not.toThrow();
-  });
-});
-
-/** A live session of the real @google/genai client, connected to a local fake Live server. */
-async function connect(server: FakeLiveServer) {
-  const ai = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: server.url } });
-  const agent = createLiveAgent({ ai, model: 'gemini-live-test', tools: toolsOf(toolPackage) });
-  const connection = server.waitForConnection();
-  const session = await agent.connect();
-  return { session, conn: await connection };
-}
-
+${MANIFEST_TEST}
+${CONNECT_HELPER}
 const summary = (conn: FakeLiveConnection, id: string) =>
   conn.toolResponses(id).map((r) => [(r.output as { event?: string }).event, r.scheduling, r.willContinue]);
 

@@ -87,6 +87,14 @@ describe('lintParametersSchema', () => {
     ]);
   });
 
+  it('reports a reference with a malformed escape as unresolvable instead of throwing', () => {
+    const schema = { type: 'object', properties: { f: { $ref: '#/$defs/%E0%A4%A' } }, $defs: {} };
+    expect(lintParametersSchema(schema).map((f) => [f.path, f.construct])).toEqual([
+      ['f', 'unresolvable $ref'],
+    ]);
+    expect(undocumentedParameters(schema)).toEqual(['f']);
+  });
+
   it('writes findings as sentences with advice, from a documented rule each', () => {
     const [finding] = lintParametersSchema({ type: 'object', properties: { b: { type: 'array' } } });
     expect(finding?.message).toBe(

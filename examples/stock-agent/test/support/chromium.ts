@@ -1,4 +1,5 @@
 import { accessSync, constants } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
 
 /** Where the browser tests look for Chromium: `CHROMIUM_PATH`, else Debian's `/usr/bin/chromium`. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -33,3 +34,25 @@ if (inCi && !found)
   throw new Error(
     `CI=true and no Chromium at ${chromiumPath}: install it (apt-get install chromium) or set CHROMIUM_PATH.`,
   );
+
+/**
+ * Starts headless Chromium at {@link chromiumPath} with the fake camera and microphone, no network
+ * of its own and no first-run work (playwright gives it a fresh profile).
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+}
