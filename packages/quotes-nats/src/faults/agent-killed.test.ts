@@ -24,9 +24,10 @@ describe('fault: an agent process dies without saying goodbye', () => {
     expect(relay.stats()).toMatchObject({ upstreamSubscriptions: 2, symbols: ['AAPL', 'MSFT'] });
 
     const from = logger.entries.length;
+    // taken before the signal: the exit may be seen late on a loaded machine, the kill is not earlier
+    const killedAt = Date.now();
     doomed.signal('SIGKILL');
     expect(await doomed.exited).toBe('SIGKILL');
-    const killedAt = Date.now();
     const released = await logger.logged(/unsubscribed upstream simulated AAPL/, from);
 
     expect(released.message).toContain('no agent wants it any more');
