@@ -40,7 +40,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import { GoogleGenAI } from '@google/genai';
-import { createLiveAgent, defineStreamingTool, emit, isEmission } from '@livetools/core';
+import { createLiveAgent, defineStreamingTool, isScheduledEmission, withScheduling } from '@livetools/core';
 import { createSimulatedSource, createStockTools, SIMULATED_INSTRUMENTS } from '@livetools/tools-stock';
 import { createChangeDetector, createVideoTools, decodeLumaThumbnail } from '@livetools/tools-video';
 import { from, map } from 'rxjs';
@@ -413,8 +413,10 @@ report.print(
 function stamped(tool) {
   const stamp = (value) => {
     const emittedAt = wallNow();
-    if (!isEmission(value)) return { ...value, emittedAt };
-    return emit({ ...value.value, emittedAt }, value.scheduling ? { scheduling: value.scheduling } : {});
+    if (!isScheduledEmission(value)) return { ...value, emittedAt };
+    return value.scheduling
+      ? withScheduling({ ...value.value, emittedAt }, value.scheduling)
+      : { ...value.value, emittedAt };
   };
   return defineStreamingTool({
     name: tool.name,

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const packages = ['core', 'tools-stock', 'tools-video', 'cli', 'quotes-nats'];
@@ -25,6 +25,34 @@ try {
     const leaked = info.files.filter((f) => /\.test(-d)?\.|test-support\//.test(f.path));
     if (leaked.length)
       throw new Error(`${manifest.name} would publish test files: ${leaked.map((f) => f.path).join(', ')}`);
+    // Every source map points at files the tarball holds, so a debugger in a user's project opens
+    // the TypeScript, not a 404 (the maps are read from the packed tarball itself).
+    const unpacked = join(work, `unpacked-${name}`);
+    mkdirSync(unpacked);
+    run('tar', ['-xzf', join(work, info.filename), '-C', unpacked], root);
+    const packed = new Set(info.files.map((f) => f.path));
+    for (const map of [...packed].filter((path) => path.endsWith('.map'))) {
+      const { sourceRoot = '', sources = [] } = JSON.parse(
+        readFileSync(join(unpacked, 'package', map), 'utf8'),
+      );
+      const missing = sources
+        .map((source) => posix.normalize(posix.join(posix.dirname(map), sourceRoot, source)))
+        .filter((path) => !packed.has(path));
+      if (missing.length)
+        throw new Error(
+          `${manifest.name}: ${map} points at ${missing.join(', ')}, not in the tarball (a stale build output? \`npm run build\` in the package empties dist first)`,
+        );
+    }
+    // Internals live in #private fields, so the typings name no private members. The runner's hot
+    // path (dist/runner, the session's outbound writer and outbox) converts with its performance work.
+    const hotPath = /^dist\/(runner\/|session\/(outbound-writer|response-outbox)\.d\.ts$)/;
+    for (const typings of [...packed].filter((path) => path.endsWith('.d.ts') && !hotPath.test(path))) {
+      const named = readFileSync(join(unpacked, 'package', typings), 'utf8').match(/^\s+private [\w$]+/gm);
+      if (named)
+        throw new Error(
+          `${manifest.name}: ${typings} names private members (${named.map((m) => m.trim()).join(', ')}); use #private fields`,
+        );
+    }
     for (const [peer] of Object.entries(manifest.peerDependencies ?? {})) {
       if (manifest.dependencies?.[peer])
         throw new Error(`${manifest.name} has ${peer} as a dependency and a peer`);
@@ -52,6 +80,8 @@ try {
         '@google/genai': '^3.3.0',
         rxjs: '^7.8.2',
         zod: '^4.0.0',
+        // the fake Live server's optional peer: npm does not install optional peers
+        ws: '^8.23.0',
       },
     }),
   );

@@ -1,5 +1,5 @@
 // The sessions of the fleet benchmark, shared by its agent processes and its single-process run:
-// each session is a core ToolScheduler (what a live session runs its tool calls on, without the
+// each session is a core ToolRunner (what a live session runs its tool calls on, without the
 // socket) running one `monitor_stock_price` call. The tool reports every quote (threshold 0, no cap
 // on reports a minute), so that each quote the process receives is one emission per session
 // watching its symbol, and each emission is one latency sample.
@@ -10,7 +10,7 @@
 // each emission is timed as it leaves the tool, and matched to that quote by price and time. The
 // emission arrives synchronously with the quote that caused it, so the match is exact; emissions
 // that do not match (none expected) are counted.
-import { defineStreamingTool, isEmission, ToolScheduler } from '@livetools/core';
+import { defineStreamingTool, isScheduledEmission, ToolRunner } from '@livetools/core';
 import { createStockTools } from '@livetools/tools-stock';
 import { from, map, NEVER, tap } from 'rxjs';
 import { wallNow } from './stats.mjs';
@@ -44,7 +44,7 @@ export function startSessions({ source, symbols, sessions, first = 0 }) {
   const timed = (value) => {
     const at = wallNow();
     counts.emissions++;
-    const report = isEmission(value) ? value.value : value;
+    const report = isScheduledEmission(value) ? value.value : value;
     const quote = newest.get(report.symbol);
     if (quote && quote.price === report.price && quote.iso === report.time) {
       samples.push(at - quote.time);
@@ -64,9 +64,9 @@ export function startSessions({ source, symbols, sessions, first = 0 }) {
     ...monitorStockPrice.policies,
     execute: (args, ctx) => from(monitorStockPrice.execute(args, ctx)).pipe(map(timed)),
   });
-  const schedulers = [];
+  const runners = [];
   for (let i = 0; i < sessions; i++) {
-    const scheduler = new ToolScheduler({
+    const runner = new ToolRunner({
       tools: [tool],
       // each session has its own input streams, as a live session does (the stock tools tell
       // sessions apart by them: one watch of a symbol per session)
@@ -84,8 +84,8 @@ export function startSessions({ source, symbols, sessions, first = 0 }) {
       },
     });
     const symbol = symbols[(first + i) % symbols.length];
-    scheduler.handleToolCall([{ id: `call-${i}`, name: 'monitor_stock_price', args: { symbol } }]);
-    schedulers.push(scheduler);
+    runner.handleToolCall([{ id: `call-${i}`, name: 'monitor_stock_price', args: { symbol } }]);
+    runners.push(runner);
   }
   return {
     counts,
@@ -95,7 +95,7 @@ export function startSessions({ source, symbols, sessions, first = 0 }) {
       return taken;
     },
     stop() {
-      for (const scheduler of schedulers) scheduler.dispose();
+      for (const runner of runners) runner.dispose();
     },
   };
 }

@@ -49,16 +49,19 @@ export async function runDemo(agent: ConsoleAgent, options: DemoOptions = {}): P
     switch (event.type) {
       case 'tool-start':
         calls.started += 1;
-        log('tool', `${event.name} started (call ${event.callId}) ${JSON.stringify(event.args)}`);
+        log('tool', `${event.toolName} started (call ${event.callId}) ${JSON.stringify(event.args)}`);
         break;
       case 'tool-result':
-        log('tool', `${event.name} → ${event.scheduling ?? 'result'} ${summarize(event.name, event.output)}`);
+        log(
+          'tool',
+          `${event.toolName} → ${event.scheduling ?? 'result'} ${summarize(event.toolName, event.output)}`,
+        );
         break;
       case 'tool-end':
         calls.ended += 1;
         log(
           'tool',
-          `${event.name} call ${event.callId} ${event.reason}${event.cancelledBy ? ` by ${event.cancelledBy}` : ''}` +
+          `${event.toolName} call ${event.callId} ${event.reason}${event.cancelledBy ? ` by ${event.cancelledBy}` : ''}` +
             ` after ${plural(event.results, 'result')}`,
         );
         break;
@@ -85,7 +88,7 @@ export async function runDemo(agent: ConsoleAgent, options: DemoOptions = {}): P
   };
 
   await until((e) => e.type === 'turn-complete', 3_000); // the greeting, if the model gives one
-  await step('price of MSFT', (e) => e.type === 'tool-end' && e.name === 'get_stock_price', 15_000);
+  await step('price of MSFT', (e) => e.type === 'tool-end' && e.toolName === 'get_stock_price', 15_000);
 
   if (agent.source.name === 'simulated') {
     log(
@@ -97,7 +100,7 @@ export async function runDemo(agent: ConsoleAgent, options: DemoOptions = {}): P
   const alertWithinMs = options.alertWithinMs ?? 60_000;
   const alerted = await step(
     moveWatchRequest.replace('AAPL', demoSymbol),
-    (e) => e.type === 'tool-result' && e.name === 'monitor_stock_price' && e.scheduling === 'INTERRUPT',
+    (e) => e.type === 'tool-result' && e.toolName === 'monitor_stock_price' && e.scheduling === 'INTERRUPT',
     alertWithinMs,
   );
   if (!alerted)
@@ -108,14 +111,14 @@ export async function runDemo(agent: ConsoleAgent, options: DemoOptions = {}): P
     'watch BTC-USD',
     (e) =>
       e.type === 'tool-result' &&
-      e.name === 'monitor_stock_price' &&
+      e.toolName === 'monitor_stock_price' &&
       (e.output as { symbol?: unknown } | undefined)?.symbol === 'BTC-USD' &&
       ++btcResults >= 2,
     15_000,
   );
   await step(
     'stop all',
-    (e) => e.type === 'tool-end' && session.activeCalls().every((c) => c.name === 'stop_streaming'),
+    (e) => e.type === 'tool-end' && session.activeCalls().every((c) => c.toolName === 'stop_streaming'),
     10_000,
   );
   model.flush();

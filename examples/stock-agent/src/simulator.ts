@@ -2,13 +2,9 @@
  * The offline stand-in for Gemini: the fake Live server from `@livetools/core/testing` with a
  * rule-based simulated model that understands a few typed requests about prices and the camera.
  */
-import {
-  createFakeLiveServer,
-  createSimulatedModel,
-  type FakeLiveServer,
-  type SimulatedNarrationContext,
-  type SimulatedToolResult,
-} from '@livetools/core/testing';
+import { createFakeLiveServer, type FakeLiveServer } from '@livetools/core/testing';
+import { createSimulatedModel } from './simulator/model.js';
+import type { SimulatedNarrationContext, SimulatedToolResult } from './simulator/narration.js';
 
 interface Report {
   kind?: string;

@@ -107,9 +107,9 @@ export async function runTerminal(console: ConsoleAgent, io: TerminalIo): Promis
       case 'tool-start':
         counts.started++;
         results.set(event.callId, 0);
-        live.set(event.callId, `${event.name} ${JSON.stringify(event.args)}: started`);
-        print('tool', `${event.name} started (call ${event.callId}) ${JSON.stringify(event.args)}`);
-        if (event.name === 'monitor_video_stream') {
+        live.set(event.callId, `${event.toolName} ${JSON.stringify(event.args)}: started`);
+        print('tool', `${event.toolName} started (call ${event.callId}) ${JSON.stringify(event.args)}`);
+        if (event.toolName === 'monitor_video_stream') {
           print(
             'note',
             'this terminal sends no camera frames, so that watch sees nothing: the web console (npm start) has the camera',
@@ -119,7 +119,7 @@ export async function runTerminal(console: ConsoleAgent, io: TerminalIo): Promis
       case 'tool-result': {
         const n = (results.get(event.callId) ?? 0) + 1;
         results.set(event.callId, n);
-        const line = `${event.name} [${event.callId}] ${summarize(event.name, event.output)} (${event.scheduling ?? 'result'}, ${n} so far)`;
+        const line = `${event.toolName} [${event.callId}] ${summarize(event.toolName, event.output)} (${event.scheduling ?? 'result'}, ${n} so far)`;
         if (tty && live.has(event.callId)) {
           live.set(event.callId, line);
           clearFooter();
@@ -135,8 +135,8 @@ export async function runTerminal(console: ConsoleAgent, io: TerminalIo): Promis
         results.delete(event.callId);
         print(
           'tool',
-          `${event.name} call ${event.callId} ${event.reason}${event.cancelledBy ? ` by ${event.cancelledBy}` : ''}` +
-            `${event.error ? `: ${withoutToolName(event.name, event.error.message)}` : ''} after ${plural(event.results, 'result')}`,
+          `${event.toolName} call ${event.callId} ${event.reason}${event.cancelledBy ? ` by ${event.cancelledBy}` : ''}` +
+            `${event.error ? `: ${withoutToolName(event.toolName, event.error.message)}` : ''} after ${plural(event.results, 'result')}`,
         );
         {
           const symbol = event.error && noPriceSymbol(event.error.message, console.source);
@@ -171,7 +171,7 @@ export async function runTerminal(console: ConsoleAgent, io: TerminalIo): Promis
       print(
         'calls',
         calls.length
-          ? calls.map((c) => `${c.callId} ${c.name} (${plural(c.results, 'result')})`).join('; ')
+          ? calls.map((c) => `${c.callId} ${c.toolName} (${plural(c.results, 'result')})`).join('; ')
           : 'none',
       );
     } else if (line === '/help' || line === '/?') {
@@ -185,7 +185,7 @@ export async function runTerminal(console: ConsoleAgent, io: TerminalIo): Promis
       if (!callId) {
         const first = session.activeCalls()[0]?.callId ?? 'function-call-1';
         print('error', `/stop needs a call id (/calls lists them), like: /stop ${first}`);
-      } else if (session.stopTool({ callId }).length === 0) {
+      } else if (session.stopCalls({ callId }).length === 0) {
         print('error', `no running call has the id "${callId}"; /calls lists them`);
       }
     } else if (line.startsWith('/')) {

@@ -1,6 +1,6 @@
+import { createTestScheduler } from '@livetools/core/testing';
 import { createSimulatedSource, monitorQuotes, type PriceReport } from '@livetools/tools-stock';
 import { first } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { alertLevels, moveWatchRequest, simulatorExamples } from '../src/simulator.js';
 
@@ -13,7 +13,7 @@ const offline = { speed: 240, thresholdPercent: 0.3, maxReportsPerMinute: 30 };
  * the levels it derives from it. Returns when the first INTERRUPT came, in ms after the watch started.
  */
 function firstInterruptAfter(symbol: string, percent: number, seed: string | number, offsetMinutes: number) {
-  const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+  const scheduler = createTestScheduler(expect);
   let at: number | undefined;
   let reports = 0;
   scheduler.run(() => {

@@ -46,7 +46,7 @@ describe('the page bridge', () => {
     events.next({
       type: 'tool-result',
       callId: 'c1',
-      name: 't',
+      toolName: 't',
       output: { n: 1n },
       sequence: 1,
       time: 0,
@@ -96,7 +96,7 @@ describe('the page bridge', () => {
     const p = await page(server);
     expect(await p.next('ready')).toMatchObject({ source: 'hostile', delivery: 'function-response' });
     const start = (callId: string, args: unknown) =>
-      events.next({ type: 'tool-start', callId, name: 'monitor_stock_price', args, time: 0 } as never);
+      events.next({ type: 'tool-start', callId, toolName: 'monitor_stock_price', args, time: 0 } as never);
     start('t', { symbol: 'THROW' });
     start('f', { symbol: 'FAIL' });
     start('x', null);
@@ -122,7 +122,7 @@ describe('the page bridge', () => {
     events.next({
       type: 'tool-end',
       callId: 'ok',
-      name: 'monitor_stock_price',
+      toolName: 'monitor_stock_price',
       reason: 'completed',
       results: 1,
       time: 0,

@@ -2,23 +2,26 @@ import { existsSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import {
   type AnyTool,
-  assertFunctionName,
   checkToolPackage,
   coreVersion,
   IncompatiblePackageError,
-  isVersion,
-  isVersionRange,
   type LiveFunctionDeclaration,
   LivetoolsError,
+  type PackageIssue,
   type ToolPackage,
-  versionSatisfies,
 } from '@livetools/core';
+import {
+  assertFunctionName,
+  isVersion,
+  isVersionRange,
+  packageNameProblem,
+  versionSatisfies,
+} from '@livetools/core/internal';
 import { checkDefaults } from './check-defaults.js';
 import { CliError, messageOf } from './cli-error.js';
 import { schemaType } from './info-schema.js';
 import { lintToolParameters } from './lint-parameters.js';
 import { importEntry, manifestOf, toolsExportedBy } from './load-package.js';
-import { packageNameProblem } from './package-name.js';
 import {
   type PackageEntry,
   type PackageJson,
@@ -67,19 +70,22 @@ const PEERS = [CORE, 'rxjs', 'zod'];
 
 class Results {
   readonly list: CheckResult[] = [];
-  constructor(private group: string) {}
+  #group: string;
+  constructor(group: string) {
+    this.#group = group;
+  }
   in(group: string): this {
-    this.group = group;
+    this.#group = group;
     return this;
   }
   pass(message: string): void {
-    this.list.push({ group: this.group, status: 'pass', message });
+    this.list.push({ group: this.#group, status: 'pass', message });
   }
   warn(message: string, hint?: string): void {
-    this.list.push({ group: this.group, status: 'warn', message, ...(hint ? { hint } : {}) });
+    this.list.push({ group: this.#group, status: 'warn', message, ...(hint ? { hint } : {}) });
   }
   fail(message: string, hint?: string): void {
-    this.list.push({ group: this.group, status: 'fail', message, ...(hint ? { hint } : {}) });
+    this.list.push({ group: this.#group, status: 'fail', message, ...(hint ? { hint } : {}) });
   }
 }
 
@@ -211,14 +217,16 @@ function checkPackageJson(r: Results, pkg: PackageJson, dir: string, entry: Pack
     );
 }
 
-/** How core words a problem with the manifest's `name` (its other problems start with the name itself). */
-const MANIFEST_NAME_PROBLEM = /^The tool package (needs its npm package name|has a name of|has the name )/;
-
 /**
- * Checks the manifest as core will when the package is loaded. Returns whether core listed problems:
- * its list then already covers each tool's name and description.
+ * Checks the manifest as core will when the package is loaded. Returns the problems core listed
+ * (each with its code): they already cover each tool's name and description.
  */
-function checkManifest(r: Results, manifest: ToolPackage, exportName: string, pkg: PackageJson): boolean {
+function checkManifest(
+  r: Results,
+  manifest: ToolPackage,
+  exportName: string,
+  pkg: PackageJson,
+): readonly PackageIssue[] {
   r.in('manifest');
   if (exportName === 'toolPackage')
     r.pass(
@@ -229,7 +237,7 @@ function checkManifest(r: Results, manifest: ToolPackage, exportName: string, pk
       `The manifest is exported as "${exportName}", not "toolPackage": toolsOf users and livetools look for toolPackage.`,
       `Export it as toolPackage: export const toolPackage = defineToolPackage({ ... }) (or export { ${exportName} as toolPackage }).`,
     );
-  let listed = false;
+  let listed: readonly PackageIssue[] = [];
   // A bad name shared with package.json was reported there, by npm's full rules: not again here.
   const nameReported =
     manifest.name === pkg.name &&
@@ -238,10 +246,13 @@ function checkManifest(r: Results, manifest: ToolPackage, exportName: string, pk
     checkToolPackage(manifest);
     r.pass(`compatible with the running ${CORE} ${coreVersion}`);
   } catch (error) {
-    const problems = error instanceof IncompatiblePackageError ? error.problems : [messageOf(error)];
-    for (const problem of problems)
-      if (!(nameReported && MANIFEST_NAME_PROBLEM.test(problem))) r.fail(problem);
-    listed = error instanceof IncompatiblePackageError;
+    if (IncompatiblePackageError.isInstance(error)) {
+      for (const issue of error.issues)
+        if (!(nameReported && issue.code === 'PACKAGE_NAME')) r.fail(issue.message);
+      listed = error.issues;
+    } else {
+      r.fail(messageOf(error));
+    }
   }
   if (manifest.name !== pkg.name) {
     r.fail(
@@ -276,19 +287,21 @@ function checkManifest(r: Results, manifest: ToolPackage, exportName: string, pk
 }
 
 /**
- * Checks one tool. `manifestListed`: the manifest's problems were reported, and they include a bad
- * name or an empty description, so those are not reported again here.
+ * Checks one tool, the `index`-th of the manifest. `listed`: the problems core listed for the
+ * manifest; a bad name or an empty description it listed for this tool is not reported again.
  */
-function checkTool(r: Results, tool: AnyTool, manifestListed: boolean): void {
+function checkTool(r: Results, tool: AnyTool, index: number, listed: readonly PackageIssue[]): void {
   r.in(`tool ${typeof tool.name === 'string' ? tool.name : '(unnamed)'}`);
+  const coreListed = (code: PackageIssue['code']) =>
+    listed.some((issue) => issue.code === code && issue.path === `tools[${index}]`);
   try {
     assertFunctionName(tool.name);
     r.pass('valid Gemini function name');
   } catch (error) {
-    if (!manifestListed) r.fail(messageOf(error));
+    if (!coreListed('TOOL_NAME')) r.fail(messageOf(error));
   }
   if (typeof tool.description === 'string' && tool.description.trim() !== '') r.pass('has a description');
-  else if (!manifestListed)
+  else if (!coreListed('TOOL_DESCRIPTION'))
     r.fail(
       'The description is empty: the model reads it to decide when to call the tool.',
       'Say what it does and when to call it.',
@@ -428,9 +441,9 @@ export async function checkPackage(dir: string): Promise<CheckReport> {
 
   const found = manifestOf(module);
   let tools: readonly AnyTool[];
-  let manifestListed = false;
+  let listed: readonly PackageIssue[] = [];
   if (found) {
-    manifestListed = checkManifest(r, found.manifest, found.exportName, pkg);
+    listed = checkManifest(r, found.manifest, found.exportName, pkg);
     tools = found.manifest.tools;
   } else {
     r.in('manifest');
@@ -446,6 +459,6 @@ export async function checkPackage(dir: string): Promise<CheckReport> {
       'Define them with defineStreamingTool() or defineTool().',
     );
   }
-  for (const tool of tools) checkTool(r, tool, manifestListed);
+  for (const [index, tool] of tools.entries()) checkTool(r, tool, index, listed);
   return report(dir, pkg, r.list);
 }

@@ -1,4 +1,6 @@
-const marker = Symbol.for('livetools.cli-error');
+import { errorMarker, hasErrorMarker, markError } from '@livetools/core/internal';
+
+const marker = errorMarker('CliError');
 
 /** Stable codes of the errors the `livetools` CLI reports. */
 export type CliErrorCode =
@@ -36,12 +38,12 @@ export class CliError extends Error {
     super(message, options);
     this.name = 'CliError';
     this.code = code;
-    Object.defineProperty(this, marker, { value: true });
+    markError(this, marker);
   }
 
   /** True when `error` is a CLI error, even one created by another copy of the package. */
   static isInstance(error: unknown): error is CliError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+    return hasErrorMarker(error, marker);
   }
 }
 

@@ -33,7 +33,6 @@ export {
 } from './init-package.js';
 export { lintToolParameters } from './lint-parameters.js';
 export { type LoadedToolPackage, loadToolPackage } from './load-package.js';
-export { packageNameProblem } from './package-name.js';
 export { runCli } from './run-cli.js';
 export {
   type RunEndReason,

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { coreVersion } from '@livetools/core';
+import { packageNameProblem } from '@livetools/core/internal';
 import { CliError } from './cli-error.js';
 import { cliVersion } from './cli-version.js';
 import { scaffoldFiles, TEMPLATES } from './init-templates.js';
-import { packageNameProblem } from './package-name.js';
 
 /** Options of {@link initPackage}. */
 export interface InitPackageOptions {

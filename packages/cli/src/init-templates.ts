@@ -24,6 +24,7 @@ const VERSIONS = {
   typesNode: '^20.19.0',
   changesets: '^2.31.1',
   publint: '^0.3.25',
+  ws: '^8.23.0',
 };
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
@@ -81,6 +82,8 @@ function packageJson(v: TemplateValues, t: ToolTemplate): string {
       rxjs: VERSIONS.rxjs,
       typescript: VERSIONS.typescript,
       vitest: VERSIONS.vitest,
+      // The tests run the tool against @livetools/core's fake Live server, which needs ws.
+      ws: VERSIONS.ws,
       zod: VERSIONS.zod,
     },
   });
@@ -163,7 +166,7 @@ function indexTs(v: TemplateValues): string {
  * @packageDocumentation
  */
 import { createRequire } from 'node:module';
-import { defineStreamingTool, defineToolPackage, emit } from '@livetools/core';
+import { defineStreamingTool, defineToolPackage, withScheduling } from '@livetools/core';
 import { filter, interval, map, startWith, take } from 'rxjs';
 import { z } from 'zod';
 
@@ -199,7 +202,7 @@ export const startTimer = defineStreamingTool({
       filter((left) => left === 0 || (seconds - left) % reportEverySeconds === 0),
       map((left) =>
         left === 0
-          ? emit({ ...about, event: 'done', secondsLeft: 0 }, { scheduling: 'INTERRUPT' })
+          ? withScheduling({ ...about, event: 'done', secondsLeft: 0 }, 'INTERRUPT')
           : { ...about, event: 'tick', secondsLeft: left },
       ),
       startWith({ ...about, event: 'started', secondsLeft: seconds, endsAt }),

@@ -1,4 +1,4 @@
-import { toParametersJsonSchema } from '@livetools/core';
+import { toParametersJsonSchema } from '@livetools/core/internal';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as z3 from 'zod/v3';

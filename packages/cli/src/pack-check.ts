@@ -136,6 +136,8 @@ export async function checkPack(dir: string, options: CheckPackOptions = {}): Pr
     >;
     const wanted = Object.entries(peers).filter(([peer]) => optional[peer]?.optional !== true);
     if (!wanted.some(([peer]) => peer === '@google/genai')) wanted.push(['@google/genai', '^3.3.0']);
+    // The smoke run starts core's fake Live server, which needs ws (an optional peer of core).
+    if (!wanted.some(([peer]) => peer === 'ws')) wanted.push(['ws', '^8.23.0']);
     const dependencies: Record<string, string> = { [name]: `file:${join(work, info.filename)}` };
     const from: string[] = [];
     for (const [peer, range] of wanted) {

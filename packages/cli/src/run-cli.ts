@@ -78,7 +78,7 @@ a package name resolved from here (installed, or the package you are in). Build 
   run: `Usage: livetools run <package-or-dir> <tool> [--args '{...}'] [--duration <seconds>] [--json]
 
 Runs one call of <tool> from a package (a directory, or a package name resolved from here) through
-the livetools scheduler with no model, and prints every response the model would get, with the
+the livetools tool runner with no model, and prints every response the model would get, with the
 time since the call and its scheduling. Stops when the tool ends, after --duration seconds, or on
 Ctrl-C (the call is stopped so its final response prints; exit code 130).
 --args are the call's arguments as JSON (default {}); --json prints one JSON object per response.

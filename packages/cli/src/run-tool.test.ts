@@ -1,6 +1,6 @@
-import { defineStreamingTool, defineTool, emit } from '@livetools/core';
+import { defineStreamingTool, defineTool, withScheduling } from '@livetools/core';
+import { createTestScheduler } from '@livetools/core/testing';
 import { interval, map, NEVER, take, throwError } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type RunOutcome, type RunResponse, type RunToolOptions, runTool } from './run-tool.js';
@@ -12,7 +12,7 @@ const countdown = defineStreamingTool({
   execute: ({ n }, ctx) =>
     interval(5, ctx.scheduler).pipe(
       take(n),
-      map((i) => (i === n - 1 ? emit({ left: 0 }, { scheduling: 'INTERRUPT' }) : { left: n - i - 1 })),
+      map((i) => (i === n - 1 ? withScheduling({ left: 0 }, 'INTERRUPT') : { left: n - i - 1 })),
     ),
 });
 const forever = defineStreamingTool({
@@ -29,7 +29,7 @@ function collect() {
 
 /** Runs a call on a `TestScheduler`: every timer and `elapsedMs` is in virtual milliseconds. */
 function runVirtually(options: Omit<RunToolOptions, 'scheduler'>): Promise<RunOutcome> {
-  const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  const scheduler = createTestScheduler(expect);
   const outcome = runTool({ ...options, scheduler });
   scheduler.flush();
   return outcome;

@@ -3,8 +3,8 @@ import {
   type LiveFunctionResponse,
   type LivetoolsError,
   type ToolEndEvent,
-  ToolScheduler,
-  type ToolSchedulerOptions,
+  ToolRunner,
+  type ToolRunnerOptions,
 } from '@livetools/core';
 
 /** Options of {@link runTool}. */
@@ -24,10 +24,10 @@ export interface RunToolOptions {
   /**
    * The RxJS scheduler that runs the call: the tool's timers, the `durationMs` timer, and the clock
    * of every `elapsedMs`. Pass a `TestScheduler` to run the call in virtual time. Default: the
-   * tool scheduler's own (`asyncScheduler`), with `setTimeout` for `durationMs` and
+   * tool runner's own (`asyncScheduler`), with `setTimeout` for `durationMs` and
    * `performance.now()` for `elapsedMs`.
    */
-  readonly scheduler?: ToolSchedulerOptions['scheduler'];
+  readonly scheduler?: ToolRunnerOptions['scheduler'];
 }
 
 /** One function response of a {@link runTool} call, with when it was sent. */
@@ -38,7 +38,7 @@ export interface RunResponse {
   readonly sequence: number | undefined;
   /** Milliseconds since the call was made. */
   readonly elapsedMs: number;
-  /** The response exactly as the scheduler sent it. */
+  /** The response exactly as the runner sent it. */
   readonly response: LiveFunctionResponse;
 }
 
@@ -58,9 +58,9 @@ export interface RunOutcome {
 }
 
 /**
- * Runs one tool call through a `ToolScheduler` with no model: the responses go to `onResponse`
+ * Runs one tool call through a `ToolRunner` with no model: the responses go to `onResponse`
  * instead of a socket. Ends when the tool completes or fails, when `durationMs` elapses, or when
- * `signal` aborts; the last two stop the call through the scheduler, so the final response is
+ * `signal` aborts; the last two stop the call through the runner, so the final response is
  * sent like a stop from the application.
  *
  * @param options - The tool, its arguments, when to stop, where responses go.
@@ -87,7 +87,7 @@ export function runTool(options: RunToolOptions): Promise<RunOutcome> {
   const started = now();
   const elapsed = (): number => now() - started;
   let sequence = 0;
-  const scheduler = new ToolScheduler({
+  const runner = new ToolRunner({
     tools: [tool],
     ...(clock === undefined ? {} : { scheduler: clock }),
     sink: {
@@ -113,7 +113,7 @@ export function runTool(options: RunToolOptions): Promise<RunOutcome> {
     const stop = (by: 'duration' | 'interrupted'): void => {
       stoppedBy ??= by;
       // A streaming call gets a final response; anything else (a one-shot tool) is dropped.
-      if (scheduler.stop({ callId }).length === 0) scheduler.dispose();
+      if (runner.stopCalls({ callId }).length === 0) runner.dispose();
     };
     const onAbort = (): void => stop('interrupted');
     const finish = (end: ToolEndEvent): void => {
@@ -128,8 +128,8 @@ export function runTool(options: RunToolOptions): Promise<RunOutcome> {
               ? 'invalid-arguments'
               : 'failed'
             : (stoppedBy ?? 'interrupted');
-      // Dispose after the scheduler has finished handling this call.
-      queueMicrotask(() => scheduler.dispose());
+      // Dispose after the runner has finished handling this call.
+      queueMicrotask(() => runner.dispose());
       resolve({
         reason,
         results: end.results,
@@ -137,7 +137,7 @@ export function runTool(options: RunToolOptions): Promise<RunOutcome> {
         ...(end.error === undefined ? {} : { error: end.error }),
       });
     };
-    const subscription = scheduler.events$.subscribe((event) => {
+    const subscription = runner.events$.subscribe((event) => {
       if (event.type === 'tool-end' && event.callId === callId) finish(event);
     });
     if (options.durationMs !== undefined) {
@@ -151,7 +151,7 @@ export function runTool(options: RunToolOptions): Promise<RunOutcome> {
       }
     }
     signal?.addEventListener('abort', onAbort, { once: true });
-    scheduler.handleToolCall([{ id: callId, name: tool.name, args: { ...options.args } }]);
+    runner.handleToolCall([{ id: callId, name: tool.name, args: { ...options.args } }]);
     if (signal?.aborted) stop('interrupted');
   });
 }

@@ -46,7 +46,7 @@ describe.concurrent('livetools run', () => {
     expect(code).toBe(0);
   });
 
-  it('on Ctrl-C, stops the call through the scheduler, prints its final response and exits with 130', async () => {
+  it('on Ctrl-C, stops the call through the runner, prints its final response and exits with 130', async () => {
     const child = startLivetools(['run', stock, ...watch, '--json']);
     await new Promise<void>((resolve) => {
       const onData = (): void => {

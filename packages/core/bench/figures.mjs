@@ -1,9 +1,9 @@
 // Figures without a target, kept from the first version of the benchmarks: many concurrent calls
-// through one scheduler, and sequential tool-call round trips over a live session.
+// through one runner, and sequential tool-call round trips over a live session.
 import { performance } from 'node:perf_hooks';
 import { Subject } from 'rxjs';
 import { z } from 'zod';
-import { createLiveAgent, defineStreamingTool, defineTool, ToolScheduler } from '../dist/index.js';
+import { createLiveAgent, defineStreamingTool, defineTool, ToolRunner } from '../dist/index.js';
 import { createFakeLiveServer, genai, MODEL } from './lib/live.mjs';
 import { addRow } from './lib/report.mjs';
 import { fmt, fullGc, percentile, us } from './lib/stats.mjs';
@@ -17,11 +17,11 @@ export function concurrentCalls({ calls = 10_000 } = {}) {
     execute: () => feed,
   });
   let responses = 0;
-  const scheduler = new ToolScheduler({ tools: [tool], sink: { send: (r) => (responses += r.length) } });
+  const runner = new ToolRunner({ tools: [tool], sink: { send: (r) => (responses += r.length) } });
   fullGc();
   const before = process.memoryUsage().heapUsed;
   const t0 = performance.now();
-  for (let i = 0; i < calls; i++) scheduler.handleToolCall([{ id: `c${i}`, name: 'watch', args: { i } }]);
+  for (let i = 0; i < calls; i++) runner.handleToolCall([{ id: `c${i}`, name: 'watch', args: { i } }]);
   const startMs = performance.now() - t0;
   fullGc();
   const perCall = (process.memoryUsage().heapUsed - before) / calls;
@@ -29,9 +29,9 @@ export function concurrentCalls({ calls = 10_000 } = {}) {
   for (let k = 0; k < 10; k++) feed.next({ k });
   const fanMs = performance.now() - t1;
   const t2 = performance.now();
-  scheduler.handleToolCall([{ id: 'stop', name: 'stop_streaming', args: { function_name: 'watch' } }]);
+  runner.handleToolCall([{ id: 'stop', name: 'stop_streaming', args: { function_name: 'watch' } }]);
   const stopMs = performance.now() - t2;
-  scheduler.dispose();
+  runner.dispose();
   console.log(
     `scheduler: ${fmt(calls, 0)} concurrent calls started in ${fmt(startMs)} ms (${us(startMs / calls, 2)} each, ` +
       `validation included); ${globalThis.gc ? `${fmt(perCall / 1024, 2)} KiB heap per running call; ` : ''}` +

@@ -1,5 +1,5 @@
 // 4. Leaks: many start/cancel cycles leave no subscription, timer or listener behind, and the heap
-// after a full GC stays within 5% of where it started. First through a bare ToolScheduler, then
+// after a full GC stays within 5% of where it started. First through a bare ToolRunner, then
 // through a live session whose fake server runs in a worker thread (so that the frames it records
 // are not in this thread's heap).
 import { createHook } from 'node:async_hooks';
@@ -7,7 +7,7 @@ import { getActiveResourcesInfo } from 'node:process';
 import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { interval, merge } from 'rxjs';
-import { createLiveAgent, ToolScheduler } from '../dist/index.js';
+import { createLiveAgent, ToolRunner } from '../dist/index.js';
 import { feedTool, genai, MODEL } from './lib/live.mjs';
 import { addRow } from './lib/report.mjs';
 import { fmt, fullGc, sleep, tick } from './lib/stats.mjs';
@@ -91,45 +91,45 @@ async function measured(label, run) {
 export async function schedulerLeaks({ cycles = 100_000, warmup = 5_000 } = {}) {
   const { fixture, aborts } = leakProbeTool();
   let responses = 0;
-  const scheduler = new ToolScheduler({
+  const runner = new ToolRunner({
     tools: [fixture.tool],
     sink: { send: (r) => (responses += r.length) },
   });
   let events = 0;
-  scheduler.events$.subscribe(() => (events += 1));
+  runner.events$.subscribe(() => (events += 1));
   let n = 0;
   const cycle = () => {
     const id = `c${++n}`;
-    scheduler.handleToolCall([{ id, name: fixture.tool.name, args: { symbol: 'AAPL' } }]);
+    runner.handleToolCall([{ id, name: fixture.tool.name, args: { symbol: 'AAPL' } }]);
     switch (n % 3) {
       case 0:
-        scheduler.handleCancellation([id]);
+        runner.handleCancellation([id]);
         break;
       case 1:
-        scheduler.handleToolCall([{ id: `s${n}`, name: 'stop_streaming', args: { call_id: id } }]);
+        runner.handleToolCall([{ id: `s${n}`, name: 'stop_streaming', args: { call_id: id } }]);
         break;
       default:
-        scheduler.stop({ callId: id });
+        runner.stopCalls({ callId: id });
     }
   };
   await drainTimers();
   for (let i = 0; i < warmup; i++) cycle();
   // The probe must see what a running call holds: its interval and its max-duration timer.
   const idle = timers();
-  scheduler.handleToolCall([{ id: 'probe', name: fixture.tool.name, args: {} }]);
+  runner.handleToolCall([{ id: 'probe', name: fixture.tool.name, args: {} }]);
   const held = timers() - idle;
-  scheduler.handleCancellation(['probe']);
+  runner.handleCancellation(['probe']);
   const m = await measured('scheduler', async () => {
     const started = fixture.counters.subscribed;
     for (let i = 0; i < cycles; i++) cycle();
     return { started: fixture.counters.subscribed - started };
   });
-  const active = scheduler.activeCalls().length;
+  const active = runner.activeCalls().length;
   const live = fixture.live;
   const observed = fixture.feed.observed;
-  scheduler.dispose();
+  runner.dispose();
   report(m, {
-    name: `leaks: ${fmt(cycles, 0)} start/cancel cycles, ToolScheduler`,
+    name: `leaks: ${fmt(cycles, 0)} start/cancel cycles, ToolRunner`,
     cycles,
     checks: {
       'probe sees timers': held >= 2,

@@ -1,5 +1,5 @@
 // livetools' own CPU cost per emission on the live-session path, without the SDK, JSON or a socket:
-// a streaming tool's emission through the scheduler, the session and the delivery into a stub SDK
+// a streaming tool's emission through the runner, the session and the delivery into a stub SDK
 // session, against an application calling the same stub's sendToolResponse directly. This is the
 // part of the end-to-end overhead that livetools can change; run it under `node --cpu-prof` to see
 // where it goes (bench/tools/profile-summary.mjs).

@@ -1,10 +1,10 @@
-// 2. Throughput: emissions per second through the ToolScheduler into an in-memory sink, and end to
+// 2. Throughput: emissions per second through the ToolRunner into an in-memory sink, and end to
 // end over loopback as a fraction of the raw SDK's pipelined throughput (N responses back to back,
 // until the fake server has received all of them).
 import { performance } from 'node:perf_hooks';
 import { range, Subject } from 'rxjs';
 import { z } from 'zod';
-import { defineStreamingTool, ToolScheduler } from '../dist/index.js';
+import { defineStreamingTool, ToolRunner } from '../dist/index.js';
 import {
   connectLivetools,
   connectRaw,
@@ -19,7 +19,7 @@ import { fmt, fullGc, median } from './lib/stats.mjs';
 const TARGET_SCHEDULER = 500_000;
 const TARGET_E2E = 0.8;
 
-/** Emissions per second of one call pushed through a scheduler whose sink only counts. */
+/** Emissions per second of one call pushed through a runner whose sink only counts. */
 function schedulerRate(kind, n) {
   const feed = new Subject();
   const tool = defineStreamingTool({
@@ -29,22 +29,22 @@ function schedulerRate(kind, n) {
     execute: ({ n }) => (kind === 'range' ? range(0, n) : feed),
   });
   let responses = 0;
-  const scheduler = new ToolScheduler({ tools: [tool], sink: { send: (r) => (responses += r.length) } });
+  const runner = new ToolRunner({ tools: [tool], sink: { send: (r) => (responses += r.length) } });
   let events = 0;
-  scheduler.events$.subscribe(() => (events += 1));
+  runner.events$.subscribe(() => (events += 1));
   let ms;
   if (kind === 'range') {
     const t0 = performance.now();
-    scheduler.handleToolCall([{ id: 'b', name: 'burst', args: { n } }]);
+    runner.handleToolCall([{ id: 'b', name: 'burst', args: { n } }]);
     ms = performance.now() - t0;
   } else {
-    scheduler.handleToolCall([{ id: 'b', name: 'burst', args: { n } }]);
+    runner.handleToolCall([{ id: 'b', name: 'burst', args: { n } }]);
     const value = { symbol: 'AAPL', price: 187.25 };
     const t0 = performance.now();
     for (let i = 0; i < n; i++) feed.next(value);
     ms = performance.now() - t0;
   }
-  scheduler.dispose();
+  runner.dispose();
   if (responses < n) throw new Error(`the sink received ${responses} responses for ${n} emissions`);
   return n / (ms / 1000);
 }

@@ -1,11 +1,16 @@
 /**
- * Error classes thrown or reported by livetools. Every error has a stable `code` and a marker so
- * it is recognised across duplicate copies of the package (`LivetoolsError.isInstance`).
+ * Error classes thrown or reported by livetools. Every error has a stable `code`, and every class
+ * marks its instances with `Symbol.for('livetools.error.<ClassName>')` (see `error-marker.ts`), so
+ * its own static `isInstance` recognises them across duplicate copies of the package:
+ * `ToolDefinitionError.isInstance` is true for tool definition errors only, `LivetoolsError.isInstance`
+ * for every livetools error.
  *
  * @packageDocumentation
  */
 
-const marker = Symbol.for('livetools.error');
+import { errorMarker, hasErrorMarker, markError } from './error-marker.js';
+
+const marker = errorMarker('LivetoolsError');
 
 /** Stable codes of every error livetools raises. */
 export type LivetoolsErrorCode =
@@ -18,10 +23,9 @@ export type LivetoolsErrorCode =
   | 'INVALID_MEDIA'
   | 'CALL_CANCELLED'
   | 'STOP_NOTHING_MATCHED'
-  | 'SCHEDULER_DISPOSED'
+  | 'RUNNER_DISPOSED'
   | 'CONNECT_TIMEOUT'
   | 'CONNECT_REFUSED'
-  | 'CONNECTION_CLOSED'
   | 'SEND_FAILED'
   | 'INVALID_OPTION'
   | 'UNSUPPORTED_DELIVERY'
@@ -51,25 +55,28 @@ export class LivetoolsError extends Error {
     super(message, options);
     this.name = 'LivetoolsError';
     this.code = code;
-    Object.defineProperty(this, marker, { value: true });
+    markError(this, marker);
   }
 
   /** True when `error` is a livetools error, even one created by another copy of the package. */
   static isInstance(error: unknown): error is LivetoolsError {
-    if (typeof error !== 'object' || error === null) return false;
-    try {
-      return (error as Record<symbol, unknown>)[marker] === true;
-    } catch {
-      return false; // a Proxy whose traps throw, a revoked Proxy: not ours
-    }
+    return hasErrorMarker(error, marker);
   }
 }
+
+const toolDefinitionErrorMarker = errorMarker('ToolDefinitionError');
 
 /** A tool definition is invalid (bad name, missing schema, reserved name, duplicate name). */
 export class ToolDefinitionError extends LivetoolsError {
   constructor(message: string) {
     super('TOOL_DEFINITION', message);
     this.name = 'ToolDefinitionError';
+    markError(this, toolDefinitionErrorMarker);
+  }
+
+  /** True when `error` is a `ToolDefinitionError`, even one created by another copy of the package. */
+  static override isInstance(error: unknown): error is ToolDefinitionError {
+    return hasErrorMarker(error, toolDefinitionErrorMarker);
   }
 }
 
@@ -80,6 +87,8 @@ export interface ArgumentIssue {
   /** What is wrong with it. */
   readonly message: string;
 }
+
+const toolArgumentsErrorMarker = errorMarker('ToolArgumentsError');
 
 /** The model called a tool with arguments that do not match its schema. The tool never starts. */
 export class ToolArgumentsError extends LivetoolsError {
@@ -93,9 +102,17 @@ export class ToolArgumentsError extends LivetoolsError {
       `Invalid arguments for ${toolName}: ${list}. Call it again with corrected arguments.`,
     );
     this.name = 'ToolArgumentsError';
+    markError(this, toolArgumentsErrorMarker);
     this.issues = issues;
   }
+
+  /** True when `error` is a `ToolArgumentsError`, even one created by another copy of the package. */
+  static override isInstance(error: unknown): error is ToolArgumentsError {
+    return hasErrorMarker(error, toolArgumentsErrorMarker);
+  }
 }
+
+const unknownToolErrorMarker = errorMarker('UnknownToolError');
 
 /** The model called a function that is not declared in this session. */
 export class UnknownToolError extends LivetoolsError {
@@ -105,8 +122,16 @@ export class UnknownToolError extends LivetoolsError {
       `There is no tool named "${name}". Available tools: ${known.length ? known.join(', ') : '(none)'}.`,
     );
     this.name = 'UnknownToolError';
+    markError(this, unknownToolErrorMarker);
+  }
+
+  /** True when `error` is an `UnknownToolError`, even one created by another copy of the package. */
+  static override isInstance(error: unknown): error is UnknownToolError {
+    return hasErrorMarker(error, unknownToolErrorMarker);
   }
 }
+
+const duplicateCallErrorMarker = errorMarker('DuplicateCallError');
 
 /** A call was refused by the tool's `onDuplicate: 'reject'` policy. */
 export class DuplicateCallError extends LivetoolsError {
@@ -117,16 +142,32 @@ export class DuplicateCallError extends LivetoolsError {
         'Stop it with stop_streaming first, or keep using its results.',
     );
     this.name = 'DuplicateCallError';
+    markError(this, duplicateCallErrorMarker);
+  }
+
+  /** True when `error` is a `DuplicateCallError`, even one created by another copy of the package. */
+  static override isInstance(error: unknown): error is DuplicateCallError {
+    return hasErrorMarker(error, duplicateCallErrorMarker);
   }
 }
+
+const toolExecutionErrorMarker = errorMarker('ToolExecutionError');
 
 /** A tool failed: it threw, its Observable errored or its Promise rejected. */
 export class ToolExecutionError extends LivetoolsError {
   constructor(toolName: string, cause: unknown) {
     super('TOOL_EXECUTION', `${toolName} failed: ${describeError(cause)}`, { cause });
     this.name = 'ToolExecutionError';
+    markError(this, toolExecutionErrorMarker);
+  }
+
+  /** True when `error` is a `ToolExecutionError`, even one created by another copy of the package. */
+  static override isInstance(error: unknown): error is ToolExecutionError {
+    return hasErrorMarker(error, toolExecutionErrorMarker);
   }
 }
+
+const unserializableValueErrorMarker = errorMarker('UnserializableValueError');
 
 /**
  * A tool produced a value JSON cannot carry (a BigInt, a cycle, NaN, a Map, a function, ...); see
@@ -153,15 +194,21 @@ export class UnserializableValueError extends LivetoolsError {
       `${toolName} produced a value JSON cannot carry: ${path} ${problem}. ${hint}`,
     );
     this.name = 'UnserializableValueError';
+    markError(this, unserializableValueErrorMarker);
     this.path = path;
     this.problem = problem;
+  }
+
+  /** True when `error` is an `UnserializableValueError`, even one created by another copy of the package. */
+  static override isInstance(error: unknown): error is UnserializableValueError {
+    return hasErrorMarker(error, unserializableValueErrorMarker);
   }
 }
 
 /**
  * Who or what cancelled a call: `model` (`stop_streaming`), `server` (`toolCallCancellation`),
  * `interruption` (the user spoke over a tool with `interruption: 'cancel'`), `session-end`,
- * `application` (`session.stopTool`), `replaced` (`onDuplicate: 'replace'`), `max-duration`,
+ * `application` (`session.stopCalls`), `replaced` (`onDuplicate: 'replace'`), `max-duration`,
  * and `handoff` (the session was handed over to a new Live session and the tool says
  * `onHandoff: 'end'`). See the cancellation guide.
  */
@@ -180,6 +227,8 @@ const CANCEL_DETAIL: Partial<Record<CancelSource, string>> = {
   handoff: ': the session was handed over to a new Live session and this tool ends at a handoff',
 };
 
+const callCancelledErrorMarker = errorMarker('CallCancelledError');
+
 /** The reason given to a call's `ctx.signal` when the call is cancelled. */
 export class CallCancelledError extends LivetoolsError {
   /** Who cancelled the call. */
@@ -188,7 +237,13 @@ export class CallCancelledError extends LivetoolsError {
   constructor(callId: string, by: CancelSource) {
     super('CALL_CANCELLED', `Call ${callId} was cancelled (${by})${CANCEL_DETAIL[by] ?? ''}.`);
     this.name = 'CallCancelledError';
+    markError(this, callCancelledErrorMarker);
     this.by = by;
+  }
+
+  /** True when `error` is a `CallCancelledError`, even one created by another copy of the package. */
+  static override isInstance(error: unknown): error is CallCancelledError {
+    return hasErrorMarker(error, callCancelledErrorMarker);
   }
 }
 

@@ -35,8 +35,8 @@ export {
   type ToolPackageDefinition,
 } from './package/define-tool-package.js';
 export { IncompatiblePackageError } from './package/incompatible-package-error.js';
+export type { PackageIssue, PackageIssueCode } from './package/package-issue.js';
 export { type RenameToolsOptions, renameTools } from './package/rename-tools.js';
-export { isVersion, isVersionRange, versionSatisfies } from './package/version-range.js';
 export { normalizeModelName } from './profiles/model-name.js';
 export type {
   ClientContentProfile,
@@ -73,8 +73,6 @@ export type {
   GenAIClient,
   GenAILiveSession,
   LiveSessionConfig,
-  WireCallbacks,
-  WireCloseEvent,
   WireFunctionCall,
   WireInteractionStatus,
   WirePart,
@@ -91,16 +89,20 @@ export type {
   ResponseErrorEvent,
   ResultMediaReport,
   ToolCallEvent,
+  ToolCancelledEvent,
+  ToolCompletedEvent,
   ToolEndEvent,
+  ToolEndEventBase,
   ToolEvent,
+  ToolFailedEvent,
   ToolQueuedEvent,
   ToolResultEvent,
   ToolResultRefusedEvent,
   ToolStartEvent,
-} from './scheduler/events.js';
-export type { StoppedCall } from './scheduler/stop-streaming-tool.js';
-export type { CallInfo, StopOptions, StopTarget, ToolSchedulerOptions } from './scheduler/tool-scheduler.js';
-export { ToolScheduler } from './scheduler/tool-scheduler.js';
+} from './runner/events.js';
+export type { StoppedCall } from './runner/stop-streaming-tool.js';
+export type { CallInfo, StopOptions, StopTarget, ToolRunnerOptions } from './runner/tool-runner.js';
+export { ToolRunner } from './runner/tool-runner.js';
 export type {
   HandoffOptions,
   LiveAgent,
@@ -109,8 +111,7 @@ export type {
   ReconnectOptions,
 } from './session/create-live-agent.js';
 export { createLiveAgent } from './session/create-live-agent.js';
-export type { ModelAudioChunk } from './session/live-agent-session.js';
-export { LiveAgentSession } from './session/live-agent-session.js';
+export type { LiveAgentSession, ModelAudioChunk } from './session/live-agent-session.js';
 export type {
   ClosedEvent,
   ConnectedEvent,
@@ -169,7 +170,7 @@ export type {
   ToolOutput,
 } from './tool/define-tool.js';
 export { defineStreamingTool, defineTool, MAX_TIMER_MS } from './tool/define-tool.js';
-export { assertFunctionName, STOP_STREAMING } from './tool/function-name.js';
+export { STOP_STREAMING } from './tool/function-name.js';
 export type {
   ContractEmission,
   NoContract,
@@ -196,8 +197,7 @@ export {
   type ResultMedia,
   withMedia,
 } from './tool/result-media.js';
-export type { Emission, EmitOptions, Scheduling } from './tool/scheduling.js';
-export { emit, isEmission } from './tool/scheduling.js';
+export type { ScheduledEmission, Scheduling } from './tool/scheduling.js';
+export { isScheduledEmission, withScheduling } from './tool/scheduling.js';
 export type { JsonSchema, ParametersSchema } from './tool/schema.js';
-export { toParametersJsonSchema } from './tool/schema.js';
 export type { StandardSchemaV1 } from './tool/standard-schema.js';

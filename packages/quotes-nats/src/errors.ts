@@ -1,3 +1,4 @@
+import { errorMarker, hasErrorMarker, markError } from '@livetools/core/internal';
 import { QuoteSourceError, type QuoteSourceErrorCode } from '@livetools/tools-stock';
 import { NoRespondersError, RequestError } from '@nats-io/nats-core';
 
@@ -17,6 +18,8 @@ import { NoRespondersError, RequestError } from '@nats-io/nats-core';
  */
 export type NatsFailure = 'NATS_UNREACHABLE' | 'NO_RELAY' | 'RELAY_ERROR' | 'CLOSED';
 
+const natsQuoteErrorMarker = errorMarker('NatsQuoteError');
+
 /**
  * The error of the NATS quote source and of the relay: a {@link QuoteSourceError} (so the stock
  * tools treat it like any provider's) with a `failure` that says which part of the fleet failed.
@@ -26,7 +29,7 @@ export type NatsFailure = 'NATS_UNREACHABLE' | 'NO_RELAY' | 'RELAY_ERROR' | 'CLO
  * try {
  *   await source.quote('AAPL');
  * } catch (error) {
- *   if (error instanceof NatsQuoteError && error.failure === 'NO_RELAY') console.log('start livetools-quote-relay');
+ *   if (NatsQuoteError.isInstance(error) && error.failure === 'NO_RELAY') console.log('start livetools-quote-relay');
  * }
  * ```
  */
@@ -48,7 +51,13 @@ export class NatsQuoteError extends QuoteSourceError {
   ) {
     super(code, message, details);
     this.name = 'NatsQuoteError';
+    markError(this, natsQuoteErrorMarker);
     this.failure = failure;
+  }
+
+  /** True when `error` is a `NatsQuoteError`, even one created by another copy of the package. */
+  static override isInstance(error: unknown): error is NatsQuoteError {
+    return hasErrorMarker(error, natsQuoteErrorMarker);
   }
 }
 

@@ -1,9 +1,9 @@
 import { asyncScheduler, type SchedulerAction, type SchedulerLike } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { alpacaQuote, alpacaTrade, FakeAlpacaServer } from '../test/support/fake-alpaca-server.js';
+import { UpdateRecorder } from '../test/support/recorder.js';
 import { type AlpacaSourceOptions, createAlpacaSource } from './alpaca-source.js';
 import type { QuoteSource } from './quote-source.js';
-import { alpacaQuote, alpacaTrade, FakeAlpacaServer } from './test-support/fake-alpaca-server.js';
-import { UpdateRecorder } from './test-support/recorder.js';
 
 /** An Alpaca source on the fake server's stream, quick to test; `options` override. */
 function testAlpacaSource(server: FakeAlpacaServer, options: AlpacaSourceOptions = {}): QuoteSource {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { coinbaseTicker, requestedProduct, startFakeCoinbase } from '../test/support/fake-coinbase-server.js';
+import { FakeProviderServer, type FakeProviderServerOptions } from '../test/support/fake-provider-server.js';
+import { UpdateRecorder } from '../test/support/recorder.js';
+import { testCoinbaseSource } from '../test/support/test-sources.js';
 import { createCoinbaseSource } from './coinbase-source.js';
 import type { FetchLike } from './fetch-json.js';
-import { coinbaseTicker, requestedProduct, startFakeCoinbase } from './test-support/fake-coinbase-server.js';
-import { FakeProviderServer, type FakeProviderServerOptions } from './test-support/fake-provider-server.js';
-import { UpdateRecorder } from './test-support/recorder.js';
-import { testCoinbaseSource } from './test-support/test-sources.js';
 
 const ticker = (productId: string, price: string, time?: string) => coinbaseTicker(productId, price, time);
 

@@ -1,5 +1,5 @@
+import { createTestScheduler } from '@livetools/core/testing';
 import { NEVER, Observable, Subject } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { defineQuoteSource } from './define-quote-source.js';
 import type { Quote, QuoteUpdate } from './quote-source.js';
@@ -143,7 +143,7 @@ describe('defineQuoteSource', () => {
   });
 
   it('fails quote() with NO_QUOTE_TIMEOUT when no price comes in time (virtual time)', async () => {
-    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const scheduler = createTestScheduler(expect);
     let unsubscribed = false;
     const source = defineQuoteSource({
       name: 'test',
@@ -173,7 +173,7 @@ describe('QuoteSourceError', () => {
     expect(QuoteSourceError.isInstance(new Error('x'))).toBe(false);
     const fromAnotherCopy = Object.defineProperty(
       new Error('x'),
-      Symbol.for('livetools.tools-stock.quote-source-error'),
+      Symbol.for('livetools.error.QuoteSourceError'),
       {
         value: true,
       },

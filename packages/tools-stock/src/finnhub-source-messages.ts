@@ -22,41 +22,44 @@ const TOO_MANY = /too many symbols/i;
  */
 export class FinnhubMessages {
   /** Subscribed on this connection and not yet confirmed by a trade, in the order sent. */
-  private readonly unconfirmed = new Set<string>();
+  readonly #unconfirmed = new Set<string>();
 
-  constructor(
-    private readonly now: () => number,
-    private readonly maxSymbols: number,
-  ) {}
+  readonly #now: () => number;
+  readonly #maxSymbols: number;
+
+  constructor(now: () => number, maxSymbols: number) {
+    this.#now = now;
+    this.#maxSymbols = maxSymbols;
+  }
 
   /** A new connection: nothing subscribed on it yet. */
   connectionOpened(): void {
-    this.unconfirmed.clear();
+    this.#unconfirmed.clear();
   }
 
   subscribed(symbol: string): void {
-    this.unconfirmed.delete(symbol);
-    this.unconfirmed.add(symbol);
+    this.#unconfirmed.delete(symbol);
+    this.#unconfirmed.add(symbol);
   }
 
   unsubscribed(symbol: string): void {
-    this.unconfirmed.delete(symbol);
+    this.#unconfirmed.delete(symbol);
   }
 
   handle(message: Record<string, unknown>, feed: WebSocketFeedContext): void {
-    if (message.type === 'trade') this.handleTrades(message.data, feed);
-    else if (message.type === 'error') this.handleError(providerText(message.msg ?? 'unknown error'), feed);
+    if (message.type === 'trade') this.#handleTrades(message.data, feed);
+    else if (message.type === 'error') this.#handleError(providerText(message.msg ?? 'unknown error'), feed);
     // `ping` and unknown message types only keep the connection marked alive.
   }
 
-  private handleTrades(data: unknown, feed: WebSocketFeedContext): void {
+  #handleTrades(data: unknown, feed: WebSocketFeedContext): void {
     if (!Array.isArray(data)) {
       feed.ignoreMessage('a trade message without a data array');
       return;
     }
     const latest = new Map<string, { price: number; time: number; volume: number }>();
     for (const item of data) {
-      const trade = readTrade(item, this.now);
+      const trade = readTrade(item, this.#now);
       if (typeof trade === 'string') {
         feed.ignoreQuote(trade, { symbol: recordOf(item)?.s });
         continue;
@@ -73,7 +76,7 @@ export class FinnhubMessages {
       }
     }
     for (const [symbol, trade] of latest) {
-      this.unconfirmed.delete(symbol);
+      this.#unconfirmed.delete(symbol);
       feed.quote({
         symbol,
         price: trade.price,
@@ -85,7 +88,7 @@ export class FinnhubMessages {
     }
   }
 
-  private handleError(text: string, feed: WebSocketFeedContext): void {
+  #handleError(text: string, feed: WebSocketFeedContext): void {
     const named = INVALID_SYMBOL.exec(text)?.[1];
     if (named !== undefined) {
       // exactly the symbol named (a closing full stop aside), or nobody: "Invalid symbol AAPLX" is not about AAPL
@@ -107,31 +110,31 @@ export class FinnhubMessages {
       return;
     }
     if (TOO_MANY.test(text)) {
-      this.failNewestUnconfirmed(text, feed);
+      this.#failNewestUnconfirmed(text, feed);
       return;
     }
     if (KEY_ERROR.test(text)) {
       feed.failAll(finnhubRejectedKey(`it said "${text}"`));
       return;
     }
-    this.failNamedOrWaiting(text, feed);
+    this.#failNamedOrWaiting(text, feed);
   }
 
   /** The limit error names nobody: it answers the newest subscription not yet confirmed by a trade. */
-  private failNewestUnconfirmed(text: string, feed: WebSocketFeedContext): void {
+  #failNewestUnconfirmed(text: string, feed: WebSocketFeedContext): void {
     const watched = new Set(feed.watched());
-    const symbol = [...this.unconfirmed].reverse().find((candidate) => watched.has(candidate));
+    const symbol = [...this.#unconfirmed].reverse().find((candidate) => watched.has(candidate));
     if (symbol === undefined) {
       feed.ignoreMessage('a subscription-limit error with no subscription waiting for an answer');
       return;
     }
-    this.unconfirmed.delete(symbol);
+    this.#unconfirmed.delete(symbol);
     feed.fail(
       symbol,
       new QuoteSourceError(
         'SYMBOL_LIMIT',
         `Finnhub refused to stream ${symbol}: it said "${text}". The key's plan allows fewer symbols on ` +
-          `one connection than the ${this.maxSymbols} of maxSymbols (the free plan allows 50): stop watching ` +
+          `one connection than the ${this.#maxSymbols} of maxSymbols (the free plan allows 50): stop watching ` +
           'another symbol first, or set maxSymbols to the limit of your plan.',
         { source: NAME, symbol },
       ),
@@ -139,7 +142,7 @@ export class FinnhubMessages {
   }
 
   /** Any other error: the symbols it names as whole words, or else every symbol still waiting. */
-  private failNamedOrWaiting(text: string, feed: WebSocketFeedContext): void {
+  #failNamedOrWaiting(text: string, feed: WebSocketFeedContext): void {
     const words = symbolsNamedIn(text);
     const named = feed.watched().filter((symbol) => words.has(symbol));
     for (const symbol of named) {

@@ -1,16 +1,16 @@
 /**
  * The Finnhub adapter against a local server that answers as Finnhub really does (wording, limits
- * and pings): see `test-support/fake-finnhub-server.ts`.
+ * and pings): see `test/support/fake-finnhub-server.ts`.
  */
 import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { type FakeFinnhub, startFakeFinnhub } from '../test/support/fake-finnhub-server.js';
+import { UpdateRecorder } from '../test/support/recorder.js';
+import { testFinnhubSource } from '../test/support/test-sources.js';
+import { ChangeNotifier } from '../test/support/wait-until.js';
 import type { FinnhubSourceOptions } from './finnhub-source.js';
 import type { QuoteSource } from './quote-source.js';
-import { type FakeFinnhub, startFakeFinnhub } from './test-support/fake-finnhub-server.js';
-import { UpdateRecorder } from './test-support/recorder.js';
-import { testFinnhubSource } from './test-support/test-sources.js';
-import { ChangeNotifier } from './test-support/wait-until.js';
 
 const trade = (s: string, p: number, t: number, v = 1) => ({ s, p, t, v, c: ['1'] });
 const TUESDAY_NOON = Date.parse('2025-03-04T17:00:00Z');

@@ -1,9 +1,9 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeProviderServer, type RestReply } from '../test/support/fake-provider-server.js';
+import { UpdateRecorder } from '../test/support/recorder.js';
+import { testFinnhubSource } from '../test/support/test-sources.js';
 import { createFinnhubSource } from './finnhub-source.js';
-import { FakeProviderServer, type RestReply } from './test-support/fake-provider-server.js';
-import { UpdateRecorder } from './test-support/recorder.js';
-import { testFinnhubSource } from './test-support/test-sources.js';
 
 const trade = (s: string, p: number, t: number, v = 1) => ({ s, p, t, v, c: ['1', '12'] });
 

@@ -1,5 +1,6 @@
+import { createTestScheduler } from '@livetools/core/testing';
 import { map, type Observable } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { type MonitorQuotesOptions, monitorQuotes } from './monitor-quotes.js';
 import type { PriceReport } from './price-report.js';
@@ -22,7 +23,7 @@ const brief = (report: PriceReport): string =>
   `${report.kind}:${report.feedStatus ?? report.price}:${report.scheduling}${report.alert ? `:${report.alert.direction}` : ''}`;
 
 function testScheduler(): TestScheduler {
-  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  return createTestScheduler(expect);
 }
 
 /** Leaves reports whole, for expectations on their fields. */

@@ -1,4 +1,6 @@
-const marker = Symbol.for('livetools.tools-stock.quote-source-error');
+import { errorMarker, hasErrorMarker, markError } from '@livetools/core/internal';
+
+const marker = errorMarker('QuoteSourceError');
 
 /**
  * Stable codes of every error a quote source reports.
@@ -77,12 +79,12 @@ export class QuoteSourceError extends Error {
     this.code = code;
     this.source = details.source;
     this.symbol = details.symbol;
-    Object.defineProperty(this, marker, { value: true });
+    markError(this, marker);
   }
 
   /** True when `error` is a quote source error, even one created by another copy of the package. */
   static isInstance(error: unknown): error is QuoteSourceError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+    return hasErrorMarker(error, marker);
   }
 }
 

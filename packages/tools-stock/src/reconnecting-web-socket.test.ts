@@ -49,6 +49,17 @@ class FakeSocket implements WebSocketLike {
     this.emit('message', { data: text });
   }
 
+  /** A message event carrying whatever `ws` may hand over: a Buffer, an ArrayBuffer, fragments... */
+  receiveData(data: unknown): void {
+    this.emit('message', { data });
+  }
+
+  /** A close event whose reason is bytes, as `ws` gives it. */
+  closeWith(code: number, reason: unknown): void {
+    this.readyState = 3;
+    this.emit('close', { code, reason });
+  }
+
   drop(code = 1006): void {
     this.readyState = 3;
     this.emit('close', { code, reason: '' });
@@ -146,6 +157,31 @@ describe('createReconnectingWebSocket (virtual time)', () => {
       'message {"hello":1}',
       'reconnecting@700 (connection closed (1006))',
     ]);
+    socket.stop();
+  });
+
+  it('reads binary frames and close reasons as text: Buffer slices, ArrayBuffers, DataViews, fragments', () => {
+    const { socket, events, latest, failures } = setup();
+    socket.start();
+    latest().open();
+    const pool = Buffer.from('xx{"a":1}{"b":"é"}yy');
+    const frame = (data: unknown) => latest().receiveData(data);
+    frame(pool.subarray(2, 9)); // a view into the middle of a bigger buffer
+    frame(new TextEncoder().encode('{"c":2}').buffer);
+    const bytes = new TextEncoder().encode('__{"d":3}');
+    frame(new DataView(bytes.buffer, 2));
+    frame([pool.subarray(9, 13), pool.subarray(13, 19)]);
+    frame([pool.subarray(9, 16), pool.subarray(16, 19)]); // fragments split inside the two bytes of é
+    frame(42); // not text: skipped
+    latest().closeWith(1001, Buffer.from('going away'));
+    expect(events.filter((e) => e.startsWith('message'))).toEqual([
+      'message {"a":1}',
+      'message {"c":2}',
+      'message {"d":3}',
+      'message {"b":"é"}',
+      'message {"b":"é"}',
+    ]);
+    expect(failures.at(-1)).toMatchObject({ code: 1001, reason: 'going away' });
     socket.stop();
   });
 

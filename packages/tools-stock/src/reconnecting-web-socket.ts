@@ -369,9 +369,20 @@ function describeEnd(failure: ConnectionFailure): string {
 
 function textOf(data: unknown): string | undefined {
   if (typeof data === 'string') return data;
-  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return new TextDecoder().decode(data);
+  if (data instanceof ArrayBuffer) return new TextDecoder().decode(data);
+  if (ArrayBuffer.isView(data)) return new TextDecoder().decode(bytesOf(data));
   if (Array.isArray(data) && data.every((chunk) => ArrayBuffer.isView(chunk))) {
-    return data.map((chunk: ArrayBufferView) => new TextDecoder().decode(chunk)).join('');
+    // One streaming decoder: a character split across two fragments is decoded whole.
+    const decoder = new TextDecoder();
+    const last = data.length - 1;
+    return data
+      .map((chunk: ArrayBufferView, i) => decoder.decode(bytesOf(chunk), { stream: i < last }))
+      .join('');
   }
   return undefined;
+}
+
+/** The bytes a view covers, as the `Uint8Array` Node's `TextDecoder` takes (no copy). */
+function bytesOf(view: ArrayBufferView): Uint8Array {
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }

@@ -1,5 +1,6 @@
+import { createTestScheduler } from '@livetools/core/testing';
 import type { Subscription } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { Quote, QuoteUpdate } from './quote-source.js';
 import {
@@ -9,7 +10,7 @@ import {
 } from './simulated-source.js';
 
 function newScheduler(): TestScheduler {
-  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  return createTestScheduler(expect);
 }
 
 /** Watches `symbol` for `durationMs` of virtual time and returns every quote with its virtual arrival time. */

@@ -1,4 +1,5 @@
 import { LivetoolsError, type ToolContext } from '@livetools/core';
+import { errorMarker, hasErrorMarker, markError } from '@livetools/core/internal';
 import { defer, finalize, type Observable, throwError } from 'rxjs';
 
 /**
@@ -13,6 +14,8 @@ import { defer, finalize, type Observable, throwError } from 'rxjs';
  */
 export type DuplicateWatchPolicy = 'refuse' | 'allow';
 
+const duplicateWatchMarker = errorMarker('DuplicateWatchError');
+
 /**
  * A session asked to watch a symbol it already watches (`code` `DUPLICATE_CALL`). The message
  * names the running call and says how to change its settings.
@@ -20,7 +23,7 @@ export type DuplicateWatchPolicy = 'refuse' | 'allow';
  * @example
  * ```ts
  * session.events$.subscribe((event) => {
- *   if (event.type === 'tool-end' && event.error instanceof DuplicateWatchError) {
+ *   if (event.type === 'tool-end' && DuplicateWatchError.isInstance(event.error)) {
  *     console.log(`${event.error.symbol} is already watched by ${event.error.runningCallId}`);
  *   }
  * });
@@ -39,8 +42,14 @@ export class DuplicateWatchError extends LivetoolsError {
         `To change its alert levels or threshold, stop that call with stop_streaming, then watch ${symbol} again.`,
     );
     this.name = 'DuplicateWatchError';
+    markError(this, duplicateWatchMarker);
     this.symbol = symbol;
     this.runningCallId = runningCallId;
+  }
+
+  /** True when `error` is a `DuplicateWatchError`, even one created by another copy of the package. */
+  static override isInstance(error: unknown): error is DuplicateWatchError {
+    return hasErrorMarker(error, duplicateWatchMarker);
   }
 }
 

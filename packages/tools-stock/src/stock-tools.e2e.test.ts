@@ -3,8 +3,8 @@ import { createLiveAgent, type GenAIClient } from '@livetools/core';
 import { createFakeLiveServer } from '@livetools/core/testing';
 import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
 import { describe, expect, it } from 'vitest';
+import { pushedSource } from '../test/support/pushed-source.js';
 import { createStockTools } from './stock-tools.js';
-import { pushedSource } from './test-support/pushed-source.js';
 
 const sdks: [string, (baseUrl: string) => GenAIClient][] = [
   ['@google/genai 3.x', (baseUrl) => new GoogleGenAI3({ apiKey: 'k', httpOptions: { baseUrl } })],

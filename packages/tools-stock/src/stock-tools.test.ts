@@ -1,11 +1,12 @@
-import { type LiveFunctionResponse, ToolScheduler } from '@livetools/core';
+import { type LiveFunctionResponse, ToolRunner } from '@livetools/core';
+import { createTestScheduler } from '@livetools/core/testing';
 import { NEVER } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it, vi } from 'vitest';
+import { pushedSource } from '../test/support/pushed-source.js';
+import { ToolRun } from '../test/support/tool-run.js';
 import { createSimulatedSource } from './simulated-source.js';
 import { createStockTools } from './stock-tools.js';
-import { pushedSource } from './test-support/pushed-source.js';
-import { ToolRun } from './test-support/tool-run.js';
 
 /** One session's realtime input: each session has its own, which tells sessions apart. */
 function sessionInput() {
@@ -14,13 +15,13 @@ function sessionInput() {
 
 function run(tools: ReturnType<typeof createStockTools>, scheduler?: TestScheduler) {
   const sent: LiveFunctionResponse[] = [];
-  const toolScheduler = new ToolScheduler({
+  const runner = new ToolRunner({
     tools,
     sink: { send: (r) => sent.push(...r) },
     input: sessionInput(),
     ...(scheduler ? { scheduler } : {}),
   });
-  return { scheduler: toolScheduler, outputs: (id: string) => sent.filter((r) => r.id === id) };
+  return { runner, outputs: (id: string) => sent.filter((r) => r.id === id) };
 }
 
 /** The `output` a tool sent in one response. */
@@ -54,10 +55,10 @@ describe('monitor_stock_price', () => {
   it('reports the price at once, then significant moves (WHEN_IDLE) and crossed alerts (INTERRUPT), never each tick', () => {
     const feed = pushedSource();
     // four reports in one instant: more than the burst the default cap allows
-    const { scheduler, outputs } = run(
+    const { runner, outputs } = run(
       createStockTools({ source: feed.source, maxReportsPerMinute: Number.POSITIVE_INFINITY }),
     );
-    scheduler.handleToolCall([
+    runner.handleToolCall([
       {
         id: 'w',
         name: 'monitor_stock_price',
@@ -85,46 +86,46 @@ describe('monitor_stock_price', () => {
       source: 'pushed',
       marketOpen: true,
     });
-    scheduler.dispose();
+    runner.dispose();
     expect(feed.upstreams.active).toBe(0);
   });
 
   it('watches several symbols as separate calls stopped independently, sharing one upstream per symbol', () => {
     const feed = pushedSource();
     const tools = createStockTools({ source: feed.source });
-    const { scheduler, outputs } = run(tools);
+    const { runner, outputs } = run(tools);
     // another session watching AAPL too: its own call, the same upstream
     const other = run(tools);
-    scheduler.handleToolCall([
+    runner.handleToolCall([
       { id: 'a1', name: 'monitor_stock_price', args: { symbol: 'AAPL' } },
       { id: 'm', name: 'monitor_stock_price', args: { symbol: 'MSFT' } },
     ]);
-    other.scheduler.handleToolCall([
+    other.runner.handleToolCall([
       { id: 'a2', name: 'monitor_stock_price', args: { symbol: 'AAPL', thresholdPercent: 5 } },
     ]);
     expect(feed.upstreams).toEqual({ active: 2, total: 2 });
     feed.quote('AAPL', 200);
     feed.quote('MSFT', 400);
-    scheduler.handleToolCall([{ id: 's', name: 'stop_streaming', args: { call_id: 'a1' } }]);
+    runner.handleToolCall([{ id: 's', name: 'stop_streaming', args: { call_id: 'a1' } }]);
     expect(feed.upstreams.active).toBe(2); // a2 still watches AAPL
     feed.quote('AAPL', 220);
     expect(outputs('a1').map((r) => r.willContinue)).toEqual([true, false]);
     expect(other.outputs('a2').map((r) => outputOf(r).price)).toEqual([200, 220]);
-    other.scheduler.handleToolCall([{ id: 's2', name: 'stop_streaming', args: { call_id: 'a2' } }]);
+    other.runner.handleToolCall([{ id: 's2', name: 'stop_streaming', args: { call_id: 'a2' } }]);
     expect(feed.upstreams.active).toBe(1); // AAPL closed, MSFT open
     expect(outputs('m')).toHaveLength(1);
-    scheduler.handleToolCall([
+    runner.handleToolCall([
       { id: 's3', name: 'stop_streaming', args: { function_name: 'monitor_stock_price' } },
     ]);
     expect(feed.upstreams.active).toBe(0);
   });
 
   it('reports a stale feed SILENTly and stops after durationMinutes, in virtual time', () => {
-    const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const ts = createTestScheduler(expect);
     ts.run(({ flush }) => {
       const feed = pushedSource(ts);
-      const { scheduler, outputs } = run(createStockTools({ source: feed.source }), ts);
-      scheduler.handleToolCall([
+      const { runner, outputs } = run(createStockTools({ source: feed.source }), ts);
+      runner.handleToolCall([
         { id: 'w', name: 'monitor_stock_price', args: { symbol: 'ETH-USD', durationMinutes: 1 } },
       ]);
       feed.quote('ETH-USD', 3000);
@@ -147,12 +148,12 @@ describe('monitor_stock_price', () => {
 
   it('runs on the simulated source in virtual time: a first quote at once, reproducible moves', () => {
     const reportsOf = () => {
-      const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+      const ts = createTestScheduler(expect);
       let prices: number[] = [];
       ts.run(({ flush }) => {
         const source = createSimulatedSource({ scheduler: ts, seed: 1, speed: 600 });
-        const { scheduler, outputs } = run(createStockTools({ source, thresholdPercent: 0.5 }), ts);
-        scheduler.handleToolCall([
+        const { runner, outputs } = run(createStockTools({ source, thresholdPercent: 0.5 }), ts);
+        runner.handleToolCall([
           { id: 'w', name: 'monitor_stock_price', args: { symbol: 'NVDA', durationMinutes: 10 } },
         ]);
         flush();
@@ -173,11 +174,11 @@ describe('monitor_stock_price', () => {
 
   it('answers a second watch of a symbol this session already watches with DUPLICATE_CALL naming the running call', () => {
     const feed = pushedSource();
-    const { scheduler, outputs } = run(createStockTools({ source: feed.source }));
-    scheduler.handleToolCall([{ id: 'a1', name: 'monitor_stock_price', args: { symbol: 'AAPL' } }]);
+    const { runner, outputs } = run(createStockTools({ source: feed.source }));
+    runner.handleToolCall([{ id: 'a1', name: 'monitor_stock_price', args: { symbol: 'AAPL' } }]);
     feed.quote('AAPL', 200);
     // the same symbol however it is spelled, with other settings: refused, the running call untouched
-    scheduler.handleToolCall([
+    runner.handleToolCall([
       { id: 'a2', name: 'monitor_stock_price', args: { symbol: ' aapl ', alertAbove: 250 } },
     ]);
     expect(outputs('a2')).toEqual([
@@ -195,16 +196,16 @@ describe('monitor_stock_price', () => {
     feed.quote('AAPL', 230);
     expect(outputs('a1').map((r) => outputOf(r).price)).toEqual([200, 230]);
     // once the first watch ends, the symbol can be watched again
-    scheduler.handleToolCall([{ id: 's', name: 'stop_streaming', args: { call_id: 'a1' } }]);
-    scheduler.handleToolCall([{ id: 'a3', name: 'monitor_stock_price', args: { symbol: 'AAPL' } }]);
+    runner.handleToolCall([{ id: 's', name: 'stop_streaming', args: { call_id: 'a1' } }]);
+    runner.handleToolCall([{ id: 'a3', name: 'monitor_stock_price', args: { symbol: 'AAPL' } }]);
     feed.quote('AAPL', 240);
     expect(outputs('a3').map((r) => [r.willContinue, outputOf(r).price])).toEqual([[true, 240]]);
   });
 
   it("watches a symbol twice in one session with duplicateWatch: 'allow'", () => {
     const feed = pushedSource();
-    const { scheduler, outputs } = run(createStockTools({ source: feed.source, duplicateWatch: 'allow' }));
-    scheduler.handleToolCall([
+    const { runner, outputs } = run(createStockTools({ source: feed.source, duplicateWatch: 'allow' }));
+    runner.handleToolCall([
       { id: 'a1', name: 'monitor_stock_price', args: { symbol: 'AAPL' } },
       { id: 'a2', name: 'monitor_stock_price', args: { symbol: 'AAPL' } },
     ]);
@@ -214,8 +215,8 @@ describe('monitor_stock_price', () => {
 
   it('answers an unknown symbol with a tool error the model can read', async () => {
     const tools = createStockTools({ source: createSimulatedSource() });
-    const { scheduler, outputs } = run(tools);
-    scheduler.handleToolCall([{ id: 'x', name: 'monitor_stock_price', args: { symbol: '$$$' } }]);
+    const { runner, outputs } = run(tools);
+    runner.handleToolCall([{ id: 'x', name: 'monitor_stock_price', args: { symbol: '$$$' } }]);
     await Promise.resolve();
     expect(outputs('x').at(-1)).toMatchObject({
       willContinue: false,
@@ -230,12 +231,12 @@ describe('monitor_stock_price under a quote flood', () => {
 
   /** 20,000 trades alternating between about 100 and 101, ten per virtual ms: 2 s in all. */
   function flood(args: Record<string, unknown>): ToolRun {
-    const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const ts = createTestScheduler(expect);
     let run: ToolRun | undefined;
     ts.run(({ flush }) => {
       const feed = pushedSource(ts);
       run = new ToolRun(createStockTools({ source: feed.source }), ts);
-      run.scheduler.handleToolCall([
+      run.runner.handleToolCall([
         { id: 'w', name: 'monitor_stock_price', args: { symbol: 'AAPL', durationMinutes: 1, ...args } },
       ]);
       for (let ms = 0; ms < 2000; ms++) {
@@ -290,7 +291,7 @@ describe('maxDurationMinutes', () => {
       const feed = pushedSource();
       const minutes = 30 * 24 * 60;
       using tools = new ToolRun(createStockTools({ source: feed.source, maxDurationMinutes: minutes }));
-      tools.scheduler.handleToolCall([{ id: 'w', name: 'monitor_stock_price', args: { symbol: 'AAPL' } }]);
+      tools.runner.handleToolCall([{ id: 'w', name: 'monitor_stock_price', args: { symbol: 'AAPL' } }]);
       feed.quote('AAPL', 100);
       vi.advanceTimersByTime(60_000);
       expect(tools.finals('w')).toEqual([]);
@@ -323,8 +324,8 @@ describe('maxDurationMinutes', () => {
 describe('get_stock_price', () => {
   it('answers one quote', async () => {
     const tools = createStockTools({ source: createSimulatedSource({ seed: 2 }) });
-    const { scheduler, outputs } = run(tools);
-    scheduler.handleToolCall([{ id: 'q', name: 'get_stock_price', args: { symbol: 'MSFT' } }]);
+    const { runner, outputs } = run(tools);
+    runner.handleToolCall([{ id: 'q', name: 'get_stock_price', args: { symbol: 'MSFT' } }]);
     await new Promise((resolve) => setImmediate(resolve));
     const [response] = outputs('q');
     expect(response?.willContinue).toBeUndefined();
@@ -336,6 +337,6 @@ describe('get_stock_price', () => {
       bid: expect.any(Number),
       ask: expect.any(Number),
     });
-    scheduler.dispose();
+    runner.dispose();
   });
 });

@@ -1,12 +1,12 @@
 import {
   defineStreamingTool,
   defineTool,
-  type Emission,
-  emit,
   type OneShotTool,
   type ParametersSchema,
+  type ScheduledEmission,
   type StreamingTool,
   ToolDefinitionError,
+  withScheduling,
 } from '@livetools/core';
 import { map, type Observable, takeUntil } from 'rxjs';
 import { z } from 'zod';
@@ -198,7 +198,7 @@ function toQuoteOutput(quote: Quote): QuoteOutput {
 /** The stock tools bound to one quote source: usable as `tools: stockTools` or by name. */
 export interface StockTools extends ReadonlyArray<StreamingTool | OneShotTool> {
   /** `monitor_stock_price`: watches a symbol and reports significant moves and crossed alerts. */
-  readonly monitorStockPrice: StreamingTool<ParametersSchema, Emission<PriceReportOutput>>;
+  readonly monitorStockPrice: StreamingTool<ParametersSchema, ScheduledEmission<PriceReportOutput>>;
   /** `get_stock_price`: one quote. */
   readonly getStockPrice: OneShotTool<ParametersSchema, QuoteOutput>;
 }
@@ -258,7 +258,7 @@ export function createStockTools(options: StockToolsOptions): StockTools {
     parameters: monitorParameters,
     execute: (args, ctx) => {
       const minutes = args.durationMinutes ?? maxMinutes;
-      const reports$: Observable<Emission<PriceReportOutput>> = source.watch(args.symbol).pipe(
+      const reports$: Observable<ScheduledEmission<PriceReportOutput>> = source.watch(args.symbol).pipe(
         monitorQuotes({
           thresholdPercent: args.thresholdPercent ?? defaultThreshold,
           minIntervalMs: (args.minSecondsBetweenReports ?? defaultMinSeconds) * 1000,
@@ -267,7 +267,7 @@ export function createStockTools(options: StockToolsOptions): StockTools {
           ...(args.alertAbove === undefined ? {} : { alertAbove: args.alertAbove }),
           ...(args.alertBelow === undefined ? {} : { alertBelow: args.alertBelow }),
         }),
-        map((report) => emit(toOutput(report), { scheduling: report.scheduling })),
+        map((report) => withScheduling(toOutput(report), report.scheduling)),
       );
       const watch$ =
         minutes === undefined

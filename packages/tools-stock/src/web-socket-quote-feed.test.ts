@@ -1,11 +1,11 @@
 import { createServer } from 'node:net';
 import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { FakeProviderServer } from '../test/support/fake-provider-server.js';
+import { ProcessGuard } from '../test/support/process-guard.js';
+import { UpdateRecorder } from '../test/support/recorder.js';
 import type { Quote } from './quote-source.js';
 import { QuoteSourceError } from './quote-source-error.js';
-import { FakeProviderServer } from './test-support/fake-provider-server.js';
-import { ProcessGuard } from './test-support/process-guard.js';
-import { UpdateRecorder } from './test-support/recorder.js';
 import { createWebSocketQuoteFeed, type WebSocketQuoteProtocol } from './web-socket-quote-feed.js';
 
 describe('createWebSocketQuoteFeed', () => {

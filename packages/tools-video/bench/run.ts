@@ -6,7 +6,7 @@ import { silentLogger, type VideoFrame } from '@livetools/core';
 import jpeg from 'jpeg-js';
 import sharp from 'sharp';
 import { createChangeDetector, decodeLumaThumbnail } from '../dist/index.js';
-import { encodeImage, renderScene } from '../src/test-support/frames.js';
+import { encodeImage, renderScene } from '../test/support/frames.js';
 
 const width = 640;
 const height = 480;

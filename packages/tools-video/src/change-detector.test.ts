@@ -1,11 +1,11 @@
 import { silentLogger, type VideoFrame } from '@livetools/core';
 import { asyncScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { type EncodeSpec, type SceneShape, type SceneSpec, sceneFrame } from '../test/support/frames.js';
 import { createChangeDetector } from './change-detector.js';
 import { FrameDecodeError } from './decode/index.js';
 import type { FrameObservation } from './frame-analyzer.js';
 import type { Sensitivity } from './scene-tracker.js';
-import { type EncodeSpec, type SceneShape, type SceneSpec, sceneFrame } from './test-support/frames.js';
 
 const width = 640;
 const height = 480;

@@ -2,12 +2,12 @@ import { Worker } from 'node:worker_threads';
 import { silentLogger } from '@livetools/core';
 import { asyncScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { zeroPng } from '../test/support/decode/bombs.js';
+import { sceneFrame } from '../test/support/frames.js';
 import { createChangeDetector } from './change-detector.js';
 import { FrameDecodeError } from './decode/frame-decode-error.js';
 import { decodeLumaThumbnail } from './decode/index.js';
-import { zeroPng } from './decode/test-support/bombs.js';
 import { DecodePool, startDecodeWorker } from './decode-pool.js';
-import { sceneFrame } from './test-support/frames.js';
 
 const frame = (seed: number) => sceneFrame({ width: 640, height: 480, noise: 6, seed }, seed);
 

@@ -4,13 +4,12 @@ import {
   type LiveFunctionResponse,
   type Logger,
   type TextInput,
-  ToolScheduler,
+  ToolRunner,
   type VideoFrame,
 } from '@livetools/core';
-import { createFakeLiveServer, type FakeLiveServer } from '@livetools/core/testing';
+import { createFakeLiveServer, createTestScheduler, type FakeLiveServer } from '@livetools/core/testing';
 import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
 import { NEVER, type Observable, Subject, VirtualTimeScheduler } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import {
   createGeminiAnalyzer,
@@ -235,7 +234,7 @@ function apiError(status: number, name: string): Error {
 
 describe('monitor_video_stream on a rate-limited Gemini analyzer', () => {
   it('reports the rate limit once, asks far less often, and tells the model SILENTly when answers come back', async () => {
-    const clock = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const clock = createTestScheduler(expect);
     const calls: number[] = [];
     const limitedUntil = 40_000;
     const ai: GeminiVisionClient = {
@@ -250,7 +249,7 @@ describe('monitor_video_stream on a rate-limited Gemini analyzer', () => {
     const analyzer = createGeminiAnalyzer({ ai, backoff: { initialDelayMs: 2000, maxDelayMs: 16_000 } });
     const video$ = new Subject<VideoFrame>();
     const sent: LiveFunctionResponse[] = [];
-    const tools = new ToolScheduler({
+    const tools = new ToolRunner({
       tools: createVideoTools({ analyzer, intervalSeconds: 1 }),
       mediaParts: true,
       sink: { send: (r) => sent.push(...r) },
@@ -284,7 +283,7 @@ describe('monitor_video_stream on a rate-limited Gemini analyzer', () => {
   });
 
   it('tells the model SILENTly that answers came back when the answer did not change meanwhile', async () => {
-    const clock = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const clock = createTestScheduler(expect);
     const replies: (() => Promise<GeminiVisionResponse>)[] = [];
     const answer = (): Promise<GeminiVisionResponse> =>
       Promise.resolve({ candidates: [{ content: { parts: [{ text: json('2') }] } }] });
@@ -295,7 +294,7 @@ describe('monitor_video_stream on a rate-limited Gemini analyzer', () => {
     const analyzer = createGeminiAnalyzer({ ai, backoff: { initialDelayMs: 3000, maxDelayMs: 3000 } });
     const video$ = new Subject<VideoFrame>();
     const sent: LiveFunctionResponse[] = [];
-    const tools = new ToolScheduler({
+    const tools = new ToolRunner({
       tools: createVideoTools({ analyzer, intervalSeconds: 1 }),
       mediaParts: true,
       sink: { send: (r) => sent.push(...r) },

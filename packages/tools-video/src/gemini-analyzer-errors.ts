@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 
+import { errorMarker, hasErrorMarker, markError } from '@livetools/core/internal';
+
 /**
  * Stable codes of a {@link VisionAnalysisError}.
  *
@@ -44,7 +46,7 @@ export type VisionAnalysisErrorCode =
   /** Anything else, such as a network failure. */
   | 'REQUEST_FAILED';
 
-const errorMarker = Symbol.for('livetools.video.visionAnalysisError');
+const visionAnalysisMarker = errorMarker('VisionAnalysisError');
 
 /**
  * A Gemini vision request failed. The message says what happened and what to do, and is the same
@@ -75,17 +77,12 @@ export class VisionAnalysisError extends Error {
     this.name = 'VisionAnalysisError';
     this.code = code;
     this.status = options.status;
-    Object.defineProperty(this, errorMarker, { value: true });
+    markError(this, visionAnalysisMarker);
   }
 
   /** True when `error` is a `VisionAnalysisError`, even one created by another copy of the package. */
   static isInstance(error: unknown): error is VisionAnalysisError {
-    if (typeof error !== 'object' || error === null) return false;
-    try {
-      return (error as Record<symbol, unknown>)[errorMarker] === true;
-    } catch {
-      return false; // a Proxy whose traps throw, a revoked Proxy: not ours
-    }
+    return hasErrorMarker(error, visionAnalysisMarker);
   }
 }
 

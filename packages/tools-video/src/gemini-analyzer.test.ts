@@ -459,7 +459,7 @@ describe('VisionAnalysisError', () => {
     expect(VisionAnalysisError.isInstance(error)).toBe(true);
     expect(VisionAnalysisError.isInstance(new Error('x'))).toBe(false);
     expect(
-      VisionAnalysisError.isInstance({ [Symbol.for('livetools.video.visionAnalysisError')]: true }),
+      VisionAnalysisError.isInstance({ [Symbol.for('livetools.error.VisionAnalysisError')]: true }),
     ).toBe(true);
     expect(error).toMatchObject({ name: 'VisionAnalysisError', code: 'RATE_LIMITED', status: 429, cause });
   });

@@ -1,14 +1,14 @@
 import * as zlib from 'node:zlib';
 import { silentLogger, type VideoFrame } from '@livetools/core';
+import { createTestScheduler } from '@livetools/core/testing';
 import { Subject } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { frameDecodeErrorCodes } from '../test/support/decode/expect-decode-error.js';
+import { type HostileClass, type HostileFrame, hostileFrames } from '../test/support/hostile-frames.js';
 import { createChangeDetector } from './change-detector.js';
 import { FrameDecodeError } from './decode/frame-decode-error.js';
 import { DEFAULT_MAX_DECODED_BYTES } from './decode/limits.js';
-import { frameDecodeErrorCodes } from './decode/test-support/expect-decode-error.js';
 import type { FrameAnalysisSession, FrameAnalyzer } from './frame-analyzer.js';
-import { type HostileClass, type HostileFrame, hostileFrames } from './test-support/hostile-frames.js';
 import { watchFrames } from './watch-frames.js';
 
 // Every inflation on this thread goes through this spy, so each frame's inflated bytes are counted.
@@ -40,7 +40,7 @@ async function outcomeOf(session: FrameAnalysisSession, frame: HostileFrame, tim
   }
 }
 
-function openSession(analyzer: FrameAnalyzer, scheduler = new TestScheduler(() => {})): FrameAnalysisSession {
+function openSession(analyzer: FrameAnalyzer, scheduler = createTestScheduler()): FrameAnalysisSession {
   return analyzer.open({ signal: new AbortController().signal, logger: silentLogger, scheduler });
 }
 
@@ -144,7 +144,7 @@ describe('hostile frames', () => {
       const good = frames.find((f) => f.kind === 'wrong MIME type')!;
       // good, hostile, good, hostile, ..., good: one frame per look, so none is passed over.
       const sequence = [good, ...frames.flatMap((frame) => [frame, good])];
-      const clock = new TestScheduler(() => {});
+      const clock = createTestScheduler();
       const inner = openSession(analyzer(), clock);
       const outcomes: Outcome[] = [];
       let settled: Promise<void> = Promise.resolve();

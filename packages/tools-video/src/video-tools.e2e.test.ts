@@ -3,7 +3,7 @@ import { createLiveAgent, type GenAIClient, type LiveAgentSession } from '@livet
 import { createFakeLiveServer, type RecordedFunctionResponse } from '@livetools/core/testing';
 import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
 import { describe, expect, it } from 'vitest';
-import { encodeImage, renderScene, type SceneSpec } from './test-support/frames.js';
+import { encodeImage, renderScene, type SceneSpec } from '../test/support/frames.js';
 import { createVideoTools, type VideoReportOutput } from './video-tools.js';
 
 const sdks: [string, (baseUrl: string) => GenAIClient][] = [

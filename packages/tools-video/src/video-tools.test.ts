@@ -2,11 +2,11 @@ import {
   type AudioChunk,
   type LiveFunctionResponse,
   type TextInput,
-  ToolScheduler,
+  ToolRunner,
   type VideoFrame,
 } from '@livetools/core';
+import { createTestScheduler } from '@livetools/core/testing';
 import { NEVER, type Observable, Subject } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { AnalysisRequest, FrameAnalyzer, FrameObservation } from './frame-analyzer.js';
 import { createVideoTools, videoTools } from './video-tools.js';
@@ -35,10 +35,10 @@ function scriptedAnalyzer(script: (frame: VideoFrame) => FrameObservation | unde
 }
 
 function run(tools: ReturnType<typeof createVideoTools>, mediaParts = true) {
-  const clock = new TestScheduler((a, b) => expect(a).toEqual(b));
+  const clock = createTestScheduler(expect);
   const video$ = new Subject<VideoFrame>();
   const sent: LiveFunctionResponse[] = [];
-  const scheduler = new ToolScheduler({
+  const runner = new ToolRunner({
     tools,
     mediaParts,
     sink: { send: (r) => sent.push(...r) },
@@ -46,12 +46,12 @@ function run(tools: ReturnType<typeof createVideoTools>, mediaParts = true) {
     input: { video$, audio$: NEVER as Observable<AudioChunk>, text$: NEVER as Observable<TextInput> },
   });
   const events: string[] = [];
-  scheduler.events$.subscribe((e) => {
+  runner.events$.subscribe((e) => {
     if (e.type === 'tool-end')
       events.push(`${e.callId}:${e.reason}${e.cancelledBy ? `:${e.cancelledBy}` : ''}`);
   });
   return {
-    scheduler,
+    runner,
     video$,
     sent,
     events,
@@ -96,7 +96,7 @@ describe('monitor_video_stream', () => {
           : undefined,
     );
     const t = run(createVideoTools({ analyzer }));
-    t.scheduler.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: { watchFor: 'the cat' } }]);
+    t.runner.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: { watchFor: 'the cat' } }]);
     for (let time = 50; time < 3000; time += 100) t.at(time, () => t.video$.next(frame(time)));
     t.advanceTo(3000);
     expect(sessions[0]?.request.watchFor).toBe('the cat');
@@ -118,7 +118,7 @@ describe('monitor_video_stream', () => {
       details: { region: 'left' },
       snapshot: 'attached',
     });
-    t.scheduler.dispose();
+    t.runner.dispose();
   });
 
   it('reports a frame whose time no date can hold with frameTime "unknown", and the watch goes on', () => {
@@ -129,12 +129,12 @@ describe('monitor_video_stream', () => {
       notable: false,
     }));
     const t = run(createVideoTools({ analyzer }));
-    t.scheduler.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
+    t.runner.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
     t.at(50, () => t.video$.next(frame(9e15))); // past the last time a Date holds (8.64e15 ms)
     t.advanceTo(100);
     expect(t.output(t.sent[0])).toMatchObject({ event: 'first', frameTime: 'unknown' });
     expect(t.events).toEqual([]); // still running
-    t.scheduler.dispose();
+    t.runner.dispose();
   });
 
   it('attaches the analysed frame to a change report as FunctionResponse.parts, not to the SILENT first look', () => {
@@ -146,7 +146,7 @@ describe('monitor_video_stream', () => {
           : undefined,
     );
     const t = run(createVideoTools({ analyzer }));
-    t.scheduler.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
+    t.runner.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
     const jpeg = (time: number): VideoFrame => ({
       data: Buffer.from(`frame ${time}`).toString('base64'),
       mimeType: 'image/jpeg',
@@ -163,7 +163,7 @@ describe('monitor_video_stream', () => {
     expect(videoTools.monitorVideoStream.declaration().description).toContain(
       'camera frame it is about as an image',
     );
-    t.scheduler.dispose();
+    t.runner.dispose();
   });
 
   it.each([
@@ -177,14 +177,14 @@ describe('monitor_video_stream', () => {
     }));
     const tools = createVideoTools({ analyzer, snapshots });
     const t = run(tools, mediaParts);
-    t.scheduler.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
+    t.runner.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
     t.at(50, () => t.video$.next(frame(50)));
     t.advanceTo(100);
     expect(t.sent).toHaveLength(1);
     expect(t.sent[0]?.parts).toBeUndefined();
     expect(t.output(t.sent[0]).snapshot).toBeUndefined();
     if (!snapshots) expect(tools.monitorVideoStream.declaration().description).not.toContain('as an image');
-    t.scheduler.dispose();
+    t.runner.dispose();
   });
 
   it.each([
@@ -198,39 +198,37 @@ describe('monitor_video_stream', () => {
       changeScore: 0.2,
     }));
     const t = run(createVideoTools({ analyzer }));
-    t.scheduler.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
+    t.runner.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
     t.at(50, () => t.video$.next({ ...bad, time: 50 }));
     t.advanceTo(100);
     expect(t.sent).toHaveLength(1);
     expect(t.sent[0]?.parts).toBeUndefined();
     expect(t.output(t.sent[0]).event).toBe('motion_started');
     expect(t.output(t.sent[0]).snapshot).toBe(`not attached: the frame's ${what} is not valid media`);
-    t.scheduler.dispose();
+    t.runner.dispose();
   });
 
   it('interrupts when the model asks to, or when the default says so', () => {
     const { analyzer } = scriptedAnalyzer(() => ({ event: 'x', description: 'x', changeScore: 1 }));
     const asked = run(createVideoTools({ analyzer }));
-    asked.scheduler.handleToolCall([{ id: 'a', name: 'monitor_video_stream', args: { interrupt: true } }]);
+    asked.runner.handleToolCall([{ id: 'a', name: 'monitor_video_stream', args: { interrupt: true } }]);
     asked.video$.next(frame(1));
     asked.advanceTo(0);
     expect(asked.sent.map((r) => r.scheduling)).toEqual(['INTERRUPT']);
-    asked.scheduler.dispose();
+    asked.runner.dispose();
 
     const byDefault = run(createVideoTools({ analyzer, interrupt: true }));
-    byDefault.scheduler.handleToolCall([
-      { id: 'b', name: 'monitor_video_stream', args: { interrupt: false } },
-    ]);
+    byDefault.runner.handleToolCall([{ id: 'b', name: 'monitor_video_stream', args: { interrupt: false } }]);
     byDefault.video$.next(frame(1));
     byDefault.advanceTo(0);
     expect(byDefault.sent.map((r) => r.scheduling)).toEqual(['WHEN_IDLE']);
-    byDefault.scheduler.dispose();
+    byDefault.runner.dispose();
   });
 
   it('looks at the interval the model asked for and ends after durationSeconds', () => {
     const { analyzer, sessions } = scriptedAnalyzer(() => undefined);
     const t = run(createVideoTools({ analyzer }));
-    t.scheduler.handleToolCall([
+    t.runner.handleToolCall([
       { id: 'v', name: 'monitor_video_stream', args: { intervalSeconds: 0.5, durationSeconds: 2.2 } },
     ]);
     for (let time = 100; time < 5000; time += 100) t.at(time, () => t.video$.next(frame(time)));
@@ -246,7 +244,7 @@ describe('monitor_video_stream', () => {
   it('caps a watch with maxDurationSeconds when the model gives no duration', () => {
     const { analyzer } = scriptedAnalyzer(() => undefined);
     const t = run(createVideoTools({ analyzer, maxDurationSeconds: 10 }));
-    t.scheduler.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
+    t.runner.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
     t.advanceTo(9999);
     expect(t.events).toEqual([]);
     t.advanceTo(10_000);
@@ -256,33 +254,33 @@ describe('monitor_video_stream', () => {
   it('tells the model when no frames arrive', () => {
     const { analyzer } = scriptedAnalyzer(() => undefined);
     const t = run(createVideoTools({ analyzer, noVideoSeconds: 3 }));
-    t.scheduler.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
+    t.runner.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
     t.advanceTo(3000);
     expect(t.sent.map((r) => [t.output(r).event, r.scheduling])).toEqual([['no_video', 'WHEN_IDLE']]);
     expect(String(t.output(t.sent[0]).description)).toContain('camera may be off');
-    t.scheduler.dispose();
+    t.runner.dispose();
   });
 
   it.each([
     [
       'stop_streaming from the model',
       (t: ReturnType<typeof run>) =>
-        t.scheduler.handleToolCall([
+        t.runner.handleToolCall([
           { id: 's', name: 'stop_streaming', args: { function_name: 'monitor_video_stream' } },
         ]),
       'v:cancelled:model',
     ],
     [
       "the server's cancellation",
-      (t: ReturnType<typeof run>) => t.scheduler.handleCancellation(['v']),
+      (t: ReturnType<typeof run>) => t.runner.handleCancellation(['v']),
       'v:cancelled:server',
     ],
     [
       'the application',
-      (t: ReturnType<typeof run>) => t.scheduler.stop({ callId: 'v' }),
+      (t: ReturnType<typeof run>) => t.runner.stopCalls({ callId: 'v' }),
       'v:cancelled:application',
     ],
-    ['session end', (t: ReturnType<typeof run>) => t.scheduler.dispose(), 'v:cancelled:session-end'],
+    ['session end', (t: ReturnType<typeof run>) => t.runner.dispose(), 'v:cancelled:session-end'],
   ])(
     'stops cleanly on %s: frames unsubscribed, analyzer closed, nothing sent afterwards',
     (_name, cancel, end) => {
@@ -292,7 +290,7 @@ describe('monitor_video_stream', () => {
         changeScore: 1,
       }));
       const t = run(createVideoTools({ analyzer }));
-      t.scheduler.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
+      t.runner.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
       t.video$.next(frame(1));
       t.advanceTo(0);
       expect(t.video$.observed).toBe(true);
@@ -310,19 +308,19 @@ describe('monitor_video_stream', () => {
   it('keeps watching through a user interruption', () => {
     const { analyzer, sessions } = scriptedAnalyzer(() => undefined);
     const t = run(createVideoTools({ analyzer }));
-    t.scheduler.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
-    t.scheduler.handleInterruption();
+    t.runner.handleToolCall([{ id: 'v', name: 'monitor_video_stream', args: {} }]);
+    t.runner.handleInterruption();
     t.video$.next(frame(1));
     t.advanceTo(0);
     expect(t.events).toEqual([]);
     expect(sessions[0]?.frames).toEqual([1]);
-    t.scheduler.dispose();
+    t.runner.dispose();
   });
 
   it('rejects bad arguments with a clear error and never opens the analyzer', () => {
     const { analyzer, sessions } = scriptedAnalyzer(() => undefined);
     const t = run(createVideoTools({ analyzer }));
-    t.scheduler.handleToolCall([{ id: 'bad', name: 'monitor_video_stream', args: { intervalSeconds: 0 } }]);
+    t.runner.handleToolCall([{ id: 'bad', name: 'monitor_video_stream', args: { intervalSeconds: 0 } }]);
     expect(sessions).toHaveLength(0);
     expect(t.sent).toHaveLength(1);
     expect(JSON.stringify(t.sent[0]?.response)).toContain('intervalSeconds');

@@ -2,14 +2,14 @@ import {
   checkResultMedia,
   type DuplicatePolicy,
   defineStreamingTool,
-  type Emission,
-  emit,
   type Logger,
   type ParametersSchema,
   type ResultMedia,
+  type ScheduledEmission,
   type Scheduling,
   type StreamingTool,
   withMedia,
+  withScheduling,
 } from '@livetools/core';
 import { map, takeUntil, timer } from 'rxjs';
 import { z } from 'zod';
@@ -77,7 +77,7 @@ export interface VideoReportOutput {
 /** The video tools bound to one analyzer: usable as `tools: videoTools` or by name. */
 export interface VideoTools extends ReadonlyArray<StreamingTool> {
   /** `monitor_video_stream`: watches the user's camera and reports changes (with a snapshot when enabled). */
-  readonly monitorVideoStream: StreamingTool<ParametersSchema, Emission<VideoReportOutput>>;
+  readonly monitorVideoStream: StreamingTool<ParametersSchema, ScheduledEmission<VideoReportOutput>>;
 }
 
 const monitorParameters = z.object({
@@ -147,10 +147,10 @@ function reportEmission(
   scheduling: Scheduling,
   attach: boolean,
   logger: Logger,
-): Emission<VideoReportOutput> {
+): ScheduledEmission<VideoReportOutput> {
   const frame = report.frame;
   if (!attach || frame === undefined || report.observation.notable === false) {
-    return emit(output, { scheduling });
+    return withScheduling(output, scheduling);
   }
   const media: ResultMedia[] = [{ mimeType: frame.mimeType, data: frame.data }];
   const problem = checkResultMedia(media, 'monitor_video_stream');
@@ -161,9 +161,9 @@ function reportEmission(
     });
     // Fixed words for the model: nothing of the frame's own (outside) text goes into its context.
     const what = problem.path.endsWith('.mimeType') ? 'media type' : 'data';
-    return emit(
+    return withScheduling(
       { ...output, snapshot: `not attached: the frame's ${what} is not valid media` },
-      { scheduling },
+      scheduling,
     );
   }
   return withMedia({ ...output, snapshot: 'attached' }, media, { scheduling });

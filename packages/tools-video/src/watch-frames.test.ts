@@ -1,13 +1,13 @@
 import type { VideoFrame } from '@livetools/core';
+import { createTestScheduler } from '@livetools/core/testing';
 import { Subject } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { FrameAnalysisSession, FrameObservation } from './frame-analyzer.js';
 import { type FrameReport, watchFrames } from './watch-frames.js';
 
 /** A virtual clock that advances only when told to. */
 function clock() {
-  const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  const scheduler = createTestScheduler(expect);
   return {
     scheduler,
     /** Runs every timer due up to `time` (virtual milliseconds). */

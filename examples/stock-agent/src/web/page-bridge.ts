@@ -44,7 +44,7 @@ function toPage(event: LiveEvent, audioOut: boolean): ServerMessage | undefined 
       return {
         type: 'tool-start',
         callId: event.callId,
-        name: event.name,
+        name: event.toolName,
         args: (event.args ?? null) as Json,
         time: event.time,
       };
@@ -52,7 +52,7 @@ function toPage(event: LiveEvent, audioOut: boolean): ServerMessage | undefined 
       return {
         type: 'tool-result',
         callId: event.callId,
-        name: event.name,
+        name: event.toolName,
         output: (event.output ?? null) as Json,
         ...(event.scheduling ? { scheduling: event.scheduling } : {}),
         sequence: event.sequence,
@@ -62,7 +62,7 @@ function toPage(event: LiveEvent, audioOut: boolean): ServerMessage | undefined 
       return {
         type: 'tool-end',
         callId: event.callId,
-        name: event.name,
+        name: event.toolName,
         reason: event.reason,
         ...(event.cancelledBy ? { cancelledBy: event.cancelledBy } : {}),
         ...(event.error ? { error: event.error.message, errorCode: event.error.code } : {}),
@@ -310,7 +310,7 @@ export class PageBridge {
           session.sendVideoFrame(message.data, message.mimeType);
           return;
         case 'stop-call':
-          if (session.stopTool({ callId: message.callId }).length === 0) {
+          if (session.stopCalls({ callId: message.callId }).length === 0) {
             this.#refuse(
               'UNKNOWN_CALL',
               `No running call has the id ${message.callId}; it may have ended already.`,

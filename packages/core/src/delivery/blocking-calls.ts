@@ -27,7 +27,7 @@ export function cancellableBlockingCalls(
   return (calls) => {
     const ids: string[] = [];
     for (const call of calls) {
-      // The scheduler reports a call that is not an object or has no id; it is never answered.
+      // The runner reports a call that is not an object or has no id; it is never answered.
       if (typeof call !== 'object' || call === null || typeof call.id !== 'string' || call.id === '')
         continue;
       const name = call.name ?? '';
@@ -44,7 +44,7 @@ export interface BlockingHoldWriter {
   blockingSettled(ids: readonly string[], isOpen: (id: string) => boolean): void;
 }
 
-/** @internal What runs the calls: the session's tool scheduler. */
+/** @internal What runs the calls: the session's tool runner. */
 export interface CallRunner {
   handleToolCall(calls: readonly LiveFunctionCall[]): void;
   activeCalls(): readonly { readonly callId: string }[];
@@ -52,32 +52,40 @@ export interface CallRunner {
 
 /**
  * @internal
- * Hands a `toolCall` message's calls to the scheduler, telling the writer first which of them the
+ * Hands a `toolCall` message's calls to the runner, telling the writer first which of them the
  * server would cancel on new input (see {@link cancellableBlockingCalls}): while one runs, the
  * writer holds the results it would write as text (`client-content`, `realtime-text`, the handoff
  * relay), since text is new input. Told before the calls run, so that a call answered at once (an
- * unknown tool) ends its hold at once; after, the calls the scheduler neither answered nor keeps
+ * unknown tool) ends its hold at once; after, the calls the runner neither answered nor keeps
  * (a reused id) are let go. On a profile without the rule it only hands the calls on.
  */
 export class BlockingCallHold {
   /** `null`: no call is ever cancelled by new input on this profile; worked out at the first call. */
-  private pick: ((calls: readonly LiveFunctionCall[]) => string[]) | null | undefined;
+  #pick: ((calls: readonly LiveFunctionCall[]) => string[]) | null | undefined;
+
+  readonly #profile: ModelProfile | undefined;
+  readonly #declarations: () => readonly LiveFunctionDeclaration[];
+  readonly #writer: BlockingHoldWriter;
 
   constructor(
-    private readonly profile: ModelProfile | undefined,
-    private readonly declarations: () => readonly LiveFunctionDeclaration[],
-    private readonly writer: BlockingHoldWriter,
-  ) {}
+    profile: ModelProfile | undefined,
+    declarations: () => readonly LiveFunctionDeclaration[],
+    writer: BlockingHoldWriter,
+  ) {
+    this.#profile = profile;
+    this.#declarations = declarations;
+    this.#writer = writer;
+  }
 
   /** Runs the calls of one `toolCall` message on `runner`. */
   run(calls: readonly LiveFunctionCall[], runner: CallRunner): void {
-    if (this.pick === undefined)
-      this.pick = cancellableBlockingCalls(this.profile, this.declarations()) ?? null;
-    const blocking = this.pick === null ? [] : this.pick(calls);
-    this.writer.blockingCalls(blocking);
+    if (this.#pick === undefined)
+      this.#pick = cancellableBlockingCalls(this.#profile, this.#declarations()) ?? null;
+    const blocking = this.#pick === null ? [] : this.#pick(calls);
+    this.#writer.blockingCalls(blocking);
     runner.handleToolCall(calls);
     if (blocking.length === 0) return;
     const open = new Set(runner.activeCalls().map((c) => c.callId));
-    this.writer.blockingSettled(blocking, (id) => open.has(id));
+    this.#writer.blockingSettled(blocking, (id) => open.has(id));
   }
 }

@@ -6,12 +6,13 @@
  * answered, then go in order. Over both SDK majors, on the Gemini API and on Vertex AI.
  */
 import { describe, expect, it } from 'vitest';
-import { recordingLogger } from '../reliability/test-support/profiled-session.js';
-import { EventLog, pushTool, slowLookup, vertexAi } from '../reliability/test-support/session-fixture.js';
-import { sdks } from '../reliability/test-support/session-sdks.js';
+import { recordingLogger } from '../../test/support/profiled-session.js';
+import { pushTool } from '../../test/support/push-tool.js';
+import { EventLog, slowLookup, vertexAi } from '../../test/support/session-fixture.js';
+import { sdks } from '../../test/support/session-sdks.js';
 import { createLiveAgent } from '../session/create-live-agent.js';
 import { createFakeLiveServer, type FakeLiveConnection, type LiveClientFrame } from '../testing/index.js';
-import { emit } from '../tool/scheduling.js';
+import { withScheduling } from '../tool/scheduling.js';
 import type { DeliveryMode } from './delivery.js';
 
 /** The tagged result texts of call `id` in `frames`, in order (client content or realtime text). */
@@ -60,9 +61,9 @@ describe.each(sdks)('gemini-3.8-live: text results while a BLOCKING call runs (%
         await conn.waitForToolResponse(id);
         const slow = conn.callTool('lookup');
         await log.waitFor((e) => e.type === 'tool-start' && e.callId === slow, 'the lookup starts');
-        watch.push(id, emit('alert', { scheduling: 'INTERRUPT' }));
+        watch.push(id, withScheduling('alert', 'INTERRUPT'));
         watch.push(id, 'update'); // WHEN_IDLE
-        watch.push(id, emit('note', { scheduling: 'SILENT' }));
+        watch.push(id, withScheduling('note', 'SILENT'));
         watch.complete(id);
         await log.ended(id);
         lookup.answer('found');
@@ -109,7 +110,7 @@ describe.each(sdks)('gemini-3.8-live: text results while a BLOCKING call runs (%
       await conn.waitForToolResponse(id);
       const slow = conn.callTool('lookup');
       await log.waitFor((e) => e.type === 'tool-start' && e.callId === slow, 'the lookup starts');
-      watch.push(id, emit('alert', { scheduling: 'INTERRUPT' }));
+      watch.push(id, withScheduling('alert', 'INTERRUPT'));
       session.sendText('Never mind the lookup.');
       await log.ended(slow);
       await conn.waitForFrame((f) => resultTexts([f], id).length > 0);

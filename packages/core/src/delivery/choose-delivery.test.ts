@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../test/support/session-errors.js';
 import { resolveModelProfile } from '../profiles/resolve-model-profile.js';
-import { thrownBy } from '../reliability/test-support/session-errors.js';
 import { chooseDelivery } from './choose-delivery.js';
 import type { DeliveryMode } from './delivery.js';
 

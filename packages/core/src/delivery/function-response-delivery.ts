@@ -20,7 +20,7 @@ export function createFunctionResponseDelivery(profile: ModelProfile): DeliveryS
     streaming: schedulingKept(profile, true),
     oneShot: schedulingKept(profile, false),
   };
-  // A fresh object per response (the SDK must never be handed one the scheduler keeps), built as a
+  // A fresh object per response (the SDK must never be handed one the runner keeps), built as a
   // literal: rest and spread copies cost several times as much on this path.
   const encode = (r: LiveFunctionResponse): WireResponse => {
     const out: WireResponse = { id: r.id, name: r.name, response: r.response };

@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openModelSession } from '../reliability/test-support/profiled-session.js';
-import { ping, pushTool, wireBarrier } from '../reliability/test-support/session-fixture.js';
-import { sdks } from '../reliability/test-support/session-sdks.js';
+import { openModelSession } from '../../test/support/profiled-session.js';
+import { pushTool } from '../../test/support/push-tool.js';
+import { ping, wireBarrier } from '../../test/support/session-fixture.js';
+import { sdks } from '../../test/support/session-sdks.js';
 import { defineTool } from '../tool/define-tool.js';
 import { withMedia } from '../tool/result-media.js';
 
@@ -40,8 +41,8 @@ describe.each(sdks)('media in function responses (%s)', (_name, makeAi) => {
     const once = await fx.conn.waitForToolResponse(lookId);
     expect(once.output).toEqual({ seen: 'a parcel' });
     expect(once.raw.parts).toEqual([{ inlineData: { mimeType: 'image/jpeg', data: FRAME } }]);
-    const results = fx.log.events.filter((e) => e.type === 'tool-result' && e.name !== 'ping');
-    expect(results.map((e) => e.type === 'tool-result' && [e.name, e.media?.sent])).toEqual([
+    const results = fx.log.events.filter((e) => e.type === 'tool-result' && e.toolName !== 'ping');
+    expect(results.map((e) => e.type === 'tool-result' && [e.toolName, e.media?.sent])).toEqual([
       ['watch', true],
       ['look', true],
     ]);

@@ -5,12 +5,13 @@
  * on anything the model does not take (NON_BLOCKING, willContinue, mid-session clientContent).
  */
 import { describe, expect, it } from 'vitest';
-import { connectFixture, recordingLogger } from '../reliability/test-support/profiled-session.js';
-import { ping, pushTool, ResumeGate, wireBarrier } from '../reliability/test-support/session-fixture.js';
-import { sdks } from '../reliability/test-support/session-sdks.js';
+import { connectFixture, recordingLogger } from '../../test/support/profiled-session.js';
+import { pushTool } from '../../test/support/push-tool.js';
+import { ping, ResumeGate, wireBarrier } from '../../test/support/session-fixture.js';
+import { sdks } from '../../test/support/session-sdks.js';
 import { createLiveAgent, type LiveAgentOptions } from '../session/create-live-agent.js';
 import { createFakeLiveServer, type FakeLiveConnection } from '../testing/index.js';
-import { emit } from '../tool/scheduling.js';
+import { withScheduling } from '../tool/scheduling.js';
 
 const FLASH_31 = 'gemini-3.1-flash-live-preview';
 
@@ -65,10 +66,10 @@ describe.each(sdks)('realtime-text delivery on gemini-3.1-flash-live-preview (%s
     t.conn.sendModelText('The price is one.'); // no turnComplete: the model is speaking
     await t.log.waitFor((e) => e.type === 'model-text', 'model text');
     t.watch.push(id, { price: 2 }); // WHEN_IDLE (the tool's default): waits
-    t.watch.push(id, emit({ price: 3 }, { scheduling: 'SILENT' })); // waits behind it
+    t.watch.push(id, withScheduling({ price: 3 }, 'SILENT')); // waits behind it
     await wireBarrier(t.conn);
     expect(texts(t.conn)).toEqual([]);
-    t.watch.push(id, emit({ price: 9 }, { scheduling: 'INTERRUPT' })); // takes them along, at once
+    t.watch.push(id, withScheduling({ price: 9 }, 'INTERRUPT')); // takes them along, at once
     await t.conn.waitForFrame((f) => f.realtimeInput?.text?.includes('"price":9') === true);
     expect(texts(t.conn)).toEqual([
       `[tool result watch call_id=${id}] {"price":2}`,
@@ -118,13 +119,13 @@ describe.each(sdks)('realtime-text delivery on gemini-3.1-flash-live-preview (%s
     expect(t.conn.sendResumptionUpdate('h1')).toBe(true);
     await t.log.waitFor((e) => e.type === 'resumption-update' && e.hasHandle, 'the handle', since);
 
-    t.watch.push(id, emit('second', { scheduling: 'INTERRUPT' })); // written after the handle: not covered
+    t.watch.push(id, withScheduling('second', 'INTERRUPT')); // written after the handle: not covered
     await t.conn.waitForFrame((f) => f.realtimeInput?.text?.includes('second') === true);
     const dropped = t.log.mark;
     await t.conn.drop();
     await t.log.waitFor((e) => e.type === 'reconnecting', 'reconnecting', dropped);
-    t.watch.push(id, emit('third', { scheduling: 'INTERRUPT' })); // no connection: held
-    t.watch.push(id, emit('fourth', { scheduling: 'INTERRUPT' }));
+    t.watch.push(id, withScheduling('third', 'INTERRUPT')); // no connection: held
+    t.watch.push(id, withScheduling('fourth', 'INTERRUPT'));
 
     const resumed = await gate.next();
     gate.release(resumed);

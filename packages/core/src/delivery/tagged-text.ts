@@ -108,18 +108,18 @@ export function sendFirstAnswer(
  * is forgotten.
  */
 export class AnsweredCalls {
-  private readonly answered = new Set<string>();
+  readonly #answered = new Set<string>();
 
   /** Whether `r` is its call's first response (it answers the call), noting what it leaves open. */
   isFirst(r: LiveFunctionResponse): boolean {
-    const first = !this.answered.has(r.id);
-    if (r.willContinue === true) this.answered.add(r.id);
-    else this.answered.delete(r.id);
+    const first = !this.#answered.has(r.id);
+    if (r.willContinue === true) this.#answered.add(r.id);
+    else this.#answered.delete(r.id);
     return first;
   }
 
   /** The server cancelled these calls. */
   forget(ids: readonly string[]): void {
-    for (const id of ids) this.answered.delete(id);
+    for (const id of ids) this.#answered.delete(id);
   }
 }

@@ -1,7 +1,8 @@
 import { coreVersion as runningCoreVersion } from './core-version.js';
 import { isToolPackage, type ToolPackage } from './define-tool-package.js';
 import { IncompatiblePackageError } from './incompatible-package-error.js';
-import { manifestProblems } from './manifest-problems.js';
+import { manifestProblems, unreadableManifest } from './manifest-problems.js';
+import type { PackageIssue } from './package-issue.js';
 import { compareVersions, lowestOf, parseRange, parseVersion, versionSatisfies } from './version-range.js';
 
 const CORE = '@livetools/core';
@@ -53,17 +54,31 @@ export function checkToolPackage(
   options: CheckToolPackageOptions = {},
 ): asserts pkg is ToolPackage {
   const running = options.coreVersion ?? runningCoreVersion;
-  const record = (typeof pkg === 'object' && pkg !== null ? pkg : {}) as Partial<Record<string, unknown>>;
-  const name = typeof record.name === 'string' ? record.name : undefined;
-  const version = typeof record.version === 'string' ? record.version : undefined;
-  if (!isToolPackage(pkg)) {
-    throw new IncompatiblePackageError(name, version, [
-      `${name ?? 'This value'} is not a tool package: export one made with defineToolPackage() from ${CORE}, as \`toolPackage\`.`,
-    ]);
-  }
-  const problems = manifestProblems(pkg);
-  if (problems.length === 0 && !versionSatisfies(running, pkg.core)) {
-    problems.push(rangeProblem(pkg.name, pkg.version, pkg.core, running));
+  let name: string | undefined;
+  let version: string | undefined;
+  let problems: PackageIssue[];
+  try {
+    const record = (typeof pkg === 'object' && pkg !== null ? pkg : {}) as Partial<Record<string, unknown>>;
+    name = typeof record.name === 'string' ? record.name : undefined;
+    version = typeof record.version === 'string' ? record.version : undefined;
+    if (!isToolPackage(pkg)) {
+      throw new IncompatiblePackageError(name, version, [
+        {
+          code: 'NOT_A_TOOL_PACKAGE',
+          message: `${name ?? 'This value'} is not a tool package: export one made with defineToolPackage() from ${CORE}, as \`toolPackage\`.`,
+        },
+      ]);
+    }
+    problems = manifestProblems(pkg);
+    if (problems.length === 0 && !versionSatisfies(running, pkg.core)) {
+      problems.push({
+        code: 'CORE_MISMATCH',
+        message: rangeProblem(pkg.name, pkg.version, pkg.core, running),
+      });
+    }
+  } catch (error) {
+    if (IncompatiblePackageError.isInstance(error)) throw error;
+    problems = [unreadableManifest(error)];
   }
   if (problems.length > 0) throw new IncompatiblePackageError(name, version, problems);
 }
@@ -106,9 +121,14 @@ export function toolsOf<const P extends readonly ToolPackage[]>(...packages: P):
       if (owner !== undefined) {
         const prefix = prefixFor(pkg.name);
         throw new IncompatiblePackageError(pkg.name, pkg.version, [
-          `${pkg.name} and ${owner} both have a tool named "${tool.name}"; a session needs unique tool names: ` +
-            `rename the tools of one package with renameTools(toolPackage, { prefix: '${prefix}' }), or just this one with ` +
-            `{ rename: { ${tool.name}: '${prefix}${tool.name}' } }, and pass that to toolsOf.`,
+          {
+            code: 'TOOL_NAME_CLASH',
+            tool: tool.name,
+            message:
+              `${pkg.name} and ${owner} both have a tool named "${tool.name}"; a session needs unique tool names: ` +
+              `rename the tools of one package with renameTools(toolPackage, { prefix: '${prefix}' }), or just this one with ` +
+              `{ rename: { ${tool.name}: '${prefix}${tool.name}' } }, and pass that to toolsOf.`,
+          },
         ]);
       }
       owners.set(tool.name, pkg.name);

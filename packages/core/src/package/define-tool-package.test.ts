@@ -2,7 +2,7 @@ import { interval, map, take } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { LivetoolsError, ToolDefinitionError } from '../errors.js';
-import { ToolScheduler } from '../scheduler/tool-scheduler.js';
+import { ToolRunner } from '../runner/tool-runner.js';
 import { defineStreamingTool, defineTool } from '../tool/define-tool.js';
 import { checkToolPackage, toolsOf } from './check-tool-package.js';
 import { coreVersion } from './core-version.js';
@@ -72,7 +72,7 @@ describe('defineToolPackage', () => {
   });
 
   it.each([
-    [{ name: 'Tools' }, /npm does not accept/],
+    [{ name: 'Tools' }, /not a valid npm package name: it has uppercase letters/],
     [{ name: '' }, /needs its npm package name/],
     [{ version: '1.2' }, /needs `version`.*got "1.2"/],
     [{ core: 'latest' }, /needs `core`, the range of @livetools\/core versions.*got "latest"/],
@@ -163,10 +163,10 @@ describe('toolsOf', () => {
     const tools = toolsOf(math, camera);
     expect(tools.map((t) => t.name)).toEqual(['countdown', 'add', 'watch_camera']);
     const sent: unknown[] = [];
-    const scheduler = new ToolScheduler({ tools, sink: { send: (r) => sent.push(...r) } });
-    scheduler.handleToolCall([{ id: '1', name: 'add', args: { a: 1, b: 2 } }]);
+    const runner = new ToolRunner({ tools, sink: { send: (r) => sent.push(...r) } });
+    runner.handleToolCall([{ id: '1', name: 'add', args: { a: 1, b: 2 } }]);
     expect(sent).toEqual([{ id: '1', name: 'add', response: { output: 3 } }]);
-    scheduler.dispose();
+    runner.dispose();
   });
 
   it('fails on a tool name two packages share, and on an incompatible package', () => {
@@ -179,10 +179,10 @@ describe('toolsOf', () => {
     expect(() => toolsOf(future)).toThrow(IncompatiblePackageError);
   });
 
-  it('keeps a stop tool out of packages: it is added by the scheduler', () => {
+  it('keeps a stop tool out of packages: it is added by the runner', () => {
     const pkg = defineToolPackage({ ...base, tools: [countdown] });
-    const scheduler = new ToolScheduler({ tools: toolsOf(pkg), sink: { send() {} } });
-    expect(scheduler.declarations().map((d) => d.name)).toEqual(['countdown', 'stop_streaming']);
-    scheduler.dispose();
+    const runner = new ToolRunner({ tools: toolsOf(pkg), sink: { send() {} } });
+    expect(runner.declarations().map((d) => d.name)).toEqual(['countdown', 'stop_streaming']);
+    runner.dispose();
   });
 });

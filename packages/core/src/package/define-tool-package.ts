@@ -105,13 +105,12 @@ export function defineToolPackage<
   const T extends readonly AnyTool[],
   const D extends ToolPackageDefaults = Record<never, never>,
 >(definition: ToolPackageDefinition<T, D>): ToolPackage<T, D> {
-  const problems = manifestProblems(definition);
+  const problems = manifestProblems(definition).map((issue) => issue.message);
   if (problems.length > 0) {
+    if (problems.length === 1) throw new ToolDefinitionError(problems[0]!);
     const name = typeof definition?.name === 'string' ? definition.name : 'a tool package';
     throw new ToolDefinitionError(
-      problems.length === 1
-        ? problems[0]!
-        : `defineToolPackage(${name}): ${problems.map((p, i) => `(${i + 1}) ${p}`).join(' ')}`,
+      `defineToolPackage(${name}): ${problems.map((p, i) => `(${i + 1}) ${p}`).join(' ')}`,
     );
   }
   const tools = Object.freeze(Object.assign([...definition.tools], definition.tools)) as unknown as T;

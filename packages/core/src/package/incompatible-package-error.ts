@@ -1,10 +1,14 @@
+import { errorMarker, hasErrorMarker, markError } from '../error-marker.js';
 import { LivetoolsError } from '../errors.js';
+import type { PackageIssue } from './package-issue.js';
+
+const incompatiblePackageErrorMarker = errorMarker('IncompatiblePackageError');
 
 /**
  * A tool package cannot be used with the running `@livetools/core`: it was built for other core
  * versions, or its manifest is invalid (a duplicate or malformed tool name, unknown inputs...).
- * Its message says what is wrong and what to do; {@link IncompatiblePackageError.problems} lists
- * every problem found.
+ * Its message says what is wrong and what to do; {@link IncompatiblePackageError.issues} lists
+ * every problem found, each with a stable `code` (a {@link PackageIssueCode}).
  *
  * @example
  * ```ts
@@ -13,7 +17,9 @@ import { LivetoolsError } from '../errors.js';
  * try {
  *   checkToolPackage(toolPackage);
  * } catch (error) {
- *   if (error instanceof IncompatiblePackageError) console.error(error.problems.join('\n'));
+ *   if (IncompatiblePackageError.isInstance(error)) {
+ *     for (const issue of error.issues) console.error(issue.code, issue.message);
+ *   }
  * }
  * ```
  */
@@ -22,17 +28,20 @@ export class IncompatiblePackageError extends LivetoolsError {
   readonly packageName: string | undefined;
   /** The package's version, when the manifest has one. */
   readonly packageVersion: string | undefined;
-  /** Every problem found, one sentence each, each saying what to do. */
+  /** Every problem found, each with a stable `code` to switch on and a sentence that says what to do. */
+  readonly issues: readonly PackageIssue[];
+  /** The `message` of each of {@link IncompatiblePackageError.issues}, in order. */
   readonly problems: readonly string[];
 
   constructor(
     packageName: string | undefined,
     packageVersion: string | undefined,
-    problems: readonly string[],
+    issues: readonly PackageIssue[],
   ) {
     const label = packageName
       ? `${packageName}${packageVersion ? ` ${packageVersion}` : ''}`
       : 'A tool package';
+    const problems = issues.map((issue) => issue.message);
     super(
       'INCOMPATIBLE_PACKAGE',
       problems.length === 1
@@ -40,8 +49,15 @@ export class IncompatiblePackageError extends LivetoolsError {
         : `${label} cannot be used: ${problems.map((p, i) => `(${i + 1}) ${p}`).join(' ')}`,
     );
     this.name = 'IncompatiblePackageError';
+    markError(this, incompatiblePackageErrorMarker);
     this.packageName = packageName;
     this.packageVersion = packageVersion;
+    this.issues = issues;
     this.problems = problems;
+  }
+
+  /** True when `error` is an `IncompatiblePackageError`, even one created by another copy of the package. */
+  static override isInstance(error: unknown): error is IncompatiblePackageError {
+    return hasErrorMarker(error, incompatiblePackageErrorMarker);
   }
 }

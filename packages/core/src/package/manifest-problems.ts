@@ -1,13 +1,12 @@
-import { LivetoolsError } from '../errors.js';
+import { describeError } from '../errors.js';
 import { assertFunctionName, STOP_STREAMING } from '../tool/function-name.js';
 import type { ToolInputKind } from './define-tool-package.js';
+import type { PackageIssue, PackageIssueCode } from './package-issue.js';
+import { packageNameProblem } from './package-name.js';
 import { isVersion, isVersionRange } from './version-range.js';
 
 /** The realtime inputs a tool can need, matching `ctx.input.video$`, `audio$` and `text$`. */
 const TOOL_INPUT_KINDS: readonly ToolInputKind[] = ['video', 'audio', 'text'];
-
-/** npm's rules for new package names (lowercase, URL-safe, optional scope, at most 214 characters). */
-const PACKAGE_NAME = /^(?:@[a-z0-9-*~][a-z0-9-*._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -49,70 +48,126 @@ function isToolLike(value: unknown): value is { kind: string; name: unknown; des
   );
 }
 
-/** Why `name` is not a valid npm package name, or `undefined` when it is. @internal */
-export function packageNameProblem(name: unknown): string | undefined {
-  if (typeof name !== 'string' || name === '') return 'needs its npm package name as `name`';
-  if (name.length > 214) return `has a name of ${name.length} characters; npm allows at most 214`;
-  if (!PACKAGE_NAME.test(name)) {
-    return `has the name "${name}", which npm does not accept: use lowercase letters, digits, "-", "." and "_", optionally scoped like "@scope/tools-name"`;
-  }
-  return undefined;
-}
-
 /**
- * Every problem with a tool package manifest (or its definition), one sentence each. Empty when it
- * is well formed. Does not look at core compatibility.
+ * Every problem with a tool package manifest (or its definition), each with its code and one
+ * sentence. Empty when it is well formed. Does not look at core compatibility.
  *
  * @internal
  */
-export function manifestProblems(manifest: unknown): string[] {
-  if (!isRecord(manifest)) {
-    return ['A tool package must be an object made with defineToolPackage({ name, version, core, tools }).'];
+export function manifestProblems(manifest: unknown): PackageIssue[] {
+  try {
+    return readManifest(manifest);
+  } catch (error) {
+    return [unreadableManifest(error)];
   }
-  const problems: string[] = [];
+}
+
+/**
+ * The issue of a manifest that threw while it was read (a Proxy, a getter that throws).
+ *
+ * @internal
+ */
+export function unreadableManifest(error: unknown): PackageIssue {
+  return {
+    code: 'UNREADABLE_MANIFEST',
+    message: `The tool package could not be read (${describeError(error)}): export the plain object defineToolPackage() returns, without getters or proxies.`,
+  };
+}
+
+function readManifest(manifest: unknown): PackageIssue[] {
+  if (!isRecord(manifest)) {
+    return [
+      {
+        code: 'NOT_A_TOOL_PACKAGE',
+        message:
+          'A tool package must be an object made with defineToolPackage({ name, version, core, tools }).',
+      },
+    ];
+  }
+  const problems: PackageIssue[] = [];
+  const add = (code: PackageIssueCode, message: string, where: { tool?: string; path?: string } = {}) =>
+    problems.push({ code, message, ...where });
   const label = typeof manifest.name === 'string' && manifest.name ? manifest.name : 'The tool package';
 
-  const nameProblem = packageNameProblem(manifest.name);
-  if (nameProblem) problems.push(`The tool package ${nameProblem}.`);
+  if (typeof manifest.name !== 'string' || manifest.name === '') {
+    add('PACKAGE_NAME', 'The tool package needs its npm package name as `name`.', { path: 'name' });
+  } else {
+    const why = packageNameProblem(manifest.name);
+    if (why) {
+      add(
+        'PACKAGE_NAME',
+        `The tool package name ${JSON.stringify(manifest.name)} is not a valid npm package name: ${why}. Use the name in its package.json, such as "@scope/tools-clock".`,
+        { path: 'name' },
+      );
+    }
+  }
   if (typeof manifest.version !== 'string' || !isVersion(manifest.version)) {
-    problems.push(
+    add(
+      'PACKAGE_VERSION',
       `${label} needs \`version\`, the exact version in its package.json (e.g. "1.2.0"); got ${JSON.stringify(manifest.version) ?? 'nothing'}.`,
+      { path: 'version' },
     );
   }
   if (typeof manifest.core !== 'string' || !isVersionRange(manifest.core)) {
-    problems.push(
+    add(
+      'CORE_RANGE',
       `${label} needs \`core\`, the range of @livetools/core versions it was built for (e.g. "^0.1.0"); got ${JSON.stringify(manifest.core) ?? 'nothing'}.`,
+      { path: 'core' },
     );
   }
 
   const names: string[] = [];
   if (!Array.isArray(manifest.tools) || manifest.tools.length === 0) {
-    problems.push(
+    add(
+      'NO_TOOLS',
       `${label} needs \`tools\`: a non-empty array of tools made with defineStreamingTool() or defineTool().`,
+      { path: 'tools' },
     );
   } else {
     const seen = new Set<string>();
     for (const [i, tool] of (manifest.tools as unknown[]).entries()) {
+      const path = `tools[${i}]`;
       if (!isToolLike(tool)) {
-        problems.push(
-          `${label}: tools[${i}] is not a tool; make it with defineStreamingTool() or defineTool().`,
+        add(
+          'NOT_A_TOOL',
+          `${label}: ${path} is not a tool; make it with defineStreamingTool() or defineTool().`,
+          {
+            path,
+          },
         );
         continue;
       }
+      const named = typeof tool.name === 'string' ? { tool: tool.name, path } : { path };
       try {
         assertFunctionName(tool.name);
       } catch (error) {
-        problems.push(`${label}: ${LivetoolsError.isInstance(error) ? error.message : String(error)}`);
+        add('TOOL_NAME', `${label}: ${describeError(error)}`, named);
         continue;
       }
       if (tool.name === STOP_STREAMING) {
-        problems.push(`${label}: "${STOP_STREAMING}" is declared by livetools itself; rename that tool.`);
+        add(
+          'RESERVED_TOOL_NAME',
+          `${label}: "${STOP_STREAMING}" is declared by livetools itself; rename that tool.`,
+          {
+            tool: tool.name,
+            path,
+          },
+        );
       } else if (seen.has(tool.name)) {
-        problems.push(`${label} has two tools named "${tool.name}"; give each tool its own name.`);
+        add(
+          'DUPLICATE_TOOL_NAME',
+          `${label} has two tools named "${tool.name}"; give each tool its own name.`,
+          {
+            tool: tool.name,
+            path,
+          },
+        );
       }
       if (typeof tool.description !== 'string' || tool.description.trim() === '') {
-        problems.push(
+        add(
+          'TOOL_DESCRIPTION',
           `${label}: tool "${tool.name}" needs a description; the model reads it to decide when to call it.`,
+          { tool: tool.name, path },
         );
       }
       seen.add(tool.name);
@@ -122,27 +177,34 @@ export function manifestProblems(manifest: unknown): string[] {
 
   if (manifest.inputs !== undefined) {
     if (!isPlainObject(manifest.inputs)) {
-      problems.push(
+      add(
+        'INPUTS',
         `${label}: \`inputs\` must map tool names to lists of ${TOOL_INPUT_KINDS.map((k) => `"${k}"`).join(', ')}.`,
+        { path: 'inputs' },
       );
     } else {
       for (const [tool, kinds] of Object.entries(manifest.inputs)) {
+        const path = `inputs.${tool}`;
         if (Array.isArray(manifest.tools) && !names.includes(tool)) {
-          problems.push(
+          add(
+            'INPUTS',
             `${label}: \`inputs\` names "${tool}", which is not one of its tools (${names.join(', ') || 'none'}).`,
+            { tool, path },
           );
         }
         if (!Array.isArray(kinds)) {
-          problems.push(`${label}: inputs.${tool} must be a list such as ["video"].`);
+          add('INPUTS', `${label}: ${path} must be a list such as ["video"].`, { tool, path });
           continue;
         }
         for (const [i, kind] of kinds.entries()) {
           if (!(TOOL_INPUT_KINDS as readonly unknown[]).includes(kind)) {
-            problems.push(
-              `${label}: inputs.${tool} lists ${JSON.stringify(kind)}, which is not a realtime input; use "video", "audio" or "text".`,
+            add(
+              'INPUTS',
+              `${label}: ${path} lists ${JSON.stringify(kind)}, which is not a realtime input; use "video", "audio" or "text".`,
+              { tool, path: `${path}[${i}]` },
             );
           } else if (kinds.indexOf(kind) !== i) {
-            problems.push(`${label}: inputs.${tool} lists "${kind}" twice.`);
+            add('INPUTS', `${label}: ${path} lists "${kind}" twice.`, { tool, path: `${path}[${i}]` });
           }
         }
       }
@@ -152,8 +214,10 @@ export function manifestProblems(manifest: unknown): string[] {
   if (manifest.defaults !== undefined) {
     const bad = isPlainObject(manifest.defaults) ? nonJsonAt(manifest.defaults, 'defaults') : 'defaults';
     if (bad) {
-      problems.push(
+      add(
+        'DEFAULTS',
         `${label}: \`defaults\` documents default settings and must be a plain JSON object; ${bad} is not JSON.`,
+        { path: bad },
       );
     }
   }

@@ -2,7 +2,7 @@ import { of } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { LivetoolsError } from '../errors.js';
-import { ToolScheduler } from '../scheduler/tool-scheduler.js';
+import { ToolRunner } from '../runner/tool-runner.js';
 import { defineStreamingTool, defineTool } from '../tool/define-tool.js';
 import { toolsOf } from './check-tool-package.js';
 import { coreVersion } from './core-version.js';
@@ -68,11 +68,11 @@ describe('two packages with a tool of the same name', () => {
 
     // The renamed tool runs as the original, under its new name.
     const sent: unknown[] = [];
-    const scheduler = new ToolScheduler({ tools, sink: { send: (responses) => sent.push(...responses) } });
-    expect(scheduler.declarations().map((d) => d.name)).toContain('sport_timer');
-    scheduler.handleToolCall([{ id: 'c1', name: 'sport_timer', args: { seconds: 3 } }]);
+    const runner = new ToolRunner({ tools, sink: { send: (responses) => sent.push(...responses) } });
+    expect(runner.declarations().map((d) => d.name)).toContain('sport_timer');
+    runner.handleToolCall([{ id: 'c1', name: 'sport_timer', args: { seconds: 3 } }]);
     await vi.waitFor(() => expect(JSON.stringify(sent)).toContain('"label":"sport"'));
-    scheduler.dispose();
+    runner.dispose();
     expect(sport.tools[0]?.name).toBe('timer');
   });
 

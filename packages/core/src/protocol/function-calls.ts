@@ -71,13 +71,13 @@ export interface FunctionResponseMediaPart {
 }
 
 /**
- * Where the scheduler sends function responses. The live session implements it over the socket;
+ * Where the runner sends function responses. The live session implements it over the socket;
  * tests implement it with an array.
  *
  * @example
  * ```ts
  * const sent: LiveFunctionResponse[] = [];
- * const scheduler = new ToolScheduler({ tools, sink: { send: (r) => sent.push(...r) } });
+ * const runner = new ToolRunner({ tools, sink: { send: (r) => sent.push(...r) } });
  * ```
  */
 export interface ResponseSink {

@@ -12,13 +12,13 @@ describe('readServerMessage', () => {
     ]);
   });
 
-  it('reads tool calls as sent (each call is checked by the scheduler)', () => {
+  it('reads tool calls as sent (each call is checked by the runner)', () => {
     const calls = [{ id: 'c1', name: 'watch', args: {} }, null];
     expect(readServerMessage({ toolCall: { functionCalls: calls } })).toEqual([
       { kind: 'tool-calls', calls },
     ]);
     expect(readServerMessage({ toolCall: { functionCalls: [] } })).toEqual([]);
-    // A single value that is not an object: one call, which the scheduler logs as unanswerable.
+    // A single value that is not an object: one call, which the runner logs as unanswerable.
     expect(readServerMessage({ toolCall: { functionCalls: 'x' } })).toEqual([
       { kind: 'tool-calls', calls: ['x'] },
     ]);

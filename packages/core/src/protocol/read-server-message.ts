@@ -23,11 +23,11 @@ export interface ContentAction {
   readonly message: Pick<WireServerMessage, 'serverContent' | 'voiceActivity'>;
 }
 
-/** The model calls functions (`toolCall.functionCalls`): each call is checked by the scheduler. */
+/** The model calls functions (`toolCall.functionCalls`): each call is checked by the runner. */
 export interface ToolCallsAction {
   /** Discriminant. */
   readonly kind: 'tool-calls';
-  /** The calls as sent, in order (an element that is not a call is answered with an error or logged by the scheduler). */
+  /** The calls as sent, in order (an element that is not a call is answered with an error or logged by the runner). */
   readonly calls: readonly WireFunctionCall[];
 }
 
@@ -157,7 +157,7 @@ function readToolCall(toolCall: unknown, actions: ServerAction[]): void {
   const calls = toolCall.functionCalls;
   if (calls === undefined || calls === null) return;
   if (!Array.isArray(calls)) {
-    // A single value that is not an object is read as a list of one call, which the scheduler
+    // A single value that is not an object is read as a list of one call, which the runner
     // logs as unanswerable; an object (not a list) is malformed.
     if (typeof calls !== 'object') actions.push({ kind: 'tool-calls', calls: [calls as WireFunctionCall] });
     else actions.push({ kind: 'malformed', field: 'toolCall.functionCalls', got: describeValue(calls) });

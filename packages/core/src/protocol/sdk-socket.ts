@@ -35,8 +35,12 @@ export class SdkSocket {
   #connection: SdkConnection | undefined;
   #reachable = false;
 
+  readonly #onCreate: () => void;
+
   /** `onCreate` runs once the SDK has made the socket (on the microtask after, when it is connecting). */
-  constructor(private readonly onCreate: () => void = () => {}) {}
+  constructor(onCreate: () => void = () => {}) {
+    this.#onCreate = onCreate;
+  }
 
   /** The SDK's socket factory could be wrapped: what it creates is recorded here. */
   markReachable(): void {
@@ -48,7 +52,7 @@ export class SdkSocket {
     if (typeof connection === 'object' && connection !== null) {
       this.#connection = connection as SdkConnection;
       // The SDK opens the socket right after creating its wrapper (`conn.connect()`).
-      queueMicrotask(this.onCreate);
+      queueMicrotask(this.#onCreate);
     }
   }
 

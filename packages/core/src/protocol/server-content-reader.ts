@@ -15,12 +15,12 @@ import {
 /** @internal What the reader acts on in its session. */
 export interface ServerContentTarget {
   /** Publishes a session event. */
-  emit(event: SessionEvent): void;
+  publish(event: SessionEvent): void;
   /** The model speaks or works: writes that wait for idle are queued. */
   busy(): void;
   /** The model is idle: the writes waiting for it run. */
   idle(): void;
-  /** The user interrupted the model: the scheduler applies its interruption policies. */
+  /** The user interrupted the model: the runner applies its interruption policies. */
   interrupted(): void;
 }
 
@@ -33,34 +33,39 @@ export interface ServerContentTarget {
  */
 export class ServerContentReader {
   /** The warning that `turnComplete` came without the `interactionStatus` the profile waits for was logged. */
-  private warnedNoStatus = false;
+  #warnedNoStatus = false;
 
-  constructor(
-    private readonly idleSignal: IdleSignal,
-    private readonly target: ServerContentTarget,
-    private readonly logger: Logger,
-    private readonly model: string,
-  ) {}
+  readonly #idleSignal: IdleSignal;
+  readonly #target: ServerContentTarget;
+  readonly #logger: Logger;
+  readonly #model: string;
+
+  constructor(idleSignal: IdleSignal, target: ServerContentTarget, logger: Logger, model: string) {
+    this.#idleSignal = idleSignal;
+    this.#target = target;
+    this.#logger = logger;
+    this.#model = model;
+  }
 
   /** Reads one message's `serverContent` and `voiceActivity`; `time` stamps the events. */
   read(message: WireServerMessage, time: number): void {
     const content: unknown = message.serverContent;
-    if (content !== undefined && !isRecord(content)) this.ignore('serverContent', describeValue(content));
-    else if (content) this.readContent(content as WireServerContent, time);
-    const voice = readVoiceActivity(message.voiceActivity, this.ignore);
-    if (voice) this.target.emit({ type: 'voice-activity', ...voice, time });
+    if (content !== undefined && !isRecord(content)) this.#ignore('serverContent', describeValue(content));
+    else if (content) this.#readContent(content as WireServerContent, time);
+    const voice = readVoiceActivity(message.voiceActivity, this.#ignore);
+    if (voice) this.#target.publish({ type: 'voice-activity', ...voice, time });
   }
 
-  private readContent(content: WireServerContent, time: number): void {
-    const { target } = this;
+  #readContent(content: WireServerContent, time: number): void {
+    const target = this.#target;
     for (const part of content.modelTurn?.parts ?? []) {
       if (part.text !== undefined && !part.thought) {
         target.busy();
-        target.emit({ type: 'model-text', text: part.text, time });
+        target.publish({ type: 'model-text', text: part.text, time });
       }
       if (part.inlineData?.data) {
         target.busy();
-        target.emit({
+        target.publish({
           type: 'model-audio',
           data: part.inlineData.data,
           mimeType: part.inlineData.mimeType ?? 'audio/pcm;rate=24000',
@@ -68,24 +73,26 @@ export class ServerContentReader {
         });
       }
     }
-    const interim = readInterimTranscription(content.interimInputTranscription, this.ignore);
-    if (interim !== undefined) target.emit({ type: 'interim-input-transcription', text: interim, time });
+    const interim = readInterimTranscription(content.interimInputTranscription, this.#ignore);
+    if (interim !== undefined) target.publish({ type: 'interim-input-transcription', text: interim, time });
     if (content.inputTranscription?.text) {
-      target.emit({ type: 'input-transcription', text: content.inputTranscription.text, time });
+      target.publish({ type: 'input-transcription', text: content.inputTranscription.text, time });
     }
     if (content.outputTranscription?.text) {
-      target.emit({ type: 'output-transcription', text: content.outputTranscription.text, time });
+      target.publish({ type: 'output-transcription', text: content.outputTranscription.text, time });
     }
     if (content.interrupted) {
-      target.emit({ type: 'interrupted', time });
+      target.publish({ type: 'interrupted', time });
       target.interrupted();
       target.idle();
     }
     const turnComplete = Boolean(content.turnComplete);
-    if (turnComplete) target.emit({ type: 'turn-complete', ...readTurnComplete(content, this.ignore), time });
-    const status = readInteractionStatus(content.interactionStatus, this.ignore);
-    if (status) target.emit({ type: 'interaction-status', status: status.status, idle: status.idle, time });
-    switch (idleTransition(this.idleSignal, turnComplete, status)) {
+    if (turnComplete)
+      target.publish({ type: 'turn-complete', ...readTurnComplete(content, this.#ignore), time });
+    const status = readInteractionStatus(content.interactionStatus, this.#ignore);
+    if (status)
+      target.publish({ type: 'interaction-status', status: status.status, idle: status.idle, time });
+    switch (idleTransition(this.#idleSignal, turnComplete, status)) {
       case 'idle':
         target.idle();
         break;
@@ -93,7 +100,7 @@ export class ServerContentReader {
         target.busy();
         break;
       case 'no-status':
-        this.warnNoStatus();
+        this.#warnNoStatus();
         break;
       case 'unchanged':
         break;
@@ -101,19 +108,19 @@ export class ServerContentReader {
   }
 
   /** Once per session: results waiting for idle may wait long if the model never sends `interactionStatus`. */
-  private warnNoStatus(): void {
-    if (this.warnedNoStatus) return;
-    this.warnedNoStatus = true;
-    this.logger.warn(
+  #warnNoStatus(): void {
+    if (this.#warnedNoStatus) return;
+    this.#warnedNoStatus = true;
+    this.#logger.warn(
       'turnComplete came without interactionStatus, which this model profile takes as its idle signal: ' +
         'results waiting for the model to be idle are sent on interactionStatus IDLE or an interruption. ' +
         "If this model never sends interactionStatus, pass modelProfile: { idleSignal: 'turnComplete' } to createLiveAgent.",
-      { model: this.model },
+      { model: this.#model },
     );
   }
 
   /** A server value of the wrong type or an unknown enum value, left out of the events: logged at debug level. */
-  private readonly ignore = (field: string, got: string): void => {
-    this.logger.debug('ignored a server value livetools cannot read', { field, got });
+  readonly #ignore = (field: string, got: string): void => {
+    this.#logger.debug('ignored a server value livetools cannot read', { field, got });
   };
 }

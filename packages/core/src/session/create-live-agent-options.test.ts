@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../test/support/session-errors.js';
 import type { GenAIClient } from '../protocol/genai-like.js';
-import { thrownBy } from '../reliability/test-support/session-errors.js';
 import { createLiveAgent, type LiveAgentOptions } from './create-live-agent.js';
 
 const ai = { live: { connect: () => Promise.reject(new Error('unused')) } } as GenAIClient;
@@ -44,5 +44,19 @@ describe('createLiveAgent duration options (issue 13 item 13)', () => {
         maxUnacknowledged: 1,
       }),
     ).not.toThrow();
+  });
+});
+
+describe('createLiveAgent without a model (issue 20)', () => {
+  it.each([
+    ['missing', undefined],
+    ['empty', ''],
+    ['blank', '   '],
+    ['not a string', 42],
+  ] as const)('a %s model is an INVALID_OPTION error, not a tool definition error', (_, model) => {
+    const error = thrownBy(make({ model } as unknown as Partial<LiveAgentOptions>));
+    expect(error.code).toBe('INVALID_OPTION');
+    expect(error.name).toBe('LivetoolsError');
+    expect(error.message).toContain('model');
   });
 });

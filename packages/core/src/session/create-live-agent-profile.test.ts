@@ -1,10 +1,10 @@
 import { NEVER } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { recordingLogger } from '../../test/support/profiled-session.js';
+import { thrownBy } from '../../test/support/session-errors.js';
 import type { LivetoolsError } from '../errors.js';
 import type { GenAIClient } from '../protocol/genai-like.js';
-import { recordingLogger } from '../reliability/test-support/profiled-session.js';
-import { thrownBy } from '../reliability/test-support/session-errors.js';
 import { defineStreamingTool, defineTool } from '../tool/define-tool.js';
 import { createLiveAgent, type LiveAgentOptions } from './create-live-agent.js';
 

@@ -2,13 +2,13 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { chooseDelivery } from '../delivery/choose-delivery.js';
 import { createDelivery } from '../delivery/create-delivery.js';
 import type { DeliveryMode } from '../delivery/delivery.js';
-import { LivetoolsError, ToolDefinitionError } from '../errors.js';
+import { LivetoolsError } from '../errors.js';
 import { type PinoLikeLogger, safeLogger } from '../logger.js';
 import type { ModelProfile } from '../profiles/model-profile.js';
 import type { ModelProfileOverride } from '../profiles/profile-override.js';
 import { type ModelProfileNotice, resolveModelProfile } from '../profiles/resolve-model-profile.js';
 import type { GenAIClient, LiveSessionConfig } from '../protocol/genai-like.js';
-import { ToolScheduler } from '../scheduler/tool-scheduler.js';
+import { ToolRunner } from '../runner/tool-runner.js';
 import { type BuiltInTool, checkBuiltInTools } from '../tool/built-in-tools.js';
 import type { Logger } from '../tool/context.js';
 import type { AnyTool, LiveFunctionDeclaration } from '../tool/define-tool.js';
@@ -271,13 +271,16 @@ function logNotices(logger: Logger, model: string, notices: readonly ModelProfil
  *   (e.g. `function-response` with a streaming tool on Vertex AI, which has no `willContinue`) or
  *   an unknown delivery; `INVALID_OPTION` for a duration outside
  *   0..2147483647 ms (timers cannot wait longer), a count below 1, an unknown `modelFamily`, a bad
- *   `modelProfile` or a bad `video` option; `TOOL_DEFINITION` for function declarations in
+ *   `modelProfile`, a bad `video` option or a missing `model`; `TOOL_DEFINITION` for function declarations in
  *   `config.tools` or two tools with one name.
  */
 export function createLiveAgent(options: LiveAgentOptions): LiveAgent {
   checkOptions(options);
   if (typeof options.model !== 'string' || options.model.trim() === '') {
-    throw new ToolDefinitionError('createLiveAgent needs a `model`, e.g. "gemini-3.8-live".');
+    throw new LivetoolsError(
+      'INVALID_OPTION',
+      'createLiveAgent needs a `model`: pass the Live model name, e.g. `model: "gemini-3.8-live"`.',
+    );
   }
   const { profile, notices } = resolveModelProfile(options.model, {
     vertexai: options.ai.vertexai === true,
@@ -298,8 +301,8 @@ export function createLiveAgent(options: LiveAgentOptions): LiveAgent {
     loadedTracer ??= loadOpenTelemetryTracer();
     return loadedTracer;
   };
-  // The scheduler checks the tool list (duplicate names); building it here fails fast, before connect().
-  const probe = new ToolScheduler({ tools, sink: { send() {} } });
+  // The runner checks the tool list (duplicate names); building it here fails fast, before connect().
+  const probe = new ToolRunner({ tools, sink: { send() {} } });
   const livetoolsNames = new Set(probe.declarations().map((d) => d.name));
   probe.dispose();
   const builtIn = checkBuiltInTools(options.config, livetoolsNames);

@@ -6,9 +6,10 @@
  * after the briefing, in order.
  */
 import { describe, expect, it } from 'vitest';
+import { pushTool } from '../../test/support/push-tool.js';
+import { EventLog, slowLookup } from '../../test/support/session-fixture.js';
+import { sdks } from '../../test/support/session-sdks.js';
 import type { GenAIClient } from '../protocol/genai-like.js';
-import { EventLog, pushTool, slowLookup } from '../reliability/test-support/session-fixture.js';
-import { sdks } from '../reliability/test-support/session-sdks.js';
 import { createFakeLiveServer, type FakeLiveConnection, type LiveClientFrame } from '../testing/index.js';
 import { createLiveAgent } from './create-live-agent.js';
 import { handoffBriefing } from './handoff-relay.js';
@@ -92,7 +93,7 @@ async function open(makeAi: (baseUrl: string) => GenAIClient, bufferedResultsPer
 }
 
 const watchBriefing = (id: string, label: string) =>
-  handoffBriefing([{ callId: id, name: 'watch', args: { label }, streaming: true }]);
+  handoffBriefing([{ callId: id, toolName: 'watch', args: { label }, streaming: true }]);
 
 describe.each(sdks)('handoff: what the writer held (%s)', (_name, makeAi) => {
   it('a WHEN_IDLE result waiting for the old model to be idle reaches the new session as text after the briefing', async () => {
@@ -168,8 +169,8 @@ describe.each(sdks)('handoff: what the writer held (%s)', (_name, makeAi) => {
     const turns = textTurns(second);
     expect(turns[0]).toBe(
       handoffBriefing([
-        { callId: id, name: 'watch', args: { label: 'AAPL' }, streaming: true },
-        { callId: slow, name: 'lookup', args: {}, streaming: false },
+        { callId: id, toolName: 'watch', args: { label: 'AAPL' }, streaming: true },
+        { callId: slow, toolName: 'lookup', args: {}, streaming: false },
       ]),
     );
     expect(turns.slice(1, 2)).toEqual([`[tool result watch call_id=${id}] "AAPL-1"`]);
@@ -196,7 +197,10 @@ describe.each(sdks)('handoff: what the writer held (%s)', (_name, makeAi) => {
     fx.watch.push(id, 'AAPL-2');
     await second.waitForFrame(isTextTurn('"AAPL-2"'));
     expect(textTurns(second)).toEqual([
-      handoffBriefing([{ callId: id, name: 'watch', args: { label: 'AAPL' }, streaming: true }], 'resumed'),
+      handoffBriefing(
+        [{ callId: id, toolName: 'watch', args: { label: 'AAPL' }, streaming: true }],
+        'resumed',
+      ),
       `[tool result watch call_id=${id}] "AAPL-1"`,
       `[tool result watch call_id=${id}] "AAPL-2"`,
     ]);

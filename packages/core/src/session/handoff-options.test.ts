@@ -49,8 +49,8 @@ describe('handoffBriefing', () => {
   it('names each running call with its arguments and how its results come; stop_streaming only for streaming calls', () => {
     expect(
       handoffBriefing([
-        { callId: 'c1', name: 'watch', args: { label: 'x' }, streaming: true },
-        { callId: 'c2', name: 'lookup', args: { q: 'y' }, streaming: false },
+        { callId: 'c1', toolName: 'watch', args: { label: 'x' }, streaming: true },
+        { callId: 'c2', toolName: 'lookup', args: { q: 'y' }, streaming: false },
       ]),
     ).toBe(
       [
@@ -64,10 +64,10 @@ describe('handoffBriefing', () => {
   it('writes arguments that cannot be JSON without throwing', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(handoffBriefing([{ callId: 'c', name: 'n', args: cyclic, streaming: false }])).toContain(
+    expect(handoffBriefing([{ callId: 'c', toolName: 'n', args: cyclic, streaming: false }])).toContain(
       'with arguments "(arguments that cannot be written as JSON)"',
     );
-    expect(handoffBriefing([{ callId: 'c', name: 'n', args: 10n, streaming: false }])).toContain(
+    expect(handoffBriefing([{ callId: 'c', toolName: 'n', args: 10n, streaming: false }])).toContain(
       'cannot be written',
     );
   });

@@ -68,7 +68,7 @@ describe('HandoffRelay parking while a resumption is under way', () => {
 
   it('results of a call the relay already carries are not parked: they go as text', () => {
     const { r, texts } = relay();
-    r.adopt([{ callId: 'a', name: 'watch', args: {}, streaming: true }], []);
+    r.adopt([{ callId: 'a', toolName: 'watch', args: {}, streaming: true }], []);
     r.briefed(() => {});
     r.park(() => true);
     r.deliver(result('a', 'x', true));
@@ -79,7 +79,7 @@ describe('HandoffRelay parking while a resumption is under way', () => {
 
 describe('handoffBriefing', () => {
   it('opens with what happened: a handoff to a fresh session, or a resumption from before the calls', () => {
-    const calls = [{ callId: 'c1', name: 'watch', args: { s: 'A' }, streaming: true }];
+    const calls = [{ callId: 'c1', toolName: 'watch', args: { s: 'A' }, streaming: true }];
     const line =
       '- watch (call_id c1) with arguments {"s":"A"}: its results will follow as messages starting with [tool result watch call_id=c1]. To stop it, call stop_streaming with function_name "watch" (or call_id "c1").';
     expect(handoffBriefing(calls)).toBe(

@@ -9,7 +9,7 @@ import { STOP_STREAMING } from '../tool/function-name.js';
 /** @internal A call that keeps running in the new session after a handoff. */
 export interface HandedOverCall {
   readonly callId: string;
-  readonly name: string;
+  readonly toolName: string;
   /** Its arguments, as validated (or as the model wrote them, while validating). */
   readonly args: unknown;
   /** A streaming tool's call (it can be stopped with `stop_streaming`). */
@@ -70,7 +70,7 @@ const OPENINGS: Record<BriefingKind, string> = {
  *
  * @example
  * ```ts
- * handoffBriefing([{ callId: 'c1', name: 'watch_price', args: { symbol: 'AAPL' }, streaming: true }]);
+ * handoffBriefing([{ callId: 'c1', toolName: 'watch_price', args: { symbol: 'AAPL' }, streaming: true }]);
  * ```
  * @internal
  */
@@ -80,9 +80,9 @@ export function handoffBriefing(
 ): string {
   const lines = calls.map((c) => {
     const stop = c.streaming
-      ? ` To stop it, call ${STOP_STREAMING} with function_name "${c.name}" (or call_id "${c.callId}").`
+      ? ` To stop it, call ${STOP_STREAMING} with function_name "${c.toolName}" (or call_id "${c.callId}").`
       : '';
-    return `- ${c.name} (call_id ${c.callId}) with arguments ${safeJson(c.args)}: its results will follow as messages starting with [tool result ${c.name} call_id=${c.callId}].${stop}`;
+    return `- ${c.toolName} (call_id ${c.callId}) with arguments ${safeJson(c.args)}: its results will follow as messages starting with [tool result ${c.toolName} call_id=${c.callId}].${stop}`;
   });
   return [OPENINGS[kind], ...lines].join('\n');
 }
@@ -111,108 +111,109 @@ function safeJson(value: unknown): string {
  * never made, as usual for the others).
  */
 export class HandoffRelay {
-  private readonly delivery: DeliveryStrategy;
-  private readonly calls = new Set<string>();
-  private readonly ended = new Set<string>();
+  readonly #delivery: DeliveryStrategy;
+  readonly #calls = new Set<string>();
+  readonly #ended = new Set<string>();
   /** Results waiting for the briefing; `undefined` once it went out. */
-  private waiting: Waiting[] | undefined;
+  #waiting: Waiting[] | undefined;
   /** Which calls' results are parked while a resumption is under way; `undefined`: none. */
-  private parkIf: ((callId: string) => boolean) | undefined;
-  private parked: Waiting[] = [];
+  #parkIf: ((callId: string) => boolean) | undefined;
+  #parked: Waiting[] = [];
 
-  constructor(
-    profile: ModelProfile | undefined,
-    private readonly target: RelayTarget,
-    private readonly perCall: number,
-  ) {
-    this.delivery = createClientContentDelivery(profile ?? FALLBACK_PROFILES['gemini-api']);
+  readonly #target: RelayTarget;
+  readonly #perCall: number;
+
+  constructor(profile: ModelProfile | undefined, target: RelayTarget, perCall: number) {
+    this.#target = target;
+    this.#perCall = perCall;
+    this.#delivery = createClientContentDelivery(profile ?? FALLBACK_PROFILES['gemini-api']);
   }
 
   /** True when a response of `callId` goes through the relay (or is dropped by it). */
   owns(callId: string): boolean {
-    return this.calls.has(callId) || this.ended.has(callId) || this.parkIf?.(callId) === true;
+    return this.#calls.has(callId) || this.#ended.has(callId) || this.#parkIf?.(callId) === true;
   }
 
   /** A resumption starts: results of the calls `test` picks wait here until {@link unpark}. */
   park(test: (callId: string) => boolean): void {
-    this.parkIf = test;
+    this.#parkIf = test;
   }
 
   /** The server cancelled call `callId`: its parked results are dropped. */
   discardParked(callId: string): void {
-    if (this.parked.length === 0) return;
-    this.parked = this.parked.filter((w) => w.response.id !== callId);
+    if (this.#parked.length === 0) return;
+    this.#parked = this.#parked.filter((w) => w.response.id !== callId);
   }
 
   /** The resumption is done: parking stops, and the results parked are returned, in order. */
   unpark(): LiveFunctionResponse[] {
-    this.parkIf = undefined;
-    return this.parked.splice(0).map((w) => w.response);
+    this.#parkIf = undefined;
+    return this.#parked.splice(0).map((w) => w.response);
   }
 
   /** A handoff starts: `calls` continue in the new session; the responses of `ended` are dropped. */
   adopt(calls: readonly HandedOverCall[], ended: readonly string[]): void {
-    for (const id of ended) this.ended.add(id);
-    this.waiting ??= [];
+    for (const id of ended) this.#ended.add(id);
+    this.#waiting ??= [];
     for (const c of calls) {
-      this.calls.add(c.callId);
+      this.#calls.add(c.callId);
       // The first answer went (or would have gone) to the old session: later results are text turns.
-      this.delivery.deliver(
-        [{ id: c.callId, name: c.name, response: { output: null }, willContinue: true }],
+      this.#delivery.deliver(
+        [{ id: c.callId, name: c.toolName, response: { output: null }, willContinue: true }],
         NOWHERE,
-        this.target.context,
+        this.#target.context,
       );
     }
   }
 
   /** Delivers one response of a call the relay owns. */
   deliver(response: LiveFunctionResponse): void {
-    if (this.ended.has(response.id)) return;
-    if (!this.calls.has(response.id) && this.parkIf?.(response.id) === true) {
-      this.hold(this.parked, response);
+    if (this.#ended.has(response.id)) return;
+    if (!this.#calls.has(response.id) && this.#parkIf?.(response.id) === true) {
+      this.#hold(this.#parked, response);
       return;
     }
     // A one-shot call's only result ends it: say so in its tag.
     const r = response.willContinue === undefined ? { ...response, willContinue: false } : response;
-    if (r.willContinue === false) this.calls.delete(r.id);
-    if (this.waiting) {
-      this.hold(this.waiting, r);
+    if (r.willContinue === false) this.#calls.delete(r.id);
+    if (this.#waiting) {
+      this.#hold(this.#waiting, r);
       return;
     }
-    this.send(r);
+    this.#send(r);
   }
 
   /** The new session is up: `brief` writes the briefing, then the results that waited go out in order. */
   briefed(brief: () => void): void {
     brief();
-    const waiting = this.waiting ?? [];
-    this.waiting = undefined;
-    for (const w of waiting) this.send(w.response);
+    const waiting = this.#waiting ?? [];
+    this.#waiting = undefined;
+    for (const w of waiting) this.#send(w.response);
   }
 
   /** True while the relay carries call `callId` (handed over and not ended yet). */
   carries(callId: string): boolean {
-    return this.calls.has(callId);
+    return this.#calls.has(callId);
   }
 
   /** Queues `r` in `waiting`, keeping the newest `perCall` intermediate results of its call. */
-  private hold(waiting: Waiting[], r: LiveFunctionResponse): void {
+  #hold(waiting: Waiting[], r: LiveFunctionResponse): void {
     const intermediate = r.willContinue === true;
     waiting.push({ response: r, intermediate });
     if (!intermediate) return;
     const mine = waiting.filter((w) => w.intermediate && w.response.id === r.id);
-    if (mine.length > this.perCall) {
+    if (mine.length > this.#perCall) {
       waiting.splice(waiting.indexOf(mine[0]!), 1);
-      this.target.dropped(r.id);
+      this.#target.dropped(r.id);
     }
   }
 
-  private send(r: LiveFunctionResponse): void {
+  #send(r: LiveFunctionResponse): void {
     try {
-      const { channel, context } = this.target.route(r);
-      this.delivery.deliver([r], channel, context);
+      const { channel, context } = this.#target.route(r);
+      this.#delivery.deliver([r], channel, context);
     } catch (error) {
-      this.target.failed(r.id, error);
+      this.#target.failed(r.id, error);
     }
   }
 }

@@ -7,9 +7,10 @@
 import { Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { pushTool } from '../../test/support/push-tool.js';
+import { EventLog } from '../../test/support/session-fixture.js';
+import { sdks } from '../../test/support/session-sdks.js';
 import type { GenAIClient } from '../protocol/genai-like.js';
-import { EventLog, pushTool } from '../reliability/test-support/session-fixture.js';
-import { sdks } from '../reliability/test-support/session-sdks.js';
 import { createFakeLiveServer, type FakeLiveConnection, type LiveClientFrame } from '../testing/index.js';
 import { defineStreamingTool } from '../tool/define-tool.js';
 import { createLiveAgent, type LiveAgentOptions } from './create-live-agent.js';
@@ -100,7 +101,11 @@ describe.each(sdks)('handoff (%s)', (_name, makeAi) => {
       willHandOver: true,
     });
     expect(second.resumptionHandle).toBeUndefined();
-    expect(event).toMatchObject({ cause: 'go-away', continued: [{ callId: id, name: 'watch' }], ended: [] });
+    expect(event).toMatchObject({
+      cause: 'go-away',
+      continued: [{ callId: id, toolName: 'watch' }],
+      ended: [],
+    });
     const briefing = briefingFor([{ id, label: 'AAPL' }]);
     expect(event.briefing).toBe(briefing);
     await second.waitForFrame(isTextTurn('[session handed over]'));
@@ -135,7 +140,7 @@ describe.each(sdks)('handoff (%s)', (_name, makeAi) => {
     second.goAway('0s');
     const event = await handedOver(fx.log, since);
     const third = await next;
-    expect(event.continued).toEqual([{ callId: id, name: 'watch' }]);
+    expect(event.continued).toEqual([{ callId: id, toolName: 'watch' }]);
     await third.waitForFrame(isTextTurn('[session handed over]'));
     fx.watch.push(id, 'AAPL-1');
     await third.waitForFrame(isTextTurn('"AAPL-1"'));
@@ -196,8 +201,8 @@ describe.each(sdks)('handoff (%s)', (_name, makeAi) => {
     const event = await handedOver(fx.log);
     const second = await next;
     expect(event).toMatchObject({
-      continued: [{ callId: w, name: 'watch' }],
-      ended: [{ callId: c, name: 'camera' }],
+      continued: [{ callId: w, toolName: 'watch' }],
+      ended: [{ callId: c, toolName: 'camera' }],
       briefing: briefingFor([{ id: w, label: 'w' }]),
     });
     // Ended by the handoff, not by the application: the event, the metrics and the tool's signal say so.
@@ -240,7 +245,7 @@ describe.each(sdks)('handoff (%s)', (_name, makeAi) => {
     fx.watch.push(id, 'AAPL-1'); // while the session has no connection
     second.acceptSetup();
     const event = await handedOver(fx.log);
-    expect(event).toMatchObject({ cause: 'connection-lost', continued: [{ callId: id, name: 'watch' }] });
+    expect(event).toMatchObject({ cause: 'connection-lost', continued: [{ callId: id, toolName: 'watch' }] });
     await second.waitForFrame(isTextTurn('"AAPL-1"'));
     expect(textTurns(second).map((t) => t.text)).toEqual([
       briefingFor([{ id, label: 'AAPL' }]),
@@ -274,7 +279,7 @@ describe.each(sdks)('handoff (%s)', (_name, makeAi) => {
     await fx.log.waitFor((e) => e.type === 'go-away', 'go-away', since);
     expect(fx.log.events.slice(since).map((e) => e.type)).toEqual(['go-away']);
     const event = await handedOver(fx.log, since);
-    expect(event).toMatchObject({ cause: 'go-away', continued: [{ callId: id, name: 'watch' }] });
+    expect(event).toMatchObject({ cause: 'go-away', continued: [{ callId: id, toolName: 'watch' }] });
     expect(fx.first.closeInfo?.code).not.toBe(1011); // closed by the client, not by the server's timer
   });
 

@@ -6,9 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openModelSession, recordingLogger } from '../reliability/test-support/profiled-session.js';
-import { ping, pushTool, wireBarrier } from '../reliability/test-support/session-fixture.js';
-import { sdks } from '../reliability/test-support/session-sdks.js';
+import { openModelSession, recordingLogger } from '../../test/support/profiled-session.js';
+import { pushTool } from '../../test/support/push-tool.js';
+import { ping, wireBarrier } from '../../test/support/session-fixture.js';
+import { sdks } from '../../test/support/session-sdks.js';
 import type { FakeLiveConnection } from '../testing/index.js';
 import { defineTool } from '../tool/define-tool.js';
 

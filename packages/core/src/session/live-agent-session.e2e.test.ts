@@ -3,12 +3,12 @@ import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
 import { filter, firstValueFrom, map, Subject, sample, take, toArray, VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { pushTool } from '../../test/support/push-tool.js';
 import { LivetoolsError } from '../errors.js';
 import type { GenAIClient } from '../protocol/genai-like.js';
-import { SubscriptionCounter } from '../scheduler/test-support/harness.js';
 import { createFakeLiveServer, type FakeLiveConnection, type FakeLiveServer } from '../testing/index.js';
 import { defineStreamingTool, defineTool } from '../tool/define-tool.js';
-import { emit } from '../tool/scheduling.js';
+import { withScheduling } from '../tool/scheduling.js';
 import { createLiveAgent, type LiveAgentOptions } from './create-live-agent.js';
 import type { LiveEvent } from './live-events.js';
 
@@ -22,35 +22,6 @@ const sdks: [string, (baseUrl: string, apiKey?: string) => GenAIClient][] = [
     (baseUrl, apiKey = 'test-key') => new GoogleGenAI2({ apiKey, httpOptions: { baseUrl } }),
   ],
 ];
-
-/** A streaming tool fed by the test through `push(callId, value)`; counts upstream subscriptions. */
-function pushTool(name: string, options: { interruption?: 'keep' | 'cancel' } = {}) {
-  const feeds = new Map<string, Subject<unknown>>();
-  const state = new SubscriptionCounter();
-  const tool = defineStreamingTool({
-    name,
-    description: `Streams values the test pushes (${name}).`,
-    parameters: z.object({ label: z.string().optional() }),
-    ...options,
-    execute: (_args, ctx) => {
-      const feed = new Subject<unknown>();
-      feeds.set(ctx.callId, feed);
-      return state.track(feed);
-    },
-  });
-  const feed = (callId: string) => {
-    const f = feeds.get(callId);
-    if (!f) throw new Error(`no call ${callId} started`);
-    return f;
-  };
-  return {
-    tool,
-    state,
-    push: (callId: string, value: unknown) => feed(callId).next(value),
-    complete: (callId: string) => feed(callId).complete(),
-    fail: (callId: string, error: Error) => feed(callId).error(error),
-  };
-}
 
 async function setup(
   makeAi: (baseUrl: string) => GenAIClient,
@@ -76,7 +47,7 @@ async function setup(
   };
 }
 
-/** Waits until the scheduler has handled everything the server sent before: a round trip through a one-shot tool. */
+/** Waits until the runner has handled everything the server sent before: a round trip through a one-shot tool. */
 const ping = defineTool({
   name: 'ping',
   description: 'Answers pong.',
@@ -116,7 +87,7 @@ describe.each(sdks)('live session over %s', (_name, makeAi) => {
     const id = t.conn.callTool('watch', { label: 'a' });
     await barrier(t.conn);
     watch.push(id, { price: 1 });
-    watch.push(id, emit({ price: 2 }, { scheduling: 'INTERRUPT' }));
+    watch.push(id, withScheduling({ price: 2 }, 'INTERRUPT'));
     watch.complete(id);
     await t.conn.waitForToolResponse(id, (r) => r.willContinue === false);
     expect(
@@ -137,7 +108,7 @@ describe.each(sdks)('live session over %s', (_name, makeAi) => {
     const response = await t.conn.waitForToolResponse(id);
     expect(response.willContinue).toBe(false);
     expect(response.error).toMatchObject({ code: 'INVALID_ARGUMENTS', issues: [{ path: 'label' }] });
-    expect(watch.state.total).toBe(0);
+    expect(watch.upstream.total).toBe(0);
   });
 
   it('stops a call by id and then every call by name through stop_streaming', async () => {
@@ -149,7 +120,7 @@ describe.each(sdks)('live session over %s', (_name, makeAi) => {
       { name: 'watch', args: { label: 'c' } },
     ]) as [string, string, string];
     await barrier(t.conn);
-    expect(watch.state.active).toBe(3);
+    expect(watch.upstream.active).toBe(3);
     const stopOne = t.conn.callTool('stop_streaming', { call_id: a });
     const answer = await t.conn.waitForToolResponse(stopOne);
     expect(answer.output).toEqual({ stopped: [{ call_id: a, function_name: 'watch', results: 0 }] });
@@ -157,11 +128,11 @@ describe.each(sdks)('live session over %s', (_name, makeAi) => {
       willContinue: false,
       output: { status: 'stopped', reason: 'model' },
     });
-    expect(watch.state.active).toBe(2);
+    expect(watch.upstream.active).toBe(2);
     const stopAll = t.conn.callTool('stop_streaming', { function_name: 'watch' });
     const all = await t.conn.waitForToolResponse(stopAll);
     expect((all.output as { stopped: { call_id: string }[] }).stopped.map((s) => s.call_id)).toEqual([b, c]);
-    expect(watch.state.active).toBe(0);
+    expect(watch.upstream.active).toBe(0);
   });
 
   it("stops the upstream on the server's toolCallCancellation and sends nothing after", async () => {
@@ -173,11 +144,11 @@ describe.each(sdks)('live session over %s', (_name, makeAi) => {
     await t.conn.waitForToolResponse(id);
     t.conn.cancelToolCalls([id]);
     await barrier(t.conn);
-    expect(watch.state.active).toBe(0);
+    expect(watch.upstream.active).toBe(0);
     watch.push(id, 2); // nobody listens any more: the check below sees no response for it
     await barrier(t.conn);
     expect(t.conn.toolResponses(id).map((r) => r.output)).toEqual([1]);
-    expect(t.events.find((e) => e.type === 'tool-end' && e.name === 'watch')).toMatchObject({
+    expect(t.events.find((e) => e.type === 'tool-end' && e.toolName === 'watch')).toMatchObject({
       reason: 'cancelled',
       cancelledBy: 'server',
     });
@@ -199,8 +170,8 @@ describe.each(sdks)('live session over %s', (_name, makeAi) => {
     });
     keep.push(k, 'still here');
     await t.conn.waitForToolResponse(k);
-    expect(cancel.state.active).toBe(0);
-    expect(keep.state.active).toBe(1);
+    expect(cancel.upstream.active).toBe(0);
+    expect(keep.upstream.active).toBe(1);
     expect(t.events.some((e) => e.type === 'interrupted')).toBe(true);
   });
 
@@ -328,7 +299,7 @@ describe.each(sdks)('live session over %s', (_name, makeAi) => {
       expect.objectContaining({ resumed: false }),
       expect.objectContaining({ resumed: true }),
     ]);
-    expect(watch.state.total).toBe(1);
+    expect(watch.upstream.total).toBe(1);
   });
 
   it('resumes after a dropped connection and delivers what was emitted meanwhile', async () => {
@@ -355,7 +326,7 @@ describe.each(sdks)('live session over %s', (_name, makeAi) => {
       cause: 'connection-lost',
       attempt: 1,
     });
-    expect(watch.state.active).toBe(1);
+    expect(watch.upstream.active).toBe(1);
   });
 
   it('tears everything down when the connection drops without a handle, and says why', async () => {
@@ -363,14 +334,14 @@ describe.each(sdks)('live session over %s', (_name, makeAi) => {
     await using t = await setup(makeAi, { tools: [watch.tool, ping] });
     t.conn.callTool('watch', {});
     await barrier(t.conn);
-    expect(watch.state.active).toBe(1);
+    expect(watch.upstream.active).toBe(1);
     const closed = firstValueFrom(t.session.events$.pipe(filter((e) => e.type === 'closed')));
     await t.conn.drop();
     const event = await closed;
     expect(event).toMatchObject({ by: 'connection-lost', code: 1006 });
     expect((event as { reason: string }).reason).toMatch(/no session resumption handle/);
-    expect(watch.state.active).toBe(0);
-    expect(t.events.find((e) => e.type === 'tool-end' && e.name === 'watch')).toMatchObject({
+    expect(watch.upstream.active).toBe(0);
+    expect(t.events.find((e) => e.type === 'tool-end' && e.toolName === 'watch')).toMatchObject({
       cancelledBy: 'session-end',
     });
     expect(() => t.session.sendText('x')).toThrow(/closed/);
@@ -384,7 +355,7 @@ describe.each(sdks)('live session over %s', (_name, makeAi) => {
     t.conn.callTool('watch', {});
     await barrier(t.conn);
     await t.session.close();
-    expect(watch.state.active).toBe(0);
+    expect(watch.upstream.active).toBe(0);
     expect(t.conn.closeInfo).toBeDefined();
     expect(t.events.at(-1)).toMatchObject({ type: 'closed', by: 'client' });
     await t.session.close(); // idempotent
@@ -430,7 +401,7 @@ describe.each(sdks)('live session over %s', (_name, makeAi) => {
       result: { price: 1 },
       more: expect.stringContaining(`call_id=${id}`),
     });
-    watch.push(id, emit({ price: 2 }, { scheduling: 'INTERRUPT' }));
+    watch.push(id, withScheduling({ price: 2 }, 'INTERRUPT'));
     const turn = await t.conn.waitForFrame((f) => 'clientContent' in f);
     expect(turn).toEqual({
       clientContent: {

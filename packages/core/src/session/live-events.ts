@@ -1,5 +1,5 @@
 import type { WireInteractionStatus } from '../protocol/genai-like.js';
-import type { ToolEvent } from '../scheduler/events.js';
+import type { ToolEvent } from '../runner/events.js';
 
 /** Fields every session event carries. */
 export interface SessionEventBase {
@@ -125,8 +125,8 @@ export interface GoAwayEvent extends SessionEventBase {
 export interface HandedOverCall {
   /** The call's id in the old session. */
   readonly callId: string;
-  /** Its function name. */
-  readonly name: string;
+  /** The name of its tool. */
+  readonly toolName: string;
 }
 
 /**
@@ -141,7 +141,7 @@ export interface HandedOverCall {
  * @example
  * ```ts
  * session.events$.subscribe((e) => {
- *   if (e.type === 'handed-over') console.warn(`new session; still running: ${e.continued.map((c) => c.name)}`);
+ *   if (e.type === 'handed-over') console.warn(`new session; still running: ${e.continued.map((c) => c.toolName)}`);
  * });
  * ```
  */

@@ -4,15 +4,15 @@
  */
 import { GoogleGenAI as GoogleGenAI3 } from '@google/genai';
 import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
-import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { pushTool } from '../../test/support/push-tool.js';
+import { thrownBy } from '../../test/support/session-errors.js';
 import { LivetoolsError } from '../errors.js';
 import type { GenAIClient } from '../protocol/genai-like.js';
-import { thrownBy } from '../reliability/test-support/session-errors.js';
 import { createFakeLiveServer, type FakeLiveConnection, type LiveClientFrame } from '../testing/index.js';
-import { defineStreamingTool, defineTool } from '../tool/define-tool.js';
-import { emit } from '../tool/scheduling.js';
+import { defineTool } from '../tool/define-tool.js';
+import { withScheduling } from '../tool/scheduling.js';
 import { createLiveAgent, type LiveAgentOptions } from './create-live-agent.js';
 
 type MakeAi = (baseUrl: string) => GenAIClient;
@@ -29,31 +29,6 @@ const sdks: [string, MakeAi, MakeAi][] = [
     (baseUrl) => new GoogleGenAI2({ vertexai: true, apiKey: 'test-key', httpOptions: { baseUrl } }),
   ],
 ];
-
-/** A streaming tool fed by the test through `push(callId, value)`. */
-function pushTool(name: string) {
-  const feeds = new Map<string, Subject<unknown>>();
-  const tool = defineStreamingTool({
-    name,
-    description: `Streams values the test pushes (${name}).`,
-    parameters: z.object({}),
-    execute: (_args, ctx) => {
-      const feed = new Subject<unknown>();
-      feeds.set(ctx.callId, feed);
-      return feed;
-    },
-  });
-  const feed = (callId: string) => {
-    const f = feeds.get(callId);
-    if (!f) throw new Error(`no call ${callId} started`);
-    return f;
-  };
-  return {
-    tool,
-    push: (callId: string, value: unknown) => feed(callId).next(value),
-    complete: (callId: string) => feed(callId).complete(),
-  };
-}
 
 const lookup = defineTool({
   name: 'lookup',
@@ -126,8 +101,8 @@ describe.each(sdks)('model profiles over %s', (_name, geminiApi, vertexAi) => {
     const id = t.conn.callTool('watch');
     await t.conn.waitForToolResponse(t.conn.callTool('lookup'));
     watch.push(id, 1);
-    watch.push(id, emit(2, { scheduling: 'INTERRUPT' }));
-    watch.push(id, emit(3, { scheduling: 'SILENT' }));
+    watch.push(id, withScheduling(2, 'INTERRUPT'));
+    watch.push(id, withScheduling(3, 'SILENT'));
     watch.complete(id);
     await t.conn.waitForFrame((f) =>
       (f.clientContent?.turns ?? []).some((turn) => turn.parts?.some((p) => p.text?.includes('final'))),
@@ -201,7 +176,7 @@ describe.each(sdks)('model profiles over %s', (_name, geminiApi, vertexAi) => {
     const first = await t.conn.waitForToolResponse(id);
     expect(first.scheduling).toBe('WHEN_IDLE');
     expect(first.willContinue).toBeUndefined();
-    watch.push(id, emit(2, { scheduling: 'INTERRUPT' }));
+    watch.push(id, withScheduling(2, 'INTERRUPT'));
     const turn = await t.conn.waitForFrame((f) => 'clientContent' in f);
     expect(turn.clientContent?.turns?.[0]?.parts?.[0]?.text).toBe(`[tool result watch call_id=${id}] 2`);
     for (const r of rawResponses(t.conn.frames)) expect(r).not.toHaveProperty('willContinue');

@@ -12,16 +12,16 @@ import {
 import { Subject } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { pushTool } from '../../test/support/push-tool.js';
 import {
   clientBarrier,
   openResumableSession,
   openSession,
   ping,
-  pushTool,
   vertexAi,
   wireBarrier,
-} from '../reliability/test-support/session-fixture.js';
-import type { ToolEndEvent } from '../scheduler/events.js';
+} from '../../test/support/session-fixture.js';
+import type { ToolEndEvent } from '../runner/events.js';
 import { createFakeLiveServer } from '../testing/index.js';
 import { defineStreamingTool } from '../tool/define-tool.js';
 import { createLiveAgent } from './create-live-agent.js';

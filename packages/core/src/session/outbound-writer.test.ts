@@ -246,7 +246,7 @@ describe('OutboundWriter while a BLOCKING call that new input cancels runs', () 
     expect(labels(t.wire)).toEqual(['turn one']);
   });
 
-  it('a call the scheduler neither answered nor keeps holds nothing', () => {
+  it('a call the runner neither answered nor keeps holds nothing', () => {
     const t = setup();
     t.writer.blockingCalls(['b1', 'b2']);
     t.writer.write(turn('s1', 'r'));

@@ -219,7 +219,7 @@ export class OutboundWriter {
   }
 
   /**
-   * After the calls of {@link blockingCalls} were handed to the scheduler: those it neither
+   * After the calls of {@link blockingCalls} were handed to the runner: those it neither
    * answered nor keeps (`isOpen` false: a call that reused an ended call's id, say) get no
    * response, so they hold nothing.
    */

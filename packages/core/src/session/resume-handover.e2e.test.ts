@@ -7,16 +7,16 @@
 import { Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { GenAIClient } from '../protocol/genai-like.js';
+import { pushTool } from '../../test/support/push-tool.js';
 import {
   EventLog,
   openResumableSession,
   ping,
-  pushTool,
   type SessionFixture,
   wireBarrier,
-} from '../reliability/test-support/session-fixture.js';
-import { sdks } from '../reliability/test-support/session-sdks.js';
+} from '../../test/support/session-fixture.js';
+import { sdks } from '../../test/support/session-sdks.js';
+import type { GenAIClient } from '../protocol/genai-like.js';
 import { createFakeLiveServer, type FakeLiveConnection, type LiveClientFrame } from '../testing/index.js';
 import { defineStreamingTool } from '../tool/define-tool.js';
 import { createLiveAgent } from './create-live-agent.js';
@@ -143,7 +143,7 @@ describe.each(sdks)('resuming with a handle issued before some calls (%s)', (_na
       'the partial handoff',
     )) as HandedOverEvent & LiveEvent;
     const briefing = handoffBriefing(
-      [{ callId: later, name: 'watch', args: { label: 'b' }, streaming: true }],
+      [{ callId: later, toolName: 'watch', args: { label: 'b' }, streaming: true }],
       'resumed',
     );
     expect(
@@ -154,8 +154,8 @@ describe.each(sdks)('resuming with a handle issued before some calls (%s)', (_na
     expect(event).toMatchObject({
       cause: 'connection-lost',
       resumed: true,
-      continued: [{ callId: later, name: 'watch' }],
-      ended: [{ callId: cam, name: 'camera' }],
+      continued: [{ callId: later, toolName: 'watch' }],
+      ended: [{ callId: cam, toolName: 'camera' }],
       forgotten: [],
       briefing,
     });
@@ -219,7 +219,7 @@ describe.each(sdks)('resuming with a handle issued before some calls (%s)', (_na
     expect(fx.log.events.find((e) => e.type === 'handed-over')).toMatchObject({
       resumed: true,
       continued: [],
-      forgotten: [{ callId: id, name: 'watch' }],
+      forgotten: [{ callId: id, toolName: 'watch' }],
     });
   });
 

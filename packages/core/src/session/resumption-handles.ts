@@ -32,12 +32,16 @@ export class ResumptionHandles {
    * resumes does not hold them. `0` with no handle.
    */
   point = 0;
-  private seq = 0;
+  #seq = 0;
   /** Calls not yet known to be covered by every handle the session may resume with. */
-  private readonly calls = new Map<string, NotedCall>();
+  readonly #calls = new Map<string, NotedCall>();
+
+  readonly #transparent: boolean;
 
   /** `transparent`: handles carry `lastConsumedClientMessageIndex` (transparent resumption). */
-  constructor(private readonly transparent: boolean) {}
+  constructor(transparent: boolean) {
+    this.#transparent = transparent;
+  }
 
   /**
    * Takes one update; `written` is the last client message index written when it arrived.
@@ -55,18 +59,18 @@ export class ResumptionHandles {
     // everything written, and serves the next attempt if the one under way fails. With transparent
     // resumption it is ignored (its index would not match the replay). Any other connection's
     // handle (one already left) is ignored.
-    const stored = valid && (source === 'current' || (source === 'leaving' && !this.transparent));
-    const index = this.transparent ? consumedIndex(update.lastConsumedClientMessageIndex) : undefined;
+    const stored = valid && (source === 'current' || (source === 'leaving' && !this.#transparent));
+    const index = this.#transparent ? consumedIndex(update.lastConsumedClientMessageIndex) : undefined;
     if (stored) {
       this.handle = newHandle;
-      this.point = this.seq;
+      this.point = this.#seq;
       // A handle of the current connection is the one every later resumption starts from (or a
       // newer one): the calls before it are covered for good. (A handle of the connection being
       // left may be set aside by a resumption under way with an older one.)
       if (source === 'current') {
-        for (const [id, call] of this.calls) if (call.seq <= this.point) this.calls.delete(id);
+        for (const [id, call] of this.#calls) if (call.seq <= this.point) this.#calls.delete(id);
       }
-      if (this.transparent) {
+      if (this.#transparent) {
         // Without an index the handle is taken to cover what the previous one covered: at worst a
         // message is sent twice after a resumption, never lost.
         if (index !== undefined) this.covers = Math.min(index, written);
@@ -83,20 +87,20 @@ export class ResumptionHandles {
 
   /** A function call arrived (in the order the session applies server messages). */
   noteCall(callId: string, name: string, args: unknown): void {
-    this.seq += 1;
-    this.calls.set(callId, { callId, name, args, seq: this.seq });
+    this.#seq += 1;
+    this.#calls.set(callId, { callId, name, args, seq: this.#seq });
   }
 
   /** True when call `callId` arrived after the handle at `point` was issued. */
   isAfter(callId: string, point: number): boolean {
-    const call = this.calls.get(callId);
+    const call = this.#calls.get(callId);
     return call !== undefined && call.seq > point;
   }
 
   /** The calls that arrived after the handle at `point`, in the order they arrived; forgotten here. */
   takeAfter(point: number): NotedCall[] {
-    const after = [...this.calls.values()].filter((c) => c.seq > point);
-    for (const c of after) this.calls.delete(c.callId);
+    const after = [...this.#calls.values()].filter((c) => c.seq > point);
+    for (const c of after) this.#calls.delete(c.callId);
     return after;
   }
 
@@ -104,11 +108,11 @@ export class ResumptionHandles {
    * The session continues from `handle`, covering `covers`, placed at `point` (a resumption
    * with it succeeded; `undefined` and `-1`: a handoff to a fresh session, which knows no call).
    */
-  restore(handle: string | undefined, covers: number, point = this.seq): void {
+  restore(handle: string | undefined, covers: number, point = this.#seq): void {
     this.handle = handle;
     this.covers = covers;
     this.point = point;
-    if (handle === undefined) this.calls.clear();
+    if (handle === undefined) this.#calls.clear();
   }
 }
 

@@ -9,44 +9,54 @@
  */
 export class ResumptionPacer {
   /** Resumptions in a row, the current one included. */
-  private streak = 0;
+  #streak = 0;
   /** When the current connection was set up. */
-  private connectedAt: number;
+  #connectedAt: number;
+
+  readonly #settings: {
+    readonly initialDelayMs: number;
+    readonly maxDelayMs: number;
+    readonly maxConsecutive: number;
+    readonly stableAfterMs: number;
+  };
+  readonly #now: () => number;
 
   constructor(
-    private readonly settings: {
+    settings: {
       readonly initialDelayMs: number;
       readonly maxDelayMs: number;
       readonly maxConsecutive: number;
       readonly stableAfterMs: number;
     },
-    private readonly now: () => number,
+    now: () => number,
   ) {
-    this.connectedAt = now();
+    this.#settings = settings;
+    this.#now = now;
+    this.#connectedAt = now();
   }
 
   /** Resumptions in a row so far, the one under way included. */
   get inARow(): number {
-    return this.streak;
+    return this.#streak;
   }
 
   /** A connection was set up (the first, or a resumed one). */
   connected(): void {
-    this.connectedAt = this.now();
+    this.#connectedAt = this.#now();
   }
 
   /** A resumption starts; `false` when it would exceed `maxConsecutive` in a row (the session gives up). */
   begin(): boolean {
-    if (this.now() - this.connectedAt >= this.settings.stableAfterMs) this.streak = 0;
-    this.streak += 1;
-    return this.streak <= this.settings.maxConsecutive;
+    if (this.#now() - this.#connectedAt >= this.#settings.stableAfterMs) this.#streak = 0;
+    this.#streak += 1;
+    return this.#streak <= this.#settings.maxConsecutive;
   }
 
   /** How long to wait before attempt `attempt` (from 1) of the resumption under way, in ms. */
   waitBefore(attempt: number): number {
-    const n = this.streak - 1 + attempt - 1;
+    const n = this.#streak - 1 + attempt - 1;
     if (n <= 0) return 0;
-    const { initialDelayMs, maxDelayMs } = this.settings;
+    const { initialDelayMs, maxDelayMs } = this.#settings;
     return Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(n - 1, 30));
   }
 }

@@ -1,4 +1,7 @@
+import { errorMarker, hasErrorMarker, markError } from '../error-marker.js';
 import { describeError, LivetoolsError } from '../errors.js';
+
+const sendFailedErrorMarker = errorMarker('SendFailedError');
 
 /**
  * A client message could not be written (the SDK threw while encoding or sending it). Published
@@ -26,6 +29,12 @@ export class SendFailedError extends LivetoolsError {
       { cause },
     );
     this.name = 'SendFailedError';
+    markError(this, sendFailedErrorMarker);
     this.callId = callId;
+  }
+
+  /** True when `error` is a `SendFailedError`, even one created by another copy of the package. */
+  static override isInstance(error: unknown): error is SendFailedError {
+    return hasErrorMarker(error, sendFailedErrorMarker);
   }
 }

@@ -3,8 +3,9 @@
  * and still applies every other one (both SDK majors against the fake Live server).
  */
 import { describe, expect, it } from 'vitest';
-import { EventLog, pushTool } from '../reliability/test-support/session-fixture.js';
-import { sdks } from '../reliability/test-support/session-sdks.js';
+import { pushTool } from '../../test/support/push-tool.js';
+import { EventLog } from '../../test/support/session-fixture.js';
+import { sdks } from '../../test/support/session-sdks.js';
 import { createFakeLiveServer } from '../testing/index.js';
 import { createLiveAgent } from './create-live-agent.js';
 

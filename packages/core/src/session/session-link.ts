@@ -31,13 +31,16 @@ export class SessionLink {
   /** The phase the session's connection is in. */
   state: ConnectionState = { kind: 'connecting', pending: undefined };
   /** Sockets being closed. */
-  private readonly closingSockets = new Set<Promise<void>>();
-  private generation = 0;
+  readonly #closingSockets = new Set<Promise<void>>();
+  #generation = 0;
 
-  constructor(
-    private readonly settings: SessionSettings,
-    private readonly hooks: LinkHooks,
-  ) {}
+  readonly #settings: SessionSettings;
+  readonly #hooks: LinkHooks;
+
+  constructor(settings: SessionSettings, hooks: LinkHooks) {
+    this.#settings = settings;
+    this.#hooks = hooks;
+  }
 
   /** True until `close()` started or the session ended. */
   get isOpen(): boolean {
@@ -73,13 +76,13 @@ export class SessionLink {
     handle: string | undefined,
     declarations: readonly LiveFunctionDeclaration[],
   ): Promise<Opened | undefined> {
-    const generation = ++this.generation;
-    const attempt = new ConnectAttempt(this.settings, {
+    const generation = ++this.#generation;
+    const attempt = new ConnectAttempt(this.#settings, {
       declarations,
       handle,
-      onBadFrame: this.hooks.onBadFrame,
-      onMessage: (message) => this.hooks.onMessage(message, generation),
-      onClose: (event) => this.hooks.onClose(event, generation),
+      onBadFrame: this.#hooks.onBadFrame,
+      onMessage: (message) => this.#hooks.onMessage(message, generation),
+      onClose: (event) => this.#hooks.onClose(event, generation),
     });
     const state = this.state;
     if (state.kind === 'connecting' || state.kind === 'reconnecting') state.pending = attempt;
@@ -105,20 +108,20 @@ export class SessionLink {
 
   /** Closes an attempt's socket (handshake, then terminate after `closeTimeoutMs`); `drain()` waits for it. */
   closeSocket(attempt: ConnectAttempt): void {
-    const closing = attempt.close().finally(() => this.closingSockets.delete(closing));
-    this.closingSockets.add(closing);
+    const closing = attempt.close().finally(() => this.#closingSockets.delete(closing));
+    this.#closingSockets.add(closing);
   }
 
   /** Resolves once every socket the session opened has closed (or was terminated). */
   async drain(): Promise<void> {
-    while (this.closingSockets.size > 0) await Promise.all([...this.closingSockets]);
+    while (this.#closingSockets.size > 0) await Promise.all([...this.#closingSockets]);
   }
 
   /** Waits `ms` on the session's scheduler while reconnecting; `cancelBackoff()` ends the wait at once. */
   delay(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const state = this.state;
-      const timer = this.settings.scheduler.schedule(() => {
+      const timer = this.#settings.scheduler.schedule(() => {
         if (state.kind === 'reconnecting') state.backoff = undefined;
         resolve();
       }, ms);

@@ -1,5 +1,5 @@
 import type { CancelSource } from '../errors.js';
-import type { CallEndReason, ToolEndEvent } from '../scheduler/events.js';
+import type { CallEndReason, ToolEndEvent } from '../runner/events.js';
 import type { LiveEvent } from './live-events.js';
 import type { VideoRoutingStats } from './video-routing.js';
 
@@ -87,56 +87,56 @@ function percentile(sorted: readonly number[], p: number): number | undefined {
  * session sees (messages written, dropped, replayed). Also fills in `metrics.dropped` of `tool-end`.
  */
 export class SessionMetricsRecorder {
-  private received = 0;
-  private started = 0;
-  private readonly ended: Record<CallEndReason, number> = { completed: 0, failed: 0, cancelled: 0 };
-  private readonly cancelledBy: Partial<Record<CancelSource, number>> = {};
-  private results = 0;
-  private bytes = 0;
-  private coalesced = 0;
-  private dropped = 0;
-  private refused = 0;
-  private replayDropped = 0;
-  private sendFailures = 0;
-  private messagesSent = 0;
-  private reconnections = 0;
-  private handoffs = 0;
-  private replayed = 0;
-  private readonly firstResult: number[] = [];
-  private firstResultNext = 0;
+  #received = 0;
+  #started = 0;
+  readonly #ended: Record<CallEndReason, number> = { completed: 0, failed: 0, cancelled: 0 };
+  readonly #cancelledBy: Partial<Record<CancelSource, number>> = {};
+  #results = 0;
+  #bytes = 0;
+  #coalesced = 0;
+  #dropped = 0;
+  #refused = 0;
+  #replayDropped = 0;
+  #sendFailures = 0;
+  #messagesSent = 0;
+  #reconnections = 0;
+  #handoffs = 0;
+  #replayed = 0;
+  readonly #firstResult: number[] = [];
+  #firstResultNext = 0;
   /** Drops of calls still running, until their `tool-end`. */
-  private readonly dropsByCall = new Map<string, number>();
-  private readonly active = new Set<string>();
+  readonly #dropsByCall = new Map<string, number>();
+  readonly #active = new Set<string>();
   /** Bytes of the results of calls still running, counted as they are sent. */
-  private readonly resultBytes = new Map<string, number>();
+  readonly #resultBytes = new Map<string, number>();
 
   /** Takes one event into account; returns the event to publish (`tool-end` with its drops). */
   record(event: LiveEvent): LiveEvent {
     switch (event.type) {
       case 'tool-call':
-        this.received += 1;
-        this.active.add(event.callId);
+        this.#received += 1;
+        this.#active.add(event.callId);
         return event;
       case 'tool-start':
-        this.started += 1;
+        this.#started += 1;
         return event;
       case 'tool-result':
-        this.results += 1;
-        this.bytes += event.bytes;
+        this.#results += 1;
+        this.#bytes += event.bytes;
         // Zero unless bytes are measured (`measureBytes`): no bookkeeping then.
         if (event.bytes !== 0)
-          this.resultBytes.set(event.callId, (this.resultBytes.get(event.callId) ?? 0) + event.bytes);
+          this.#resultBytes.set(event.callId, (this.#resultBytes.get(event.callId) ?? 0) + event.bytes);
         return event;
       case 'tool-result-refused':
-        this.refused += 1;
+        this.#refused += 1;
         return event;
       case 'tool-end':
-        return this.ended_(event);
+        return this.#ended_(event);
       case 'connected':
-        if (event.resumed) this.reconnections += 1;
+        if (event.resumed) this.#reconnections += 1;
         return event;
       case 'handed-over':
-        this.handoffs += 1;
+        this.#handoffs += 1;
         return event;
       default:
         return event;
@@ -145,74 +145,74 @@ export class SessionMetricsRecorder {
 
   /** An intermediate result of `callId` was dropped by the bound. */
   drop(callId: string | undefined): void {
-    this.dropped += 1;
-    if (callId !== undefined && this.active.has(callId)) {
-      this.dropsByCall.set(callId, (this.dropsByCall.get(callId) ?? 0) + 1);
+    this.#dropped += 1;
+    if (callId !== undefined && this.#active.has(callId)) {
+      this.#dropsByCall.set(callId, (this.#dropsByCall.get(callId) ?? 0) + 1);
     }
   }
 
   /** A written message was no longer kept for a replay (the `maxUnacknowledged` bound). */
   replayDrop(): void {
-    this.replayDropped += 1;
+    this.#replayDropped += 1;
   }
 
   /** A client message could not be written. */
   sendFailed(): void {
-    this.sendFailures += 1;
+    this.#sendFailures += 1;
   }
 
   /** A client message was written; `replay` when it was sent again after a resumption. */
   sent(replay: boolean): void {
-    this.messagesSent += 1;
-    if (replay) this.replayed += 1;
+    this.#messagesSent += 1;
+    if (replay) this.#replayed += 1;
   }
 
   /** The figures so far; `video`: the session's video routing counters (none sent when left out). */
   snapshot(video: VideoRoutingStats = NO_VIDEO): SessionMetrics {
-    const sorted = [...this.firstResult].sort((a, b) => a - b);
+    const sorted = [...this.#firstResult].sort((a, b) => a - b);
     return {
       calls: {
-        received: this.received,
-        started: this.started,
-        active: this.active.size,
-        ended: { ...this.ended },
-        cancelledBy: { ...this.cancelledBy },
+        received: this.#received,
+        started: this.#started,
+        active: this.#active.size,
+        ended: { ...this.#ended },
+        cancelledBy: { ...this.#cancelledBy },
       },
-      results: this.results,
-      bytes: this.bytes,
-      coalesced: this.coalesced,
-      dropped: this.dropped,
-      refused: this.refused,
-      replayDropped: this.replayDropped,
-      sendFailures: this.sendFailures,
+      results: this.#results,
+      bytes: this.#bytes,
+      coalesced: this.#coalesced,
+      dropped: this.#dropped,
+      refused: this.#refused,
+      replayDropped: this.#replayDropped,
+      sendFailures: this.#sendFailures,
       timeToFirstResultMs: {
         p50: percentile(sorted, 50),
         p99: percentile(sorted, 99),
         samples: sorted.length,
       },
-      messagesSent: this.messagesSent,
-      reconnections: this.reconnections,
-      handoffs: this.handoffs,
-      replayed: this.replayed,
+      messagesSent: this.#messagesSent,
+      reconnections: this.#reconnections,
+      handoffs: this.#handoffs,
+      replayed: this.#replayed,
       video,
     };
   }
 
-  private ended_(event: ToolEndEvent): ToolEndEvent {
-    this.active.delete(event.callId);
-    this.ended[event.reason] += 1;
+  #ended_(event: ToolEndEvent): ToolEndEvent {
+    this.#active.delete(event.callId);
+    this.#ended[event.reason] += 1;
     if (event.cancelledBy)
-      this.cancelledBy[event.cancelledBy] = (this.cancelledBy[event.cancelledBy] ?? 0) + 1;
-    const drops = this.dropsByCall.get(event.callId) ?? 0;
-    this.dropsByCall.delete(event.callId);
+      this.#cancelledBy[event.cancelledBy] = (this.#cancelledBy[event.cancelledBy] ?? 0) + 1;
+    const drops = this.#dropsByCall.get(event.callId) ?? 0;
+    this.#dropsByCall.delete(event.callId);
     const metrics =
       drops === 0 ? event.metrics : { ...event.metrics, dropped: event.metrics.dropped + drops };
-    this.bytes += metrics.bytes - (this.resultBytes.get(event.callId) ?? 0);
-    this.resultBytes.delete(event.callId);
-    this.coalesced += metrics.coalesced;
+    this.#bytes += metrics.bytes - (this.#resultBytes.get(event.callId) ?? 0);
+    this.#resultBytes.delete(event.callId);
+    this.#coalesced += metrics.coalesced;
     if (metrics.timeToFirstResultMs !== undefined) {
-      this.firstResult[this.firstResultNext] = metrics.timeToFirstResultMs;
-      this.firstResultNext = (this.firstResultNext + 1) % WINDOW;
+      this.#firstResult[this.#firstResultNext] = metrics.timeToFirstResultMs;
+      this.#firstResultNext = (this.#firstResultNext + 1) % WINDOW;
     }
     return metrics === event.metrics ? event : { ...event, metrics };
   }

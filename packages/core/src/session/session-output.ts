@@ -32,9 +32,12 @@ export class SessionOutput {
   readonly relay: HandoffRelay;
   readonly deliveryContext: DeliveryContext;
   /** The order results are produced in: what the writer still holds at a handoff is carried in it. */
-  private seq = 0;
+  #seq = 0;
 
-  constructor(private readonly host: OutputHost) {
+  readonly #host: OutputHost;
+
+  constructor(host: OutputHost) {
+    this.#host = host;
     const { writer } = host;
     this.deliveryContext = {
       whenIdle: (callId, send) => writer.whenIdle(callId, send),
@@ -45,8 +48,8 @@ export class SessionOutput {
       host.settings.profile,
       {
         route: (response) => {
-          const source = this.sourceOf(response);
-          return { channel: this.textChannel(source), context: this.contextFor(source) };
+          const source = this.#sourceOf(response);
+          return { channel: this.#textChannel(source), context: this.#contextFor(source) };
         },
         context: this.deliveryContext,
         dropped: (callId) => host.recorder.drop(callId),
@@ -58,26 +61,26 @@ export class SessionOutput {
 
   /** True when the model takes `clientContent` only as initial history: text goes as realtime input. */
   get textAsRealtime(): boolean {
-    return this.host.settings.profile?.clientContent.midSession === 'initial-history-only';
+    return this.#host.settings.profile?.clientContent.midSession === 'initial-history-only';
   }
 
   /** Writes realtime input now, or drops it while reconnecting (stale audio and video are of no use later). */
   realtime(params: RealtimeParams): void {
-    this.host.assertOpen();
-    const session = this.host.writable();
+    this.#host.assertOpen();
+    const session = this.#host.writable();
     if (session) {
       session.sendRealtimeInput(params);
       // Counted (the server numbers every client message) but never replayed.
-      this.host.writer.countRealtime();
+      this.#host.writer.countRealtime();
     } else
-      this.host.settings.logger.debug('realtime input not sent: the session is reconnecting', {
+      this.#host.settings.logger.debug('realtime input not sent: the session is reconnecting', {
         keys: Object.keys(params),
       });
   }
 
   /** Writes one client message through the writer (numbered, held while disconnected, kept for a replay). */
   write(message: OutboundMessage): void {
-    this.host.writer.write(message);
+    this.#host.writer.write(message);
   }
 
   /**
@@ -95,7 +98,7 @@ export class SessionOutput {
       callId: undefined,
       intermediate: false,
     };
-    if (first) this.host.writer.writeFirst(message);
+    if (first) this.#host.writer.writeFirst(message);
     else this.write(message);
   }
 
@@ -113,21 +116,21 @@ export class SessionOutput {
       }
       try {
         // One object per result: the connection stand-in, the delivery context and the writer's source.
-        const route = new ResultRoute(this, this.host.writer, r, this.seq++);
-        this.host.settings.delivery.deliver([r], route, route);
+        const route = new ResultRoute(this, this.#host.writer, r, this.#seq++);
+        this.#host.settings.delivery.deliver([r], route, route);
       } catch (error) {
-        this.host.writer.reportFailure(r.id, error);
+        this.#host.writer.reportFailure(r.id, error);
       }
     }
   }
 
-  private sourceOf(response: LiveFunctionResponse): ResultSource {
-    return { response, seq: this.seq++ };
+  #sourceOf(response: LiveFunctionResponse): ResultSource {
+    return { response, seq: this.#seq++ };
   }
 
   /** The delivery context for one result: what waits for idle is known to the writer by its result. */
-  private contextFor(source: ResultSource): DeliveryContext {
-    const { writer } = this.host;
+  #contextFor(source: ResultSource): DeliveryContext {
+    const { writer } = this.#host;
     return {
       whenIdle: (callId, send) => writer.whenIdle(callId, send, source),
       inOrder: (callId, send) => writer.inOrder(callId, send, source),
@@ -140,7 +143,7 @@ export class SessionOutput {
    * or, on a model that takes `clientContent` only as initial history, the text as realtime input.
    * A function response on the old id is never written (the new session does not know it).
    */
-  private textChannel(source: ResultSource): GenAILiveSession {
+  #textChannel(source: ResultSource): GenAILiveSession {
     const callId = source.response.id;
     const final = source.response.willContinue !== true;
     return {
@@ -175,51 +178,56 @@ export class SessionOutput {
  * object with its methods on the prototype: this runs for every result a tool emits.
  */
 class ResultRoute implements GenAILiveSession, DeliveryContext, ResultSource {
-  private readonly callId: string;
-  private readonly final: boolean;
+  readonly #callId: string;
+  readonly #final: boolean;
+
+  readonly #output: SessionOutput;
+  readonly #writer: OutboundWriter;
 
   constructor(
-    private readonly output: SessionOutput,
-    private readonly writer: OutboundWriter,
+    output: SessionOutput,
+    writer: OutboundWriter,
     readonly response: LiveFunctionResponse,
     readonly seq: number,
   ) {
-    this.callId = response.id;
-    this.final = response.willContinue !== true;
+    this.#output = output;
+    this.#writer = writer;
+    this.#callId = response.id;
+    this.#final = response.willContinue !== true;
   }
 
   sendToolResponse(params: { functionResponses: never }): void {
     const list = (params as { functionResponses?: { willContinue?: boolean }[] }).functionResponses;
     const intermediate = Array.isArray(list) && list.every((r) => r.willContinue === true);
-    this.output.write({
+    this.#output.write({
       method: 'sendToolResponse',
       params,
-      callId: this.callId,
+      callId: this.#callId,
       intermediate,
-      final: this.final,
+      final: this.#final,
       source: this,
     });
   }
 
   sendClientContent(params: Parameters<GenAILiveSession['sendClientContent']>[0]): void {
-    this.output.write({
+    this.#output.write({
       method: 'sendClientContent',
       params,
-      callId: this.callId,
-      intermediate: !this.final,
-      final: this.final,
+      callId: this.#callId,
+      intermediate: !this.#final,
+      final: this.#final,
       source: this,
     });
   }
 
   /** Realtime text from a delivery (realtime-text) is numbered, held and replayed like the rest. */
   sendRealtimeInput(params: RealtimeParams): void {
-    this.output.write({
+    this.#output.write({
       method: 'sendRealtimeInput',
       params,
-      callId: this.callId,
-      intermediate: !this.final,
-      final: this.final,
+      callId: this.#callId,
+      intermediate: !this.#final,
+      final: this.#final,
       source: this,
     });
   }
@@ -227,14 +235,14 @@ class ResultRoute implements GenAILiveSession, DeliveryContext, ResultSource {
   close(): void {}
 
   whenIdle(callId: string, send: () => void): void {
-    this.writer.whenIdle(callId, send, this);
+    this.#writer.whenIdle(callId, send, this);
   }
 
   inOrder(callId: string, send: () => void): void {
-    this.writer.inOrder(callId, send, this);
+    this.#writer.inOrder(callId, send, this);
   }
 
   release(callId: string): void {
-    this.writer.release(callId);
+    this.#writer.release(callId);
   }
 }

@@ -1,7 +1,8 @@
 import { NEVER } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { completed, drive, harness, result, testScheduler } from '../scheduler/test-support/harness.js';
+import { completed, drive, harness, result } from '../../test/support/harness.js';
+import { createTestScheduler } from '../testing/create-test-scheduler.js';
 import { defineStreamingTool } from '../tool/define-tool.js';
 import { type SpanAttributeValue, type SpanLike, type TracerLike, traceToolEvents } from './tool-tracing.js';
 
@@ -42,12 +43,12 @@ function recordingTracer() {
   return { tracer, spans };
 }
 
-/** The scheduler's byte count of a response: the length of its JSON (`measureBytes`). */
+/** The runner's byte count of a response: the length of its JSON (`measureBytes`). */
 const jsonLength = (response: unknown): number => JSON.stringify(response).length;
 
 describe('traceToolEvents (virtual time)', () => {
   it('opens a span per call at its arrival, adds an event per result sent and ends it at the call end', () => {
-    const ts = testScheduler();
+    const ts = createTestScheduler(expect);
     const { tracer, spans } = recordingTracer();
     let sent: unknown[] = [];
     ts.run(({ cold, hot, flush }) => {
@@ -59,7 +60,7 @@ describe('traceToolEvents (virtual time)', () => {
         execute: () => cold('-a-b-c-|'), // a passes at 3; b is coalesced into c, sent at 8
       });
       const h = harness([tool], ts);
-      traceToolEvents(h.scheduler.events$, tracer);
+      traceToolEvents(h.runner.events$, tracer);
       drive(hot('--a', { a: h.call('1', 'watch') }));
       flush();
       sent = h.sent;
@@ -112,7 +113,7 @@ describe('traceToolEvents (virtual time)', () => {
   });
 
   it('adds an event naming the path and the problem when a value JSON cannot carry is refused', () => {
-    const ts = testScheduler();
+    const ts = createTestScheduler(expect);
     const { tracer, spans } = recordingTracer();
     ts.run(({ cold, hot, flush }) => {
       const tool = defineStreamingTool({
@@ -122,7 +123,7 @@ describe('traceToolEvents (virtual time)', () => {
         execute: () => cold('-a-b-|', { a: { id: 1n }, b: { id: 2 } }),
       });
       const h = harness([tool], ts);
-      traceToolEvents(h.scheduler.events$, tracer);
+      traceToolEvents(h.runner.events$, tracer);
       drive(hot('--a', { a: h.call('1', 'watch') }));
       flush();
     });
@@ -143,9 +144,9 @@ describe('traceToolEvents (virtual time)', () => {
     ]);
   });
 
-  it('ends the spans of calls still open when the scheduler is disposed', () => {
+  it('ends the spans of calls still open when the runner is disposed', () => {
     const { tracer, spans } = recordingTracer();
-    const ts = testScheduler();
+    const ts = createTestScheduler(expect);
     ts.run(({ hot, flush }) => {
       const tool = defineStreamingTool({
         name: 'watch',
@@ -154,7 +155,7 @@ describe('traceToolEvents (virtual time)', () => {
         execute: () => NEVER,
       });
       const h = harness([tool], ts);
-      traceToolEvents(h.scheduler.events$, tracer);
+      traceToolEvents(h.runner.events$, tracer);
       drive(hot('a-b', { a: h.call('1', 'watch'), b: h.dispose() }));
       flush();
     });

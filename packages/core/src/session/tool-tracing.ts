@@ -1,6 +1,6 @@
 import type { Observable, Subscription } from 'rxjs';
 import { describeError, LivetoolsError } from '../errors.js';
-import type { ToolEvent } from '../scheduler/events.js';
+import type { ToolEvent } from '../runner/events.js';
 
 /**
  * A span attribute value, as OpenTelemetry accepts it.
@@ -65,13 +65,13 @@ const STATUS_ERROR = 2;
  * (`livetools.sequence`, `livetools.scheduling`, `livetools.bytes`), and an error status for failed
  * calls. Times are the events' (the scheduler's clock). Spans still open when `events$` completes
  * are ended. `createLiveAgent({ tracer })` does this for every session; use it directly with a bare
- * {@link ToolScheduler}.
+ * {@link ToolRunner}.
  *
  * @example
  * ```ts
  * import { trace } from '@opentelemetry/api';
- * const scheduler = new ToolScheduler({ tools, sink });
- * const subscription = traceToolEvents(scheduler.events$, trace.getTracer('my-agent'));
+ * const runner = new ToolRunner({ tools, sink });
+ * const subscription = traceToolEvents(runner.events$, trace.getTracer('my-agent'));
  * ```
  */
 export function traceToolEvents(events$: Observable<ToolEvent>, tracer: TracerLike): Subscription {
@@ -86,8 +86,8 @@ export function traceToolEvents(events$: Observable<ToolEvent>, tracer: TracerLi
         case 'tool-call':
           spans.set(
             e.callId,
-            tracer.startSpan(`livetools.tool ${e.name}`, {
-              attributes: { 'gen_ai.tool.call.id': e.callId, 'gen_ai.tool.name': e.name },
+            tracer.startSpan(`livetools.tool ${e.toolName}`, {
+              attributes: { 'gen_ai.tool.call.id': e.callId, 'gen_ai.tool.name': e.toolName },
               startTime: e.time,
             }),
           );

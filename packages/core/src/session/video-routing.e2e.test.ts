@@ -7,8 +7,8 @@
 import { asyncScheduler, ignoreElements, type SchedulerLike, tap } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { clientBarrier, openSession, ping } from '../../test/support/session-fixture.js';
 import { LivetoolsError } from '../errors.js';
-import { clientBarrier, openSession, ping } from '../reliability/test-support/session-fixture.js';
 import { defineStreamingTool } from '../tool/define-tool.js';
 import { createLiveAgent, type LiveAgentOptions } from './create-live-agent.js';
 import type { LiveAgentSession } from './live-agent-session.js';

@@ -1,7 +1,7 @@
 import { map, type SchedulerLike, VirtualTimeScheduler } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { LivetoolsError } from '../errors.js';
+import { createTestScheduler } from '../testing/create-test-scheduler.js';
 import {
   checkVideoRouting,
   type SendVideoOptions,
@@ -175,7 +175,7 @@ describe('VideoRouter', () => {
   });
 
   it('reads the time from the scheduler it was given (TestScheduler)', () => {
-    const testScheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const testScheduler = createTestScheduler(expect);
     testScheduler.run(({ cold, expectObservable }) => {
       const router = new VideoRouter({ maxModelFps: 2 }, testScheduler);
       // a at 0, b at 100, c at 300, d at 400, e at 700: one every 500 ms, 125 ms early at most

@@ -157,14 +157,14 @@ export function checkVideoRouting(value: unknown): void {
  * some jitter all pass; in the long run the rate stays at or below the cap.
  */
 class RateCap {
-  private readonly interval: number;
-  private readonly tolerance: number;
+  readonly #interval: number;
+  readonly #tolerance: number;
   /** When the next frame is due on the schedule. */
-  private due = Number.NEGATIVE_INFINITY;
+  #due = Number.NEGATIVE_INFINITY;
 
   constructor(fps: number) {
-    this.interval = 1000 / fps;
-    this.tolerance = this.interval / 4;
+    this.#interval = 1000 / fps;
+    this.#tolerance = this.#interval / 4;
   }
 
   /** Whether a frame at `now` passes; a passing frame takes its slot. */
@@ -172,9 +172,9 @@ class RateCap {
     // The next slot is never more than an interval and a quarter ahead on a clock that only moves
     // forward: further ahead, the clock was set back (the default scheduler reads the wall clock),
     // and the schedule starts afresh instead of holding every frame until the clock catches up.
-    if (this.due - now > 2 * this.interval) this.due = now;
-    if (now < this.due - this.tolerance) return false;
-    this.due = Math.max(this.due, now) + this.interval;
+    if (this.#due - now > 2 * this.#interval) this.#due = now;
+    if (now < this.#due - this.#tolerance) return false;
+    this.#due = Math.max(this.#due, now) + this.#interval;
     return true;
   }
 }
@@ -186,22 +186,22 @@ class RateCap {
  * {@link checkVideoRouting}; a per-frame override is checked here.
  */
 export class VideoRouter {
-  private readonly to: VideoDestination;
-  private readonly modelCap: RateCap | undefined;
-  private readonly toolCap: RateCap | undefined;
-  private frames = 0;
-  private toModel = 0;
-  private toTools = 0;
-  private modelCapped = 0;
-  private toolCapped = 0;
+  readonly #to: VideoDestination;
+  readonly #modelCap: RateCap | undefined;
+  readonly #toolCap: RateCap | undefined;
+  #frames = 0;
+  #toModel = 0;
+  #toTools = 0;
+  #modelCapped = 0;
+  #toolCapped = 0;
 
-  constructor(
-    options: VideoRoutingOptions | undefined,
-    private readonly scheduler: SchedulerLike,
-  ) {
-    this.to = options?.to ?? 'both';
-    this.modelCap = options?.maxModelFps === undefined ? undefined : new RateCap(options.maxModelFps);
-    this.toolCap = options?.maxToolFps === undefined ? undefined : new RateCap(options.maxToolFps);
+  readonly #scheduler: SchedulerLike;
+
+  constructor(options: VideoRoutingOptions | undefined, scheduler: SchedulerLike) {
+    this.#scheduler = scheduler;
+    this.#to = options?.to ?? 'both';
+    this.#modelCap = options?.maxModelFps === undefined ? undefined : new RateCap(options.maxModelFps);
+    this.#toolCap = options?.maxToolFps === undefined ? undefined : new RateCap(options.maxToolFps);
   }
 
   /**
@@ -209,7 +209,7 @@ export class VideoRouter {
    * nothing) when `options` is not a {@link SendVideoOptions}.
    */
   route(options?: SendVideoOptions): VideoRoute {
-    let to = this.to;
+    let to = this.#to;
     if (options !== undefined) {
       if (typeof options !== 'object' || options === null)
         throw new LivetoolsError(
@@ -219,19 +219,19 @@ export class VideoRouter {
       checkDestination('sendVideoFrame: options', options.to);
       to = options.to ?? to;
     }
-    this.frames += 1;
-    const now = this.scheduler.now();
+    this.#frames += 1;
+    const now = this.#scheduler.now();
     let model = false;
     let tools = false;
     if (to !== 'tools') {
-      model = this.modelCap === undefined || this.modelCap.take(now);
-      if (model) this.toModel += 1;
-      else this.modelCapped += 1;
+      model = this.#modelCap === undefined || this.#modelCap.take(now);
+      if (model) this.#toModel += 1;
+      else this.#modelCapped += 1;
     }
     if (to !== 'model') {
-      tools = this.toolCap === undefined || this.toolCap.take(now);
-      if (tools) this.toTools += 1;
-      else this.toolCapped += 1;
+      tools = this.#toolCap === undefined || this.#toolCap.take(now);
+      if (tools) this.#toTools += 1;
+      else this.#toolCapped += 1;
     }
     return { model, tools };
   }
@@ -239,11 +239,11 @@ export class VideoRouter {
   /** A snapshot of the counts so far. */
   stats(): VideoRoutingStats {
     return {
-      frames: this.frames,
-      toModel: this.toModel,
-      toTools: this.toTools,
-      modelCapped: this.modelCapped,
-      toolCapped: this.toolCapped,
+      frames: this.#frames,
+      toModel: this.#toModel,
+      toTools: this.#toTools,
+      modelCapped: this.#modelCapped,
+      toolCapped: this.#toolCapped,
     };
   }
 }

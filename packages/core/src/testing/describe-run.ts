@@ -1,5 +1,5 @@
 import type { LiveFunctionResponse } from '../protocol/function-calls.js';
-import type { ToolEndEvent } from '../scheduler/events.js';
+import type { ToolEndEvent } from '../runner/events.js';
 
 const MAX_SHOWN = 5;
 const MAX_BODY = 120;

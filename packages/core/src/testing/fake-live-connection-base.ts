@@ -36,8 +36,8 @@ import { Waiters } from './waiters.js';
 import type {
   LiveClientContent,
   LiveClientFrame,
-  LiveFunctionCall,
-  LiveFunctionDeclaration,
+  LiveFunctionCallPart,
+  LiveFunctionDeclarationPart,
   LiveRealtimeInput,
   LiveServerFrame,
   LiveSetup,
@@ -90,7 +90,7 @@ export class FakeLiveConnectionBase {
   /** Timed closes to cancel when the connection closes. @internal */
   protected readonly timers: Subscription[] = [];
   /** The calls issued on this connection. @internal */
-  protected readonly issuedCalls: LiveFunctionCall[] = [];
+  protected readonly issuedCalls: LiveFunctionCallPart[] = [];
   /** @internal */
   protected readonly init: FakeLiveConnectionInit;
 
@@ -139,7 +139,7 @@ export class FakeLiveConnectionBase {
   }
 
   /** Every function declaration of the setup, flattened across `tools`. Empty before setup. */
-  get declarations(): readonly LiveFunctionDeclaration[] {
+  get declarations(): readonly LiveFunctionDeclarationPart[] {
     return (this.#setup?.tools ?? []).flatMap((tool) => tool.functionDeclarations ?? []);
   }
 
@@ -174,7 +174,7 @@ export class FakeLiveConnectionBase {
   }
 
   /** Every function call the server issued on this connection. */
-  get calls(): readonly LiveFunctionCall[] {
+  get calls(): readonly LiveFunctionCallPart[] {
     return this.issuedCalls;
   }
 

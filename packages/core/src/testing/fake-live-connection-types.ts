@@ -11,7 +11,7 @@ import type { ProfileSnapshot } from './fake-live-profile.js';
 import type { FakeSessionState } from './fake-live-session-state.js';
 import type { FakeLiveClock } from './fake-live-timing.js';
 import type { LiveRoute } from './live-path.js';
-import type { LiveFunctionResponse, LiveScheduling } from './wire-types.js';
+import type { LiveFunctionResponsePart, LiveScheduling } from './wire-types.js';
 
 /**
  * Where a connection is in its life: waiting for the `setup` message, open, or closed.
@@ -107,7 +107,7 @@ export interface RecordedFunctionResponse {
   /** Index of the carrying frame in {@link FakeLiveConnection.frames}. */
   readonly frameIndex: number;
   /** The function response exactly as received. */
-  readonly raw: LiveFunctionResponse;
+  readonly raw: LiveFunctionResponsePart;
 }
 
 /**

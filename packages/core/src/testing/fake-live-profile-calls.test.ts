@@ -7,16 +7,17 @@
 import { Behavior, type FunctionDeclaration, GoogleGenAI, type LiveServerMessage } from '@google/genai';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { resolveModelProfile } from '../profiles/resolve-model-profile.js';
-import { createFakeLiveServer, FAKE_LIVE_CLOSES, type FakeLiveServer } from './index.js';
 import {
   barrier,
   LiveTestClient,
   openClient,
+  type SdkCloseEvent,
   type SdkUnderTest,
   sdks,
   textConfig,
-} from './test-support/live-client.js';
+} from '../../test/support/live-client.js';
+import { resolveModelProfile } from '../profiles/resolve-model-profile.js';
+import { createFakeLiveServer, FAKE_LIVE_CLOSES, type FakeLiveServer } from './index.js';
 
 const FLASH_31 = 'gemini-3.1-flash-live-preview';
 const LIVE_38 = 'gemini-3.8-live';
@@ -316,8 +317,8 @@ describe.each(sdks)('fake Live server profiles with the real $name client', (sdk
 it('Vertex AI gemini-3.8-live: willContinue closes with 1007', async () => {
   await using server = await createFakeLiveServer({ profile: 'auto' });
   const ai = new GoogleGenAI({ vertexai: true, apiKey: 'test-key', httpOptions: { baseUrl: server.url } });
-  let closed: (event: CloseEvent) => void = () => {};
-  const closing = new Promise<CloseEvent>((resolve) => {
+  let closed: (event: SdkCloseEvent) => void = () => {};
+  const closing = new Promise<SdkCloseEvent>((resolve) => {
     closed = resolve;
   });
   const session = await ai.live.connect({

@@ -7,13 +7,6 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { LivetoolsError } from '../errors.js';
-import {
-  createFakeLiveServer,
-  FAKE_LIVE_CLOSES,
-  type FakeLiveConnection,
-  type FakeLiveServer,
-} from './index.js';
 import {
   barrier,
   type LiveTestClient,
@@ -21,7 +14,14 @@ import {
   type SdkUnderTest,
   sdks,
   textConfig,
-} from './test-support/live-client.js';
+} from '../../test/support/live-client.js';
+import { LivetoolsError } from '../errors.js';
+import {
+  createFakeLiveServer,
+  FAKE_LIVE_CLOSES,
+  type FakeLiveConnection,
+  type FakeLiveServer,
+} from './index.js';
 
 const frame = { data: 'AAAA', mimeType: 'image/jpeg' };
 

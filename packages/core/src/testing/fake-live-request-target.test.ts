@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { LiveTestClient, sdk3 } from '../../test/support/live-client.js';
 import { createFakeLiveServer } from './index.js';
-import { LiveTestClient, sdk3 } from './test-support/live-client.js';
 
 /** Sends raw bytes (what an HTTP client refuses to send) and resolves with the status line of the answer. */
 function rawStatus(url: string, request: string): Promise<string> {

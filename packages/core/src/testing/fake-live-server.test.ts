@@ -1,7 +1,6 @@
 import { Behavior, type LiveConnectConfig, type LiveServerMessage } from '@google/genai';
 import { describe, expect, it, vi } from 'vitest';
 import { type ClientOptions, WebSocket } from 'ws';
-import { createFakeLiveServer, type FakeLiveServer, FakeLiveWaitError } from './index.js';
 import {
   LiveTestClient,
   openClient,
@@ -10,7 +9,8 @@ import {
   sdk3,
   sdks,
   textConfig,
-} from './test-support/live-client.js';
+} from '../../test/support/live-client.js';
+import { createFakeLiveServer, type FakeLiveServer, FakeLiveWaitError } from './index.js';
 
 const schema = {
   type: 'object',

@@ -9,7 +9,6 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { SchedulerLike } from 'rxjs';
-import { WebSocketServer } from 'ws';
 import { FALLBACK_PROFILES } from '../profiles/known-profiles.js';
 import type { ModelProfile } from '../profiles/model-profile.js';
 import { resolveModelProfile } from '../profiles/resolve-model-profile.js';
@@ -20,6 +19,7 @@ import type { FakeLiveWaitOptions, FakeResumptionPoint } from './fake-live-conne
 import { checkProfileOption, type FakeLiveProfileOption } from './fake-live-profile.js';
 import { checkTimeScale, FAKE_LIVE_CLOSES, type FakeLiveClock, realClock } from './fake-live-timing.js';
 import { firstHeader, parseLivePath } from './live-path.js';
+import { loadWebSocketServer } from './load-ws.js';
 import { Inbox, Waiters } from './waiters.js';
 import type { LiveSetup } from './wire-types.js';
 
@@ -72,7 +72,7 @@ export interface FakeLiveServerOptions {
   readonly refuseSetup?: boolean | FakeLiveRefusal;
   /** Decides each setup that passed the key and model checks; `undefined` falls back to `refuseSetup`. */
   readonly onSetup?: (setup: LiveSetup, connection: FakeLiveConnection) => FakeLiveSetupVerdict | undefined;
-  /** Called with each connection right after `setupComplete` was sent (attach a simulated model here). */
+  /** Called with each connection right after `setupComplete` was sent (script the model's side here). */
   readonly onConnection?: (connection: FakeLiveConnection) => void;
   /** Default timeout of every `waitFor*` helper, in ms (default 2000). */
   readonly timeoutMs?: number;
@@ -185,7 +185,9 @@ const badKeyReason = 'API key not valid. Please pass a valid API key.';
 const closeGraceMs = 250;
 
 /**
- * Starts a fake Live server on a free local port.
+ * Starts a fake Live server on a free local port. It needs the `ws` package (an optional peer
+ * dependency of `@livetools/core`: `npm install -D ws`); it rejects with a `TestKitError` of code
+ * `WS_MISSING` without it.
  *
  * @example
  * ```ts
@@ -204,6 +206,8 @@ const closeGraceMs = 250;
  * ```
  */
 export async function createFakeLiveServer(options: FakeLiveServerOptions = {}): Promise<FakeLiveServer> {
+  // ws is an optional peer dependency: loaded here, so that importing the kit never needs it.
+  const WebSocketServer = await loadWebSocketServer();
   const timeoutMs = options.timeoutMs ?? 2000;
   const profileOption = checkProfileOption(options.profile);
   const clock: FakeLiveClock = {

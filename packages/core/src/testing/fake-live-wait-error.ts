@@ -4,7 +4,12 @@
  * @packageDocumentation
  */
 
-const marker = Symbol.for('livetools.testing.waitError');
+import { errorMarker, hasErrorMarker, markError } from '../error-marker.js';
+
+const marker = errorMarker('FakeLiveWaitError');
+
+/** Stable codes of a {@link FakeLiveWaitError}: `WAIT_TIMEOUT` (its `reason` is `timeout`) or `WAIT_CLOSED` (`closed`). */
+export type FakeLiveWaitErrorCode = 'WAIT_TIMEOUT' | 'WAIT_CLOSED';
 
 /**
  * A `waitFor*` helper of the fake Live server gave up: its timeout passed (`reason: 'timeout'`) or
@@ -15,23 +20,26 @@ const marker = Symbol.for('livetools.testing.waitError');
  * try {
  *   await connection.waitForToolResponse('function-call-1', undefined, { timeoutMs: 100 });
  * } catch (error) {
- *   if (FakeLiveWaitError.isInstance(error)) console.log(error.reason, error.message);
+ *   if (FakeLiveWaitError.isInstance(error)) console.log(error.code, error.message);
  * }
  * ```
  */
 export class FakeLiveWaitError extends Error {
   /** Why the wait ended without a match. */
   readonly reason: 'timeout' | 'closed';
+  /** A stable code: `WAIT_TIMEOUT` or `WAIT_CLOSED`, matching {@link FakeLiveWaitError.reason}. */
+  readonly code: FakeLiveWaitErrorCode;
 
   constructor(reason: 'timeout' | 'closed', message: string) {
     super(message);
     this.name = 'FakeLiveWaitError';
     this.reason = reason;
-    Object.defineProperty(this, marker, { value: true });
+    this.code = reason === 'timeout' ? 'WAIT_TIMEOUT' : 'WAIT_CLOSED';
+    markError(this, marker);
   }
 
   /** True when `error` is a `FakeLiveWaitError`, even one created by another copy of the package. */
   static isInstance(error: unknown): error is FakeLiveWaitError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+    return hasErrorMarker(error, marker);
   }
 }

@@ -1,8 +1,9 @@
 /**
  * `@livetools/core/testing`: a fake Gemini Live server that the real `@google/genai` client connects
- * to (with a scriptable `generateContent` endpoint), a simulated model for offline demos and tests,
- * and helpers to test tools: `testTool` runs a call and collects its responses, `createVirtualClock`
- * steps tools that do I/O in virtual time, `createTestScheduler` makes a ready RxJS `TestScheduler`.
+ * to (with a scriptable `generateContent` endpoint; it needs `ws`, an optional peer dependency),
+ * an in-memory linked pair (`createLinkedPair`) to test session logic without sockets, and helpers
+ * to test tools: `testTool` runs a call and collects its responses, `createVirtualClock` steps
+ * tools that do I/O in virtual time, `createTestScheduler` makes a ready RxJS `TestScheduler`.
  *
  * @packageDocumentation
  */
@@ -45,26 +46,28 @@ export {
   type FakeLiveSetupVerdict,
 } from './fake-live-server.js';
 export { FAKE_LIVE_CLOSES, type FakeGoAwayCloseOptions, type FakeLiveClose } from './fake-live-timing.js';
-export { FakeLiveWaitError } from './fake-live-wait-error.js';
-export {
-  createSimulatedModel,
-  type SimulatedContextEntry,
-  type SimulatedModel,
-  type SimulatedModelOptions,
-  type SimulatedModelSession,
-} from './simulated-model.js';
-export {
-  type SimulatedNarrationContext,
-  type SimulatedNarrator,
-  type SimulatedToolResult,
-  summarizeToolResult,
-} from './simulated-narration.js';
+export { FakeLiveWaitError, type FakeLiveWaitErrorCode } from './fake-live-wait-error.js';
 export type {
-  SimulatedCall,
-  SimulatedReply,
-  SimulatedRule,
-  SimulatedRuleContext,
-} from './simulated-rules.js';
+  LinkedBlob,
+  LinkedClientContent,
+  LinkedClientFrame,
+  LinkedCloseInfo,
+  LinkedConnection,
+  LinkedConnectionState,
+  LinkedRealtimeInput,
+  LinkedSetup,
+  LinkedTextPart,
+  LinkedToolCall,
+  LinkedToolResponse,
+  LinkedTurn,
+} from './linked-connection.js';
+export {
+  createLinkedPair,
+  type LinkedPair,
+  type LinkedPairOptions,
+  type LinkedServer,
+  type LinkedSetupVerdict,
+} from './linked-pair.js';
 export { TestKitError, type TestKitErrorCode } from './test-kit-error.js';
 export {
   type TestToolOptions,
@@ -80,10 +83,10 @@ export type {
   LiveClientContent,
   LiveClientFrame,
   LiveContent,
-  LiveFunctionCall,
-  LiveFunctionDeclaration,
-  LiveFunctionResponse,
+  LiveFunctionCallPart,
+  LiveFunctionDeclarationPart,
   LiveFunctionResponseBody,
+  LiveFunctionResponsePart,
   LivePart,
   LiveRealtimeInput,
   LiveScheduling,

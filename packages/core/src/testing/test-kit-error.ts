@@ -4,7 +4,9 @@
  * @packageDocumentation
  */
 
-const marker = Symbol.for('livetools.testing.testKitError');
+import { errorMarker, hasErrorMarker, markError } from '../error-marker.js';
+
+const marker = errorMarker('TestKitError');
 
 /**
  * Why a tool-testing helper gave up:
@@ -15,7 +17,11 @@ const marker = Symbol.for('livetools.testing.testKitError');
  * - `CLOCK_BACKWARDS`: a virtual clock was asked to move to a time before its current one;
  * - `CLOCK_BUSY`: a virtual clock was advanced while an earlier advance was still running (await each one);
  * - `SETTLE_TIMEOUT`: work handed to `clock.track()` did not settle within `settleTimeoutMs`;
- * - `INVALID_ARGUMENT`: an argument of a helper is not what it takes (the message says what is).
+ * - `INVALID_ARGUMENT`: an argument of a helper is not what it takes (the message says what is);
+ * - `NO_CONNECTION`: a linked pair's `server.connection` was read before the client connected;
+ * - `CONNECTION_CLOSED`: a server message was pushed on a linked connection that has closed;
+ * - `WS_MISSING`: `createFakeLiveServer` needs the `ws` package, an optional peer dependency that
+ *   is not installed (`npm install -D ws`).
  */
 export type TestKitErrorCode =
   | 'WAIT_TIMEOUT'
@@ -23,7 +29,10 @@ export type TestKitErrorCode =
   | 'CLOCK_BACKWARDS'
   | 'CLOCK_BUSY'
   | 'SETTLE_TIMEOUT'
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  | 'NO_CONNECTION'
+  | 'CONNECTION_CLOSED'
+  | 'WS_MISSING';
 
 /**
  * A tool-testing helper could not do what was asked; `code` says why (see {@link TestKitErrorCode})
@@ -46,11 +55,11 @@ export class TestKitError extends Error {
     super(message);
     this.name = 'TestKitError';
     this.code = code;
-    Object.defineProperty(this, marker, { value: true });
+    markError(this, marker);
   }
 
   /** True when `error` is a `TestKitError`, even one created by another copy of the package. */
   static isInstance(error: unknown): error is TestKitError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+    return hasErrorMarker(error, marker);
   }
 }

@@ -30,7 +30,7 @@ describe('testTool and the output contract', () => {
         issues: [expect.objectContaining({ path: 'price' })],
       },
     ]);
-    // What the model received is unchanged: the scheduler never checks.
+    // What the model received is unchanged: the runner never checks.
     expect(run.outputs).toHaveLength(2);
   });
 
@@ -58,7 +58,7 @@ describe('testTool and the output contract', () => {
     expect((await testTool(free).done()).reason).toBe('completed');
   });
 
-  it('reports a contract that cannot be checked at once through the waits, never into the scheduler', async () => {
+  it('reports a contract that cannot be checked at once through the waits, never into the runner', async () => {
     const slow = defineTool({
       name: 'slow_contract',
       description: 'Has an asynchronous output contract.',

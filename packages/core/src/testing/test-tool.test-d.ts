@@ -2,7 +2,7 @@ import { interval, map, take } from 'rxjs';
 import { expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { defineStreamingTool, defineTool } from '../tool/define-tool.js';
-import { emit } from '../tool/scheduling.js';
+import { withScheduling } from '../tool/scheduling.js';
 import { testTool } from './index.js';
 
 const countdown = defineStreamingTool({
@@ -20,12 +20,12 @@ it("types outputs as the values the model receives: a streaming tool's emissions
   expectTypeOf(testTool(countdown, { n: 1 }).outputs).toEqualTypeOf<readonly { remaining: number }[]>();
 });
 
-it('unwraps emit() and Promises', () => {
+it('unwraps withScheduling() and Promises', () => {
   const urgent = defineStreamingTool({
     name: 'urgent',
     description: 'Emits with its own scheduling.',
     parameters: z.object({}),
-    execute: () => [emit({ level: 1 }, { scheduling: 'INTERRUPT' })],
+    execute: () => [withScheduling({ level: 1 }, 'INTERRUPT')],
   });
   expectTypeOf(testTool(urgent).outputs).toEqualTypeOf<readonly { level: number }[]>();
   const add = defineTool({

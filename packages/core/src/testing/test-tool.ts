@@ -2,8 +2,8 @@ import type { SchedulerLike } from 'rxjs';
 import { describeError } from '../errors.js';
 import type { PinoLikeLogger } from '../logger.js';
 import type { LiveFunctionResponse } from '../protocol/function-calls.js';
-import type { CallEndReason, ToolEndEvent, ToolEvent, ToolStartEvent } from '../scheduler/events.js';
-import { ToolScheduler } from '../scheduler/tool-scheduler.js';
+import type { CallEndReason, ToolEndEvent, ToolEvent, ToolStartEvent } from '../runner/events.js';
+import { ToolRunner } from '../runner/tool-runner.js';
 import type { Logger, ToolInputStreams } from '../tool/context.js';
 import type { OneShotTool, StreamingTool, ToolOutput } from '../tool/define-tool.js';
 import { checkToolOutput, type OutputIssue, ToolOutputError } from '../tool/output-contract.js';
@@ -24,9 +24,9 @@ export interface TestToolOptions {
   readonly input?: ToolInputStreams;
   /** The call id. Default `call-1`. */
   readonly callId?: string;
-  /** Whether responses may carry media (`withMedia`), as `ToolScheduler`'s option. Default true. */
+  /** Whether responses may carry media (`withMedia`), as `ToolRunner`'s option. Default true. */
   readonly mediaParts?: boolean;
-  /** Where the scheduler's and the tool's diagnostics go (`ctx.logger`). Default: nowhere. */
+  /** Where the runner's and the tool's diagnostics go (`ctx.logger`). Default: nowhere. */
   readonly logger?: Logger | PinoLikeLogger;
   /**
    * How long, in real ms, each wait of the run (`waitForCallStart`, `waitForResponses`, `next`,
@@ -78,15 +78,15 @@ export interface ToolTestEnd {
 }
 
 /**
- * One tool call run by {@link testTool} on a real `ToolScheduler`, with no model and no socket.
+ * One tool call run by {@link testTool} on a real `ToolRunner`, with no model and no socket.
  * The responses are exactly what the model would receive; the waits are event-driven and bounded
  * in real time, and reject with a {@link TestKitError} that lists what the call sent.
  */
 export interface ToolTestRun<T = unknown> {
   /** The call id. */
   readonly callId: string;
-  /** The tool's name. */
-  readonly name: string;
+  /** The name of the tool called. */
+  readonly toolName: string;
   /**
    * Every function response sent for the call so far, as the model gets them: `response.output` or
    * `response.error`, `willContinue` and `scheduling` (streaming tools), `parts` (media).
@@ -124,7 +124,7 @@ export interface ToolTestRun<T = unknown> {
   /** Resolves once the call has ended, with how (at once if it has). Rejects with `WAIT_TIMEOUT`. */
   done(options?: ToolTestWaitOptions): Promise<ToolTestEnd>;
   /**
-   * Stops the call as the application does (`ToolScheduler.stop`): a streaming call gets its final
+   * Stops the call as the application does (`ToolRunner.stop`): a streaming call gets its final
    * response (`status: 'stopped', reason: 'application'`). Returns false when it was not running.
    */
   stop(): boolean;
@@ -161,14 +161,14 @@ function checkTimeout(value: number | undefined, fallback: number): number {
 
 class Run<T> implements ToolTestRun<T> {
   readonly callId: string;
-  readonly name: string;
+  readonly toolName: string;
   readonly responses: LiveFunctionResponse[] = [];
   readonly outputs: ToolOutput<T>[] = [];
   readonly events: ToolEvent[] = [];
   readonly outputIssues: ToolTestOutputIssue[] = [];
   started = false;
   end: ToolEndEvent | undefined;
-  readonly #scheduler: ToolScheduler;
+  readonly #runner: ToolRunner;
   readonly #streaming: boolean;
   readonly #tool: StreamingTool<ParametersSchema, T> | OneShotTool<ParametersSchema, T>;
   readonly #checkOutput: boolean;
@@ -182,12 +182,12 @@ class Run<T> implements ToolTestRun<T> {
     options: TestToolOptions,
   ) {
     this.callId = options.callId ?? 'call-1';
-    this.name = tool.name;
+    this.toolName = tool.name;
     this.#streaming = tool.kind === 'streaming';
     this.#tool = tool;
     this.#checkOutput = options.checkOutput !== false && tool.output !== undefined;
     this.#timeoutMs = checkTimeout(options.timeoutMs, DEFAULT_TIMEOUT_MS);
-    this.#scheduler = new ToolScheduler({
+    this.#runner = new ToolRunner({
       tools: [tool],
       sink: { send: (responses) => this.#onResponses(responses) },
       ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
@@ -195,8 +195,8 @@ class Run<T> implements ToolTestRun<T> {
       ...(options.mediaParts === undefined ? {} : { mediaParts: options.mediaParts }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     });
-    this.#scheduler.events$.subscribe((event) => this.#onEvent(event));
-    this.#scheduler.handleToolCall([{ id: this.callId, name: tool.name, args: { ...args } }]);
+    this.#runner.events$.subscribe((event) => this.#onEvent(event));
+    this.#runner.handleToolCall([{ id: this.callId, name: tool.name, args: { ...args } }]);
   }
 
   #onResponses(responses: readonly LiveFunctionResponse[]): void {
@@ -220,7 +220,7 @@ class Run<T> implements ToolTestRun<T> {
     try {
       issues = checkToolOutput(this.#tool, output).issues;
     } catch (error) {
-      // An asynchronous or throwing contract: reported through the waits, never thrown into the scheduler.
+      // An asynchronous or throwing contract: reported through the waits, never thrown into the runner.
       issues = [{ path: '', message: describeError(error) }];
     }
     if (issues.length > 0) this.outputIssues.push({ sequence, output, issues });
@@ -245,7 +245,7 @@ class Run<T> implements ToolTestRun<T> {
           const broken = this.outputIssues[0];
           if (broken !== undefined) {
             cancelTimer?.();
-            reject(new ToolOutputError(this.name, broken.issues));
+            reject(new ToolOutputError(this.toolName, broken.issues));
             return true;
           }
           const v = verdict();
@@ -253,7 +253,7 @@ class Run<T> implements ToolTestRun<T> {
           cancelTimer?.();
           if ('value' in v) resolve(v.value);
           else {
-            const call = describeCall(this.callId, this.name, this.started, this.end);
+            const call = describeCall(this.callId, this.toolName, this.started, this.end);
             reject(
               new TestKitError(
                 'CALL_ENDED',
@@ -281,7 +281,7 @@ class Run<T> implements ToolTestRun<T> {
   }
 
   #describe(): string {
-    return `${describeCall(this.callId, this.name, this.started, this.end)}; ${describeResponses(this.responses)}`;
+    return `${describeCall(this.callId, this.toolName, this.started, this.end)}; ${describeResponses(this.responses)}`;
   }
 
   waitForCallStart(options?: ToolTestWaitOptions): Promise<ToolStartEvent> {
@@ -349,20 +349,20 @@ class Run<T> implements ToolTestRun<T> {
   }
 
   stop(): boolean {
-    if (this.#scheduler.isDisposed) return false;
-    return this.#scheduler.stop({ callId: this.callId }).length > 0;
+    if (this.#runner.isDisposed) return false;
+    return this.#runner.stopCalls({ callId: this.callId }).length > 0;
   }
 
   cancel(): void {
-    if (!this.#scheduler.isDisposed) this.#scheduler.handleCancellation([this.callId]);
+    if (!this.#runner.isDisposed) this.#runner.handleCancellation([this.callId]);
   }
 
   interrupt(): void {
-    if (!this.#scheduler.isDisposed) this.#scheduler.handleInterruption();
+    if (!this.#runner.isDisposed) this.#runner.handleInterruption();
   }
 
   dispose(): void {
-    this.#scheduler.dispose();
+    this.#runner.dispose();
   }
 
   [Symbol.dispose](): void {
@@ -372,7 +372,7 @@ class Run<T> implements ToolTestRun<T> {
 
 /**
  * Runs one call of `tool` with `args` (written as the model would: they are validated as the
- * model's are) on a real `ToolScheduler` without a model or a socket, and collects what the model
+ * model's are) on a real `ToolRunner` without a model or a socket, and collects what the model
  * would receive. The call is made at once; read `responses` as they arrive, or wait for them.
  *
  * For a tool that does I/O, inject the I/O (a factory that takes `fetch`, say) and run it on a

@@ -1,12 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timer } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { LiveFunctionResponse } from '../protocol/function-calls.js';
-import { ToolScheduler } from '../scheduler/tool-scheduler.js';
+import { ToolRunner } from '../runner/tool-runner.js';
 import { defineTool } from '../tool/define-tool.js';
+import { createTestScheduler } from './create-test-scheduler.js';
 import { createVirtualClock, TestKitError } from './index.js';
 
 /** A one-shot tool that awaits an injected fetch, then waits 500 ms on the session's clock. */
@@ -27,27 +27,27 @@ describe('createVirtualClock', () => {
   it('steps a tool that awaits I/O and then a timer, where the TestScheduler pattern sends nothing', async () => {
     const lookup = makeLookup(async () => 12.5);
     // The documented pattern: everything runs inside flush(), before the fetch has resolved.
-    const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const ts = createTestScheduler(expect);
     const sentUnderTestScheduler: LiveFunctionResponse[] = [];
     ts.run(({ flush }) => {
-      const scheduler = new ToolScheduler({
+      const runner = new ToolRunner({
         tools: [lookup],
         scheduler: ts,
         sink: { send: (r) => sentUnderTestScheduler.push(...r) },
       });
-      scheduler.handleToolCall([{ id: 'c1', name: 'lookup', args: { symbol: 'ACME' } }]);
+      runner.handleToolCall([{ id: 'c1', name: 'lookup', args: { symbol: 'ACME' } }]);
       flush();
     });
     expect(sentUnderTestScheduler).toEqual([]);
 
     const clock = createVirtualClock();
     const sent: LiveFunctionResponse[] = [];
-    const scheduler = new ToolScheduler({
+    const runner = new ToolRunner({
       tools: [lookup],
       scheduler: clock,
       sink: { send: (r) => sent.push(...r) },
     });
-    scheduler.handleToolCall([{ id: 'c1', name: 'lookup', args: { symbol: 'ACME' } }]);
+    runner.handleToolCall([{ id: 'c1', name: 'lookup', args: { symbol: 'ACME' } }]);
     await clock.advanceBy(499);
     expect(sent).toEqual([]);
     expect(clock.scheduledActions).toBe(1); // the fetch has resolved: the tool waits on its timer
@@ -105,12 +105,12 @@ describe('createVirtualClock', () => {
           ((await (await fetchTracked(`http://127.0.0.1:${port}/`)).json()) as { price: number }).price,
       );
       const sent: LiveFunctionResponse[] = [];
-      const scheduler = new ToolScheduler({
+      const runner = new ToolRunner({
         tools: [lookup],
         scheduler: clock,
         sink: { send: (r) => sent.push(...r) },
       });
-      scheduler.handleToolCall([{ id: 'c1', name: 'lookup', args: { symbol: 'ACME' } }]);
+      runner.handleToolCall([{ id: 'c1', name: 'lookup', args: { symbol: 'ACME' } }]);
       await clock.advanceBy(500);
       expect(sent.map((r) => r.response)).toEqual([{ output: { symbol: 'ACME', price: 42, at: 500 } }]);
       expect(clock.trackedWork).toBe(0);

@@ -22,7 +22,7 @@ export interface VirtualClockOptions {
 
 /**
  * An RxJS scheduler in virtual time whose steps let promises settle: give it to a tool as its
- * scheduler (`testTool(tool, args, { scheduler: clock })`, or `ToolScheduler`'s and
+ * scheduler (`testTool(tool, args, { scheduler: clock })`, or `ToolRunner`'s and
  * `createLiveAgent`'s `scheduler` option), then move time with `advanceBy`. Before each due time
  * step and after it, the clock lets the promises the tool awaits settle, so a tool that awaits
  * `fetch` and then emits on a timer runs in order, as it would in real time, but at once.

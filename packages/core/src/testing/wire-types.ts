@@ -1,6 +1,9 @@
 /**
  * The JSON shapes that travel over a Live API connection, as the fake server records and sends them.
  * These describe the wire (camelCase proto JSON, enums as strings), not the SDK's own classes.
+ * A piece of a frame is named `*Part` (`LiveFunctionCallPart`, `LiveFunctionResponsePart`,
+ * `LiveFunctionDeclarationPart`), so that no name means two types next to `@livetools/core`'s
+ * `LiveFunctionCall`, `LiveFunctionResponse` and `LiveFunctionDeclaration`.
  *
  * @packageDocumentation
  */
@@ -23,10 +26,10 @@ export type LiveScheduling = 'SCHEDULING_UNSPECIFIED' | Scheduling;
  *
  * @example
  * ```ts
- * const declaration: LiveFunctionDeclaration = { name: 'countdown', behavior: 'NON_BLOCKING' };
+ * const declaration: LiveFunctionDeclarationPart = { name: 'countdown', behavior: 'NON_BLOCKING' };
  * ```
  */
-export interface LiveFunctionDeclaration {
+export interface LiveFunctionDeclarationPart {
   /** The function name the model calls it by. */
   readonly name: string;
   /** What the function does, for the model. */
@@ -50,7 +53,7 @@ export interface LiveFunctionDeclaration {
  */
 export interface LiveTool {
   /** The functions this tool declares. */
-  readonly functionDeclarations?: readonly LiveFunctionDeclaration[];
+  readonly functionDeclarations?: readonly LiveFunctionDeclarationPart[];
   readonly [key: string]: unknown;
 }
 
@@ -198,13 +201,13 @@ export interface LiveFunctionResponseBody {
  *
  * @example
  * ```ts
- * const response: LiveFunctionResponse = {
+ * const response: LiveFunctionResponsePart = {
  *   id: 'function-call-1', name: 'countdown', response: { output: { remaining: 2 } },
  *   willContinue: true, scheduling: 'WHEN_IDLE',
  * };
  * ```
  */
-export interface LiveFunctionResponse {
+export interface LiveFunctionResponsePart {
   /** The id of the call it answers. */
   readonly id?: string;
   /** The function name. */
@@ -228,7 +231,7 @@ export interface LiveFunctionResponse {
  */
 export interface LiveToolResponse {
   /** One or more function responses. */
-  readonly functionResponses?: readonly LiveFunctionResponse[];
+  readonly functionResponses?: readonly LiveFunctionResponsePart[];
 }
 
 /**
@@ -255,10 +258,10 @@ export interface LiveClientFrame {
  *
  * @example
  * ```ts
- * const call: LiveFunctionCall = { id: 'function-call-1', name: 'countdown', args: { n: 3 } };
+ * const call: LiveFunctionCallPart = { id: 'function-call-1', name: 'countdown', args: { n: 3 } };
  * ```
  */
-export interface LiveFunctionCall {
+export interface LiveFunctionCallPart {
   /** The call id that responses must carry. */
   readonly id: string;
   /** The function to call. */
@@ -321,7 +324,7 @@ export interface LiveServerFrame {
   /** The model calls functions. */
   readonly toolCall?: {
     /** The calls, each with its id, name and arguments. */
-    readonly functionCalls: readonly LiveFunctionCall[];
+    readonly functionCalls: readonly LiveFunctionCallPart[];
   };
   /** The model gave up on calls: send nothing more for them. */
   readonly toolCallCancellation?: {

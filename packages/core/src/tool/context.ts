@@ -67,7 +67,7 @@ export interface ToolContext {
    */
   readonly signal: AbortSignal;
   /**
-   * Realtime input streams of the session. One object per session (per `ToolScheduler`), the same
+   * Realtime input streams of the session. One object per session (per `ToolRunner`), the same
    * for all its calls: a tool may key per-session state on it (e.g. in a `WeakMap`).
    */
   readonly input: ToolInputStreams;
@@ -78,7 +78,7 @@ export interface ToolContext {
   /**
    * False when this session's results cannot carry media (`withMedia`): its delivery sends no
    * `FunctionResponse.parts`, so attached media would be left out. A tool can then skip making it.
-   * Absent (treat as true) in contexts not made by a `ToolScheduler`.
+   * Absent (treat as true) in contexts not made by a `ToolRunner`.
    */
   readonly mediaInResults?: boolean;
 }

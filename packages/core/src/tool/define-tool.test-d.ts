@@ -11,7 +11,7 @@ import {
   type ToolArgs,
   type ToolOutput,
 } from './define-tool.js';
-import { type Emission, emit } from './scheduling.js';
+import { type ScheduledEmission, withScheduling } from './scheduling.js';
 
 describe('args inference', () => {
   it('types args from a zod 4 schema, defaults applied (output type)', () => {
@@ -67,19 +67,19 @@ describe('args inference', () => {
 });
 
 describe('results', () => {
-  it('carries the emitted type, plain or wrapped with emit()', () => {
+  it('carries the emitted type, plain or wrapped with withScheduling()', () => {
     const tool = defineStreamingTool({
       name: 'ticks',
       description: 'd',
       parameters: z.object({}),
-      execute: (): Observable<{ price: number } | Emission<{ price: number }>> =>
-        of({ price: 1 }, emit({ price: 2 }, { scheduling: 'INTERRUPT' })),
+      execute: (): Observable<{ price: number } | ScheduledEmission<{ price: number }>> =>
+        of({ price: 1 }, withScheduling({ price: 2 }, 'INTERRUPT')),
     });
     expectTypeOf(tool).toExtend<StreamingTool>();
     type Emitted = typeof tool extends StreamingTool<infer _S, infer T> ? T : never;
     expectTypeOf<ToolOutput<Emitted>>().toEqualTypeOf<{ price: number }>();
     expectTypeOf(tool).toExtend<AnyTool>();
-    expectTypeOf(emit(1, { scheduling: 'SILENT' })).toEqualTypeOf<Emission<number>>();
+    expectTypeOf(withScheduling(1, 'SILENT')).toEqualTypeOf<ScheduledEmission<number>>();
   });
 
   it('lets one-shot tools return a value or a Promise', () => {
@@ -107,6 +107,6 @@ describe('results', () => {
 
   it('rejects an invalid scheduling', () => {
     // @ts-expect-error: not a scheduling
-    emit(1, { scheduling: 'NOW' });
+    withScheduling(1, 'NOW');
   });
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { z as z3 } from 'zod/v3';
 import { LivetoolsError, ToolDefinitionError } from '../errors.js';
 import type { LiveFunctionResponse } from '../protocol/function-calls.js';
-import { ToolScheduler } from '../scheduler/tool-scheduler.js';
+import { ToolRunner } from '../runner/tool-runner.js';
 import { defineStreamingTool, defineTool } from './define-tool.js';
 import { assertFunctionName } from './function-name.js';
 
@@ -40,9 +40,9 @@ describe('function names', () => {
     );
   });
 
-  it('rejects two tools with one name in a scheduler', () => {
+  it('rejects two tools with one name in a runner', () => {
     const a = defineStreamingTool({ ...base, name: 'same' });
-    expect(() => new ToolScheduler({ tools: [a, a], sink: { send() {} } })).toThrow(
+    expect(() => new ToolRunner({ tools: [a, a], sink: { send() {} } })).toThrow(
       /Two tools are named "same"/,
     );
   });
@@ -149,8 +149,8 @@ describe('function declarations', () => {
       additionalProperties: false,
     });
     const sent: LiveFunctionResponse[] = [];
-    const scheduler = new ToolScheduler({ tools: [tool], sink: { send: (r) => sent.push(...r) } });
-    scheduler.handleToolCall([
+    const runner = new ToolRunner({ tools: [tool], sink: { send: (r) => sent.push(...r) } });
+    runner.handleToolCall([
       { id: '1', name: 'legacy', args: { symbol: 'AAPL' } },
       { id: '2', name: 'legacy', args: { symbol: 7 } },
     ]);
@@ -175,7 +175,7 @@ describe('function declarations', () => {
         return 1;
       },
     });
-    new ToolScheduler({ tools: [tool], sink: { send() {} } }).handleToolCall([
+    new ToolRunner({ tools: [tool], sink: { send() {} } }).handleToolCall([
       { id: '1', name: 'q', args: { symbol: 'aapl' } },
     ]);
     expect(seen).toEqual({ symbol: 'AAPL', n: 3 });

@@ -10,7 +10,7 @@ import {
   type OutputSchema,
   toOutputJsonSchema,
 } from './output-contract.js';
-import { type Emission, SCHEDULINGS, type Scheduling } from './scheduling.js';
+import { SCHEDULINGS, type ScheduledEmission, type Scheduling } from './scheduling.js';
 import {
   assertObjectSchema,
   type JsonSchema,
@@ -19,10 +19,10 @@ import {
 } from './schema.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 
-/** What the scheduler does when a tool is called while an earlier call of it is still running. */
+/** What the runner does when a tool is called while an earlier call of it is still running. */
 export type DuplicatePolicy = 'allow' | 'replace' | 'reject' | 'queue';
 
-/** What the scheduler does with a running call when the user interrupts the model. */
+/** What the runner does with a running call when the user interrupts the model. */
 export type InterruptionPolicy = 'keep' | 'cancel';
 
 /** A function declaration as sent to the Live API in `setup.tools[].functionDeclarations`. */
@@ -119,7 +119,7 @@ export interface StreamingToolConfig<S extends ParametersSchema, T, O extends Ou
     StreamingToolPolicies {
   /**
    * Starts the tool. Every value the returned Observable (or Promise, async iterable, array) emits
-   * is sent to the model as an intermediate result; wrap a value with `emit()` to give it its own
+   * is sent to the model as an intermediate result; wrap a value with `withScheduling()` to give it its own
    * scheduling. Completion ends the call.
    */
   readonly execute: (args: ToolArgs<S>, ctx: ToolContext) => ObservableInput<T>;
@@ -132,12 +132,12 @@ export interface OneShotToolConfig<S extends ParametersSchema, T, O extends Outp
   readonly execute: (args: ToolArgs<S>, ctx: ToolContext) => T | PromiseLike<T>;
 }
 
-/** The value sent to the model for an emission of type `T` (an {@link Emission} is unwrapped). */
-export type ToolOutput<T> = T extends Emission<infer U> ? U : T;
+/** The value sent to the model for an emission of type `T` (an {@link ScheduledEmission} is unwrapped). */
+export type ToolOutput<T> = T extends ScheduledEmission<infer U> ? U : T;
 
 /**
  * A streaming tool, made by {@link defineStreamingTool}. `T` is what `execute` emits (values,
- * possibly wrapped with `emit()`); {@link ToolOutput} gives what the model receives.
+ * possibly wrapped with `withScheduling()`); {@link ToolOutput} gives what the model receives.
  */
 export interface StreamingTool<S extends ParametersSchema = ParametersSchema, T = unknown> {
   /** Discriminant: a streaming tool. */
@@ -153,7 +153,7 @@ export interface StreamingTool<S extends ParametersSchema = ParametersSchema, T 
   /** Resolved policies, with defaults applied. */
   readonly policies: Required<Omit<StreamingToolPolicies, 'maxDurationMs' | 'minIntervalMs' | 'onHandoff'>> &
     Pick<StreamingToolPolicies, 'maxDurationMs' | 'minIntervalMs' | 'onHandoff'>;
-  /** Starts one call (the scheduler calls it; tests may call it directly). */
+  /** Starts one call (the runner calls it; tests may call it directly). */
   execute(args: ToolArgs<S>, ctx: ToolContext): ObservableInput<T>;
   /** A fresh Gemini function declaration (a new object on every call: the SDK mutates what it gets). */
   declaration(): LiveFunctionDeclaration;
@@ -171,13 +171,13 @@ export interface OneShotTool<S extends ParametersSchema = ParametersSchema, T = 
   readonly parameters: S;
   /** The declared output contract, if any (see {@link ToolOptionsBase.output}). */
   readonly output?: OutputSchema;
-  /** Computes one call's result (the scheduler calls it; tests may call it directly). */
+  /** Computes one call's result (the runner calls it; tests may call it directly). */
   execute(args: ToolArgs<S>, ctx: ToolContext): T | PromiseLike<T>;
   /** A fresh Gemini function declaration (a new object on every call). */
   declaration(): LiveFunctionDeclaration;
 }
 
-/** Any tool the scheduler can run. */
+/** Any tool the runner can run. */
 export type AnyTool = StreamingTool | OneShotTool;
 
 function checkCommon(config: ToolOptionsBase<ParametersSchema>, reservedOk = false): void {

@@ -9,7 +9,7 @@ export const STOP_STREAMING = 'stop_streaming';
  * Checks a function name against Gemini's rules: starts with a letter or an underscore, then
  * letters, digits, underscores, dots, colons and dashes, at most 128 characters.
  *
- * @throws {@link ToolDefinitionError} with a message that says what to change.
+ * @throws `ToolDefinitionError` (from `@livetools/core`) with a message that says what to change.
  */
 export function assertFunctionName(name: unknown): asserts name is string {
   if (typeof name !== 'string' || name.length === 0) {

@@ -5,12 +5,12 @@ import { z as z3 } from 'zod/v3';
 import { defineStreamingTool, defineTool, type StreamingTool, type ToolOutput } from './define-tool.js';
 import type { ContractEmission, OutputValue } from './output-contract.js';
 import { withMedia } from './result-media.js';
-import { type Emission, emit } from './scheduling.js';
+import { type ScheduledEmission, withScheduling } from './scheduling.js';
 
 const quote = z.object({ symbol: z.string(), price: z.number(), side: z.enum(['up', 'down']) });
 
 describe('output contract: streaming tools', () => {
-  it('accepts values within the contract, plain or wrapped with emit() or withMedia()', () => {
+  it('accepts values within the contract, plain or wrapped with withScheduling() or withMedia()', () => {
     const tool = defineStreamingTool({
       name: 'quotes',
       description: 'd',
@@ -19,7 +19,7 @@ describe('output contract: streaming tools', () => {
       execute: ({ symbol }) =>
         of(
           { symbol, price: 1, side: 'up' as const },
-          emit({ symbol, price: 2, side: 'down' as const }, { scheduling: 'INTERRUPT' }),
+          withScheduling({ symbol, price: 2, side: 'down' as const }, 'INTERRUPT'),
           withMedia({ symbol, price: 3, side: 'up' as const }, []),
         ),
     });
@@ -93,14 +93,17 @@ describe('output contract: streaming tools', () => {
     });
   });
 
-  it('rejects an emit() whose value breaks the contract', () => {
+  it('rejects a withScheduling() whose value breaks the contract', () => {
+    const wrapped: Observable<ScheduledEmission<{ symbol: string }>> = of(
+      withScheduling({ symbol: 'A' }, 'WHEN_IDLE'),
+    );
     defineStreamingTool({
       name: 'wrapped',
       description: 'd',
       parameters: z.object({}),
       output: quote,
       // @ts-expect-error: the wrapped value has no price
-      execute: (): Observable<Emission<{ symbol: string }>> => of(emit({ symbol: 'A' })),
+      execute: () => wrapped,
     });
   });
 
@@ -134,7 +137,7 @@ describe('output contract: streaming tools', () => {
   it('types ContractEmission as a value or an emission of one', () => {
     expectTypeOf<ContractEmission<typeof quote>>().toEqualTypeOf<
       | { symbol: string; price: number; side: 'up' | 'down' }
-      | Emission<{ symbol: string; price: number; side: 'up' | 'down' }>
+      | ScheduledEmission<{ symbol: string; price: number; side: 'up' | 'down' }>
     >();
   });
 });

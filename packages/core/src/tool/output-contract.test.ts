@@ -9,7 +9,7 @@ import type { ToolContext } from './context.js';
 import { defineStreamingTool, defineTool } from './define-tool.js';
 import { assertToolOutput, checkToolOutput, ToolOutputError, toOutputJsonSchema } from './output-contract.js';
 import { withMedia } from './result-media.js';
-import { emit } from './scheduling.js';
+import { withScheduling } from './scheduling.js';
 
 const quote = z.object({ symbol: z.string(), price: z.number().positive(), side: z.enum(['up', 'down']) });
 
@@ -87,13 +87,13 @@ describe('output contract: definition', () => {
 });
 
 describe('checkToolOutput / assertToolOutput', () => {
-  it('accepts values within the contract, plain or wrapped with emit() or withMedia()', async () => {
+  it('accepts values within the contract, plain or wrapped with withScheduling() or withMedia()', async () => {
     const values = await lastValueFrom(
       from(quotes.execute({ symbol: 'A' }, {} as ToolContext)).pipe(toArray()),
     );
     for (const value of values) expect(checkToolOutput(quotes, value)).toEqual({ ok: true, issues: [] });
     const good = { symbol: 'A', price: 2, side: 'down' };
-    expect(checkToolOutput(quotes, emit(good, { scheduling: 'INTERRUPT' })).ok).toBe(true);
+    expect(checkToolOutput(quotes, withScheduling(good, 'INTERRUPT')).ok).toBe(true);
     expect(checkToolOutput(quotes, withMedia(good, [])).ok).toBe(true);
   });
 
@@ -101,10 +101,9 @@ describe('checkToolOutput / assertToolOutput', () => {
     const check = checkToolOutput(quotes, { symbol: 3, price: -1, side: 'sideways' });
     expect(check.ok).toBe(false);
     expect(check.issues.map((i) => i.path)).toEqual(['symbol', 'price', 'side']);
-    expect(checkToolOutput(quotes, emit({ symbol: 'A' })).issues.map((i) => i.path)).toEqual([
-      'price',
-      'side',
-    ]);
+    expect(
+      checkToolOutput(quotes, withScheduling({ symbol: 'A' }, 'WHEN_IDLE')).issues.map((i) => i.path),
+    ).toEqual(['price', 'side']);
     expect(checkToolOutput(quotes, 'not an object').issues[0]?.path).toBe('');
   });
 

@@ -7,8 +7,9 @@
  * @packageDocumentation
  */
 
+import { errorMarker, hasErrorMarker, markError } from '../error-marker.js';
 import { describeError, LivetoolsError, ToolDefinitionError } from '../errors.js';
-import { type Emission, isEmission } from './scheduling.js';
+import { isScheduledEmission, type ScheduledEmission } from './scheduling.js';
 import { type JsonSchema, type ParametersSchema, toParametersJsonSchema } from './schema.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 
@@ -37,15 +38,15 @@ export type OutputValue<O extends OutputSchema> = StandardSchemaV1.InferInput<O>
 
 /**
  * What `execute` may produce under an output contract: a value within it, or such a value wrapped
- * with `emit()` or `withMedia()`.
+ * with `withScheduling()` or `withMedia()`.
  *
  * @example
  * ```ts
  * const schema = z.object({ price: z.number() });
- * const item: ContractEmission<typeof schema> = emit({ price: 2 }, { scheduling: 'INTERRUPT' });
+ * const item: ContractEmission<typeof schema> = withScheduling({ price: 2 }, 'INTERRUPT');
  * ```
  */
-export type ContractEmission<O extends OutputSchema> = OutputValue<O> | Emission<OutputValue<O>>;
+export type ContractEmission<O extends OutputSchema> = OutputValue<O> | ScheduledEmission<OutputValue<O>>;
 
 /**
  * The output schema a tool without a contract has, for typing only: it accepts every value, so a
@@ -151,6 +152,8 @@ export interface ToolOutputRejected {
   readonly issues: readonly OutputIssue[];
 }
 
+const toolOutputErrorMarker = errorMarker('ToolOutputError');
+
 /**
  * A value a tool produced is outside its declared output contract. Raised by
  * {@link assertToolOutput} (in tests), never by a running session.
@@ -178,8 +181,14 @@ export class ToolOutputError extends LivetoolsError {
         "Change what execute emits, or the tool's `output` schema (a breaking change for its users when it narrows).",
     );
     this.name = 'ToolOutputError';
+    markError(this, toolOutputErrorMarker);
     this.toolName = toolName;
     this.issues = issues;
+  }
+
+  /** True when `error` is a `ToolOutputError`, even one created by another copy of the package. */
+  static override isInstance(error: unknown): error is ToolOutputError {
+    return hasErrorMarker(error, toolOutputErrorMarker);
   }
 }
 
@@ -199,7 +208,7 @@ function issuePath(issue: StandardSchemaV1.Issue): string {
 
 /**
  * Checks one value a tool produced against its declared output contract: for the author's tests
- * (the scheduler never checks, so a running session pays nothing). A value wrapped with `emit()`
+ * (the runner never checks, so a running session pays nothing). A value wrapped with `withScheduling()`
  * or `withMedia()` is checked by what it carries. A tool without a contract accepts everything.
  *
  * @param tool - A tool made by `defineStreamingTool` or `defineTool` (or anything with `name` and `output`).
@@ -217,7 +226,7 @@ function issuePath(issue: StandardSchemaV1.Issue): string {
 export function checkToolOutput(tool: ToolWithOutput, value: unknown): ToolOutputCheck {
   const output = tool.output;
   if (output === undefined) return { ok: true, issues: [] };
-  const carried = isEmission(value) ? value.value : value;
+  const carried = isScheduledEmission(value) ? value.value : value;
   let result: ReturnType<OutputSchema['~standard']['validate']>;
   try {
     result = output['~standard'].validate(carried);

@@ -1,5 +1,11 @@
+import { errorMarker, hasErrorMarker, markError } from '../error-marker.js';
 import { describeError, LivetoolsError } from '../errors.js';
-import { type Emission, type EmitOptions, emit, isEmission } from './scheduling.js';
+import {
+  isScheduledEmission,
+  type ScheduledEmission,
+  type Scheduling,
+  scheduledEmission,
+} from './scheduling.js';
 
 /**
  * One piece of media that goes with a tool's result: base64 bytes and their IANA media type.
@@ -17,8 +23,8 @@ export interface ResultMedia {
   readonly data: string;
 }
 
-/** An {@link Emission} that carries media, made by {@link withMedia}. */
-export type MediaEmission<T = unknown> = Emission<T> & {
+/** A {@link ScheduledEmission} that carries media, made by {@link withMedia}. */
+export type MediaEmission<T = unknown> = ScheduledEmission<T> & {
   /** The media sent with the value, in order. */
   readonly media: readonly ResultMedia[];
 };
@@ -36,15 +42,15 @@ export const MAX_RESULT_MEDIA_BYTES = 8 * 1024 * 1024;
 /**
  * Attaches media to a tool's result: the value goes to the model as `response.output`, the media as
  * `FunctionResponse.parts` of the same response. Works for one-shot tools (return it) and streaming
- * tools (emit it); pass `scheduling` here, or wrap an {@link emit} result. Nothing is checked here:
- * the scheduler checks the media when the result is sent, and refuses a result with bad media
+ * tools (emit it); pass `scheduling` here, or wrap a `withScheduling` result. Nothing is checked here:
+ * the runner checks the media when the result is sent, and refuses a result with bad media
  * as it refuses a value JSON cannot carry ({@link InvalidMediaError}). Use {@link checkResultMedia}
  * first when the media comes from outside (a camera, an upload) and the value should go anyway.
  *
- * @param value - The result, or an {@link emit} result (its scheduling is kept).
+ * @param value - The result, or a `withScheduling` result (its scheduling is kept).
  * @param media - The media, in order.
  * @param options - The scheduling of this emission (streaming tools).
- * @returns An emission the scheduler recognises.
+ * @returns An emission the runner recognises.
  *
  * @example
  * ```ts
@@ -55,19 +61,21 @@ export const MAX_RESULT_MEDIA_BYTES = 8 * 1024 * 1024;
  * ```
  */
 export function withMedia<T>(
-  value: T | Emission<T>,
+  value: T | ScheduledEmission<T>,
   media: readonly ResultMedia[],
-  options: EmitOptions = {},
+  options: { readonly scheduling?: Scheduling } = {},
 ): MediaEmission<T> {
   let inner = value as T;
   let scheduling = options.scheduling;
-  if (isEmission(value)) {
-    inner = (value as Emission<T>).value;
-    scheduling ??= (value as Emission<T>).scheduling;
+  if (isScheduledEmission(value)) {
+    inner = (value as ScheduledEmission<T>).value;
+    scheduling ??= (value as ScheduledEmission<T>).scheduling;
   }
   // A spread copies the emission's marker (an own symbol key) along with its fields.
-  return { ...emit(inner, scheduling === undefined ? {} : { scheduling }), media };
+  return { ...scheduledEmission(inner, scheduling), media };
 }
+
+const invalidMediaErrorMarker = errorMarker('InvalidMediaError');
 
 /**
  * Media that cannot be sent: not an array of `{ mimeType, data }`, a media type that is not
@@ -92,8 +100,14 @@ export class InvalidMediaError extends LivetoolsError {
   constructor(toolName: string, path: string, problem: string, hint: string) {
     super('INVALID_MEDIA', `${toolName} attached media that cannot be sent: ${path} ${problem}. ${hint}`);
     this.name = 'InvalidMediaError';
+    markError(this, invalidMediaErrorMarker);
     this.path = path;
     this.problem = problem;
+  }
+
+  /** True when `error` is an `InvalidMediaError`, even one created by another copy of the package. */
+  static override isInstance(error: unknown): error is InvalidMediaError {
+    return hasErrorMarker(error, invalidMediaErrorMarker);
   }
 }
 
@@ -207,7 +221,7 @@ export function readMedia(media: unknown): CheckedMedia | MediaProblem {
 }
 
 /**
- * Checks media before it is attached with {@link withMedia}: returns the error the scheduler
+ * Checks media before it is attached with {@link withMedia}: returns the error the runner
  * would refuse the result with, or `undefined` when the media can be sent. Use it for media from
  * outside (a camera frame, an upload) to send the value without it rather than lose the value.
  *

@@ -11,8 +11,11 @@ export const SCHEDULINGS: readonly Scheduling[] = ['INTERRUPT', 'WHEN_IDLE', 'SI
 
 const emissionMarker = Symbol.for('livetools.emission');
 
-/** One emission of a streaming tool with its own scheduling, made by {@link emit}. */
-export interface Emission<T = unknown> {
+/**
+ * One value of a streaming tool that carries its own scheduling, made by {@link withScheduling}
+ * (or by `withMedia`, which may leave `scheduling` out).
+ */
+export interface ScheduledEmission<T = unknown> {
   /** The value sent to the model as `response.output`. */
   readonly value: T;
   /** Overrides the tool's default scheduling for this emission. */
@@ -21,29 +24,36 @@ export interface Emission<T = unknown> {
   readonly [emissionMarker]: true;
 }
 
-/** Options of {@link emit}. */
-export interface EmitOptions {
-  /** The scheduling of this one emission. */
-  readonly scheduling?: Scheduling;
-}
-
 /**
- * Wraps one value a streaming tool emits so that it carries its own scheduling.
+ * Gives one value a streaming tool emits its own scheduling, instead of the tool's `scheduling`.
+ * It only wraps the value: the tool emits the result as usual, and the runner unwraps it.
+ *
+ * @param value - The value sent to the model as `response.output`.
+ * @param scheduling - How this one result is injected into the conversation.
+ * @returns A wrapper the runner recognises ({@link isScheduledEmission}).
  *
  * @example
  * ```ts
  * execute: ({ symbol }) =>
- *   prices(symbol).pipe(map((p) => (p.alert ? emit(p, { scheduling: 'INTERRUPT' }) : p))),
+ *   prices(symbol).pipe(map((p) => (p.alert ? withScheduling(p, 'INTERRUPT') : p))),
  * ```
  */
-export function emit<T>(value: T, options: EmitOptions = {}): Emission<T> {
-  return options.scheduling === undefined
-    ? { value, [emissionMarker]: true }
-    : { value, scheduling: options.scheduling, [emissionMarker]: true };
+export function withScheduling<T>(value: T, scheduling: Scheduling): ScheduledEmission<T> {
+  return { value, scheduling, [emissionMarker]: true };
 }
 
-/** True when `value` was made by {@link emit}. */
-export function isEmission(value: unknown): value is Emission {
+/**
+ * @internal
+ * Wraps `value` with an optional scheduling (what `withMedia` builds on).
+ */
+export function scheduledEmission<T>(value: T, scheduling: Scheduling | undefined): ScheduledEmission<T> {
+  return scheduling === undefined
+    ? { value, [emissionMarker]: true }
+    : { value, scheduling, [emissionMarker]: true };
+}
+
+/** True when `value` was made by {@link withScheduling} or `withMedia`. */
+export function isScheduledEmission(value: unknown): value is ScheduledEmission {
   if (typeof value !== 'object' || value === null) return false;
   try {
     return (value as Record<symbol, unknown>)[emissionMarker] === true;

@@ -5,10 +5,7 @@
  * never costs the items behind it in the same message.
  */
 import { describe, expect, it } from 'vitest';
-import { type AlpacaSourceOptions, createAlpacaSource } from '../alpaca-source.js';
-import type { QuoteSource } from '../quote-source.js';
-import { createStockTools } from '../stock-tools.js';
-import { alpacaQuote, alpacaTrade, FakeAlpacaServer } from '../test-support/fake-alpaca-server.js';
+import { alpacaQuote, alpacaTrade, FakeAlpacaServer } from '../../test/support/fake-alpaca-server.js';
 import {
   expectFloodCapped,
   expectGivesUpOnSilentConnection,
@@ -16,10 +13,13 @@ import {
   expectRefusedEach,
   floodPrice,
   type HostileProvider,
-} from '../test-support/hostile-provider.js';
-import { ProcessGuard } from '../test-support/process-guard.js';
-import { UpdateRecorder } from '../test-support/recorder.js';
-import { ToolRun } from '../test-support/tool-run.js';
+} from '../../test/support/hostile-provider.js';
+import { ProcessGuard } from '../../test/support/process-guard.js';
+import { UpdateRecorder } from '../../test/support/recorder.js';
+import { ToolRun } from '../../test/support/tool-run.js';
+import { type AlpacaSourceOptions, createAlpacaSource } from '../alpaca-source.js';
+import type { QuoteSource } from '../quote-source.js';
+import { createStockTools } from '../stock-tools.js';
 
 const quick = { rest: false, backoff: { initialDelayMs: 5, maxDelayMs: 20 }, idleCloseMs: 0 } as const;
 
@@ -154,7 +154,7 @@ describe('hostile Alpaca server', () => {
     const source = testAlpacaSource({ wsUrl: server.wsUrl() });
     using run = new ToolRun(createStockTools({ source }));
     const started = Date.now();
-    run.scheduler.handleToolCall([
+    run.runner.handleToolCall([
       { id: 'a', name: 'monitor_stock_price', args: { symbol: 'AAPL' } },
       { id: 'm', name: 'monitor_stock_price', args: { symbol: 'MSFT', minSecondsBetweenReports: 0 } },
     ]);

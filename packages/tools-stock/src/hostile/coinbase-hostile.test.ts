@@ -5,10 +5,9 @@
  * exactly one final response, its last.
  */
 import { describe, expect, it } from 'vitest';
-import { createStockTools } from '../stock-tools.js';
-import { DebugLog } from '../test-support/debug-log.js';
-import { requestedProduct, startFakeCoinbase } from '../test-support/fake-coinbase-server.js';
-import type { RestReply } from '../test-support/fake-provider-server.js';
+import { DebugLog } from '../../test/support/debug-log.js';
+import { requestedProduct, startFakeCoinbase } from '../../test/support/fake-coinbase-server.js';
+import type { RestReply } from '../../test/support/fake-provider-server.js';
 import {
   everyChange,
   expectFloodCapped,
@@ -19,11 +18,12 @@ import {
   floodPrice,
   type HostileProvider,
   watching,
-} from '../test-support/hostile-provider.js';
-import { ProcessGuard } from '../test-support/process-guard.js';
-import { UpdateRecorder } from '../test-support/recorder.js';
-import { testCoinbaseSource } from '../test-support/test-sources.js';
-import { ToolRun } from '../test-support/tool-run.js';
+} from '../../test/support/hostile-provider.js';
+import { ProcessGuard } from '../../test/support/process-guard.js';
+import { UpdateRecorder } from '../../test/support/recorder.js';
+import { testCoinbaseSource } from '../../test/support/test-sources.js';
+import { ToolRun } from '../../test/support/tool-run.js';
+import { createStockTools } from '../stock-tools.js';
 
 const TIME = '2024-12-07T18:00:00.542551Z';
 

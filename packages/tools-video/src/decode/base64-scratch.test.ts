@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sceneFrame } from '../test-support/frames.js';
+import { sceneFrame } from '../../test/support/frames.js';
 import { scratchBytes } from './base64-scratch.js';
 import { decodeLumaThumbnail } from './decode-luma-thumbnail.js';
 

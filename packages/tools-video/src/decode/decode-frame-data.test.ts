@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { encodeImage, renderScene } from '../test-support/frames.js';
+import { decodeError } from '../../test/support/decode/expect-decode-error.js';
+import { encodeImage, renderScene } from '../../test/support/frames.js';
 import { decodeFrameData } from './decode-frame-data.js';
-import { decodeError } from './test-support/expect-decode-error.js';
 
 const jpeg = await encodeImage(renderScene({ width: 32, height: 16 }), 32, 16);
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { encodeImage, renderScene } from '../test-support/frames.js';
+import { decodeError } from '../../test/support/decode/expect-decode-error.js';
+import { seededRandom } from '../../test/support/decode/jpeg-structure.js';
+import { encodeImage, renderScene } from '../../test/support/frames.js';
 import { decodeJpegThumbnail } from './decode-jpeg-thumbnail.js';
 import { decodeLumaThumbnail } from './decode-luma-thumbnail.js';
 import { decodePngThumbnail } from './decode-png-thumbnail.js';
 import { FrameDecodeError } from './frame-decode-error.js';
-import { decodeError } from './test-support/expect-decode-error.js';
-import { seededRandom } from './test-support/jpeg-structure.js';
 
 const rgb = renderScene({ width: 64, height: 48, noise: 8 });
 
@@ -75,7 +75,7 @@ describe('decodeLumaThumbnail', () => {
 describe('FrameDecodeError', () => {
   it('carries a code and is recognised across copies of the package', () => {
     const error = new FrameDecodeError('CORRUPT_IMAGE', 'bad');
-    const lookalike = Object.defineProperty(new Error('x'), Symbol.for('livetools.frameDecodeError'), {
+    const lookalike = Object.defineProperty(new Error('x'), Symbol.for('livetools.error.FrameDecodeError'), {
       value: true,
     });
 

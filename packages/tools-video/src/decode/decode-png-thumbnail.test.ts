@@ -1,15 +1,13 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { encodeImage, renderScene } from '../test-support/frames.js';
-import { decodePngThumbnail } from './decode-png-thumbnail.js';
 import {
   checkedRejection,
   decodeError,
   decodeOutcome,
   describeThrown,
   thumbnailProblems,
-} from './test-support/expect-decode-error.js';
-import { seededRandom } from './test-support/jpeg-structure.js';
+} from '../../test/support/decode/expect-decode-error.js';
+import { seededRandom } from '../../test/support/decode/jpeg-structure.js';
 import {
   encodeTestPng,
   type PngChunk,
@@ -17,8 +15,10 @@ import {
   type TestPngOptions,
   testPngLuma,
   writePngChunks,
-} from './test-support/png-test-encoder.js';
-import { blockMeans, lumaOfRgb, sharpLuma, thumbnailError } from './test-support/reference.js';
+} from '../../test/support/decode/png-test-encoder.js';
+import { blockMeans, lumaOfRgb, sharpLuma, thumbnailError } from '../../test/support/decode/reference.js';
+import { encodeImage, renderScene } from '../../test/support/frames.js';
+import { decodePngThumbnail } from './decode-png-thumbnail.js';
 
 type Sharp = ReturnType<typeof sharp>;
 

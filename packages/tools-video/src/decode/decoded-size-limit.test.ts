@@ -1,14 +1,14 @@
 import * as zlib from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { encodeImage, renderScene } from '../test-support/frames.js';
+import { issueBombPng, pngRawLength, zeroPng } from '../../test/support/decode/bombs.js';
+import { decodeError } from '../../test/support/decode/expect-decode-error.js';
+import { markerIndex, withUint16 } from '../../test/support/decode/jpeg-structure.js';
+import { encodeTestJpeg } from '../../test/support/decode/jpeg-test-encoder.js';
+import { encodeImage, renderScene } from '../../test/support/frames.js';
 import { decodeJpegThumbnail } from './decode-jpeg-thumbnail.js';
 import { decodeLumaThumbnail } from './decode-luma-thumbnail.js';
 import { decodePngThumbnail } from './decode-png-thumbnail.js';
 import { DEFAULT_MAX_DECODED_BYTES } from './limits.js';
-import { issueBombPng, pngRawLength, zeroPng } from './test-support/bombs.js';
-import { decodeError } from './test-support/expect-decode-error.js';
-import { markerIndex, withUint16 } from './test-support/jpeg-structure.js';
-import { encodeTestJpeg } from './test-support/jpeg-test-encoder.js';
 
 // Every inflation the decoders run goes through this spy, so the tests count what zlib was
 // allowed to produce and what it produced.

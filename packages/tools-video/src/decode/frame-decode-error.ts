@@ -1,4 +1,6 @@
-const marker = Symbol.for('livetools.frameDecodeError');
+// livetools' error marker (see `errorMarker` in @livetools/core/internal), written out here so that
+// the decoders, which also run in decode workers, import nothing from core.
+const marker = Symbol.for('livetools.error.FrameDecodeError');
 
 /** Stable codes of {@link FrameDecodeError}. */
 export type FrameDecodeErrorCode =
@@ -51,7 +53,12 @@ export class FrameDecodeError extends Error {
 
   /** True when `error` is a {@link FrameDecodeError}, even one created by another copy of the package. */
   static isInstance(error: unknown): error is FrameDecodeError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+    if (typeof error !== 'object' || error === null) return false;
+    try {
+      return (error as Record<symbol, unknown>)[marker] === true;
+    } catch {
+      return false; // a Proxy whose traps throw, a revoked Proxy: not ours
+    }
   }
 }
 

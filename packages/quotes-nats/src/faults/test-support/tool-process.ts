@@ -1,9 +1,9 @@
-// An agent process of the fault tests as the model sees it: one session (a core ToolScheduler)
+// An agent process of the fault tests as the model sees it: one session (a core ToolRunner)
 // running `monitor_stock_price` on a NATS quote source for each symbol, every function response
 // printed as a `report` line. Reports are not thresholded or capped (thresholdPercent 0, no limit
 // a minute), so each quote and each feed status change is one report. Environment: NATS_URL,
 // SYMBOLS (comma-separated), LEASE_MS (optional). Commands on stdin: `quit`.
-import { ToolScheduler } from '@livetools/core';
+import { ToolRunner } from '@livetools/core';
 import { createStockTools } from '@livetools/tools-stock';
 import { createNatsQuoteSource } from '../../index.js';
 import { numberFrom, onCommands, report, required } from './stdio-commands.js';
@@ -19,7 +19,7 @@ const tools = createStockTools({
   thresholdPercent: 0,
   maxReportsPerMinute: Number.POSITIVE_INFINITY,
 });
-const session = new ToolScheduler({
+const session = new ToolRunner({
   tools,
   sink: {
     send: (responses) => {

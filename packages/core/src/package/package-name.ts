@@ -1,0 +1,52 @@
+/**
+ * npm's rules for the name of a new package, checked in one place for core (tool package
+ * manifests) and the CLI (`livetools init`, `livetools check`).
+ *
+ * @packageDocumentation
+ */
+
+const URL_SAFE = /^[a-z0-9-._~]+$/;
+
+/** Names npm refuses besides Node.js's built-in modules. */
+const RESERVED = new Set(['node_modules', 'favicon.ico']);
+
+/** Node.js's built-in module names (`http`, `fs`...), when the runtime can list them. */
+function builtinModuleNames(): readonly string[] {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const nodeModule = proc?.getBuiltinModule?.('node:module') as { builtinModules?: unknown } | undefined;
+  return Array.isArray(nodeModule?.builtinModules) ? (nodeModule.builtinModules as string[]) : [];
+}
+
+/**
+ * Why `name` cannot be published to npm as a new package, or `undefined` when it can: npm's rules
+ * (at most 214 characters, lowercase, URL-safe characters, no leading `.` or `_`, an optional
+ * `@scope/`, not a Node.js built-in module name). The reason reads after "is not a valid npm
+ * package name: ".
+ *
+ * @example
+ * ```ts
+ * packageNameProblem('@acme/tools-clock'); // undefined
+ * packageNameProblem('Tools'); // 'it has uppercase letters'
+ * ```
+ */
+export function packageNameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'it is empty';
+  if (name.length > 214) return `it is ${name.length} characters long (at most 214)`;
+  if (name.trim() !== name) return 'it has leading or trailing spaces';
+  if (name !== name.toLowerCase()) return 'it has uppercase letters';
+  let bare = name;
+  if (name.startsWith('@')) {
+    const match = /^@([^/]+)\/([^/]+)$/.exec(name);
+    if (!match) return 'a scoped name looks like @scope/name, with exactly one "/"';
+    const scope = match[1]!;
+    bare = match[2]!;
+    if (!URL_SAFE.test(scope))
+      return `the scope "${scope}" may only have lowercase letters, digits, "-", ".", "_" and "~"`;
+    if (/^[._]/.test(scope)) return 'the scope cannot start with "." or "_"';
+  } else if (RESERVED.has(name) || builtinModuleNames().includes(name)) {
+    return `"${name}" is reserved`;
+  }
+  if (/^[._]/.test(bare)) return 'it cannot start with "." or "_"';
+  if (!URL_SAFE.test(bare)) return 'it may only have lowercase letters, digits, "-", ".", "_" and "~"';
+  return undefined;
+}

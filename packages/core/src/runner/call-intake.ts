@@ -1,0 +1,170 @@
+import { Subject } from 'rxjs';
+import { DuplicateCallError, describeError, type LivetoolsError, UnknownToolError } from '../errors.js';
+import type { LiveFunctionCall, LiveFunctionResponse } from '../protocol/function-calls.js';
+import { type ValidationOutcome, validateArguments } from '../tool/schema.js';
+import { send } from './call-output.js';
+import { type CallRecord, jsonLength, metricsOf, toPayload } from './call-record.js';
+import { start } from './call-run.js';
+import { cancel } from './call-stop.js';
+import type { RunnerState } from './runner-state.js';
+
+/**
+ * @internal
+ * Takes in one function call: refuses what cannot be answered (no id, an id in use or ended),
+ * answers an unknown function with an error, and validates the arguments of the others; the
+ * outcome is settled at once, or in arrival order for tools whose duplicate policy needs it.
+ */
+export function receive(state: RunnerState, call: LiveFunctionCall): void {
+  if (typeof call !== 'object' || call === null) {
+    state.logger.error('a function call that is not an object cannot be answered; ignored', {
+      call: String(call),
+    });
+    return;
+  }
+  const id = call.id;
+  const name = call.name ?? '';
+  if (!id) {
+    state.logger.error('a function call without an id cannot be answered; ignored', { name });
+    return;
+  }
+  if (state.calls.has(id)) {
+    state.logger.warn('a function call reused the id of an active call; ignored', { callId: id, name });
+    return;
+  }
+  if (state.ended.has(id)) {
+    // One final response per id: a second call with an ended id is never run nor answered.
+    state.logger.warn('a function call reused the id of an ended call; ignored', { callId: id, name });
+    return;
+  }
+  const now = state.scheduler.now();
+  state.events.next({ type: 'tool-call', callId: id, toolName: name, args: call.args ?? {}, time: now });
+  const tool = state.tools.get(name);
+  if (!tool) {
+    const known = [...state.tools.keys()];
+    reject(state, id, name, new UnknownToolError(name, known), true);
+    return;
+  }
+  const record: CallRecord = {
+    id,
+    name,
+    tool,
+    receivedAt: state.scheduler.now(),
+    args: call.args ?? {},
+    phase: 'validating',
+    results: 0,
+    refused: 0,
+    bytes: 0,
+    coalesced: 0,
+    stop$: new Subject<void>(),
+  };
+  state.calls.set(id, record);
+  const ordered = tool.kind === 'streaming' && tool.policies.onDuplicate !== 'allow';
+  if (ordered) state.lines.join(record);
+  const outcome = validateArguments(name, tool.parameters, call.args);
+  const proceed = (o: ValidationOutcome): void => {
+    if (record.phase !== 'validating') return; // cancelled while validating
+    if (ordered) {
+      record.outcome = o;
+      state.lines.drain(name);
+    } else {
+      settle(state, record, o);
+    }
+  };
+  if (outcome instanceof Promise) outcome.then(proceed);
+  else proceed(outcome);
+}
+
+/** @internal Admits a validated call, or answers an invalid one with its error. */
+export function settle(state: RunnerState, record: CallRecord, o: ValidationOutcome): void {
+  if (!o.ok) {
+    state.calls.delete(record.id);
+    record.phase = 'ended';
+    reject(state, record.id, record.name, o.error, record.tool.kind === 'streaming', record.receivedAt);
+    return;
+  }
+  record.args = o.value;
+  admit(state, record);
+}
+
+/** Answers a call that never starts with an error, and ends it as failed. */
+function reject(
+  state: RunnerState,
+  id: string,
+  name: string,
+  error: LivetoolsError,
+  streaming: boolean,
+  receivedAt = state.scheduler.now(),
+): void {
+  state.ended.add(id);
+  const payload = toPayload(error) ?? { message: describeError(error), code: 'TOOL_EXECUTION' };
+  const response: LiveFunctionResponse = streaming
+    ? { id, name, response: { error: payload }, willContinue: false }
+    : { id, name, response: { error: payload } };
+  send(state, [response]);
+  const time = state.scheduler.now();
+  state.events.next({
+    type: 'tool-end',
+    callId: id,
+    toolName: name,
+    reason: 'failed',
+    error,
+    results: 0,
+    metrics: metricsOf(
+      { receivedAt, results: 0, coalesced: 0, bytes: state.measureBytes ? jsonLength(response) : 0 },
+      time,
+    ),
+    time,
+  });
+}
+
+/** Applies the tool's duplicate policy to a validated call: start it, queue it, or refuse it. */
+function admit(state: RunnerState, record: CallRecord): void {
+  const tool = record.tool;
+  if (tool.kind === 'one-shot' || tool.policies.onDuplicate === 'allow') {
+    start(state, record);
+    return;
+  }
+  const running = [...state.calls.values()].filter(
+    (r) => r !== record && r.name === record.name && (r.phase === 'running' || r.phase === 'queued'),
+  );
+  switch (tool.policies.onDuplicate) {
+    case 'replace':
+      for (const r of running) cancel(state, r, 'replaced');
+      break;
+    case 'reject':
+      if (running.length > 0) {
+        state.calls.delete(record.id);
+        record.phase = 'ended';
+        reject(
+          state,
+          record.id,
+          record.name,
+          new DuplicateCallError(
+            record.name,
+            running.map((r) => r.id),
+          ),
+          true,
+          record.receivedAt,
+        );
+        return;
+      }
+      break;
+    case 'queue':
+      if (running.length > 0) {
+        record.phase = 'queued';
+        const queue = state.queues.get(record.name) ?? [];
+        queue.push(record);
+        state.queues.set(record.name, queue);
+        state.events.next({
+          type: 'tool-queued',
+          callId: record.id,
+          toolName: record.name,
+          behind: running.map((r) => r.id),
+          time: state.scheduler.now(),
+        });
+        return;
+      }
+      break;
+  }
+  start(state, record);
+}

@@ -1,0 +1,36 @@
+import type { SchedulerLike, Subject } from 'rxjs';
+import type { ResponseSink } from '../protocol/function-calls.js';
+import type { Logger, ToolInputStreams } from '../tool/context.js';
+import type { AnyTool } from '../tool/define-tool.js';
+import type { ArrivalLines } from './arrival-lines.js';
+import type { CallRecord } from './call-record.js';
+import type { EndedCallIds } from './ended-calls.js';
+import type { ToolEvent } from './events.js';
+
+/**
+ * @internal
+ * What every room of the runner shares: the tools, the calls by id, the queues, the event
+ * subject and the settings. {@link ToolRunner} owns one; the rooms (`call-intake`, `call-run`,
+ * `call-output`, `call-stop`) are functions of it.
+ */
+export interface RunnerState {
+  readonly tools: Map<string, AnyTool>;
+  /** The calls that are validating, queued or running, in arrival order. */
+  readonly calls: Map<string, CallRecord>;
+  /** Calls of `queue` tools waiting for the running one, per tool. */
+  readonly queues: Map<string, CallRecord[]>;
+  readonly events: Subject<ToolEvent>;
+  readonly sink: ResponseSink;
+  readonly scheduler: SchedulerLike;
+  readonly input: ToolInputStreams;
+  readonly measureBytes: boolean;
+  /** False when the delivery cannot carry `FunctionResponse.parts`: media is left out and reported. */
+  readonly mediaParts: boolean;
+  readonly logger: Logger;
+  readonly ended: EndedCallIds;
+  /** Calls of `replace`, `reject` and `queue` tools, settled in arrival order. */
+  readonly lines: ArrivalLines;
+  disposed: boolean;
+  /** True once a warning about media left out has been logged (once per runner; debug after). */
+  mediaDropLogged: boolean;
+}
