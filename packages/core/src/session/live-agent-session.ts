@@ -99,7 +99,8 @@ export class LiveAgentSession implements AsyncDisposable {
     this.#pacer = new ResumptionPacer(settings.reconnect, () => this.#now());
     this.#link = new SessionLink(settings, {
       onMessage: (message, generation) => this.#inbound.onMessage(message, generation),
-      onClose: (event, generation) => this.#recovery.onSocketClosed(event, generation),
+      onClose: (event, generation) =>
+        this.#inbound.afterEarlyMessages(() => this.#recovery.onSocketClosed(event, generation)),
       onBadFrame: this.#reportFrame,
     });
     this.#writer = new OutboundWriter({

@@ -49,6 +49,8 @@ export class SessionInbound {
   readonly #blockingHold: BlockingCallHold;
   /** The first connection's early messages, each with the last client message index written when it arrived. */
   #deferred: { message: WireServerMessage; written: number }[] | undefined;
+  /** What waits behind the deferred messages (a close of the first connection that came meanwhile). */
+  #afterDeferred: (() => void)[] = [];
   /** Messages of connections up to this generation are ignored (a session handed over). */
   #retiredUpTo = 0;
 
@@ -92,7 +94,20 @@ export class SessionInbound {
       this.#deferred = undefined;
       host.publish({ type: 'connected', resumed: false, time: host.now() });
       for (const m of queued) this.onMessage(m.message, generation, m.written);
+      const after = this.#afterDeferred;
+      this.#afterDeferred = [];
+      for (const run of after) run();
     });
+  }
+
+  /**
+   * Runs `run` now, or, while the first connection's early messages wait for their turn, right
+   * after them: a close that arrives meanwhile must not overtake the messages (a resumption handle,
+   * model output) that came before it.
+   */
+  afterEarlyMessages(run: () => void): void {
+    if (this.#deferred) this.#afterDeferred.push(run);
+    else run();
   }
 
   /** `written`: the last client message index written when the message arrived. */
