@@ -3,6 +3,7 @@ import { describeError } from '../errors.js';
 import type { WireServerMessage } from '../protocol/genai-like.js';
 import { readServerMessage, type ServerAction } from '../protocol/read-server-message.js';
 import { ServerContentReader } from '../protocol/server-content-reader.js';
+import { describeValue } from '../protocol/server-signals.js';
 import type { ToolRunner } from '../runner/tool-runner.js';
 import type { LiveFunctionDeclaration } from '../tool/define-tool.js';
 import type { SessionEvent } from './live-events.js';
@@ -181,9 +182,12 @@ export class SessionInbound {
     host.settings.logger.error('ignored a malformed server message', { error: describeError(error) });
     host.publish({
       type: 'error',
-      error: new Error(`Ignored a malformed server message (${describeError(error)}): ${preview(message)}`, {
-        cause: error,
-      }),
+      error: new Error(
+        `Ignored a malformed server message (${describeError(error)}): ${previewMessage(message)}`,
+        {
+          cause: error,
+        },
+      ),
       time: host.now(),
     });
   }
@@ -208,13 +212,18 @@ export class SessionInbound {
   }
 }
 
-/** The start of a message as JSON, for error messages (a frame may be megabytes long). */
-function preview(message: unknown): string {
+/**
+ * The start of a message as JSON, for error messages (a frame may be megabytes long). Never throws:
+ * a message JSON cannot print (a cycle, a BigInt, a throwing getter) is described by its type.
+ *
+ * @internal
+ */
+export function previewMessage(message: unknown): string {
   let text: string;
   try {
-    text = JSON.stringify(message) ?? String(message);
+    text = JSON.stringify(message) ?? describeValue(message);
   } catch {
-    text = String(message);
+    text = describeValue(message);
   }
   return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }
