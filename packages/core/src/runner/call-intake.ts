@@ -1,11 +1,11 @@
-import { Subject } from 'rxjs';
 import { DuplicateCallError, describeError, type LivetoolsError, UnknownToolError } from '../errors.js';
-import type { LiveFunctionCall, LiveFunctionResponse } from '../protocol/function-calls.js';
+import type { LiveFunctionCall } from '../protocol/function-calls.js';
 import { type ValidationOutcome, validateArguments } from '../tool/schema.js';
 import { send } from './call-output.js';
 import { type CallRecord, jsonLength, metricsOf, toPayload } from './call-record.js';
 import { start } from './call-run.js';
 import { cancel } from './call-stop.js';
+import { refusedResponse } from './responses.js';
 import type { RunnerState } from './runner-state.js';
 
 /**
@@ -55,7 +55,6 @@ export function receive(state: RunnerState, call: LiveFunctionCall): void {
     refused: 0,
     bytes: 0,
     coalesced: 0,
-    stop$: new Subject<void>(),
   };
   state.calls.set(id, record);
   const ordered = tool.kind === 'streaming' && tool.policies.onDuplicate !== 'allow';
@@ -97,9 +96,7 @@ function reject(
 ): void {
   state.ended.add(id);
   const payload = toPayload(error) ?? { message: describeError(error), code: 'TOOL_EXECUTION' };
-  const response: LiveFunctionResponse = streaming
-    ? { id, name, response: { error: payload }, willContinue: false }
-    : { id, name, response: { error: payload } };
+  const response = refusedResponse(id, name, payload, streaming);
   send(state, [response]);
   const time = state.scheduler.now();
   state.events.next({

@@ -1,61 +1,69 @@
 import { describeError, LivetoolsError, ToolExecutionError } from '../errors.js';
 import type { LiveFunctionResponse } from '../protocol/function-calls.js';
 import type { CheckedMedia } from '../tool/result-media.js';
+import type { Scheduling } from '../tool/scheduling.js';
 import { type CallRecord, jsonLength, metricsOf, toPayload } from './call-record.js';
 import { dequeue, end } from './call-stop.js';
-import type { ScheduledValue } from './coalesce.js';
 import type { ResultMediaReport } from './events.js';
+import {
+  completedResponse,
+  failedResponse,
+  oneShotResult,
+  resultWithMedia,
+  streamingResult,
+} from './responses.js';
 import type { RunnerState } from './runner-state.js';
 
 /**
  * @internal
  * Sends one value of a running call as a response on its id (with `willContinue: true` for a
- * streaming call) and publishes `tool-result`. `undefined` is a value the wire check refused.
+ * streaming call) and publishes `tool-result`. The value is wire-safe already; `media`, when
+ * given, is checked.
  */
-export function deliver(state: RunnerState, record: CallRecord, v: ScheduledValue | undefined): void {
-  if (v === undefined || record.phase !== 'running') return;
+export function deliver(
+  state: RunnerState,
+  record: CallRecord,
+  value: unknown,
+  scheduling: Scheduling,
+  media: CheckedMedia | undefined,
+): void {
+  if (record.phase !== 'running') return;
   record.results += 1;
-  record.firstResultAt ??= state.scheduler.now();
+  const time = state.scheduler.now();
+  record.firstResultAt ??= time;
   const streaming = record.tool.kind === 'streaming';
-  const media = v.media;
-  const bytes =
-    media === undefined
-      ? sendFor(
-          state,
-          record,
-          streaming
-            ? {
-                id: record.id,
-                name: record.name,
-                response: { output: v.value },
-                willContinue: true,
-                scheduling: v.scheduling,
-              }
-            : { id: record.id, name: record.name, response: { output: v.value } },
-        )
-      : sendWithMedia(state, record, v, media, streaming);
+  if (media !== undefined) {
+    deliverWithMedia(state, record, value, scheduling, media, streaming, time);
+    return;
+  }
+  const bytes = sendFor(
+    state,
+    record,
+    streaming
+      ? streamingResult(record.id, record.name, value, scheduling)
+      : oneShotResult(record.id, record.name, value),
+  );
+  // One literal per shape (no spread): this runs for every value a tool emits.
   state.events.next(
-    media === undefined
+    streaming
       ? {
           type: 'tool-result',
           callId: record.id,
           toolName: record.name,
-          output: v.value,
-          ...(streaming ? { scheduling: v.scheduling } : {}),
+          output: value,
+          scheduling,
           sequence: record.results,
           bytes,
-          time: state.scheduler.now(),
+          time,
         }
       : {
           type: 'tool-result',
           callId: record.id,
           toolName: record.name,
-          output: v.value,
-          ...(streaming ? { scheduling: v.scheduling } : {}),
+          output: value,
           sequence: record.results,
           bytes,
-          media: mediaReport(state, media),
-          time: state.scheduler.now(),
+          time,
         },
   );
 }
@@ -64,29 +72,66 @@ export function deliver(state: RunnerState, record: CallRecord, v: ScheduledValu
  * A value with media: the media goes as `parts` when the delivery carries them; otherwise the value
  * goes alone and the media is left out, which the `tool-result` event and the log say.
  */
-function sendWithMedia(
+function deliverWithMedia(
   state: RunnerState,
   record: CallRecord,
-  v: ScheduledValue,
+  value: unknown,
+  scheduling: Scheduling,
   media: CheckedMedia,
   streaming: boolean,
-): number {
-  const base = { id: record.id, name: record.name, response: { output: v.value } };
-  const response: LiveFunctionResponse = streaming
-    ? { ...base, willContinue: true, scheduling: v.scheduling }
-    : base;
-  if (state.mediaParts) return sendFor(state, record, { ...response, parts: media.parts });
-  const fields = { tool: record.name, callId: record.id, parts: media.parts.length };
-  if (!state.mediaDropLogged) {
-    state.mediaDropLogged = true;
-    state.logger.warn(
-      "media attached to a result was left out: this session's delivery cannot carry FunctionResponse.parts (the tool-result event says so for each result)",
-      fields,
+  time: number,
+): void {
+  let bytes: number;
+  if (state.mediaParts) {
+    bytes = sendFor(
+      state,
+      record,
+      resultWithMedia(record.id, record.name, value, streaming, scheduling, media.parts),
     );
   } else {
-    state.logger.debug('media attached to a result was left out', fields);
+    const fields = { tool: record.name, callId: record.id, parts: media.parts.length };
+    if (!state.mediaDropLogged) {
+      state.mediaDropLogged = true;
+      state.logger.warn(
+        "media attached to a result was left out: this session's delivery cannot carry FunctionResponse.parts (the tool-result event says so for each result)",
+        fields,
+      );
+    } else {
+      state.logger.debug('media attached to a result was left out', fields);
+    }
+    bytes = sendFor(
+      state,
+      record,
+      streaming
+        ? streamingResult(record.id, record.name, value, scheduling)
+        : oneShotResult(record.id, record.name, value),
+    );
   }
-  return sendFor(state, record, response);
+  const report = mediaReport(state, media);
+  state.events.next(
+    streaming
+      ? {
+          type: 'tool-result',
+          callId: record.id,
+          toolName: record.name,
+          output: value,
+          scheduling,
+          sequence: record.results,
+          bytes,
+          media: report,
+          time,
+        }
+      : {
+          type: 'tool-result',
+          callId: record.id,
+          toolName: record.name,
+          output: value,
+          sequence: record.results,
+          bytes,
+          media: report,
+          time,
+        },
+  );
 }
 
 function mediaReport(state: RunnerState, media: CheckedMedia): ResultMediaReport {
@@ -98,13 +143,11 @@ export function complete(state: RunnerState, record: CallRecord): void {
   if (record.phase !== 'running') return;
   end(state, record);
   if (record.tool.kind === 'streaming') {
-    sendFor(state, record, {
-      id: record.id,
-      name: record.name,
-      response: { output: { status: 'completed', results: record.results } },
-      willContinue: false,
-      scheduling: record.tool.policies.completionScheduling,
-    });
+    sendFor(
+      state,
+      record,
+      completedResponse(record.id, record.name, record.results, record.tool.policies.completionScheduling),
+    );
   }
   const time = state.scheduler.now();
   state.events.next({
@@ -132,19 +175,7 @@ export function fail(state: RunnerState, record: CallRecord, cause: unknown): vo
   }
   state.logger.warn('tool failed', { tool: record.name, callId: record.id, error: payload.message });
   const streaming = record.tool.kind === 'streaming';
-  sendFor(
-    state,
-    record,
-    streaming
-      ? {
-          id: record.id,
-          name: record.name,
-          response: { error: payload },
-          willContinue: false,
-          scheduling: 'WHEN_IDLE',
-        }
-      : { id: record.id, name: record.name, response: { error: payload } },
-  );
+  sendFor(state, record, failedResponse(record.id, record.name, payload, streaming));
   const time = state.scheduler.now();
   state.events.next({
     type: 'tool-end',

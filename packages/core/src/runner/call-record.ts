@@ -1,4 +1,4 @@
-import { isObservable, NEVER, type Subject, type Subscription } from 'rxjs';
+import { isObservable, NEVER, type Subscription } from 'rxjs';
 import { type CancelSource, describeError, type LivetoolsError } from '../errors.js';
 import type { ToolErrorPayload } from '../protocol/function-calls.js';
 import type { ToolInputStreams } from '../tool/context.js';
@@ -29,11 +29,11 @@ export interface CallRecord {
   cancelToTeardownMs?: number;
   /** For calls admitted in arrival order: the validation outcome, until the calls ahead are admitted. */
   outcome?: ValidationOutcome;
-  readonly stop$: Subject<void>;
   /** Made when the tool first reads `ctx.signal` (most tools never do: AbortController is costly). */
   abort?: AbortController;
   /** Who cancelled the call, so that a signal made after the cancellation starts aborted. */
   cancelledBy?: CancelSource;
+  /** The streaming call's subscriber (set before its tool runs); unsubscribing it stops the tool. */
   subscription?: Subscription;
   deadline?: Subscription;
 }

@@ -1,7 +1,8 @@
 import { CallCancelledError, type CancelSource, describeError } from '../errors.js';
 import { sendFor } from './call-output.js';
-import { type CallRecord, metricsOf, queuedFirst, STOP_SCHEDULING } from './call-record.js';
+import { type CallRecord, metricsOf, queuedFirst } from './call-record.js';
 import { start } from './call-run.js';
+import { stoppedResponse } from './responses.js';
 import type { RunnerState } from './runner-state.js';
 import type { StoppedCall } from './stop-streaming-tool.js';
 
@@ -26,8 +27,6 @@ export function end(state: RunnerState, record: CallRecord): void {
   state.ended.add(record.id);
   record.deadline?.unsubscribe();
   try {
-    record.stop$.next();
-    record.stop$.complete();
     record.subscription?.unsubscribe();
   } catch (error) {
     // A tool whose teardown throws: the call is over all the same.
@@ -58,13 +57,7 @@ export function cancel(state: RunnerState, record: CallRecord, by: CancelSource)
   record.cancelledBy = by;
   record.abort?.abort(new CallCancelledError(record.id, by));
   if (by !== 'server' && by !== 'session-end') {
-    sendFor(state, record, {
-      id: record.id,
-      name: record.name,
-      response: { output: { status: 'stopped', reason: by, results: record.results } },
-      willContinue: false,
-      scheduling: STOP_SCHEDULING[by],
-    });
+    sendFor(state, record, stoppedResponse(record.id, record.name, by, record.results));
   }
   const time = state.scheduler.now();
   state.events.next({

@@ -1,5 +1,5 @@
 import { map, type OperatorFunction } from 'rxjs';
-import { describeError, UnserializableValueError } from '../errors.js';
+import { describeError, LivetoolsError, UnserializableValueError } from '../errors.js';
 import { type CheckedMedia, InvalidMediaError, readMedia } from '../tool/result-media.js';
 import { isScheduledEmission, type Scheduling } from '../tool/scheduling.js';
 import type { ScheduledValue } from './coalesce.js';
@@ -12,11 +12,43 @@ export function refusalError(toolName: string, refusal: WireRefusal): Unserializ
 
 /**
  * @internal
- * A streaming tool's emissions: `withScheduling()` and `withMedia()` values unwrapped, each made wire-safe.
- * A value JSON cannot carry, or media that cannot be sent, is handed to `onRefused` and becomes
- * `undefined`, which the coalescer and the runner skip: one map and no filter, an operator less
- * per emission. Checked before coalescing, so a refused value never displaces a pending one. Media
- * is looked for on emissions only: a plain value costs nothing more.
+ * One emission of a streaming tool made wire-safe: a `withScheduling()` or `withMedia()` value unwrapped,
+ * its scheduling resolved (the tool's `scheduling` unless the emission says otherwise), its value
+ * checked ({@link toWireValue}). A value JSON cannot carry, or media that cannot be sent, comes
+ * back as the error that says why. Media is looked for on emissions only: a plain value costs
+ * nothing more than its check.
+ */
+export function readEmission(
+  toolName: string,
+  scheduling: Scheduling,
+  v: unknown,
+): ScheduledValue | UnserializableValueError | InvalidMediaError {
+  let value = v;
+  let s = scheduling;
+  let media: CheckedMedia | undefined;
+  if (isScheduledEmission(v)) {
+    value = v.value;
+    s = v.scheduling ?? scheduling;
+    const read = unwrapMedia(toolName, v);
+    if (read instanceof InvalidMediaError) return read;
+    if (read !== undefined) {
+      value = read.value;
+      s = v.scheduling ?? read.scheduling ?? scheduling;
+      media = read.media;
+    }
+  }
+  const wire = toWireValue(value);
+  if (wire instanceof WireRefusal) return refusalError(toolName, wire);
+  return media === undefined ? { value: wire, scheduling: s } : { value: wire, scheduling: s, media };
+}
+
+/**
+ * @internal
+ * A streaming tool's emissions as an operator, each read by {@link readEmission}: one that cannot
+ * be sent is handed to `onRefused` and becomes `undefined`, which the coalescer and the runner
+ * skip (one map and no filter). Used ahead of the coalescer (`minIntervalMs`), so that a refused
+ * value never displaces a pending one; without a coalescer the call's source reads each emission
+ * itself, with no operator in between.
  */
 export function wireSafeEmissions(
   toolName: string,
@@ -24,29 +56,12 @@ export function wireSafeEmissions(
   onRefused: (error: UnserializableValueError | InvalidMediaError) => void,
 ): OperatorFunction<unknown, ScheduledValue | undefined> {
   return map((v): ScheduledValue | undefined => {
-    let value = v;
-    let s = scheduling;
-    let media: CheckedMedia | undefined;
-    if (isScheduledEmission(v)) {
-      value = v.value;
-      s = v.scheduling ?? scheduling;
-      const read = unwrapMedia(toolName, v);
-      if (read instanceof InvalidMediaError) {
-        onRefused(read);
-        return undefined;
-      }
-      if (read !== undefined) {
-        value = read.value;
-        s = v.scheduling ?? read.scheduling ?? scheduling;
-        media = read.media;
-      }
-    }
-    const wire = toWireValue(value);
-    if (wire instanceof WireRefusal) {
-      onRefused(refusalError(toolName, wire));
+    const read = readEmission(toolName, scheduling, v);
+    if (read instanceof LivetoolsError) {
+      onRefused(read);
       return undefined;
     }
-    return media === undefined ? { value: wire, scheduling: s } : { value: wire, scheduling: s, media };
+    return read;
   });
 }
 
@@ -91,27 +106,25 @@ function unwrapMedia(
 
 /**
  * @internal
- * A one-shot tool's result made wire-safe; a result JSON cannot carry (or with media that cannot be
- * sent) errors the stream with an {@link UnserializableValueError} (an {@link InvalidMediaError}),
- * which fails the call: its error response tells the model why. A `withMedia()` result is
- * unwrapped into its value and media.
+ * A one-shot tool's result made wire-safe. A result JSON cannot carry (or with media that cannot
+ * be sent) throws an {@link UnserializableValueError} (an {@link InvalidMediaError}), which fails
+ * the call: its error response tells the model why. A `withMedia()` result is unwrapped into its
+ * value and media.
  */
-export function wireSafeResult(toolName: string): OperatorFunction<unknown, ScheduledValue> {
-  return map((result): ScheduledValue => {
-    let value = result;
-    let media: CheckedMedia | undefined;
-    if (isScheduledEmission(result)) {
-      const read = unwrapMedia(toolName, result);
-      if (read instanceof InvalidMediaError) throw read;
-      if (read !== undefined) {
-        value = read.value;
-        media = read.media;
-      }
+export function readResult(toolName: string, result: unknown): ScheduledValue {
+  let value = result;
+  let media: CheckedMedia | undefined;
+  if (isScheduledEmission(result)) {
+    const read = unwrapMedia(toolName, result);
+    if (read instanceof InvalidMediaError) throw read;
+    if (read !== undefined) {
+      value = read.value;
+      media = read.media;
     }
-    const wire = toWireValue(value);
-    if (wire instanceof WireRefusal) throw refusalError(toolName, wire);
-    return media === undefined
-      ? { value: wire, scheduling: 'WHEN_IDLE' }
-      : { value: wire, scheduling: 'WHEN_IDLE', media };
-  });
+  }
+  const wire = toWireValue(value);
+  if (wire instanceof WireRefusal) throw refusalError(toolName, wire);
+  return media === undefined
+    ? { value: wire, scheduling: 'WHEN_IDLE' }
+    : { value: wire, scheduling: 'WHEN_IDLE', media };
 }
