@@ -112,6 +112,20 @@ describe('screenFrames', () => {
     expect(Object.keys(live)).toEqual(['webSocketFactory', 'connect']);
   });
 
+  it('hands the SDK the text it read (a binary frame is decoded once, not again by the SDK)', async () => {
+    const { live, delivered, feed } = fakeLive();
+    const screened = screenFrames(live as unknown as GenAIClient['live'], () => {});
+    await screened.connect({ model: 'm', callbacks: {} as never });
+    feed(new TextEncoder().encode('{"toolCall":{"functionCalls":[]}}').buffer);
+    feed(Buffer.from('{"setupComplete":{}}'));
+    feed('{"usageMetadata":{}}');
+    expect(delivered).toEqual([
+      '{"toolCall":{"functionCalls":[]}}',
+      '{"setupComplete":{}}',
+      '{"usageMetadata":{}}',
+    ]);
+  });
+
   it('contains a report that throws: nothing escapes into the socket listener', async () => {
     const { live, delivered, feed } = fakeLive();
     const screened = screenFrames(live as unknown as GenAIClient['live'], () => {

@@ -20,6 +20,9 @@ import { sdkLiveView } from './sdk-live.js';
 /** How many characters of a bad frame an error message quotes. */
 const PREVIEW_CHARS = 200;
 
+/** One decoder for every frame: `TextDecoder` is costly to construct, and decoding without `stream` keeps no state. */
+const utf8 = new TextDecoder();
+
 /**
  * Why `data`, the payload of one socket message, is not a Live server message, or `undefined`
  * when it is one (a JSON object) or cannot be read synchronously (a `Blob`, which the SDK's Node
@@ -32,18 +35,30 @@ const PREVIEW_CHARS = 200;
  * @internal
  */
 export function checkServerFrame(data: unknown): LivetoolsError | undefined {
+  const read = readServerFrame(data);
+  return typeof read === 'string' ? undefined : read;
+}
+
+/**
+ * @internal
+ * The text of `data` when it is a JSON object (what the SDK is then handed, so that it does not
+ * decode the frame a second time), the `MALFORMED_FRAME` error that says why it is not one, or
+ * `undefined` for a `Blob` (left to the SDK as it is). Never throws.
+ */
+export function readServerFrame(data: unknown): string | LivetoolsError | undefined {
+  if (typeof data === 'string') return problemOf(data) ?? data;
   if (typeof Blob !== 'undefined' && data instanceof Blob) return undefined;
   let text: string;
   try {
-    text =
-      typeof data === 'string'
-        ? data
-        : data instanceof ArrayBuffer
-          ? new TextDecoder().decode(data)
-          : String(data);
+    text = data instanceof ArrayBuffer ? utf8.decode(data) : String(data);
   } catch (error) {
     return malformed('it cannot be read as text', '', error);
   }
+  return problemOf(text) ?? text;
+}
+
+/** Why `text` is not a JSON object, or `undefined` when it is one. */
+function problemOf(text: string): LivetoolsError | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);

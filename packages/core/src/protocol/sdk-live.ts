@@ -19,7 +19,7 @@
  */
 import type { LivetoolsError } from '../errors.js';
 import type { GenAIClient, GenAILiveSession, WireCloseEvent, WireServerMessage } from './genai-like.js';
-import { checkServerFrame } from './sdk-frame-guard.js';
+import { readServerFrame } from './sdk-frame-guard.js';
 import type { SdkSocket } from './sdk-socket.js';
 
 /** The callbacks the SDK gives its socket factory (`WebSocketCallbacks` in `@google/genai`). */
@@ -96,16 +96,22 @@ export function sdkLiveView<Live extends GenAIClient['live']>(live: Live, option
   }
 }
 
-/** The socket's `onmessage`, passing JSON objects to the SDK and reporting everything else. */
+/**
+ * The socket's `onmessage`, passing JSON objects to the SDK and reporting everything else. The SDK
+ * is handed the text the check read (it reads a string as it is), so that a binary frame is
+ * decoded once; the SDK's parse of it is the one livetools cannot spare (see `sdk-frame-guard.ts`).
+ */
 function screened(
   callbacks: SocketCallbacks,
   report: (error: LivetoolsError) => void,
 ): SocketCallbacks['onmessage'] {
   return (event) => {
-    const problem = checkServerFrame(event.data);
-    if (!problem) return callbacks.onmessage(event);
+    const data = event.data;
+    const read = readServerFrame(data);
+    if (read === undefined) return callbacks.onmessage(event);
+    if (typeof read === 'string') return callbacks.onmessage(read === data ? event : { data: read });
     try {
-      report(problem);
+      report(read);
     } catch {
       // The report is the session's own handler; a throwing logger must not reach the socket.
     }

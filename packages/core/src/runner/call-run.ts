@@ -1,7 +1,5 @@
-import { CallCancelledError } from '../errors.js';
-import { childLogger } from '../logger.js';
-import type { ToolContext } from '../tool/context.js';
 import type { StreamingTool } from '../tool/define-tool.js';
+import { CallContext } from './call-context.js';
 import type { CallRecord, Phase } from './call-record.js';
 import { cancel } from './call-stop.js';
 import type { RunnerState } from './runner-state.js';
@@ -26,7 +24,7 @@ export function start(state: RunnerState, record: CallRecord): void {
   });
   // A subscriber of events$ may have stopped the call on its tool-start: then it must not run.
   if ((record.phase as Phase) !== 'running') return;
-  const ctx = contextOf(state, record);
+  const ctx = new CallContext(state, record);
   const tool = record.tool;
   if (tool.kind === 'streaming') {
     armDeadline(state, record, tool);
@@ -34,26 +32,6 @@ export function start(state: RunnerState, record: CallRecord): void {
   } else {
     runOneShot(state, record, tool, args, ctx);
   }
-}
-
-/** The context a call's tool runs with; its AbortSignal is made on first read. */
-function contextOf(state: RunnerState, record: CallRecord): ToolContext {
-  return {
-    callId: record.id,
-    toolName: record.name,
-    get signal(): AbortSignal {
-      if (record.abort === undefined) {
-        record.abort = new AbortController();
-        if (record.cancelledBy !== undefined)
-          record.abort.abort(new CallCancelledError(record.id, record.cancelledBy));
-      }
-      return record.abort.signal;
-    },
-    input: state.input,
-    logger: childLogger(state.logger, { tool: record.name, callId: record.id }),
-    scheduler: state.scheduler,
-    mediaInResults: state.mediaParts,
-  };
 }
 
 /** Cancels a streaming call after its tool's `maxDurationMs`. */

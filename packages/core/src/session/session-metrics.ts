@@ -203,12 +203,20 @@ export class SessionMetricsRecorder {
     this.#ended[event.reason] += 1;
     if (event.cancelledBy)
       this.#cancelledBy[event.cancelledBy] = (this.#cancelledBy[event.cancelledBy] ?? 0) + 1;
-    const drops = this.#dropsByCall.get(event.callId) ?? 0;
-    this.#dropsByCall.delete(event.callId);
+    // Both maps are empty unless results were dropped or bytes measured: no lookups then.
+    let drops = 0;
+    if (this.#dropsByCall.size > 0) {
+      drops = this.#dropsByCall.get(event.callId) ?? 0;
+      this.#dropsByCall.delete(event.callId);
+    }
     const metrics =
       drops === 0 ? event.metrics : { ...event.metrics, dropped: event.metrics.dropped + drops };
-    this.#bytes += metrics.bytes - (this.#resultBytes.get(event.callId) ?? 0);
-    this.#resultBytes.delete(event.callId);
+    let counted = 0;
+    if (this.#resultBytes.size > 0) {
+      counted = this.#resultBytes.get(event.callId) ?? 0;
+      this.#resultBytes.delete(event.callId);
+    }
+    this.#bytes += metrics.bytes - counted;
     this.#coalesced += metrics.coalesced;
     if (metrics.timeToFirstResultMs !== undefined) {
       this.#firstResult[this.#firstResultNext] = metrics.timeToFirstResultMs;

@@ -117,7 +117,8 @@ export class SessionOutput {
       try {
         // One object per result: the connection stand-in, the delivery context and the writer's source.
         const route = new ResultRoute(this, this.#host.writer, r, this.#seq++);
-        this.#host.settings.delivery.deliver([r], route, route);
+        // The runner hands one response at a time: that array is passed on as it is.
+        this.#host.settings.delivery.deliver(responses.length === 1 ? responses : [r], route, route);
       } catch (error) {
         this.#host.writer.reportFailure(r.id, error);
       }
@@ -198,7 +199,8 @@ class ResultRoute implements GenAILiveSession, DeliveryContext, ResultSource {
 
   sendToolResponse(params: { functionResponses: never }): void {
     const list = (params as { functionResponses?: { willContinue?: boolean }[] }).functionResponses;
-    const intermediate = Array.isArray(list) && list.every((r) => r.willContinue === true);
+    let intermediate = Array.isArray(list);
+    if (intermediate) for (const r of list!) if (r.willContinue !== true) intermediate = false;
     this.#output.write({
       method: 'sendToolResponse',
       params,

@@ -1,0 +1,57 @@
+import type { SchedulerLike } from 'rxjs';
+import { CallCancelledError } from '../errors.js';
+import { childLogger } from '../logger.js';
+import type { Logger, ToolContext, ToolInputStreams } from '../tool/context.js';
+import type { CallRecord } from './call-record.js';
+import type { RunnerState } from './runner-state.js';
+
+/**
+ * @internal
+ * The context a call's tool runs with. Its own enumerable properties are those of a plain
+ * {@link ToolContext} (a spread copy keeps `signal`), but `signal` is an accessor shared by every
+ * context, made on first read: an object literal with a getter of its own costs several
+ * microseconds to create in V8 (a new closure and accessor pair for every call), which was the
+ * largest part of a one-shot call's cost.
+ */
+export class CallContext implements ToolContext {
+  declare readonly callId: string;
+  declare readonly toolName: string;
+  declare readonly signal: AbortSignal;
+  declare readonly input: ToolInputStreams;
+  declare readonly logger: Logger;
+  declare readonly scheduler: SchedulerLike;
+  declare readonly mediaInResults: boolean;
+  readonly #record: CallRecord;
+
+  constructor(state: RunnerState, record: CallRecord) {
+    this.#record = record;
+    const self = this as { -readonly [K in keyof ToolContext]: ToolContext[K] };
+    self.callId = record.id;
+    self.toolName = record.name;
+    Object.defineProperty(this, 'signal', SIGNAL);
+    self.input = state.input;
+    self.logger = childLogger(state.logger, { tool: record.name, callId: record.id });
+    self.scheduler = state.scheduler;
+    self.mediaInResults = state.mediaParts;
+  }
+
+  /** The call's AbortSignal, made on first read (most tools never read it: AbortController is costly). */
+  static signalOf(ctx: CallContext): AbortSignal {
+    const record = ctx.#record;
+    if (record.abort === undefined) {
+      record.abort = new AbortController();
+      if (record.cancelledBy !== undefined)
+        record.abort.abort(new CallCancelledError(record.id, record.cancelledBy));
+    }
+    return record.abort.signal;
+  }
+}
+
+/** The one `signal` accessor of every context: enumerable, like the property of a plain object. */
+const SIGNAL: PropertyDescriptor = {
+  get(this: CallContext): AbortSignal {
+    return CallContext.signalOf(this);
+  },
+  enumerable: true,
+  configurable: true,
+};
