@@ -8,25 +8,27 @@ import type { CallRecord } from './call-record.js';
  * validation order.
  */
 export class ArrivalLines {
-  private readonly lines = new Map<string, CallRecord[]>();
+  readonly #lines = new Map<string, CallRecord[]>();
   /** While above 0, a batch of cancellations runs: lines are drained when it ends. */
-  private holds = 0;
-  private readonly held = new Set<string>();
+  #holds = 0;
+  readonly #held = new Set<string>();
+  readonly #settle: (record: CallRecord) => void;
+  readonly #closed: () => boolean;
 
   /**
    * @param settle admits a validated call or answers an invalid one (called in arrival order).
    * @param closed true once the runner is disposed: nothing is settled any more.
    */
-  constructor(
-    private readonly settle: (record: CallRecord) => void,
-    private readonly closed: () => boolean,
-  ) {}
+  constructor(settle: (record: CallRecord) => void, closed: () => boolean) {
+    this.#settle = settle;
+    this.#closed = closed;
+  }
 
   /** Puts a call that just arrived at the end of its tool's line. */
   join(record: CallRecord): void {
-    const line = this.lines.get(record.name);
+    const line = this.#lines.get(record.name);
     if (line) line.push(record);
-    else this.lines.set(record.name, [record]);
+    else this.#lines.set(record.name, [record]);
   }
 
   /**
@@ -34,21 +36,21 @@ export class ArrivalLines {
    * that ended meanwhile (dropped), stopping at the first one still validating.
    */
   drain(name: string): void {
-    if (this.closed()) return;
-    if (this.holds > 0) {
-      this.held.add(name);
+    if (this.#closed()) return;
+    if (this.#holds > 0) {
+      this.#held.add(name);
       return;
     }
-    const line = this.lines.get(name);
+    const line = this.#lines.get(name);
     if (!line) return;
     while (line.length > 0) {
       const head = line[0]!;
       if (head.phase === 'validating' && head.outcome === undefined) break; // the rest wait
       line.shift();
-      if (head.phase === 'validating') this.settle(head);
+      if (head.phase === 'validating') this.#settle(head);
     }
     // A settle may have re-entered (an events$ subscriber) and replaced the line: keep the new one.
-    if (line.length === 0 && this.lines.get(name) === line) this.lines.delete(name);
+    if (line.length === 0 && this.#lines.get(name) === line) this.#lines.delete(name);
   }
 
   /**
@@ -56,14 +58,14 @@ export class ArrivalLines {
    * one is not admitted while the batch is still cancelling (it may be in the batch too).
    */
   batch<T>(run: () => T): T {
-    this.holds += 1;
+    this.#holds += 1;
     try {
       return run();
     } finally {
-      this.holds -= 1;
-      if (this.holds === 0 && this.held.size > 0) {
-        const names = [...this.held];
-        this.held.clear();
+      this.#holds -= 1;
+      if (this.#holds === 0 && this.#held.size > 0) {
+        const names = [...this.#held];
+        this.#held.clear();
         for (const name of names) this.drain(name);
       }
     }
@@ -71,7 +73,7 @@ export class ArrivalLines {
 
   /** Forgets every line (the runner is disposed). */
   clear(): void {
-    this.lines.clear();
-    this.held.clear();
+    this.#lines.clear();
+    this.#held.clear();
   }
 }

@@ -87,7 +87,7 @@ export class ToolRunner {
   readonly events$: Observable<ToolEvent>;
 
   /** What the rooms of the runner share (`call-intake`, `call-run`, `call-output`, `call-stop`). */
-  private readonly state: RunnerState;
+  readonly #state: RunnerState;
 
   constructor(options: ToolRunnerOptions) {
     const memory = options.endedCallMemory ?? DEFAULT_ENDED_CALL_MEMORY;
@@ -116,7 +116,7 @@ export class ToolRunner {
       disposed: false,
       mediaDropLogged: false,
     };
-    this.state = state;
+    this.#state = state;
     this.events$ = state.events.asObservable();
     for (const tool of options.tools) {
       if (state.tools.has(tool.name)) {
@@ -136,12 +136,12 @@ export class ToolRunner {
 
   /** Fresh function declarations of every tool, `stop_streaming` included when a streaming tool is present. */
   declarations(): LiveFunctionDeclaration[] {
-    return [...this.state.tools.values()].map((t) => t.declaration());
+    return [...this.#state.tools.values()].map((t) => t.declaration());
   }
 
   /** The calls that are validating, queued or running, oldest first. */
   activeCalls(): CallInfo[] {
-    return [...this.state.calls.values()].map((r) => ({
+    return [...this.#state.calls.values()].map((r) => ({
       callId: r.id,
       toolName: r.name,
       state: r.phase as CallState,
@@ -153,7 +153,7 @@ export class ToolRunner {
 
   /** True once {@link dispose} has run. */
   get isDisposed(): boolean {
-    return this.state.disposed;
+    return this.#state.disposed;
   }
 
   /**
@@ -163,10 +163,10 @@ export class ToolRunner {
    * @throws {@link LivetoolsError} `RUNNER_DISPOSED` after {@link dispose}.
    */
   handleToolCall(calls: readonly LiveFunctionCall[]): void {
-    if (this.state.disposed) {
+    if (this.#state.disposed) {
       throw new LivetoolsError('RUNNER_DISPOSED', 'This tool runner was disposed: its session has ended.');
     }
-    for (const call of calls) receive(this.state, call);
+    for (const call of calls) receive(this.#state, call);
   }
 
   /**
@@ -174,7 +174,7 @@ export class ToolRunner {
    * for them. Unknown ids are ignored.
    */
   handleCancellation(ids: readonly string[]): void {
-    const state = this.state;
+    const state = this.#state;
     const records: CallRecord[] = [];
     for (const id of ids) {
       const record = state.calls.get(id);
@@ -188,7 +188,7 @@ export class ToolRunner {
 
   /** Handles a user interruption: calls of tools with `interruption: 'cancel'` are stopped. */
   handleInterruption(): void {
-    const state = this.state;
+    const state = this.#state;
     const records = [...state.calls.values()].filter(
       (r) => r.tool.kind === 'streaming' && r.tool.policies.interruption === 'cancel',
     );
@@ -210,7 +210,7 @@ export class ToolRunner {
    * ```
    */
   stopCalls(target: StopTarget, options?: StopOptions): StoppedCall[] {
-    return stopMatching(this.state, target, options?.by ?? 'application');
+    return stopMatching(this.#state, target, options?.by ?? 'application');
   }
 
   /**
@@ -218,7 +218,7 @@ export class ToolRunner {
    * `events$` completes. Safe to call twice.
    */
   dispose(): void {
-    const state = this.state;
+    const state = this.#state;
     if (state.disposed) return;
     state.disposed = true;
     for (const record of [...state.calls.values()]) cancel(state, record, 'session-end');

@@ -106,23 +106,27 @@ function oneShotResult(state: RunnerState, record: CallRecord, result: unknown):
  * only checked) and delivers it. Methods on the prototype: one object per call, nothing per value.
  */
 class EmissionObserver {
-  constructor(
-    private readonly state: RunnerState,
-    private readonly record: CallRecord,
-    private readonly scheduling: Scheduling,
-  ) {}
+  readonly #state: RunnerState;
+  readonly #record: CallRecord;
+  readonly #scheduling: Scheduling;
+  constructor(state: RunnerState, record: CallRecord, scheduling: Scheduling) {
+    this.#state = state;
+    this.#record = record;
+    this.#scheduling = scheduling;
+  }
 
   next(v: unknown): void {
-    const { state, record } = this;
+    const state = this.#state;
+    const record = this.#record;
     if (record.phase !== 'running') return;
     try {
       if (!isScheduledEmission(v)) {
         const wire = toWireValue(v);
         if (wire instanceof WireRefusal) refuseResult(state, record, refusalError(record.name, wire));
-        else deliver(state, record, wire, this.scheduling, undefined);
+        else deliver(state, record, wire, this.#scheduling, undefined);
         return;
       }
-      const read = readEmission(record.name, this.scheduling, v);
+      const read = readEmission(record.name, this.#scheduling, v);
       if (read instanceof LivetoolsError) refuseResult(state, record, read);
       else deliver(state, record, read.value, read.scheduling, read.media);
     } catch (error) {
@@ -132,32 +136,35 @@ class EmissionObserver {
   }
 
   error(error: unknown): void {
-    fail(this.state, this.record, error);
+    fail(this.#state, this.#record, error);
   }
 
   complete(): void {
-    complete(this.state, this.record);
+    complete(this.#state, this.#record);
   }
 }
 
 /** The observer of a streaming call behind a coalescer: its values are checked already. */
 class CheckedValueObserver {
-  constructor(
-    private readonly state: RunnerState,
-    private readonly record: CallRecord,
-  ) {}
+  readonly #state: RunnerState;
+  readonly #record: CallRecord;
+
+  constructor(state: RunnerState, record: CallRecord) {
+    this.#state = state;
+    this.#record = record;
+  }
 
   next(value: unknown): void {
     const v = value as ScheduledValue;
-    deliver(this.state, this.record, v.value, v.scheduling, v.media);
+    deliver(this.#state, this.#record, v.value, v.scheduling, v.media);
   }
 
   error(error: unknown): void {
-    fail(this.state, this.record, error);
+    fail(this.#state, this.#record, error);
   }
 
   complete(): void {
-    complete(this.state, this.record);
+    complete(this.#state, this.#record);
   }
 }
 

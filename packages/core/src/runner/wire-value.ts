@@ -12,25 +12,29 @@ export class WireRefusal {
   /** Keys from the offending value up to the root (reversed: pushed while unwinding). */
   readonly segments: (string | number)[] = [];
 
+  /** What is wrong: `is a BigInt`, or a function of the path for cycles. */
+  readonly #what: string | ((pathTo: (depth: number) => string) => string);
+
   constructor(
-    /** What is wrong: `is a BigInt`, or a function of the path for cycles. */
-    private readonly what: string | ((pathTo: (depth: number) => string) => string),
+    what: string | ((pathTo: (depth: number) => string) => string),
     /** What to do about it. */
     readonly hint: string,
-  ) {}
+  ) {
+    this.#what = what;
+  }
 
   /** The path of the offending value, from `result`: `result.orders[3].id`. */
   get path(): string {
-    return this.pathTo(this.segments.length);
+    return this.#pathTo(this.segments.length);
   }
 
   /** What is wrong with the value. */
   get problem(): string {
-    return typeof this.what === 'string' ? this.what : this.what((depth) => this.pathTo(depth));
+    return typeof this.#what === 'string' ? this.#what : this.#what((depth) => this.#pathTo(depth));
   }
 
   /** The path of the ancestor `depth` levels below the root. */
-  private pathTo(depth: number): string {
+  #pathTo(depth: number): string {
     let path = 'result';
     for (let i = this.segments.length - 1; i >= this.segments.length - depth; i--) {
       const key = this.segments[i]!;

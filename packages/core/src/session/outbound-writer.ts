@@ -45,47 +45,50 @@ interface IdleEntry {
  */
 export class OutboundWriter {
   /** Client messages produced while no connection could take them, in order. */
-  private readonly held: ResponseOutbox;
+  readonly #held: ResponseOutbox;
   /**
    * With session resumption: messages written and not yet covered by a handle (with transparent
    * resumption, not yet acknowledged by the server's `lastConsumedClientMessageIndex`).
    */
-  private readonly unacked: ResponseOutbox;
-  private readonly idle: IdleEntry[] = [];
+  readonly #unacked: ResponseOutbox;
+  readonly #idle: IdleEntry[] = [];
   /** The index the next client message written gets (client messages of the session, from 0, setups not counted). */
-  private next = 0;
-  private flushing = false;
+  #next = 0;
+  #flushing = false;
   /** The model is speaking: writes that wait for idle are queued. */
   modelTurnActive = false;
   /**
    * BLOCKING calls that new input would cancel (the profile says so) whose call-ending function
    * response has not been written yet: see {@link blockingCalls}.
    */
-  private readonly blocking = new Set<string>();
+  readonly #blocking = new Set<string>();
   /** Results written as text (new input) while a call of {@link blocking} runs, in order. */
-  private readonly heldForBlocking: ResponseOutbox;
+  readonly #heldForBlocking: ResponseOutbox;
   /** `blocking` is not empty: the one check the write path makes for it. */
-  private blockingPending = false;
+  #blockingPending = false;
 
-  constructor(private readonly options: OutboundWriterOptions) {
+  readonly #options: OutboundWriterOptions;
+
+  constructor(options: OutboundWriterOptions) {
+    this.#options = options;
     const onDrop = (callId: string) => options.recorder.drop(callId);
-    this.held = new ResponseOutbox(options.perCall, onDrop);
-    this.unacked = new ResponseOutbox(options.perCall, onDrop, {
+    this.#held = new ResponseOutbox(options.perCall, onDrop);
+    this.#unacked = new ResponseOutbox(options.perCall, onDrop, {
       maxSize: options.maxUnacknowledged,
       onOverflow: () => options.recorder.replayDrop(),
     });
-    this.heldForBlocking = new ResponseOutbox(options.perCall, onDrop);
+    this.#heldForBlocking = new ResponseOutbox(options.perCall, onDrop);
   }
 
   /** The index of the last client message written (`-1`: none). */
   get lastWritten(): number {
-    return this.next - 1;
+    return this.#next - 1;
   }
 
   /** Counts a realtime input written directly (numbered by the server, never replayed). */
   countRealtime(): void {
-    this.next += 1;
-    this.options.recorder.sent(false);
+    this.#next += 1;
+    this.#options.recorder.sent(false);
   }
 
   /**
@@ -94,17 +97,17 @@ export class OutboundWriter {
    * messages are still held, it is held, in order, for the next flush.
    */
   write(message: OutboundMessage): void {
-    if (this.blockingPending && isNewInput(message)) {
-      this.heldForBlocking.push(message);
+    if (this.#blockingPending && isNewInput(message)) {
+      this.#heldForBlocking.push(message);
       return;
     }
-    const session = this.options.target();
-    if (!session || this.held.size > 0 || this.flushing) {
-      this.held.push(message);
-      if (session && !this.flushing) this.flush();
+    const session = this.#options.target();
+    if (!session || this.#held.size > 0 || this.#flushing) {
+      this.#held.push(message);
+      if (session && !this.#flushing) this.flush();
       return;
     }
-    this.send(session, message);
+    this.#send(session, message);
   }
 
   /**
@@ -113,15 +116,15 @@ export class OutboundWriter {
    * goes before the user's turns sent meanwhile. With nothing held it is an ordinary {@link write}.
    */
   writeFirst(message: OutboundMessage): void {
-    if (this.held.size === 0) {
+    if (this.#held.size === 0) {
       this.write(message);
       return;
     }
-    const held = this.held.drain();
+    const held = this.#held.drain();
     let at = 0;
     while (at < held.length && held[at]!.replay === true) at += 1;
-    this.held.prepend([...held.slice(0, at), message, ...held.slice(at)]);
-    if (!this.flushing) this.flush();
+    this.#held.prepend([...held.slice(0, at), message, ...held.slice(at)]);
+    if (!this.#flushing) this.flush();
   }
 
   /**
@@ -139,44 +142,44 @@ export class OutboundWriter {
       seen.add(source);
       sources.push(source);
     };
-    for (const m of this.held.messages()) if (m.replay !== true) add(m.source, m.callId);
-    for (const m of this.heldForBlocking.messages()) add(m.source, m.callId);
-    for (const e of this.idle) add(e.source, e.callId);
+    for (const m of this.#held.messages()) if (m.replay !== true) add(m.source, m.callId);
+    for (const m of this.#heldForBlocking.messages()) add(m.source, m.callId);
+    for (const e of this.#idle) add(e.source, e.callId);
     return sources.sort((a, b) => a.seq - b.seq).map((s) => s.response);
   }
 
   /** Writes every held message, in order, to the current connection (if there is one). */
   flush(): void {
-    if (this.flushing) return;
-    this.flushing = true;
+    if (this.#flushing) return;
+    this.#flushing = true;
     try {
       let logged = false;
       for (;;) {
-        const session = this.options.target();
-        if (!session || this.held.size === 0) return;
-        const held = this.held.drain();
+        const session = this.#options.target();
+        if (!session || this.#held.size === 0) return;
+        const held = this.#held.drain();
         if (!logged) {
           logged = true;
-          this.options.logger.info('sending client messages held while disconnected', {
+          this.#options.logger.info('sending client messages held while disconnected', {
             messages: held.length,
-            dropped: this.held.dropped + this.unacked.dropped,
+            dropped: this.#held.dropped + this.#unacked.dropped,
           });
         }
         for (let i = 0; i < held.length; i++) {
-          const target = this.options.target();
+          const target = this.#options.target();
           if (!target) {
             // The connection went away meanwhile: the rest waits for the next one, in order.
-            this.held.prepend(held.slice(i));
+            this.#held.prepend(held.slice(i));
             return;
           }
           const message = held[i]!;
           // A BLOCKING call came (an early message of a resumed connection) while this text was held.
-          if (this.blockingPending && isNewInput(message)) this.heldForBlocking.push(message);
-          else this.send(target, message);
+          if (this.#blockingPending && isNewInput(message)) this.#heldForBlocking.push(message);
+          else this.#send(target, message);
         }
       }
     } finally {
-      this.flushing = false;
+      this.#flushing = false;
     }
   }
 
@@ -186,21 +189,21 @@ export class OutboundWriter {
    * in order, and numbering resumes at `covered + 1`.
    */
   rebase(covered: number): void {
-    const replay = this.unacked.takeAfter(covered);
-    this.next = covered + 1;
+    const replay = this.#unacked.takeAfter(covered);
+    this.#next = covered + 1;
     if (replay.length > 0) {
-      this.options.logger.info('replaying client messages the resumed state does not hold', {
+      this.#options.logger.info('replaying client messages the resumed state does not hold', {
         messages: replay.length,
         handleCovers: covered,
       });
-      this.held.prepend(replay.map((m) => (m.replay ? m : { ...m, replay: true })));
+      this.#held.prepend(replay.map((m) => (m.replay ? m : { ...m, replay: true })));
     }
     // The resumed state is the handle's, taken while no call ran (resumable: false while calls
     // run): no BLOCKING call waits there. The texts held for one go behind the replay, in order.
-    if (this.blockingPending) {
-      this.blocking.clear();
-      this.blockingPending = false;
-      for (const message of this.heldForBlocking.drain()) this.held.push(message);
+    if (this.#blockingPending) {
+      this.#blocking.clear();
+      this.#blockingPending = false;
+      for (const message of this.#heldForBlocking.drain()) this.#held.push(message);
     }
   }
 
@@ -214,8 +217,8 @@ export class OutboundWriter {
    */
   blockingCalls(ids: readonly string[]): void {
     if (ids.length === 0) return;
-    for (const id of ids) this.blocking.add(id);
-    this.blockingPending = true;
+    for (const id of ids) this.#blocking.add(id);
+    this.#blockingPending = true;
   }
 
   /**
@@ -224,34 +227,34 @@ export class OutboundWriter {
    * response, so they hold nothing.
    */
   blockingSettled(ids: readonly string[], isOpen: (id: string) => boolean): void {
-    if (!this.blockingPending) return;
-    for (const id of ids) if (!isOpen(id)) this.blocking.delete(id);
-    this.releaseIfUnblocked();
+    if (!this.#blockingPending) return;
+    for (const id of ids) if (!isOpen(id)) this.#blocking.delete(id);
+    this.#releaseIfUnblocked();
   }
 
   /** The number of text results held while a BLOCKING call runs. */
   get heldForBlockingCount(): number {
-    return this.heldForBlocking.size;
+    return this.#heldForBlocking.size;
   }
 
   /** Forgets the written messages up to `index`: a handle covers them. */
   acknowledge(index: number): void {
-    this.unacked.acknowledge(index);
+    this.#unacked.acknowledge(index);
   }
 
   /** The server cancelled these calls: nothing more is written for them, held, unacknowledged or waiting for idle. */
   discard(ids: readonly string[]): void {
-    this.held.discard(ids);
-    this.unacked.discard(ids);
-    if (this.blockingPending) {
-      this.heldForBlocking.discard(ids);
-      for (const id of ids) this.blocking.delete(id);
+    this.#held.discard(ids);
+    this.#unacked.discard(ids);
+    if (this.#blockingPending) {
+      this.#heldForBlocking.discard(ids);
+      for (const id of ids) this.#blocking.delete(id);
     }
     const gone = new Set(ids);
-    const keep = this.idle.filter((e) => e.callId === undefined || !gone.has(e.callId));
-    this.idle.splice(0, this.idle.length, ...keep);
+    const keep = this.#idle.filter((e) => e.callId === undefined || !gone.has(e.callId));
+    this.#idle.splice(0, this.#idle.length, ...keep);
     // A cancelled BLOCKING call holds nothing any more.
-    this.releaseIfUnblocked();
+    this.#releaseIfUnblocked();
   }
 
   /**
@@ -261,7 +264,7 @@ export class OutboundWriter {
    */
   whenIdle(callId: string | undefined, send: () => void, source?: ResultSource): void {
     if (this.modelTurnActive || (callId !== undefined && this.isWaiting(callId))) {
-      this.idle.push({ callId, send, source });
+      this.#idle.push({ callId, send, source });
       return;
     }
     this.run({ callId, send });
@@ -269,28 +272,28 @@ export class OutboundWriter {
 
   /** Runs `send` now, unless writes of call `callId` wait for idle: then it waits behind them. */
   inOrder(callId: string, send: () => void, source?: ResultSource): void {
-    if (this.isWaiting(callId)) this.idle.push({ callId, send, source });
+    if (this.isWaiting(callId)) this.#idle.push({ callId, send, source });
     else this.run({ callId, send });
   }
 
   /** True when a write of call `callId` waits for the model to be idle. */
   isWaiting(callId: string): boolean {
-    return this.idle.some((e) => e.callId === callId);
+    return this.#idle.some((e) => e.callId === callId);
   }
 
   /** Runs the waiting writes of call `callId` now, in order (an urgent result takes them along). */
   release(callId: string): void {
-    const mine = this.idle.filter((e) => e.callId === callId);
+    const mine = this.#idle.filter((e) => e.callId === callId);
     if (mine.length === 0) return;
-    const rest = this.idle.filter((e) => e.callId !== callId);
-    this.idle.splice(0, this.idle.length, ...rest);
+    const rest = this.#idle.filter((e) => e.callId !== callId);
+    this.#idle.splice(0, this.#idle.length, ...rest);
     for (const entry of mine) this.run(entry);
   }
 
   /** The model's turn ended: every waiting write runs, in order; one that fails costs only itself. */
   becomeIdle(): void {
     this.modelTurnActive = false;
-    for (const entry of this.idle.splice(0)) this.run(entry);
+    for (const entry of this.#idle.splice(0)) this.run(entry);
   }
 
   /** Runs one delivery step; when it throws (a value the delivery cannot encode), it is reported and skipped. */
@@ -304,54 +307,54 @@ export class OutboundWriter {
 
   /** Drops everything: the session ended. */
   clear(): void {
-    this.idle.length = 0;
-    this.held.drain();
-    this.unacked.drain();
-    this.heldForBlocking.drain();
-    this.blocking.clear();
-    this.blockingPending = false;
+    this.#idle.length = 0;
+    this.#held.drain();
+    this.#unacked.drain();
+    this.#heldForBlocking.drain();
+    this.#blocking.clear();
+    this.#blockingPending = false;
   }
 
-  private send(session: GenAILiveSession, message: OutboundMessage): void {
+  #send(session: GenAILiveSession, message: OutboundMessage): void {
     try {
       (session[message.method] as (params: unknown) => void).call(session, message.params);
     } catch (error) {
       this.reportFailure(message.callId, error);
       const substitute = errorResponse(message, error);
-      if (substitute) this.send(session, substitute);
+      if (substitute) this.#send(session, substitute);
       // Without a substitute (or when it failed too) nothing more ends the call: it holds nothing.
-      if (this.blockingPending) this.answered(message);
+      if (this.#blockingPending) this.#answered(message);
       return;
     }
-    const index = this.next++;
-    this.options.recorder.sent(message.replay === true);
-    if (this.options.resumption) this.unacked.push(message, index);
-    if (this.blockingPending) this.answered(message);
+    const index = this.#next++;
+    this.#options.recorder.sent(message.replay === true);
+    if (this.#options.resumption) this.#unacked.push(message, index);
+    if (this.#blockingPending) this.#answered(message);
   }
 
   /** A message was written (or given up): when it ends a BLOCKING call on the wire, that call holds nothing any more. */
-  private answered(message: OutboundMessage): void {
+  #answered(message: OutboundMessage): void {
     if (message.method !== 'sendToolResponse' || message.intermediate || message.callId === undefined) return;
-    if (this.blocking.delete(message.callId)) this.releaseIfUnblocked();
+    if (this.#blocking.delete(message.callId)) this.#releaseIfUnblocked();
   }
 
   /** Once no BLOCKING call runs, the texts held for one are written, in order. */
-  private releaseIfUnblocked(): void {
-    if (!this.blockingPending || this.blocking.size > 0) return;
-    this.blockingPending = false;
-    if (this.heldForBlocking.size === 0) return;
-    for (const message of this.heldForBlocking.drain()) this.write(message);
+  #releaseIfUnblocked(): void {
+    if (!this.#blockingPending || this.#blocking.size > 0) return;
+    this.#blockingPending = false;
+    if (this.#heldForBlocking.size === 0) return;
+    for (const message of this.#heldForBlocking.drain()) this.write(message);
   }
 
   /** Reports a message of `callId` that could not be written or encoded: error event, log and metrics. */
   reportFailure(callId: string | undefined, cause: unknown): void {
     const error = new SendFailedError(callId, cause);
-    this.options.recorder.sendFailed();
-    this.options.logger.error('a client message could not be sent; it was skipped', {
+    this.#options.recorder.sendFailed();
+    this.#options.logger.error('a client message could not be sent; it was skipped', {
       callId,
       error: describeError(cause),
     });
-    this.options.reportError(error);
+    this.#options.reportError(error);
   }
 }
 

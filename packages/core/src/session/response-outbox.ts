@@ -46,6 +46,14 @@ export interface OutboundMessage {
   readonly source?: ResultSource;
 }
 
+/** The bound on all the messages of a {@link ResponseOutbox}. */
+interface TotalBound {
+  /** At most this many messages of any kind are kept; beyond it the oldest is dropped. Default: no bound. */
+  readonly maxSize?: number;
+  /** Told of each message the total bound dropped (`undefined` for a user turn). */
+  readonly onOverflow?: (callId: string | undefined) => void;
+}
+
 interface Entry {
   readonly message: OutboundMessage;
   /** The client message index it was written with; `-1` while it has not been written. */
@@ -62,144 +70,143 @@ interface Entry {
  * are always kept. `drain()` and `takeAfter()` return messages in their original order.
  */
 export class ResponseOutbox {
-  private entries: Entry[] = [];
-  private readonly intermediates = new Map<string, Entry[]>();
-  private live = 0;
+  #entries: Entry[] = [];
+  readonly #intermediates = new Map<string, Entry[]>();
+  #live = 0;
   /** How many intermediate results were dropped because newer ones replaced them. */
   dropped = 0;
 
   /** How many messages the total bound (`maxSize`) dropped, oldest first. */
   overflowed = 0;
 
-  constructor(
-    private readonly perCall: number,
-    private readonly onDrop: (callId: string) => void = () => {},
-    private readonly total: {
-      /** At most this many messages of any kind are kept; beyond it the oldest is dropped. Default: no bound. */
-      readonly maxSize?: number;
-      /** Told of each message the total bound dropped (`undefined` for a user turn). */
-      readonly onOverflow?: (callId: string | undefined) => void;
-    } = {},
-  ) {}
+  readonly #perCall: number;
+  readonly #onDrop: (callId: string) => void;
+  readonly #total: TotalBound;
+
+  constructor(perCall: number, onDrop: (callId: string) => void = () => {}, total: TotalBound = {}) {
+    this.#perCall = perCall;
+    this.#onDrop = onDrop;
+    this.#total = total;
+  }
 
   /** Number of held messages. */
   get size(): number {
-    return this.live;
+    return this.#live;
   }
 
   /** Adds a message at the end; `index` is the client message index it was written with, if any. */
   push(message: OutboundMessage, index = -1): void {
     const entry: Entry = { message, index, removed: false };
-    this.entries.push(entry);
-    this.live += 1;
-    this.bound(entry);
-    this.boundTotal();
+    this.#entries.push(entry);
+    this.#live += 1;
+    this.#bound(entry);
+    this.#boundTotal();
   }
 
   /** Puts messages in front of the held ones (replays go before what was produced meanwhile), then applies the bound. */
   prepend(messages: readonly OutboundMessage[]): void {
     if (messages.length === 0) return;
-    const rest = this.entries.filter((e) => !e.removed).map((e) => e.message);
-    this.reset();
+    const rest = this.#entries.filter((e) => !e.removed).map((e) => e.message);
+    this.#reset();
     for (const message of [...messages, ...rest]) this.push(message);
   }
 
   /** Drops every held message of these calls (the server cancelled them: nothing more may be sent). */
   discard(ids: readonly string[]): void {
     const gone = new Set(ids);
-    for (const entry of this.entries) {
+    for (const entry of this.#entries) {
       if (!entry.removed && entry.message.callId !== undefined && gone.has(entry.message.callId)) {
-        this.remove(entry);
+        this.#remove(entry);
       }
     }
-    this.compact();
+    this.#compact();
   }
 
   /** Forgets the written messages with an index up to `lastIndex`: the server has consumed them. */
   acknowledge(lastIndex: number): void {
     let cut = 0;
-    while (cut < this.entries.length && this.entries[cut]!.index <= lastIndex) {
-      const entry = this.entries[cut]!;
-      if (!entry.removed) this.remove(entry);
+    while (cut < this.#entries.length && this.#entries[cut]!.index <= lastIndex) {
+      const entry = this.#entries[cut]!;
+      if (!entry.removed) this.#remove(entry);
       cut += 1;
     }
     if (cut > 0) {
-      this.entries = this.entries.slice(cut);
-      this.compact();
+      this.#entries = this.#entries.slice(cut);
+      this.#compact();
     }
   }
 
   /** Removes and returns every message written after `lastIndex`, in order; earlier ones are forgotten. */
   takeAfter(lastIndex: number): OutboundMessage[] {
-    const out = this.entries.filter((e) => !e.removed && e.index > lastIndex).map((e) => e.message);
-    this.reset();
+    const out = this.#entries.filter((e) => !e.removed && e.index > lastIndex).map((e) => e.message);
+    this.#reset();
     return out;
   }
 
   /** Every held message, in order, leaving them held. */
   messages(): OutboundMessage[] {
-    return this.entries.filter((e) => !e.removed).map((e) => e.message);
+    return this.#entries.filter((e) => !e.removed).map((e) => e.message);
   }
 
   /** Removes and returns every message, in order. */
   drain(): OutboundMessage[] {
-    const out = this.entries.filter((e) => !e.removed).map((e) => e.message);
-    this.reset();
+    const out = this.#entries.filter((e) => !e.removed).map((e) => e.message);
+    this.#reset();
     return out;
   }
 
-  private bound(entry: Entry): void {
+  #bound(entry: Entry): void {
     const { callId, intermediate } = entry.message;
     if (!intermediate || callId === undefined) return;
-    const same = this.intermediates.get(callId) ?? [];
+    const same = this.#intermediates.get(callId) ?? [];
     same.push(entry);
-    this.intermediates.set(callId, same);
-    while (same.length > this.perCall) {
+    this.#intermediates.set(callId, same);
+    while (same.length > this.#perCall) {
       const oldest = same.shift()!;
-      this.remove(oldest);
+      this.#remove(oldest);
       this.dropped += 1;
-      this.onDrop(callId);
+      this.#onDrop(callId);
     }
-    this.compact();
+    this.#compact();
   }
 
-  private boundTotal(): void {
-    const max = this.total.maxSize;
-    if (max === undefined || this.live <= max) return;
+  #boundTotal(): void {
+    const max = this.#total.maxSize;
+    if (max === undefined || this.#live <= max) return;
     let at = 0;
-    while (this.live > max && at < this.entries.length) {
-      const entry = this.entries[at++]!;
+    while (this.#live > max && at < this.#entries.length) {
+      const entry = this.#entries[at++]!;
       if (entry.removed) continue;
-      this.remove(entry);
+      this.#remove(entry);
       this.overflowed += 1;
-      this.total.onOverflow?.(entry.message.callId);
+      this.#total.onOverflow?.(entry.message.callId);
     }
     // The removed prefix is cut off in batches: each push stays cheap at the bound.
-    if (at >= 64 || at * 2 >= this.entries.length) this.entries = this.entries.slice(at);
+    if (at >= 64 || at * 2 >= this.#entries.length) this.#entries = this.#entries.slice(at);
   }
 
-  private remove(entry: Entry): void {
+  #remove(entry: Entry): void {
     entry.removed = true;
-    this.live -= 1;
+    this.#live -= 1;
     const callId = entry.message.callId;
     if (!entry.message.intermediate || callId === undefined) return;
-    const same = this.intermediates.get(callId);
+    const same = this.#intermediates.get(callId);
     if (!same) return;
     const at = same.indexOf(entry);
     if (at >= 0) same.splice(at, 1);
-    if (same.length === 0) this.intermediates.delete(callId);
+    if (same.length === 0) this.#intermediates.delete(callId);
   }
 
   /** Drops removed entries once they are the majority, so the list stays proportional to what it holds. */
-  private compact(): void {
-    if (this.entries.length > 32 && this.live * 2 < this.entries.length) {
-      this.entries = this.entries.filter((e) => !e.removed);
+  #compact(): void {
+    if (this.#entries.length > 32 && this.#live * 2 < this.#entries.length) {
+      this.#entries = this.#entries.filter((e) => !e.removed);
     }
   }
 
-  private reset(): void {
-    this.entries = [];
-    this.intermediates.clear();
-    this.live = 0;
+  #reset(): void {
+    this.#entries = [];
+    this.#intermediates.clear();
+    this.#live = 0;
   }
 }
