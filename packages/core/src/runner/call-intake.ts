@@ -37,7 +37,7 @@ export function receive(state: RunnerState, call: LiveFunctionCall): void {
     return;
   }
   const now = state.scheduler.now();
-  state.events.next({ type: 'tool-call', callId: id, toolName: name, args: call.args ?? {}, time: now });
+  state.publish({ type: 'tool-call', callId: id, toolName: name, args: call.args ?? {}, time: now });
   const tool = state.tools.get(name);
   if (!tool) {
     const known = [...state.tools.keys()];
@@ -99,7 +99,7 @@ function reject(
   const response = refusedResponse(id, name, payload, streaming);
   send(state, [response]);
   const time = state.scheduler.now();
-  state.events.next({
+  state.publish({
     type: 'tool-end',
     callId: id,
     toolName: name,
@@ -152,7 +152,7 @@ function admit(state: RunnerState, record: CallRecord): void {
         const queue = state.queues.get(record.name) ?? [];
         queue.push(record);
         state.queues.set(record.name, queue);
-        state.events.next({
+        state.publish({
           type: 'tool-queued',
           callId: record.id,
           toolName: record.name,

@@ -44,7 +44,7 @@ export function deliver(
       : oneShotResult(record.id, record.name, value),
   );
   // One literal per shape (no spread): this runs for every value a tool emits.
-  state.events.next(
+  state.publish(
     streaming
       ? {
           type: 'tool-result',
@@ -108,7 +108,7 @@ function deliverWithMedia(
     );
   }
   const report = mediaReport(state, media);
-  state.events.next(
+  state.publish(
     streaming
       ? {
           type: 'tool-result',
@@ -150,7 +150,7 @@ export function complete(state: RunnerState, record: CallRecord): void {
     );
   }
   const time = state.scheduler.now();
-  state.events.next({
+  state.publish({
     type: 'tool-end',
     callId: record.id,
     toolName: record.name,
@@ -177,7 +177,7 @@ export function fail(state: RunnerState, record: CallRecord, cause: unknown): vo
   const streaming = record.tool.kind === 'streaming';
   sendFor(state, record, failedResponse(record.id, record.name, payload, streaming));
   const time = state.scheduler.now();
-  state.events.next({
+  state.publish({
     type: 'tool-end',
     callId: record.id,
     toolName: record.name,
@@ -204,7 +204,7 @@ export function send(state: RunnerState, responses: LiveFunctionResponse[]): voi
     state.sink.send(responses);
   } catch (error) {
     state.logger.error('sending function responses failed', { error: describeError(error) });
-    state.events.next({
+    state.publish({
       type: 'response-error',
       callIds: responses.map((r) => r.id),
       error,

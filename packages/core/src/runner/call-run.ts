@@ -15,7 +15,7 @@ export function start(state: RunnerState, record: CallRecord): void {
   record.phase = 'running';
   record.startedAt = state.scheduler.now();
   const args = record.args as Record<string, unknown>;
-  state.events.next({
+  state.publish({
     type: 'tool-start',
     callId: record.id,
     toolName: record.name,

@@ -60,7 +60,7 @@ export function cancel(state: RunnerState, record: CallRecord, by: CancelSource)
     sendFor(state, record, stoppedResponse(record.id, record.name, by, record.results));
   }
   const time = state.scheduler.now();
-  state.events.next({
+  state.publish({
     type: 'tool-end',
     callId: record.id,
     toolName: record.name,

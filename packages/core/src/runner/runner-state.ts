@@ -20,6 +20,8 @@ export interface RunnerState {
   /** Calls of `queue` tools waiting for the running one, per tool. */
   readonly queues: Map<string, CallRecord[]>;
   readonly events: Subject<ToolEvent>;
+  /** Publishes one event: on `events$`, then to the runner's `publish` option when given. */
+  readonly publish: (event: ToolEvent) => void;
   readonly sink: ResponseSink;
   readonly scheduler: SchedulerLike;
   readonly input: ToolInputStreams;

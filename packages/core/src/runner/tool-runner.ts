@@ -50,6 +50,13 @@ export interface ToolRunnerOptions {
    * with `sent: false`, and a warning is logged. Default true.
    */
   readonly mediaParts?: boolean;
+  /**
+   * @internal
+   * Receives every event, right after the subscribers of `events$` (when there are any): the live
+   * session takes its scheduler's events into its own stream this way, without a Subject in
+   * between for each result.
+   */
+  readonly publish?: (event: ToolEvent) => void;
 }
 
 /** A snapshot of one active call. */
@@ -96,11 +103,13 @@ export class ToolRunner {
         `\`endedCallMemory\` must be a whole number of call ids, 0 or more; got ${describeError(memory)}.`,
       );
     }
+    const events = new Subject<ToolEvent>();
     const state: RunnerState = {
       tools: new Map<string, AnyTool>(),
       calls: new Map<string, CallRecord>(),
       queues: new Map<string, CallRecord[]>(),
-      events: new Subject<ToolEvent>(),
+      events,
+      publish: publisher(events, options.publish),
       sink: options.sink,
       scheduler: options.scheduler ?? asyncScheduler,
       // One object per runner: tools may key per-session state on `ctx.input`.
@@ -226,4 +235,16 @@ export class ToolRunner {
     state.lines.clear();
     state.events.complete();
   }
+}
+
+/** Publishes on `events` (skipped while nobody subscribes), then to `also` when given. */
+function publisher(
+  events: Subject<ToolEvent>,
+  also: ((event: ToolEvent) => void) | undefined,
+): (event: ToolEvent) => void {
+  if (also === undefined) return (event) => events.next(event);
+  return (event) => {
+    if (events.observed) events.next(event);
+    also(event);
+  };
 }

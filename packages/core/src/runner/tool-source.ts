@@ -187,7 +187,7 @@ function refuseResult(
       problem: error.problem,
     },
   );
-  state.events.next({
+  state.publish({
     type: 'tool-result-refused',
     callId: record.id,
     toolName: record.name,

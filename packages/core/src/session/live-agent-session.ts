@@ -1,4 +1,4 @@
-import { filter, map, type Observable, Subject, type Subscription } from 'rxjs';
+import { filter, map, type Observable, Subject } from 'rxjs';
 import { describeError, LivetoolsError } from '../errors.js';
 import type { WireServerMessage } from '../protocol/genai-like.js';
 import type { ToolEvent } from '../runner/events.js';
@@ -71,7 +71,7 @@ export class LiveAgentSession implements AsyncDisposable {
   readonly #runner: ToolRunner;
   /** Writing, holding, replaying and idle-queued client messages. */
   readonly #writer: OutboundWriter;
-  readonly #toolEvents: Subscription;
+  #toolEventsOpen = true;
   readonly #recorder = new SessionMetricsRecorder();
   /** Where each video frame goes (`video` option, per-frame `to`), on the scheduler's clock. */
   readonly #videoRouter: VideoRouter;
@@ -143,6 +143,10 @@ export class LiveAgentSession implements AsyncDisposable {
       mediaParts: settings.delivery.mode === 'function-response',
       input: this.input,
       sink: { send: (responses) => this.#output.sendResponses(responses) },
+      // The runner's events go straight into the session's stream (no Subject in between).
+      publish: (event) => {
+        if (this.#toolEventsOpen) this.#events.next(this.#recorder.record(event));
+      },
     });
     this.#output = new SessionOutput({
       settings,
@@ -185,7 +189,6 @@ export class LiveAgentSession implements AsyncDisposable {
         settings.tracer,
       );
     }
-    this.#toolEvents = this.#runner.events$.subscribe((e) => this.#events.next(this.#recorder.record(e)));
   }
 
   /** The function declarations sent in the setup message. */
@@ -376,7 +379,7 @@ export class LiveAgentSession implements AsyncDisposable {
     if (this.#link.state.kind === 'closed') return;
     this.#runner.dispose();
     this.#link.release(new LivetoolsError('SESSION_CLOSED', reason), { kind: 'closed' });
-    this.#toolEvents.unsubscribe();
+    this.#toolEventsOpen = false;
     if (publish) {
       this.#events.next({
         type: 'closed',
