@@ -46,6 +46,9 @@ const ROUNDS = Math.min(env('PEER_ROUNDS', 10), ITERATIONS);
 const WARMUP = env('PEER_WARMUP', 300);
 const CONNECTS = env('PEER_CONNECTS', 20);
 const MODEL_3X = 'gemini-3.1-flash-live-preview';
+// Targets, livetools against the raw @google/genai client measured in the same run.
+const TARGET_CPU = 1.25; // client CPU per round trip, scenarios A and B
+const TARGET_P99_A = 1.5; // round-trip p99, scenario A
 const MODEL_25 = 'gemini-2.5-flash-native-audio-preview-12-2025';
 
 // ADK depends on @google/genai ^2.9 and gets its own copy; the raw baseline is measured on both.
@@ -391,6 +394,7 @@ for (const scenario of scenarios) {
     const list = samples.get(client.label);
     const s = summarize(list);
     const mean = list.reduce((a, b) => a + b, 0) / list.length;
+    const judged = scenario.key === 'A' && client.name === 'livetools';
     report.add({
       name: `  ${client.name}`,
       figure: `${ms(s.p50)} / ${ms(s.p99)} / ${ms(mean)}`,
@@ -398,6 +402,7 @@ for (const scenario of scenarios) {
         client === scenario.clients[0]
           ? '1 / 1'
           : `${fmt(s.p50 / base.p50, 2)} / ${fmt(s.p99 / base.p99, 2)} (${s.p50 >= base.p50 ? '+' : '−'}${fmt(Math.abs(s.p50 - base.p50) * 1000, 0)} µs)`,
+      ...(judged ? { target: `p99× ≤ ${TARGET_P99_A}`, pass: s.p99 / base.p99 <= TARGET_P99_A } : {}),
     });
   }
 }
@@ -414,6 +419,7 @@ for (const scenario of scenarios) {
       name: `  ${scenario.key}: ${client.name}`,
       figure: `${fmt(per * 1000, 1)} µs`,
       ratio: `${fmt(per / base, 2)}×`,
+      ...(client.name === 'livetools' ? { target: `≤ ${TARGET_CPU}×`, pass: per / base <= TARGET_CPU } : {}),
     });
   }
 }

@@ -8,6 +8,9 @@ import { createFakeLiveServer, genai, MODEL } from './lib/live.mjs';
 import { addRow } from './lib/report.mjs';
 import { fmt, fullGc, percentile, us } from './lib/stats.mjs';
 
+/** Heap per running streaming call at most (KiB). */
+const TARGET_HEAP_KIB = 2;
+
 export function concurrentCalls({ calls = 10_000 } = {}) {
   const feed = new Subject();
   const tool = defineStreamingTool({
@@ -42,6 +45,13 @@ export function concurrentCalls({ calls = 10_000 } = {}) {
   addRow({
     name: `${fmt(calls, 0)} concurrent calls: heap per running call`,
     figure: `${fmt(perCall / 1024, 2)} KiB`,
+    ...(globalThis.gc
+      ? {
+          target: `≤ ${TARGET_HEAP_KIB} KiB`,
+          ratio: fmt(perCall / 1024 / TARGET_HEAP_KIB, 2),
+          pass: perCall / 1024 <= TARGET_HEAP_KIB,
+        }
+      : {}),
   });
 }
 

@@ -10,6 +10,9 @@ import { addRow } from './lib/report.mjs';
 import { fmt, fullGc, median, sleep } from './lib/stats.mjs';
 import { stubGenAI } from './lib/stub-genai.mjs';
 
+/** livetools' own CPU per emission at most (ns). */
+const TARGET_NS = 250;
+
 export async function ownCost({ n = 500_000, reps = 5 } = {}) {
   const { client, sessions } = stubGenAI();
   const fixture = feedTool();
@@ -51,6 +54,12 @@ export async function ownCost({ n = 500_000, reps = 5 } = {}) {
       `emission → stub sendToolResponse median ${fmt(median(lt), 0)} ns, app calling the stub directly ${fmt(median(raw), 0)} ns, ` +
       `difference ${fmt(own, 0)} ns (${fmt(sent, 0)} responses, ${fmt(events, 0)} events)`,
   );
-  addRow({ name: 'livetools own cost per emission (stub SDK)', figure: `${fmt(own, 0)} ns` });
+  addRow({
+    name: 'livetools own cost per emission (stub SDK)',
+    figure: `${fmt(own, 0)} ns`,
+    target: `≤ ${TARGET_NS} ns`,
+    ratio: fmt(own / TARGET_NS, 2),
+    pass: own <= TARGET_NS,
+  });
   return { lt: median(lt), raw: median(raw), own };
 }
