@@ -1,10 +1,13 @@
 import { Observable, Subject } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { expect } from 'vitest';
-import type { LiveFunctionCall, LiveFunctionResponse } from '../../src/protocol/function-calls.js';
+import type { LiveFunctionResponse } from '../../src/protocol/function-calls.js';
+import type { WireFunctionCall } from '../../src/protocol/genai-like.js';
 import type { ToolEvent } from '../../src/runner/events.js';
+import { completedResponse, stoppedResponse, streamingResult } from '../../src/runner/responses.js';
 import { ToolRunner } from '../../src/runner/tool-runner.js';
 import type { AnyTool } from '../../src/tool/define-tool.js';
+import type { Scheduling } from '../../src/tool/scheduling.js';
 
 /** Counts live subscriptions to wrapped sources, so a test can check every one was closed. */
 export class SubscriptionCounter {
@@ -56,7 +59,7 @@ export function harness(tools: readonly AnyTool[], ts: TestScheduler) {
     call:
       (id: string, name: string, args: Record<string, unknown> = {}) =>
       (): void =>
-        runner.handleToolCall([{ id, name, args } satisfies LiveFunctionCall]),
+        runner.handleToolCall([{ id, name, args } satisfies WireFunctionCall]),
     cancel:
       (...ids: string[]) =>
       (): void =>
@@ -72,14 +75,17 @@ export function harness(tools: readonly AnyTool[], ts: TestScheduler) {
   };
 }
 
+// The expected responses are built by the runner's own builders (runner/responses.ts), so a change of
+// shape is made once; what a test asserts on its own is the scheduling each response carries.
+
 /** An intermediate result. */
 export function result(
   id: string,
   name: string,
   output: unknown,
-  scheduling = 'WHEN_IDLE',
+  scheduling: Scheduling = 'WHEN_IDLE',
 ): LiveFunctionResponse {
-  return { id, name, response: { output }, willContinue: true, scheduling } as LiveFunctionResponse;
+  return streamingResult(id, name, output, scheduling);
 }
 
 /** The final response of a completed streaming call. */
@@ -87,32 +93,20 @@ export function completed(
   id: string,
   name: string,
   results: number,
-  scheduling = 'SILENT',
+  scheduling: Scheduling = 'SILENT',
 ): LiveFunctionResponse {
-  return {
-    id,
-    name,
-    response: { output: { status: 'completed', results } },
-    willContinue: false,
-    scheduling,
-  } as LiveFunctionResponse;
+  return completedResponse(id, name, results, scheduling);
 }
 
-/** The final response of a stopped streaming call. */
+/** The final response of a stopped streaming call, with the scheduling the test expects (not the runner's table). */
 export function stopped(
   id: string,
   name: string,
-  reason: string,
+  reason: Parameters<typeof stoppedResponse>[2],
   results: number,
-  scheduling = 'SILENT',
+  scheduling: Scheduling = 'SILENT',
 ): LiveFunctionResponse {
-  return {
-    id,
-    name,
-    response: { output: { status: 'stopped', reason, results } },
-    willContinue: false,
-    scheduling,
-  } as LiveFunctionResponse;
+  return { ...stoppedResponse(id, name, reason, results), scheduling };
 }
 
 /** An error response with the given code; the message is matched loosely. */
