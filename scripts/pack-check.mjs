@@ -22,7 +22,7 @@ try {
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     run('npx', ['publint', '--strict', dir], root);
     const [info] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], dir));
-    const leaked = info.files.filter((f) => /\.test(-d)?\.|test-support\//.test(f.path));
+    const leaked = info.files.filter((f) => /\.test(-d)?\.|test-support\/|^test\//.test(f.path));
     if (leaked.length)
       throw new Error(`${manifest.name} would publish test files: ${leaked.map((f) => f.path).join(', ')}`);
     // Every source map points at files the tarball holds, so a debugger in a user's project opens

@@ -44,10 +44,12 @@ describe('compareSummaries: tools', () => {
   it('flags a removed tool as breaking and an added one as info', () => {
     const a = defineTool({ name: 'a', description: 'd', parameters: z.object({}), execute: () => 1 });
     const b = defineTool({ name: 'b', description: 'd', parameters: z.object({}), execute: () => 1 });
-    expect(compareSummaries(summary(a), summary(b)).map((c) => [c.severity, c.tool, c.message])).toEqual([
+    const changes = compareSummaries(summary(a), summary(b));
+    expect(changes.map((c) => [c.severity, c.toolName, c.message])).toEqual([
       ['breaking', 'a', 'tool a removed (or renamed): sessions and prompts that name it break'],
       ['info', 'b', 'tool b added'],
     ]);
+    for (const change of changes) expect(Object.keys(change)).not.toContain('tool');
   });
 
   it('flags a streaming tool that became one-shot', () => {

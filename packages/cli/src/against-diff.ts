@@ -9,8 +9,8 @@ export type ChangeSeverity = 'breaking' | 'info';
 export interface SchemaChange {
   /** Whether users built against the previous version can break. */
   readonly severity: ChangeSeverity;
-  /** The tool it concerns. */
-  readonly tool: string;
+  /** The name of the tool it concerns. */
+  readonly toolName: string;
   /**
    * Where: `parameters.<name>` (nested `parameters.a.b`, array items `parameters.a[]`),
    * `output.<field>`, `output` for the contract as a whole, or `''` for the tool itself.
@@ -192,7 +192,7 @@ function compareObjects(prev: JsonSchema, next: JsonSchema, path: string, out: F
  * Parameters: the model sends arguments that fitted the previous schema, so every narrowing
  * (a removed or new required parameter, a tighter type, enum or bound) breaks; widening is info.
  */
-function parameterChanges(tool: string, prev: JsonSchema, next: JsonSchema): SchemaChange[] {
+function parameterChanges(toolName: string, prev: JsonSchema, next: JsonSchema): SchemaChange[] {
   const findings: Finding[] = [];
   compareObjects(prev, next, '', findings);
   return findings.map((f) => ({
@@ -200,7 +200,7 @@ function parameterChanges(tool: string, prev: JsonSchema, next: JsonSchema): Sch
       f.direction === 'narrowed' || f.direction === 'removed' || f.direction === 'added-required'
         ? 'breaking'
         : 'info',
-    tool,
+    toolName,
     path: `parameters.${f.path}`,
     message: `parameter ${f.path} ${f.message}`,
   }));
@@ -210,12 +210,12 @@ function parameterChanges(tool: string, prev: JsonSchema, next: JsonSchema): Sch
  * Output: users read values that fitted the previous contract, so every widening (a removed
  * field, a field made optional, a looser type, enum or bound) breaks; narrowing is info.
  */
-function outputChanges(tool: string, prev: JsonSchema, next: JsonSchema): SchemaChange[] {
+function outputChanges(toolName: string, prev: JsonSchema, next: JsonSchema): SchemaChange[] {
   const findings: Finding[] = [];
   compareSchemas(prev, next, '', findings);
   return findings.map((f) => ({
     severity: f.direction === 'widened' || f.direction === 'removed' ? 'breaking' : 'info',
-    tool,
+    toolName,
     path: f.path ? `output.${f.path}` : 'output',
     message: `output${f.path ? ` field ${f.path}` : ''} ${f.message}`,
   }));
@@ -226,7 +226,7 @@ function toolChanges(prev: ToolSummary, next: ToolSummary): SchemaChange[] {
   if (prev.kind !== next.kind) {
     changes.push({
       severity: 'breaking',
-      tool: next.name,
+      toolName: next.name,
       path: '',
       message: `changed from a ${prev.kind} tool to a ${next.kind} tool`,
     });
@@ -234,12 +234,12 @@ function toolChanges(prev: ToolSummary, next: ToolSummary): SchemaChange[] {
   if (prev.output !== undefined && next.output === undefined) {
     changes.push({
       severity: 'breaking',
-      tool: next.name,
+      toolName: next.name,
       path: 'output',
       message: 'output contract removed: users can no longer rely on what it sends',
     });
   } else if (prev.output === undefined && next.output !== undefined) {
-    changes.push({ severity: 'info', tool: next.name, path: 'output', message: 'output contract added' });
+    changes.push({ severity: 'info', toolName: next.name, path: 'output', message: 'output contract added' });
   } else if (prev.output !== undefined && next.output !== undefined) {
     changes.push(...outputChanges(next.name, prev.output, next.output));
   }
@@ -271,7 +271,7 @@ export function compareSummaries(previous: PackageSummary, next: PackageSummary)
     if (now === undefined) {
       changes.push({
         severity: 'breaking',
-        tool: prev.name,
+        toolName: prev.name,
         path: '',
         message: `tool ${prev.name} removed (or renamed): sessions and prompts that name it break`,
       });
@@ -281,7 +281,7 @@ export function compareSummaries(previous: PackageSummary, next: PackageSummary)
   }
   for (const tool of next.tools) {
     if (!prevNames.has(tool.name))
-      changes.push({ severity: 'info', tool: tool.name, path: '', message: `tool ${tool.name} added` });
+      changes.push({ severity: 'info', toolName: tool.name, path: '', message: `tool ${tool.name} added` });
   }
   return [
     ...changes.filter((c) => c.severity === 'breaking'),

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { livetools, tempDir } from '../test/support/cli-process.js';
+import { contractSource } from '../test/support/contract-fixture.js';
+import { writeFixture } from '../test/support/fixture-package.js';
 import type { CheckReport } from './check-package.js';
-import { livetools, tempDir } from './test-support/cli-process.js';
-import { contractSource } from './test-support/contract-fixture.js';
-import { writeFixture } from './test-support/fixture-package.js';
 
 async function checkAgainst(
   dir: string,

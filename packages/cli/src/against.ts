@@ -16,17 +16,17 @@ const label = (summary: PackageSummary): string =>
 
 /** One change as a check result; the hint goes with the first breaking change only, not on every line. */
 function resultOf(group: string, change: SchemaChange, first: boolean): CheckResult {
-  const where = change.path ? ` (${change.tool}: ${change.path})` : '';
+  const where = change.path ? ` (${change.toolName}: ${change.path})` : '';
   return change.severity === 'breaking'
     ? {
         group,
         status: 'fail',
-        message: `breaking: ${change.tool}: ${change.message}${where}`,
+        message: `breaking: ${change.toolName}: ${change.message}${where}`,
         ...(first
           ? { hint: 'Keep it compatible (add, do not remove or narrow), or publish a new major version.' }
           : {}),
       }
-    : { group, status: 'pass', message: `non-breaking: ${change.tool}: ${change.message}${where}` };
+    : { group, status: 'pass', message: `non-breaking: ${change.toolName}: ${change.message}${where}` };
 }
 
 /**

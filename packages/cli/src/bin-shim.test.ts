@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliRoot, node, tempDir } from './test-support/cli-process.js';
+import { cliRoot, node, tempDir } from '../test/support/cli-process.js';
 
 const packageJson = JSON.parse(readFileSync(join(cliRoot, 'package.json'), 'utf8')) as {
   bin: Record<string, string>;

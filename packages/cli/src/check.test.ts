@@ -1,9 +1,9 @@
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { livetools, repoRoot, tempDir } from '../test/support/cli-process.js';
+import { goodPackageJson, toolSource, writeFixture } from '../test/support/fixture-package.js';
 import type { CheckReport, CheckResult } from './check-package.js';
-import { livetools, repoRoot, tempDir } from './test-support/cli-process.js';
-import { goodPackageJson, toolSource, writeFixture } from './test-support/fixture-package.js';
 
 async function checkJson(dir: string): Promise<{ code: number | null; report: CheckReport }> {
   const { code, stdout, stderr } = await livetools(['check', dir, '--json']);

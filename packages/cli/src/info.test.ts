@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { livetools, repoRoot, tempDir } from '../test/support/cli-process.js';
+import { contractSource } from '../test/support/contract-fixture.js';
+import { writeFixture } from '../test/support/fixture-package.js';
 import type { CheckReport } from './check-package.js';
 import type { PackageSummary } from './info-package.js';
-import { livetools, repoRoot, tempDir } from './test-support/cli-process.js';
-import { contractSource } from './test-support/contract-fixture.js';
-import { writeFixture } from './test-support/fixture-package.js';
 
 describe('livetools info', () => {
   it('prints a package directory: core range, each tool, its inputs with types, required and descriptions, its output contract', async () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { livetools, node, tempDir, tscBin, vitestBin } from '../test/support/cli-process.js';
 import type { CheckReport } from './check-package.js';
-import { livetools, node, tempDir, tscBin, vitestBin } from './test-support/cli-process.js';
 
 describe('livetools init --template', () => {
   it.each([

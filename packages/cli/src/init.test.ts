@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { livetools, node, tempDir, tscBin, vitestBin } from '../test/support/cli-process.js';
 import type { CheckReport } from './check-package.js';
-import { livetools, node, tempDir, tscBin, vitestBin } from './test-support/cli-process.js';
 
 const FILES = [
   'package.json',
@@ -162,7 +162,7 @@ export const typed: StreamingTool<z.ZodObject<{}>, { n: number } | undefined> = 
     writeFileSync(join(dir, 'src/test-support/fake-clock.ts'), 'export const fakeNow = (): number => 0;\n');
     writeFileSync(
       join(dir, 'src/clock.test-d.ts'),
-      "import { fakeNow } from './test-support/fake-clock.js';\nfakeNow();\n",
+      "import { fakeNow } from '../test/support/fake-clock.js';\nfakeNow();\n",
     );
     const build = await node([tscBin, '-p', 'tsconfig.build.json'], { cwd: dir, timeoutMs: 120_000 });
     expect(build.stdout + build.stderr).toBe('');

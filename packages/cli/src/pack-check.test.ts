@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { livetools, node, tempDir, tscBin } from '../test/support/cli-process.js';
 import type { CheckReport } from './check-package.js';
-import { livetools, node, tempDir, tscBin } from './test-support/cli-process.js';
 
 describe('livetools check --pack', () => {
   it('fails a package that ships its tests, maps to unshipped sources and has a tool that errors, saying what to fix', async () => {

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../test/support/cli-process.js';
 import { contentsResults, type PackInfo, parsePackJson, TEST_FILE } from './pack-contents.js';
-import { tempDir } from './test-support/cli-process.js';
 
 const info = (paths: string[]): PackInfo => ({
   filename: 'x-0.1.0.tgz',

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliRoot, repoRoot } from './test-support/cli-process.js';
+import { cliRoot, repoRoot } from '../test/support/cli-process.js';
 
 const REPO = 'https://github.com/livetools-dev/livetools';
 
@@ -35,7 +35,7 @@ describe('the @livetools/cli tarball', () => {
     ) as [{ files: { path: string }[] }];
     const files = packed.files.map((f) => f.path);
     expect(files).toContain('bin/livetools.js');
-    expect(files.filter((f) => /\.test(-d)?\.|test-support/.test(f))).toEqual([]);
+    expect(files.filter((f) => /\.test(-d)?\.|test-support|^test\//.test(f))).toEqual([]);
     const maps = files.filter((f) => f.endsWith('.map'));
     expect(maps.length).toBeGreaterThan(0);
     for (const map of maps) {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../test/support/cli-process.js';
 import type { CliIo } from './cli-io.js';
 import { cliVersion } from './cli-version.js';
 import { runCli } from './run-cli.js';
-import { tempDir } from './test-support/cli-process.js';
 
 function io(cwd = process.cwd()): CliIo & { out: () => string; err: () => string } {
   let out = '';
@@ -61,7 +61,8 @@ describe('runCli', () => {
     ['Tools-X', 'it has uppercase letters'],
     ['@acme/tools/x', 'a scoped name looks like @scope/name, with exactly one "/"'],
     ['.tools', 'it cannot start with "." or "_"'],
-    ['tools x', 'it may only have lowercase letters, digits, "-", ".", "_" and "~"'],
+    ['tools x', 'it may only have lowercase letters, digits, "-", "." and "_"'],
+    ['tools~x', 'it may only have lowercase letters, digits, "-", "." and "_"'],
     ['fs', '"fs" is reserved'],
     ['a'.repeat(215), 'it is 215 characters long (at most 214)'],
   ])('init refuses the name %j', async (name, why) => {

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { livetools, repoRoot, startLivetools, tempDir } from './test-support/cli-process.js';
-import { toolSource, writeFixture } from './test-support/fixture-package.js';
+import { livetools, repoRoot, startLivetools, tempDir } from '../test/support/cli-process.js';
+import { toolSource, writeFixture } from '../test/support/fixture-package.js';
 
 const stock = join(repoRoot, 'packages/tools-stock');
 const watch = ['monitor_stock_price', '--args', '{"symbol":"BTC-USD","thresholdPercent":0}'];

@@ -8,9 +8,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bin, childEnv, cliRoot, repoRoot } from '../test/support/cli-process.js';
 import { parsePackJson } from './pack-contents.js';
 import { exec, type Finished, NPM, tail } from './pack-exec.js';
-import { bin, childEnv, cliRoot, repoRoot } from './test-support/cli-process.js';
 
 // Outside the repository: nothing resolves from its node_modules.
 const work = mkdtempSync(join(tmpdir(), 'livetools-whole-path-'));

@@ -2,7 +2,7 @@
 // `stop_streaming` call, to the tool's upstream teardown (the Observable's teardown function), both
 // taken with performance.now() in this process. Each sample is also split at the moment livetools
 // receives the message from the SDK (`session.messages$`), which separates the transport (server →
-// socket → SDK) from livetools' own part (message → scheduler → teardown).
+// socket → SDK) from livetools' own part (message → runner → teardown).
 import { performance } from 'node:perf_hooks';
 import { connectLivetools, createFakeLiveServer } from './lib/live.mjs';
 import { addRow } from './lib/report.mjs';

@@ -81,7 +81,7 @@ export async function roundTrips({ rounds = 1000 } = {}) {
   await server.close();
   console.log(
     `live session (real @google/genai ↔ fake server, loopback): connect + setup ${fmt(connectMs)} ms; ` +
-      `${rounds} sequential toolCall → scheduler → toolResponse round trips: p50 ${us(percentile(rtt, 50))}, ` +
+      `${rounds} sequential toolCall → runner → toolResponse round trips: p50 ${us(percentile(rtt, 50))}, ` +
       `p99 ${us(percentile(rtt, 99))}`,
   );
   addRow({

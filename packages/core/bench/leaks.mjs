@@ -88,7 +88,7 @@ async function measured(label, run) {
   return { label, before, after, growth, ms, timersLeft, ...extra };
 }
 
-export async function schedulerLeaks({ cycles = 100_000, warmup = 5_000 } = {}) {
+export async function runnerLeaks({ cycles = 100_000, warmup = 5_000 } = {}) {
   const { fixture, aborts } = leakProbeTool();
   let responses = 0;
   const runner = new ToolRunner({
@@ -119,7 +119,7 @@ export async function schedulerLeaks({ cycles = 100_000, warmup = 5_000 } = {}) 
   runner.handleToolCall([{ id: 'probe', name: fixture.tool.name, args: {} }]);
   const held = timers() - idle;
   runner.handleCancellation(['probe']);
-  const m = await measured('scheduler', async () => {
+  const m = await measured('runner', async () => {
     const started = fixture.counters.subscribed;
     for (let i = 0; i < cycles; i++) cycle();
     return { started: fixture.counters.subscribed - started };

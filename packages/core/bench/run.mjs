@@ -11,24 +11,24 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { cancellationLatency } from './cancellation.mjs';
 import { concurrentCalls, roundTrips } from './figures.mjs';
-import { schedulerLeaks, sessionLeaks } from './leaks.mjs';
+import { runnerLeaks, sessionLeaks } from './leaks.mjs';
 import { printTable } from './lib/report.mjs';
 import { fmt } from './lib/stats.mjs';
 import { overhead } from './overhead.mjs';
 import { ownCost } from './own-cost.mjs';
-import { endToEndThroughput, schedulerThroughput } from './throughput.mjs';
+import { endToEndThroughput, runnerThroughput } from './throughput.mjs';
 
 // Leaks first: they compare the heap before and after, best done before other benchmarks leave
 // their garbage and timers around.
 const suites = {
   leaks: async () => {
-    await schedulerLeaks();
+    await runnerLeaks();
     await sessionLeaks();
   },
   overhead: () => overhead(),
   cost: () => ownCost(),
   throughput: async () => {
-    schedulerThroughput();
+    runnerThroughput();
     await endToEndThroughput();
   },
   cancellation: () => cancellationLatency(),

@@ -20,7 +20,7 @@ const TARGET_SCHEDULER = 500_000;
 const TARGET_E2E = 0.95;
 
 /** Emissions per second of one call pushed through a runner whose sink only counts. */
-function schedulerRate(kind, n) {
+function runnerRate(kind, n) {
   const feed = new Subject();
   const tool = defineStreamingTool({
     name: 'burst',
@@ -49,27 +49,27 @@ function schedulerRate(kind, n) {
   return n / (ms / 1000);
 }
 
-export function schedulerThroughput({ n = 1_000_000, reps = 5 } = {}) {
+export function runnerThroughput({ n = 1_000_000, reps = 5 } = {}) {
   const results = {};
   for (const kind of ['subject', 'range']) {
-    schedulerRate(kind, n / 10); // warm-up
+    runnerRate(kind, n / 10); // warm-up
     const rates = [];
     for (let i = 0; i < reps; i++) {
       fullGc();
-      rates.push(schedulerRate(kind, n));
+      rates.push(runnerRate(kind, n));
     }
     results[kind] = { median: median(rates), min: Math.min(...rates), max: Math.max(...rates) };
   }
   for (const [kind, r] of Object.entries(results)) {
     console.log(
-      `scheduler throughput (${kind === 'range' ? 'range(0, n) emitted synchronously' : 'Subject.next from the benchmark'}, ` +
+      `runner throughput (${kind === 'range' ? 'range(0, n) emitted synchronously' : 'Subject.next from the benchmark'}, ` +
         `${fmt(n, 0)} emissions × ${reps}, in-memory sink, events$ subscribed): median ${fmt(r.median / 1e6, 2)} M/s ` +
         `(min ${fmt(r.min / 1e6, 2)}, max ${fmt(r.max / 1e6, 2)})`,
     );
   }
   const worst = Math.min(results.subject.median, results.range.median);
   addRow({
-    name: 'scheduler throughput, in-memory sink',
+    name: 'runner throughput, in-memory sink',
     figure: `${fmt(worst / 1e6, 2)} M emissions/s`,
     target: `≥ ${fmt(TARGET_SCHEDULER / 1000, 0)}k/s`,
     ratio: fmt(worst / TARGET_SCHEDULER, 1),

@@ -69,3 +69,28 @@ describe('entry points: one name, one type (issue 20)', () => {
     expect([...owners].filter(([, where]) => where.length > 1)).toEqual([]);
   });
 });
+
+describe('the root entry point: what users need, one type per idea (issue 20 review)', () => {
+  const exported = exportsOf();
+  const root = exported.get('@livetools/core')!;
+  const internal = exported.get('@livetools/core/internal')!;
+
+  it('exports the error-pattern helpers that third-party error classes follow', () => {
+    for (const name of ['errorMarker', 'markError', 'hasErrorMarker']) {
+      expect(root.has(name), name).toBe(true);
+      expect(internal.has(name), name).toBe(false);
+    }
+  });
+
+  it('keeps plumbing only livetools uses in /internal', () => {
+    for (const name of ['toOutputJsonSchema', 'toParametersJsonSchema', 'normalizeModelName']) {
+      expect(root.has(name), name).toBe(false);
+      expect(internal.has(name), name).toBe(true);
+    }
+  });
+
+  it('has one function-call type: the one a server message carries', () => {
+    expect(root.has('WireFunctionCall')).toBe(true);
+    expect(root.has('LiveFunctionCall')).toBe(false);
+  });
+});

@@ -1,19 +1,23 @@
 /**
- * The one error pattern of livetools' packages: every error class marks its instances with
- * `Symbol.for('livetools.error.<ClassName>')`, and its static `isInstance` looks for that marker,
- * so an error made by another copy of a package (two versions installed side by side, or one
- * bundled twice) is still recognised, where `instanceof` would say no.
+ * The one error pattern of livetools' packages, public so that tool packages follow it too: every
+ * error class marks its instances with `Symbol.for('livetools.error.<name>')`, and its static
+ * `isInstance` looks for that marker, so an error made by another copy of a package (two versions
+ * installed side by side, or one bundled twice) is still recognised, where `instanceof` would say
+ * no. See the errors guide, "Your own error classes".
  *
  * @packageDocumentation
  */
 
 /**
  * The marker of the error class named `className`: a registered symbol, the same in every copy of
- * every package.
+ * every package. livetools' own classes pass their class name (`'QuoteSourceError'`); a class of
+ * another package passes a name no other package uses, such as its package name and class name
+ * (`'@acme/tools-feed/FeedError'`), so that two packages' `FeedError`s stay apart.
  *
  * @example
  * ```ts
- * const marker = errorMarker('QuoteSourceError'); // Symbol.for('livetools.error.QuoteSourceError')
+ * const marker = errorMarker('@acme/tools-feed/FeedError');
+ * // Symbol.for('livetools.error.@acme/tools-feed/FeedError')
  * ```
  */
 export function errorMarker(className: string): symbol {
@@ -26,7 +30,7 @@ export function errorMarker(className: string): symbol {
  *
  * @example
  * ```ts
- * const marker = errorMarker('FeedError');
+ * const marker = errorMarker('@acme/tools-feed/FeedError');
  * class FeedError extends Error {
  *   constructor(message: string) {
  *     super(message);
@@ -45,8 +49,9 @@ export function markError(error: Error, marker: symbol): void {
  *
  * @example
  * ```ts
- * hasErrorMarker(new FeedError('down'), errorMarker('FeedError')); // true
- * hasErrorMarker({ code: 'DOWN' }, errorMarker('FeedError')); // false
+ * const marker = errorMarker('@acme/tools-feed/FeedError');
+ * hasErrorMarker(new FeedError('down'), marker); // true
+ * hasErrorMarker({ code: 'DOWN' }, marker); // false
  * ```
  */
 export function hasErrorMarker(value: unknown, marker: symbol): boolean {

@@ -5,6 +5,7 @@
  */
 
 export type { DeliveryMode } from './delivery/delivery.js';
+export { errorMarker, hasErrorMarker, markError } from './error-marker.js';
 export type { ArgumentIssue, CancelSource, LivetoolsErrorCode } from './errors.js';
 export {
   CallCancelledError,
@@ -37,7 +38,6 @@ export {
 export { IncompatiblePackageError } from './package/incompatible-package-error.js';
 export type { PackageIssue, PackageIssueCode } from './package/package-issue.js';
 export { type RenameToolsOptions, renameTools } from './package/rename-tools.js';
-export { normalizeModelName } from './profiles/model-name.js';
 export type {
   ClientContentProfile,
   ClientContentRule,
@@ -63,7 +63,6 @@ export type {
 export { resolveModelProfile } from './profiles/resolve-model-profile.js';
 export type {
   FunctionResponseMediaPart,
-  LiveFunctionCall,
   LiveFunctionResponse,
   ResponseBody,
   ResponseSink,
@@ -186,7 +185,6 @@ export {
   assertToolOutput,
   checkToolOutput,
   ToolOutputError,
-  toOutputJsonSchema,
 } from './tool/output-contract.js';
 export {
   checkResultMedia,

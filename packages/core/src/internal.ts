@@ -5,16 +5,18 @@
  * (and tests from `@livetools/core/testing`) instead.
  *
  * What is here: the version helpers the CLI checks manifests with, the function-name and
- * JSON Schema conversions it lints tools with, npm package-name checks, the structured problems
- * of a tool package manifest, the error-marker helpers every livetools error class uses, and the
- * shapes of the `@google/genai` callbacks the session hands to the SDK.
+ * JSON Schema conversions it lints tools with (`tool.declaration()` gives users the same schemas),
+ * npm package-name checks, the model-name normalisation behind `resolveModelProfile` (whose
+ * `normalizedModel` gives users its result), and the shapes of the `@google/genai` callbacks the
+ * session hands to the SDK. The error-marker helpers are public: `@livetools/core` exports them.
  *
  * @packageDocumentation
  */
 
-export { errorMarker, hasErrorMarker, markError } from './error-marker.js';
 export { packageNameProblem } from './package/package-name.js';
 export { isVersion, isVersionRange, versionSatisfies } from './package/version-range.js';
+export { normalizeModelName } from './profiles/model-name.js';
 export type { WireCallbacks, WireCloseEvent } from './protocol/genai-like.js';
 export { assertFunctionName } from './tool/function-name.js';
+export { toOutputJsonSchema } from './tool/output-contract.js';
 export { toParametersJsonSchema } from './tool/schema.js';

@@ -1,4 +1,4 @@
-import { errorMarker, hasErrorMarker, markError } from '@livetools/core/internal';
+import { errorMarker, hasErrorMarker, markError } from '@livetools/core';
 import { QuoteSourceError, type QuoteSourceErrorCode } from '@livetools/tools-stock';
 import { NoRespondersError, RequestError } from '@nats-io/nats-core';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolated, openBucket, rawClient } from '../test/support/fleet-fixture.js';
+import { waitFor, watchAll } from '../test/support/wait-for.js';
 import { createNatsQuoteSource } from './nats-quote-source.js';
-import { isolated, openBucket, rawClient } from './test-support/fleet-fixture.js';
-import { waitFor, watchAll } from './test-support/wait-for.js';
 import { type NatsTestServer, startNatsServer } from './testing/nats-server.js';
 import { WIRE_VERSION } from './wire.js';
 

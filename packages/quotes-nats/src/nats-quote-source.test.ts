@@ -1,11 +1,11 @@
 import { createSimulatedSource, type QuoteUpdate } from '@livetools/tools-stock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolated, openBucket, rawClient, serverSubscriptions } from '../test/support/fleet-fixture.js';
+import { createPushedSource } from '../test/support/pushed-source.js';
+import { waitFor, watchAll } from '../test/support/wait-for.js';
 import { NatsQuoteError } from './errors.js';
 import { createNatsQuoteSource } from './nats-quote-source.js';
 import { startQuoteRelay } from './quote-relay.js';
-import { isolated, openBucket, rawClient, serverSubscriptions } from './test-support/fleet-fixture.js';
-import { createPushedSource } from './test-support/pushed-source.js';
-import { waitFor, watchAll } from './test-support/wait-for.js';
 import { freePort, type NatsTestServer, startNatsServer } from './testing/nats-server.js';
 import { WIRE_VERSION } from './wire.js';
 

@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createSimulatedSource } from '@livetools/tools-stock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolated, rawClient, recordingLogger } from '../test/support/fleet-fixture.js';
+import { createPushedSource } from '../test/support/pushed-source.js';
+import { spawnAgent } from '../test/support/spawn-agent.js';
+import { waitFor, watchAll } from '../test/support/wait-for.js';
 import { createNatsQuoteSource } from './nats-quote-source.js';
 import { startQuoteRelay } from './quote-relay.js';
-import { isolated, rawClient, recordingLogger } from './test-support/fleet-fixture.js';
-import { createPushedSource } from './test-support/pushed-source.js';
-import { spawnAgent } from './test-support/spawn-agent.js';
-import { waitFor, watchAll } from './test-support/wait-for.js';
 import { type NatsTestServer, startNatsServer } from './testing/nats-server.js';
 import { WIRE_VERSION } from './wire.js';
 

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolated } from '../test/support/fleet-fixture.js';
+import { waitFor, watchAll } from '../test/support/wait-for.js';
 import { createNatsQuoteSource } from './nats-quote-source.js';
-import { isolated } from './test-support/fleet-fixture.js';
-import { waitFor, watchAll } from './test-support/wait-for.js';
 import { freePort, type NatsTestServer, startNatsServer } from './testing/nats-server.js';
 
 const BIN = fileURLToPath(new URL('./relay-bin.ts', import.meta.url));

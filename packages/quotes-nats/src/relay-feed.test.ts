@@ -1,8 +1,8 @@
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { describe, expect, it } from 'vitest';
+import { createPushedSource } from '../test/support/pushed-source.js';
 import { createRelayFeed, type FeedContext } from './relay-feed.js';
-import { createPushedSource } from './test-support/pushed-source.js';
 
 /** A KV stand-in whose `create` answers only when the test says so (ordering of one feed's steps). */
 function controlledOwners() {

@@ -1,4 +1,4 @@
-import { errorMarker, hasErrorMarker, markError } from '@livetools/core/internal';
+import { errorMarker, hasErrorMarker, markError } from '@livetools/core';
 
 const marker = errorMarker('QuoteSourceError');
 

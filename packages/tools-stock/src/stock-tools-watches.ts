@@ -1,5 +1,4 @@
-import { LivetoolsError, type ToolContext } from '@livetools/core';
-import { errorMarker, hasErrorMarker, markError } from '@livetools/core/internal';
+import { errorMarker, hasErrorMarker, LivetoolsError, markError, type ToolContext } from '@livetools/core';
 import { defer, finalize, type Observable, throwError } from 'rxjs';
 
 /**

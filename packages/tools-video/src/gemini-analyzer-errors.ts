@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import { errorMarker, hasErrorMarker, markError } from '@livetools/core/internal';
+import { errorMarker, hasErrorMarker, markError } from '@livetools/core';
 
 /**
  * Stable codes of a {@link VisionAnalysisError}.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveModelProfile } from '../profiles/resolve-model-profile.js';
-import type { LiveFunctionCall } from '../protocol/function-calls.js';
+import type { WireFunctionCall } from '../protocol/genai-like.js';
 import type { LiveFunctionDeclaration } from '../tool/define-tool.js';
 import { BlockingCallHold, cancellableBlockingCalls } from './blocking-calls.js';
 
@@ -31,7 +31,7 @@ describe('cancellableBlockingCalls', () => {
         { name: 'lookup' },
         { id: '', name: 'lookup' },
         null,
-      ] as unknown as LiveFunctionCall[];
+      ] as unknown as WireFunctionCall[];
       expect(pick?.(calls)).toEqual(['a']);
     }
     const blockingByDefault = {
@@ -53,7 +53,7 @@ describe('BlockingCallHold', () => {
         log.push(`settled ${ids.map((id) => `${id}:${isOpen(id)}`).join(',')}`),
     };
     const runner = {
-      handleToolCall: (calls: readonly LiveFunctionCall[]) =>
+      handleToolCall: (calls: readonly WireFunctionCall[]) =>
         log.push(`run ${calls.map((c) => c.id).join(',')}`),
       activeCalls: () => [{ callId: 'a' }],
     };
@@ -83,7 +83,7 @@ describe('BlockingCallHold', () => {
     );
     const ran: string[] = [];
     const runner = {
-      handleToolCall: (calls: readonly LiveFunctionCall[]) => ran.push(...calls.map((c) => c.id ?? '')),
+      handleToolCall: (calls: readonly WireFunctionCall[]) => ran.push(...calls.map((c) => c.id ?? '')),
       activeCalls: () => [],
     };
     hold.run([{ id: 'a', name: 'lookup' }], runner);

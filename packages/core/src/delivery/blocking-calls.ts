@@ -1,5 +1,5 @@
 import type { ModelProfile } from '../profiles/model-profile.js';
-import type { LiveFunctionCall } from '../protocol/function-calls.js';
+import type { WireFunctionCall } from '../protocol/genai-like.js';
 import type { LiveFunctionDeclaration } from '../tool/define-tool.js';
 
 /**
@@ -18,7 +18,7 @@ import type { LiveFunctionDeclaration } from '../tool/define-tool.js';
 export function cancellableBlockingCalls(
   profile: ModelProfile | undefined,
   declarations: readonly LiveFunctionDeclaration[],
-): ((calls: readonly LiveFunctionCall[]) => string[]) | undefined {
+): ((calls: readonly WireFunctionCall[]) => string[]) | undefined {
   const functionCalling = profile?.functionCalling;
   if (functionCalling?.blockingCancelledOnNewInput !== true) return undefined;
   const behaviors = new Map<string, string | undefined>();
@@ -46,7 +46,7 @@ export interface BlockingHoldWriter {
 
 /** @internal What runs the calls: the session's tool runner. */
 export interface CallRunner {
-  handleToolCall(calls: readonly LiveFunctionCall[]): void;
+  handleToolCall(calls: readonly WireFunctionCall[]): void;
   activeCalls(): readonly { readonly callId: string }[];
 }
 
@@ -61,7 +61,7 @@ export interface CallRunner {
  */
 export class BlockingCallHold {
   /** `null`: no call is ever cancelled by new input on this profile; worked out at the first call. */
-  #pick: ((calls: readonly LiveFunctionCall[]) => string[]) | null | undefined;
+  #pick: ((calls: readonly WireFunctionCall[]) => string[]) | null | undefined;
 
   readonly #profile: ModelProfile | undefined;
   readonly #declarations: () => readonly LiveFunctionDeclaration[];
@@ -78,7 +78,7 @@ export class BlockingCallHold {
   }
 
   /** Runs the calls of one `toolCall` message on `runner`. */
-  run(calls: readonly LiveFunctionCall[], runner: CallRunner): void {
+  run(calls: readonly WireFunctionCall[], runner: CallRunner): void {
     if (this.#pick === undefined)
       this.#pick = cancellableBlockingCalls(this.#profile, this.#declarations()) ?? null;
     const blocking = this.#pick === null ? [] : this.#pick(calls);

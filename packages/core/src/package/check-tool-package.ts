@@ -123,7 +123,7 @@ export function toolsOf<const P extends readonly ToolPackage[]>(...packages: P):
         throw new IncompatiblePackageError(pkg.name, pkg.version, [
           {
             code: 'TOOL_NAME_CLASH',
-            tool: tool.name,
+            toolName: tool.name,
             message:
               `${pkg.name} and ${owner} both have a tool named "${tool.name}"; a session needs unique tool names: ` +
               `rename the tools of one package with renameTools(toolPackage, { prefix: '${prefix}' }), or just this one with ` +

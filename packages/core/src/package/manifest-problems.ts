@@ -85,7 +85,7 @@ function readManifest(manifest: unknown): PackageIssue[] {
     ];
   }
   const problems: PackageIssue[] = [];
-  const add = (code: PackageIssueCode, message: string, where: { tool?: string; path?: string } = {}) =>
+  const add = (code: PackageIssueCode, message: string, where: { toolName?: string; path?: string } = {}) =>
     problems.push({ code, message, ...where });
   const label = typeof manifest.name === 'string' && manifest.name ? manifest.name : 'The tool package';
 
@@ -137,7 +137,7 @@ function readManifest(manifest: unknown): PackageIssue[] {
         );
         continue;
       }
-      const named = typeof tool.name === 'string' ? { tool: tool.name, path } : { path };
+      const named = typeof tool.name === 'string' ? { toolName: tool.name, path } : { path };
       try {
         assertFunctionName(tool.name);
       } catch (error) {
@@ -149,7 +149,7 @@ function readManifest(manifest: unknown): PackageIssue[] {
           'RESERVED_TOOL_NAME',
           `${label}: "${STOP_STREAMING}" is declared by livetools itself; rename that tool.`,
           {
-            tool: tool.name,
+            toolName: tool.name,
             path,
           },
         );
@@ -158,7 +158,7 @@ function readManifest(manifest: unknown): PackageIssue[] {
           'DUPLICATE_TOOL_NAME',
           `${label} has two tools named "${tool.name}"; give each tool its own name.`,
           {
-            tool: tool.name,
+            toolName: tool.name,
             path,
           },
         );
@@ -167,7 +167,7 @@ function readManifest(manifest: unknown): PackageIssue[] {
         add(
           'TOOL_DESCRIPTION',
           `${label}: tool "${tool.name}" needs a description; the model reads it to decide when to call it.`,
-          { tool: tool.name, path },
+          { toolName: tool.name, path },
         );
       }
       seen.add(tool.name);
@@ -183,17 +183,17 @@ function readManifest(manifest: unknown): PackageIssue[] {
         { path: 'inputs' },
       );
     } else {
-      for (const [tool, kinds] of Object.entries(manifest.inputs)) {
-        const path = `inputs.${tool}`;
-        if (Array.isArray(manifest.tools) && !names.includes(tool)) {
+      for (const [toolName, kinds] of Object.entries(manifest.inputs)) {
+        const path = `inputs.${toolName}`;
+        if (Array.isArray(manifest.tools) && !names.includes(toolName)) {
           add(
             'INPUTS',
-            `${label}: \`inputs\` names "${tool}", which is not one of its tools (${names.join(', ') || 'none'}).`,
-            { tool, path },
+            `${label}: \`inputs\` names "${toolName}", which is not one of its tools (${names.join(', ') || 'none'}).`,
+            { toolName, path },
           );
         }
         if (!Array.isArray(kinds)) {
-          add('INPUTS', `${label}: ${path} must be a list such as ["video"].`, { tool, path });
+          add('INPUTS', `${label}: ${path} must be a list such as ["video"].`, { toolName, path });
           continue;
         }
         for (const [i, kind] of kinds.entries()) {
@@ -201,10 +201,10 @@ function readManifest(manifest: unknown): PackageIssue[] {
             add(
               'INPUTS',
               `${label}: ${path} lists ${JSON.stringify(kind)}, which is not a realtime input; use "video", "audio" or "text".`,
-              { tool, path: `${path}[${i}]` },
+              { toolName, path: `${path}[${i}]` },
             );
           } else if (kinds.indexOf(kind) !== i) {
-            add('INPUTS', `${label}: ${path} lists "${kind}" twice.`, { tool, path: `${path}[${i}]` });
+            add('INPUTS', `${label}: ${path} lists "${kind}" twice.`, { toolName, path: `${path}[${i}]` });
           }
         }
       }

@@ -45,7 +45,7 @@ export type PackageIssueCode =
  * const issue: PackageIssue = {
  *   code: 'TOOL_DESCRIPTION',
  *   message: '@acme/tools-clock: tool "countdown" needs a description; the model reads it to decide when to call it.',
- *   tool: 'countdown',
+ *   toolName: 'countdown',
  *   path: 'tools[0]',
  * };
  * ```
@@ -56,7 +56,7 @@ export interface PackageIssue {
   /** One sentence that says what is wrong and what to do. */
   readonly message: string;
   /** The tool it is about, when it is about one tool with a string name. */
-  readonly tool?: string;
+  readonly toolName?: string;
   /** Where in the manifest, e.g. `name`, `tools[2]`, `inputs.watch[0]`, `defaults.when`. */
   readonly path?: string;
 }

@@ -58,20 +58,21 @@ describe('IncompatiblePackageError.issues: one structured problem per finding (i
         }),
       ),
     );
-    expect(error.issues.map(({ code, tool, path }) => ({ code, tool, path }))).toEqual([
-      { code: 'PACKAGE_NAME', tool: undefined, path: 'name' },
-      { code: 'PACKAGE_VERSION', tool: undefined, path: 'version' },
-      { code: 'CORE_RANGE', tool: undefined, path: 'core' },
-      { code: 'TOOL_NAME', tool: 'bad name', path: 'tools[0]' },
-      { code: 'RESERVED_TOOL_NAME', tool: 'stop_streaming', path: 'tools[1]' },
-      { code: 'DUPLICATE_TOOL_NAME', tool: 'twice', path: 'tools[3]' },
-      { code: 'TOOL_DESCRIPTION', tool: 'twice', path: 'tools[3]' },
-      { code: 'NOT_A_TOOL', tool: undefined, path: 'tools[4]' },
-      { code: 'INPUTS', tool: 'nope', path: 'inputs.nope' },
-      { code: 'INPUTS', tool: 'twice', path: 'inputs.twice[0]' },
-      { code: 'INPUTS', tool: 'twice', path: 'inputs.twice[2]' },
-      { code: 'DEFAULTS', tool: undefined, path: 'defaults.when' },
+    expect(error.issues.map(({ code, toolName, path }) => ({ code, toolName, path }))).toEqual([
+      { code: 'PACKAGE_NAME', toolName: undefined, path: 'name' },
+      { code: 'PACKAGE_VERSION', toolName: undefined, path: 'version' },
+      { code: 'CORE_RANGE', toolName: undefined, path: 'core' },
+      { code: 'TOOL_NAME', toolName: 'bad name', path: 'tools[0]' },
+      { code: 'RESERVED_TOOL_NAME', toolName: 'stop_streaming', path: 'tools[1]' },
+      { code: 'DUPLICATE_TOOL_NAME', toolName: 'twice', path: 'tools[3]' },
+      { code: 'TOOL_DESCRIPTION', toolName: 'twice', path: 'tools[3]' },
+      { code: 'NOT_A_TOOL', toolName: undefined, path: 'tools[4]' },
+      { code: 'INPUTS', toolName: 'nope', path: 'inputs.nope' },
+      { code: 'INPUTS', toolName: 'twice', path: 'inputs.twice[0]' },
+      { code: 'INPUTS', toolName: 'twice', path: 'inputs.twice[2]' },
+      { code: 'DEFAULTS', toolName: undefined, path: 'defaults.when' },
     ]);
+    for (const issue of error.issues) expect(Object.keys(issue)).not.toContain('tool');
     expect(error.problems).toEqual(error.issues.map((issue) => issue.message));
     for (const issue of error.issues) expect(issue.message).toMatch(/\.$/);
   });
@@ -95,7 +96,7 @@ describe('IncompatiblePackageError.issues: one structured problem per finding (i
       tools: [good],
     });
     expect(incompatible(() => toolsOf(a, b)).issues).toMatchObject([
-      { code: 'TOOL_NAME_CLASH', tool: 'watch' },
+      { code: 'TOOL_NAME_CLASH', toolName: 'watch' },
     ]);
   });
 });
@@ -146,7 +147,15 @@ describe('a manifest that cannot be read (issue 20)', () => {
 });
 
 describe('packageNameProblem: npm rules for a new package name, in one place (issue 20)', () => {
-  it.each(['@acme/tools-clock', 'tools-clock', 'a.b_c~d', 'x'.repeat(214)])('accepts %s', (name) => {
+  it.each([
+    '@acme/tools-clock',
+    'tools-clock',
+    'a.b_c-d',
+    'x'.repeat(214),
+    'tools-',
+    '@acme/-tools',
+    '@ac~me/tools',
+  ])('accepts %s', (name) => {
     expect(packageNameProblem(name)).toBeUndefined();
   });
 
@@ -157,11 +166,18 @@ describe('packageNameProblem: npm rules for a new package name, in one place (is
     ['Tools', 'it has uppercase letters'],
     ['@acme/a/b', 'a scoped name looks like @scope/name, with exactly one "/"'],
     ['@ac me/tools', 'the scope "ac me" may only have lowercase letters, digits, "-", ".", "_" and "~"'],
+    ['-tools', 'it cannot start with "-"'],
+    ['-', 'it cannot start with "-"'],
     ['@_acme/tools', 'the scope cannot start with "." or "_"'],
     ['http', '"http" is reserved'],
     ['node_modules', '"node_modules" is reserved'],
     ['_tools', 'it cannot start with "." or "_"'],
-    ['tools!', 'it may only have lowercase letters, digits, "-", ".", "_" and "~"'],
+    ['tools!', 'it may only have lowercase letters, digits, "-", "." and "_"'],
+    ['tools~x', 'it may only have lowercase letters, digits, "-", "." and "_"'],
+    ['@acme/tools~x', 'it may only have lowercase letters, digits, "-", "." and "_"'],
+    ["tools'x", 'it may only have lowercase letters, digits, "-", "." and "_"'],
+    ['tools(x)', 'it may only have lowercase letters, digits, "-", "." and "_"'],
+    ['tools*', 'it may only have lowercase letters, digits, "-", "." and "_"'],
   ])('refuses %j: %s', (name, why) => {
     expect(packageNameProblem(name)).toBe(why);
   });

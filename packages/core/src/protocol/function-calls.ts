@@ -1,16 +1,6 @@
 import type { ArgumentIssue } from '../errors.js';
 import type { Scheduling } from '../tool/scheduling.js';
 
-/** A function call as it arrives in a Live API `toolCall` message. */
-export interface LiveFunctionCall {
-  /** The call id; every response to the call must carry it. */
-  readonly id?: string | undefined;
-  /** The function name. */
-  readonly name?: string | undefined;
-  /** The arguments, as the model wrote them. */
-  readonly args?: Record<string, unknown> | undefined;
-}
-
 /** The `error` payload of a failed call's response. */
 export interface ToolErrorPayload {
   /** What went wrong, written for the model. */

@@ -6,13 +6,22 @@
  */
 import type { LiveConnectConfig } from '@google/genai';
 
-/** A function call in a server `toolCall` message. */
+/**
+ * A function call as it arrives in a server `toolCall` message: what
+ * `session.messages$` carries in `toolCall.functionCalls`, and what `ToolRunner.handleToolCall`
+ * takes.
+ *
+ * @example
+ * ```ts
+ * const call: WireFunctionCall = { id: 'call-1', name: 'countdown', args: { n: 3 } };
+ * ```
+ */
 export interface WireFunctionCall {
-  /** The call id. */
+  /** The call id; every response to the call must carry it. */
   id?: string | undefined;
   /** The function name. */
   name?: string | undefined;
-  /** The arguments. */
+  /** The arguments, as the model wrote them. */
   args?: Record<string, unknown> | undefined;
 }
 

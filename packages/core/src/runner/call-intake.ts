@@ -1,5 +1,5 @@
 import { DuplicateCallError, describeError, type LivetoolsError, UnknownToolError } from '../errors.js';
-import type { LiveFunctionCall } from '../protocol/function-calls.js';
+import type { WireFunctionCall } from '../protocol/genai-like.js';
 import { type ValidationOutcome, validateArguments } from '../tool/schema.js';
 import { send } from './call-output.js';
 import { type CallRecord, jsonLength, metricsOf, toPayload } from './call-record.js';
@@ -14,7 +14,7 @@ import type { RunnerState } from './runner-state.js';
  * answers an unknown function with an error, and validates the arguments of the others; the
  * outcome is settled at once, or in arrival order for tools whose duplicate policy needs it.
  */
-export function receive(state: RunnerState, call: LiveFunctionCall): void {
+export function receive(state: RunnerState, call: WireFunctionCall): void {
   if (typeof call !== 'object' || call === null) {
     state.logger.error('a function call that is not an object cannot be answered; ignored', {
       call: String(call),

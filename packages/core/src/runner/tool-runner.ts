@@ -1,7 +1,8 @@
 import { asyncScheduler, type Observable, type SchedulerLike, Subject } from 'rxjs';
 import { describeError, LivetoolsError, ToolDefinitionError } from '../errors.js';
 import { type PinoLikeLogger, safeLogger } from '../logger.js';
-import type { LiveFunctionCall, ResponseSink } from '../protocol/function-calls.js';
+import type { ResponseSink } from '../protocol/function-calls.js';
+import type { WireFunctionCall } from '../protocol/genai-like.js';
 import type { Logger, ToolInputStreams } from '../tool/context.js';
 import type { AnyTool, LiveFunctionDeclaration } from '../tool/define-tool.js';
 import { STOP_STREAMING } from '../tool/function-name.js';
@@ -171,7 +172,7 @@ export class ToolRunner {
    *
    * @throws {@link LivetoolsError} `RUNNER_DISPOSED` after {@link dispose}.
    */
-  handleToolCall(calls: readonly LiveFunctionCall[]): void {
+  handleToolCall(calls: readonly WireFunctionCall[]): void {
     if (this.#state.disposed) {
       throw new LivetoolsError('RUNNER_DISPOSED', 'This tool runner was disposed: its session has ended.');
     }

@@ -25,13 +25,13 @@ describe('a close that arrives before the first messages are published', () => {
     session.events$.subscribe((e) => events.push(e));
 
     const first = server.connection;
-    first.sessionResumptionUpdate('h1');
-    first.close(1000, 'bye');
+    first.sendResumptionUpdate('h1');
+    void first.close(1000, 'bye');
     await clock.advanceBy(0);
     await clock.advanceBy(0);
 
     expect(server.connections).toHaveLength(2);
-    expect(server.connection.handle).toBe('h1');
+    expect(server.connection.resumptionHandle).toBe('h1');
     expect(events.map((e) => e.type)).toEqual([
       'connected',
       'resumption-update',
@@ -51,7 +51,7 @@ describe('a close that arrives before the first messages are published', () => {
     session.events$.subscribe((e) => events.push(e));
 
     server.connection.serverContent({ modelTurn: { parts: [{ text: 'hello' }] } });
-    server.connection.close(1011, 'Internal error encountered.');
+    void server.connection.close(1011, 'Internal error encountered.');
     await clock.advanceBy(0);
 
     const types = events.map((e) => e.type);

@@ -48,18 +48,8 @@ export {
 export { FAKE_LIVE_CLOSES, type FakeGoAwayCloseOptions, type FakeLiveClose } from './fake-live-timing.js';
 export { FakeLiveWaitError, type FakeLiveWaitErrorCode } from './fake-live-wait-error.js';
 export type {
-  LinkedBlob,
-  LinkedClientContent,
-  LinkedClientFrame,
-  LinkedCloseInfo,
   LinkedConnection,
-  LinkedConnectionState,
-  LinkedRealtimeInput,
-  LinkedSetup,
-  LinkedTextPart,
-  LinkedToolCall,
-  LinkedToolResponse,
-  LinkedTurn,
+  LinkedConnectParams,
 } from './linked-connection.js';
 export {
   createLinkedPair,

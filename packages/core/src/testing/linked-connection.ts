@@ -5,7 +5,6 @@
  * @packageDocumentation
  */
 
-import type { LiveFunctionResponse } from '../protocol/function-calls.js';
 import type {
   GenAILiveSession,
   WireCloseEvent,
@@ -13,119 +12,39 @@ import type {
   WireServerContent,
   WireServerMessage,
 } from '../protocol/genai-like.js';
+import { recordResponses } from './client-frames.js';
+import { internalErrorReason } from './describe-frame.js';
+import type {
+  FakeLiveCloseInfo,
+  FakeLiveConnectionState,
+  FakeToolCall,
+  RecordedFunctionResponse,
+} from './fake-live-connection-types.js';
 import type { createLinkedPair } from './linked-pair.js';
 import { TestKitError } from './test-kit-error.js';
-
-/** A text part of a turn the client sent. */
-export interface LinkedTextPart {
-  /** The text. */
-  readonly text: string;
-}
-
-/** A turn of a `clientContent` message: who speaks, and the text parts. */
-export interface LinkedTurn {
-  /** `user` or `model`. */
-  readonly role: string;
-  /** The text parts, in order. */
-  readonly parts: readonly LinkedTextPart[];
-}
-
-/** The `clientContent` a client sent (`sendClientContent`'s parameters). */
-export interface LinkedClientContent {
-  /** The turns, in order. */
-  readonly turns?: readonly LinkedTurn[];
-  /** Whether the turn is complete (the model may answer). */
-  readonly turnComplete?: boolean;
-}
-
-/** Media bytes in a `realtimeInput` message. */
-export interface LinkedBlob {
-  /** The bytes, base64. */
-  readonly data: string;
-  /** Their media type, e.g. `audio/pcm;rate=16000`. */
-  readonly mimeType: string;
-}
-
-/** The `realtimeInput` a client sent (`sendRealtimeInput`'s parameters). */
-export interface LinkedRealtimeInput {
-  /** An audio chunk. */
-  readonly audio?: LinkedBlob;
-  /** A video frame. */
-  readonly video?: LinkedBlob;
-  /** Realtime text. */
-  readonly text?: string;
-  /** The user started speaking (manual activity detection). */
-  readonly activityStart?: object;
-  /** The user stopped speaking (manual activity detection). */
-  readonly activityEnd?: object;
-  /** The audio stream paused. */
-  readonly audioStreamEnd?: boolean;
-}
-
-/** The `toolResponse` a client sent (`sendToolResponse`'s parameters). */
-export interface LinkedToolResponse {
-  /** The function responses, in order. */
-  readonly functionResponses: readonly LiveFunctionResponse[];
-}
-
-/**
- * One message a client sent on a linked connection, shaped as the frame the SDK would put on the
- * wire (one key: `toolResponse`, `clientContent` or `realtimeInput`), as it would arrive (a JSON copy).
- *
- * @example
- * ```ts
- * const texts = connection.frames.flatMap((f) => ('realtimeInput' in f && f.realtimeInput.text) || []);
- * ```
- */
-export type LinkedClientFrame =
-  | {
-      /** A `sendToolResponse` call. */
-      readonly toolResponse: LinkedToolResponse;
-    }
-  | {
-      /** A `sendClientContent` call. */
-      readonly clientContent: LinkedClientContent;
-    }
-  | {
-      /** A `sendRealtimeInput` call. */
-      readonly realtimeInput: LinkedRealtimeInput;
-    };
+import type {
+  LiveClientContent,
+  LiveClientFrame,
+  LiveFunctionDeclarationPart,
+  LiveRealtimeInput,
+  LiveTool,
+} from './wire-types.js';
 
 /**
  * What the client asked `ai.live.connect` for: the model and the full connect config (built-in and
- * function tools, `sessionResumption` with the handle on a resumption, ...), as passed.
+ * function tools, `sessionResumption` with the handle on a resumption, ...), as livetools passed
+ * them, before the SDK turns them into the `setup` message (which only the fake server sees).
+ *
+ * @example
+ * ```ts
+ * expect(server.connection.connectParams.config.responseModalities).toEqual(['AUDIO']);
+ * ```
  */
-export interface LinkedSetup {
-  /** The model name. */
+export interface LinkedConnectParams {
+  /** The model name as livetools passed it (the fake server's `setup.model` carries the SDK's `models/` prefix). */
   readonly model: string;
   /** The connect config. */
   readonly config: Readonly<Record<string, unknown>>;
-}
-
-/**
- * Where a linked connection is in its life: `connecting` until the server sends `setupComplete`
- * (the client's `connect()` resolves then), `open`, then `closed`.
- */
-export type LinkedConnectionState = 'connecting' | 'open' | 'closed';
-
-/** How a linked connection ended: its close code and reason, and which side closed it. */
-export interface LinkedCloseInfo {
-  /** The close code: 1000 when the client closed. */
-  readonly code: number;
-  /** The close reason. */
-  readonly reason: string;
-  /** `client`: the session closed it (`session.close()`); `server`: the test did. */
-  readonly by: 'client' | 'server';
-}
-
-/** A function call for {@link LinkedConnection.toolCall}; the id defaults to `call-<n>`. */
-export interface LinkedToolCall {
-  /** The call id. Default `call-<n>`, counted over the pair. */
-  readonly id?: string;
-  /** The function name. */
-  readonly name: string;
-  /** The arguments. Default `{}`. */
-  readonly args?: Record<string, unknown>;
 }
 
 /** The socket callbacks of one `connect()` call, as the client gave them. */
@@ -137,8 +56,8 @@ interface LinkedCallbacks {
 
 /** @internal What a connection needs from its pair. */
 export interface LinkedConnectionInit {
-  readonly index: number;
-  readonly setup: LinkedSetup;
+  readonly id: number;
+  readonly connectParams: LinkedConnectParams;
   readonly callbacks: LinkedCallbacks;
   readonly nextCallId: () => string;
 }
@@ -149,31 +68,36 @@ function overTheWire<T>(value: T): T {
 }
 
 /**
- * The server side of one `connect()` of a {@link createLinkedPair} client. Every push runs the
+ * The server side of one `connect()` of a {@link createLinkedPair} client. It speaks the fake
+ * server's vocabulary (`FakeLiveConnection`): the members both have carry the same names, states,
+ * call ids and record shapes, so a test moves between the two unchanged. Every push runs the
  * client's `onmessage` synchronously, before the method returns (no socket, no timer); the client's
  * `connect()` resolves, and its `close()` is answered, on the next microtask.
  *
  * @example
  * ```ts
+ * const clock = createVirtualClock();
  * const { client, server } = createLinkedPair();
- * const session = await createLiveAgent({ ai: client, model: 'gemini-3.8-live', tools: [countdown] }).connect();
+ * await createLiveAgent({ ai: client, model: 'gemini-3.8-live', tools: [countdown], scheduler: clock }).connect();
  * const id = server.connection.callTool('countdown', { from: 3 });
  * await clock.advanceBy(3000);
  * expect(server.connection.toolResponses(id)).toHaveLength(4);
  * ```
  */
 export class LinkedConnection {
-  /** Which `connect()` of the pair this is: 0 for the first. */
-  readonly index: number;
-  /** What the client asked `connect()` for. */
-  readonly setup: LinkedSetup;
+  /** Sequence number of this connection on its pair, from 1 (as the fake server numbers its connections). */
+  readonly id: number;
+  /** What the client asked `connect()` for (the fake server sees the SDK's `setup` message instead). */
+  readonly connectParams: LinkedConnectParams;
   readonly #callbacks: LinkedCallbacks;
   readonly #nextCallId: () => string;
-  readonly #frames: LinkedClientFrame[] = [];
-  readonly #late: LinkedClientFrame[] = [];
-  #state: LinkedConnectionState = 'connecting';
-  #closeInfo: LinkedCloseInfo | undefined;
+  readonly #frames: LiveClientFrame[] = [];
+  readonly #late: LiveClientFrame[] = [];
+  readonly #responses: RecordedFunctionResponse[] = [];
+  #state: FakeLiveConnectionState = 'awaiting-setup';
+  #closeInfo: FakeLiveCloseInfo | undefined;
   #closeRequested = false;
+  #accepted = false;
   #resolve: ((session: GenAILiveSession) => void) | undefined;
   #reject: ((error: Error) => void) | undefined;
   /** @internal Resolves with the client's session once the server sent `setupComplete`. */
@@ -181,8 +105,8 @@ export class LinkedConnection {
 
   /** @internal Made by the pair's `connect()`. */
   constructor(init: LinkedConnectionInit) {
-    this.index = init.index;
-    this.setup = init.setup;
+    this.id = init.id;
+    this.connectParams = init.connectParams;
     this.#callbacks = init.callbacks;
     this.#nextCallId = init.nextCallId;
     this.opened = new Promise((resolve, reject) => {
@@ -191,55 +115,80 @@ export class LinkedConnection {
     });
   }
 
-  /** Where the connection is in its life. */
-  get state(): LinkedConnectionState {
+  /** Where the connection is in its life: `awaiting-setup` until the server sends `setupComplete`, `open`, then `closed`. */
+  get state(): FakeLiveConnectionState {
     return this.#state;
   }
 
-  /** How the connection ended; `undefined` while it has not. */
-  get closeInfo(): LinkedCloseInfo | undefined {
+  /** True once the server answered `setupComplete`. */
+  get accepted(): boolean {
+    return this.#accepted;
+  }
+
+  /** How the connection ended (`code`, `reason`, `initiator`); `undefined` while it has not. */
+  get closeInfo(): FakeLiveCloseInfo | undefined {
     return this.#closeInfo;
   }
 
+  /** Every function declaration of the connect config, flattened across `tools`. */
+  get declarations(): readonly LiveFunctionDeclarationPart[] {
+    const tools = this.connectParams.config.tools;
+    if (!Array.isArray(tools)) return [];
+    return (tools as unknown[]).flatMap((tool) => {
+      const list =
+        typeof tool === 'object' && tool !== null ? (tool as LiveTool).functionDeclarations : undefined;
+      return Array.isArray(list) ? list : [];
+    });
+  }
+
   /** The resumption handle the client resumed with (`config.sessionResumption.handle`), if any. */
-  get handle(): string | undefined {
-    const resumption = this.setup.config.sessionResumption;
+  get resumptionHandle(): string | undefined {
+    const resumption = this.connectParams.config.sessionResumption;
     const handle =
       typeof resumption === 'object' && resumption !== null
         ? (resumption as { handle?: unknown }).handle
         : undefined;
-    return typeof handle === 'string' ? handle : undefined;
+    return typeof handle === 'string' && handle !== '' ? handle : undefined;
   }
 
-  /** Every message the client sent while the connection was open, in order. */
-  get frames(): readonly LinkedClientFrame[] {
+  /** True when the client connected with a session resumption handle. */
+  get resumed(): boolean {
+    return this.resumptionHandle !== undefined;
+  }
+
+  /**
+   * Every message the client sent while the connection was open, in order, as JSON copies. Unlike
+   * the fake server's, it does not start with a `setup` frame: the client's setup is {@link LinkedConnection.connectParams}.
+   */
+  get frames(): readonly LiveClientFrame[] {
     return this.#frames;
   }
 
   /**
-   * Messages the client sent after the connection closed: a WebSocket drops them, so a test can
-   * assert that none was lost this way.
+   * Messages the client sent after the connection closed (or after it asked to close): a WebSocket
+   * drops them, so a test can assert that none was lost this way.
    */
-  get framesAfterClose(): readonly LinkedClientFrame[] {
+  get framesAfterClose(): readonly LiveClientFrame[] {
     return this.#late;
   }
 
-  /** The function responses the client sent, in order; only those for `callId` when given. */
-  toolResponses(callId?: string): readonly LiveFunctionResponse[] {
-    const responses = this.#frames.flatMap((f) =>
-      'toolResponse' in f ? f.toolResponse.functionResponses : [],
-    );
+  /**
+   * Every function response the client sent, in order, optionally only those for one call id.
+   * `frameIndex` is the index of the carrying frame in {@link LinkedConnection.frames}.
+   */
+  toolResponses(callId?: string): readonly RecordedFunctionResponse[] {
+    const responses = this.#responses;
     return callId === undefined ? responses : responses.filter((r) => r.id === callId);
   }
 
-  /** The `clientContent` messages the client sent, in order. */
-  clientContents(): readonly LinkedClientContent[] {
-    return this.#frames.flatMap((f) => ('clientContent' in f ? [f.clientContent] : []));
+  /** Bodies of every `clientContent` message, in order. */
+  get clientContents(): readonly LiveClientContent[] {
+    return this.#frames.flatMap((f) => (f.clientContent ? [f.clientContent] : []));
   }
 
-  /** The `realtimeInput` messages the client sent, in order. */
-  realtimeInputs(): readonly LinkedRealtimeInput[] {
-    return this.#frames.flatMap((f) => ('realtimeInput' in f ? [f.realtimeInput] : []));
+  /** Bodies of every `realtimeInput` message, in order. */
+  get realtimeInputs(): readonly LiveRealtimeInput[] {
+    return this.#frames.flatMap((f) => (f.realtimeInput ? [f.realtimeInput] : []));
   }
 
   /**
@@ -252,101 +201,136 @@ export class LinkedConnection {
     if (this.#state === 'closed') {
       throw new TestKitError(
         'CONNECTION_CLOSED',
-        `Linked connection ${this.index} is closed; push to the client's newest connection (server.connection).`,
+        `Linked connection #${this.id} is closed; push to the client's newest connection (server.connection).`,
       );
     }
     this.#callbacks.onmessage(overTheWire(message));
   }
 
   /**
-   * Sends `setupComplete`: the client's `connect()` resolves on the next microtask. The pair sends
-   * it by itself unless its `onConnect` answered `'ignore'`.
+   * Accepts the setup: sends `setupComplete`, and the client's `connect()` resolves on the next
+   * microtask. The pair does this by itself unless its `onConnect` answered `'ignore'`.
    */
-  setupComplete(): void {
+  acceptSetup(): void {
     this.send({ setupComplete: {} });
-    if (this.#state !== 'connecting') return;
+    if (this.#state !== 'awaiting-setup') return;
     this.#state = 'open';
+    this.#accepted = true;
     const session = this.#clientSession();
     queueMicrotask(() => this.#resolve?.(session));
   }
 
-  /** Sends one `toolCall` with the given function calls; returns their ids in order. */
-  toolCall(calls: readonly LinkedToolCall[]): string[] {
-    const functionCalls: WireFunctionCall[] = calls.map((c) => ({
+  /** Sends one `toolCall` frame carrying several function calls; returns their ids in order (`function-call-<n>` when omitted). */
+  callTools(calls: readonly FakeToolCall[]): string[] {
+    const functionCalls = calls.map((c) => ({
       id: c.id ?? this.#nextCallId(),
       name: c.name,
-      args: c.args ?? {},
-    }));
+      args: { ...c.args },
+    })) satisfies WireFunctionCall[];
     this.send({ toolCall: { functionCalls } });
-    return functionCalls.map((c) => c.id ?? '');
+    return functionCalls.map((c) => c.id);
   }
 
-  /** Sends a `toolCall` with one function call and returns its id. */
-  callTool(name: string, args: Record<string, unknown> = {}, id?: string): string {
-    const [callId = ''] = this.toolCall([id === undefined ? { name, args } : { id, name, args }]);
-    return callId;
+  /** Sends one `toolCall` with a single function call and returns its id (`function-call-<n>` when omitted). */
+  callTool(name: string, args: Readonly<Record<string, unknown>> = {}, id?: string): string {
+    const [callId] = this.callTools([id === undefined ? { name, args } : { name, args, id }]);
+    return callId!;
   }
 
   /** Sends `toolCallCancellation` for the given call ids. */
-  toolCallCancellation(ids: string | readonly string[]): void {
+  cancelToolCalls(ids: string | readonly string[]): void {
     this.send({ toolCallCancellation: { ids: typeof ids === 'string' ? [ids] : [...ids] } });
   }
 
-  /** Sends `serverContent`: model output, transcriptions, `turnComplete`, `interrupted`, ... */
+  /**
+   * Sends `serverContent`: model output, transcriptions, `turnComplete`, `interrupted`, ... (any
+   * fields; the fake server has a method per signal instead).
+   */
   serverContent(content: WireServerContent): void {
     this.send({ serverContent: content });
   }
 
-  /** Sends `goAway`: the connection ends after `timeLeft` (a duration string). Default `50s`. */
+  /** Sends `goAway`: the connection will end after `timeLeft` (a duration string, default `"50s"`). */
   goAway(timeLeft = '50s'): void {
     this.send({ goAway: { timeLeft } });
   }
 
-  /** Sends `sessionResumptionUpdate` with a new handle (`resumable` default true). */
-  sessionResumptionUpdate(newHandle: string, resumable = true): void {
-    this.send({ sessionResumptionUpdate: { newHandle, resumable } });
+  /**
+   * Sends `sessionResumptionUpdate` with a new handle (`resumable` default true); returns whether
+   * the update was resumable. Unlike the fake server, it plays no model profile and counts no
+   * client messages, so it never turns the update down and sends no `lastConsumedClientMessageIndex`.
+   */
+  sendResumptionUpdate(handle: string, resumable = true): boolean {
+    this.send({ sessionResumptionUpdate: { newHandle: handle, resumable } });
+    return resumable;
   }
 
   /**
-   * Closes the connection from the server side: the client's `onclose` runs before this returns.
-   * Before `setupComplete`, the client's `connect()` rejects (as `@google/genai` 3.x does when the
-   * server refuses the setup). Closing a closed connection does nothing.
+   * Closes the connection from the server side: the client's `onclose` runs before this returns,
+   * and the promise resolves with how it closed. Before `setupComplete`, the client's `connect()`
+   * rejects (as `@google/genai` 3.x does when the server refuses the setup). Closing a closed
+   * connection changes nothing.
    */
-  close(code = 1000, reason = ''): void {
-    if (this.#state === 'closed') return;
-    this.#end({ code, reason, by: 'server' });
+  close(code = 1000, reason = ''): Promise<FakeLiveCloseInfo> {
+    return Promise.resolve(this.#closeInfo ?? this.#end({ code, reason, initiator: 'server' }));
   }
 
-  #end(info: LinkedCloseInfo): void {
-    const wasConnecting = this.#state === 'connecting';
+  /**
+   * Ends the connection abruptly, without a close frame: the client sees 1006, as when the network
+   * drops. Resolves with how it closed.
+   */
+  drop(): Promise<FakeLiveCloseInfo> {
+    return Promise.resolve(this.#closeInfo ?? this.#end({ code: 1006, reason: '', initiator: 'drop' }));
+  }
+
+  /** @internal The pair's `onConnect` threw: closes with 1011 and rejects `connect()` with a `TestKitError`. */
+  failSetup(error: unknown): void {
+    if (this.#state === 'closed') return;
+    const rejection = new TestKitError(
+      'CALLBACK_THREW',
+      `The linked pair's onConnect threw for connection #${this.id} (${internalErrorReason(error)}); the connection was closed with 1011. Fix the onConnect callback given to createLinkedPair.`,
+    );
+    Object.defineProperty(rejection, 'cause', { value: error, configurable: true, writable: true });
+    this.#end({ code: 1011, reason: internalErrorReason(error), initiator: 'server' }, rejection);
+  }
+
+  #end(info: FakeLiveCloseInfo, rejection?: Error): FakeLiveCloseInfo {
+    const wasAwaiting = this.#state === 'awaiting-setup';
     this.#state = 'closed';
     this.#closeInfo = info;
     this.#callbacks.onclose?.({ code: info.code, reason: info.reason });
-    if (wasConnecting) {
+    if (wasAwaiting) {
       this.#reject?.(
-        new Error(`The server closed the connection (code ${info.code}: ${info.reason || 'no reason'}).`),
+        rejection ??
+          new Error(`The server closed the connection (code ${info.code}: ${info.reason || 'no reason'}).`),
       );
     }
+    return info;
   }
 
-  #record(frame: LinkedClientFrame): void {
-    if (this.#state === 'closed' || this.#closeRequested) this.#late.push(overTheWire(frame));
-    else this.#frames.push(overTheWire(frame));
+  #record(frame: LiveClientFrame): void {
+    const copy = overTheWire(frame);
+    if (this.#state === 'closed' || this.#closeRequested) {
+      this.#late.push(copy);
+      return;
+    }
+    const index = this.#frames.push(copy) - 1;
+    this.#responses.push(...recordResponses(copy, index));
   }
 
   /** The SDK session the client's `connect()` resolves with. */
   #clientSession(): GenAILiveSession {
     return {
-      sendClientContent: (params) => this.#record({ clientContent: params }),
-      sendRealtimeInput: (params) => this.#record({ realtimeInput: params }),
-      sendToolResponse: (params: { functionResponses: readonly LiveFunctionResponse[] }) =>
-        this.#record({ toolResponse: { functionResponses: params.functionResponses } }),
+      sendClientContent: (params) => this.#record({ clientContent: params as LiveClientContent }),
+      sendRealtimeInput: (params) => this.#record({ realtimeInput: params as LiveRealtimeInput }),
+      sendToolResponse: (params: { functionResponses: unknown }) =>
+        this.#record({ toolResponse: { functionResponses: params.functionResponses } } as LiveClientFrame),
       close: () => {
         if (this.#state === 'closed' || this.#closeRequested) return;
         this.#closeRequested = true;
         // A socket answers close() later, never from inside the call.
         queueMicrotask(() => {
-          if (this.#state !== 'closed') this.#end({ code: 1000, reason: '', by: 'client' });
+          if (this.#state !== 'closed') this.#end({ code: 1000, reason: '', initiator: 'client' });
         });
       },
     };

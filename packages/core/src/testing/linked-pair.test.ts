@@ -1,5 +1,5 @@
 import { interval, map } from 'rxjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { LivetoolsError } from '../errors.js';
 import type { WireServerMessage } from '../protocol/genai-like.js';
@@ -51,24 +51,22 @@ describe('createLinkedPair', () => {
     const { clock, server, session, events } = await linkedSession();
     const conn = server.connection;
     expect(conn.state).toBe('open');
-    expect(conn.setup.model).toBe('gemini-live-test');
-    const tools = conn.setup.config.tools as { functionDeclarations?: { name: string }[] }[];
-    expect(tools.flatMap((t) => t.functionDeclarations ?? []).map((d) => d.name)).toEqual([
-      'ticker',
-      'echo',
-      'stop_streaming',
-    ]);
+    expect(conn.id).toBe(1);
+    expect(conn.accepted).toBe(true);
+    expect(conn.connectParams.model).toBe('gemini-live-test');
+    expect(conn.declarations.map((d) => d.name)).toEqual(['ticker', 'echo', 'stop_streaming']);
 
     const id = conn.callTool('ticker', { from: 10 });
     await clock.advanceBy(3000);
     expect(clock.now()).toBe(3000);
-    expect(conn.toolResponses(id).map((r) => [r.response, r.willContinue])).toEqual([
-      [{ output: { n: 10 } }, true],
-      [{ output: { n: 11 } }, true],
-      [{ output: { n: 12 } }, true],
+    expect(id).toBe('function-call-1');
+    expect(conn.toolResponses(id).map((r) => [r.output, r.willContinue, r.frameIndex])).toEqual([
+      [{ n: 10 }, true, 0],
+      [{ n: 11 }, true, 1],
+      [{ n: 12 }, true, 2],
     ]);
 
-    conn.toolCallCancellation(id);
+    conn.cancelToolCalls(id);
     await clock.advanceBy(5000);
     expect(conn.toolResponses(id)).toHaveLength(3);
     expect(events.filter((e) => e.type === 'tool-end')).toEqual([
@@ -76,7 +74,7 @@ describe('createLinkedPair', () => {
     ]);
 
     await session.close();
-    expect(conn.closeInfo).toEqual({ code: 1000, reason: '', by: 'client' });
+    expect(conn.closeInfo).toEqual({ code: 1000, reason: '', initiator: 'client' });
     expect(events.at(-1)).toMatchObject({ type: 'closed', by: 'client' });
     expect(conn.framesAfterClose).toEqual([]);
   });
@@ -86,7 +84,7 @@ describe('createLinkedPair', () => {
     const id = server.connection.callTool('echo', { text: 'hi' });
     await clock.advanceBy(0);
     expect(server.connection.toolResponses(id)).toEqual([
-      expect.objectContaining({ id, name: 'echo', response: { output: { text: 'hi' } } }),
+      expect.objectContaining({ id, name: 'echo', output: { text: 'hi' }, error: undefined }),
     ]);
     await session.close();
   });
@@ -101,34 +99,61 @@ describe('createLinkedPair', () => {
       'realtimeInput',
       'realtimeInput',
     ]);
-    expect(server.connection.clientContents()[0]).toMatchObject({
+    expect(server.connection.clientContents[0]).toMatchObject({
       turns: [{ role: 'user', parts: [{ text: 'hello' }] }],
     });
-    expect(server.connection.realtimeInputs()).toEqual([{ text: 'live words' }, { audioStreamEnd: true }]);
+    expect(server.connection.realtimeInputs).toEqual([{ text: 'live words' }, { audioStreamEnd: true }]);
     await session.close();
   });
 
   it('ends the session when the server closes and no handle can resume it', async () => {
     const { server, events } = await linkedSession();
-    server.connection.close(1011, 'Internal error encountered.');
+    void server.connection.close(1011, 'Internal error encountered.');
     expect(server.connection.closeInfo).toEqual({
       code: 1011,
       reason: 'Internal error encountered.',
-      by: 'server',
+      initiator: 'server',
     });
     expect(events.at(-1)).toMatchObject({ type: 'closed', by: 'connection-lost', code: 1011 });
     expect(server.connections).toHaveLength(1);
   });
 
+  it('drops a connection without a close frame: the client sees 1006, the initiator is drop', async () => {
+    const { server, events } = await linkedSession();
+    const info = await server.connection.drop();
+    expect(info).toEqual({ code: 1006, reason: '', initiator: 'drop' });
+    expect(await server.connection.close(1000)).toBe(info);
+    expect(events.at(-1)).toMatchObject({ type: 'closed', by: 'connection-lost', code: 1006 });
+  });
+
+  it('numbers calls function-call-<n> across the pair and keeps the ids it is given, as the fake server does', async () => {
+    const { clock, server, session } = await linkedSession();
+    const ids = server.connection.callTools([
+      { name: 'echo', args: { text: 'a' } },
+      { name: 'echo', args: { text: 'b' }, id: 'mine' },
+      { name: 'echo', args: { text: 'c' } },
+    ]);
+    expect(ids).toEqual(['function-call-1', 'mine', 'function-call-2']);
+    await clock.advanceBy(0);
+    expect(server.connection.toolResponses().map((r) => [r.id, r.output])).toEqual([
+      ['function-call-1', { text: 'a' }],
+      ['mine', { text: 'b' }],
+      ['function-call-2', { text: 'c' }],
+    ]);
+    await session.close();
+  });
+
   it('resumes on a new connection with the newest handle after goAway, in virtual time', async () => {
     const { clock, server, session, events } = await linkedSession({ config: { sessionResumption: {} } });
     const first = server.connection;
-    first.sessionResumptionUpdate('handle-1');
+    first.sendResumptionUpdate('handle-1');
     first.goAway('10s');
-    first.close(1000, 'go away');
+    void first.close(1000, 'go away');
     await clock.advanceBy(0);
     expect(server.connections).toHaveLength(2);
-    expect(server.connection.handle).toBe('handle-1');
+    expect(server.connection.resumptionHandle).toBe('handle-1');
+    expect(server.connection.resumed).toBe(true);
+    expect(first.resumed).toBe(false);
     expect(server.connection.state).toBe('open');
     expect(events.map((e) => e.type)).toEqual([
       'connected',
@@ -153,7 +178,11 @@ describe('createLinkedPair', () => {
     });
     const error = await agent.connect().catch((e: unknown) => e);
     expect(LivetoolsError.isInstance(error) && error.code).toBe('CONNECT_REFUSED');
-    expect(server.connection.closeInfo).toEqual({ code: 1008, reason: 'API key not valid.', by: 'server' });
+    expect(server.connection.closeInfo).toEqual({
+      code: 1008,
+      reason: 'API key not valid.',
+      initiator: 'server',
+    });
   });
 
   it('lets connect() time out in virtual time when the server never answers the setup', async () => {
@@ -162,7 +191,8 @@ describe('createLinkedPair', () => {
     const agent = createLiveAgent({ ai: client, model: 'gemini-live-test', tools: [echo], scheduler: clock });
     const outcome = agent.connect().catch((e: unknown) => e);
     await clock.advanceBy(0);
-    expect(server.connection.state).toBe('connecting');
+    expect(server.connection.state).toBe('awaiting-setup');
+    expect(server.connection.accepted).toBe(false);
     await clock.advanceBy(60_000);
     const error = await outcome;
     expect(LivetoolsError.isInstance(error) && error.code).toBe('CONNECT_TIMEOUT');
@@ -192,5 +222,94 @@ describe('createLinkedPair', () => {
     content.modelTurn.parts[0]!.text = 'two';
     expect(held).toEqual([{ serverContent: { modelTurn: { parts: [{ text: 'one' }] } } }]);
     await session.close();
+  });
+});
+
+describe('createLinkedPair with hostile callbacks', () => {
+  /** Connects on the bare client and records what its callbacks saw, in order. */
+  function rawConnect(pairOptions: LinkedPairOptions = {}) {
+    const { client, server } = createLinkedPair(pairOptions);
+    const seen: string[] = [];
+    const connect = client.live.connect as (params: {
+      model: string;
+      callbacks: {
+        onopen: () => void;
+        onmessage: (message: WireServerMessage) => void;
+        onclose: (event: { code: number; reason: string }) => void;
+      };
+    }) => Promise<unknown>;
+    const outcome = connect({
+      model: 'gemini-live-test',
+      callbacks: {
+        onopen: () => seen.push('open'),
+        onmessage: (m) => seen.push(`message ${Object.keys(m).join(',')}`),
+        onclose: (e) => seen.push(`close ${e.code}`),
+      },
+    }).then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
+    return { server, seen, outcome };
+  }
+
+  it('never opens a connection the test closed before the handshake: onclose is the last callback', async () => {
+    const onConnect = vi.fn(() => 'accept' as const);
+    const { server, seen, outcome } = rawConnect({ onConnect });
+    void server.connection.close(1011, 'refused early');
+    const error = await outcome;
+    expect(seen).toEqual(['close 1011']);
+    expect(error).toBeInstanceOf(Error);
+    expect(onConnect).not.toHaveBeenCalled();
+  });
+
+  it('closes with 1011 and rejects connect() with CALLBACK_THREW, the cause attached, when onConnect throws', async () => {
+    const boom = new Error('onConnect broke');
+    const { server, seen, outcome } = rawConnect({
+      onConnect: () => {
+        throw boom;
+      },
+    });
+    const error = await outcome;
+    expect(TestKitError.isInstance(error) && error.code).toBe('CALLBACK_THREW');
+    expect((error as Error).message).toMatch(/onConnect threw/);
+    expect((error as Error).cause).toBe(boom);
+    expect(seen).toEqual(['open', 'close 1011']);
+    expect(server.connection.closeInfo).toMatchObject({
+      code: 1011,
+      reason: expect.stringContaining('onConnect broke'),
+    });
+  });
+
+  it('answers CALLBACK_THREW whatever onConnect throws: a string, undefined, an object no one can print', async () => {
+    const thrown: unknown[] = ['plain string', undefined, Object.create(null), { toString: 42 }];
+    for (const value of thrown) {
+      const { server, seen, outcome } = rawConnect({
+        onConnect: () => {
+          throw value;
+        },
+      });
+      const error = await outcome;
+      expect(TestKitError.isInstance(error) && error.code).toBe('CALLBACK_THREW');
+      expect((error as Error).cause).toBe(value);
+      expect(seen).toEqual(['open', 'close 1011']);
+      expect(server.connection.closeInfo?.initiator).toBe('server');
+    }
+  });
+
+  it('lets agent.connect() settle with CONNECT_REFUSED naming the error when onConnect throws', async () => {
+    const { client } = createLinkedPair({
+      onConnect: () => {
+        throw new Error('onConnect broke');
+      },
+    });
+    const agent = createLiveAgent({
+      ai: client,
+      model: 'gemini-live-test',
+      tools: [echo],
+      scheduler: createVirtualClock(),
+    });
+    const error = await agent.connect().catch((e: unknown) => e);
+    expect(LivetoolsError.isInstance(error) && error.code).toBe('CONNECT_REFUSED');
+    expect((error as Error).message).toContain('onConnect broke');
   });
 });

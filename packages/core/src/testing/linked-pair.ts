@@ -17,7 +17,7 @@ import { TestKitError } from './test-kit-error.js';
 
 /**
  * What the server does with a new connection: send `setupComplete` (`'accept'`), leave the client
- * waiting (`'ignore'`: test connect timeouts, or call `connection.setupComplete()` later), or close
+ * waiting (`'ignore'`: test connect timeouts, or call `connection.acceptSetup()` later), or close
  * it with a refusal (the client's `connect()` rejects).
  */
 export type LinkedSetupVerdict = 'accept' | 'ignore' | FakeLiveRefusal;
@@ -28,7 +28,9 @@ export interface LinkedPairOptions {
   readonly vertexai?: boolean;
   /**
    * Called with each new connection before the server answers its setup; its verdict decides the
-   * answer. Default: every connection is accepted.
+   * answer. Default: every connection is accepted. Not called for a connection the test closed
+   * before the handshake. If it throws, the connection is closed with 1011 and the client's
+   * `connect()` rejects with a {@link TestKitError} of code `CALLBACK_THREW` (the error as its `cause`).
    */
   readonly onConnect?: (connection: LinkedConnection) => LinkedSetupVerdict | undefined;
 }
@@ -90,24 +92,34 @@ interface ConnectParams {
 export function createLinkedPair(options: LinkedPairOptions = {}): LinkedPair {
   const connections: LinkedConnection[] = [];
   let calls = 0;
-  const nextCallId = () => `call-${++calls}`;
+  const nextCallId = () => `function-call-${++calls}`;
+
+  const handshake = (connection: LinkedConnection, onopen: (() => void) | null | undefined): void => {
+    // The test may have closed the connection before the handshake: a closed socket never opens.
+    if (connection.state === 'closed') return;
+    onopen?.();
+    let verdict: LinkedSetupVerdict;
+    try {
+      verdict = options.onConnect?.(connection) ?? 'accept';
+    } catch (error) {
+      connection.failSetup(error);
+      return;
+    }
+    if (connection.state !== 'awaiting-setup' || verdict === 'ignore') return;
+    if (verdict === 'accept') connection.acceptSetup();
+    else void connection.close(verdict.code, verdict.reason);
+  };
 
   const connect = (params: ConnectParams): Promise<GenAILiveSession> => {
     const connection = new LinkedConnection({
-      index: connections.length,
-      setup: { model: params.model, config: params.config ?? {} },
+      id: connections.length + 1,
+      connectParams: { model: params.model, config: params.config ?? {} },
       callbacks: params.callbacks,
       nextCallId,
     });
     connections.push(connection);
     // The handshake happens after connect() returned, as over a socket.
-    queueMicrotask(() => {
-      params.callbacks.onopen?.();
-      const verdict = options.onConnect?.(connection) ?? 'accept';
-      if (connection.state !== 'connecting' || verdict === 'ignore') return;
-      if (verdict === 'accept') connection.setupComplete();
-      else connection.close(verdict.code, verdict.reason);
-    });
+    queueMicrotask(() => handshake(connection, params.callbacks.onopen));
     return connection.opened;
   };
 

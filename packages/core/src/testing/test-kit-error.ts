@@ -20,6 +20,8 @@ const marker = errorMarker('TestKitError');
  * - `INVALID_ARGUMENT`: an argument of a helper is not what it takes (the message says what is);
  * - `NO_CONNECTION`: a linked pair's `server.connection` was read before the client connected;
  * - `CONNECTION_CLOSED`: a server message was pushed on a linked connection that has closed;
+ * - `CALLBACK_THREW`: a callback the test gave the kit threw (a linked pair's `onConnect`: the
+ *   connection is closed with 1011 and `connect()` rejects with this error, the thrown one as `cause`);
  * - `WS_MISSING`: `createFakeLiveServer` needs the `ws` package, an optional peer dependency that
  *   is not installed (`npm install -D ws`).
  */
@@ -32,6 +34,7 @@ export type TestKitErrorCode =
   | 'INVALID_ARGUMENT'
   | 'NO_CONNECTION'
   | 'CONNECTION_CLOSED'
+  | 'CALLBACK_THREW'
   | 'WS_MISSING';
 
 /**

@@ -99,7 +99,7 @@ export interface ToolTestRun<T = unknown> {
    * declares none or every value is within it.
    */
   readonly outputIssues: readonly ToolTestOutputIssue[];
-  /** Every scheduler event of the call so far (`tool-call`, `tool-start`, `tool-result`, ...). */
+  /** Every runner event of the call so far (`tool-call`, `tool-start`, `tool-result`, ...). */
   readonly events: readonly ToolEvent[];
   /** Whether the tool has started (its arguments were valid and `execute` was called). */
   readonly started: boolean;

@@ -3,7 +3,7 @@
  * These describe the wire (camelCase proto JSON, enums as strings), not the SDK's own classes.
  * A piece of a frame is named `*Part` (`LiveFunctionCallPart`, `LiveFunctionResponsePart`,
  * `LiveFunctionDeclarationPart`), so that no name means two types next to `@livetools/core`'s
- * `LiveFunctionCall`, `LiveFunctionResponse` and `LiveFunctionDeclaration`.
+ * `WireFunctionCall`, `LiveFunctionResponse` and `LiveFunctionDeclaration`.
  *
  * @packageDocumentation
  */

@@ -16,7 +16,8 @@ import {
   VirtualTimeScheduler,
 } from 'rxjs';
 import { z } from 'zod';
-import type { LiveFunctionCall, LiveFunctionResponse } from '../../src/protocol/function-calls.js';
+import type { LiveFunctionResponse } from '../../src/protocol/function-calls.js';
+import type { WireFunctionCall } from '../../src/protocol/genai-like.js';
 import type { ToolEvent } from '../../src/runner/events.js';
 import type { StoppedCall } from '../../src/runner/stop-streaming-tool.js';
 import { type StopTarget, ToolRunner } from '../../src/runner/tool-runner.js';
@@ -145,7 +146,7 @@ export type GenAction =
 
 /** The same action with ids and names resolved, as performed and logged. */
 export type Action =
-  | { readonly kind: 'call'; readonly calls: readonly LiveFunctionCall[] }
+  | { readonly kind: 'call'; readonly calls: readonly WireFunctionCall[] }
   | { readonly kind: 'cancel'; readonly ids: readonly string[] }
   | { readonly kind: 'interrupt' }
   | { readonly kind: 'app-stop'; readonly target: StopTarget }

@@ -1,9 +1,9 @@
 import { createSimulatedSource } from '@livetools/tools-stock';
 import { describe, expect, it } from 'vitest';
-import { startQuoteRelay } from '../index.js';
-import { startFaultNatsServer } from './test-support/fault-nats-server.js';
-import { quoteOf, startAgent } from './test-support/fleet-processes.js';
-import { RecordedLogger } from './test-support/recorded-logger.js';
+import { startQuoteRelay } from '../../src/index.js';
+import { startFaultNatsServer } from '../support/faults/fault-nats-server.js';
+import { quoteOf, startAgent } from '../support/faults/fleet-processes.js';
+import { RecordedLogger } from '../support/faults/recorded-logger.js';
 
 const SYMBOLS = ['AAPL', 'ETH-USD'];
 

@@ -1,9 +1,9 @@
 import { createSimulatedSource } from '@livetools/tools-stock';
 import { describe, expect, it } from 'vitest';
-import { startQuoteRelay } from '../index.js';
-import { startFaultNatsServer } from './test-support/fault-nats-server.js';
-import { quoteOf, startAgent } from './test-support/fleet-processes.js';
-import type { ChildLine } from './test-support/line-process.js';
+import { startQuoteRelay } from '../../src/index.js';
+import { startFaultNatsServer } from '../support/faults/fault-nats-server.js';
+import { quoteOf, startAgent } from '../support/faults/fleet-processes.js';
+import type { ChildLine } from '../support/faults/line-process.js';
 
 /** Enough symbols at a 1 ms tick to fill a stopped agent's socket buffers in a few seconds. */
 const SYMBOLS = Array.from({ length: 20 }, (_, i) => `SLOW${String.fromCharCode(65 + i)}`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { startFaultNatsServer } from './test-support/fault-nats-server.js';
-import { quoteOf, relayStats, startAgent, startRelay } from './test-support/fleet-processes.js';
-import type { ChildLine } from './test-support/line-process.js';
+import { startFaultNatsServer } from '../support/faults/fault-nats-server.js';
+import { quoteOf, relayStats, startAgent, startRelay } from '../support/faults/fleet-processes.js';
+import type { ChildLine } from '../support/faults/line-process.js';
 
 const LEASE_MS = 1500;
 const SYMBOLS = ['AAPL', 'MSFT', 'BTC-USD'];

@@ -4,7 +4,7 @@
  * Driven by environment: NATS_URL, AGENT_SOURCE, AGENT_SYMBOLS (comma-separated), AGENT_LEASE_MS,
  * AGENT_BUCKET, AGENT_PREFIX.
  */
-import { createNatsQuoteSource } from '../nats-quote-source.js';
+import { createNatsQuoteSource } from '../../src/nats-quote-source.js';
 
 const env = process.env;
 const source = createNatsQuoteSource({

@@ -5,7 +5,10 @@
  * never costs the items behind it in the same message.
  */
 import { describe, expect, it } from 'vitest';
-import { alpacaQuote, alpacaTrade, FakeAlpacaServer } from '../../test/support/fake-alpaca-server.js';
+import { type AlpacaSourceOptions, createAlpacaSource } from '../../src/alpaca-source.js';
+import type { QuoteSource } from '../../src/quote-source.js';
+import { createStockTools } from '../../src/stock-tools.js';
+import { alpacaQuote, alpacaTrade, FakeAlpacaServer } from '../support/fake-alpaca-server.js';
 import {
   expectFloodCapped,
   expectGivesUpOnSilentConnection,
@@ -13,13 +16,10 @@ import {
   expectRefusedEach,
   floodPrice,
   type HostileProvider,
-} from '../../test/support/hostile-provider.js';
-import { ProcessGuard } from '../../test/support/process-guard.js';
-import { UpdateRecorder } from '../../test/support/recorder.js';
-import { ToolRun } from '../../test/support/tool-run.js';
-import { type AlpacaSourceOptions, createAlpacaSource } from '../alpaca-source.js';
-import type { QuoteSource } from '../quote-source.js';
-import { createStockTools } from '../stock-tools.js';
+} from '../support/hostile-provider.js';
+import { ProcessGuard } from '../support/process-guard.js';
+import { UpdateRecorder } from '../support/recorder.js';
+import { ToolRun } from '../support/tool-run.js';
 
 const quick = { rest: false, backoff: { initialDelayMs: 5, maxDelayMs: 20 }, idleCloseMs: 0 } as const;
 

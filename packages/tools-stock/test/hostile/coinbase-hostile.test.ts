@@ -5,9 +5,10 @@
  * exactly one final response, its last.
  */
 import { describe, expect, it } from 'vitest';
-import { DebugLog } from '../../test/support/debug-log.js';
-import { requestedProduct, startFakeCoinbase } from '../../test/support/fake-coinbase-server.js';
-import type { RestReply } from '../../test/support/fake-provider-server.js';
+import { createStockTools } from '../../src/stock-tools.js';
+import { DebugLog } from '../support/debug-log.js';
+import { requestedProduct, startFakeCoinbase } from '../support/fake-coinbase-server.js';
+import type { RestReply } from '../support/fake-provider-server.js';
 import {
   everyChange,
   expectFloodCapped,
@@ -18,12 +19,11 @@ import {
   floodPrice,
   type HostileProvider,
   watching,
-} from '../../test/support/hostile-provider.js';
-import { ProcessGuard } from '../../test/support/process-guard.js';
-import { UpdateRecorder } from '../../test/support/recorder.js';
-import { testCoinbaseSource } from '../../test/support/test-sources.js';
-import { ToolRun } from '../../test/support/tool-run.js';
-import { createStockTools } from '../stock-tools.js';
+} from '../support/hostile-provider.js';
+import { ProcessGuard } from '../support/process-guard.js';
+import { UpdateRecorder } from '../support/recorder.js';
+import { testCoinbaseSource } from '../support/test-sources.js';
+import { ToolRun } from '../support/tool-run.js';
 
 const TIME = '2024-12-07T18:00:00.542551Z';
 

@@ -5,8 +5,9 @@
  * final response, its last.
  */
 import { describe, expect, it } from 'vitest';
-import { DebugLog } from '../../test/support/debug-log.js';
-import { FakeProviderServer, type RestReply } from '../../test/support/fake-provider-server.js';
+import { createStockTools } from '../../src/stock-tools.js';
+import { DebugLog } from '../support/debug-log.js';
+import { FakeProviderServer, type RestReply } from '../support/fake-provider-server.js';
 import {
   everyChange,
   expectFloodCapped,
@@ -17,12 +18,11 @@ import {
   floodPrice,
   type HostileProvider,
   watching,
-} from '../../test/support/hostile-provider.js';
-import { ProcessGuard } from '../../test/support/process-guard.js';
-import { UpdateRecorder } from '../../test/support/recorder.js';
-import { testFinnhubSource } from '../../test/support/test-sources.js';
-import { ToolRun } from '../../test/support/tool-run.js';
-import { createStockTools } from '../stock-tools.js';
+} from '../support/hostile-provider.js';
+import { ProcessGuard } from '../support/process-guard.js';
+import { UpdateRecorder } from '../support/recorder.js';
+import { testFinnhubSource } from '../support/test-sources.js';
+import { ToolRun } from '../support/tool-run.js';
 
 const NOW = Date.parse('2024-03-05T15:00:00Z');
 const trade = (s: unknown, p: unknown, t: unknown = NOW, v: unknown = 1) => ({ s, p, t, v });

@@ -1,4 +1,4 @@
-// livetools' error marker (see `errorMarker` in @livetools/core/internal), written out here so that
+// livetools' error marker (see `errorMarker` in @livetools/core), written out here so that
 // the decoders, which also run in decode workers, import nothing from core.
 const marker = Symbol.for('livetools.error.FrameDecodeError');
 

@@ -2,7 +2,7 @@
 // as a JSON line. Environment: NATS_URL, SYMBOLS (comma-separated), LEASE_MS (optional).
 // Commands on stdin: `watch SYMBOL`, `unwatch SYMBOL`, `stats`, `quit`.
 import type { Subscription } from 'rxjs';
-import { createNatsQuoteSource } from '../../index.js';
+import { createNatsQuoteSource } from '../../../src/index.js';
 import { lineLogger, numberFrom, onCommands, report, required } from './stdio-commands.js';
 
 const leaseMs = numberFrom('LEASE_MS');

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { NATS_SERVER } from '../../testing/nats-binary.js';
+import { NATS_SERVER } from '../../../src/testing/nats-binary.js';
 
 const START_TIMEOUT_MS = 15_000;
 

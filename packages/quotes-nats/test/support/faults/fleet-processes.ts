@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { QuoteRelayStats } from '../../index.js';
+import type { QuoteRelayStats } from '../../../src/index.js';
 import { type ChildLine, LineProcess } from './line-process.js';
 
 const here = import.meta.dirname;
@@ -11,7 +11,7 @@ export interface FleetProcessOptions {
 }
 
 /**
- * Starts an agent process (test-support/agent-process.ts) watching `symbols` through a NATS quote
+ * Starts an agent process (agent-process.ts beside this file) watching `symbols` through a NATS quote
  * source; every update is a `quote`, `status`, `error` or `complete` line.
  */
 export function startAgent(
@@ -27,7 +27,7 @@ export function startAgent(
 }
 
 /**
- * Starts an agent process as the model sees it (test-support/tool-process.ts): one session running
+ * Starts an agent process as the model sees it (tool-process.ts beside this file): one session running
  * `monitor_stock_price` for each symbol; every function response is a `report` line.
  */
 export function startToolAgent(
@@ -42,7 +42,7 @@ export function startToolAgent(
   });
 }
 
-/** Starts a relay process (test-support/relay-process.ts) and waits for its `ready` line. */
+/** Starts a relay process (relay-process.ts beside this file) and waits for its `ready` line. */
 export async function startRelay(
   url: string,
   name: string,

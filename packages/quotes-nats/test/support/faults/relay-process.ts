@@ -2,7 +2,7 @@
 // NATS_URL, LEASE_MS, TICK_MS (the simulated source's tick, default 50), BUCKET (the KV bucket).
 // Commands on stdin: `stats`, `quit`.
 import { createSimulatedSource } from '@livetools/tools-stock';
-import { startQuoteRelay } from '../../index.js';
+import { startQuoteRelay } from '../../../src/index.js';
 import { lineLogger, numberFrom, onCommands, report, required } from './stdio-commands.js';
 
 const leaseMs = numberFrom('LEASE_MS');

@@ -5,7 +5,7 @@
 // SYMBOLS (comma-separated), LEASE_MS (optional). Commands on stdin: `quit`.
 import { ToolRunner } from '@livetools/core';
 import { createStockTools } from '@livetools/tools-stock';
-import { createNatsQuoteSource } from '../../index.js';
+import { createNatsQuoteSource } from '../../../src/index.js';
 import { numberFrom, onCommands, report, required } from './stdio-commands.js';
 
 const leaseMs = numberFrom('LEASE_MS');
