@@ -43,10 +43,8 @@ try {
           `${manifest.name}: ${map} points at ${missing.join(', ')}, not in the tarball (a stale build output? \`npm run build\` in the package empties dist first)`,
         );
     }
-    // Internals live in #private fields, so the typings name no private members. The runner's hot
-    // path (dist/runner, the session's outbound writer and outbox) converts with its performance work.
-    const hotPath = /^dist\/(runner\/|session\/(outbound-writer|response-outbox)\.d\.ts$)/;
-    for (const typings of [...packed].filter((path) => path.endsWith('.d.ts') && !hotPath.test(path))) {
+    // Internals live in #private fields, so the typings name no private members.
+    for (const typings of [...packed].filter((path) => path.endsWith('.d.ts'))) {
       const named = readFileSync(join(unpacked, 'package', typings), 'utf8').match(/^\s+private [\w$]+/gm);
       if (named)
         throw new Error(
