@@ -254,6 +254,12 @@ export function createNatsQuoteSource(options: NatsQuoteSourceOptions): NatsQuot
             );
             return;
           }
+          if (!answered && last !== undefined) {
+            // quotes came, so a relay was there and left before answering this watch: stale, like
+            // every watch while no relay answers; the next relay's hello renews the demand
+            emitStatus('stale', `no quote relay for ${upstream} answers on NATS; waiting for one`);
+            return;
+          }
           if (!answered) {
             subscriber.error(
               new NatsQuoteError(
