@@ -9,6 +9,7 @@
  */
 
 export { createTestScheduler, type ExpectLike } from './create-test-scheduler.js';
+export { checkErrorPattern, type ErrorPatternCase, type ErrorPatternOptions } from './error-pattern.js';
 export type {
   FakeGenerateContent,
   FakeGenerateContentHandler,
