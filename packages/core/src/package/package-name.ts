@@ -17,11 +17,17 @@ const NAME_CHARACTERS = /^[a-z0-9-._]+$/;
 /** Names npm refuses besides Node.js's built-in modules. */
 const RESERVED = new Set(['node_modules', 'favicon.ico']);
 
-/** Node.js's built-in module names (`http`, `fs`...), when the runtime can list them. */
-function builtinModuleNames(): readonly string[] {
+let builtins: ReadonlySet<string> | undefined;
+
+/** Node.js's built-in module names (`http`, `fs`...), when the runtime can list them; read once. */
+function builtinModuleNames(): ReadonlySet<string> {
+  if (builtins) return builtins;
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const nodeModule = proc?.getBuiltinModule?.('node:module') as { builtinModules?: unknown } | undefined;
-  return Array.isArray(nodeModule?.builtinModules) ? (nodeModule.builtinModules as string[]) : [];
+  builtins = new Set(
+    Array.isArray(nodeModule?.builtinModules) ? (nodeModule.builtinModules as string[]) : [],
+  );
+  return builtins;
 }
 
 /**
@@ -52,7 +58,7 @@ export function packageNameProblem(name: string): string | undefined {
     if (!SCOPE_CHARACTERS.test(scope))
       return `the scope "${scope}" may only have lowercase letters, digits, "-", ".", "_" and "~"`;
     if (/^[._]/.test(scope)) return 'the scope cannot start with "." or "_"';
-  } else if (RESERVED.has(name) || builtinModuleNames().includes(name)) {
+  } else if (RESERVED.has(name) || builtinModuleNames().has(name)) {
     return `"${name}" is reserved`;
   }
   if (/^[._]/.test(bare)) return 'it cannot start with "." or "_"';
