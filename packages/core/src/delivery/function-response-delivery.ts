@@ -20,19 +20,22 @@ export function createFunctionResponseDelivery(profile: ModelProfile): DeliveryS
     streaming: schedulingKept(profile, true),
     oneShot: schedulingKept(profile, false),
   };
-  // A fresh object per response (the SDK must never be handed one the runner keeps), built as a
-  // literal: rest and spread copies cost several times as much on this path.
+  // A fresh object per response (the SDK must never be handed one the runner keeps), built as one
+  // literal per shape (no field added afterwards, no rest or spread): this runs for every result.
   const encode = (r: LiveFunctionResponse): WireResponse => {
-    const out: WireResponse = { id: r.id, name: r.name, response: r.response };
     const streaming = r.willContinue !== undefined;
-    if (streaming && keepWillContinue) out.willContinue = r.willContinue;
+    const continues = streaming && keepWillContinue;
     const scheduling = r.scheduling;
-    if (
+    const kept =
       scheduling !== undefined &&
-      (streaming ? keepScheduling.streaming : keepScheduling.oneShot)(scheduling)
-    ) {
-      out.scheduling = scheduling;
-    }
+      (streaming ? keepScheduling.streaming : keepScheduling.oneShot)[scheduling] === true;
+    const out: WireResponse = continues
+      ? kept
+        ? { id: r.id, name: r.name, response: r.response, willContinue: r.willContinue, scheduling }
+        : { id: r.id, name: r.name, response: r.response, willContinue: r.willContinue }
+      : kept
+        ? { id: r.id, name: r.name, response: r.response, scheduling }
+        : { id: r.id, name: r.name, response: r.response };
     // Media (`withMedia`) goes as it is on every profile: both SDK majors type and send it.
     const parts = r.parts;
     if (parts !== undefined) out.parts = parts;
@@ -52,11 +55,11 @@ export function createFunctionResponseDelivery(profile: ModelProfile): DeliveryS
 /** A function response as written: {@link LiveFunctionResponse} with its optional fields settable. */
 type WireResponse = { -readonly [K in keyof LiveFunctionResponse]: LiveFunctionResponse[K] };
 
-/** Whether a `scheduling` is kept on a response of a streaming (or one-shot) call, per {@link schedulingFor}. */
-function schedulingKept(profile: ModelProfile, streaming: boolean): (scheduling: Scheduling) => boolean {
-  const kept = new Set<Scheduling>();
-  for (const s of ['SILENT', 'WHEN_IDLE', 'INTERRUPT'] as const) {
-    if (schedulingFor(profile, s, streaming) === s) kept.add(s);
-  }
-  return (scheduling) => kept.has(scheduling);
+/** Which `scheduling` values are kept on a response of a streaming (or one-shot) call, per {@link schedulingFor}. */
+function schedulingKept(profile: ModelProfile, streaming: boolean): Readonly<Record<Scheduling, boolean>> {
+  return {
+    SILENT: schedulingFor(profile, 'SILENT', streaming) === 'SILENT',
+    WHEN_IDLE: schedulingFor(profile, 'WHEN_IDLE', streaming) === 'WHEN_IDLE',
+    INTERRUPT: schedulingFor(profile, 'INTERRUPT', streaming) === 'INTERRUPT',
+  };
 }
