@@ -43,6 +43,8 @@ export function deliver(
       ? streamingResult(record.id, record.name, value, scheduling)
       : oneShotResult(record.id, record.name, value),
   );
+  // Nobody to receive the event (its count is taken already): it is not built.
+  if (state.unheardResult(record.id, bytes)) return;
   // One literal per shape (no spread): this runs for every value a tool emits.
   state.publish(
     streaming

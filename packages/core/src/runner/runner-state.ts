@@ -22,6 +22,11 @@ export interface RunnerState {
   readonly events: Subject<ToolEvent>;
   /** Publishes one event: on `events$`, then to the runner's `publish` option when given. */
   readonly publish: (event: ToolEvent) => void;
+  /**
+   * Called before a `tool-result` event is built: true when nobody would receive it, the result
+   * having been counted where it counts (the session's metrics), so the event is not built.
+   */
+  readonly unheardResult: (callId: string, bytes: number) => boolean;
   readonly sink: ResponseSink;
   readonly scheduler: SchedulerLike;
   readonly input: ToolInputStreams;

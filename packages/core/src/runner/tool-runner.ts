@@ -58,6 +58,13 @@ export interface ToolRunnerOptions {
    * between for each result.
    */
   readonly publish?: (event: ToolEvent) => void;
+  /**
+   * @internal
+   * With `publish`: asked before a `tool-result` event is built while `events$` has no
+   * subscribers; true when `publish` would not pass it on to anyone, the result being counted
+   * there already (the live session's metrics), so the runner builds no event.
+   */
+  readonly unheardResult?: (callId: string, bytes: number) => boolean;
 }
 
 /** A snapshot of one active call. */
@@ -111,6 +118,7 @@ export class ToolRunner {
       queues: new Map<string, CallRecord[]>(),
       events,
       publish: publisher(events, options.publish),
+      unheardResult: unheard(events, options.publish, options.unheardResult),
       sink: options.sink,
       scheduler: options.scheduler ?? asyncScheduler,
       // One object per runner: tools may key per-session state on `ctx.input`.
@@ -236,6 +244,20 @@ export class ToolRunner {
     state.lines.clear();
     state.events.complete();
   }
+}
+
+/**
+ * Whether a result's `tool-result` event would reach nobody: `events` has no subscribers and
+ * `publish` (when given) says its side has none either (`unheardResult`).
+ */
+function unheard(
+  events: Subject<ToolEvent>,
+  publish: ((event: ToolEvent) => void) | undefined,
+  unheardResult: ((callId: string, bytes: number) => boolean) | undefined,
+): (callId: string, bytes: number) => boolean {
+  if (publish === undefined) return () => !events.observed;
+  if (unheardResult === undefined) return () => false;
+  return (callId, bytes) => !events.observed && unheardResult(callId, bytes);
 }
 
 /** Publishes on `events` (skipped while nobody subscribes), then to `also` when given. */

@@ -147,6 +147,12 @@ export class LiveAgentSession implements AsyncDisposable {
       publish: (event) => {
         if (this.#toolEventsOpen) this.#events.next(this.#recorder.record(event));
       },
+      // A result nobody subscribes to is counted in the metrics without its event being built.
+      unheardResult: (callId, bytes) => {
+        if (this.#events.observed) return false;
+        if (this.#toolEventsOpen) this.#recorder.result(callId, bytes);
+        return true;
+      },
     });
     this.#output = new SessionOutput({
       settings,

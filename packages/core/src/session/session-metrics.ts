@@ -110,6 +110,17 @@ export class SessionMetricsRecorder {
   /** Bytes of the results of calls still running, counted as they are sent. */
   readonly #resultBytes = new Map<string, number>();
 
+  /**
+   * Counts one result sent (what its `tool-result` event counts), also when that event is not
+   * built because nobody subscribes.
+   */
+  result(callId: string, bytes: number): void {
+    this.#results += 1;
+    this.#bytes += bytes;
+    // Zero unless bytes are measured (`measureBytes`): no bookkeeping then.
+    if (bytes !== 0) this.#resultBytes.set(callId, (this.#resultBytes.get(callId) ?? 0) + bytes);
+  }
+
   /** Takes one event into account; returns the event to publish (`tool-end` with its drops). */
   record(event: LiveEvent): LiveEvent {
     switch (event.type) {
@@ -121,11 +132,7 @@ export class SessionMetricsRecorder {
         this.#started += 1;
         return event;
       case 'tool-result':
-        this.#results += 1;
-        this.#bytes += event.bytes;
-        // Zero unless bytes are measured (`measureBytes`): no bookkeeping then.
-        if (event.bytes !== 0)
-          this.#resultBytes.set(event.callId, (this.#resultBytes.get(event.callId) ?? 0) + event.bytes);
+        this.result(event.callId, event.bytes);
         return event;
       case 'tool-result-refused':
         this.#refused += 1;
