@@ -45,8 +45,9 @@ export function createFunctionResponseDelivery(profile: ModelProfile): DeliveryS
     mode: 'function-response',
     declarations: (declarations) => declareForProfile(profile, declarations),
     deliver: (responses, connection) => {
-      const functionResponses: WireResponse[] = [];
-      for (const r of responses) functionResponses.push(encode(r));
+      // One response at a time from the runner: an array of exactly one (a growing array would
+      // reserve room for seventeen).
+      const functionResponses = responses.length === 1 ? [encode(responses[0]!)] : responses.map(encode);
       connection.sendToolResponse({ functionResponses: functionResponses as never });
     },
   };

@@ -29,11 +29,10 @@ export function deliver(
 ): void {
   if (record.phase !== 'running') return;
   record.results += 1;
-  const time = state.scheduler.now();
-  record.firstResultAt ??= time;
+  if (record.firstResultAt === undefined) record.firstResultAt = state.scheduler.now();
   const streaming = record.tool.kind === 'streaming';
   if (media !== undefined) {
-    deliverWithMedia(state, record, value, scheduling, media, streaming, time);
+    deliverWithMedia(state, record, value, scheduling, media, streaming);
     return;
   }
   const bytes = sendFor(
@@ -43,8 +42,9 @@ export function deliver(
       ? streamingResult(record.id, record.name, value, scheduling)
       : oneShotResult(record.id, record.name, value),
   );
-  // Nobody to receive the event (its count is taken already): it is not built.
+  // Nobody to receive the event (its count is taken already): it is neither built nor timed.
   if (state.unheardResult(record.id, bytes)) return;
+  const time = state.scheduler.now();
   // One literal per shape (no spread): this runs for every value a tool emits.
   state.publish(
     streaming
@@ -81,7 +81,6 @@ function deliverWithMedia(
   scheduling: Scheduling,
   media: CheckedMedia,
   streaming: boolean,
-  time: number,
 ): void {
   let bytes: number;
   if (state.mediaParts) {
@@ -110,6 +109,7 @@ function deliverWithMedia(
     );
   }
   const report = mediaReport(state, media);
+  const time = state.scheduler.now();
   state.publish(
     streaming
       ? {

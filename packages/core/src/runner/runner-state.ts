@@ -1,8 +1,9 @@
-import type { SchedulerLike, Subject } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
 import type { ResponseSink } from '../protocol/function-calls.js';
 import type { Logger, ToolInputStreams } from '../tool/context.js';
 import type { AnyTool } from '../tool/define-tool.js';
 import type { ArrivalLines } from './arrival-lines.js';
+import type { Broadcast } from './broadcast.js';
 import type { CallRecord } from './call-record.js';
 import type { EndedCallIds } from './ended-calls.js';
 import type { ToolEvent } from './events.js';
@@ -10,7 +11,7 @@ import type { ToolEvent } from './events.js';
 /**
  * @internal
  * What every room of the runner shares: the tools, the calls by id, the queues, the event
- * subject and the settings. {@link ToolRunner} owns one; the rooms (`call-intake`, `call-run`,
+ * stream and the settings. {@link ToolRunner} owns one; the rooms (`call-intake`, `call-run`,
  * `call-output`, `call-stop`) are functions of it.
  */
 export interface RunnerState {
@@ -19,7 +20,7 @@ export interface RunnerState {
   readonly calls: Map<string, CallRecord>;
   /** Calls of `queue` tools waiting for the running one, per tool. */
   readonly queues: Map<string, CallRecord[]>;
-  readonly events: Subject<ToolEvent>;
+  readonly events: Broadcast<ToolEvent>;
   /** Publishes one event: on `events$`, then to the runner's `publish` option when given. */
   readonly publish: (event: ToolEvent) => void;
   /**

@@ -1,4 +1,4 @@
-import { asyncScheduler, type Observable, type SchedulerLike, Subject } from 'rxjs';
+import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import { describeError, LivetoolsError, ToolDefinitionError } from '../errors.js';
 import { type PinoLikeLogger, safeLogger } from '../logger.js';
 import type { ResponseSink } from '../protocol/function-calls.js';
@@ -7,6 +7,7 @@ import type { Logger, ToolInputStreams } from '../tool/context.js';
 import type { AnyTool, LiveFunctionDeclaration } from '../tool/define-tool.js';
 import { STOP_STREAMING } from '../tool/function-name.js';
 import { ArrivalLines } from './arrival-lines.js';
+import { Broadcast } from './broadcast.js';
 import { receive, settle } from './call-intake.js';
 import { type CallRecord, NO_INPUT, queuedFirst } from './call-record.js';
 import { cancel, type StopOptions, type StopTarget, stopFromModel, stopMatching } from './call-stop.js';
@@ -111,7 +112,7 @@ export class ToolRunner {
         `\`endedCallMemory\` must be a whole number of call ids, 0 or more; got ${describeError(memory)}.`,
       );
     }
-    const events = new Subject<ToolEvent>();
+    const events = new Broadcast<ToolEvent>();
     const state: RunnerState = {
       tools: new Map<string, AnyTool>(),
       calls: new Map<string, CallRecord>(),
@@ -135,7 +136,7 @@ export class ToolRunner {
       mediaDropLogged: false,
     };
     this.#state = state;
-    this.events$ = state.events.asObservable();
+    this.events$ = state.events.observable;
     for (const tool of options.tools) {
       if (state.tools.has(tool.name)) {
         throw new ToolDefinitionError(
@@ -251,7 +252,7 @@ export class ToolRunner {
  * `publish` (when given) says its side has none either (`unheardResult`).
  */
 function unheard(
-  events: Subject<ToolEvent>,
+  events: Broadcast<ToolEvent>,
   publish: ((event: ToolEvent) => void) | undefined,
   unheardResult: ((callId: string, bytes: number) => boolean) | undefined,
 ): (callId: string, bytes: number) => boolean {
@@ -262,7 +263,7 @@ function unheard(
 
 /** Publishes on `events` (skipped while nobody subscribes), then to `also` when given. */
 function publisher(
-  events: Subject<ToolEvent>,
+  events: Broadcast<ToolEvent>,
   also: ((event: ToolEvent) => void) | undefined,
 ): (event: ToolEvent) => void {
   if (also === undefined) return (event) => events.next(event);

@@ -1,6 +1,7 @@
 import { filter, map, type Observable, Subject } from 'rxjs';
 import { describeError, LivetoolsError } from '../errors.js';
 import type { WireServerMessage } from '../protocol/genai-like.js';
+import { Broadcast } from '../runner/broadcast.js';
 import type { ToolEvent } from '../runner/events.js';
 import type { StoppedCall } from '../runner/stop-streaming-tool.js';
 import { type CallInfo, type StopOptions, type StopTarget, ToolRunner } from '../runner/tool-runner.js';
@@ -63,7 +64,7 @@ export class LiveAgentSession implements AsyncDisposable {
   /** Realtime input as published to tools (`ctx.input`). */
   readonly input: ToolInputStreams;
 
-  readonly #events = new Subject<LiveEvent>();
+  readonly #events = new Broadcast<LiveEvent>();
   readonly #messages = new Subject<WireServerMessage>();
   readonly #video = new Subject<VideoFrame>();
   readonly #audioIn = new Subject<AudioChunk>();
@@ -179,7 +180,7 @@ export class LiveAgentSession implements AsyncDisposable {
       retire: (generation) => this.#inbound.retire(generation),
       declarations: () => this.declarations(),
     });
-    this.events$ = this.#events.asObservable();
+    this.events$ = this.#events.observable;
     this.messages$ = this.#messages.asObservable();
     this.text$ = this.events$.pipe(
       filter((e) => e.type === 'model-text'),
