@@ -48,7 +48,7 @@ export function receive(state: RunnerState, call: WireFunctionCall): void {
     id,
     name,
     tool,
-    receivedAt: state.scheduler.now(),
+    receivedAt: now,
     args: call.args ?? {},
     phase: 'validating',
     results: 0,
@@ -60,17 +60,24 @@ export function receive(state: RunnerState, call: WireFunctionCall): void {
   const ordered = tool.kind === 'streaming' && tool.policies.onDuplicate !== 'allow';
   if (ordered) state.lines.join(record);
   const outcome = validateArguments(name, tool.parameters, call.args);
-  const proceed = (o: ValidationOutcome): void => {
-    if (record.phase !== 'validating') return; // cancelled while validating
-    if (ordered) {
-      record.outcome = o;
-      state.lines.drain(name);
-    } else {
-      settle(state, record, o);
-    }
-  };
-  if (outcome instanceof Promise) outcome.then(proceed);
-  else proceed(outcome);
+  if (outcome instanceof Promise) outcome.then((o) => validated(state, record, o, ordered));
+  else validated(state, record, outcome, ordered);
+}
+
+/** A call's arguments were validated: it settles now, or in arrival order (`ordered`). */
+function validated(
+  state: RunnerState,
+  record: CallRecord,
+  outcome: ValidationOutcome,
+  ordered: boolean,
+): void {
+  if (record.phase !== 'validating') return; // cancelled while validating
+  if (ordered) {
+    record.outcome = outcome;
+    state.lines.drain(record.name);
+  } else {
+    settle(state, record, outcome);
+  }
 }
 
 /** @internal Admits a validated call, or answers an invalid one with its error. */

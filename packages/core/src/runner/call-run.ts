@@ -13,15 +13,10 @@ import { runOneShot, subscribeStreaming } from './tool-source.js';
  */
 export function start(state: RunnerState, record: CallRecord): void {
   record.phase = 'running';
-  record.startedAt = state.scheduler.now();
+  const time = state.scheduler.now();
+  record.startedAt = time;
   const args = record.args as Record<string, unknown>;
-  state.publish({
-    type: 'tool-start',
-    callId: record.id,
-    toolName: record.name,
-    args,
-    time: state.scheduler.now(),
-  });
+  state.publish({ type: 'tool-start', callId: record.id, toolName: record.name, args, time });
   // A subscriber of events$ may have stopped the call on its tool-start: then it must not run.
   if ((record.phase as Phase) !== 'running') return;
   const ctx = new CallContext(state, record);

@@ -65,7 +65,7 @@ export class LiveAgentSession implements AsyncDisposable {
   readonly input: ToolInputStreams;
 
   readonly #events = new Broadcast<LiveEvent>();
-  readonly #messages = new Subject<WireServerMessage>();
+  readonly #messages = new Broadcast<WireServerMessage>();
   readonly #video = new Subject<VideoFrame>();
   readonly #audioIn = new Subject<AudioChunk>();
   readonly #textIn = new Subject<TextInput>();
@@ -181,7 +181,7 @@ export class LiveAgentSession implements AsyncDisposable {
       declarations: () => this.declarations(),
     });
     this.events$ = this.#events.observable;
-    this.messages$ = this.#messages.asObservable();
+    this.messages$ = this.#messages.observable;
     this.text$ = this.events$.pipe(
       filter((e) => e.type === 'model-text'),
       map((e) => e.text),
