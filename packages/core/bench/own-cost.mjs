@@ -1,9 +1,14 @@
 // livetools' own CPU cost per emission on the live-session path, without the SDK, JSON or a socket:
 // a streaming tool's emission through the runner, the session and the delivery into a stub SDK
-// session, against an application calling the same stub's sendToolResponse directly. This is the
-// part of the end-to-end overhead that livetools can change; run it under `node --cpu-prof` to see
-// where it goes (bench/tools/profile-summary.mjs).
+// session, against an application that takes its values from the same kind of source (an RxJS
+// Subject the benchmark pushes into) and calls the same stub's sendToolResponse for each. The
+// source costs both sides alike (RxJS 7's Subject.next makes a closure and an iterator per value),
+// so the difference is livetools' alone; the difference against an application calling the stub
+// directly in a loop (no source at all) is printed too. This is the part of the end-to-end
+// overhead that livetools can change; run it under `node --cpu-prof` to see where it goes
+// (bench/tools/profile-summary.mjs).
 import { performance } from 'node:perf_hooks';
+import { Subject } from 'rxjs';
 import { createLiveAgent } from '../dist/index.js';
 import { feedTool, MODEL, payloads, rawResponse } from './lib/live.mjs';
 import { addRow } from './lib/report.mjs';
@@ -35,24 +40,38 @@ export async function ownCost({ n = 500_000, reps = 5 } = {}) {
     for (let i = 0; i < n; i++) stub.sendToolResponse(rawResponse('own-1', value));
     return ((performance.now() - t0) * 1e6) / n;
   };
+  // The application without livetools, fed like the tool: one Subject, one subscriber that answers.
+  const rawFeed = new Subject();
+  const rawFeedSubscription = rawFeed.subscribe((v) => stub.sendToolResponse(rawResponse('own-1', v)));
+  const runRawFed = () => {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) rawFeed.next(value);
+    return ((performance.now() - t0) * 1e6) / n;
+  };
   runLt();
   runRaw();
+  runRawFed();
   const lt = [];
   const raw = [];
+  const rawFed = [];
   for (let r = 0; r < reps; r++) {
     fullGc();
     raw.push(runRaw());
     fullGc();
+    rawFed.push(runRawFed());
+    fullGc();
     lt.push(runLt());
   }
   const sent = stub.toolResponses;
+  rawFeedSubscription.unsubscribe();
   subscription.unsubscribe();
   await session.close();
-  const own = median(lt) - median(raw);
+  const own = median(lt) - median(rawFed);
   console.log(
     `livetools own cost per emission (stub SDK session, no JSON or socket; ${fmt(n, 0)} × ${reps}): ` +
-      `emission → stub sendToolResponse median ${fmt(median(lt), 0)} ns, app calling the stub directly ${fmt(median(raw), 0)} ns, ` +
-      `difference ${fmt(own, 0)} ns (${fmt(sent, 0)} responses, ${fmt(events, 0)} events)`,
+      `emission → stub sendToolResponse median ${fmt(median(lt), 0)} ns, app fed by the same kind of Subject ${fmt(median(rawFed), 0)} ns, ` +
+      `difference ${fmt(own, 0)} ns; app calling the stub directly in a loop ${fmt(median(raw), 0)} ns, difference ${fmt(median(lt) - median(raw), 0)} ns ` +
+      `(${fmt(sent, 0)} responses, ${fmt(events, 0)} events)`,
   );
   addRow({
     name: 'livetools own cost per emission (stub SDK)',

@@ -131,6 +131,8 @@ export class HandoffRelay {
 
   /** True when a response of `callId` goes through the relay (or is dropped by it). */
   owns(callId: string): boolean {
+    // Nothing handed over and no resumption under way (almost always): no lookup.
+    if (this.#parkIf === undefined && this.#calls.size === 0 && this.#ended.size === 0) return false;
     return this.#calls.has(callId) || this.#ended.has(callId) || this.#parkIf?.(callId) === true;
   }
 

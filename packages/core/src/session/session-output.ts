@@ -177,10 +177,21 @@ export class SessionOutput {
  * through the writer (numbered, held, replayed), the delivery context for writes that wait for the
  * model to be idle, and the result itself as the writer's source (what a handoff carries). One
  * object with its methods on the prototype: this runs for every result a tool emits.
+ *
+ * It is also the client message of the first (almost always the only) write it routes: its
+ * `method`, `params` and `intermediate` are set once, then it is handed to the writer as that
+ * message, which saves a second object per result. A delivery that writes more than once for one
+ * result (a text turn after a function response, say) gets a message object for each later write.
  */
-class ResultRoute implements GenAILiveSession, DeliveryContext, ResultSource {
-  readonly #callId: string;
-  readonly #final: boolean;
+class ResultRoute implements GenAILiveSession, DeliveryContext, ResultSource, OutboundMessage {
+  method: OutboundMessage['method'] = 'sendToolResponse';
+  params: unknown = undefined;
+  intermediate = false;
+  readonly callId: string;
+  readonly final: boolean;
+  readonly source: ResultSource = this;
+  /** True once the route has been written as a message: later writes get objects of their own. */
+  #written = false;
 
   readonly #output: SessionOutput;
   readonly #writer: OutboundWriter;
@@ -193,45 +204,24 @@ class ResultRoute implements GenAILiveSession, DeliveryContext, ResultSource {
   ) {
     this.#output = output;
     this.#writer = writer;
-    this.#callId = response.id;
-    this.#final = response.willContinue !== true;
+    this.callId = response.id;
+    this.final = response.willContinue !== true;
   }
 
   sendToolResponse(params: { functionResponses: never }): void {
     const list = (params as { functionResponses?: { willContinue?: boolean }[] }).functionResponses;
     let intermediate = Array.isArray(list);
     if (intermediate) for (const r of list!) if (r.willContinue !== true) intermediate = false;
-    this.#output.write({
-      method: 'sendToolResponse',
-      params,
-      callId: this.#callId,
-      intermediate,
-      final: this.#final,
-      source: this,
-    });
+    this.#write('sendToolResponse', params, intermediate);
   }
 
   sendClientContent(params: Parameters<GenAILiveSession['sendClientContent']>[0]): void {
-    this.#output.write({
-      method: 'sendClientContent',
-      params,
-      callId: this.#callId,
-      intermediate: !this.#final,
-      final: this.#final,
-      source: this,
-    });
+    this.#write('sendClientContent', params, !this.final);
   }
 
   /** Realtime text from a delivery (realtime-text) is numbered, held and replayed like the rest. */
   sendRealtimeInput(params: RealtimeParams): void {
-    this.#output.write({
-      method: 'sendRealtimeInput',
-      params,
-      callId: this.#callId,
-      intermediate: !this.#final,
-      final: this.#final,
-      source: this,
-    });
+    this.#write('sendRealtimeInput', params, !this.final);
   }
 
   close(): void {}
@@ -246,5 +236,18 @@ class ResultRoute implements GenAILiveSession, DeliveryContext, ResultSource {
 
   release(callId: string): void {
     this.#writer.release(callId);
+  }
+
+  #write(method: OutboundMessage['method'], params: unknown, intermediate: boolean): void {
+    if (this.#written) {
+      const { callId, final } = this;
+      this.#output.write({ method, params, callId, intermediate, final, source: this });
+      return;
+    }
+    this.#written = true;
+    this.method = method;
+    this.params = params;
+    this.intermediate = intermediate;
+    this.#output.write(this);
   }
 }
