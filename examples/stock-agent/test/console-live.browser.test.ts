@@ -17,6 +17,8 @@ const screenshots = fileURLToPath(new URL('../test-results/screenshots/', import
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 const TIMEOUT = 20_000;
+/** The longest a page waits between two reconnection attempts (15 s + 20 % jitter). */
+const RETRY_CAP_MS = 18_000;
 
 let agent: ConsoleAgent;
 let server: ConsoleServer;
@@ -315,10 +317,17 @@ describe.runIf(runBrowserTests)('the web console for a new user, in headless Chr
     await shot(desktop.page, 'desktop-3-disconnected', false);
     await shot(phone.page, 'phone-5-disconnected', false);
 
-    // the server is back at the same address: the pages reconnect on their own, no reload
+    // the server is back at the same address: the pages reconnect in place, no reload. The phone
+    // through its "Reconnect now" button; the desktop on its own, at its next retry, which may be
+    // up to RETRY_CAP_MS away (the delay grows to 15 s, ±20 %: retryDelay in public/connection.js).
     server = await startConsoleServer({ agent, port, token });
+    await phone.page.click('#reconnect');
     for (const { page } of [desktop, phone]) {
-      await until(page, () => document.querySelector('[data-testid="status"]')?.textContent === 'connected');
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="status"]')?.textContent === 'connected',
+        undefined,
+        { timeout: RETRY_CAP_MS + TIMEOUT },
+      );
       await until(page, () =>
         /Reconnected: a new session started/.test(
           document.querySelector('[data-testid="transcript"]')?.textContent ?? '',
@@ -363,5 +372,5 @@ describe.runIf(runBrowserTests)('the web console for a new user, in headless Chr
     await shot(desktop.page, 'desktop-5-new-token', false);
     await desktop.page.close();
     await phone.page.close();
-  });
+  }, 120_000);
 });
