@@ -4,7 +4,7 @@ import type { CheckedMedia } from '../tool/result-media.js';
 import type { Scheduling } from '../tool/scheduling.js';
 import { type CallRecord, jsonLength, metricsOf, toPayload } from './call-record.js';
 import { dequeue, end } from './call-stop.js';
-import type { ResultMediaReport } from './events.js';
+import type { ResultMediaReport, ToolResultEvent } from './events.js';
 import {
   completedResponse,
   failedResponse,
@@ -18,7 +18,8 @@ import type { RunnerState } from './runner-state.js';
  * @internal
  * Sends one value of a running call as a response on its id (with `willContinue: true` for a
  * streaming call) and publishes `tool-result`. The value is wire-safe already; `media`, when
- * given, is checked.
+ * given, is checked: it goes as `parts` when the delivery carries them; otherwise the value goes
+ * alone and the media is left out, which the `tool-result` event and the log say.
  */
 export function deliver(
   state: RunnerState,
@@ -31,109 +32,63 @@ export function deliver(
   record.results += 1;
   if (record.firstResultAt === undefined) record.firstResultAt = state.scheduler.now();
   const streaming = record.tool.kind === 'streaming';
-  if (media !== undefined) {
-    deliverWithMedia(state, record, value, scheduling, media, streaming);
-    return;
-  }
+  const withParts = media !== undefined && state.mediaParts;
+  if (media !== undefined && !withParts) logMediaLeftOut(state, record, media);
   const bytes = sendFor(
     state,
     record,
-    streaming
-      ? streamingResult(record.id, record.name, value, scheduling)
-      : oneShotResult(record.id, record.name, value),
+    withParts
+      ? resultWithMedia(record.id, record.name, value, streaming, scheduling, media.parts)
+      : streaming
+        ? streamingResult(record.id, record.name, value, scheduling)
+        : oneShotResult(record.id, record.name, value),
   );
   // Nobody to receive the event (its count is taken already): it is neither built nor timed.
-  if (state.unheardResult(record.id, bytes)) return;
-  const time = state.scheduler.now();
-  // One literal per shape (no spread): this runs for every value a tool emits.
+  if (media === undefined && state.unheardResult(record.id, bytes)) return;
+  const report = media === undefined ? undefined : mediaReport(state, media);
   state.publish(
-    streaming
-      ? {
-          type: 'tool-result',
-          callId: record.id,
-          toolName: record.name,
-          output: value,
-          scheduling,
-          sequence: record.results,
-          bytes,
-          time,
-        }
-      : {
-          type: 'tool-result',
-          callId: record.id,
-          toolName: record.name,
-          output: value,
-          sequence: record.results,
-          bytes,
-          time,
-        },
+    resultEvent(record, value, streaming ? scheduling : undefined, bytes, report, state.scheduler.now()),
   );
 }
 
 /**
- * A value with media: the media goes as `parts` when the delivery carries them; otherwise the value
- * goes alone and the media is left out, which the `tool-result` event and the log say.
+ * The `tool-result` event of the call's latest result: `scheduling` for a streaming call, `media`
+ * when the value came with media. One literal per shape (no spread): this runs for every value a
+ * tool emits.
  */
-function deliverWithMedia(
-  state: RunnerState,
+function resultEvent(
   record: CallRecord,
-  value: unknown,
-  scheduling: Scheduling,
-  media: CheckedMedia,
-  streaming: boolean,
-): void {
-  let bytes: number;
-  if (state.mediaParts) {
-    bytes = sendFor(
-      state,
-      record,
-      resultWithMedia(record.id, record.name, value, streaming, scheduling, media.parts),
+  output: unknown,
+  scheduling: Scheduling | undefined,
+  bytes: number,
+  media: ResultMediaReport | undefined,
+  time: number,
+): ToolResultEvent {
+  const callId = record.id;
+  const toolName = record.name;
+  const sequence = record.results;
+  if (media === undefined) {
+    return scheduling === undefined
+      ? { type: 'tool-result', callId, toolName, output, sequence, bytes, time }
+      : { type: 'tool-result', callId, toolName, output, scheduling, sequence, bytes, time };
+  }
+  return scheduling === undefined
+    ? { type: 'tool-result', callId, toolName, output, sequence, bytes, media, time }
+    : { type: 'tool-result', callId, toolName, output, scheduling, sequence, bytes, media, time };
+}
+
+/** Logs a result's media left out (the delivery cannot carry `parts`): a warning once per runner, then debug. */
+function logMediaLeftOut(state: RunnerState, record: CallRecord, media: CheckedMedia): void {
+  const fields = { tool: record.name, callId: record.id, parts: media.parts.length };
+  if (!state.mediaDropLogged) {
+    state.mediaDropLogged = true;
+    state.logger.warn(
+      "media attached to a result was left out: this session's delivery cannot carry FunctionResponse.parts (the tool-result event says so for each result)",
+      fields,
     );
   } else {
-    const fields = { tool: record.name, callId: record.id, parts: media.parts.length };
-    if (!state.mediaDropLogged) {
-      state.mediaDropLogged = true;
-      state.logger.warn(
-        "media attached to a result was left out: this session's delivery cannot carry FunctionResponse.parts (the tool-result event says so for each result)",
-        fields,
-      );
-    } else {
-      state.logger.debug('media attached to a result was left out', fields);
-    }
-    bytes = sendFor(
-      state,
-      record,
-      streaming
-        ? streamingResult(record.id, record.name, value, scheduling)
-        : oneShotResult(record.id, record.name, value),
-    );
+    state.logger.debug('media attached to a result was left out', fields);
   }
-  const report = mediaReport(state, media);
-  const time = state.scheduler.now();
-  state.publish(
-    streaming
-      ? {
-          type: 'tool-result',
-          callId: record.id,
-          toolName: record.name,
-          output: value,
-          scheduling,
-          sequence: record.results,
-          bytes,
-          media: report,
-          time,
-        }
-      : {
-          type: 'tool-result',
-          callId: record.id,
-          toolName: record.name,
-          output: value,
-          sequence: record.results,
-          bytes,
-          media: report,
-          time,
-        },
-  );
 }
 
 function mediaReport(state: RunnerState, media: CheckedMedia): ResultMediaReport {
