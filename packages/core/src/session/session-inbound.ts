@@ -151,6 +151,7 @@ export class SessionInbound {
       case 'cancellation':
         host.runner.handleCancellation(action.ids);
         host.writer.discard(action.ids);
+        host.recovery.discardParked(action.ids);
         host.settings.delivery.discard?.(action.ids);
         break;
       case 'resumption-update':

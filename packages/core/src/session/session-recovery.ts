@@ -61,9 +61,15 @@ export class SessionRecovery {
     if (host.settings.config.sessionResumption === undefined) return;
     host.runner.events$.subscribe((e) => {
       if (e.type === 'tool-call') host.handles.noteCall(e.callId, e.toolName, e.args);
-      // Like the held messages of a call the server cancelled, its parked results are not sent.
-      else if (e.type === 'tool-end' && e.cancelledBy === 'server') host.output.relay.discardParked(e.callId);
     });
+  }
+
+  /**
+   * The server cancelled these calls: like their held messages, their results parked during a
+   * resumption are not sent, whether the call was still running or had ended (a final parked).
+   */
+  discardParked(ids: readonly string[]): void {
+    for (const id of ids) this.#host.output.relay.discardParked(id);
   }
 
   /** True when handoff applies: sessions without a resumable handle hand over instead of ending. */

@@ -65,9 +65,11 @@ const sessionArb = fc
 const runs = sessionRuns(process.env.LIVETOOLS_SESSION_RUNS);
 
 /**
- * Histories that once broke a property, run first in every mode. This one resumed with a handle
+ * Histories that once broke a property, run first in every mode. The first resumed with a handle
  * issued before a call, so the call was handed over, and the session wrote the parked results of
- * the calls the handle knew before publishing `connected`.
+ * the calls the handle knew before publishing `connected`. In the second, a call completed while the
+ * session resumed (its final parked) and the server then cancelled it: the parked final was still
+ * written, because only a cancellation that ended a running call dropped parked results.
  */
 const regressions: SessionAction[][] = [
   [
@@ -85,6 +87,23 @@ const regressions: SessionAction[][] = [
     { kind: 'server-cancel', pick: 0 },
     { kind: 'call', tool: 'watch' },
     { kind: 'handle' },
+  ],
+  [
+    { kind: 'handle' },
+    { kind: 'call', tool: 'watch' },
+    { kind: 'go-away' },
+    { kind: 'complete', pick: 0 },
+    { kind: 'handle' },
+    { kind: 'server-cancel', pick: 0 },
+    { kind: 'drop' },
+    { kind: 'call', tool: 'watch' },
+    { kind: 'call', tool: 'watch' },
+    { kind: 'fail', pick: 0 },
+    { kind: 'go-away' },
+    { kind: 'call-unknown' },
+    { kind: 'drop' },
+    { kind: 'push', pick: 0, count: 1 },
+    { kind: 'server-cancel', pick: 0 },
   ],
 ];
 
