@@ -7,9 +7,10 @@
 //   node --expose-gc benchmarks/peer-adk.mjs
 //   PEER_ITERATIONS=500 PEER_ROUNDS=4 node --expose-gc benchmarks/peer-adk.mjs
 //
-// Environment: PEER_ITERATIONS (3000 timed round trips per client and scenario), PEER_ROUNDS (10:
-// the iterations are split into rounds and the clients take turns, in a rotating order, so that
-// drift and noise hit every client alike), PEER_WARMUP (300 per client and scenario), PEER_CONNECTS
+// Environment: PEER_ITERATIONS (3000 timed round trips per client and scenario), PEER_ROUNDS (16:
+// the iterations are split into rounds and the clients take turns, each round in the order of one
+// row of a balanced Latin square, so that drift, noise and each client's leftovers hit every client
+// alike; a multiple of the 8 clients completes the square), PEER_WARMUP (300 per client and scenario), PEER_CONNECTS
 // (20 connect + setup timings per client, taken in turns after the round trips).
 //
 // Two scenarios, because ADK JS treats models differently (node_modules/@google/adk/dist/esm/utils/
@@ -42,7 +43,7 @@ const env = (name, fallback) => {
   return Math.round(value);
 };
 const ITERATIONS = env('PEER_ITERATIONS', 3000);
-const ROUNDS = Math.min(env('PEER_ROUNDS', 10), ITERATIONS);
+const ROUNDS = Math.min(env('PEER_ROUNDS', 16), ITERATIONS);
 const WARMUP = env('PEER_WARMUP', 300);
 const CONNECTS = env('PEER_CONNECTS', 20);
 const MODEL_3X = 'gemini-3.1-flash-live-preview';
@@ -64,7 +65,7 @@ const adkGenaiVersion = existsSync(adkGenaiUrl)
 const report = createReport();
 console.log(
   `peer benchmark: ${fmt(ITERATIONS, 0)} sequential one-shot round trips per client and scenario in ${ROUNDS} ` +
-    `rotating rounds (+${WARMUP} warm-up); Node ${process.version}, @google/adk ${packageVersion('@google/adk')} ` +
+    `balanced rounds (+${WARMUP} warm-up); Node ${process.version}, @google/adk ${packageVersion('@google/adk')} ` +
     `(on @google/genai ${adkGenaiVersion}), @google/genai ${packageVersion('@google/genai')}, @livetools/core dist of ` +
     `${distBuiltAt('@livetools/core')}, ${cpus().length} CPU(s), load average ${loadavg()
       .map((l) => l.toFixed(2))
@@ -304,7 +305,7 @@ const streamProbe = await server.request('probe', {
   waitMs: 1000,
 });
 
-// Warm-up, then the timed rounds, the clients taking turns in a rotating order.
+// Warm-up, then the timed rounds (below), the clients taking turns.
 const samples = new Map();
 for (const scenario of scenarios) {
   for (const client of scenario.clients) {
@@ -319,6 +320,13 @@ for (const scenario of scenarios) {
 const heapBefore = new Map();
 const starts = new Map([...samples.keys()].map((label) => [label, []]));
 const cpuPerLabel = new Map([...samples.keys()].map((label) => [label, 0]));
+// Every client of both scenarios in one list, each round in the order of one row of a balanced
+// Latin square: over a full cycle of rows every client runs right after every other exactly once,
+// so whatever a client leaves behind (its garbage, its asynchronous tails) lands on all the others
+// alike. (A rotation of one fixed order would keep the neighbours: the first raw client always ran
+// right after ADK and read 15 % more CPU than its A/A twin.)
+const windows = scenarios.flatMap((scenario) => scenario.clients.map((client) => ({ scenario, client })));
+const orders = balancedOrders(windows.length);
 const gc = recordGc();
 const cpuStart = process.cpuUsage();
 const serverCpuStart = await server.request('cpu');
@@ -326,21 +334,18 @@ const machineStart = machineCpu();
 const roundsStart = performance.now();
 for (let round = 0; round < ROUNDS; round++) {
   const per = Math.floor(ITERATIONS / ROUNDS) + (round < ITERATIONS % ROUNDS ? 1 : 0);
-  for (const scenario of scenarios) {
-    const n = scenario.clients.length;
-    for (let k = 0; k < n; k++) {
-      const client = scenario.clients[(k + round) % n];
-      const c0 = process.cpuUsage();
-      const got = await server.request('run', {
-        label: client.label,
-        iterations: per,
-        turnComplete: scenario.turnComplete,
-      });
-      const used = process.cpuUsage(c0);
-      cpuPerLabel.set(client.label, cpuPerLabel.get(client.label) + (used.user + used.system) / 1000);
-      samples.get(client.label).push(...got.samples);
-      starts.get(client.label).push(...got.starts);
-    }
+  for (const index of orders[round % orders.length]) {
+    const { scenario, client } = windows[index];
+    const c0 = process.cpuUsage();
+    const got = await server.request('run', {
+      label: client.label,
+      iterations: per,
+      turnComplete: scenario.turnComplete,
+    });
+    const used = process.cpuUsage(c0);
+    cpuPerLabel.set(client.label, cpuPerLabel.get(client.label) + (used.user + used.system) / 1000);
+    samples.get(client.label).push(...got.samples);
+    starts.get(client.label).push(...got.starts);
   }
 }
 const elapsedS = (performance.now() - started) / 1000;
@@ -502,4 +507,17 @@ function packageVersionAt(url) {
     dir = new URL('..', dir);
   }
   return 'unknown';
+}
+
+/**
+ * The rows of a balanced Latin square of order `n` (Williams' design): each row is an order of
+ * 0..n-1, and over the rows each ordered pair of neighbours occurs equally often (once for an even
+ * `n`; for an odd `n` the square and its mirror, twice as many rows).
+ */
+function balancedOrders(n) {
+  const first = [];
+  for (let low = 0, high = n - 1, k = 0; k < n; k++) first.push(k % 2 === 0 ? low++ : high--);
+  const rows = [];
+  for (let shift = 0; shift < n; shift++) rows.push(first.map((v) => (v + shift) % n));
+  return n % 2 === 0 ? rows : [...rows, ...rows.map((row) => [...row].reverse())];
 }
