@@ -70,6 +70,36 @@ describe('BlockingCallHold', () => {
     expect(log).toEqual(['blocking a,r', 'run a,r,w', 'settled a:true,r:false', 'blocking ', 'run w2']);
   });
 
+  it('lists the running calls only when the writer asks, and once per message', () => {
+    let listed = 0;
+    const runner = {
+      handleToolCall: () => {},
+      activeCalls: () => {
+        listed += 1;
+        return [{ callId: 'a' }];
+      },
+    };
+    const calls = [
+      { id: 'a', name: 'lookup' },
+      { id: 'b', name: 'lookup' },
+    ];
+    // A writer whose BLOCKING calls were all answered while they ran asks nothing.
+    new BlockingCallHold(live38, () => declarations, {
+      blockingCalls: () => {},
+      blockingSettled: () => {},
+    }).run(calls, runner);
+    expect(listed).toBe(0);
+    const answers: boolean[] = [];
+    new BlockingCallHold(live38, () => declarations, {
+      blockingCalls: () => {},
+      blockingSettled: (ids, isOpen) => {
+        for (const id of ids) answers.push(isOpen(id));
+      },
+    }).run(calls, runner);
+    expect(answers).toEqual([true, false]);
+    expect(listed).toBe(1);
+  });
+
   it('on a profile without the rule it only hands the calls on, and reads the declarations once', () => {
     let reads = 0;
     const told: string[][] = [];

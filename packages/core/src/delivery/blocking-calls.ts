@@ -85,7 +85,12 @@ export class BlockingCallHold {
     this.#writer.blockingCalls(blocking);
     runner.handleToolCall(calls);
     if (blocking.length === 0) return;
-    const open = new Set(runner.activeCalls().map((c) => c.callId));
-    this.#writer.blockingSettled(blocking, (id) => open.has(id));
+    // The running calls are listed only when asked: a call answered at once (a synchronous tool)
+    // has ended its hold already, and the writer asks nothing.
+    let open: Set<string> | undefined;
+    this.#writer.blockingSettled(blocking, (id) => {
+      open ??= new Set(runner.activeCalls().map((c) => c.callId));
+      return open.has(id);
+    });
   }
 }
