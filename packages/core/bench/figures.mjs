@@ -1,11 +1,9 @@
 // Figures without a target, kept from the first version of the benchmarks: many concurrent calls
-// through one runner, and sequential tool-call round trips over a live session; and the cost of
-// the frame check every server frame goes through before the SDK parses it.
+// through one runner, and sequential tool-call round trips over a live session.
 import { performance } from 'node:perf_hooks';
 import { Subject } from 'rxjs';
 import { z } from 'zod';
 import { createLiveAgent, defineStreamingTool, defineTool, ToolRunner } from '../dist/index.js';
-import { readServerFrame } from '../dist/protocol/sdk-frame-guard.js';
 import { createFakeLiveServer, genai, MODEL } from './lib/live.mjs';
 import { addRow } from './lib/report.mjs';
 import { fmt, fullGc, percentile, us } from './lib/stats.mjs';
@@ -90,34 +88,4 @@ export async function roundTrips({ rounds = 1000 } = {}) {
     name: 'one-shot tool round trip p50 / p99',
     figure: `${us(percentile(rtt, 50))} / ${us(percentile(rtt, 99))}`,
   });
-}
-
-/**
- * The frame check (`sdk-frame-guard.ts`) per server frame, against a `JSON.parse` of the same text
- * (the check before short frames were scanned). Each frame is a fresh flat string, as the socket
- * delivers it.
- */
-export function frameCheck({ rounds = 200_000 } = {}) {
-  const frames = [
-    ['tool call', { toolCall: { functionCalls: [{ id: 'function-call-1234', name: 'add', args: { a: 1234, b: 1 } }] } }],
-    ['turnComplete', { serverContent: { turnComplete: true } }],
-    ['usage', { usageMetadata: { promptTokenCount: 1234, responseTokenCount: 56, totalTokenCount: 1290 } }],
-    ['3 KB audio', { serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: 'QUJD'.repeat(750) } }] } } }],
-  ];
-  const time = (check, copies) => {
-    for (let i = 0; i < rounds / 10; i++) check(copies[i % copies.length]);
-    const t0 = performance.now();
-    for (let i = 0; i < rounds; i++) check(copies[i % copies.length]);
-    return ((performance.now() - t0) * 1e6) / rounds;
-  };
-  const parts = [];
-  for (const [label, message] of frames) {
-    const text = JSON.stringify(message);
-    const copies = Array.from({ length: 1000 }, (_, i) => Buffer.from(text + ' '.repeat(i % 3)).toString());
-    const check = time(readServerFrame, copies);
-    const parse = time(JSON.parse, copies);
-    parts.push(`${label} (${fmt(text.length, 0)} chars) ${fmt(check, 0)} ns vs parse ${fmt(parse, 0)} ns`);
-  }
-  console.log(`frame check per server frame: ${parts.join('; ')}`);
-  addRow({ name: 'frame check per server frame, vs JSON.parse', figure: parts.join('; ') });
 }

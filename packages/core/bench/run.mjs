@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { cancellationLatency } from './cancellation.mjs';
-import { concurrentCalls, frameCheck, roundTrips } from './figures.mjs';
+import { concurrentCalls, roundTrips } from './figures.mjs';
 import { runnerLeaks, sessionLeaks } from './leaks.mjs';
 import { printTable } from './lib/report.mjs';
 import { fmt } from './lib/stats.mjs';
@@ -35,7 +35,6 @@ const suites = {
   figures: async () => {
     concurrentCalls();
     await roundTrips();
-    frameCheck();
   },
 };
 

@@ -15,7 +15,6 @@
  */
 import { LivetoolsError } from '../errors.js';
 import type { GenAIClient } from './genai-like.js';
-import { isJsonObjectText } from './json-object-text.js';
 import { sdkLiveView } from './sdk-live.js';
 
 /** How many characters of a bad frame an error message quotes. */
@@ -58,13 +57,8 @@ export function readServerFrame(data: unknown): string | LivetoolsError | undefi
   return problemOf(text) ?? text;
 }
 
-/**
- * Why `text` is not a JSON object, or `undefined` when it is one. A short frame is scanned
- * (`json-object-text.ts`: nothing is built, and the SDK's parse is then the only one); a long one,
- * or one the scan does not accept, is parsed, which also says what is wrong with it.
- */
+/** Why `text` is not a JSON object, or `undefined` when it is one. */
 function problemOf(text: string): LivetoolsError | undefined {
-  if (isJsonObjectText(text)) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);
