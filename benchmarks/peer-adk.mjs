@@ -2,7 +2,9 @@
 // Runner.runLive + LiveRequestQueue), through livetools (createLiveAgent + defineTool) and through
 // the raw @google/genai client, all against the same fake Live server in another process
 // (lib/peer-server.mjs), with the same trivial `add(a, b)` tool. The server issues a `toolCall` and
-// times it until the function response frame arrives, on its own clock; calls are sequential.
+// times it until the function response frame arrives, on its own clock; calls are sequential. The
+// raw and livetools clients share this process; ADK's run in one of their own (lib/adk-host.mjs),
+// whose heap and garbage would otherwise weigh on the others' CPU figures.
 //
 //   node --expose-gc benchmarks/peer-adk.mjs
 //   PEER_ITERATIONS=500 PEER_ROUNDS=4 node --expose-gc benchmarks/peer-adk.mjs
@@ -21,14 +23,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import {
-  FunctionTool,
-  Gemini,
-  InMemorySessionService,
-  LiveRequestQueue,
-  LlmAgent,
-  Runner,
-} from '@google/adk';
 import * as genai3 from '@google/genai';
 import { createLiveAgent, defineTool } from '@livetools/core';
 import { z } from 'zod';
@@ -84,6 +78,9 @@ console.log(
 const SERVER_NICE = niceFromEnv('PEER_SERVER_NICE');
 const server = await startChild(new URL('./lib/peer-server.mjs', import.meta.url));
 console.log(`fake server: ${raisePriority(server.child.pid, SERVER_NICE)}`);
+const adkHost = await startChild(new URL('./lib/adk-host.mjs', import.meta.url), {
+  execArgv: ['--expose-gc'],
+});
 const ADD_DESCRIPTION = 'Adds two numbers.';
 const addParameters = z.object({ a: z.number(), b: z.number() });
 const closers = [];
@@ -178,71 +175,26 @@ function livetoolsClient(model) {
 }
 
 /**
- * ADK: an LlmAgent with a FunctionTool, run live by a Runner over a LiveRequestQueue, its events
- * consumed as an application would. ADK's Gemini class builds its own live client with no base URL
- * option (dist/esm/models/google_llm.js, get liveApiClient: httpOptions are only headers and
- * apiVersion), so the fake server is reached through the environment variable that @google/genai
- * reads when a client is constructed, GOOGLE_GEMINI_BASE_URL.
+ * ADK: an LlmAgent with one FunctionTool run live in the ADK host process (lib/adk-host.mjs), `add`
+ * by default, or `countdown`, an async-generator tool (the Python ADK's way of writing a streaming
+ * tool), to see what ADK JS makes of it in live mode.
  */
-function adkClient(model, label, tools) {
+function adkClient(model, label, tool = 'add') {
   return async () => {
-    process.env.GOOGLE_GEMINI_BASE_URL = server.url;
-    const add = new FunctionTool({
-      name: 'add',
-      description: ADD_DESCRIPTION,
-      parameters: addParameters,
-      execute: ({ a, b }) => ({ sum: a + b }),
-    });
-    const agent = new LlmAgent({
-      name: 'bench_agent',
-      model: new Gemini({ model, apiKey: 'bench' }),
-      instruction: 'Answer with tools.',
-      tools: tools ?? [add],
-    });
-    const runner = new Runner({ appName: 'bench', agent, sessionService: new InMemorySessionService() });
-    const queue = new LiveRequestQueue();
-    const abort = new AbortController();
-    let failure;
-    const run = (async () => {
-      for await (const _event of runner.runLive({
-        userId: 'bench',
-        sessionId: label,
-        liveRequestQueue: queue,
-        abortSignal: abort.signal,
-      })) {
-        // an application would render the events here
-      }
-    })().catch((error) => {
-      failure = error;
-    });
-    return async () => {
-      queue.close();
-      abort.abort();
-      await Promise.race([run, new Promise((resolve) => setTimeout(resolve, 1000))]);
-      if (failure) console.warn(`${label}: runLive ended with ${failure}`);
-    };
+    const description = tool === 'add' ? ADD_DESCRIPTION : 'Counts down from n, one number every 50 ms.';
+    await adkHost.request('open', { label, model, serverUrl: server.url, tool, description });
+    return () => adkHost.request('close', { label });
   };
 }
 
-/**
- * ADK with an async-generator function tool, the Python ADK's way of writing a streaming tool, to see
- * what ADK JS makes of it in live mode.
- */
-function adkStreamingProbeClient(label) {
-  return adkClient(MODEL_3X, label, [
-    new FunctionTool({
-      name: 'countdown',
-      description: 'Counts down from n, one number every 50 ms.',
-      parameters: z.object({ n: z.number() }),
-      execute: async function* ({ n }) {
-        for (let i = n; i > 0; i--) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          yield { remaining: i - 1 };
-        }
-      },
-    }),
-  ]);
+/** This process's CPU time so far (ms). */
+function ownCpuMs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
+
+/** The CPU time so far (ms) of the process a client runs in. */
+const cpuOf = (client) => (client.label.startsWith('adk') ? adkHost.request('cpu') : ownCpuMs());
 
 const scenarios = [
   {
@@ -299,7 +251,7 @@ const setups = new Map();
 for (const scenario of scenarios) {
   for (const client of scenario.clients) setups.set(client.label, await connect(client.label, client.open));
 }
-setups.set('adk-stream', await connect('adk-stream', adkStreamingProbeClient('adk-stream')));
+setups.set('adk-stream', await connect('adk-stream', adkClient(MODEL_3X, 'adk-stream', 'countdown')));
 
 // What each client declared, and whether ADK runs a call without turnComplete (scenario B's model).
 const adkSetup = setups.get('adk-A').setup;
@@ -331,7 +283,6 @@ for (const scenario of scenarios) {
     samples.set(client.label, []);
   }
 }
-const heapBefore = new Map();
 const starts = new Map([...samples.keys()].map((label) => [label, []]));
 const cpuPerLabel = new Map([...samples.keys()].map((label) => [label, 0]));
 // CPU per round trip of each client in each round (ms), for the per-round ratios.
@@ -348,21 +299,22 @@ const orders = balancedOrders(windows.length);
 const gc = recordGc();
 const cpuStart = process.cpuUsage();
 const serverCpuStart = await server.request('cpu');
+const adkCpuStart = await adkHost.request('cpu');
 const machineStart = machineCpu();
 const roundsStart = performance.now();
 for (let round = 0; round < ROUNDS; round++) {
   const per = Math.floor(ITERATIONS / ROUNDS) + (round < ITERATIONS % ROUNDS ? 1 : 0);
   for (const index of orders[round % orders.length]) {
     const { scenario, client } = windows[index];
-    const c0 = process.cpuUsage();
+    const c0 = await cpuOf(client);
     const got = await server.request('run', {
       label: client.label,
       iterations: per,
       turnComplete: scenario.turnComplete,
     });
-    const used = process.cpuUsage(c0);
-    cpuPerLabel.set(client.label, cpuPerLabel.get(client.label) + (used.user + used.system) / 1000);
-    cpuPerRound.get(client.label).push((used.user + used.system) / 1000 / per);
+    const usedMs = (await cpuOf(client)) - c0;
+    cpuPerLabel.set(client.label, cpuPerLabel.get(client.label) + usedMs);
+    cpuPerRound.get(client.label).push(usedMs / per);
     samples.get(client.label).push(...got.samples);
     starts.get(client.label).push(...got.starts);
   }
@@ -372,18 +324,22 @@ const roundsMs = performance.now() - roundsStart;
 const machineEnd = machineCpu();
 const clientCpu = process.cpuUsage(cpuStart);
 const serverCpuMs = (await server.request('cpu')) - serverCpuStart;
+const adkCpuMs = (await adkHost.request('cpu')) - adkCpuStart;
 const pauses = await gc.stop();
 
-// Heap kept per round trip: 2,000 more calls on one client, full GC before and after.
+// Heap kept per round trip: 2,000 more calls on one client, full GC before and after (in the
+// process the client runs in).
 const retained = new Map();
 if (globalThis.gc) {
+  const heapOf = async (label) => {
+    if (label.startsWith('adk')) return adkHost.request('heap');
+    await fullGc();
+    return process.memoryUsage().heapUsed;
+  };
   for (const label of ['raw-genai3', 'livetools-A', 'adk-A']) {
-    await fullGc();
-    const h0 = process.memoryUsage().heapUsed;
+    const h0 = await heapOf(label);
     await server.request('run', { label, iterations: 2000, turnComplete: false });
-    await fullGc();
-    retained.set(label, (process.memoryUsage().heapUsed - h0) / 2000);
-    heapBefore.set(label, h0);
+    retained.set(label, ((await heapOf(label)) - h0) / 2000);
   }
 }
 
@@ -408,6 +364,7 @@ const lastResponses = {
   raw: await server.request('lastResponse', { label: 'raw-genai3' }),
 };
 for (const close of closers) await close();
+await adkHost.stop();
 await server.stop();
 
 // The tables.
@@ -431,7 +388,7 @@ for (const scenario of scenarios) {
   }
 }
 report.add({
-  name: 'client CPU per round trip (this process while one client runs; IPC included)',
+  name: 'client CPU per round trip (the process the client runs in, while it runs; IPC included)',
   figure: 'mean',
   ratio: 'vs raw: median of the rounds (all rounds)',
 });
@@ -496,9 +453,9 @@ report.add({
 });
 if (machineStart && machineEnd) {
   const share = (machineEnd.busy - machineStart.busy) / (machineEnd.total - machineStart.total);
-  const ours = ((clientCpu.user + clientCpu.system) / 1000 + serverCpuMs) / roundsMs;
+  const ours = ((clientCpu.user + clientCpu.system) / 1000 + adkCpuMs + serverCpuMs) / roundsMs;
   report.add({
-    name: 'machine CPU busy during the rounds: all / client + server / everything else',
+    name: 'machine CPU busy during the rounds: all / clients + server / everything else',
     figure: `${fmt(share * cpus().length * 100, 0)} % / ${fmt(ours * 100, 0)} % / ${fmt((share * cpus().length - ours) * 100, 0)} % of one core`,
   });
 }
