@@ -15,14 +15,15 @@
 // alike; 18 rows complete the square of the 9 clients), PEER_WARMUP (2000 per client and scenario:
 // the optimizing compiler is still at work on livetools' code after a few hundred calls, and its
 // background compilations showed as 1-4 ms round trips in the first half of the rounds), PEER_CONNECTS
-// (20 connect + setup timings per client, taken in turns after the round trips).
+// (20 connect + setup timings per client, taken in turns after the round trips), PEER_WINDOW_LOG (a
+// file to write each window's client, start and end on CLOCK_MONOTONIC, for tools/window-profile.mjs).
 //
 // Two scenarios, because ADK JS treats models differently (node_modules/@google/adk/dist/esm/utils/
 // live_connection_utils.js, LiveResponseAggregator.processMessage): for a Gemini 3.x "flash-live"
 // model it runs a tool call as soon as the `toolCall` message arrives; for any other model (2.5
 // native audio, say) it keeps the call until the server's `turnComplete`. Scenario A uses a 3.x
 // model name and sends only `toolCall`; scenario B a 2.5 model name and `toolCall` + `turnComplete`.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as genai3 from '@google/genai';
@@ -293,6 +294,9 @@ const cpuPerRound = new Map([...samples.keys()].map((label) => [label, []]));
 // percentiles leave out.
 const firsts = new Map([...samples.keys()].map((label) => [label, []]));
 const COLD = 2;
+// Each window as `label startNs endNs roundTrips` (process.hrtime, CLOCK_MONOTONIC like `perf record
+// -k CLOCK_MONOTONIC`), when PEER_WINDOW_LOG names a file.
+const windowLog = [];
 // Every client of both scenarios in one list, each round in the order of one row of a balanced
 // Latin square: over a full cycle of rows every client runs right after every other exactly once,
 // so whatever a client leaves behind (its garbage, its asynchronous tails) lands on all the others
@@ -312,6 +316,7 @@ for (let round = 0; round < ROUNDS; round++) {
   const per = Math.floor(ITERATIONS / ROUNDS) + (round < ITERATIONS % ROUNDS ? 1 : 0);
   for (const index of orders[round % orders.length]) {
     const { scenario, client } = windows[index];
+    const w0 = process.hrtime.bigint();
     const c0 = await cpuOf(client);
     const got = await server.request('run', {
       label: client.label,
@@ -319,6 +324,7 @@ for (let round = 0; round < ROUNDS; round++) {
       turnComplete: scenario.turnComplete,
     });
     const usedMs = (await cpuOf(client)) - c0;
+    windowLog.push(`${client.label} ${w0} ${process.hrtime.bigint()} ${per}`);
     cpuPerLabel.set(client.label, cpuPerLabel.get(client.label) + usedMs);
     cpuPerRound.get(client.label).push(usedMs / per);
     // A window's first round trips run with caches cold after the other clients' windows (the
@@ -330,6 +336,7 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 const elapsedS = (performance.now() - started) / 1000;
+if (process.env.PEER_WINDOW_LOG) writeFileSync(process.env.PEER_WINDOW_LOG, `${windowLog.join('\n')}\n`);
 const roundsMs = performance.now() - roundsStart;
 const machineEnd = machineCpu();
 const clientCpu = process.cpuUsage(cpuStart);
