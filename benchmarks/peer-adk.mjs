@@ -298,7 +298,7 @@ const COLD = 2;
 // -k CLOCK_MONOTONIC`), when PEER_WINDOW_LOG names a file.
 const windowLog = [];
 // Every client of both scenarios in one list, each round in the order of one row of a balanced
-// Latin square: over a full cycle of rows every client runs right after every other exactly once,
+// Latin square: over a full cycle of rows every client runs right after every other equally often,
 // so whatever a client leaves behind (its garbage, its asynchronous tails) lands on all the others
 // alike. (A rotation of one fixed order would keep the neighbours: the first raw client always ran
 // right after ADK and read 15 % more CPU than its A/A twin.) The setup's garbage is collected
@@ -425,10 +425,11 @@ report.add({
 });
 for (const scenario of scenarios) {
   const baseLabel = scenario.clients[0].label;
-  const base = cpuPerLabel.get(baseLabel) / samples.get(baseLabel).length;
+  // Every client ran ITERATIONS round trips in the rounds (the latency samples leave some out).
+  const base = cpuPerLabel.get(baseLabel) / ITERATIONS;
   const baseRounds = cpuPerRound.get(baseLabel);
   for (const client of scenario.clients) {
-    const per = cpuPerLabel.get(client.label) / samples.get(client.label).length;
+    const per = cpuPerLabel.get(client.label) / ITERATIONS;
     // One ratio per round, against the raw client's window of the same round: a lump of work that
     // lands in one window (a major GC, a neighbour's tail) moves one ratio, not the figure.
     const ratio = percentile(
