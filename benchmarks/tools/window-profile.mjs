@@ -4,16 +4,22 @@
 // run, interleaved, so the difference is theirs and not the machine's mood.
 //
 //   PEER_WINDOW_LOG=/tmp/windows.log perf record -k CLOCK_MONOTONIC -F 10000 --no-inherit \
-//     -o /tmp/peer.data -- node --perf-basic-prof --no-flush-bytecode --expose-gc benchmarks/peer-adk.mjs
+//     -o /tmp/peer.data -- node --perf-basic-prof --no-flush-bytecode --no-flush-baseline-code \
+//     --no-compact-code-space --expose-gc benchmarks/peer-adk.mjs
 //   node benchmarks/tools/window-profile.mjs --perf=/tmp/peer.data --windows=/tmp/windows.log \
 //     --base=raw-genai3 --vs=livetools-A [--freq=10000] [--top=40]
 //
 // `perf` (Debian's linux-perf) must be on the PATH. `--no-inherit` samples the benchmark's own
 // process only: the fake server and ADK's clients run in processes of their own. `--freq` is the
-// sampling frequency given to perf record (each sample stands for 1/freq s of CPU). Without
-// `--no-flush-bytecode`, V8 frees the code of functions that ran only at startup and reuses its
-// addresses, and perf's symbol map then names some samples after those functions (zod's JSON
-// Schema conversion, a client's connect) in windows where they never ran.
+// sampling frequency given to perf record (each sample stands for 1/freq s of CPU).
+//
+// Read the JavaScript rows with care. `--perf-basic-prof` writes a map of where V8 put each piece
+// of compiled code, but V8 frees code and reuses its addresses (flushed bytecode and baseline code,
+// compacted code space, replaced optimized code), and perf then names a sample after whatever was
+// there first: without the three flags above, startup code (zod's JSON Schema conversion, a
+// session's connect and teardown, ws's Receiver) showed up in windows where it never ran, and even
+// with them a few rows can be misnamed. The native rows (V8's builtins and runtime, Node, the
+// kernel) come from files on disk and are exact.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
