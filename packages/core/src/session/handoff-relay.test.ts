@@ -62,7 +62,17 @@ describe('HandoffRelay parking while a resumption is under way', () => {
     r.deliver(result('a', 1, true));
     r.deliver(result('b', 1, true));
     r.deliver(result('a', 2, true));
-    r.discardParked('a');
+    r.discardParked(['a']);
+    expect(r.unpark().map((x) => x.id)).toEqual(['b']);
+  });
+
+  it('drops the parked results of every call one cancellation names', () => {
+    const { r } = relay();
+    r.park(() => true);
+    r.deliver(result('a', 1, true));
+    r.deliver(result('b', 1, true));
+    r.deliver(result('c', 1, true));
+    r.discardParked(['c', 'a', 'unknown']);
     expect(r.unpark().map((x) => x.id)).toEqual(['b']);
   });
 

@@ -141,10 +141,11 @@ export class HandoffRelay {
     this.#parkIf = test;
   }
 
-  /** The server cancelled call `callId`: its parked results are dropped. */
-  discardParked(callId: string): void {
-    if (this.#parked.length === 0) return;
-    this.#parked = this.#parked.filter((w) => w.response.id !== callId);
+  /** The server cancelled the calls `ids`: their parked results are dropped, in one pass. */
+  discardParked(ids: readonly string[]): void {
+    if (this.#parked.length === 0 || ids.length === 0) return;
+    const cancelled = new Set(ids);
+    this.#parked = this.#parked.filter((w) => !cancelled.has(w.response.id));
   }
 
   /** The resumption is done: parking stops, and the results parked are returned, in order. */

@@ -69,7 +69,7 @@ export class SessionRecovery {
    * resumption are not sent, whether the call was still running or had ended (a final parked).
    */
   discardParked(ids: readonly string[]): void {
-    for (const id of ids) this.#host.output.relay.discardParked(id);
+    this.#host.output.relay.discardParked(ids);
   }
 
   /** True when handoff applies: sessions without a resumable handle hand over instead of ending. */
