@@ -33,6 +33,7 @@ import { niceFromEnv, raisePriority, startChild } from './lib/child.mjs';
 import { overlapsAny, recordGc } from './lib/gc.mjs';
 import { createReport } from './lib/report.mjs';
 import {
+  cpuMs,
   distBuiltAt,
   fmt,
   fullGc,
@@ -184,20 +185,22 @@ function livetoolsClient(model) {
  */
 function adkClient(model, label, tool = 'add') {
   return async () => {
-    const description = tool === 'add' ? ADD_DESCRIPTION : 'Counts down from n, one number every 50 ms.';
-    await adkHost.request('open', { label, model, serverUrl: server.url, tool, description });
+    await adkHost.request('open', {
+      label,
+      model,
+      serverUrl: server.url,
+      tool,
+      description: ADD_DESCRIPTION,
+    });
     return () => adkHost.request('close', { label });
   };
 }
 
-/** This process's CPU time so far (ms). */
-function ownCpuMs() {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
+/** True for the clients that run in the ADK host process, false for those of this one. */
+const inAdkHost = (label) => label.startsWith('adk');
 
 /** The CPU time so far (ms) of the process a client runs in. */
-const cpuOf = (client) => (client.label.startsWith('adk') ? adkHost.request('cpu') : ownCpuMs());
+const cpuOf = (client) => (inAdkHost(client.label) ? adkHost.request('cpu') : cpuMs());
 
 const scenarios = [
   {
@@ -349,7 +352,7 @@ const pauses = await gc.stop();
 const retained = new Map();
 if (globalThis.gc) {
   const heapOf = async (label) => {
-    if (label.startsWith('adk')) return adkHost.request('heap');
+    if (inAdkHost(label)) return adkHost.request('heap');
     await fullGc();
     return process.memoryUsage().heapUsed;
   };

@@ -4,8 +4,9 @@
 // real application hosts one of these frameworks, not all of them.
 //
 // Requests (lib/child.mjs): open { label, model, serverUrl, tool, description } runs an ADK agent
-// live against the fake server (tool 'add', or 'countdown', an async-generator tool); close
-// { label }; cpu (this process's CPU time so far, ms); heap (heap used after a full GC, bytes).
+// live against the fake server (tool 'add', described by `description` as for the other clients,
+// or 'countdown', an async-generator tool); close { label }; cpu (this process's CPU time so far,
+// ms); heap (heap used after a full GC, bytes).
 import {
   FunctionTool,
   Gemini,
@@ -16,7 +17,7 @@ import {
 } from '@google/adk';
 import { z } from 'zod';
 import { serve } from './child.mjs';
-import { fullGc } from './stats.mjs';
+import { cpuMs, fullGc } from './stats.mjs';
 
 /** The close function of each running client, by label. */
 const running = new Map();
@@ -31,10 +32,10 @@ const tools = {
       execute: ({ a, b }) => ({ sum: a + b }),
     }),
   // The Python ADK's way of writing a streaming tool, to see what ADK JS makes of it in live mode.
-  countdown: (description) =>
+  countdown: () =>
     new FunctionTool({
       name: 'countdown',
-      description,
+      description: 'Counts down from n, one number every 50 ms.',
       parameters: z.object({ n: z.number() }),
       execute: async function* ({ n }) {
         for (let i = n; i > 0; i--) {
@@ -93,8 +94,7 @@ serve(
       return true;
     },
     cpu() {
-      const { user, system } = process.cpuUsage();
-      return (user + system) / 1000;
+      return cpuMs();
     },
     async heap() {
       await fullGc();

@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { createFakeLiveServer } from '@livetools/core/testing';
 import { serve } from './child.mjs';
+import { cpuMs } from './stats.mjs';
 
 const server = await createFakeLiveServer({ timeoutMs: 60_000 });
 const connections = new Map();
@@ -93,8 +94,7 @@ serve(
     },
     /** CPU time used by this process so far (ms). */
     cpu() {
-      const { user, system } = process.cpuUsage();
-      return (user + system) / 1000;
+      return cpuMs();
     },
     /** The last function response received on a connection. */
     lastResponse({ label }) {

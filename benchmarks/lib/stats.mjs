@@ -27,6 +27,12 @@ export function summarize(samples) {
   };
 }
 
+/** This process's CPU time so far, user and system (ms). */
+export function cpuMs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** Runs every collection the runtime allows (needs --expose-gc), with turns of the loop between. */
 export async function fullGc() {
   if (!globalThis.gc) return;
