@@ -7,19 +7,14 @@
  *
  * @packageDocumentation
  */
-import type {
-  WireFunctionCall,
-  WireServerContent,
-  WireServerMessage,
-  WireVoiceActivity,
-} from './genai-like.js';
+import type { WireFunctionCall, WireServerMessage } from './genai-like.js';
 import { describeValue, isRecord } from './server-signals.js';
 
 /** Model output, transcriptions and turn signals (`serverContent`, `voiceActivity`): read by the session's content reader. */
 export interface ContentAction {
   /** Discriminant. */
   readonly kind: 'content';
-  /** The message's `serverContent` and `voiceActivity`, as sent (the content reader checks their parts). */
+  /** The message as sent: the content reader reads its `serverContent` and `voiceActivity` (and checks their parts). */
   readonly message: Pick<WireServerMessage, 'serverContent' | 'voiceActivity'>;
 }
 
@@ -125,15 +120,10 @@ export function readServerMessage(message: unknown): ServerAction[] {
   if (!isRecord(message)) return [{ kind: 'malformed', field: 'message', got: describeValue(message) }];
   const m = message as WireServerMessage & Record<string, unknown>;
   const actions: ServerAction[] = [];
-  if (m.serverContent !== undefined || m.voiceActivity !== undefined) {
-    actions.push({
-      kind: 'content',
-      message: {
-        ...(m.serverContent === undefined ? {} : { serverContent: m.serverContent as WireServerContent }),
-        ...(m.voiceActivity === undefined ? {} : { voiceActivity: m.voiceActivity as WireVoiceActivity }),
-      },
-    });
-  }
+  // The content reader reads only `serverContent` and `voiceActivity`: it is given the message
+  // itself (a copy of the two keys made an object per message, of a hidden class V8 may drop).
+  if (m.serverContent !== undefined || m.voiceActivity !== undefined)
+    actions.push({ kind: 'content', message: m });
   readToolCall(m.toolCall, actions);
   readCancellation(m.toolCallCancellation, actions);
   const update: unknown = m.sessionResumptionUpdate;

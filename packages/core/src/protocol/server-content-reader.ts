@@ -1,11 +1,12 @@
 import type { IdleSignal } from '../profiles/model-profile.js';
-import type { SessionEvent } from '../session/live-events.js';
+import type { SessionEvent, TurnCompleteEvent } from '../session/live-events.js';
 import type { Logger } from '../tool/context.js';
 import type { WireServerContent, WireServerMessage } from './genai-like.js';
 import {
   describeValue,
   idleTransition,
   isRecord,
+  type ReadTurnComplete,
   readInteractionStatus,
   readInterimTranscription,
   readTurnComplete,
@@ -53,7 +54,14 @@ export class ServerContentReader {
     if (content !== undefined && !isRecord(content)) this.#ignore('serverContent', describeValue(content));
     else if (content) this.#readContent(content as WireServerContent, time);
     const voice = readVoiceActivity(message.voiceActivity, this.#ignore);
-    if (voice) this.#target.publish({ type: 'voice-activity', ...voice, time });
+    if (voice) {
+      const { activity, audioOffset } = voice;
+      this.#target.publish(
+        audioOffset === undefined
+          ? { type: 'voice-activity', activity, time }
+          : { type: 'voice-activity', activity, audioOffset, time },
+      );
+    }
   }
 
   #readContent(content: WireServerContent, time: number): void {
@@ -87,8 +95,7 @@ export class ServerContentReader {
       target.idle();
     }
     const turnComplete = Boolean(content.turnComplete);
-    if (turnComplete)
-      target.publish({ type: 'turn-complete', ...readTurnComplete(content, this.#ignore), time });
+    if (turnComplete) target.publish(turnCompleteEvent(readTurnComplete(content, this.#ignore), time));
     const status = readInteractionStatus(content.interactionStatus, this.#ignore);
     if (status)
       target.publish({ type: 'interaction-status', status: status.status, idle: status.idle, time });
@@ -123,4 +130,22 @@ export class ServerContentReader {
   readonly #ignore = (field: string, got: string): void => {
     this.#logger.debug('ignored a server value livetools cannot read', { field, got });
   };
+}
+
+/**
+ * The `turn-complete` event, one object literal per shape. Events built with a spread get hidden
+ * classes that V8 reaches only through transitions it holds weakly: while no such event is alive
+ * (between turns) a full garbage collection may drop them, and the code that reads turn signals is
+ * then deoptimized and has to warm up again on the next turns.
+ */
+function turnCompleteEvent(read: ReadTurnComplete, time: number): TurnCompleteEvent {
+  const { reason, waitingForInput } = read;
+  if (reason === undefined) {
+    return waitingForInput === undefined
+      ? { type: 'turn-complete', time }
+      : { type: 'turn-complete', waitingForInput, time };
+  }
+  return waitingForInput === undefined
+    ? { type: 'turn-complete', reason, time }
+    : { type: 'turn-complete', reason, waitingForInput, time };
 }

@@ -70,12 +70,13 @@ export function readTurnComplete(
   ignore: IgnoreValue,
 ): ReadTurnComplete {
   const { turnCompleteReason: reason, waitingForInput: waiting } = content;
-  let out: ReadTurnComplete = {};
-  if (typeof reason === 'string') out = { reason };
-  else if (reason !== undefined) ignore('serverContent.turnCompleteReason', describeValue(reason));
-  if (typeof waiting === 'boolean') out = { ...out, waitingForInput: waiting };
-  else if (waiting !== undefined) ignore('serverContent.waitingForInput', describeValue(waiting));
-  return out;
+  const hasReason = typeof reason === 'string';
+  if (!hasReason && reason !== undefined) ignore('serverContent.turnCompleteReason', describeValue(reason));
+  const hasWaiting = typeof waiting === 'boolean';
+  if (!hasWaiting && waiting !== undefined) ignore('serverContent.waitingForInput', describeValue(waiting));
+  // One literal per shape, no spread: see `turnCompleteEvent` in server-content-reader.ts.
+  if (hasReason) return hasWaiting ? { reason, waitingForInput: waiting } : { reason };
+  return hasWaiting ? { waitingForInput: waiting } : {};
 }
 
 /** The text of `serverContent.interimInputTranscription`; `undefined` when absent, empty or malformed. */

@@ -1,9 +1,12 @@
-import type { SchedulerLike } from 'rxjs';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { CallCancelledError } from '../errors.js';
-import { childLogger } from '../logger.js';
+import { childLogger, silentLogger } from '../logger.js';
 import type { Logger, ToolContext, ToolInputStreams } from '../tool/context.js';
-import type { CallRecord } from './call-record.js';
+import { type CallRecord, NO_INPUT } from './call-record.js';
 import type { RunnerState } from './runner-state.js';
+
+/** What a context takes from its runner. */
+type ContextSource = Pick<RunnerState, 'logger' | 'input' | 'scheduler' | 'mediaParts'>;
 
 /**
  * @internal
@@ -26,7 +29,7 @@ export class CallContext implements ToolContext {
   readonly #parentLogger: Logger;
   #logger: Logger | undefined;
 
-  constructor(state: RunnerState, record: CallRecord) {
+  constructor(state: ContextSource, record: CallRecord) {
     this.#record = record;
     this.#parentLogger = state.logger;
     const self = this as { -readonly [K in keyof ToolContext]: ToolContext[K] };
@@ -74,3 +77,18 @@ const SIGNAL: PropertyDescriptor = {
   enumerable: true,
   configurable: true,
 };
+
+/**
+ * A context that lives as long as the module and is never handed to a tool. V8 describes each
+ * object by a hidden class, and reaches the classes a context goes through as its constructor
+ * defines its properties by transitions it holds weakly: once no context is alive (between one-shot
+ * calls, that is most of the time) a full garbage collection may drop them, which deoptimizes the
+ * code that starts calls; the next calls then run unoptimized until V8 has compiled it again,
+ * thousands of calls later. This one keeps those classes alive.
+ *
+ * @internal
+ */
+export const SHAPE_KEEPER: CallContext = new CallContext(
+  { logger: silentLogger, input: NO_INPUT, scheduler: asyncScheduler, mediaParts: false },
+  { id: '', name: '' } as CallRecord,
+);

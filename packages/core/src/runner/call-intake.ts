@@ -55,6 +55,14 @@ export function receive(state: RunnerState, call: WireFunctionCall): void {
     refused: 0,
     bytes: 0,
     coalesced: 0,
+    startedAt: undefined,
+    firstResultAt: undefined,
+    cancelToTeardownMs: undefined,
+    outcome: undefined,
+    abort: undefined,
+    cancelledBy: undefined,
+    subscription: undefined,
+    deadline: undefined,
   };
   state.calls.set(id, record);
   const ordered = tool.kind === 'streaming' && tool.policies.onDuplicate !== 'allow';

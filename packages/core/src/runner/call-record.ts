@@ -11,7 +11,13 @@ import { toWireValue, WireRefusal } from './wire-value.js';
 /** @internal Where a call is in its life. */
 export type Phase = CallState | 'ended';
 
-/** @internal What the runner knows about one call. */
+/**
+ * @internal
+ * What the runner knows about one call. Every field is there from the start (`undefined` until
+ * known), so that a record keeps one shape for its whole life: fields added later would move each
+ * record through a chain of hidden classes, which V8 may drop while no call is running and then
+ * rebuild, deoptimizing the code that handles calls.
+ */
 export interface CallRecord {
   readonly id: string;
   readonly name: string;
@@ -22,20 +28,20 @@ export interface CallRecord {
   results: number;
   /** Values refused because JSON cannot carry them (never sent). */
   refused: number;
-  startedAt?: number;
-  firstResultAt?: number;
+  startedAt: number | undefined;
+  firstResultAt: number | undefined;
   bytes: number;
   coalesced: number;
-  cancelToTeardownMs?: number;
+  cancelToTeardownMs: number | undefined;
   /** For calls admitted in arrival order: the validation outcome, until the calls ahead are admitted. */
-  outcome?: ValidationOutcome;
+  outcome: ValidationOutcome | undefined;
   /** Made when the tool first reads `ctx.signal` (most tools never do: AbortController is costly). */
-  abort?: AbortController;
+  abort: AbortController | undefined;
   /** Who cancelled the call, so that a signal made after the cancellation starts aborted. */
-  cancelledBy?: CancelSource;
+  cancelledBy: CancelSource | undefined;
   /** The streaming call's subscriber (set before its tool runs); unsubscribing it stops the tool. */
-  subscription?: Subscription;
-  deadline?: Subscription;
+  subscription: Subscription | undefined;
+  deadline: Subscription | undefined;
 }
 
 /** @internal Realtime input of a runner created without any. */
@@ -82,8 +88,12 @@ export function jsonLength(value: unknown): number {
 }
 
 /** What a call's metrics are made of; a call refused before it started has only the first ones. */
-type MetricsSource = Pick<CallRecord, 'receivedAt' | 'results' | 'coalesced' | 'bytes'> &
-  Partial<Pick<CallRecord, 'startedAt' | 'firstResultAt' | 'cancelToTeardownMs' | 'refused'>>;
+type MetricsSource = Pick<CallRecord, 'receivedAt' | 'results' | 'coalesced' | 'bytes'> & {
+  readonly startedAt?: number | undefined;
+  readonly firstResultAt?: number | undefined;
+  readonly cancelToTeardownMs?: number | undefined;
+  readonly refused?: number;
+};
 
 /** @internal */
 export function metricsOf(record: MetricsSource, end: number): CallMetrics {

@@ -193,6 +193,19 @@ class ResultRoute implements GenAILiveSession, DeliveryContext, ResultSource, Ou
   /** True once the route has been written as a message: later writes get objects of their own. */
   #written = false;
 
+  /**
+   * A route that lives as long as the module and routes nothing, so that V8 keeps the hidden
+   * classes every route goes through (see `SHAPE_KEEPER` in call-context.ts: without a live route,
+   * a full garbage collection between results may drop them and deoptimize the code that sends
+   * results).
+   */
+  static readonly shapeKeeper: ResultRoute = new ResultRoute(
+    undefined as never,
+    undefined as never,
+    { id: '', name: '', response: { output: null } },
+    -1,
+  );
+
   readonly #output: SessionOutput;
   readonly #writer: OutboundWriter;
 
