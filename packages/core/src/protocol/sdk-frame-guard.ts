@@ -36,17 +36,24 @@ const utf8 = new TextDecoder();
  */
 export function checkServerFrame(data: unknown): LivetoolsError | undefined {
   const read = readServerFrame(data);
-  return typeof read === 'string' ? undefined : read;
+  return read instanceof LivetoolsError ? read : undefined;
+}
+
+/** @internal A server frame that is a JSON object: its text and the object it parses to. */
+export interface ServerFrame {
+  /** The frame as text (decoded once: what the SDK is handed when it must parse the frame itself). */
+  readonly text: string;
+  /** The parsed frame. */
+  readonly value: object;
 }
 
 /**
  * @internal
- * The text of `data` when it is a JSON object (what the SDK is then handed, so that it does not
- * decode the frame a second time), the `MALFORMED_FRAME` error that says why it is not one, or
- * `undefined` for a `Blob` (left to the SDK as it is). Never throws.
+ * The frame `data` read and parsed when it is a JSON object, the `MALFORMED_FRAME` error that says
+ * why it is not one, or `undefined` for a `Blob` (left to the SDK as it is). Never throws.
  */
-export function readServerFrame(data: unknown): string | LivetoolsError | undefined {
-  if (typeof data === 'string') return problemOf(data) ?? data;
+export function readServerFrame(data: unknown): ServerFrame | LivetoolsError | undefined {
+  if (typeof data === 'string') return parseObject(data);
   if (typeof Blob !== 'undefined' && data instanceof Blob) return undefined;
   let text: string;
   try {
@@ -54,11 +61,11 @@ export function readServerFrame(data: unknown): string | LivetoolsError | undefi
   } catch (error) {
     return malformed('it cannot be read as text', '', error);
   }
-  return problemOf(text) ?? text;
+  return parseObject(text);
 }
 
-/** Why `text` is not a JSON object, or `undefined` when it is one. */
-function problemOf(text: string): LivetoolsError | undefined {
+/** `text` parsed when it is a JSON object, or why it is not one. */
+function parseObject(text: string): ServerFrame | LivetoolsError {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -66,7 +73,7 @@ function problemOf(text: string): LivetoolsError | undefined {
     // V8's message quotes part of the frame: escape it like the quoted frame.
     return malformed(escapeControls(error instanceof Error ? error.message : 'invalid JSON'), text, error);
   }
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return undefined;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return { text, value };
   return malformed(
     `it is ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`,
     text,

@@ -17,7 +17,7 @@
  * @internal
  * @packageDocumentation
  */
-import type { LivetoolsError } from '../errors.js';
+import { LivetoolsError } from '../errors.js';
 import type { GenAIClient, GenAILiveSession, WireCloseEvent, WireServerMessage } from './genai-like.js';
 import { readServerFrame } from './sdk-frame-guard.js';
 import type { SdkSocket } from './sdk-socket.js';
@@ -41,6 +41,54 @@ export interface SdkLiveOptions {
    * throws, that is ignored (the frame stays dropped): nothing may escape into the socket.
    */
   readonly onBadFrame?: (error: LivetoolsError) => void;
+  /**
+   * With `onBadFrame`: where the frames the check parsed wait for {@link connectLive} to put them
+   * into the SDK's messages, so that the SDK does not parse them again. Only for a Gemini API client:
+   * on Vertex AI the SDK converts what it parses.
+   */
+  readonly parsed?: ParsedFrames;
+}
+
+/** What the SDK is handed for a frame the check parsed: it parses `{}` into an empty message. */
+const EMPTY_FRAME = Object.freeze({ data: '{}' });
+
+/**
+ * @internal
+ * The frames of one socket that the check parsed, in order, on their way to the session. The SDK
+ * parses every frame too (`JSON.parse`, then `Object.assign` onto a new `LiveServerMessage` on the
+ * Gemini API, in both majors), which made each frame cost two parses: audio frames are large. So
+ * the SDK is handed `{}` instead and its empty message gets the parsed frame assigned before it
+ * reaches the session: the same message for one parse. The SDK hands messages on in the order of
+ * their frames, possibly later (it queues them until `connect()` resolves), so the frames wait
+ * here in order. A frame the SDK must read itself (`setupComplete`, which resolves `connect()`; a
+ * `Blob`) is handed over whole and takes an empty place in the line; after a `Blob`, which the SDK
+ * reads asynchronously, every frame is.
+ */
+export class ParsedFrames {
+  readonly #line: (object | undefined)[] = [];
+  #whole = false;
+
+  /** The `onmessage` event to give the SDK for a frame that parsed to `value`. */
+  hand(event: { readonly data: unknown }, frame: { readonly text: string; readonly value: object }): object {
+    if (this.#whole || Object.hasOwn(frame.value, 'setupComplete')) {
+      this.#line.push(undefined);
+      return frame.text === event.data ? event : { data: frame.text };
+    }
+    this.#line.push(frame.value);
+    return EMPTY_FRAME;
+  }
+
+  /** A frame the check could not read synchronously (a `Blob`): the SDK reads it and every later frame. */
+  handWhole(): void {
+    this.#whole = true;
+    this.#line.push(undefined);
+  }
+
+  /** Fills the SDK's message of the next frame in line (unless the SDK read that frame itself). */
+  fill(message: object): void {
+    const value = this.#line.shift();
+    if (value !== undefined) Object.assign(message, value);
+  }
 }
 
 /** @internal What {@link connectLive} passes to `ai.live.connect`, typed as livetools reads it. */
@@ -75,13 +123,13 @@ function socketFactoryOf(live: object): SocketFactory | undefined {
 export function sdkLiveView<Live extends GenAIClient['live']>(live: Live, options: SdkLiveOptions): Live {
   const factory = socketFactoryOf(live);
   if (!factory || (!options.socket && !options.onBadFrame)) return live;
-  const { socket, onBadFrame } = options;
+  const { socket, onBadFrame, parsed } = options;
   const wrapped: SocketFactory = {
     create: (url, headers, callbacks) => {
       const connection = factory.create(
         url,
         headers,
-        onBadFrame ? { ...callbacks, onmessage: screened(callbacks, onBadFrame) } : callbacks,
+        onBadFrame ? { ...callbacks, onmessage: screened(callbacks, onBadFrame, parsed) } : callbacks,
       );
       socket?.record(connection);
       return connection;
@@ -99,17 +147,25 @@ export function sdkLiveView<Live extends GenAIClient['live']>(live: Live, option
 /**
  * The socket's `onmessage`, passing JSON objects to the SDK and reporting everything else. The SDK
  * is handed the text the check read (it reads a string as it is), so that a binary frame is
- * decoded once; the SDK's parse of it is the one livetools cannot spare (see `sdk-frame-guard.ts`).
+ * decoded once; with `parsed`, it is handed `{}` and the parsed frame waits there (see
+ * {@link ParsedFrames}), so that the frame is parsed once.
  */
 function screened(
   callbacks: SocketCallbacks,
   report: (error: LivetoolsError) => void,
+  parsed: ParsedFrames | undefined,
 ): SocketCallbacks['onmessage'] {
   return (event) => {
     const data = event.data;
     const read = readServerFrame(data);
-    if (read === undefined) return callbacks.onmessage(event);
-    if (typeof read === 'string') return callbacks.onmessage(read === data ? event : { data: read });
+    if (read === undefined) {
+      parsed?.handWhole();
+      return callbacks.onmessage(event);
+    }
+    if (!(read instanceof LivetoolsError)) {
+      if (parsed) return callbacks.onmessage(parsed.hand(event, read) as { readonly data: unknown });
+      return callbacks.onmessage(read.text === data ? event : { data: read.text });
+    }
     try {
       report(read);
     } catch {
@@ -128,10 +184,21 @@ export function connectLive(
   params: LiveConnectParams,
   options: SdkLiveOptions = {},
 ): Promise<GenAILiveSession> {
+  const { parsed } = options;
+  const callbacks =
+    parsed === undefined
+      ? params.callbacks
+      : {
+          ...params.callbacks,
+          onmessage: (message: WireServerMessage) => {
+            parsed.fill(message);
+            params.callbacks.onmessage(message);
+          },
+        };
   return sdkLiveView(live, options).connect({
     model: params.model,
     // The one documented cast (see the file comment): the SDK majors type these differently.
     config: params.config as never,
-    callbacks: params.callbacks as never,
+    callbacks: callbacks as never,
   });
 }

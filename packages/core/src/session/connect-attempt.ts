@@ -1,7 +1,7 @@
 import type { Subscription } from 'rxjs';
 import { describeError, LivetoolsError } from '../errors.js';
 import type { GenAILiveSession, WireCloseEvent, WireServerMessage } from '../protocol/genai-like.js';
-import { connectLive } from '../protocol/sdk-live.js';
+import { connectLive, ParsedFrames } from '../protocol/sdk-live.js';
 import { SdkSocket } from '../protocol/sdk-socket.js';
 import { mergeTools } from '../tool/built-in-tools.js';
 import type { LiveFunctionDeclaration } from '../tool/define-tool.js';
@@ -216,7 +216,13 @@ export class ConnectAttempt {
         { model, config: fullConfig, callbacks },
         {
           socket: this.#socket,
-          ...(options.onBadFrame ? { onBadFrame: options.onBadFrame } : {}),
+          // On the Gemini API the SDK's message is the parsed frame as it is: the check's parse
+          // is handed over instead of parsing each frame twice (on Vertex AI the SDK converts it).
+          ...(options.onBadFrame
+            ? ai.vertexai === true
+              ? { onBadFrame: options.onBadFrame }
+              : { onBadFrame: options.onBadFrame, parsed: new ParsedFrames() }
+            : {}),
         },
       );
     } catch (error) {
