@@ -11,11 +11,12 @@ type ContextSource = Pick<RunnerState, 'logger' | 'input' | 'scheduler' | 'media
 /**
  * @internal
  * The context a call's tool runs with. Its own enumerable properties are those of a plain
- * {@link ToolContext} (a spread copy keeps `signal` and `logger`), but `signal` and `logger` are
- * accessors shared by every context, each made on first read: an object literal with a getter of
- * its own costs several microseconds to create in V8 (a new closure and accessor pair for every
- * call), which was the largest part of a one-shot call's cost, and most tools read neither (the
- * call's logger is a set of closures when the session logs).
+ * {@link ToolContext} (a spread copy keeps `signal` and `logger`), but `signal` is an accessor
+ * shared by every context, made on first read: an AbortController costs microseconds and most
+ * tools never read it, and an object literal with a getter of its own costs several microseconds
+ * to create in V8 (a new closure and accessor pair for every call). The logger is made at once:
+ * the session's own when it is silent (the default), otherwise a set of closures, which costs
+ * less than defining one more accessor.
  */
 export class CallContext implements ToolContext {
   declare readonly callId: string;
@@ -26,26 +27,20 @@ export class CallContext implements ToolContext {
   declare readonly scheduler: SchedulerLike;
   declare readonly mediaInResults: boolean;
   readonly #record: CallRecord;
-  readonly #parentLogger: Logger;
-  #logger: Logger | undefined;
 
   constructor(state: ContextSource, record: CallRecord) {
     this.#record = record;
-    this.#parentLogger = state.logger;
     const self = this as { -readonly [K in keyof ToolContext]: ToolContext[K] };
     self.callId = record.id;
     self.toolName = record.name;
     Object.defineProperty(this, 'signal', SIGNAL);
     self.input = state.input;
-    Object.defineProperty(this, 'logger', LOGGER);
+    // The session's logger, with `tool` and `callId` in every message's data.
+    const logger = state.logger;
+    self.logger =
+      logger === silentLogger ? logger : childLogger(logger, { tool: record.name, callId: record.id });
     self.scheduler = state.scheduler;
     self.mediaInResults = state.mediaParts;
-  }
-
-  /** The call's logger (the session's, with `tool` and `callId` in every message's data), made on first read. */
-  static loggerOf(ctx: CallContext): Logger {
-    ctx.#logger ??= childLogger(ctx.#parentLogger, { tool: ctx.toolName, callId: ctx.callId });
-    return ctx.#logger;
   }
 
   /** The call's AbortSignal, made on first read (most tools never read it: AbortController is costly). */
@@ -59,15 +54,6 @@ export class CallContext implements ToolContext {
     return record.abort.signal;
   }
 }
-
-/** The one `logger` accessor of every context: enumerable, like the property of a plain object. */
-const LOGGER: PropertyDescriptor = {
-  get(this: CallContext): Logger {
-    return CallContext.loggerOf(this);
-  },
-  enumerable: true,
-  configurable: true,
-};
 
 /** The one `signal` accessor of every context: enumerable, like the property of a plain object. */
 const SIGNAL: PropertyDescriptor = {

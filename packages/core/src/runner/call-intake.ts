@@ -136,9 +136,9 @@ function admit(state: RunnerState, record: CallRecord): void {
     start(state, record);
     return;
   }
-  const running = [...state.calls.values()].filter(
-    (r) => r !== record && r.name === record.name && (r.phase === 'running' || r.phase === 'queued'),
-  );
+  const running = state.calls
+    .list()
+    .filter((r) => r !== record && r.name === record.name && (r.phase === 'running' || r.phase === 'queued'));
   switch (tool.policies.onDuplicate) {
     case 'replace':
       for (const r of running) cancel(state, r, 'replaced');

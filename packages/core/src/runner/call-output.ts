@@ -30,7 +30,8 @@ export function deliver(
 ): void {
   if (record.phase !== 'running') return;
   record.results += 1;
-  if (record.firstResultAt === undefined) record.firstResultAt = state.scheduler.now();
+  const now = state.scheduler.now();
+  if (record.firstResultAt === undefined) record.firstResultAt = now;
   const streaming = record.tool.kind === 'streaming';
   const withParts = media !== undefined && state.mediaParts;
   if (media !== undefined && !withParts) logMediaLeftOut(state, record, media);
@@ -46,9 +47,7 @@ export function deliver(
   // Nobody to receive the event (its count is taken already): it is neither built nor timed.
   if (media === undefined && state.unheardResult(record.id, bytes)) return;
   const report = media === undefined ? undefined : mediaReport(state, media);
-  state.publish(
-    resultEvent(record, value, streaming ? scheduling : undefined, bytes, report, state.scheduler.now()),
-  );
+  state.publish(resultEvent(record, value, streaming ? scheduling : undefined, bytes, report, now));
 }
 
 /**

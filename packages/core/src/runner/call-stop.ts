@@ -80,7 +80,7 @@ export function dequeue(state: RunnerState, name: string): void {
   if (state.disposed) return;
   const queue = state.queues.get(name);
   if (!queue || queue.length === 0) return;
-  if ([...state.calls.values()].some((r) => r.name === name && r.phase === 'running')) return;
+  if (state.calls.list().some((r) => r.name === name && r.phase === 'running')) return;
   const next = queue.shift()!;
   if (queue.length === 0) state.queues.delete(name);
   start(state, next);
@@ -102,12 +102,14 @@ export function stopMatching(
   target: StopTarget,
   by: 'model' | 'application' | 'handoff',
 ): StoppedCall[] {
-  const matches = [...state.calls.values()].filter(
-    (r) =>
-      r.tool.kind === 'streaming' &&
-      r.phase !== 'ended' &&
-      ('callId' in target ? r.id === target.callId : r.name === target.toolName),
-  );
+  const matches = state.calls
+    .list()
+    .filter(
+      (r) =>
+        r.tool.kind === 'streaming' &&
+        r.phase !== 'ended' &&
+        ('callId' in target ? r.id === target.callId : r.name === target.toolName),
+    );
   const stopped: StoppedCall[] = [];
   state.lines.batch(() => {
     for (const r of queuedFirst(matches)) {
@@ -134,7 +136,8 @@ export function stopFromModel(
   } else {
     stopped = [];
   }
-  const running = [...state.calls.values()]
+  const running = state.calls
+    .list()
     .filter((r) => r.tool.kind === 'streaming')
     .map((r) => ({ callId: r.id, toolName: r.name, results: r.results }));
   return { stopped, running };

@@ -25,8 +25,10 @@ export class EndedCallIds {
 
   /** Remembers that the call `id` ended. */
   add(id: string): void {
-    if (this.#capacity <= 0 || this.#ids.has(id)) return;
-    this.#ids.add(id);
+    if (this.#capacity <= 0) return;
+    const size = this.#ids.size;
+    this.#ids.add(id); // one lookup: an id already there leaves the size as it was
+    if (this.#ids.size === size) return;
     if (this.#ring.length < this.#capacity) {
       this.#ring.push(id);
       return;

@@ -5,6 +5,7 @@ import type { AnyTool } from '../tool/define-tool.js';
 import type { ArrivalLines } from './arrival-lines.js';
 import type { Broadcast } from './broadcast.js';
 import type { CallRecord } from './call-record.js';
+import type { CallTable } from './call-table.js';
 import type { EndedCallIds } from './ended-calls.js';
 import type { ToolEvent } from './events.js';
 
@@ -17,7 +18,7 @@ import type { ToolEvent } from './events.js';
 export interface RunnerState {
   readonly tools: Map<string, AnyTool>;
   /** The calls that are validating, queued or running, in arrival order. */
-  readonly calls: Map<string, CallRecord>;
+  readonly calls: CallTable;
   /** Calls of `queue` tools waiting for the running one, per tool. */
   readonly queues: Map<string, CallRecord[]>;
   readonly events: Broadcast<ToolEvent>;

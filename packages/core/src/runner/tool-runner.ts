@@ -11,6 +11,7 @@ import { Broadcast } from './broadcast.js';
 import { receive, settle } from './call-intake.js';
 import { type CallRecord, NO_INPUT, queuedFirst } from './call-record.js';
 import { cancel, type StopOptions, type StopTarget, stopFromModel, stopMatching } from './call-stop.js';
+import { CallTable } from './call-table.js';
 import { DEFAULT_ENDED_CALL_MEMORY, EndedCallIds } from './ended-calls.js';
 import type { CallState, ToolEvent } from './events.js';
 import type { RunnerState } from './runner-state.js';
@@ -115,7 +116,7 @@ export class ToolRunner {
     const events = new Broadcast<ToolEvent>();
     const state: RunnerState = {
       tools: new Map<string, AnyTool>(),
-      calls: new Map<string, CallRecord>(),
+      calls: new CallTable(),
       queues: new Map<string, CallRecord[]>(),
       events,
       publish: publisher(events, options.publish),
@@ -160,7 +161,7 @@ export class ToolRunner {
 
   /** The calls that are validating, queued or running, oldest first. */
   activeCalls(): CallInfo[] {
-    return [...this.#state.calls.values()].map((r) => ({
+    return this.#state.calls.list().map((r) => ({
       callId: r.id,
       toolName: r.name,
       state: r.phase as CallState,
@@ -208,9 +209,9 @@ export class ToolRunner {
   /** Handles a user interruption: calls of tools with `interruption: 'cancel'` are stopped. */
   handleInterruption(): void {
     const state = this.#state;
-    const records = [...state.calls.values()].filter(
-      (r) => r.tool.kind === 'streaming' && r.tool.policies.interruption === 'cancel',
-    );
+    const records = state.calls
+      .list()
+      .filter((r) => r.tool.kind === 'streaming' && r.tool.policies.interruption === 'cancel');
     state.lines.batch(() => {
       for (const record of queuedFirst(records)) cancel(state, record, 'interruption');
     });
@@ -240,7 +241,7 @@ export class ToolRunner {
     const state = this.#state;
     if (state.disposed) return;
     state.disposed = true;
-    for (const record of [...state.calls.values()]) cancel(state, record, 'session-end');
+    for (const record of state.calls.list()) cancel(state, record, 'session-end');
     state.queues.clear();
     state.lines.clear();
     state.events.complete();

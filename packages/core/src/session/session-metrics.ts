@@ -76,6 +76,9 @@ export interface SessionMetrics {
 
 const WINDOW = 1024;
 
+/** The entry that keeps the set of active calls from emptying (not a string: no call id equals it). */
+const ACTIVE_KEEP = Symbol('livetools.active-calls.keep');
+
 function percentile(sorted: readonly number[], p: number): number | undefined {
   if (sorted.length === 0) return undefined;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
@@ -106,7 +109,11 @@ export class SessionMetricsRecorder {
   #firstResultNext = 0;
   /** Drops of calls still running, until their `tool-end`. */
   readonly #dropsByCall = new Map<string, number>();
-  readonly #active = new Set<string>();
+  /**
+   * The calls between their `tool-call` and `tool-end`, and one entry that is not a call id and
+   * stays: V8 shrinks a `Set`'s table when its last entry goes and grows it again on the next call.
+   */
+  readonly #active = new Set<string | typeof ACTIVE_KEEP>([ACTIVE_KEEP]);
   /** Bytes of the results of calls still running, counted as they are sent. */
   readonly #resultBytes = new Map<string, number>();
 
@@ -181,7 +188,7 @@ export class SessionMetricsRecorder {
       calls: {
         received: this.#received,
         started: this.#started,
-        active: this.#active.size,
+        active: this.#active.size - 1,
         ended: { ...this.#ended },
         cancelledBy: { ...this.#cancelledBy },
       },

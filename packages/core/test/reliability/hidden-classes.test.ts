@@ -15,7 +15,11 @@ const CHILD_TEST_TIMEOUT_MS = 120_000;
 const child = fileURLToPath(new URL('../support/hidden-classes-child.ts', import.meta.url));
 const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-/** livetools functions on the one-shot call path whose objects are built to keep their classes. */
+/**
+ * livetools functions on the one-shot call path whose objects are built to keep their classes. A
+ * constructor may be inlined into its caller instead of being optimized on its own: then the
+ * caller's code holds its classes, and the caller is checked.
+ */
 const KEPT = [
   'CallContext', // its accessors: one context lives as long as the module (SHAPE_KEEPER)
   'ResultRoute', // the route of each result: a route lives as long as the module
@@ -24,6 +28,9 @@ const KEPT = [
   '#readContent', // the turn-complete event: one literal per shape, no spread
   '#publish', // the same event on its way out
 ];
+
+/** Functions of {@link KEPT} that are always optimized on their own by the time of the collection. */
+const OPTIMIZED = ['start', 'sendFor', '#readContent', '#publish'];
 
 /** The environment without what vitest put there (its NODE_OPTIONS would load vitest hooks). */
 function childEnv(): NodeJS.ProcessEnv {
@@ -89,8 +96,8 @@ describe('hidden classes on the call path', () => {
       expect(code, stderr.slice(-2000)).toBe(0);
       expect(stdout).toContain('RESULT {"calls":12000,"events"');
       const { optimized, deoptimized } = readTrace(stdout);
-      // Not a vacuous pass: the functions were optimized, so a dead class would have shown.
-      expect(KEPT.filter((name) => !optimized.has(name))).toEqual([]);
+      // Not a vacuous pass: the callers were optimized, so a dead class would have shown.
+      expect(OPTIMIZED.filter((name) => !optimized.has(name))).toEqual([]);
       expect(KEPT.filter((name) => deoptimized.has(name))).toEqual([]);
     },
     CHILD_TEST_TIMEOUT_MS,
