@@ -81,7 +81,12 @@ export class BlockingCallHold {
   run(calls: readonly WireFunctionCall[], runner: CallRunner): void {
     if (this.#pick === undefined)
       this.#pick = cancellableBlockingCalls(this.#profile, this.#declarations()) ?? null;
-    const blocking = this.#pick === null ? [] : this.#pick(calls);
+    if (this.#pick === null) {
+      // No call is cancelled by new input on this profile: nothing to tell the writer.
+      runner.handleToolCall(calls);
+      return;
+    }
+    const blocking = this.#pick(calls);
     this.#writer.blockingCalls(blocking);
     runner.handleToolCall(calls);
     if (blocking.length === 0) return;

@@ -293,6 +293,8 @@ export class OutboundWriter {
   /** The model's turn ended: every waiting write runs, in order; one that fails costs only itself. */
   becomeIdle(): void {
     this.modelTurnActive = false;
+    // Every turn ends here: nothing waiting (the usual case) costs no copy of the list.
+    if (this.#idle.length === 0) return;
     for (const entry of this.#idle.splice(0)) this.run(entry);
   }
 
