@@ -14,14 +14,12 @@ describe('readServerMessage', () => {
 
   it('reads tool calls as sent (each call is checked by the runner)', () => {
     const calls = [{ id: 'c1', name: 'watch', args: {} }, null];
-    expect(readServerMessage({ toolCall: { functionCalls: calls } })).toEqual([
-      { kind: 'tool-calls', calls },
-    ]);
+    const message = { toolCall: { functionCalls: calls } };
+    expect(readServerMessage(message)).toEqual([{ kind: 'tool-calls', calls, message }]);
     expect(readServerMessage({ toolCall: { functionCalls: [] } })).toEqual([]);
     // A single value that is not an object: one call, which the runner logs as unanswerable.
-    expect(readServerMessage({ toolCall: { functionCalls: 'x' } })).toEqual([
-      { kind: 'tool-calls', calls: ['x'] },
-    ]);
+    const single = { toolCall: { functionCalls: 'x' } };
+    expect(readServerMessage(single)).toEqual([{ kind: 'tool-calls', calls: ['x'], message: single }]);
   });
 
   it('reads cancellations, keeping the string ids of a list with a bad one', () => {

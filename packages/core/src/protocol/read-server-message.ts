@@ -24,6 +24,8 @@ export interface ToolCallsAction {
   readonly kind: 'tool-calls';
   /** The calls as sent, in order (an element that is not a call is answered with an error or logged by the runner). */
   readonly calls: readonly WireFunctionCall[];
+  /** The message they came in. */
+  readonly message: WireServerMessage;
 }
 
 /** The server gave up on calls (`toolCallCancellation.ids`). */
@@ -124,7 +126,7 @@ export function readServerMessage(message: unknown): ServerAction[] {
   // itself (a copy of the two keys made an object per message, of a hidden class V8 may drop).
   if (m.serverContent !== undefined || m.voiceActivity !== undefined)
     actions.push({ kind: 'content', message: m });
-  readToolCall(m.toolCall, actions);
+  readToolCall(m, actions);
   readCancellation(m.toolCallCancellation, actions);
   const update: unknown = m.sessionResumptionUpdate;
   if (isRecord(update)) actions.push({ kind: 'resumption-update', update });
@@ -138,7 +140,8 @@ export function readServerMessage(message: unknown): ServerAction[] {
   return actions;
 }
 
-function readToolCall(toolCall: unknown, actions: ServerAction[]): void {
+function readToolCall(message: WireServerMessage, actions: ServerAction[]): void {
+  const toolCall: unknown = message.toolCall;
   if (toolCall === undefined || toolCall === null) return;
   if (!isRecord(toolCall)) {
     actions.push({ kind: 'malformed', field: 'toolCall', got: describeValue(toolCall) });
@@ -149,11 +152,12 @@ function readToolCall(toolCall: unknown, actions: ServerAction[]): void {
   if (!Array.isArray(calls)) {
     // A single value that is not an object is read as a list of one call, which the runner
     // logs as unanswerable; an object (not a list) is malformed.
-    if (typeof calls !== 'object') actions.push({ kind: 'tool-calls', calls: [calls as WireFunctionCall] });
+    if (typeof calls !== 'object')
+      actions.push({ kind: 'tool-calls', calls: [calls as WireFunctionCall], message });
     else actions.push({ kind: 'malformed', field: 'toolCall.functionCalls', got: describeValue(calls) });
     return;
   }
-  if (calls.length > 0) actions.push({ kind: 'tool-calls', calls: calls as WireFunctionCall[] });
+  if (calls.length > 0) actions.push({ kind: 'tool-calls', calls: calls as WireFunctionCall[], message });
 }
 
 function readCancellation(cancellation: unknown, actions: ServerAction[]): void {

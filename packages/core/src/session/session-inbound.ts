@@ -54,6 +54,18 @@ export class SessionInbound {
   #afterDeferred: (() => void)[] = [];
   /** Messages of connections up to this generation are ignored (a session handed over). */
   #retiredUpTo = 0;
+  /**
+   * The last message with tool calls and the last with model content. V8 describes the SDK's
+   * messages (and the objects parsed from each frame) by hidden classes it reaches through
+   * transitions it holds weakly: once no message of a shape is alive, a full garbage collection
+   * may drop its classes and deoptimize the code that read such messages, which then runs
+   * unoptimized for thousands of messages. An agent waits between tool calls most of the time, so
+   * the last message of each kind is kept (until the next one of its kind, or the session's end).
+   */
+  readonly #kept: { toolCall: WireServerMessage | undefined; content: WireServerMessage | undefined } = {
+    toolCall: undefined,
+    content: undefined,
+  };
 
   constructor(host: InboundHost) {
     this.#host = host;
@@ -140,9 +152,11 @@ export class SessionInbound {
     const host = this.#host;
     switch (action.kind) {
       case 'content':
+        this.#kept.content = action.message;
         this.#content.read(action.message, time);
         break;
       case 'tool-calls': {
+        this.#kept.toolCall = action.message;
         // While close() is in progress the runner is gone: calls can no longer be answered.
         const runner = host.runner;
         if (!runner.isDisposed) this.#blockingHold.run(action.calls, runner);
