@@ -68,13 +68,16 @@ export class ParsedFrames {
   readonly #line: (object | undefined)[] = [];
   #whole = false;
 
-  /** The `onmessage` event to give the SDK for a frame that parsed to `value`. */
-  hand(event: { readonly data: unknown }, frame: { readonly text: string; readonly value: object }): object {
-    if (this.#whole || Object.hasOwn(frame.value, 'setupComplete')) {
+  /**
+   * The event to give the SDK for a frame that parsed to `value`: `{}` with the parsed frame kept in
+   * line, or `undefined` when the SDK must read the frame itself (its place in line stays empty).
+   */
+  hand(value: object): { readonly data: unknown } | undefined {
+    if (this.#whole || Object.hasOwn(value, 'setupComplete')) {
       this.#line.push(undefined);
-      return frame.text === event.data ? event : { data: frame.text };
+      return undefined;
     }
-    this.#line.push(frame.value);
+    this.#line.push(value);
     return EMPTY_FRAME;
   }
 
@@ -163,8 +166,8 @@ function screened(
       return callbacks.onmessage(event);
     }
     if (!(read instanceof LivetoolsError)) {
-      if (parsed) return callbacks.onmessage(parsed.hand(event, read) as { readonly data: unknown });
-      return callbacks.onmessage(read.text === data ? event : { data: read.text });
+      const stub = parsed?.hand(read.value);
+      return callbacks.onmessage(stub ?? (read.text === data ? event : { data: read.text }));
     }
     try {
       report(read);

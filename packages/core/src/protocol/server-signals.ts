@@ -24,8 +24,8 @@ export interface ReadInteractionStatus {
 
 /** The optional fields of a `turn-complete` event, as read. */
 export interface ReadTurnComplete {
-  readonly reason?: string;
-  readonly waitingForInput?: boolean;
+  readonly reason: string | undefined;
+  readonly waitingForInput: boolean | undefined;
 }
 
 /** A `voiceActivity` as read. */
@@ -64,7 +64,7 @@ export function readInteractionStatus(
   };
 }
 
-/** `turnCompleteReason` (any string) and `waitingForInput` (a boolean) of a `turnComplete` message. */
+/** `turnCompleteReason` (any string) and `waitingForInput` (a boolean) of a `turnComplete` message; each `undefined` when absent or of another type. */
 export function readTurnComplete(
   content: { readonly turnCompleteReason?: unknown; readonly waitingForInput?: unknown },
   ignore: IgnoreValue,
@@ -74,9 +74,7 @@ export function readTurnComplete(
   if (!hasReason && reason !== undefined) ignore('serverContent.turnCompleteReason', describeValue(reason));
   const hasWaiting = typeof waiting === 'boolean';
   if (!hasWaiting && waiting !== undefined) ignore('serverContent.waitingForInput', describeValue(waiting));
-  // One literal per shape, no spread: see `turnCompleteEvent` in server-content-reader.ts.
-  if (hasReason) return hasWaiting ? { reason, waitingForInput: waiting } : { reason };
-  return hasWaiting ? { waitingForInput: waiting } : {};
+  return { reason: hasReason ? reason : undefined, waitingForInput: hasWaiting ? waiting : undefined };
 }
 
 /** The text of `serverContent.interimInputTranscription`; `undefined` when absent, empty or malformed. */

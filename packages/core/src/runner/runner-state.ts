@@ -5,9 +5,9 @@ import type { AnyTool } from '../tool/define-tool.js';
 import type { ArrivalLines } from './arrival-lines.js';
 import type { Broadcast } from './broadcast.js';
 import type { CallRecord } from './call-record.js';
-import type { CallTable } from './call-table.js';
 import type { EndedCallIds } from './ended-calls.js';
 import type { ToolEvent } from './events.js';
+import type { IdTable } from './id-table.js';
 
 /**
  * @internal
@@ -18,7 +18,7 @@ import type { ToolEvent } from './events.js';
 export interface RunnerState {
   readonly tools: Map<string, AnyTool>;
   /** The calls that are validating, queued or running, in arrival order. */
-  readonly calls: CallTable;
+  readonly calls: IdTable<CallRecord>;
   /** Calls of `queue` tools waiting for the running one, per tool. */
   readonly queues: Map<string, CallRecord[]>;
   readonly events: Broadcast<ToolEvent>;

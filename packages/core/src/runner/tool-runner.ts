@@ -11,9 +11,9 @@ import { Broadcast } from './broadcast.js';
 import { receive, settle } from './call-intake.js';
 import { type CallRecord, NO_INPUT, queuedFirst } from './call-record.js';
 import { cancel, type StopOptions, type StopTarget, stopFromModel, stopMatching } from './call-stop.js';
-import { CallTable } from './call-table.js';
 import { DEFAULT_ENDED_CALL_MEMORY, EndedCallIds } from './ended-calls.js';
 import type { CallState, ToolEvent } from './events.js';
+import { IdTable } from './id-table.js';
 import type { RunnerState } from './runner-state.js';
 import { createStopStreamingTool, type StoppedCall } from './stop-streaming-tool.js';
 
@@ -116,7 +116,7 @@ export class ToolRunner {
     const events = new Broadcast<ToolEvent>();
     const state: RunnerState = {
       tools: new Map<string, AnyTool>(),
-      calls: new CallTable(),
+      calls: new IdTable<CallRecord>(),
       queues: new Map<string, CallRecord[]>(),
       events,
       publish: publisher(events, options.publish),

@@ -216,13 +216,10 @@ export class ConnectAttempt {
         { model, config: fullConfig, callbacks },
         {
           socket: this.#socket,
+          ...(options.onBadFrame ? { onBadFrame: options.onBadFrame } : {}),
           // On the Gemini API the SDK's message is the parsed frame as it is: the check's parse
           // is handed over instead of parsing each frame twice (on Vertex AI the SDK converts it).
-          ...(options.onBadFrame
-            ? ai.vertexai === true
-              ? { onBadFrame: options.onBadFrame }
-              : { onBadFrame: options.onBadFrame, parsed: new ParsedFrames() }
-            : {}),
+          ...(options.onBadFrame && ai.vertexai !== true ? { parsed: new ParsedFrames() } : {}),
         },
       );
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { CancelSource } from '../errors.js';
 import type { CallEndReason, ToolEndEvent } from '../runner/events.js';
+import { IdTable } from '../runner/id-table.js';
 import type { LiveEvent } from './live-events.js';
 import type { VideoRoutingStats } from './video-routing.js';
 
@@ -76,9 +77,6 @@ export interface SessionMetrics {
 
 const WINDOW = 1024;
 
-/** The entry that keeps the set of active calls from emptying (not a string: no call id equals it). */
-const ACTIVE_KEEP = Symbol('livetools.active-calls.keep');
-
 function percentile(sorted: readonly number[], p: number): number | undefined {
   if (sorted.length === 0) return undefined;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
@@ -109,11 +107,8 @@ export class SessionMetricsRecorder {
   #firstResultNext = 0;
   /** Drops of calls still running, until their `tool-end`. */
   readonly #dropsByCall = new Map<string, number>();
-  /**
-   * The calls between their `tool-call` and `tool-end`, and one entry that is not a call id and
-   * stays: V8 shrinks a `Set`'s table when its last entry goes and grows it again on the next call.
-   */
-  readonly #active = new Set<string | typeof ACTIVE_KEEP>([ACTIVE_KEEP]);
+  /** The calls between their `tool-call` and `tool-end`. */
+  readonly #active = new IdTable<true>();
   /** Bytes of the results of calls still running, counted as they are sent. */
   readonly #resultBytes = new Map<string, number>();
 
@@ -133,7 +128,7 @@ export class SessionMetricsRecorder {
     switch (event.type) {
       case 'tool-call':
         this.#received += 1;
-        this.#active.add(event.callId);
+        this.#active.set(event.callId, true);
         return event;
       case 'tool-start':
         this.#started += 1;
@@ -188,7 +183,7 @@ export class SessionMetricsRecorder {
       calls: {
         received: this.#received,
         started: this.#started,
-        active: this.#active.size - 1,
+        active: this.#active.size,
         ended: { ...this.#ended },
         cancelledBy: { ...this.#cancelledBy },
       },

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CallRecord } from './call-record.js';
-import { CallTable } from './call-table.js';
+import { IdTable } from './id-table.js';
 
 const record = (id: string) => ({ id, name: 'watch' }) as CallRecord;
 
-describe('CallTable', () => {
+describe('IdTable', () => {
   it('lists its calls in arrival order and counts only them, empty or not', () => {
-    const table = new CallTable();
+    const table = new IdTable<CallRecord>();
     expect(table.size).toBe(0);
     expect(table.list()).toEqual([]);
     const a = record('a');
@@ -25,8 +25,8 @@ describe('CallTable', () => {
   });
 
   it('knows no id it was not given, whatever the string (the entry that keeps it from emptying has no string key)', () => {
-    const table = new CallTable();
-    for (const id of ['', 'undefined', 'livetools.call-table.keep', 'Symbol(livetools.call-table.keep)']) {
+    const table = new IdTable<CallRecord>();
+    for (const id of ['', 'undefined', 'livetools.id-table.keep', 'Symbol(livetools.id-table.keep)']) {
       expect(table.has(id)).toBe(false);
       expect(table.get(id)).toBeUndefined();
       expect(table.delete(id)).toBe(false);
