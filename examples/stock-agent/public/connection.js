@@ -2,7 +2,7 @@
 /**
  * The WebSocket to the local console server: `/ws?token=...` on the page's own host and port. When
  * it breaks (the server stopped, the network went away) it reconnects in place, with a growing
- * delay, without reloading the page; a refused token is not retried.
+ * delay, without reloading the page; a token the server refuses twice in a row is not retried.
  */
 
 /** @typedef {import('../src/web/protocol.js').ServerMessage} ServerMessage */
@@ -57,6 +57,11 @@ export class Connection {
     this.url = `${scheme}//${location.host}/ws?token=${encodeURIComponent(token)}`;
     /** Failed attempts in a row. */
     this.failures = 0;
+    /**
+     * The last attempt failed while the server answered HTTP. Once is not proof of a refused token:
+     * the server may have come back between the failed attempt and the check.
+     */
+    this.answeredOnce = false;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.retryTimer = undefined;
     /** @type {WebSocket} */
@@ -70,6 +75,7 @@ export class Connection {
     socket.addEventListener('open', () => {
       opened = true;
       this.failures = 0;
+      this.answeredOnce = false;
       this.handlers.onOpen();
     });
     socket.addEventListener('message', (event) => this.receive(event));
@@ -136,9 +142,19 @@ export class Connection {
     // Tell them apart by asking for this page again: a server that answers but refused the upgrade
     // refused the token (its other refusals, a wrong path or origin, cannot happen to the page it
     // served).
-    const accessRefused = !opened && event.code === 1006 && (await serverAnswers());
+    const answers = !opened && event.code === 1006 && (await serverAnswers());
     // the user pressed Reconnect meanwhile: the newer socket reports for itself
     if (socket !== this.socket) return;
+    // A server that came back just after the attempt failed answers too: try again at once, and
+    // call it a refusal only when the server answers after two failed attempts in a row.
+    if (answers && !this.answeredOnce) {
+      this.answeredOnce = true;
+      this.failures++;
+      this.retryNow();
+      return;
+    }
+    this.answeredOnce = false;
+    const accessRefused = answers;
     // The live session ended on its own (1000): that is the end, until the user reconnects.
     const retry = !accessRefused && event.code !== 1000;
     if (!opened) this.failures++;

@@ -322,12 +322,22 @@ describe.runIf(runBrowserTests)('the web console for a new user, in headless Chr
     // up to RETRY_CAP_MS away (the delay grows to 15 s, ±20 %: retryDelay in public/connection.js).
     server = await startConsoleServer({ agent, port, token });
     await phone.page.click('#reconnect');
-    for (const { page } of [desktop, phone]) {
-      await page.waitForFunction(
-        () => document.querySelector('[data-testid="status"]')?.textContent === 'connected',
-        undefined,
-        { timeout: RETRY_CAP_MS + TIMEOUT },
-      );
+    for (const [name, { page }] of [
+      ['desktop', desktop],
+      ['phone', phone],
+    ] as const) {
+      await page
+        .waitForFunction(
+          () => document.querySelector('[data-testid="status"]')?.textContent === 'connected',
+          undefined,
+          { timeout: RETRY_CAP_MS + TIMEOUT },
+        )
+        .catch(async (error: unknown) => {
+          const status = await page.locator('[data-testid="status"]').textContent();
+          throw new Error(`the ${name} page did not reconnect: its status stayed "${status}"`, {
+            cause: error,
+          });
+        });
       await until(page, () =>
         /Reconnected: a new session started/.test(
           document.querySelector('[data-testid="transcript"]')?.textContent ?? '',
