@@ -20,15 +20,19 @@ export function createFunctionResponseDelivery(profile: ModelProfile): DeliveryS
     streaming: schedulingKept(profile, true),
     oneShot: schedulingKept(profile, false),
   };
-  // A fresh object per response (the SDK must never be handed one the runner keeps), built as one
-  // literal per shape (no field added afterwards, no rest or spread): this runs for every result.
-  const encode = (r: LiveFunctionResponse): WireResponse => {
+  // What reaches the SDK is read, never written: neither SDK major changes the responses it is
+  // given (it wraps them in its message and serializes it), and nothing in livetools changes a
+  // response once made. So a response whose every field the profile takes goes as it is; only one
+  // with a field to leave out is copied, as one literal per shape (no field added afterwards, no
+  // rest or spread): this runs for every result.
+  const encode = (r: LiveFunctionResponse): LiveFunctionResponse => {
     const streaming = r.willContinue !== undefined;
     const continues = streaming && keepWillContinue;
     const scheduling = r.scheduling;
     const kept =
       scheduling !== undefined &&
       (streaming ? keepScheduling.streaming : keepScheduling.oneShot)[scheduling] === true;
+    if (continues === streaming && kept === (scheduling !== undefined)) return r;
     const out: WireResponse = continues
       ? kept
         ? { id: r.id, name: r.name, response: r.response, willContinue: r.willContinue, scheduling }
@@ -45,9 +49,15 @@ export function createFunctionResponseDelivery(profile: ModelProfile): DeliveryS
     mode: 'function-response',
     declarations: (declarations) => declareForProfile(profile, declarations),
     deliver: (responses, connection) => {
-      // One response at a time from the runner: an array of exactly one (a growing array would
+      // One response at a time from the runner, in an array made for this call alone: when it goes
+      // as it is, so does the array. Otherwise an array of exactly one (a growing array would
       // reserve room for seventeen).
-      const functionResponses = responses.length === 1 ? [encode(responses[0]!)] : responses.map(encode);
+      let functionResponses: readonly LiveFunctionResponse[];
+      if (responses.length === 1) {
+        const only = responses[0]!;
+        const encoded = encode(only);
+        functionResponses = encoded === only ? responses : [encoded];
+      } else functionResponses = responses.map(encode);
       connection.sendToolResponse({ functionResponses: functionResponses as never });
     },
   };
