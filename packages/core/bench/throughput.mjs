@@ -99,8 +99,16 @@ export async function endToEndThroughput({ n = 10_000, rounds = 8 } = {}) {
     return count / (((await done) - t0) / 1000);
   };
 
-  await burstRaw(n / 5);
-  await burstLt(n / 5);
+  // Warm-up: whole bursts, alternating, after a full GC each like the timed ones. A full GC
+  // deoptimizes the socket's send path (`ws`, `net`: code both paths share), and the first bursts
+  // after a few of them ran at two-thirds of the rate on either path; with shorter warm-up those
+  // slow bursts fell into the timed rounds of one path or the other at random.
+  for (let i = 0; i < 3; i++) {
+    fullGc();
+    await burstRaw(n);
+    fullGc();
+    await burstLt(n);
+  }
   // A full GC before every burst: the young generation is resized after one, which slows the next
   // burst down, so every burst starts from the same state. Rounds alternate which path goes first.
   const rawRates = [];
