@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EndedCallIds } from './ended-calls.js';
 
@@ -23,5 +24,47 @@ describe('EndedCallIds', () => {
     const ended = new EndedCallIds(0);
     ended.add('a');
     expect(ended.has('a')).toBe(false);
+  });
+});
+
+describe('EndedCallIds against a plain list', () => {
+  it('answers `has` as a list of the last `capacity` distinct ids would, through growth, wrap-around and ids that share hash slots', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        // few distinct ids, so that ids come back, and many operations, so that the ring wraps
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 120 })), { minLength: 100, maxLength: 600 }),
+        (capacity, operations) => {
+          const ended = new EndedCallIds(capacity);
+          const model: string[] = [];
+          for (const [isAdd, n] of operations) {
+            const id = `function-call-${n}`;
+            if (isAdd) {
+              if (capacity > 0 && !model.includes(id)) {
+                model.push(id);
+                if (model.length > capacity) model.shift();
+              }
+              ended.add(id);
+            } else expect(ended.has(id)).toBe(model.includes(id));
+          }
+          for (let n = 0; n <= 120; n++) {
+            expect(ended.has(`function-call-${n}`)).toBe(model.includes(`function-call-${n}`));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('tells apart ids of any length and content, the empty id included', () => {
+    const ended = new EndedCallIds(5);
+    const ids = ['', 'a', 'a'.repeat(10_000), '\u{1F600}', 'id\u0000x'];
+    for (const id of ids) ended.add(id);
+    for (const id of ids) expect(ended.has(id)).toBe(true);
+    expect(ended.has('a'.repeat(9_999))).toBe(false);
+    expect(ended.has('id\u0000y')).toBe(false);
+    ended.add('next');
+    expect(ended.has('')).toBe(false);
+    expect(ended.has('next')).toBe(true);
   });
 });

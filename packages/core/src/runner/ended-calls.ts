@@ -1,45 +1,130 @@
 /** @internal Default of `ToolRunnerOptions.endedCallMemory`. */
 export const DEFAULT_ENDED_CALL_MEMORY = 10_000;
 
+/** Slots of the index at first: it doubles as ids are remembered, up to twice the capacity. */
+const FIRST_SLOTS = 16;
+
 /**
  * @internal
  * The ids of the calls that ended, so that an id the model reuses is refused instead of answered a
  * second time. Bounded: past `capacity` ids, the oldest are forgotten first.
  *
- * The order is kept in a ring of `capacity` slots next to the set, so that forgetting the oldest
- * id is one lookup: reading a `Set`'s first value walks over every id deleted before it (V8 keeps
- * them as holes until the table is rebuilt), which made each call's end cost thousands of steps
- * once a long session had ended more calls than the bound.
+ * The ids stay in a ring of `capacity` slots, in the order they ended (the next to forget is the
+ * oldest). They are found through an index of their own: an open-addressing table (linear
+ * probing, at most half full) in one `Int32Array`, two numbers per slot: the id's position in the
+ * ring plus one (0: empty) and a 32-bit hash of the id. A lookup compares hashes first and reads
+ * an id's text only when they match, so that asking for a new id reads one or two slots, where a
+ * `Set` of thousands of ids walked a chain and read an old string at each step (the memory grows
+ * to 10,000 ids in a long session, and every call asks once and adds once). Forgetting an id moves
+ * the slots after it back (no tombstones), and the table never shrinks or rebuilds once at its
+ * size, so the memory makes no garbage after it is full.
  */
 export class EndedCallIds {
-  readonly #ids = new Set<string>();
   /** The remembered ids in the order they ended; grows up to `capacity`, then wraps. */
   readonly #ring: string[] = [];
   /** The slot the next id goes to once the ring is full (the oldest id's). */
   #next = 0;
   readonly #capacity: number;
+  /** Two numbers per slot: ring position + 1 (0 when empty), then the id's hash. */
+  #slots: Int32Array;
+  /** Slots - 1 (the slot count is a power of two). */
+  #mask: number;
+  /**
+   * Where the hash starts, drawn per table: ids chosen to share one hash (to make every lookup
+   * walk a long run of slots) cannot be worked out ahead of time.
+   */
+  readonly #seed = (Math.random() * 0x1_0000_0000) | 0;
 
   constructor(capacity: number) {
     this.#capacity = capacity;
+    const slots = capacity > 0 ? FIRST_SLOTS : 1;
+    this.#slots = new Int32Array(slots * 2);
+    this.#mask = slots - 1;
   }
 
   /** Remembers that the call `id` ended. */
   add(id: string): void {
     if (this.#capacity <= 0) return;
-    const size = this.#ids.size;
-    this.#ids.add(id); // one lookup: an id already there leaves the size as it was
-    if (this.#ids.size === size) return;
-    if (this.#ring.length < this.#capacity) {
-      this.#ring.push(id);
-      return;
+    const hash = this.#hash(id);
+    if (this.#find(id, hash) >= 0) return; // already remembered: it keeps its place
+    const ring = this.#ring;
+    let position: number;
+    if (ring.length < this.#capacity) {
+      // at most half full, so that a probe for a new id ends after a slot or two
+      if ((ring.length + 1) * 2 > this.#mask + 1) this.#grow();
+      position = ring.length;
+      ring.push(id);
+    } else {
+      position = this.#next;
+      const oldest = ring[position]!;
+      this.#removeSlot(this.#find(oldest, this.#hash(oldest)));
+      ring[position] = id;
+      this.#next = (position + 1) % this.#capacity;
     }
-    this.#ids.delete(this.#ring[this.#next]!);
-    this.#ring[this.#next] = id;
-    this.#next = (this.#next + 1) % this.#capacity;
+    this.#insert(position, hash);
   }
 
   /** True when a call with this id ended and is still remembered. */
   has(id: string): boolean {
-    return this.#ids.has(id);
+    return this.#capacity > 0 && this.#find(id, this.#hash(id)) >= 0;
+  }
+
+  /** The slot that holds `id`, or -1. */
+  #find(id: string, hash: number): number {
+    const slots = this.#slots;
+    const mask = this.#mask;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = slots[slot * 2]!;
+      if (entry === 0) return -1;
+      if (slots[slot * 2 + 1] === hash && this.#ring[entry - 1] === id) return slot;
+    }
+  }
+
+  /** Puts ring position `position` (an id not in the table) in the first free slot from its hash. */
+  #insert(position: number, hash: number): void {
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let slot = hash & mask;
+    while (slots[slot * 2] !== 0) slot = (slot + 1) & mask;
+    slots[slot * 2] = position + 1;
+    slots[slot * 2 + 1] = hash;
+  }
+
+  /**
+   * Empties `slot`, then moves back each entry after it (up to the next empty slot) that would no
+   * longer be found past the gap: the table stays as if the removed id had never been there.
+   */
+  #removeSlot(slot: number): void {
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let gap = slot;
+    for (let next = (gap + 1) & mask; slots[next * 2] !== 0; next = (next + 1) & mask) {
+      const home = slots[next * 2 + 1]! & mask;
+      // The entry at `next` stays when its home lies cyclically in (gap, next]
+      const stays = gap <= next ? gap < home && home <= next : gap < home || home <= next;
+      if (stays) continue;
+      slots[gap * 2] = slots[next * 2]!;
+      slots[gap * 2 + 1] = slots[next * 2 + 1]!;
+      gap = next;
+    }
+    slots[gap * 2] = 0;
+    slots[gap * 2 + 1] = 0;
+  }
+
+  /** FNV-1a over the UTF-16 code units of `id` from this table's seed, as a 32-bit integer. */
+  #hash(id: string): number {
+    let hash = this.#seed;
+    for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+    return hash;
+  }
+
+  /** Twice the slots, the ring's ids entered again (only while the ring fills up). */
+  #grow(): void {
+    const count = (this.#mask + 1) * 2;
+    this.#slots = new Int32Array(count * 2);
+    this.#mask = count - 1;
+    const ring = this.#ring;
+    for (let position = 0; position < ring.length; position++)
+      this.#insert(position, this.#hash(ring[position]!));
   }
 }
