@@ -78,7 +78,7 @@ export function runnerThroughput({ n = 1_000_000, reps = 5 } = {}) {
   return results;
 }
 
-export async function endToEndThroughput({ n = 10_000, rounds = 8 } = {}) {
+export async function endToEndThroughput({ n = 10_000, rounds = 16 } = {}) {
   const server = await createFakeLiveServer({ timeoutMs: 10_000 });
   const raw = await connectRaw(server);
   const lt = await connectLivetools(server);
