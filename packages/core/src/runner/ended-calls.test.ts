@@ -33,7 +33,10 @@ describe('EndedCallIds against a plain list', () => {
       fc.property(
         fc.integer({ min: 0, max: 40 }),
         // few distinct ids, so that ids come back, and many operations, so that the ring wraps
-        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 120 })), { minLength: 100, maxLength: 600 }),
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 120 })), {
+          minLength: 100,
+          maxLength: 600,
+        }),
         (capacity, operations) => {
           const ended = new EndedCallIds(capacity);
           const model: string[] = [];
