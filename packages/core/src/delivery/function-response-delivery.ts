@@ -32,7 +32,9 @@ export function createFunctionResponseDelivery(profile: ModelProfile): DeliveryS
     const kept =
       scheduling !== undefined &&
       (streaming ? keepScheduling.streaming : keepScheduling.oneShot)[scheduling] === true;
-    if (continues === streaming && kept === (scheduling !== undefined)) return r;
+    const dropsWillContinue = streaming && !continues;
+    const dropsScheduling = scheduling !== undefined && !kept;
+    if (!dropsWillContinue && !dropsScheduling) return r;
     const out: WireResponse = continues
       ? kept
         ? { id: r.id, name: r.name, response: r.response, willContinue: r.willContinue, scheduling }

@@ -30,8 +30,9 @@ export function deliver(
 ): void {
   if (record.phase !== 'running') return;
   record.results += 1;
-  const now = state.scheduler.now();
-  if (record.firstResultAt === undefined) record.firstResultAt = now;
+  // The clock is read for the first result and for an event someone receives, once at most.
+  let now: number | undefined;
+  if (record.firstResultAt === undefined) record.firstResultAt = now = state.scheduler.now();
   const streaming = record.tool.kind === 'streaming';
   const withParts = media !== undefined && state.mediaParts;
   if (media !== undefined && !withParts) logMediaLeftOut(state, record, media);
@@ -47,7 +48,16 @@ export function deliver(
   // Nobody to receive the event (its count is taken already): it is neither built nor timed.
   if (media === undefined && state.unheardResult(record.id, bytes)) return;
   const report = media === undefined ? undefined : mediaReport(state, media);
-  state.publish(resultEvent(record, value, streaming ? scheduling : undefined, bytes, report, now));
+  state.publish(
+    resultEvent(
+      record,
+      value,
+      streaming ? scheduling : undefined,
+      bytes,
+      report,
+      now ?? state.scheduler.now(),
+    ),
+  );
 }
 
 /**

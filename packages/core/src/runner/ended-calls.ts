@@ -118,13 +118,12 @@ export class EndedCallIds {
     return hash;
   }
 
-  /** Twice the slots, the ring's ids entered again (only while the ring fills up). */
+  /** Twice the slots, each entry moved over with the hash it has (only while the ring fills up). */
   #grow(): void {
+    const old = this.#slots;
     const count = (this.#mask + 1) * 2;
     this.#slots = new Int32Array(count * 2);
     this.#mask = count - 1;
-    const ring = this.#ring;
-    for (let position = 0; position < ring.length; position++)
-      this.#insert(position, this.#hash(ring[position]!));
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) this.#insert(old[i]! - 1, old[i + 1]!);
   }
 }
