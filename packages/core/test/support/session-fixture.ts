@@ -326,7 +326,8 @@ export async function openSession(
   });
   const { makeAi: _ignored, holdResumed: _hold, serverProfile: _profile, ...agentOptions } = options;
   const agent = createLiveAgent({ ai: makeAi(server.url), model: 'gemini-live-test', ...agentOptions });
-  const firstConnection = server.waitForConnection();
+  // generous: the first connect of a file runs while the other test files load (CI's busiest time)
+  const firstConnection = server.waitForConnection({ timeoutMs: 10_000 });
   const session = await agent.connect();
   const first = await firstConnection;
   if (profile !== 'none' && first.profile !== profile) {

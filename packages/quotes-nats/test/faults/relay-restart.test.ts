@@ -27,9 +27,11 @@ describe('fault: the quote relay restarts', () => {
       await model.nextLine((l) => l.event === 'report' && l.symbol === symbol, `a first ${symbol} report`);
     }
 
+    // marked before the kill: the watchers may say the feed is stale before the test hears the
+    // relay's exit (the agent's output and the exit reach the test on different pipes)
+    const killedAt = agent.lines.length;
     first.signal('SIGKILL');
     await first.exited;
-    const killedAt = agent.lines.length;
     // no relay answers the demand heartbeat: the watchers are told the feed is stale
     for (const symbol of SYMBOLS) {
       await agent.nextLine(
