@@ -317,11 +317,17 @@ describe.runIf(runBrowserTests)('the web console for a new user, in headless Chr
     await shot(desktop.page, 'desktop-3-disconnected', false);
     await shot(phone.page, 'phone-5-disconnected', false);
 
+    // while the server is down, the phone offers "Reconnect now"
+    await phone.page.locator('#reconnect').waitFor({ state: 'visible', timeout: TIMEOUT });
+
     // the server is back at the same address: the pages reconnect in place, no reload. The phone
     // through its "Reconnect now" button; the desktop on its own, at its next retry, which may be
     // up to RETRY_CAP_MS away (the delay grows to 15 s, ±20 %: retryDelay in public/connection.js).
     server = await startConsoleServer({ agent, port, token });
-    await phone.page.click('#reconnect');
+    // The button's own handler, without waiting for it to be clickable: a retry of the phone's that
+    // was already under way may reconnect it first and hide the button (a click in a connected page
+    // does nothing), and a pointer click waited for a button that was gone.
+    await phone.page.locator('#reconnect').dispatchEvent('click');
     for (const [name, { page }] of [
       ['desktop', desktop],
       ['phone', phone],
