@@ -37,6 +37,11 @@ export interface DeliveryContext {
   release(callId: string): void;
 }
 
+/** @internal The parameters of one `sendToolResponse`, as both SDK majors take them. */
+export interface ToolResponseParams {
+  readonly functionResponses: readonly LiveFunctionResponse[];
+}
+
 /** @internal A delivery strategy: adapts declarations, and writes responses to a connection. */
 export interface DeliveryStrategy {
   readonly mode: DeliveryMode;
@@ -46,6 +51,13 @@ export interface DeliveryStrategy {
     connection: GenAILiveSession,
     context: DeliveryContext,
   ): void;
+  /**
+   * Given when {@link deliver} writes each result as exactly one `sendToolResponse` and nothing
+   * else, at once (it never waits for the model nor uses the context): the parameters of that
+   * message. The session then writes them itself when nothing is held, without a connection
+   * stand-in for the result; otherwise it calls {@link deliver}. Both must write the same.
+   */
+  readonly toolResponse?: (responses: readonly LiveFunctionResponse[]) => ToolResponseParams;
   /** The server cancelled these calls: forget what is kept about them. */
   discard?(ids: readonly string[]): void;
 }

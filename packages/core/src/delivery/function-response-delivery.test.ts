@@ -13,14 +13,24 @@ const context: DeliveryContext = {
   release: () => undefined,
 };
 
-/** What the delivery hands the connection for `responses`. */
+/**
+ * What the delivery hands the connection for `responses`, checked to be what it gives the session
+ * to write itself (`toolResponse`, the way taken while nothing is held).
+ */
 function written(profile: ModelProfile, responses: readonly LiveFunctionResponse[]) {
   const sent: { functionResponses: readonly LiveFunctionResponse[] }[] = [];
   const connection = {
     sendToolResponse: (params: unknown) => sent.push(params as (typeof sent)[number]),
   } as unknown as GenAILiveSession;
-  createFunctionResponseDelivery(profile).deliver(responses, connection, context);
+  const delivery = createFunctionResponseDelivery(profile);
+  delivery.deliver(responses, connection, context);
   expect(sent).toHaveLength(1);
+  const direct = delivery.toolResponse?.(responses);
+  expect(direct).toEqual(sent[0]);
+  // the same objects, not equal copies: neither way copies a response it sends as it is
+  direct!.functionResponses.forEach((r, i) => {
+    expect(r === responses[i]).toBe(sent[0]!.functionResponses[i] === responses[i]);
+  });
   return sent[0]!.functionResponses;
 }
 

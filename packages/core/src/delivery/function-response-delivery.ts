@@ -1,7 +1,7 @@
 import type { ModelProfile } from '../profiles/model-profile.js';
 import type { LiveFunctionResponse } from '../protocol/function-calls.js';
 import type { Scheduling } from '../tool/scheduling.js';
-import type { DeliveryStrategy } from './delivery.js';
+import type { DeliveryStrategy, ToolResponseParams } from './delivery.js';
 import { declareForProfile, schedulingFor } from './profile-declarations.js';
 
 /**
@@ -47,21 +47,22 @@ export function createFunctionResponseDelivery(profile: ModelProfile): DeliveryS
     if (parts !== undefined) out.parts = parts;
     return out;
   };
+  // One response at a time from the runner, in an array made for this call alone: when it goes
+  // as it is, so does the array. Otherwise an array of exactly one (a growing array would reserve
+  // room for seventeen).
+  const toolResponse = (responses: readonly LiveFunctionResponse[]): ToolResponseParams => {
+    if (responses.length !== 1) return { functionResponses: responses.map(encode) };
+    const only = responses[0]!;
+    const encoded = encode(only);
+    return { functionResponses: encoded === only ? responses : [encoded] };
+  };
   return {
     mode: 'function-response',
     declarations: (declarations) => declareForProfile(profile, declarations),
     deliver: (responses, connection) => {
-      // One response at a time from the runner, in an array made for this call alone: when it goes
-      // as it is, so does the array. Otherwise an array of exactly one (a growing array would
-      // reserve room for seventeen).
-      let functionResponses: readonly LiveFunctionResponse[];
-      if (responses.length === 1) {
-        const only = responses[0]!;
-        const encoded = encode(only);
-        functionResponses = encoded === only ? responses : [encoded];
-      } else functionResponses = responses.map(encode);
-      connection.sendToolResponse({ functionResponses: functionResponses as never });
+      connection.sendToolResponse(toolResponse(responses) as { functionResponses: never });
     },
+    toolResponse,
   };
 }
 

@@ -401,3 +401,58 @@ describe('OutboundWriter at a handoff', () => {
     expect(labels(t.wire).at(-1)).toBe('turn now');
   });
 });
+
+describe('OutboundWriter: a function response written at once (writeToolResponse)', () => {
+  const params = (id: string, willContinue?: boolean) => ({
+    functionResponses: [
+      willContinue === undefined
+        ? { id, name: 'watch', response: { output: id } }
+        : { id, name: 'watch', response: { output: id }, willContinue },
+    ],
+  });
+
+  it('directTarget() gives the connection only while a message written now would go out at once', () => {
+    const t = setup();
+    expect(t.writer.directTarget()).toBeDefined();
+    t.disconnect();
+    expect(t.writer.directTarget()).toBeUndefined();
+    t.writer.write({ method: 'sendToolResponse', params: params('c1'), callId: 'c1', intermediate: false });
+    t.reconnect();
+    expect(t.writer.directTarget()).toBeDefined();
+    // held messages wait for the next flush: nothing may overtake them
+    t.disconnect();
+    t.writer.write({ method: 'sendToolResponse', params: params('c2'), callId: 'c2', intermediate: false });
+    t.reconnect();
+    t.writer.blockingCalls(['c3']);
+    // a BLOCKING call's answer must end its hold: it goes through write()
+    expect(t.writer.directTarget()).toBeUndefined();
+  });
+
+  it('writes, numbers and counts it like write(), and with resumption keeps it for a replay', () => {
+    const t = setup({ resumption: true });
+    const session = t.writer.directTarget()!;
+    t.writer.writeToolResponse(session, params('c1', true), 'c1', true, false);
+    t.writer.writeToolResponse(session, params('c1', false), 'c1', false, true);
+    expect(t.wire.map(([m]) => m)).toEqual(['sendToolResponse', 'sendToolResponse']);
+    expect(t.writer.lastWritten).toBe(1);
+    expect(t.recorder.snapshot().messagesSent).toBe(2);
+    // a resumption whose handle covers nothing written: both go again, in order
+    t.writer.rebase(-1);
+    t.writer.flush();
+    expect(t.wire.slice(2).map(([, p]) => p)).toEqual([params('c1', true), params('c1', false)]);
+  });
+
+  it('a final that cannot be written is reported and replaced by an error response; an intermediate is only reported', () => {
+    const t = setup({
+      fail: (m, p) => m === 'sendToolResponse' && JSON.stringify(p).includes('"output":"bad'),
+    });
+    const session = t.writer.directTarget()!;
+    t.writer.writeToolResponse(session, params('bad1', true), 'bad1', true, false);
+    expect(t.errors).toHaveLength(1);
+    expect(t.wire).toHaveLength(0);
+    t.writer.writeToolResponse(session, params('bad2'), 'bad2', false, true);
+    expect(t.errors).toHaveLength(2);
+    expect(t.wire).toHaveLength(1);
+    expect(JSON.stringify(t.wire[0]![1])).toMatch(/"id":"bad2".*could not be sent .*this call has ended/);
+  });
+});

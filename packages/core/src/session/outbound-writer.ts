@@ -321,16 +321,65 @@ export class OutboundWriter {
     try {
       (session[message.method] as (params: unknown) => void).call(session, message.params);
     } catch (error) {
-      this.reportFailure(message.callId, error);
-      const substitute = errorResponse(message, error);
-      if (substitute) this.#send(session, substitute);
-      // Without a substitute (or when it failed too) nothing more ends the call: it holds nothing.
-      if (this.#blockingPending) this.#answered(message);
+      this.#failed(session, message, error);
       return;
     }
+    this.#afterWrite(message);
+  }
+
+  /**
+   * The connection a function response written now goes to at once, with nothing else to do
+   * (nothing held or being flushed, no BLOCKING call waiting for its answer), or `undefined`:
+   * then it goes through {@link write}.
+   */
+  directTarget(): GenAILiveSession | undefined {
+    if (this.#blockingPending || this.#held.size > 0 || this.#flushing) return undefined;
+    return this.#options.target();
+  }
+
+  /**
+   * Writes a result's function response on `session`, from {@link directTarget} just now: what
+   * {@link write} does with it, without a message object unless one is kept (for a replay) or
+   * reported (it could not be written). This runs for every result of the usual delivery.
+   */
+  writeToolResponse(
+    session: GenAILiveSession,
+    params: unknown,
+    callId: string,
+    intermediate: boolean,
+    final: boolean,
+  ): void {
+    try {
+      session.sendToolResponse(params as { functionResponses: never });
+    } catch (error) {
+      this.#failed(session, { method: 'sendToolResponse', params, callId, intermediate, final }, error);
+      return;
+    }
+    if (this.#options.resumption) {
+      this.#afterWrite({ method: 'sendToolResponse', params, callId, intermediate, final });
+      return;
+    }
+    this.#next += 1;
+    this.#options.recorder.sent(false);
+  }
+
+  /** A message was written: it is numbered and counted, kept for a replay, and may end a BLOCKING call's hold. */
+  #afterWrite(message: OutboundMessage): void {
     const index = this.#next++;
     this.#options.recorder.sent(message.replay === true);
     if (this.#options.resumption) this.#unacked.push(message, index);
+    if (this.#blockingPending) this.#answered(message);
+  }
+
+  /**
+   * A message could not be written: it is reported, and a response that ends its call on the wire
+   * is replaced by an error response, so that the call still ends.
+   */
+  #failed(session: GenAILiveSession, message: OutboundMessage, error: unknown): void {
+    this.reportFailure(message.callId, error);
+    const substitute = errorResponse(message, error);
+    if (substitute) this.#send(session, substitute);
+    // Without a substitute (or when it failed too) nothing more ends the call: it holds nothing.
     if (this.#blockingPending) this.#answered(message);
   }
 

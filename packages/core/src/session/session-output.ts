@@ -106,21 +106,38 @@ export class SessionOutput {
    * Delivers responses one by one, each through a connection stand-in that routes what the
    * delivery strategy writes through {@link write}: messages are numbered and held or replayed
    * whatever the strategy, and a write deferred until the model is idle goes to the connection
-   * current at that time. A response the strategy cannot encode costs only itself.
+   * current at that time. A response the strategy cannot encode costs only itself. A delivery
+   * that writes a result as one function response at once (`toolResponse`) needs no stand-in
+   * while nothing is held: its message is written as the writer would write it.
    */
   sendResponses(responses: readonly LiveFunctionResponse[]): void {
+    const { writer } = this.#host;
+    const delivery = this.#host.settings.delivery;
     for (const r of responses) {
       if (this.relay.owns(r.id)) {
         this.relay.deliver(r);
         continue;
       }
       try {
-        // One object per result: the connection stand-in, the delivery context and the writer's source.
-        const route = new ResultRoute(this, this.#host.writer, r, this.#seq++);
         // The runner hands one response at a time: that array is passed on as it is.
-        this.#host.settings.delivery.deliver(responses.length === 1 ? responses : [r], route, route);
+        const one = responses.length === 1 ? responses : [r];
+        const session = delivery.toolResponse === undefined ? undefined : writer.directTarget();
+        if (session !== undefined) {
+          const params = delivery.toolResponse!(one);
+          writer.writeToolResponse(
+            session,
+            params,
+            r.id,
+            allContinue(params.functionResponses),
+            r.willContinue !== true,
+          );
+          continue;
+        }
+        // One object per result: the connection stand-in, the delivery context and the writer's source.
+        const route = new ResultRoute(this, writer, r, this.#seq++);
+        delivery.deliver(one, route, route);
       } catch (error) {
-        this.#host.writer.reportFailure(r.id, error);
+        writer.reportFailure(r.id, error);
       }
     }
   }
@@ -222,10 +239,8 @@ class ResultRoute implements GenAILiveSession, DeliveryContext, ResultSource, Ou
   }
 
   sendToolResponse(params: { functionResponses: never }): void {
-    const list = (params as { functionResponses?: { willContinue?: boolean }[] }).functionResponses;
-    let intermediate = Array.isArray(list);
-    if (intermediate) for (const r of list!) if (r.willContinue !== true) intermediate = false;
-    this.#write('sendToolResponse', params, intermediate);
+    const list = (params as { functionResponses?: unknown }).functionResponses;
+    this.#write('sendToolResponse', params, Array.isArray(list) && allContinue(list));
   }
 
   sendClientContent(params: Parameters<GenAILiveSession['sendClientContent']>[0]): void {
@@ -263,4 +278,13 @@ class ResultRoute implements GenAILiveSession, DeliveryContext, ResultSource, Ou
     this.intermediate = intermediate;
     this.#output.write(this);
   }
+}
+
+/**
+ * True when every response of a `sendToolResponse` continues its call (`willContinue: true`): the
+ * message is intermediate (the bound may drop it, and a failed write is not replaced).
+ */
+function allContinue(list: readonly { readonly willContinue?: boolean | undefined }[]): boolean {
+  for (const r of list) if (r.willContinue !== true) return false;
+  return true;
 }
