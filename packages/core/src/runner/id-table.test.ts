@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CallRecord } from './call-record.js';
 import { IdTable } from './id-table.js';
@@ -32,5 +33,32 @@ describe('IdTable', () => {
       expect(table.delete(id)).toBe(false);
     }
     expect(table.size).toBe(0);
+  });
+
+  it('answers like a Map in insertion order under any mix of sets, deletes and lookups (the slot for the oldest id included)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('set', 'delete', 'has', 'get'), fc.integer({ min: 0, max: 5 })), {
+          minLength: 20,
+          maxLength: 200,
+        }),
+        (ops) => {
+          const table = new IdTable<number>();
+          const model = new Map<string, number>();
+          ops.forEach(([op, k], step) => {
+            const id = k === 0 ? '' : `call-${k}`;
+            if (op === 'set') {
+              table.set(id, step);
+              model.set(id, step);
+            } else if (op === 'delete') expect(table.delete(id)).toBe(model.delete(id));
+            else if (op === 'has') expect(table.has(id)).toBe(model.has(id));
+            else expect(table.get(id)).toBe(model.get(id));
+            expect(table.size).toBe(model.size);
+            expect(table.list()).toEqual([...model.values()]);
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
