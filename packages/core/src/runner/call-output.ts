@@ -19,7 +19,8 @@ import type { RunnerState } from './runner-state.js';
  * Sends one value of a running call as a response on its id (with `willContinue: true` for a
  * streaming call) and publishes `tool-result`. The value is wire-safe already; `media`, when
  * given, is checked: it goes as `parts` when the delivery carries them; otherwise the value goes
- * alone and the media is left out, which the `tool-result` event and the log say.
+ * alone and the media is left out, which the `tool-result` event and the log say. Returns the
+ * time it read from the clock (the first result's, or the event's), if it read it.
  */
 export function deliver(
   state: RunnerState,
@@ -27,8 +28,8 @@ export function deliver(
   value: unknown,
   scheduling: Scheduling,
   media: CheckedMedia | undefined,
-): void {
-  if (record.phase !== 'running') return;
+): number | undefined {
+  if (record.phase !== 'running') return undefined;
   record.results += 1;
   // The clock is read for the first result and for an event someone receives, once at most.
   let now: number | undefined;
@@ -46,18 +47,11 @@ export function deliver(
         : oneShotResult(record.id, record.name, value),
   );
   // Nobody to receive the event (its count is taken already): it is neither built nor timed.
-  if (media === undefined && state.unheardResult(record.id, bytes)) return;
+  if (media === undefined && state.unheardResult(record.id, bytes)) return now;
   const report = media === undefined ? undefined : mediaReport(state, media);
-  state.publish(
-    resultEvent(
-      record,
-      value,
-      streaming ? scheduling : undefined,
-      bytes,
-      report,
-      now ?? state.scheduler.now(),
-    ),
-  );
+  if (now === undefined) now = state.scheduler.now();
+  state.publish(resultEvent(record, value, streaming ? scheduling : undefined, bytes, report, now));
+  return now;
 }
 
 /**
@@ -104,8 +98,12 @@ function mediaReport(state: RunnerState, media: CheckedMedia): ResultMediaReport
   return { mimeTypes: media.mimeTypes, bytes: media.bytes, sent: state.mediaParts };
 }
 
-/** @internal Ends a call whose tool completed; a streaming call gets its final response. */
-export function complete(state: RunnerState, record: CallRecord): void {
+/**
+ * @internal
+ * Ends a call whose tool completed; a streaming call gets its final response. `at`: the time it
+ * ended, when the caller read the clock a moment ago (a one-shot call ends with its result).
+ */
+export function complete(state: RunnerState, record: CallRecord, at?: number): void {
   if (record.phase !== 'running') return;
   end(state, record);
   if (record.tool.kind === 'streaming') {
@@ -115,7 +113,7 @@ export function complete(state: RunnerState, record: CallRecord): void {
       completedResponse(record.id, record.name, record.results, record.tool.policies.completionScheduling),
     );
   }
-  const time = state.scheduler.now();
+  const time = at ?? state.scheduler.now();
   state.publish({
     type: 'tool-end',
     callId: record.id,
