@@ -46,6 +46,8 @@ export class SessionInbound {
   readonly #host: InboundHost;
   /** Model output, transcriptions and turn signals into events; the idle state as the profile says. */
   readonly #content: ServerContentReader;
+  /** The time of the server message being applied (`undefined` until an action reads it). */
+  #messageTime: number | undefined = undefined;
   /** Runs tool calls, telling the writer of BLOCKING ones new input would cancel (text results wait for them). */
   readonly #blockingHold: BlockingCallHold;
   /** The first connection's early messages, each with the last client message index written when it arrived. */
@@ -136,24 +138,31 @@ export class SessionInbound {
       return;
     }
     host.received(message);
-    const time = host.now();
+    // One time for the whole message, read when an action first needs it (tool calls do not).
+    this.#messageTime = undefined;
     // Each action on its own: one that fails (malformed model output, say) costs only itself.
     for (const action of readServerMessage(message)) {
       try {
-        this.#apply(action, generation, written, time);
+        this.#apply(action, generation, written);
       } catch (error) {
         this.#reportMalformed(message, error);
       }
     }
   }
 
+  /** The time of the message being applied, read from the clock on first use. */
+  #time(): number {
+    if (this.#messageTime === undefined) this.#messageTime = this.#host.now();
+    return this.#messageTime;
+  }
+
   /** Applies one action of a server message of connection `generation`. */
-  #apply(action: ServerAction, generation: number, written: number, time: number): void {
+  #apply(action: ServerAction, generation: number, written: number): void {
     const host = this.#host;
     switch (action.kind) {
       case 'content':
         this.#kept.content = action.message;
-        this.#content.read(action.message, time);
+        this.#content.read(action.message, this.#time());
         break;
       case 'tool-calls': {
         this.#kept.toolCall = action.message;
@@ -172,7 +181,7 @@ export class SessionInbound {
         this.#onResumptionUpdate(action.update, generation, written);
         break;
       case 'usage':
-        host.publish({ type: 'usage', usage: action.usage, time });
+        host.publish({ type: 'usage', usage: action.usage, time: this.#time() });
         break;
       case 'go-away':
         host.recovery.onGoAway(action, generation);
