@@ -35,13 +35,19 @@ describe('IdTable', () => {
     expect(table.size).toBe(0);
   });
 
-  it('answers like a Map in insertion order under any mix of sets, deletes and lookups (the slot for the oldest id included)', () => {
+  it('answers like a Map in insertion order under any mix of sets, deletes and lookups (the slot for the oldest id and clear() included)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.constantFrom('set', 'delete', 'has', 'get'), fc.integer({ min: 0, max: 5 })), {
-          minLength: 20,
-          maxLength: 200,
-        }),
+        fc.array(
+          fc.tuple(
+            fc.constantFrom('set', 'set', 'delete', 'has', 'get', 'clear'),
+            fc.integer({ min: 0, max: 5 }),
+          ),
+          {
+            minLength: 20,
+            maxLength: 200,
+          },
+        ),
         (ops) => {
           const table = new IdTable<number>();
           const model = new Map<string, number>();
@@ -52,7 +58,10 @@ describe('IdTable', () => {
               model.set(id, step);
             } else if (op === 'delete') expect(table.delete(id)).toBe(model.delete(id));
             else if (op === 'has') expect(table.has(id)).toBe(model.has(id));
-            else expect(table.get(id)).toBe(model.get(id));
+            else if (op === 'clear') {
+              table.clear();
+              model.clear();
+            } else expect(table.get(id)).toBe(model.get(id));
             expect(table.size).toBe(model.size);
             expect(table.list()).toEqual([...model.values()]);
           });

@@ -4,7 +4,8 @@ const KEEP = Symbol('livetools.id-table.keep');
 /**
  * @internal
  * Values by string id, in insertion order, for a handful of ids at a time that come and go
- * (the runner's active calls, the session metrics' active call ids).
+ * (the runner's active calls, the session metrics' active call ids, the writer's BLOCKING calls
+ * awaiting their answer).
  *
  * A session mostly has one call at a time, and a `Map` is costly for that: V8 leaves a hole for
  * each deleted entry and rebuilds the table (a runtime call and a new table) once holes fill it,
@@ -49,6 +50,15 @@ export class IdTable<V> {
     this.#firstId = undefined;
     this.#firstValue = undefined;
     return true;
+  }
+
+  /** Forgets every id. */
+  clear(): void {
+    this.#firstId = undefined;
+    this.#firstValue = undefined;
+    if (this.#map.size === 1) return;
+    this.#map.clear();
+    this.#map.set(KEEP, KEEP);
   }
 
   /** The values, oldest first (a new array: safe to change the table while walking it). */

@@ -423,9 +423,29 @@ describe('OutboundWriter: a function response written at once (writeToolResponse
     t.disconnect();
     t.writer.write({ method: 'sendToolResponse', params: params('c2'), callId: 'c2', intermediate: false });
     t.reconnect();
+    // a BLOCKING call's hold keeps text results only: a function response still goes at once
     t.writer.blockingCalls(['c3']);
-    // a BLOCKING call's answer must end its hold: it goes through write()
-    expect(t.writer.directTarget()).toBeUndefined();
+    expect(t.writer.directTarget()).toBeDefined();
+  });
+
+  it("ends a BLOCKING call's hold when it answers the call: the texts held for it follow at once, in order", () => {
+    const t = setup();
+    t.writer.blockingCalls(['c3']);
+    t.writer.write(text('c8', 'first'));
+    t.writer.write(text('c9', 'second'));
+    expect(t.writer.heldForBlockingCount).toBe(2);
+    const session = t.writer.directTarget()!;
+    // an intermediate answer does not end the call on the wire
+    t.writer.writeToolResponse(session, params('c3', true), 'c3', true, false);
+    expect(t.writer.heldForBlockingCount).toBe(2);
+    t.writer.writeToolResponse(session, params('c3', false), 'c3', false, true);
+    expect(t.writer.heldForBlockingCount).toBe(0);
+    expect(t.wire.map(([m, p]) => `${m} ${JSON.stringify(p)}`)).toEqual([
+      `sendToolResponse ${JSON.stringify(params('c3', true))}`,
+      `sendToolResponse ${JSON.stringify(params('c3', false))}`,
+      'sendRealtimeInput {"text":"first"}',
+      'sendRealtimeInput {"text":"second"}',
+    ]);
   });
 
   it('writes, numbers and counts it like write(), and with resumption keeps it for a replay', () => {

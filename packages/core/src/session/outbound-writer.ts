@@ -1,6 +1,7 @@
 import { describeError } from '../errors.js';
 import type { LiveFunctionResponse } from '../protocol/function-calls.js';
 import type { GenAILiveSession } from '../protocol/genai-like.js';
+import { IdTable } from '../runner/id-table.js';
 import type { Logger } from '../tool/context.js';
 import { type OutboundMessage, ResponseOutbox, type ResultSource } from './response-outbox.js';
 import { SendFailedError } from './send-failed-error.js';
@@ -61,7 +62,7 @@ export class OutboundWriter {
    * BLOCKING calls that new input would cancel (the profile says so) whose call-ending function
    * response has not been written yet: see {@link blockingCalls}.
    */
-  readonly #blocking = new Set<string>();
+  readonly #blocking = new IdTable<true>();
   /** Results written as text (new input) while a call of {@link blocking} runs, in order. */
   readonly #heldForBlocking: ResponseOutbox;
   /** `blocking` is not empty: the one check the write path makes for it. */
@@ -217,7 +218,7 @@ export class OutboundWriter {
    */
   blockingCalls(ids: readonly string[]): void {
     if (ids.length === 0) return;
-    for (const id of ids) this.#blocking.add(id);
+    for (const id of ids) this.#blocking.set(id, true);
     this.#blockingPending = true;
   }
 
@@ -328,12 +329,12 @@ export class OutboundWriter {
   }
 
   /**
-   * The connection a function response written now goes to at once, with nothing else to do
-   * (nothing held or being flushed, no BLOCKING call waiting for its answer), or `undefined`:
-   * then it goes through {@link write}.
+   * The connection a function response written now goes to at once, with nothing written before
+   * it (nothing held or being flushed), or `undefined`: then it goes through {@link write}. A
+   * BLOCKING call's hold does not matter: it holds text results only.
    */
   directTarget(): GenAILiveSession | undefined {
-    if (this.#blockingPending || this.#held.size > 0 || this.#flushing) return undefined;
+    if (this.#held.size > 0 || this.#flushing) return undefined;
     return this.#options.target();
   }
 
@@ -361,6 +362,7 @@ export class OutboundWriter {
     }
     this.#next += 1;
     this.#options.recorder.sent(false);
+    if (this.#blockingPending && !intermediate) this.#answeredCall(callId);
   }
 
   /** A message was written: it is numbered and counted, kept for a replay, and may end a BLOCKING call's hold. */
@@ -386,7 +388,12 @@ export class OutboundWriter {
   /** A message was written (or given up): when it ends a BLOCKING call on the wire, that call holds nothing any more. */
   #answered(message: OutboundMessage): void {
     if (message.method !== 'sendToolResponse' || message.intermediate || message.callId === undefined) return;
-    if (this.#blocking.delete(message.callId)) this.#releaseIfUnblocked();
+    this.#answeredCall(message.callId);
+  }
+
+  /** The response that ends call `callId` on the wire was written (or given up): the call holds nothing any more. */
+  #answeredCall(callId: string): void {
+    if (this.#blocking.delete(callId)) this.#releaseIfUnblocked();
   }
 
   /** Once no BLOCKING call runs, the texts held for one are written, in order. */
