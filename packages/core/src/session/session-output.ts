@@ -113,6 +113,7 @@ export class SessionOutput {
   sendResponses(responses: readonly LiveFunctionResponse[]): void {
     const { writer } = this.#host;
     const delivery = this.#host.settings.delivery;
+    const toolResponse = delivery.toolResponse;
     for (const r of responses) {
       if (this.relay.owns(r.id)) {
         this.relay.deliver(r);
@@ -121,9 +122,9 @@ export class SessionOutput {
       try {
         // The runner hands one response at a time: that array is passed on as it is.
         const one = responses.length === 1 ? responses : [r];
-        const session = delivery.toolResponse === undefined ? undefined : writer.directTarget();
-        if (session !== undefined) {
-          const params = delivery.toolResponse!(one);
+        const session = toolResponse === undefined ? undefined : writer.directTarget();
+        if (toolResponse !== undefined && session !== undefined) {
+          const params = toolResponse(one);
           writer.writeToolResponse(
             session,
             params,
