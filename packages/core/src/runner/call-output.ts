@@ -19,8 +19,7 @@ import type { RunnerState } from './runner-state.js';
  * Sends one value of a running call as a response on its id (with `willContinue: true` for a
  * streaming call) and publishes `tool-result`. The value is wire-safe already; `media`, when
  * given, is checked: it goes as `parts` when the delivery carries them; otherwise the value goes
- * alone and the media is left out, which the `tool-result` event and the log say. Returns the
- * time it read from the clock (the first result's, or the event's), if it read it.
+ * alone and the media is left out, which the `tool-result` event and the log say.
  */
 export function deliver(
   state: RunnerState,
@@ -28,8 +27,8 @@ export function deliver(
   value: unknown,
   scheduling: Scheduling,
   media: CheckedMedia | undefined,
-): number | undefined {
-  if (record.phase !== 'running') return undefined;
+): void {
+  if (record.phase !== 'running') return;
   record.results += 1;
   // The clock is read for the first result and for an event someone receives, once at most.
   let now: number | undefined;
@@ -47,11 +46,18 @@ export function deliver(
         : oneShotResult(record.id, record.name, value),
   );
   // Nobody to receive the event (its count is taken already): it is neither built nor timed.
-  if (media === undefined && state.unheardResult(record.id, bytes)) return now;
+  if (media === undefined && state.unheardResult(record.id, bytes)) return;
   const report = media === undefined ? undefined : mediaReport(state, media);
-  if (now === undefined) now = state.scheduler.now();
-  state.publish(resultEvent(record, value, streaming ? scheduling : undefined, bytes, report, now));
-  return now;
+  state.publish(
+    resultEvent(
+      record,
+      value,
+      streaming ? scheduling : undefined,
+      bytes,
+      report,
+      now ?? state.scheduler.now(),
+    ),
+  );
 }
 
 /**
@@ -98,12 +104,8 @@ function mediaReport(state: RunnerState, media: CheckedMedia): ResultMediaReport
   return { mimeTypes: media.mimeTypes, bytes: media.bytes, sent: state.mediaParts };
 }
 
-/**
- * @internal
- * Ends a call whose tool completed; a streaming call gets its final response. `at`: the time it
- * ended, when the caller read the clock a moment ago (a one-shot call ends with its result).
- */
-export function complete(state: RunnerState, record: CallRecord, at?: number): void {
+/** @internal Ends a call whose tool completed; a streaming call gets its final response. */
+export function complete(state: RunnerState, record: CallRecord): void {
   if (record.phase !== 'running') return;
   end(state, record);
   if (record.tool.kind === 'streaming') {
@@ -113,7 +115,7 @@ export function complete(state: RunnerState, record: CallRecord, at?: number): v
       completedResponse(record.id, record.name, record.results, record.tool.policies.completionScheduling),
     );
   }
-  const time = at ?? state.scheduler.now();
+  const time = state.scheduler.now();
   state.publish({
     type: 'tool-end',
     callId: record.id,

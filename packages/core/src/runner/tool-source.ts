@@ -97,8 +97,8 @@ function oneShotResult(state: RunnerState, record: CallRecord, result: unknown):
     fail(state, record, error);
     return;
   }
-  // The call ends with its one result: one clock read for both events.
-  complete(state, record, deliver(state, record, checked.value, checked.scheduling, checked.media));
+  deliver(state, record, checked.value, checked.scheduling, checked.media);
+  complete(state, record);
 }
 
 /**
