@@ -4,6 +4,7 @@
  * logic, on the in-memory linked pair in virtual time. What hostile values survive the real SDKs is
  * in server-signal-events.e2e.test.ts.
  */
+import { asyncScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { createLinkedPair } from '../testing/linked-pair.js';
 import { createVirtualClock } from '../testing/virtual-clock.js';
@@ -64,5 +65,50 @@ describe('server signal events', () => {
       { type: 'interaction-status', status: 'IN_PROGRESS', idle: false },
     ]);
     await session.close();
+  });
+});
+
+describe('the time of a server message', () => {
+  it('stamps every event of one message alike; a message delivered from a listener of another has its own, and the first keeps its own', async () => {
+    // A clock moved by hand, inside a listener (a virtual clock only moves between awaits).
+    let now = 1000;
+    const scheduler = { now: () => now, schedule: asyncScheduler.schedule.bind(asyncScheduler) };
+    const { client, server } = createLinkedPair();
+    const session = await createLiveAgent({ ai: client, model: 'gemini-3.8-live', scheduler }).connect();
+    await using _session = session;
+    const conn = server.connection;
+    const seen: string[] = [];
+    let connected!: () => void;
+    const ready = new Promise<void>((resolve) => {
+      connected = resolve;
+    });
+    session.events$.subscribe((e: LiveEvent) => {
+      if (e.type === 'connected') connected();
+      if (e.type === 'model-text' || e.type === 'usage') {
+        const label = e.type === 'usage' ? `usage ${JSON.stringify(e.usage)}` : `text ${e.text}`;
+        seen.push(`${label} @${e.time}`);
+      }
+      if (e.type === 'model-text' && e.text === 'first') {
+        now = 2000;
+        // the linked pair hands a message to the session before send() returns
+        conn.send({
+          serverContent: { modelTurn: { parts: [{ text: 'second' }] } },
+          usageMetadata: { totalTokenCount: 2 },
+        });
+        now = 3000;
+      }
+    });
+    // the first connection's early messages are handed over on the scheduler, then it is connected
+    await ready;
+    conn.send({
+      serverContent: { modelTurn: { parts: [{ text: 'first' }] } },
+      usageMetadata: { totalTokenCount: 1 },
+    });
+    expect(seen).toEqual([
+      'text first @1000',
+      'text second @2000',
+      'usage {"totalTokenCount":2} @2000',
+      'usage {"totalTokenCount":1} @1000',
+    ]);
   });
 });

@@ -138,7 +138,9 @@ export class SessionInbound {
       return;
     }
     host.received(message);
-    // One time for the whole message, read when an action first needs it (tool calls do not).
+    // One time for the whole message, read when an action first needs it (tool calls do not). A
+    // message delivered from inside this one (a listener of its events) has a time of its own.
+    const outer = this.#messageTime;
     this.#messageTime = undefined;
     // Each action on its own: one that fails (malformed model output, say) costs only itself.
     for (const action of readServerMessage(message)) {
@@ -148,6 +150,7 @@ export class SessionInbound {
         this.#reportMalformed(message, error);
       }
     }
+    this.#messageTime = outer;
   }
 
   /** The time of the message being applied, read from the clock on first use. */
