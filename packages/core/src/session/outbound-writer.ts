@@ -88,8 +88,13 @@ export class OutboundWriter {
 
   /** Counts a realtime input written directly (numbered by the server, never replayed). */
   countRealtime(): void {
-    this.#next += 1;
-    this.#options.recorder.sent(false);
+    this.#number(false);
+  }
+
+  /** Numbers and counts one client message just written; returns its index. */
+  #number(replay: boolean): number {
+    this.#options.recorder.sent(replay);
+    return this.#next++;
   }
 
   /**
@@ -353,22 +358,20 @@ export class OutboundWriter {
     try {
       session.sendToolResponse(params as { functionResponses: never });
     } catch (error) {
-      this.#failed(session, { method: 'sendToolResponse', params, callId, intermediate, final }, error);
+      this.#failed(session, toolResponseMessage(params, callId, intermediate, final), error);
       return;
     }
     if (this.#options.resumption) {
-      this.#afterWrite({ method: 'sendToolResponse', params, callId, intermediate, final });
+      this.#afterWrite(toolResponseMessage(params, callId, intermediate, final));
       return;
     }
-    this.#next += 1;
-    this.#options.recorder.sent(false);
+    this.#number(false);
     if (this.#blockingPending && !intermediate) this.#answeredCall(callId);
   }
 
   /** A message was written: it is numbered and counted, kept for a replay, and may end a BLOCKING call's hold. */
   #afterWrite(message: OutboundMessage): void {
-    const index = this.#next++;
-    this.#options.recorder.sent(message.replay === true);
+    const index = this.#number(message.replay === true);
     if (this.#options.resumption) this.#unacked.push(message, index);
     if (this.#blockingPending) this.#answered(message);
   }
@@ -419,6 +422,16 @@ export class OutboundWriter {
 /** A result a delivery writes as text for a call: new input to the model (a function response is not, nor the user's own turn). */
 function isNewInput(message: OutboundMessage): boolean {
   return message.callId !== undefined && message.method !== 'sendToolResponse';
+}
+
+/** The client message of a result's function response (made when it is kept for a replay, or reported). */
+function toolResponseMessage(
+  params: unknown,
+  callId: string,
+  intermediate: boolean,
+  final: boolean,
+): OutboundMessage {
+  return { method: 'sendToolResponse', params, callId, intermediate, final };
 }
 
 /**
