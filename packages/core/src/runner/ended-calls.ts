@@ -17,11 +17,16 @@ const FIRST_SLOTS = 16;
  * `Set` of thousands of ids walked a chain and read an old string at each step (the memory grows
  * to 10,000 ids in a long session, and every call asks once and adds once). Forgetting an id moves
  * the slots after it back (no tombstones), and the table never shrinks or rebuilds once at its
- * size, so the memory makes no garbage after it is full.
+ * size, so the memory makes no garbage after it is full. Each ring position keeps its id's hash
+ * too: once the ring is full, every id added forgets the oldest, whose slot is then found by its
+ * position, without hashing or reading its text again (an id ended thousands of calls ago, whose
+ * text is no longer in any cache).
  */
 export class EndedCallIds {
   /** The remembered ids in the order they ended; grows up to `capacity`, then wraps. */
   readonly #ring: string[] = [];
+  /** The hash of the id at each ring position; grows with the ring, up to `capacity`. */
+  #hashes: Int32Array;
   /** The slot the next id goes to once the ring is full (the oldest id's). */
   #next = 0;
   readonly #capacity: number;
@@ -34,18 +39,26 @@ export class EndedCallIds {
    * walk a long run of slots) cannot be worked out ahead of time.
    */
   readonly #seed = (Math.random() * 0x1_0000_0000) | 0;
+  /**
+   * The id `has` asked about last, and its hash: the runner asks about a call's id when the call
+   * arrives and adds it when the call ends, for a one-shot call in the same turn, so its id is
+   * hashed once.
+   */
+  #askedId: string | undefined = undefined;
+  #askedHash = 0;
 
   constructor(capacity: number) {
     this.#capacity = capacity;
     const slots = capacity > 0 ? FIRST_SLOTS : 1;
     this.#slots = new Int32Array(slots * 2);
     this.#mask = slots - 1;
+    this.#hashes = new Int32Array(Math.min(capacity, FIRST_SLOTS));
   }
 
   /** Remembers that the call `id` ended. */
   add(id: string): void {
     if (this.#capacity <= 0) return;
-    const hash = this.#hash(id);
+    const hash = id === this.#askedId ? this.#askedHash : this.#hash(id);
     if (this.#find(id, hash) >= 0) return; // already remembered: it keeps its place
     const ring = this.#ring;
     let position: number;
@@ -54,19 +67,24 @@ export class EndedCallIds {
       if ((ring.length + 1) * 2 > this.#mask + 1) this.#grow();
       position = ring.length;
       ring.push(id);
+      if (position === this.#hashes.length) this.#growHashes();
     } else {
       position = this.#next;
-      const oldest = ring[position]!;
-      this.#removeSlot(this.#find(oldest, this.#hash(oldest)));
+      this.#removeSlot(this.#slotOf(position));
       ring[position] = id;
       this.#next = (position + 1) % this.#capacity;
     }
+    this.#hashes[position] = hash;
     this.#insert(position, hash);
   }
 
   /** True when a call with this id ended and is still remembered. */
   has(id: string): boolean {
-    return this.#capacity > 0 && this.#find(id, this.#hash(id)) >= 0;
+    if (this.#capacity <= 0) return false;
+    const hash = this.#hash(id);
+    this.#askedId = id;
+    this.#askedHash = hash;
+    return this.#find(id, hash) >= 0;
   }
 
   /** The slot that holds `id`, or -1. */
@@ -78,6 +96,15 @@ export class EndedCallIds {
       if (entry === 0) return -1;
       if (slots[slot * 2 + 1] === hash && this.#ring[entry - 1] === id) return slot;
     }
+  }
+
+  /** The slot of the id at ring position `position` (in the table: every ring position is). */
+  #slotOf(position: number): number {
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let slot = this.#hashes[position]! & mask;
+    while (slots[slot * 2] !== position + 1) slot = (slot + 1) & mask;
+    return slot;
   }
 
   /** Puts ring position `position` (an id not in the table) in the first free slot from its hash. */
@@ -116,6 +143,13 @@ export class EndedCallIds {
     let hash = this.#seed;
     for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
     return hash;
+  }
+
+  /** Room for twice the hashes, `capacity` at most (only while the ring fills up). */
+  #growHashes(): void {
+    const old = this.#hashes;
+    this.#hashes = new Int32Array(Math.min(this.#capacity, old.length * 2));
+    this.#hashes.set(old);
   }
 
   /** Twice the slots, each entry moved over with the hash it has (only while the ring fills up). */
