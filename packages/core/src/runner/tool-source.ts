@@ -1,4 +1,4 @@
-import { from, Observable, type Subscriber } from 'rxjs';
+import { from, Subscriber } from 'rxjs';
 import { LivetoolsError, type UnserializableValueError } from '../errors.js';
 import type { ToolContext } from '../tool/context.js';
 import type { OneShotTool, StreamingTool } from '../tool/define-tool.js';
@@ -15,12 +15,13 @@ import { toWireValue, WireRefusal } from './wire-value.js';
  * @internal
  * Runs a streaming call's tool and sends each value it emits, made wire-safe, as a response.
  *
- * One subscription per call and no operator per value: the tool's values go straight to the
- * call's observer, which checks each one and hands it to the output room. The subscriber RxJS
- * gives the call is kept as `record.subscription` before the tool runs, and the tool's source is
- * subscribed with that same subscriber, so that a call ended while its tool emits synchronously
- * (a tool-result handler stopping it, say) closes the source at once. With `minIntervalMs`, the
- * values are checked and coalesced by operators first.
+ * One subscriber per call and nothing per value: the call's subscriber is the tool's source's own
+ * (a {@link Subscriber} whose `_next` checks the value and hands it to the output room), with no
+ * wrapping Observable nor RxJS's safe-subscriber layers in between. It is kept as
+ * `record.subscription` before the tool runs, so that a call ended while its tool emits
+ * synchronously (a tool-result handler stopping it, say) closes the source at once. A tool that
+ * throws, or returns what cannot be observed, fails the call as an error of its source would. With
+ * `minIntervalMs`, the values are checked and coalesced by operators first.
  */
 export function subscribeStreaming(
   state: RunnerState,
@@ -30,12 +31,12 @@ export function subscribeStreaming(
   ctx: ToolContext,
 ): void {
   const { scheduling, minIntervalMs } = tool.policies;
-  const observer =
+  const subscriber =
     minIntervalMs === undefined
-      ? new EmissionObserver(state, record, scheduling)
-      : new CheckedValueObserver(state, record);
-  new Observable<unknown>((subscriber: Subscriber<unknown>) => {
-    record.subscription = subscriber;
+      ? new EmissionSubscriber(state, record, scheduling)
+      : new CheckedValueSubscriber(state, record);
+  record.subscription = subscriber;
+  try {
     const result = tool.execute(args, ctx);
     if (!isObservableInput(result)) {
       throw new TypeError(
@@ -55,7 +56,9 @@ export function subscribeStreaming(
         )
         .subscribe(subscriber);
     }
-  }).subscribe(observer);
+  } catch (error) {
+    subscriber.error(error);
+  }
 }
 
 /**
@@ -102,20 +105,23 @@ function oneShotResult(state: RunnerState, record: CallRecord, result: unknown):
 }
 
 /**
- * The observer of a streaming call without a coalescer: reads each emission (a plain value is
- * only checked) and delivers it. Methods on the prototype: one object per call, nothing per value.
+ * The subscriber of a streaming call without a coalescer: reads each emission (a plain value is
+ * only checked) and delivers it. Its end (error, completion) ends the call, then closes it as any
+ * subscriber closes. Methods on the prototype: one object per call, nothing per value.
  */
-class EmissionObserver {
+class EmissionSubscriber extends Subscriber<unknown> {
   readonly #state: RunnerState;
   readonly #record: CallRecord;
   readonly #scheduling: Scheduling;
+
   constructor(state: RunnerState, record: CallRecord, scheduling: Scheduling) {
+    super();
     this.#state = state;
     this.#record = record;
     this.#scheduling = scheduling;
   }
 
-  next(v: unknown): void {
+  protected override _next(v: unknown): void {
     const state = this.#state;
     const record = this.#record;
     if (record.phase !== 'running') return;
@@ -135,36 +141,53 @@ class EmissionObserver {
     }
   }
 
-  error(error: unknown): void {
-    fail(this.#state, this.#record, error);
+  protected override _error(error: unknown): void {
+    try {
+      fail(this.#state, this.#record, error);
+    } finally {
+      this.unsubscribe();
+    }
   }
 
-  complete(): void {
-    complete(this.#state, this.#record);
+  protected override _complete(): void {
+    try {
+      complete(this.#state, this.#record);
+    } finally {
+      this.unsubscribe();
+    }
   }
 }
 
-/** The observer of a streaming call behind a coalescer: its values are checked already. */
-class CheckedValueObserver {
+/** The subscriber of a streaming call behind a coalescer: its values are checked already. */
+class CheckedValueSubscriber extends Subscriber<unknown> {
   readonly #state: RunnerState;
   readonly #record: CallRecord;
 
   constructor(state: RunnerState, record: CallRecord) {
+    super();
     this.#state = state;
     this.#record = record;
   }
 
-  next(value: unknown): void {
+  protected override _next(value: unknown): void {
     const v = value as ScheduledValue;
     deliver(this.#state, this.#record, v.value, v.scheduling, v.media);
   }
 
-  error(error: unknown): void {
-    fail(this.#state, this.#record, error);
+  protected override _error(error: unknown): void {
+    try {
+      fail(this.#state, this.#record, error);
+    } finally {
+      this.unsubscribe();
+    }
   }
 
-  complete(): void {
-    complete(this.#state, this.#record);
+  protected override _complete(): void {
+    try {
+      complete(this.#state, this.#record);
+    } finally {
+      this.unsubscribe();
+    }
   }
 }
 
