@@ -9,6 +9,7 @@
 //   node scripts/node-lines.mjs                 # the lines CI runs (see DEFAULT_LINES)
 //   node scripts/node-lines.mjs 22 24 26        # the newest release of each major
 //   node scripts/node-lines.mjs 26.12.1 --packages core,cli
+//   node scripts/node-lines.mjs 26 --packages stock-agent   # an example app (left out unless named)
 //
 // The binaries are kept in node_modules/.cache/node-lines/<version>/node.
 import { spawn, spawnSync } from 'node:child_process';
@@ -125,6 +126,8 @@ function suites(only) {
       const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
       if (!/^vitest run\b/.test(manifest.scripts?.test ?? '')) continue;
       if (only && !only.includes(name)) continue;
+      // The example apps declare no \`engines\`: they run in the main run only, unless named.
+      if (group === 'examples' && !only) continue;
       if (group === 'packages' && !existsSync(join(dir, 'dist')))
         throw new Error(`${group}/${name} has no dist: run \`npm run build\` (or \`npm test\`) first`);
       found.push({ name, dir });
