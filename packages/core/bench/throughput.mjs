@@ -78,70 +78,93 @@ export function runnerThroughput({ n = 1_000_000, reps = 5 } = {}) {
   return results;
 }
 
-export async function endToEndThroughput({ n = 10_000, rounds = 16 } = {}) {
+/**
+ * Orders of the three paths, one per round: a balanced Latin square (each path goes first, second
+ * and third equally often, and follows each other path equally often), since a burst's rate
+ * depends a little on the burst before it.
+ */
+const ORDERS = [
+  ['raw', 'lt', 'control'],
+  ['lt', 'control', 'raw'],
+  ['control', 'raw', 'lt'],
+  ['control', 'lt', 'raw'],
+  ['raw', 'control', 'lt'],
+  ['lt', 'raw', 'control'],
+];
+
+export async function endToEndThroughput({ n = 10_000, rounds = 18 } = {}) {
   const server = await createFakeLiveServer({ timeoutMs: 10_000 });
   const raw = await connectRaw(server);
+  // A/A control: a second raw connection, run like the first; its ratio to the first is the
+  // noise of this row in this run.
+  const control = await connectRaw(server);
   const lt = await connectLivetools(server);
-  const rawProbe = frameProbe(raw.connection);
-  const ltProbe = frameProbe(lt.connection);
+  const probes = {
+    raw: frameProbe(raw.connection),
+    control: frameProbe(control.connection),
+    lt: frameProbe(lt.connection),
+  };
   const value = payloads()[0].value;
 
-  const burstRaw = async (count) => {
-    const done = rawProbe.afterResponses(count);
+  const burstRawOn = (client, probe) => async (count) => {
+    const done = probe.afterResponses(count);
     const t0 = performance.now();
-    for (let i = 0; i < count; i++) raw.session.sendToolResponse(rawResponse(raw.callId, value));
+    for (let i = 0; i < count; i++) client.session.sendToolResponse(rawResponse(client.callId, value));
     return count / (((await done) - t0) / 1000);
   };
-  const burstLt = async (count) => {
-    const done = ltProbe.afterResponses(count);
-    const t0 = performance.now();
-    for (let i = 0; i < count; i++) lt.fixture.feed.next(value);
-    return count / (((await done) - t0) / 1000);
+  const burst = {
+    raw: burstRawOn(raw, probes.raw),
+    control: burstRawOn(control, probes.control),
+    lt: async (count) => {
+      const done = probes.lt.afterResponses(count);
+      const t0 = performance.now();
+      for (let i = 0; i < count; i++) lt.fixture.feed.next(value);
+      return count / (((await done) - t0) / 1000);
+    },
   };
 
-  // Warm-up: whole bursts, alternating, after a full GC each like the timed ones. A full GC
-  // deoptimizes the socket's send path (`ws`, `net`: code both paths share), and the first bursts
+  // Warm-up: whole bursts, in turns, after a full GC each like the timed ones. A full GC
+  // deoptimizes the socket's send path (`ws`, `net`: code the paths share), and the first bursts
   // after a few of them ran at two-thirds of the rate on either path; with shorter warm-up those
   // slow bursts fell into the timed rounds of one path or the other at random.
   for (let i = 0; i < 3; i++) {
-    fullGc();
-    await burstRaw(n);
-    fullGc();
-    await burstLt(n);
-  }
-  // A full GC before every burst: the young generation is resized after one, which slows the next
-  // burst down, so every burst starts from the same state. Rounds alternate which path goes first.
-  const rawRates = [];
-  const ltRates = [];
-  for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? ['raw', 'lt'] : ['lt', 'raw'];
-    for (const path of order) {
+    for (const path of ORDERS[0]) {
       fullGc();
-      if (path === 'raw') rawRates.push(await burstRaw(n));
-      else ltRates.push(await burstLt(n));
+      await burst[path](n);
     }
   }
-  rawProbe.dispose();
-  ltProbe.dispose();
+  // A full GC before every burst: the young generation is resized after one, which slows the next
+  // burst down, so every burst starts from the same state.
+  const rates = { raw: [], control: [], lt: [] };
+  for (let round = 0; round < rounds; round++) {
+    for (const path of ORDERS[round % ORDERS.length]) {
+      fullGc();
+      rates[path].push(await burst[path](n));
+    }
+  }
+  for (const probe of Object.values(probes)) probe.dispose();
   await lt.close();
   raw.session.close();
+  control.session.close();
   await server.close();
 
-  const r = median(rawRates);
-  const l = median(ltRates);
+  const r = median(rates.raw);
+  const l = median(rates.lt);
+  const c = median(rates.control);
   const ratio = l / r;
+  const list = (path) => rates[path].map((x) => fmt(x, 0)).join(', ');
   console.log(
     `end-to-end throughput (${fmt(n, 0)} responses back to back until the fake server received all, ${rounds} rounds, ` +
-      'alternating which path goes first, full GC before each burst): ' +
-      `raw SDK median ${fmt(r, 0)}/s [${rawRates.map((x) => fmt(x, 0)).join(', ')}], ` +
-      `livetools median ${fmt(l, 0)}/s [${ltRates.map((x) => fmt(x, 0)).join(', ')}], ratio ${fmt(ratio, 3)}`,
+      'paths in the orders of a balanced Latin square, full GC before each burst; A/A control = a second raw SDK connection): ' +
+      `raw SDK median ${fmt(r, 0)}/s [${list('raw')}], A/A control median ${fmt(c, 0)}/s [${list('control')}], ` +
+      `livetools median ${fmt(l, 0)}/s [${list('lt')}], ratio ${fmt(ratio, 3)} (A/A ${fmt(c / r, 3)})`,
   );
   addRow({
     name: 'end-to-end throughput vs raw SDK',
-    figure: `${fmt(l, 0)}/s vs raw ${fmt(r, 0)}/s`,
+    figure: `${fmt(l, 0)}/s vs raw ${fmt(r, 0)}/s (A/A ${fmt(c / r, 3)})`,
     target: `ratio ≥ ${TARGET_E2E}`,
     ratio: fmt(ratio, 3),
     pass: ratio >= TARGET_E2E,
   });
-  return { raw: r, lt: l, ratio };
+  return { raw: r, lt: l, control: c, ratio };
 }
