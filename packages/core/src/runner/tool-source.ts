@@ -105,25 +105,52 @@ function oneShotResult(state: RunnerState, record: CallRecord, result: unknown):
 }
 
 /**
- * The subscriber of a streaming call without a coalescer: reads each emission (a plain value is
- * only checked) and delivers it. Its end (error, completion) ends the call, then closes it as any
- * subscriber closes. Methods on the prototype: one object per call, nothing per value.
+ * The subscriber of a streaming call: the tool's source's end (error, completion) ends the call,
+ * then closes the subscriber as any subscriber closes. Methods on the prototype: one object per
+ * call, nothing per value.
  */
-class EmissionSubscriber extends Subscriber<unknown> {
-  readonly #state: RunnerState;
-  readonly #record: CallRecord;
+abstract class CallSubscriber extends Subscriber<unknown> {
+  protected readonly state: RunnerState;
+  protected readonly record: CallRecord;
+
+  constructor(state: RunnerState, record: CallRecord) {
+    super();
+    this.state = state;
+    this.record = record;
+  }
+
+  protected override _error(error: unknown): void {
+    try {
+      fail(this.state, this.record, error);
+    } finally {
+      this.unsubscribe();
+    }
+  }
+
+  protected override _complete(): void {
+    try {
+      complete(this.state, this.record);
+    } finally {
+      this.unsubscribe();
+    }
+  }
+}
+
+/**
+ * The subscriber of a streaming call without a coalescer: reads each emission (a plain value is
+ * only checked) and delivers it.
+ */
+class EmissionSubscriber extends CallSubscriber {
   readonly #scheduling: Scheduling;
 
   constructor(state: RunnerState, record: CallRecord, scheduling: Scheduling) {
-    super();
-    this.#state = state;
-    this.#record = record;
+    super(state, record);
     this.#scheduling = scheduling;
   }
 
   protected override _next(v: unknown): void {
-    const state = this.#state;
-    const record = this.#record;
+    const state = this.state;
+    const record = this.record;
     if (record.phase !== 'running') return;
     try {
       if (!isScheduledEmission(v)) {
@@ -140,54 +167,13 @@ class EmissionSubscriber extends Subscriber<unknown> {
       fail(state, record, error);
     }
   }
-
-  protected override _error(error: unknown): void {
-    try {
-      fail(this.#state, this.#record, error);
-    } finally {
-      this.unsubscribe();
-    }
-  }
-
-  protected override _complete(): void {
-    try {
-      complete(this.#state, this.#record);
-    } finally {
-      this.unsubscribe();
-    }
-  }
 }
 
 /** The subscriber of a streaming call behind a coalescer: its values are checked already. */
-class CheckedValueSubscriber extends Subscriber<unknown> {
-  readonly #state: RunnerState;
-  readonly #record: CallRecord;
-
-  constructor(state: RunnerState, record: CallRecord) {
-    super();
-    this.#state = state;
-    this.#record = record;
-  }
-
+class CheckedValueSubscriber extends CallSubscriber {
   protected override _next(value: unknown): void {
     const v = value as ScheduledValue;
-    deliver(this.#state, this.#record, v.value, v.scheduling, v.media);
-  }
-
-  protected override _error(error: unknown): void {
-    try {
-      fail(this.#state, this.#record, error);
-    } finally {
-      this.unsubscribe();
-    }
-  }
-
-  protected override _complete(): void {
-    try {
-      complete(this.#state, this.#record);
-    } finally {
-      this.unsubscribe();
-    }
+    deliver(this.state, this.record, v.value, v.scheduling, v.media);
   }
 }
 
