@@ -33,10 +33,19 @@ describe('a watch whose first demand is never answered', () => {
     const relay = await rawClient(server.url);
     await openBucket(relay, names.bucket);
     const subject = `${names.subjectPrefix}.scripted.AAPL`;
+    // the relay hears the watch's first demand, publishes a quote and dies before answering. The
+    // demand goes out on the watch's connection after its subscription, so the server has the
+    // subscription when the quote comes (an earlier quote would be dropped by the server).
+    relay.subscribe(`${names.subjectPrefix}._demand.scripted`, {
+      max: 1,
+      callback: () => relay.publish(subject, envelope(1, 100)),
+    });
+    await relay.flush();
     await using source = createNatsQuoteSource({
       servers: server.url,
       source: 'scripted',
-      snapshotTimeoutMs: 300,
+      // the quote must come before this; it comes right after the first demand
+      snapshotTimeoutMs: 1000,
       ...names,
     });
     const updates: QuoteUpdate[] = [];
@@ -47,12 +56,6 @@ describe('a watch whose first demand is never answered', () => {
         failure = e;
       },
     });
-    await waitFor(() => source.stats().subscriptions === 1, 'the subscription');
-    await new Promise<void>((resolve) => {
-      relay.subscribe(subject, { max: 1, callback: () => resolve() });
-      relay.publish(subject, 'probe');
-    });
-    relay.publish(subject, envelope(1, 100));
     await waitFor(() => updates.some((u) => u.type === 'quote'), 'the first quote');
 
     // nobody answers the demand: after snapshotTimeoutMs the watch is told the feed is stale

@@ -8,6 +8,7 @@ import type { Logger } from '@livetools/core';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
+import { waitFor } from './wait-for.js';
 
 let counter = 0;
 
@@ -55,4 +56,17 @@ export async function serverSubscriptions(
     .filter(
       (subject) => subject.startsWith(`${subjectPrefix}.`) && !subject.startsWith(`${subjectPrefix}._`),
     );
+}
+
+/**
+ * Resolves once the server itself lists a subscription to `subject` (on any connection). A client's
+ * own count says only that it sent SUB; a message published before the server handled it is not
+ * delivered, and under load that window is long.
+ */
+export async function subscribedOnServer(monitorUrl: string, subject: string): Promise<void> {
+  await waitFor(async () => {
+    const response = await fetch(`${monitorUrl}/connz?subs=1&limit=1000`);
+    const body = (await response.json()) as { connections?: { subscriptions_list?: string[] }[] };
+    return (body.connections ?? []).some((c) => c.subscriptions_list?.includes(subject) === true);
+  }, `the server to list a subscription to ${subject}`);
 }
