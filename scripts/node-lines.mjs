@@ -174,6 +174,15 @@ function runSuite(bin, suite) {
           failed: json.numFailedTests,
           skipped: json.numPendingTests + json.numTodoTests,
           brokenFiles: json.numFailedTestSuites,
+          // each failed test (or file that could not run) with the first line of its error, for
+          // the summary at the end of the run (a CI record may keep only its last lines)
+          failures: json.testResults.flatMap((file) => {
+            const where = file.name.slice(suite.dir.length + 1);
+            const failed = (file.assertionResults ?? []).filter((a) => a.status === 'failed');
+            if (failed.length === 0 && file.status === 'failed')
+              return [`${where}: ${firstLine(file.message)}`];
+            return failed.map((a) => `${where} > ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
+          }),
         };
         const slowest = json.testResults
           .map((file) => ({ file: file.name.slice(suite.dir.length + 1), ms: file.endTime - file.startTime }))
@@ -185,6 +194,14 @@ function runSuite(bin, suite) {
       done({ name: suite.name, code, counts });
     });
   });
+}
+
+/** The first non-empty line of an error message, at most 300 characters. */
+function firstLine(message) {
+  const line = String(message ?? '')
+    .split('\n')
+    .find((l) => l.trim() !== '');
+  return (line ?? '(no message)').trim().slice(0, 300);
 }
 
 function seconds(ms) {
@@ -215,6 +232,7 @@ async function main() {
   }
   say(`engines agree with the dependencies, the scaffold and Node ${versions.join(', ')}`);
   const summaries = [];
+  const failures = [];
   let passed = true;
   for (const version of versions) {
     const bin = nodeBinary(version);
@@ -225,6 +243,7 @@ async function main() {
       results.push(await runSuite(bin, suite));
     }
     const lineOk = results.every(ok);
+    if (!lineOk) failures.push({ version, results });
     passed &&= lineOk;
     const took = seconds(Date.now() - started);
     summaries.push(
@@ -233,6 +252,12 @@ async function main() {
     console.log(summaries.at(-1));
   }
   if (summaries.length > 1) for (const summary of summaries) console.log(summary);
+  for (const { version, results } of failures) {
+    for (const r of results) {
+      for (const failure of r.counts?.failures ?? [])
+        console.log(`FAILED on node ${version}: ${r.name} ${failure}`);
+    }
+  }
   return passed;
 }
 
