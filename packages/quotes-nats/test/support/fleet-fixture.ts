@@ -65,8 +65,12 @@ export async function serverSubscriptions(
  */
 export async function subscribedOnServer(monitorUrl: string, subject: string): Promise<void> {
   await waitFor(async () => {
-    const response = await fetch(`${monitorUrl}/connz?subs=1&limit=1000`);
-    const body = (await response.json()) as { connections?: { subscriptions_list?: string[] }[] };
-    return (body.connections ?? []).some((c) => c.subscriptions_list?.includes(subject) === true);
+    try {
+      const response = await fetch(`${monitorUrl}/connz?subs=1&limit=1000`);
+      const body = (await response.json()) as { connections?: { subscriptions_list?: string[] }[] };
+      return (body.connections ?? []).some((c) => c.subscriptions_list?.includes(subject) === true);
+    } catch {
+      return false; // the monitoring endpoint did not answer this time: ask again
+    }
   }, `the server to list a subscription to ${subject}`);
 }
