@@ -8,9 +8,8 @@
 // overhead that livetools can change; run it under `node --cpu-prof` to see where it goes
 // (bench/tools/profile-summary.mjs).
 import { performance } from 'node:perf_hooks';
-import { Subject } from 'rxjs';
 import { createLiveAgent } from '../dist/index.js';
-import { feedTool, MODEL, payloads, rawResponse } from './lib/live.mjs';
+import { feedTool, MODEL, payloads, rawResponse, rawSdkFeed } from './lib/live.mjs';
 import { addRow } from './lib/report.mjs';
 import { fmt, fullGc, median, sleep } from './lib/stats.mjs';
 import { stubGenAI } from './lib/stub-genai.mjs';
@@ -40,9 +39,8 @@ export async function ownCost({ n = 500_000, reps = 5 } = {}) {
     for (let i = 0; i < n; i++) stub.sendToolResponse(rawResponse('own-1', value));
     return ((performance.now() - t0) * 1e6) / n;
   };
-  // The application without livetools, fed like the tool: one Subject, one subscriber that answers.
-  const rawFeed = new Subject();
-  const rawFeedSubscription = rawFeed.subscribe((v) => stub.sendToolResponse(rawResponse('own-1', v)));
+  // The application without livetools, fed like the tool.
+  const rawFeed = rawSdkFeed(stub, 'own-1');
   const runRawFed = () => {
     const t0 = performance.now();
     for (let i = 0; i < n; i++) rawFeed.next(value);
@@ -63,7 +61,7 @@ export async function ownCost({ n = 500_000, reps = 5 } = {}) {
     lt.push(runLt());
   }
   const sent = stub.toolResponses;
-  rawFeedSubscription.unsubscribe();
+  rawFeed.complete();
   subscription.unsubscribe();
   await session.close();
   const own = median(lt) - median(rawFed);

@@ -15,6 +15,7 @@ import {
   frameProbe,
   payloads,
   rawResponse,
+  rawSdkFeed,
 } from './lib/live.mjs';
 import { addRow } from './lib/report.mjs';
 import { fmt, fullGc, median } from './lib/stats.mjs';
@@ -110,12 +111,6 @@ export async function endToEndThroughput({ n = 10_000, rounds = 24 } = {}) {
   };
   const value = payloads()[0].value;
 
-  /** A raw SDK application fed like the tool: one Subject, one subscriber that sends each value. */
-  const fedRaw = (client) => {
-    const feed = new Subject();
-    feed.subscribe((v) => client.session.sendToolResponse(rawResponse(client.callId, v)));
-    return feed;
-  };
   const timed = async (probe, count, push) => {
     const done = probe.afterResponses(count);
     const t0 = performance.now();
@@ -127,8 +122,8 @@ export async function endToEndThroughput({ n = 10_000, rounds = 24 } = {}) {
       for (let i = 0; i < k; i++) feed.next(value);
     });
   const burst = {
-    raw: feedBurst(probes.raw, fedRaw(raw)),
-    control: feedBurst(probes.control, fedRaw(control)),
+    raw: feedBurst(probes.raw, rawSdkFeed(raw.session, raw.callId)),
+    control: feedBurst(probes.control, rawSdkFeed(control.session, control.callId)),
     lt: feedBurst(probes.lt, lt.fixture.feed),
     bare: (count) =>
       timed(probes.bare, count, (k) => {

@@ -166,6 +166,17 @@ export function rawResponse(callId, output) {
 }
 
 /**
+ * The raw SDK application fed like the benchmark's tool: a `Subject` the benchmark pushes into,
+ * whose one subscriber sends each value as the call's response on `session`. The source then costs
+ * the raw path what it costs livetools. `complete()` the Subject to let its subscriber go.
+ */
+export function rawSdkFeed(session, callId) {
+  const feed = new Subject();
+  feed.subscribe((v) => session.sendToolResponse(rawResponse(callId, v)));
+  return feed;
+}
+
+/**
  * A livetools session on `server` with the `feedTool` given (default: a new one). Subscribes to
  * `events$` as an application would. Resolves once one call of the tool is running.
  */

@@ -40,17 +40,22 @@ export function recordingLogger(): Logger & { readonly lines: string[] } {
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-/** Subscription count of the NATS connection named `name`, from the server's monitoring endpoint. */
+/** The server's connections with their subscriptions, from its monitoring endpoint (`/connz`). */
+async function connz(monitorUrl: string): Promise<{ name?: string; subscriptions_list?: string[] }[]> {
+  const response = await fetch(`${monitorUrl}/connz?subs=1&limit=1000`);
+  const body = (await response.json()) as {
+    connections?: { name?: string; subscriptions_list?: string[] }[];
+  };
+  return body.connections ?? [];
+}
+
+/** The subscriptions under `subjectPrefix` of the NATS connection named `name`, from the server's monitoring endpoint. */
 export async function serverSubscriptions(
   monitorUrl: string,
   name: string,
   subjectPrefix: string,
 ): Promise<string[]> {
-  const response = await fetch(`${monitorUrl}/connz?subs=1&limit=1000`);
-  const body = (await response.json()) as {
-    connections?: { name?: string; subscriptions_list?: string[] }[];
-  };
-  return (body.connections ?? [])
+  return (await connz(monitorUrl))
     .filter((c) => c.name === name)
     .flatMap((c) => c.subscriptions_list ?? [])
     .filter(
@@ -66,9 +71,7 @@ export async function serverSubscriptions(
 export async function subscribedOnServer(monitorUrl: string, subject: string): Promise<void> {
   await waitFor(async () => {
     try {
-      const response = await fetch(`${monitorUrl}/connz?subs=1&limit=1000`);
-      const body = (await response.json()) as { connections?: { subscriptions_list?: string[] }[] };
-      return (body.connections ?? []).some((c) => c.subscriptions_list?.includes(subject) === true);
+      return (await connz(monitorUrl)).some((c) => c.subscriptions_list?.includes(subject) === true);
     } catch {
       return false; // the monitoring endpoint did not answer this time: ask again
     }
