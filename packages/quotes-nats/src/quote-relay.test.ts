@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolated, rawClient, recordingLogger } from '../test/support/fleet-fixture.js';
 import { createPushedSource } from '../test/support/pushed-source.js';
 import { spawnAgent } from '../test/support/spawn-agent.js';
-import { waitFor, watchAll } from '../test/support/wait-for.js';
+import { waitFor, waitForOutput, watchAll } from '../test/support/wait-for.js';
 import { createNatsQuoteSource } from './nats-quote-source.js';
 import { startQuoteRelay } from './quote-relay.js';
 import { type NatsTestServer, startNatsServer } from './testing/nats-server.js';
@@ -213,7 +213,7 @@ describe('two relays started by mistake', () => {
 
 describe('a relay killed without a goodbye', () => {
   it('loses its symbols to the other relay at once (a ping finds it gone), not after the lease', {
-    timeout: 40_000,
+    timeout: 60_000,
   }, async () => {
     const names = isolated();
     const killed = spawn(
@@ -231,15 +231,17 @@ describe('a relay killed without a goodbye', () => {
         '--prefix',
         names.subjectPrefix,
       ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
-    killed.stdout?.on('data', (chunk: Buffer) => {
+    const collect = (chunk: Buffer): void => {
       output += chunk.toString();
-    });
+    };
+    killed.stdout?.on('data', collect);
+    killed.stderr?.on('data', collect);
     const exited = new Promise<void>((resolve) => killed.once('exit', () => resolve()));
     try {
-      await waitFor(() => output.includes('serving simulated'), 'the child relay to start', 20_000);
+      await waitForOutput(killed, () => output, 'serving simulated', 'the child relay to start', 40_000);
       await using source = createNatsQuoteSource({
         servers: server.url,
         source: 'simulated',

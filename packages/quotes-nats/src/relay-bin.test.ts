@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolated } from '../test/support/fleet-fixture.js';
-import { waitFor, watchAll } from '../test/support/wait-for.js';
+import { waitForOutput, watchAll } from '../test/support/wait-for.js';
 import { createNatsQuoteSource } from './nats-quote-source.js';
 import { freePort, type NatsTestServer, startNatsServer } from './testing/nats-server.js';
 
@@ -43,7 +43,8 @@ function run(args: string[], env: Record<string, string> = {}): Run {
   return { child, out: () => output, exit };
 }
 
-describe('livetools-quote-relay', { timeout: 30_000 }, () => {
+// Starting the relay runs tsx on its sources: seconds when CI runs every package's tests at once.
+describe('livetools-quote-relay', { timeout: 60_000 }, () => {
   it.each(['SIGTERM', 'SIGINT'] as const)(
     'logs one line per upstream subscribe/unsubscribe and exits 0 on %s',
     async (signal) => {
@@ -59,11 +60,16 @@ describe('livetools-quote-relay', { timeout: 30_000 }, () => {
         names.subjectPrefix,
       ]);
       try {
-        await waitFor(() => relay.out().includes('serving simulated'), 'the relay to start', 15_000);
+        await waitForOutput(relay.child, relay.out, 'serving simulated', 'the relay to start', 40_000);
         await using source = createNatsQuoteSource({ servers: server.url, source: 'simulated', ...names });
         const watcher = watchAll(source, 'AAPL');
         await watcher.quotes(1);
-        await waitFor(() => relay.out().includes('subscribed upstream simulated AAPL'), 'the subscribe line');
+        await waitForOutput(
+          relay.child,
+          relay.out,
+          'subscribed upstream simulated AAPL',
+          'the subscribe line',
+        );
         relay.child.kill(signal);
         expect(await relay.exit).toBe(0);
         const lines = relay.out().split('\n');

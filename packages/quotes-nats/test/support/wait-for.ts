@@ -2,6 +2,7 @@
  * Test helpers: wait for a condition or a value (checked every few ms, bounded by a deadline),
  * collect a source's updates.
  */
+import type { ChildProcess } from 'node:child_process';
 import type { QuoteSource, QuoteUpdate } from '@livetools/tools-stock';
 import type { Subscription } from 'rxjs';
 
@@ -10,20 +11,53 @@ const WAIT_MS = 5_000;
 
 /**
  * Resolves with `probe()`'s first result that is not `undefined` or `false`; rejects after
- * `timeoutMs` naming `what`. Waits for a state, never for a fixed time.
+ * `timeoutMs` naming `what`, followed by what `context` says then (e.g. a child's output). Waits
+ * for a state, never for a fixed time.
  */
 export async function waitFor<T>(
   probe: () => T | undefined | false | Promise<T | undefined | false>,
   what: string,
   timeoutMs = WAIT_MS,
+  context?: () => string,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const more = context ? `\n${context()}` : '';
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${more}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * Waits until a child process's output (`output()`) includes `text`. Fails at once if the child
+ * exits first, and on a timeout, with everything it printed.
+ */
+export function waitForOutput(
+  child: ChildProcess,
+  output: () => string,
+  text: string,
+  what: string,
+  timeoutMs = WAIT_MS,
+): Promise<true> {
+  const printed = (): string => `It printed:\n${output() || '(nothing)'}`;
+  return waitFor(
+    () => {
+      if (output().includes(text)) return true;
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(
+          `The process exited (${child.exitCode ?? child.signalCode}) before ${what}. ${printed()}`,
+        );
+      }
+      return false;
+    },
+    what,
+    timeoutMs,
+    printed,
+  );
 }
 
 /** Every update of one watch, and its end. */
