@@ -17,6 +17,7 @@ export {
 export {
   DEFAULT_BUCKET,
   DEFAULT_LEASE_MS,
+  DEFAULT_OPEN_TIMEOUT_MS,
   DEFAULT_SUBJECT_PREFIX,
   type QuoteRelay,
   type QuoteRelayOptions,

@@ -1,10 +1,16 @@
 import type { Logger } from '@livetools/core';
 import type { QuoteSource } from '@livetools/tools-stock';
 import { type KV, Kvm } from '@nats-io/kv';
-import { type NatsConnection, nuid, type Subscription } from '@nats-io/nats-core';
+import { type NatsConnection, nuid, type Subscription, TimeoutError } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { createDemandTable, type DemandTable } from './demand-table.js';
-import { isNoResponders, messageOf, NatsQuoteError, natsUnreachableError } from './errors.js';
+import {
+  describeServers,
+  isNoResponders,
+  messageOf,
+  NatsQuoteError,
+  natsUnreachableError,
+} from './errors.js';
 import { createRelayFeed, type RelayFeed } from './relay-feed.js';
 import { relaySubjects } from './subjects.js';
 import { parseAnnouncement, parseDemand, WIRE_VERSION } from './wire.js';
@@ -40,6 +46,17 @@ export const DEFAULT_BUCKET = 'livetools_quotes';
  * ```
  */
 export const DEFAULT_SUBJECT_PREFIX = 'quotes';
+
+/**
+ * Default bound, in ms, on how long {@link startQuoteRelay} keeps asking a JetStream that does not
+ * answer (a busy server, or one whose JetStream is still starting) to open the KV buckets.
+ *
+ * @example
+ * ```ts
+ * const relay = await startQuoteRelay({ servers, sources, openTimeoutMs: 2 * DEFAULT_OPEN_TIMEOUT_MS });
+ * ```
+ */
+export const DEFAULT_OPEN_TIMEOUT_MS = 30_000;
 
 /** How often a relay pings the relays that hold symbols it is asked for. */
 const OWNER_CHECK_MS = 1_000;
@@ -77,6 +94,12 @@ export interface QuoteRelayOptions {
   readonly subjectPrefix?: string;
   /** Where to log: one `info` line per upstream subscribe/unsubscribe, `debug` for the rest. */
   readonly logger?: Logger;
+  /**
+   * How long, in ms, to keep asking JetStream to open the KV buckets while its requests time out
+   * (each waits 5 s; a warning is logged before each new one). A server without JetStream is
+   * refused at once. Default {@link DEFAULT_OPEN_TIMEOUT_MS}.
+   */
+  readonly openTimeoutMs?: number;
 }
 
 /**
@@ -118,6 +141,67 @@ export interface QuoteRelay extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+/** A JetStream request that got no answer in time (the server busy, or its JetStream starting). */
+const isTimeout = (error: unknown): boolean =>
+  error instanceof TimeoutError || (error instanceof Error && error.cause instanceof TimeoutError);
+
+/**
+ * Creates (or opens) the two KV buckets, asking again while JetStream's requests time out, until
+ * `openTimeoutMs` has passed.
+ */
+async function openBuckets(
+  nc: NatsConnection,
+  bucket: string,
+  leaseMs: number,
+  openTimeoutMs: number,
+  logger: Logger | undefined,
+): Promise<[KV, KV]> {
+  const deadline = Date.now() + openTimeoutMs;
+  const kvm = new Kvm(nc);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return [
+        await kvm.create(bucket, { history: 1 }),
+        await kvm.create(`${bucket}_owners`, { history: 1, ttl: leaseMs }),
+      ];
+    } catch (error) {
+      if (!isTimeout(error) || Date.now() >= deadline) throw new OpenAttempts(error, attempt);
+      logger?.warn(
+        `quote relay: JetStream did not answer (${messageOf(error)}); asking again for the KV bucket ${bucket} (attempt ${attempt + 1}, up to ${openTimeoutMs} ms)`,
+      );
+    }
+  }
+}
+
+/** The last error of {@link openBuckets} and how many times it asked. */
+class OpenAttempts extends Error {
+  constructor(
+    readonly last: unknown,
+    readonly attempts: number,
+  ) {
+    super(messageOf(last), { cause: last });
+  }
+}
+
+/** The error that says why the buckets could not be opened, and what to do. */
+function bucketsError(error: unknown, bucket: string, servers: string | readonly string[]): NatsQuoteError {
+  const last = error instanceof OpenAttempts ? error.last : error;
+  const attempts = error instanceof OpenAttempts ? error.attempts : 1;
+  const what = `Cannot open the JetStream KV buckets ${bucket} and ${bucket}_owners`;
+  let message: string;
+  if (
+    (last instanceof Error && last.name === 'JetStreamNotEnabled') ||
+    /jetstream is not enabled/i.test(messageOf(last))
+  ) {
+    message = `${what}: JetStream is not enabled on ${describeServers(servers)}. Run nats-server with JetStream enabled (-js).`;
+  } else if (isTimeout(last)) {
+    message = `${what}: JetStream on ${describeServers(servers)} did not answer (asked ${attempts} time${attempts === 1 ? '' : 's'}). The server may be overloaded or its JetStream still starting: check its log, or give the relay longer (openTimeoutMs, or --open-timeout-ms on the command line).`;
+  } else {
+    message = `${what} (${messageOf(last)}). Check that nats-server runs with JetStream (-js) and that this connection may create KV buckets.`;
+  }
+  return new NatsQuoteError('NATS_UNREACHABLE', 'PROVIDER_ERROR', message, { cause: last });
+}
+
 interface SourceState {
   readonly name: string;
   readonly upstream: QuoteSource;
@@ -139,9 +223,10 @@ interface SourceState {
  *   `<bucket>_owners` (max age = the lease), so one upstream subscription serves the whole fleet;
  *   another relay takes the symbol over when the owner dies or leaves.
  *
- * @param options - NATS servers, upstream sources, lease, bucket, subject prefix, logger.
+ * @param options - NATS servers, upstream sources, lease, bucket, subject prefix, logger, open timeout.
  * @returns The running relay.
- * @throws NatsQuoteError (`NATS_UNREACHABLE`) when no NATS server answers; RangeError on bad options.
+ * @throws NatsQuoteError (`NATS_UNREACHABLE`) when no NATS server answers, or when JetStream is not
+ * enabled or does not answer within `openTimeoutMs` (the message says which); RangeError on bad options.
  *
  * @example
  * ```ts
@@ -158,6 +243,10 @@ export async function startQuoteRelay(options: QuoteRelayOptions): Promise<Quote
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   if (!(Number.isFinite(leaseMs) && leaseMs >= MIN_LEASE_MS)) {
     throw new RangeError(`leaseMs must be at least ${MIN_LEASE_MS} ms, got ${leaseMs}.`);
+  }
+  const openTimeoutMs = options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
+  if (!(Number.isFinite(openTimeoutMs) && openTimeoutMs >= 0)) {
+    throw new RangeError(`openTimeoutMs must be a number of ms, 0 or more, got ${openTimeoutMs}.`);
   }
   const bucket = options.bucket ?? DEFAULT_BUCKET;
   const subjects = relaySubjects(options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX);
@@ -180,17 +269,10 @@ export async function startQuoteRelay(options: QuoteRelayOptions): Promise<Quote
   let quotes: KV;
   let owners: KV;
   try {
-    const kvm = new Kvm(nc);
-    quotes = await kvm.create(bucket, { history: 1 });
-    owners = await kvm.create(`${bucket}_owners`, { history: 1, ttl: leaseMs });
+    [quotes, owners] = await openBuckets(nc, bucket, leaseMs, openTimeoutMs, logger);
   } catch (error) {
     await nc.close().catch(() => {});
-    throw new NatsQuoteError(
-      'NATS_UNREACHABLE',
-      'PROVIDER_ERROR',
-      `Cannot open the JetStream KV buckets ${bucket} and ${bucket}_owners (${messageOf(error)}). Run nats-server with JetStream enabled (-js).`,
-      { cause: error },
-    );
+    throw bucketsError(error, bucket, options.servers);
   }
   // an existing owners bucket keeps the lifetime it was created with: renew well within it
   const ownershipMs = await owners.status().then(

@@ -43,6 +43,7 @@ async function main(): Promise<number> {
       servers: command.servers,
       sources: relayUpstreams(command, process.env),
       leaseMs: command.leaseMs,
+      openTimeoutMs: command.openTimeoutMs,
       bucket: command.bucket,
       subjectPrefix: command.subjectPrefix,
       logger,

@@ -8,6 +8,7 @@ describe('livetools-quote-relay command line', () => {
       sources: ['simulated'],
       speed: 1,
       leaseMs: 15_000,
+      openTimeoutMs: 30_000,
       bucket: 'livetools_quotes',
       subjectPrefix: 'quotes',
       verbose: false,
@@ -15,7 +16,12 @@ describe('livetools-quote-relay command line', () => {
   });
 
   it('reads flags before the environment, both spellings', () => {
-    const env = { NATS_URL: 'nats://env:4222', LIVETOOLS_SOURCE: 'coinbase', LIVETOOLS_SPEED: '5' };
+    const env = {
+      NATS_URL: 'nats://env:4222',
+      LIVETOOLS_SOURCE: 'coinbase',
+      LIVETOOLS_SPEED: '5',
+      LIVETOOLS_OPEN_TIMEOUT_MS: '60000',
+    };
     expect(
       parseRelayCommand(['--nats=nats://a:1,nats://b:2', '--source', 'simulated', '--lease-ms', '900'], env),
     ).toMatchObject({
@@ -23,7 +29,9 @@ describe('livetools-quote-relay command line', () => {
       sources: ['simulated'],
       speed: 5,
       leaseMs: 900,
+      openTimeoutMs: 60_000,
     });
+    expect(parseRelayCommand(['--open-timeout-ms=0'], env)).toMatchObject({ openTimeoutMs: 0 });
     expect(parseRelayCommand(['--verbose', '--bucket', 'b1', '--prefix', 'acme.quotes'], env)).toMatchObject({
       servers: ['nats://env:4222'],
       sources: ['coinbase'],
@@ -44,6 +52,8 @@ describe('livetools-quote-relay command line', () => {
     [['--speed', '0'], /--speed must be a positive number/],
     [['--speed', 'fast'], /--speed must be a positive number/],
     [['--lease-ms', '50'], /--lease-ms must be a whole number of ms, at least 100/],
+    [['--open-timeout-ms', '1.5'], /--open-timeout-ms must be a whole number of ms, 0 or more/],
+    [['--open-timeout-ms', '-1'], /--open-timeout-ms must be a whole number of ms, 0 or more/],
     [['--nats'], /--nats needs a value/],
     [['--frobnicate'], /Unknown argument '--frobnicate'/],
     [['--source', 'finnhub'], /needs FINNHUB_API_KEY/],

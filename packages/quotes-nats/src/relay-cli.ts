@@ -12,7 +12,12 @@ import {
   createSimulatedSource,
   type QuoteSource,
 } from '@livetools/tools-stock';
-import { DEFAULT_BUCKET, DEFAULT_LEASE_MS, DEFAULT_SUBJECT_PREFIX } from './quote-relay.js';
+import {
+  DEFAULT_BUCKET,
+  DEFAULT_LEASE_MS,
+  DEFAULT_OPEN_TIMEOUT_MS,
+  DEFAULT_SUBJECT_PREFIX,
+} from './quote-relay.js';
 
 /** Upstream sources the relay command knows. @internal */
 export const RELAY_SOURCES = ['simulated', 'finnhub', 'coinbase', 'alpaca'] as const;
@@ -26,6 +31,7 @@ export interface RelayCommand {
   readonly sources: string[];
   readonly speed: number;
   readonly leaseMs: number;
+  readonly openTimeoutMs: number;
   readonly bucket: string;
   readonly subjectPrefix: string;
   readonly verbose: boolean;
@@ -42,6 +48,8 @@ Options (environment variable in brackets):
   --source <names>     upstream source(s), comma-separated: ${RELAY_SOURCES.join(', ')} [LIVETOOLS_SOURCE] (default simulated)
   --speed <n>          simulated market speed, trading seconds per second [LIVETOOLS_SPEED] (default 1)
   --lease-ms <ms>      demand lease of agent processes that do not state one [LIVETOOLS_LEASE_MS] (default ${DEFAULT_LEASE_MS})
+  --open-timeout-ms <ms>
+                       how long to keep asking a JetStream that does not answer at start [LIVETOOLS_OPEN_TIMEOUT_MS] (default ${DEFAULT_OPEN_TIMEOUT_MS})
   --bucket <name>      JetStream KV bucket of the last quotes [LIVETOOLS_QUOTES_BUCKET] (default ${DEFAULT_BUCKET})
   --prefix <subject>   subject prefix [LIVETOOLS_SUBJECT_PREFIX] (default ${DEFAULT_SUBJECT_PREFIX})
   --verbose            log demand and ownership changes too
@@ -71,7 +79,7 @@ export function parseRelayCommand(
       verbose = true;
       continue;
     }
-    const match = /^--(nats|source|speed|lease-ms|bucket|prefix)(?:=(.*))?$/.exec(arg);
+    const match = /^--(nats|source|speed|lease-ms|open-timeout-ms|bucket|prefix)(?:=(.*))?$/.exec(arg);
     if (!match) throw new Error(`Unknown argument '${arg}'. Run with --help for the options.`);
     const name = match[1] as string;
     const value = match[2] ?? argv[++i];
@@ -99,6 +107,11 @@ export function parseRelayCommand(
   const leaseMs = Number(pick('lease-ms', 'LIVETOOLS_LEASE_MS', String(DEFAULT_LEASE_MS)));
   if (!(Number.isInteger(leaseMs) && leaseMs >= 100))
     throw new Error('--lease-ms must be a whole number of ms, at least 100.');
+  const openTimeoutMs = Number(
+    pick('open-timeout-ms', 'LIVETOOLS_OPEN_TIMEOUT_MS', String(DEFAULT_OPEN_TIMEOUT_MS)),
+  );
+  if (!(Number.isInteger(openTimeoutMs) && openTimeoutMs >= 0))
+    throw new Error('--open-timeout-ms must be a whole number of ms, 0 or more.');
   if (sources.includes('finnhub') && !env.FINNHUB_API_KEY) {
     throw new Error('--source finnhub needs FINNHUB_API_KEY in the environment.');
   }
@@ -119,6 +132,7 @@ export function parseRelayCommand(
     sources,
     speed,
     leaseMs,
+    openTimeoutMs,
     bucket: pick('bucket', 'LIVETOOLS_QUOTES_BUCKET', DEFAULT_BUCKET),
     subjectPrefix: pick('prefix', 'LIVETOOLS_SUBJECT_PREFIX', DEFAULT_SUBJECT_PREFIX),
     verbose,

@@ -17,4 +17,4 @@
  * @packageDocumentation
  */
 export { findNatsServer } from './nats-binary.js';
-export { type NatsTestServer, startNatsServer } from './nats-server.js';
+export { type NatsTestServer, type StartNatsServerOptions, startNatsServer } from './nats-server.js';

@@ -14,6 +14,22 @@ const BINARY = NATS_SERVER;
 /** How long to wait for the server to accept connections. */
 const READY_TIMEOUT_MS = 10_000;
 
+/**
+ * Options of {@link startNatsServer}.
+ *
+ * @example
+ * ```ts
+ * const plain = await startNatsServer({ jetStream: false });
+ * ```
+ */
+export interface StartNatsServerOptions {
+  /**
+   * Whether the server runs JetStream (`-js`). Default true. Without it the relay refuses to start,
+   * which is how a test reaches that error.
+   */
+  readonly jetStream?: boolean;
+}
+
 /** A running test server. */
 export interface NatsTestServer {
   /** `nats://127.0.0.1:<port>`. */
@@ -38,6 +54,8 @@ export interface NatsTestServer {
  * Starts `nats-server -js -a 127.0.0.1 -p <free port> -m <free port> -sd <temp dir>` and resolves once it accepts
  * TCP connections.
  *
+ * @param options - Whether to run JetStream (default true).
+ *
  * @example
  * ```ts
  * const server = await startNatsServer();
@@ -48,7 +66,8 @@ export interface NatsTestServer {
  * }
  * ```
  */
-export async function startNatsServer(): Promise<NatsTestServer> {
+export async function startNatsServer(options: StartNatsServerOptions = {}): Promise<NatsTestServer> {
+  const jetStream = options.jetStream ?? true;
   const storeDir = await mkdtemp(join(tmpdir(), 'livetools-nats-'));
   const port = await freePort();
   const monitorPort = await freePort();
@@ -58,7 +77,10 @@ export async function startNatsServer(): Promise<NatsTestServer> {
   const launch = async (): Promise<void> => {
     const proc = spawn(
       BINARY,
-      ['-js', '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-sd', storeDir],
+      [
+        ...(jetStream ? ['-js'] : []),
+        ...['-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-sd', storeDir],
+      ],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
       },

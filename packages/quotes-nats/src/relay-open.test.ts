@@ -1,0 +1,84 @@
+import { createSimulatedSource } from '@livetools/tools-stock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawClient, recordingLogger } from '../test/support/fleet-fixture.js';
+import { NatsQuoteError } from './errors.js';
+import { startQuoteRelay } from './quote-relay.js';
+import { type NatsTestServer, startNatsServer } from './testing/nats-server.js';
+
+// A server without JetStream: the relay's KV buckets cannot exist there.
+let plain: NatsTestServer;
+beforeAll(async () => {
+  plain = await startNatsServer({ jetStream: false });
+});
+afterAll(async () => {
+  await plain.stop();
+});
+
+/** The error `startQuoteRelay` rejects with. */
+async function startError(options: Parameters<typeof startQuoteRelay>[0]): Promise<unknown> {
+  try {
+    const relay = await startQuoteRelay(options);
+    await relay.close();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('startQuoteRelay started where it should have refused');
+}
+
+describe('quote relay: opening its JetStream KV buckets', () => {
+  it('refuses at once where JetStream is not enabled, saying to run nats-server with -js', async () => {
+    const logger = recordingLogger();
+    const error = await startError({
+      servers: plain.url,
+      sources: { simulated: createSimulatedSource() },
+      logger,
+    });
+    expect(NatsQuoteError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ failure: 'NATS_UNREACHABLE', code: 'PROVIDER_ERROR' });
+    expect((error as Error).message).toBe(
+      `Cannot open the JetStream KV buckets livetools_quotes and livetools_quotes_owners: JetStream is not enabled on ${plain.url}. Run nats-server with JetStream enabled (-js).`,
+    );
+    // not enabled is an answer: nothing is asked twice
+    expect(logger.lines.filter((l) => l.startsWith('warn'))).toEqual([]);
+  });
+
+  it('asks again while JetStream does not answer, then says so (not "enable -js") when the time is up', async () => {
+    // something answers nothing on the JetStream API: each of the relay's requests times out (5 s)
+    const silent = await rawClient(plain.url);
+    const heard: string[] = [];
+    silent.subscribe('$JS.API.>', {
+      callback: (_error, msg) => {
+        heard.push(msg.subject);
+      },
+    });
+    await silent.flush();
+    try {
+      const logger = recordingLogger();
+      const error = await startError({
+        servers: plain.url,
+        sources: { simulated: createSimulatedSource() },
+        openTimeoutMs: 7_500,
+        logger,
+      });
+      expect(NatsQuoteError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toBe(
+        `Cannot open the JetStream KV buckets livetools_quotes and livetools_quotes_owners: JetStream on ${plain.url} did not answer (asked 2 times). The server may be overloaded or its JetStream still starting: check its log, or give the relay longer (openTimeoutMs, or --open-timeout-ms on the command line).`,
+      );
+      expect(logger.lines.filter((l) => l.startsWith('warn'))).toEqual([
+        expect.stringMatching(
+          /^warn quote relay: JetStream did not answer \(.+\); asking again for the KV bucket livetools_quotes \(attempt 2, up to 7500 ms\)$/,
+        ),
+      ]);
+      // one request per attempt, each to the JetStream API, each unanswered
+      expect(heard).toEqual([expect.stringMatching(/^\$JS\.API\./), expect.stringMatching(/^\$JS\.API\./)]);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('refuses an openTimeoutMs that is not a number of ms', async () => {
+    await expect(
+      startQuoteRelay({ servers: plain.url, sources: { s: createSimulatedSource() }, openTimeoutMs: -1 }),
+    ).rejects.toThrow(new RangeError('openTimeoutMs must be a number of ms, 0 or more, got -1.'));
+  });
+});
