@@ -83,8 +83,9 @@ describe('quote relay demand', () => {
     expect(relay.stats().demandProcesses).toBe(0);
   });
 
+  // the agents run on tsx: starting them takes seconds when CI runs every package's tests at once
   it("drops a SIGKILLed agent process's demand when its lease expires, keeps a live one's", {
-    timeout: 30_000,
+    timeout: 60_000,
   }, async () => {
     const names = isolated();
     const upstream = createPushedSource();
@@ -106,7 +107,8 @@ describe('quote relay demand', () => {
       await waitFor(
         () => relay.stats().demandProcesses === 2 && upstream.active.size === 2,
         'both agents',
-        15_000,
+        40_000,
+        () => `The doomed agent: ${doomed.printed()}\nThe survivor: ${survivor.printed()}`,
       );
       upstream.push('AAPL', 5);
       await doomed.saw(/^quote AAPL 5$/);

@@ -6,8 +6,10 @@ import { waitFor } from './wait-for.js';
 export interface AgentProcess {
   readonly child: ChildProcess;
   readonly lines: string[];
-  /** Resolves once a line matching `pattern` was printed. */
+  /** Resolves once a line matching `pattern` was printed; fails, with the output, if the agent exited first. */
   saw(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Everything the agent printed so far, for a failure message. */
+  printed(): string;
   /** Sends `signal` and resolves when the process exited. */
   kill(signal: NodeJS.Signals): Promise<void>;
 }
@@ -33,15 +35,27 @@ export function spawnAgent(env: Record<string, string>): AgentProcess {
   });
   child.stderr?.on('data', (chunk: Buffer) => lines.push(`stderr ${chunk.toString().trim()}`));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const printed = (): string => `It printed:\n${[...lines, partial].join('\n').trim() || '(nothing)'}`;
   return {
     child,
     lines,
     saw: (pattern, timeoutMs = 10_000) =>
       waitFor(
-        () => lines.find((line) => pattern.test(line)),
+        () => {
+          const line = lines.find((l) => pattern.test(l));
+          if (line !== undefined) return line;
+          if (child.exitCode !== null || child.signalCode !== null) {
+            throw new Error(
+              `The agent exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}. ${printed()}`,
+            );
+          }
+          return undefined;
+        },
         `a line matching ${pattern} from the agent`,
         timeoutMs,
+        printed,
       ),
+    printed,
     async kill(signal) {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
