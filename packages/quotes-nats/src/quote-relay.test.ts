@@ -21,6 +21,9 @@ afterAll(async () => {
   await server.stop();
 });
 
+// Waits in this file allow 10 s: a step meant to happen at once is still told apart from one that
+// waits for a lease of a minute (or its renewal every 20 s), and CI, which runs every package's
+// tests at once, gets room.
 describe('quote relay demand', () => {
   it('subscribes upstream only while a lease wants the symbol, and drops it when the lease expires', async () => {
     const names = isolated();
@@ -47,7 +50,7 @@ describe('quote relay demand', () => {
     await waitFor(() => upstream.active.has('AAPL'), 'the upstream subscription');
     expect(relay.stats()).toMatchObject({ upstreamSubscriptions: 1, symbols: ['AAPL'], demandProcesses: 1 });
 
-    await waitFor(() => !upstream.active.has('AAPL'), 'the lease to expire', 3000);
+    await waitFor(() => !upstream.active.has('AAPL'), 'the lease to expire', 10_000);
     expect(Date.now() - askedAt).toBeGreaterThanOrEqual(350);
     expect(relay.stats()).toMatchObject({ upstreamSubscriptions: 0, demandProcesses: 0 });
     expect(logger.lines.filter((l) => l.startsWith('info quote relay: '))).toEqual([
@@ -79,7 +82,7 @@ describe('quote relay demand', () => {
     await b.quotes(1);
     expect(upstream.active.has('AAPL')).toBe(true);
     b.subscription.unsubscribe();
-    await waitFor(() => !upstream.active.has('AAPL'), 'the release', 2000);
+    await waitFor(() => !upstream.active.has('AAPL'), 'the release', 10_000);
     expect(relay.stats().demandProcesses).toBe(0);
   });
 
@@ -113,7 +116,7 @@ describe('quote relay demand', () => {
       upstream.push('AAPL', 5);
       await doomed.saw(/^quote AAPL 5$/);
       await doomed.kill('SIGKILL');
-      await waitFor(() => !upstream.active.has('AAPL'), 'the killed agent lease to expire', 3000);
+      await waitFor(() => !upstream.active.has('AAPL'), 'the killed agent lease to expire', 10_000);
       // the survivor kept renewing: MSFT is still relayed to it
       expect(relay.stats()).toMatchObject({ symbols: ['MSFT'], demandProcesses: 1 });
       upstream.push('MSFT', 7);
@@ -204,7 +207,7 @@ describe('two relays started by mistake', () => {
     if (ownerOfAapl === first) await relayA.close();
     else await relayB.close();
     // its goodbye makes the other relay take every symbol at once (the lease is a minute)
-    await waitFor(() => other.active.size === 4, 'the other relay to take every symbol', 3000);
+    await waitFor(() => other.active.size === 4, 'the other relay to take every symbol', 10_000);
     other.push('AAPL', 11);
     ownerOfAapl.push('AAPL', 99); // the leaving relay no longer publishes
     await watchers[0]?.quotes(2);
@@ -312,7 +315,7 @@ describe('relay restart', () => {
       ...names,
     });
     // the new relay's hello makes the agent re-announce at once (the lease is a minute)
-    await waitFor(() => upstream2.active.has('AAPL'), 'the new relay to pick the demand up', 2000);
+    await waitFor(() => upstream2.active.has('AAPL'), 'the new relay to pick the demand up', 10_000);
     upstream2.push('AAPL', 2);
     await watcher.quotes(2);
     expect(watcher.error).toBeUndefined();
