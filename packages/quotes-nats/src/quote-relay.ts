@@ -1,16 +1,11 @@
 import type { Logger } from '@livetools/core';
 import type { QuoteSource } from '@livetools/tools-stock';
+import { JetStreamApiError } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import { type NatsConnection, nuid, type Subscription, TimeoutError } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { createDemandTable, type DemandTable } from './demand-table.js';
-import {
-  describeServers,
-  isNoResponders,
-  messageOf,
-  NatsQuoteError,
-  natsUnreachableError,
-} from './errors.js';
+import { isNoResponders, messageOf, NatsQuoteError, natsUnreachableError } from './errors.js';
 import { createRelayFeed, type RelayFeed } from './relay-feed.js';
 import { relaySubjects } from './subjects.js';
 import { parseAnnouncement, parseDemand, WIRE_VERSION } from './wire.js';
@@ -48,8 +43,8 @@ export const DEFAULT_BUCKET = 'livetools_quotes';
 export const DEFAULT_SUBJECT_PREFIX = 'quotes';
 
 /**
- * Default bound, in ms, on how long {@link startQuoteRelay} keeps asking a JetStream that does not
- * answer (a busy server, or one whose JetStream is still starting) to open the KV buckets.
+ * Default bound, in ms, on how long {@link startQuoteRelay} keeps asking a JetStream that is not
+ * ready (a busy server, or one whose JetStream is still starting) to open the KV buckets.
  *
  * @example
  * ```ts
@@ -95,9 +90,11 @@ export interface QuoteRelayOptions {
   /** Where to log: one `info` line per upstream subscribe/unsubscribe, `debug` for the rest. */
   readonly logger?: Logger;
   /**
-   * How long, in ms, to keep asking JetStream to open the KV buckets while its requests time out
-   * (each waits 5 s; a warning is logged before each new one). A server without JetStream is
-   * refused at once. Default {@link DEFAULT_OPEN_TIMEOUT_MS}.
+   * How long, in ms, to keep asking JetStream to open the KV buckets while it is not ready: its
+   * requests time out (each waits 5 s) or it answers that it is temporarily unavailable (asked
+   * again after 0.5 s). A warning is logged before each new request. The bound is checked when a
+   * request fails, so the relay may give up up to one request (5 s) after it; 0 asks once. A
+   * server without JetStream is refused at once. Default {@link DEFAULT_OPEN_TIMEOUT_MS}.
    */
   readonly openTimeoutMs?: number;
 }
@@ -141,21 +138,28 @@ export interface QuoteRelay extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** A JetStream request that got no answer in time (the server busy, or its JetStream starting). */
-const isTimeout = (error: unknown): boolean =>
-  error instanceof TimeoutError || (error instanceof Error && error.cause instanceof TimeoutError);
+/** Pause before asking again a JetStream that answered it is not available yet. */
+const OPEN_RETRY_MS = 500;
 
 /**
- * Creates (or opens) the two KV buckets, asking again while JetStream's requests time out, until
+ * A JetStream that is there but not ready: a request that got no answer in time (a busy server),
+ * or an answer that the JetStream system is temporarily unavailable (503, e.g. a cluster that has
+ * no leader yet).
+ */
+const notReady = (error: unknown): boolean =>
+  error instanceof TimeoutError || (error instanceof JetStreamApiError && error.status === 503);
+
+/**
+ * Creates (or opens) the two KV buckets, asking again while JetStream is not ready, until
  * `openTimeoutMs` has passed.
+ *
+ * @throws NatsQuoteError that says why and what to do.
  */
 async function openBuckets(
   nc: NatsConnection,
-  bucket: string,
-  leaseMs: number,
-  openTimeoutMs: number,
-  logger: Logger | undefined,
+  options: { bucket: string; leaseMs: number; openTimeoutMs: number; logger: Logger | undefined },
 ): Promise<[KV, KV]> {
+  const { bucket, leaseMs, openTimeoutMs, logger } = options;
   const deadline = Date.now() + openTimeoutMs;
   const kvm = new Kvm(nc);
   for (let attempt = 1; ; attempt += 1) {
@@ -165,41 +169,34 @@ async function openBuckets(
         await kvm.create(`${bucket}_owners`, { history: 1, ttl: leaseMs }),
       ];
     } catch (error) {
-      if (!isTimeout(error) || Date.now() >= deadline) throw new OpenAttempts(error, attempt);
+      const left = deadline - Date.now();
+      if (!notReady(error) || left <= 0) throw bucketsError(error, bucket, nc.getServer(), attempt);
       logger?.warn(
-        `quote relay: JetStream did not answer (${messageOf(error)}); asking again for the KV bucket ${bucket} (attempt ${attempt + 1}, up to ${openTimeoutMs} ms)`,
+        `quote relay: JetStream is not ready (${messageOf(error)}); asking again for the KV bucket ${bucket} (attempt ${attempt + 1}, up to ${openTimeoutMs} ms)`,
       );
+      // a timeout already waited; an answer came at once: pause, so as not to flood a busy server
+      if (!(error instanceof TimeoutError)) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(OPEN_RETRY_MS, left)));
+      }
     }
   }
 }
 
-/** The last error of {@link openBuckets} and how many times it asked. */
-class OpenAttempts extends Error {
-  constructor(
-    readonly last: unknown,
-    readonly attempts: number,
-  ) {
-    super(messageOf(last), { cause: last });
-  }
-}
-
 /** The error that says why the buckets could not be opened, and what to do. */
-function bucketsError(error: unknown, bucket: string, servers: string | readonly string[]): NatsQuoteError {
-  const last = error instanceof OpenAttempts ? error.last : error;
-  const attempts = error instanceof OpenAttempts ? error.attempts : 1;
+function bucketsError(error: unknown, bucket: string, server: string, attempts: number): NatsQuoteError {
   const what = `Cannot open the JetStream KV buckets ${bucket} and ${bucket}_owners`;
   let message: string;
   if (
-    (last instanceof Error && last.name === 'JetStreamNotEnabled') ||
-    /jetstream is not enabled/i.test(messageOf(last))
+    (error instanceof Error && error.name === 'JetStreamNotEnabled') ||
+    /jetstream is not enabled/i.test(messageOf(error))
   ) {
-    message = `${what}: JetStream is not enabled on ${describeServers(servers)}. Run nats-server with JetStream enabled (-js).`;
-  } else if (isTimeout(last)) {
-    message = `${what}: JetStream on ${describeServers(servers)} did not answer (asked ${attempts} time${attempts === 1 ? '' : 's'}). The server may be overloaded or its JetStream still starting: check its log, or give the relay longer (openTimeoutMs, or --open-timeout-ms on the command line).`;
+    message = `${what}: JetStream is not enabled on ${server}. Run nats-server with JetStream enabled (-js).`;
+  } else if (notReady(error)) {
+    message = `${what}: JetStream on ${server} was not ready (${messageOf(error)}; asked ${attempts} time${attempts === 1 ? '' : 's'}). The server may be overloaded or its JetStream still starting: check its log, or give the relay longer (openTimeoutMs, or --open-timeout-ms on the command line).`;
   } else {
-    message = `${what} (${messageOf(last)}). Check that nats-server runs with JetStream (-js) and that this connection may create KV buckets.`;
+    message = `${what} (${messageOf(error)}). Check that nats-server runs with JetStream (-js) and that this connection may create KV buckets.`;
   }
-  return new NatsQuoteError('NATS_UNREACHABLE', 'PROVIDER_ERROR', message, { cause: last });
+  return new NatsQuoteError('NATS_UNREACHABLE', 'PROVIDER_ERROR', message, { cause: error });
 }
 
 interface SourceState {
@@ -269,10 +266,10 @@ export async function startQuoteRelay(options: QuoteRelayOptions): Promise<Quote
   let quotes: KV;
   let owners: KV;
   try {
-    [quotes, owners] = await openBuckets(nc, bucket, leaseMs, openTimeoutMs, logger);
+    [quotes, owners] = await openBuckets(nc, { bucket, leaseMs, openTimeoutMs, logger });
   } catch (error) {
     await nc.close().catch(() => {});
-    throw bucketsError(error, bucket, options.servers);
+    throw error;
   }
   // an existing owners bucket keeps the lifetime it was created with: renew well within it
   const ownershipMs = await owners.status().then(

@@ -44,7 +44,7 @@ function run(args: string[], env: Record<string, string> = {}): Run {
 }
 
 // Starting the relay runs tsx on its sources: seconds when CI runs every package's tests at once.
-describe('livetools-quote-relay', { timeout: 60_000 }, () => {
+describe('livetools-quote-relay', { timeout: 75_000 }, () => {
   it.each(['SIGTERM', 'SIGINT'] as const)(
     'logs one line per upstream subscribe/unsubscribe and exits 0 on %s',
     async (signal) => {
@@ -93,6 +93,22 @@ describe('livetools-quote-relay', { timeout: 60_000 }, () => {
     expect(help.out()).toMatch(/^Usage: livetools-quote-relay/);
     expect(await bad.exit).toBe(2);
     expect(bad.out()).toMatch(/--source must be one of/);
+  });
+
+  it('exits 1 at once, saying to run nats-server with -js, where JetStream is not enabled', async () => {
+    const plain = await startNatsServer({ jetStream: false });
+    try {
+      const relay = run(['--nats', plain.url]);
+      expect(await relay.exit).toBe(1);
+      expect(relay.out()).toMatch(
+        new RegExp(
+          `JetStream is not enabled on 127\\.0\\.0\\.1:${plain.port}\\. Run nats-server with JetStream enabled \\(-js\\)\\.`,
+        ),
+      );
+      expect(relay.out()).not.toMatch(/ warn /);
+    } finally {
+      await plain.stop();
+    }
   });
 
   it('exits 1 with a clear message when NATS is unreachable', async () => {

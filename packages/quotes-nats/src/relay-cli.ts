@@ -49,7 +49,7 @@ Options (environment variable in brackets):
   --speed <n>          simulated market speed, trading seconds per second [LIVETOOLS_SPEED] (default 1)
   --lease-ms <ms>      demand lease of agent processes that do not state one [LIVETOOLS_LEASE_MS] (default ${DEFAULT_LEASE_MS})
   --open-timeout-ms <ms>
-                       how long to keep asking a JetStream that does not answer at start [LIVETOOLS_OPEN_TIMEOUT_MS] (default ${DEFAULT_OPEN_TIMEOUT_MS})
+                       how long to keep asking a JetStream that is not ready at start, 0 to ask once [LIVETOOLS_OPEN_TIMEOUT_MS] (default ${DEFAULT_OPEN_TIMEOUT_MS})
   --bucket <name>      JetStream KV bucket of the last quotes [LIVETOOLS_QUOTES_BUCKET] (default ${DEFAULT_BUCKET})
   --prefix <subject>   subject prefix [LIVETOOLS_SUBJECT_PREFIX] (default ${DEFAULT_SUBJECT_PREFIX})
   --verbose            log demand and ownership changes too

@@ -14,6 +14,9 @@ afterAll(async () => {
   await plain.stop();
 });
 
+/** How the relay's NATS connection names the server it is connected to: `host:port`. */
+const serverOf = (server: NatsTestServer): string => `127.0.0.1:${server.port}`;
+
 /** The error `startQuoteRelay` rejects with. */
 async function startError(options: Parameters<typeof startQuoteRelay>[0]): Promise<unknown> {
   try {
@@ -36,14 +39,14 @@ describe('quote relay: opening its JetStream KV buckets', () => {
     expect(NatsQuoteError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ failure: 'NATS_UNREACHABLE', code: 'PROVIDER_ERROR' });
     expect((error as Error).message).toBe(
-      `Cannot open the JetStream KV buckets livetools_quotes and livetools_quotes_owners: JetStream is not enabled on ${plain.url}. Run nats-server with JetStream enabled (-js).`,
+      `Cannot open the JetStream KV buckets livetools_quotes and livetools_quotes_owners: JetStream is not enabled on ${serverOf(plain)}. Run nats-server with JetStream enabled (-js).`,
     );
     // not enabled is an answer: nothing is asked twice
     expect(logger.lines.filter((l) => l.startsWith('warn'))).toEqual([]);
   });
 
   it('asks again while JetStream does not answer, then says so (not "enable -js") when the time is up', async () => {
-    // something answers nothing on the JetStream API: each of the relay's requests times out (5 s)
+    // something takes the JetStream API's requests and never answers: each one times out (5 s)
     const silent = await rawClient(plain.url);
     const heard: string[] = [];
     silent.subscribe('$JS.API.>', {
@@ -54,25 +57,63 @@ describe('quote relay: opening its JetStream KV buckets', () => {
     await silent.flush();
     try {
       const logger = recordingLogger();
+      // the first request fails at 5 s, within the bound: asked again; the second at 10 s, past it
       const error = await startError({
         servers: plain.url,
         sources: { simulated: createSimulatedSource() },
-        openTimeoutMs: 7_500,
+        openTimeoutMs: 9_000,
         logger,
       });
       expect(NatsQuoteError.isInstance(error)).toBe(true);
       expect((error as Error).message).toBe(
-        `Cannot open the JetStream KV buckets livetools_quotes and livetools_quotes_owners: JetStream on ${plain.url} did not answer (asked 2 times). The server may be overloaded or its JetStream still starting: check its log, or give the relay longer (openTimeoutMs, or --open-timeout-ms on the command line).`,
+        `Cannot open the JetStream KV buckets livetools_quotes and livetools_quotes_owners: JetStream on ${serverOf(plain)} was not ready (timeout; asked 2 times). The server may be overloaded or its JetStream still starting: check its log, or give the relay longer (openTimeoutMs, or --open-timeout-ms on the command line).`,
       );
       expect(logger.lines.filter((l) => l.startsWith('warn'))).toEqual([
-        expect.stringMatching(
-          /^warn quote relay: JetStream did not answer \(.+\); asking again for the KV bucket livetools_quotes \(attempt 2, up to 7500 ms\)$/,
-        ),
+        'warn quote relay: JetStream is not ready (timeout); asking again for the KV bucket livetools_quotes (attempt 2, up to 9000 ms)',
       ]);
       // one request per attempt, each to the JetStream API, each unanswered
       expect(heard).toEqual([expect.stringMatching(/^\$JS\.API\./), expect.stringMatching(/^\$JS\.API\./)]);
     } finally {
       await silent.close();
+    }
+  });
+
+  it('asks again, after a pause, a JetStream that answers it is temporarily unavailable (503)', async () => {
+    // what a clustered JetStream without a leader answers
+    const unavailable = await rawClient(plain.url);
+    const askedAt: number[] = [];
+    unavailable.subscribe('$JS.API.>', {
+      callback: (_error, msg) => {
+        askedAt.push(Date.now());
+        msg.respond(
+          JSON.stringify({
+            type: 'io.nats.jetstream.api.v1.account_info_response',
+            error: { code: 503, err_code: 10008, description: 'JetStream system temporarily unavailable' },
+          }),
+        );
+      },
+    });
+    await unavailable.flush();
+    try {
+      const logger = recordingLogger();
+      const error = await startError({
+        servers: plain.url,
+        sources: { simulated: createSimulatedSource() },
+        openTimeoutMs: 1_200,
+        logger,
+      });
+      const attempts = askedAt.length;
+      expect(attempts).toBeGreaterThanOrEqual(2);
+      expect((error as Error).message).toContain(
+        `JetStream on ${serverOf(plain)} was not ready (JetStream system temporarily unavailable; asked ${attempts} times).`,
+      );
+      expect(logger.lines.filter((l) => l.startsWith('warn'))).toHaveLength(attempts - 1);
+      // not a flood: half a second between two requests (the last pause is cut short by the bound)
+      const gaps = askedAt.slice(1).map((at, i) => at - (askedAt[i] as number));
+      expect(gaps.slice(0, -1).every((gap) => gap >= 450)).toBe(true);
+      expect(gaps.length).toBe(attempts - 1);
+    } finally {
+      await unavailable.close();
     }
   });
 

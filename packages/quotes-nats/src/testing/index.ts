@@ -1,6 +1,7 @@
 /**
- * Testing helpers for a fleet: a real `nats-server` with JetStream, started on a free port with a
- * temporary store for each test, and a way to find the binary (to skip tests where it is missing).
+ * Testing helpers for a fleet: a real `nats-server` with JetStream (or without, to test that error),
+ * started on a free port with a temporary store for each test, and a way to find the binary (to skip
+ * tests where it is missing).
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
- * Starts a real `nats-server` with JetStream on a free port and a temporary store directory, for
- * tests of a fleet: the relay, agent processes, and faults such as a server restart.
+ * Starts a real `nats-server` (with JetStream unless asked otherwise) on a free port and a temporary
+ * store directory, for tests of a fleet: the relay, agent processes, and faults such as a server restart.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -51,8 +51,8 @@ export interface NatsTestServer {
 }
 
 /**
- * Starts `nats-server -js -a 127.0.0.1 -p <free port> -m <free port> -sd <temp dir>` and resolves once it accepts
- * TCP connections.
+ * Starts `nats-server -js -a 127.0.0.1 -p <free port> -m <free port> -sd <temp dir>` (without `-js`
+ * when `jetStream` is false) and resolves once it accepts TCP connections.
  *
  * @param options - Whether to run JetStream (default true).
  *
