@@ -21,9 +21,9 @@ afterAll(async () => {
   await server.stop();
 });
 
-// Waits in this file allow 10 s: a step meant to happen at once is still told apart from one that
-// waits for a lease of a minute (or its renewal every 20 s), and CI, which runs every package's
-// tests at once, gets room.
+// Waits in this file allow 10 s for what comes within about a second (a release, a goodbye, a ping
+// every second): room for CI, which runs every package's tests at once, and still far from the
+// lease of a minute, or its renewal every 20 s, that the tests rule out.
 describe('quote relay demand', () => {
   it('subscribes upstream only while a lease wants the symbol, and drops it when the lease expires', async () => {
     const names = isolated();
@@ -88,7 +88,7 @@ describe('quote relay demand', () => {
 
   // the agents run on tsx: starting them takes seconds when CI runs every package's tests at once
   it("drops a SIGKILLed agent process's demand when its lease expires, keeps a live one's", {
-    timeout: 60_000,
+    timeout: 90_000,
   }, async () => {
     const names = isolated();
     const upstream = createPushedSource();
@@ -218,7 +218,7 @@ describe('two relays started by mistake', () => {
 
 describe('a relay killed without a goodbye', () => {
   it('loses its symbols to the other relay at once (a ping finds it gone), not after the lease', {
-    timeout: 60_000,
+    timeout: 100_000,
   }, async () => {
     const names = isolated();
     const killed = spawn(
@@ -269,13 +269,12 @@ describe('a relay killed without a goodbye', () => {
 
       killed.kill('SIGKILL');
       await exited;
-      const killedAt = Date.now();
+      // within 10 s: a ping finds the child gone, far from waiting for its one-minute lease
       await waitFor(
         () => survivor.stats().upstreamSubscriptions === 2,
         'the survivor to take both symbols',
         10_000,
       );
-      expect(Date.now() - killedAt).toBeLessThan(20_000); // a third of the lease: far from waiting for it
       const counts = watchers.map((w) => w.prices().length);
       await Promise.all(watchers.map((w, i) => w.quotes((counts[i] ?? 0) + 2)));
       for (const w of watchers) expect(w.error).toBeUndefined();

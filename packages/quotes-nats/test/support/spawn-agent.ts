@@ -1,7 +1,7 @@
 /** Starts {@link ./agent-process.ts} as a real child process and follows its output. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from './wait-for.js';
+import { waitForChild } from './wait-for.js';
 
 export interface AgentProcess {
   readonly child: ChildProcess;
@@ -40,17 +40,9 @@ export function spawnAgent(env: Record<string, string>): AgentProcess {
     child,
     lines,
     saw: (pattern, timeoutMs = 10_000) =>
-      waitFor(
-        () => {
-          const line = lines.find((l) => pattern.test(l));
-          if (line !== undefined) return line;
-          if (child.exitCode !== null || child.signalCode !== null) {
-            throw new Error(
-              `The agent exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}. ${printed()}`,
-            );
-          }
-          return undefined;
-        },
+      waitForChild(
+        child,
+        () => lines.find((line) => pattern.test(line)),
         `a line matching ${pattern} from the agent`,
         timeoutMs,
         printed,

@@ -3,6 +3,7 @@
  * collect a source's updates.
  */
 import type { ChildProcess } from 'node:child_process';
+import { finished } from 'node:stream/promises';
 import type { QuoteSource, QuoteUpdate } from '@livetools/tools-stock';
 import type { Subscription } from 'rxjs';
 
@@ -33,9 +34,38 @@ export async function waitFor<T>(
 }
 
 /**
- * Waits until a child process's output (`output()`) includes `text`. Fails at once if the child
- * exits first, and on a timeout, with everything it printed.
+ * Waits until `probe()` finds what a child process printed. Fails at once if the child exits first
+ * (once the rest of its output is read: `exit` may come before it), and on a timeout, with
+ * `printed()`: everything it printed.
  */
+export function waitForChild<T>(
+  child: ChildProcess,
+  probe: () => T | undefined | false,
+  what: string,
+  timeoutMs: number,
+  printed: () => string,
+): Promise<T> {
+  return waitFor(
+    async () => {
+      const found = probe();
+      if (found !== undefined && found !== false) return found;
+      if (child.exitCode === null && child.signalCode === null) return undefined;
+      await Promise.all(
+        [child.stdout, child.stderr].map((stream) => stream && finished(stream).catch(() => {})),
+      );
+      const last = probe();
+      if (last !== undefined && last !== false) return last;
+      throw new Error(
+        `The process exited (${child.exitCode ?? child.signalCode}) before ${what}. ${printed()}`,
+      );
+    },
+    what,
+    timeoutMs,
+    printed,
+  );
+}
+
+/** {@link waitForChild} for a child whose output (`output()`) should come to include `text`. */
 export function waitForOutput(
   child: ChildProcess,
   output: () => string,
@@ -43,20 +73,12 @@ export function waitForOutput(
   what: string,
   timeoutMs = WAIT_MS,
 ): Promise<true> {
-  const printed = (): string => `It printed:\n${output() || '(nothing)'}`;
-  return waitFor(
-    () => {
-      if (output().includes(text)) return true;
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(
-          `The process exited (${child.exitCode ?? child.signalCode}) before ${what}. ${printed()}`,
-        );
-      }
-      return false;
-    },
+  return waitForChild(
+    child,
+    () => output().includes(text),
     what,
     timeoutMs,
-    printed,
+    () => `It printed:\n${output() || '(nothing)'}`,
   );
 }
 
