@@ -1,7 +1,7 @@
 /** Starts {@link ./agent-process.ts} as a real child process and follows its output. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { waitForChild } from './wait-for.js';
+import { printed, waitForChild } from './wait-for.js';
 
 export interface AgentProcess {
   readonly child: ChildProcess;
@@ -35,7 +35,7 @@ export function spawnAgent(env: Record<string, string>): AgentProcess {
   });
   child.stderr?.on('data', (chunk: Buffer) => lines.push(`stderr ${chunk.toString().trim()}`));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const printed = (): string => `It printed:\n${[...lines, partial].join('\n').trim() || '(nothing)'}`;
+  const output = (): string => [...lines, partial].join('\n');
   return {
     child,
     lines,
@@ -45,9 +45,9 @@ export function spawnAgent(env: Record<string, string>): AgentProcess {
         () => lines.find((line) => pattern.test(line)),
         `a line matching ${pattern} from the agent`,
         timeoutMs,
-        printed,
+        output,
       ),
-    printed,
+    printed: () => printed(output()),
     async kill(signal) {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;

@@ -33,18 +33,22 @@ export async function waitFor<T>(
   }
 }
 
+/** `output` as a failure message shows it. */
+export const printed = (output: string): string => `It printed:\n${output.trim() || '(nothing)'}`;
+
 /**
  * Waits until `probe()` finds what a child process printed. Fails at once if the child exits first
  * (once the rest of its output is read: `exit` may come before it), and on a timeout, with
- * `printed()`: everything it printed.
+ * `output()`: everything it printed.
  */
 export function waitForChild<T>(
   child: ChildProcess,
   probe: () => T | undefined | false,
   what: string,
   timeoutMs: number,
-  printed: () => string,
+  output: () => string,
 ): Promise<T> {
+  const shown = (): string => printed(output());
   return waitFor(
     async () => {
       const found = probe();
@@ -56,12 +60,12 @@ export function waitForChild<T>(
       const last = probe();
       if (last !== undefined && last !== false) return last;
       throw new Error(
-        `The process exited (${child.exitCode ?? child.signalCode}) before ${what}. ${printed()}`,
+        `The process exited (${child.exitCode ?? child.signalCode}) before ${what}. ${shown()}`,
       );
     },
     what,
     timeoutMs,
-    printed,
+    shown,
   );
 }
 
@@ -73,13 +77,7 @@ export function waitForOutput(
   what: string,
   timeoutMs = WAIT_MS,
 ): Promise<true> {
-  return waitForChild(
-    child,
-    () => output().includes(text),
-    what,
-    timeoutMs,
-    () => `It printed:\n${output() || '(nothing)'}`,
-  );
+  return waitForChild(child, () => output().includes(text), what, timeoutMs, output);
 }
 
 /** Every update of one watch, and its end. */
