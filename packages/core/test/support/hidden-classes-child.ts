@@ -18,7 +18,8 @@ const calls = Number(process.argv[2] ?? 12_000);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
 
-const server = await createFakeLiveServer();
+// Thousands of waits in a row: one stall of the loaded machine must not fail the child (2 s default).
+const server = await createFakeLiveServer({ timeoutMs: 30_000 });
 const ai = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: server.url } });
 const add = defineTool({
   name: 'add',
