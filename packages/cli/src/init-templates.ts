@@ -124,6 +124,8 @@ const vitestConfig = `import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
+    // The tests talk to a fake Live server over real sockets: room for a busy CI machine.
+    testTimeout: 30_000,
   },
 });
 `;
@@ -238,7 +240,7 @@ describe('start_timer over the Live API', () => {
     try {
       expect(conn.declarations.map((d) => d.name)).toEqual(['start_timer', 'stop_streaming']);
       const id = conn.callTool('start_timer', { seconds: 2, reportEverySeconds: 1, label: 'tea' });
-      const last = await conn.waitForToolResponse(id, (r) => r.willContinue === false, { timeoutMs: 5000 });
+      const last = await conn.waitForToolResponse(id, (r) => r.willContinue === false, { timeoutMs: 10_000 });
       expect(last.output).toEqual({ status: 'completed', results: 3 });
       expect(summary(conn, id)).toEqual([
         ['started', 'SILENT', true],

@@ -63,15 +63,15 @@ describe('livetools init', () => {
 
     const [check, tests] = await Promise.all([
       livetools(['check', dir, '--json']),
-      node([vitestBin, 'run'], { cwd: dir, timeoutMs: 60_000 }),
+      node([vitestBin, 'run'], { cwd: dir, timeoutMs: 120_000 }),
     ]);
     const report = JSON.parse(check.stdout) as CheckReport;
     expect(report.results.filter((r) => r.status !== 'pass')).toEqual([]);
     expect(report.counts.pass).toBeGreaterThan(15);
     expect(check.code).toBe(0);
-    expect(tests.stdout).toMatch(/Tests +4 passed \(4\)/);
+    expect(`${tests.stdout}\n${tests.stderr}`).toMatch(/Tests +4 passed \(4\)/);
     expect(tests.code).toBe(0);
-  }, 240_000);
+  }, 300_000);
 
   it("its README's TypeScript compiles under the scaffold's own tsconfig", async () => {
     await using tmp = tempDir();

@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -31,6 +32,7 @@ export function node(
   args: readonly string[],
   options: { cwd?: string; timeoutMs?: number } = {},
 ): Promise<Exited> {
+  const timeout = options.timeoutMs ?? 30_000;
   return new Promise((done) => {
     execFile(
       process.execPath,
@@ -38,12 +40,16 @@ export function node(
       {
         cwd: options.cwd ?? cliRoot,
         env: childEnv(),
-        timeout: options.timeoutMs ?? 30_000,
+        timeout,
         maxBuffer: 16 << 20,
       },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        done({ code, stdout, stderr });
+        // A child the timeout killed says so where a failed assertion shows it.
+        const killed = error?.killed
+          ? `\n[killed by the test after ${timeout} ms (${error.signal ?? 'no signal'})]\n`
+          : '';
+        done({ code, stdout, stderr: stderr + killed });
       },
     );
   });
@@ -59,11 +65,18 @@ export function livetools(
   return node([bin, ...args], options);
 }
 
+/** A running CLI: what it printed so far, and a wait for what it prints. */
+export interface RunningCli extends ChildProcess {
+  output(): Exited;
+  /**
+   * Resolves once stdout contains `text`; rejects, with everything the child printed, when it
+   * closes first or after `timeoutMs`.
+   */
+  printed(text: string, timeoutMs?: number): Promise<void>;
+}
+
 /** Starts the built CLI, for tests that talk to it while it runs. */
-export function startLivetools(
-  args: readonly string[],
-  cwd = cliRoot,
-): ChildProcess & { output: () => Exited } {
+export function startLivetools(args: readonly string[], cwd = cliRoot): RunningCli {
   const child = spawn(process.execPath, [bin, ...args], {
     cwd,
     env: childEnv(),
@@ -77,7 +90,37 @@ export function startLivetools(
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  return Object.assign(child, { output: () => ({ code: child.exitCode, stdout, stderr }) });
+  const output = (): Exited => ({ code: child.exitCode, stdout, stderr });
+  const closed = once(child, 'close');
+  const printed = (text: string, timeoutMs = 30_000): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const shown = (why: string) => {
+        const o = output();
+        return new Error(
+          `${why} before printing ${JSON.stringify(text)}\nstdout:\n${o.stdout}\nstderr:\n${o.stderr}`,
+        );
+      };
+      const timer = setTimeout(() => finish(shown(`still running after ${timeoutMs} ms`)), timeoutMs);
+      const onData = (): void => {
+        if (stdout.includes(text)) finish();
+      };
+      const finish = (error?: Error): void => {
+        clearTimeout(timer);
+        child.stdout.off('data', onData);
+        if (error) reject(error);
+        else resolve();
+      };
+      child.stdout.on('data', onData);
+      void closed.then(() =>
+        finish(
+          stdout.includes(text)
+            ? undefined
+            : shown(`exited (code ${child.exitCode}, signal ${child.signalCode})`),
+        ),
+      );
+      onData();
+    });
+  return Object.assign(child, { output, printed });
 }
 
 /**
