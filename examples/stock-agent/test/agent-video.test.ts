@@ -33,6 +33,7 @@ describe('the console agent', () => {
       session.sendText('after the frames');
       await connection.waitForFrame(
         (f) => f.clientContent?.turns?.[0]?.parts?.[0]?.text === 'after the frames',
+        { timeoutMs: 10_000 }, // the simulator's server allows 2 s by default
       );
       expect(connection.realtimeInputs.filter((r) => r.video)).toHaveLength(1);
       expect(session.metrics().video).toEqual({

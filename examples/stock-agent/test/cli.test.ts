@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { createFakeLiveServer } from '@livetools/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AgentProcess, startAgent, stopAll } from './support/agent-process.js';
@@ -11,15 +10,6 @@ const start = (args: readonly string[], env: Record<string, string | undefined> 
   running.push(agent);
   return agent;
 };
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const noStackTrace = (output: string) => {
   expect(output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
@@ -84,10 +74,11 @@ describe('before the root npm start builds (src/prestart.ts)', () => {
 
 describe('connecting with GEMINI_API_KEY set (the real @google/genai client)', () => {
   it('says the network is unreachable, not that the key is wrong, and exits cleanly with code 1', async () => {
-    const port = await closedPort();
+    // port 1: privileged, nothing listens there (a port bound and released could be taken by
+    // another test's server before the agent connects)
     const agent = start(['--terminal'], {
       GEMINI_API_KEY: 'bogus',
-      GOOGLE_GEMINI_BASE_URL: `http://127.0.0.1:${port}`,
+      GOOGLE_GEMINI_BASE_URL: 'http://127.0.0.1:1',
     });
     expect(await agent.exited).toBe(1);
     expect(agent.errors).toMatch(

@@ -67,11 +67,13 @@ describe('terminal mode', () => {
     expect(Object.keys(JSON.parse(levels!))).toEqual(['symbol', 'alertAbove', 'alertBelow']);
     await term.waitFor(
       /monitor_stock_price \[function-call-\d+\] alert AAPL \$[\d.]+ .*\(INTERRUPT, \d+ so far\)/,
+      from,
+      90_000,
     );
     await term.waitFor(/model\s+\[simulated model\] Alert: AAPL went (above|below) \$[\d.]+, now \$[\d.]+\./);
     expect(Date.now() - asked).toBeLessThan(60_000);
     await quit(term);
-  });
+  }, 300_000);
 
   it('answers /help, /stop without an id, stop with nothing to stop, stop all in one line, and flags made-up symbols', async () => {
     const term = await startTerminal();

@@ -11,6 +11,7 @@ import {
   sdk3,
   sdks,
   textConfig,
+  WAIT_MS,
 } from '../support/live-client.js';
 
 function liveConfig(extra: LiveConnectConfig = {}): LiveConnectConfig {
@@ -79,7 +80,7 @@ const turnCompletes = (client: LiveTestClient, count: number) =>
 describe.each(sdks)('simulated model with the real $name client', (sdk) => {
   it('turns a typed request into a tool call and announces it', async () => {
     const { scheduler, model } = simulated();
-    await using server = await createFakeLiveServer({ onConnection: model.attach });
+    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
     const { client, session } = await open(sdk, server);
 
     session.sendClientContent({ turns: 'Please count down from 3' });
@@ -98,7 +99,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
 
   it('understands realtimeInput text, "call <name> {json}" and stop requests', async () => {
     const { model } = simulated({ announceToolCalls: false });
-    await using server = await createFakeLiveServer({ onConnection: model.attach });
+    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
     const { client, session } = await open(sdk, server);
 
     session.sendRealtimeInput({ text: 'call countdown {"n": 2}' });
@@ -124,7 +125,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
 
   it('answers with what it can do when no rule matches', async () => {
     const { scheduler, model } = simulated();
-    await using server = await createFakeLiveServer({ onConnection: model.attach });
+    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
     const { client, session } = await open(sdk, server);
 
     session.sendClientContent({ turns: 'hello there' });
@@ -139,7 +140,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
 
   it('narrates an INTERRUPT response at once, interrupting the turn in progress', async () => {
     const { scheduler, model } = simulated();
-    await using server = await createFakeLiveServer({ onConnection: model.attach });
+    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
     const { client, session } = await open(sdk, server);
     session.sendClientContent({ turns: 'count down from 3' });
     const [call] = await client.waitFor(calls, 'a toolCall');
@@ -180,7 +181,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
 
   it('holds a WHEN_IDLE response until the current turn completes', async () => {
     const { scheduler, model } = simulated();
-    await using server = await createFakeLiveServer({ onConnection: model.attach });
+    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
     const { client, session, connection } = await open(sdk, server);
     session.sendClientContent({ turns: 'count down from 3' });
     const [call] = await client.waitFor(calls, 'a toolCall');
@@ -202,7 +203,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
 
   it('never speaks a SILENT response but keeps it in context', async () => {
     const { scheduler, model } = simulated();
-    await using server = await createFakeLiveServer({ onConnection: model.attach });
+    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
     const { client, session, connection } = await open(sdk, server);
     session.sendClientContent({ turns: 'count down from 1' });
     const [call] = await client.waitFor(calls, 'a toolCall');
@@ -238,7 +239,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
         countdown: ({ output, args }) => `${(output as { remaining: number }).remaining} left of ${args?.n}`,
       },
     });
-    await using server = await createFakeLiveServer({ onConnection: model.attach });
+    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
     const { client, session } = await open(sdk, server);
     session.sendRealtimeInput({ text: 'count down from 5' });
     const [call] = await client.waitFor(calls, 'a toolCall');
@@ -280,7 +281,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
           `${JSON.stringify(output)} for n=${String(callOf(id ?? '')?.args?.n)}`,
       },
     });
-    await using server = await createFakeLiveServer({ onConnection: model.attach });
+    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
     const { client, session } = await open(sdk, server);
     session.sendRealtimeInput({ text: 'count down from the answer' });
     const [lookup] = await client.waitFor(calls, 'the lookup call');
@@ -315,7 +316,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
       wordsPerChunk: 100,
       rules: [throwing],
     });
-    await using server = await createFakeLiveServer({ onConnection: model.attach });
+    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
     const { client, session } = await open(sdk, server);
     session.sendRealtimeInput({ text: 'look up' });
     const [lookup] = await client.waitFor(calls, 'the lookup call');
@@ -331,7 +332,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
 
   it('hands out resumption handles and restores the conversation on resume', async () => {
     const { model } = simulated({ announceToolCalls: false });
-    await using server = await createFakeLiveServer({ onConnection: model.attach });
+    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
     const first = await open(sdk, server, liveConfig({ sessionResumption: {} }));
     const handle = await first.client.waitFor(
       (m) => m.sessionResumptionUpdate?.newHandle,
@@ -357,7 +358,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
 describe('simulated model in real time', () => {
   it('runs on the default scheduler with a greeting', async () => {
     const model = createSimulatedModel({ rules: [countdownRule], greeting: 'Hello.', chunkIntervalMs: 1 });
-    await using server = await createFakeLiveServer({ onConnection: model.attach });
+    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
     const { client, session } = await open(sdk3, server);
     await client.waitFor((m) => m.serverContent?.turnComplete, 'the greeting to complete');
 

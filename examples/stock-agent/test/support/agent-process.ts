@@ -10,16 +10,25 @@ export interface AgentProcess {
   readonly output: string;
   /** What was written to stderr so far. */
   readonly errors: string;
-  /** The exit code, once the process exited. */
+  /**
+   * The exit code, once the process exited and closed its output; fails with the output when it is
+   * still running after {@link WAIT_MS}.
+   */
   readonly exited: Promise<number | null>;
   /**
    * Resolves when the output so far (from character `from` on) matches; fails with the output when
-   * the process exits first.
+   * the process exits first, or after `timeoutMs` (default {@link WAIT_MS}).
    */
-  waitFor(pattern: RegExp, from?: number): Promise<RegExpExecArray>;
+  waitFor(pattern: RegExp, from?: number, timeoutMs?: number): Promise<RegExpExecArray>;
   /** Types one line. */
   type(line: string): void;
 }
+
+/**
+ * How long a wait on the process allows by default: what comes within seconds here, with room for
+ * a loaded CI machine, and below vitest's 60 s, so that a stuck process fails with its output.
+ */
+export const WAIT_MS = 45_000;
 
 /**
  * Starts `script` (default `src/main.ts`) with `args`. The environment is this one without
@@ -43,7 +52,8 @@ export function startAgent(
   });
   let output = '';
   let errors = '';
-  const waiters: { pattern: RegExp; from: number; resolve: (match: RegExpExecArray) => void }[] = [];
+  type Waiter = { pattern: RegExp; from: number; resolve: (match: RegExpExecArray) => void };
+  const waiters: Waiter[] = [];
   const check = () => {
     for (const w of [...waiters]) {
       const match = w.pattern.exec(output.slice(w.from));
@@ -62,7 +72,9 @@ export function startAgent(
     errors += chunk.toString();
     check();
   });
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const close = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const stuck = (what: string, timeoutMs: number) =>
+    new Error(`still running after ${timeoutMs} ms, waiting for ${what}; output:\n${output}`);
   return {
     child,
     get output() {
@@ -71,13 +83,36 @@ export function startAgent(
     get errors() {
       return errors;
     },
-    exited,
-    waitFor(pattern: RegExp, from = 0) {
+    get exited() {
+      return new Promise<number | null>((resolve, reject) => {
+        const timer = setTimeout(() => reject(stuck('the exit', WAIT_MS)), WAIT_MS);
+        void close.then((code) => {
+          clearTimeout(timer);
+          resolve(code);
+        });
+      });
+    },
+    waitFor(pattern: RegExp, from = 0, timeoutMs = WAIT_MS) {
       return new Promise<RegExpExecArray>((resolve, reject) => {
         const match = pattern.exec(output.slice(from));
         if (match) return resolve(match);
-        waiters.push({ pattern, from, resolve });
-        void exited.then(() => {
+        const waiter: Waiter = {
+          pattern,
+          from,
+          resolve: (found) => {
+            clearTimeout(timer);
+            resolve(found);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(stuck(String(pattern), timeoutMs));
+        }, timeoutMs);
+        waiters.push(waiter);
+        void close.then(() => {
+          if (!waiters.includes(waiter)) return; // found or timed out
+          waiters.splice(waiters.indexOf(waiter), 1);
+          clearTimeout(timer);
           const late = pattern.exec(output.slice(from));
           if (late) resolve(late);
           else reject(new Error(`exited before ${pattern}; output:\n${output}`));

@@ -17,7 +17,8 @@ export const apiKey = 'AIza-secret-key-that-must-stay-on-the-server';
 
 /** A console agent on a fake Live server, with a key the page must never see. */
 export async function fakeAgent(): Promise<{ agent: ConsoleAgent; live: FakeLiveServer }> {
-  const live = await createFakeLiveServer({ apiKeys: [apiKey] });
+  // waits allow 10 s (2 s by default): room for a loaded CI machine
+  const live = await createFakeLiveServer({ apiKeys: [apiKey], timeoutMs: 10_000 });
   const source = createSimulatedSource();
   const agent = createLiveAgent({
     ai: new GoogleGenAI({ apiKey, httpOptions: { baseUrl: live.url } }),
@@ -56,17 +57,27 @@ export async function page(server: ConsoleServer, options: { origin?: string; to
       }
     }
   });
+  /** The first message of `type` (past or future) that passes `test`; fails after 10 s, naming what came. */
   const next = <T extends ServerMessage['type']>(
     type: T,
     test: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true,
   ) =>
-    new Promise<Extract<ServerMessage, { type: T }>>((resolve) => {
+    new Promise<Extract<ServerMessage, { type: T }>>((resolve, reject) => {
       const found = messages.find((m) => m.type === type && test(m as Extract<ServerMessage, { type: T }>));
       if (found) return resolve(found as Extract<ServerMessage, { type: T }>);
-      waiters.push({
+      const waiter: (typeof waiters)[number] = {
         test: (m) => m.type === type && test(m as Extract<ServerMessage, { type: T }>),
-        resolve: (m) => resolve(m as Extract<ServerMessage, { type: T }>),
-      });
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m as Extract<ServerMessage, { type: T }>);
+        },
+      };
+      const timer = setTimeout(() => {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        const came = messages.map((m) => m.type).join(', ') || 'nothing';
+        reject(new Error(`no matching '${type}' message within 10 s; the page got: ${came}`));
+      }, 10_000);
+      waiters.push(waiter);
     });
   return {
     ws,

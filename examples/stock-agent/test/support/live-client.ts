@@ -21,6 +21,9 @@ import {
 import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
 import { Waiters } from './waiters.js';
 
+/** What a wait allows by default: what comes within milliseconds here, with room for a loaded CI machine. */
+export const WAIT_MS = 10_000;
+
 /** The calls the tests make on an SDK session, identical in both SDK majors. */
 export interface SessionLike {
   sendToolResponse(params: { functionResponses: LiveFunctionResponsePart[] }): void;
@@ -158,7 +161,7 @@ export class LiveTestClient {
   }
 
   /** The session, or a rejection after `timeoutMs` if connect() has not settled by then. */
-  connected(timeoutMs = 2000): Promise<SessionLike> {
+  connected(timeoutMs = WAIT_MS): Promise<SessionLike> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(
@@ -173,7 +176,7 @@ export class LiveTestClient {
   async waitFor<T>(
     pick: (message: LiveServerMessage) => T | undefined,
     what: string,
-    timeoutMs = 2000,
+    timeoutMs = WAIT_MS,
   ): Promise<T> {
     for (const message of this.messages) {
       const picked = pick(message);
@@ -188,7 +191,7 @@ export class LiveTestClient {
   }
 
   /** Resolves with the close event the client's `onclose` saw. */
-  waitForClose(timeoutMs = 2000): Promise<SdkCloseEvent> {
+  waitForClose(timeoutMs = WAIT_MS): Promise<SdkCloseEvent> {
     if (this.closeEvent) return Promise.resolve(this.closeEvent);
     return this.#closeWaiters.wait(
       () => true,
