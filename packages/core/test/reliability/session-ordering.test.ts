@@ -145,7 +145,8 @@ describe.each(sdks)('ordering and write failures over %s', (_name, makeAi) => {
   ] as const)(
     'resumed connection, %s arriving with setupComplete: the final goes after the held results',
     async (_what, how) => {
-      const watch = pushTool('watch', { interruption: 'cancel' });
+      // a second call of the tool replaces the first (and only then)
+      const watch = pushTool('watch', { interruption: 'cancel', onDuplicate: 'replace' });
       await using fx = await openSession({
         serverProfile: 'model',
         makeAi,
@@ -166,8 +167,10 @@ describe.each(sdks)('ordering and write failures over %s', (_name, makeAi) => {
       const resumed = await fx.gate.next();
       fx.gate.release(resumed); // setupComplete, and in the same tick:
       if (how === 'interrupt') resumed.interrupt();
-      else resumed.callTool('stop_streaming', { call_id: id });
+      else if (how === 'stop') resumed.callTool('stop_streaming', { call_id: id });
+      else resumed.callTool('watch', { label: 'y' });
       const final = await resumed.waitForToolResponse(id, (r) => r.willContinue !== true);
+      if (how === 'duplicate') expect(final.output).toMatchObject({ status: 'stopped', reason: 'replaced' });
       const wire = resumed.toolResponses(id);
       expect(wire.at(-1)).toBe(final);
       expect(outputs(wire.slice(0, -1))).toEqual(['live', 'held-1', 'held-2']); // 'live' is replayed: h1 predates it
