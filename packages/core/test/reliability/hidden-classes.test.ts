@@ -10,6 +10,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { type ChildExit, childExit } from '../support/child-exit.js';
 
 const CHILD_TEST_TIMEOUT_MS = 120_000;
 const child = fileURLToPath(new URL('../support/hidden-classes-child.ts', import.meta.url));
@@ -38,7 +39,7 @@ function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function runChild(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runChild(): Promise<ChildExit> {
   return new Promise((done) => {
     execFile(
       process.execPath,
@@ -58,10 +59,7 @@ function runChild(): Promise<{ code: number | null; stdout: string; stderr: stri
         timeout: CHILD_TEST_TIMEOUT_MS - 5_000,
         maxBuffer: 64 * 1024 * 1024,
       },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        done({ code, stdout, stderr });
-      },
+      (error, stdout, stderr) => done(childExit(error, stdout, stderr, CHILD_TEST_TIMEOUT_MS - 5_000)),
     );
   });
 }

@@ -7,6 +7,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { type ChildExit, childExit } from '../support/child-exit.js';
 import { badFrames } from '../support/non-json-frames.js';
 
 /** A child starts tsx and compiles the session's sources: seconds on a loaded machine. */
@@ -25,10 +26,7 @@ interface ChildResult {
   readonly listenersAfter: number;
 }
 
-interface Exited {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
+interface Exited extends ChildExit {
   readonly result: ChildResult | undefined;
 }
 
@@ -48,10 +46,9 @@ function runChild(args: readonly string[]): Promise<Exited> {
       ['--import', 'tsx', child, ...args],
       { cwd: packageRoot, env: childEnv(), timeout: CHILD_TEST_TIMEOUT_MS - 5_000 },
       (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
         const result = line === undefined ? undefined : (JSON.parse(line.slice(7)) as ChildResult);
-        done({ code, stdout, stderr, result });
+        done({ ...childExit(error, stdout, stderr, CHILD_TEST_TIMEOUT_MS - 5_000), result });
       },
     );
   });
