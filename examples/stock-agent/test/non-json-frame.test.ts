@@ -17,7 +17,9 @@ interface ConsoleResult {
   readonly toolEnd: { reason: string } | undefined;
 }
 
-function runConsole(sdk: string): Promise<{ code: number | null; stderr: string; result?: ConsoleResult }> {
+function runConsole(
+  sdk: string,
+): Promise<{ code: number | null; stdout: string; stderr: string; result?: ConsoleResult }> {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(VITEST|TEST$|NODE_OPTIONS$)/.test(key)) env[key] = value;
@@ -32,7 +34,11 @@ function runConsole(sdk: string): Promise<{ code: number | null; stderr: string;
         const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
         done({
           code,
-          stderr,
+          stdout,
+          // a child the timeout killed says so where a failed assertion shows it
+          stderr: error?.killed
+            ? `${stderr}\n[killed by the test after 55000 ms (${error.signal})]\n`
+            : stderr,
           ...(line === undefined ? {} : { result: JSON.parse(line.slice(7)) as ConsoleResult }),
         });
       },
@@ -47,7 +53,7 @@ describe.each([
   it('keeps running: the page sees one session error per bad frame, and a tool call after them completes', async () => {
     const run = await runConsole(sdk);
     expect(run.stderr).not.toMatch(/SyntaxError|Unhandled/);
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, `${run.stderr}\nstdout:\n${run.stdout}`).toBe(0);
     expect(run.result?.answered).toBe(true);
     expect(run.result?.toolEnd?.reason).toBe('completed');
     expect(run.result?.errors).toHaveLength(run.result?.badFrames ?? -1);
