@@ -171,7 +171,9 @@ describe.each(sdks)('hostile Live server, %s', (_name, makeAi) => {
         tools: [watch.tool, ping],
         config: { sessionResumption: {} },
         reconnect: { initialDelayMs: 1 },
-        connectTimeoutMs: 1000, // long enough for a loaded machine to connect the first time
+        // every connect runs under it (the first, the hung attempt, the one that resumes): long enough
+        // for a loaded machine, where a second CONNECT_TIMEOUT would fail the test
+        connectTimeoutMs: 3000,
         holdResumed: false,
       });
       const id = fx.first.callTool('watch', { label: 'stream' });
