@@ -40,10 +40,11 @@ describe('livetools init --template', () => {
       const report = JSON.parse(check.stdout) as CheckReport;
       expect(report.results.filter((r) => r.status !== 'pass')).toEqual([]);
       expect(check.code).toBe(0);
-      expect(tests.stdout).toMatch(new RegExp(`Tests +${count} passed \\(${count}\\)`));
+      expect(`${tests.stdout}\n${tests.stderr}`).toMatch(new RegExp(`Tests +${count} passed \\(${count}\\)`));
       expect(tests.code).toBe(0);
     },
-    300_000,
+    // above the sum of the waits: init 30 s, tsc 120 s twice, check and the tests 90 s
+    400_000,
   );
 
   it('timer is the default: init with and without --template timer writes the same files', async () => {

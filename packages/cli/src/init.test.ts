@@ -98,7 +98,7 @@ describe('livetools init', () => {
     const typecheck = await node([tscBin, '-p', 'tsconfig.readme.json'], { cwd: dir, timeoutMs: 120_000 });
     expect(typecheck.stdout + typecheck.stderr).toBe('');
     expect(typecheck.code).toBe(0);
-  }, 240_000);
+  }, 300_000);
 
   it("a tool that returns a ReadableStream type-checks under the scaffold's lib, with its chunk type", async () => {
     await using tmp = tempDir();
@@ -170,6 +170,7 @@ export const typed: StreamingTool<z.ZodObject<{}>, { n: number } | undefined> = 
       execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
         cwd: dir,
         encoding: 'utf8',
+        timeout: 60_000,
       }),
     ) as [{ files: { path: string }[] }];
     const files = packed.files.map((f) => f.path).sort();

@@ -66,7 +66,7 @@ export const toolPackage`,
     for (const step of ['publint', 'npm pack', 'npm install', 'tsc', 'smoke run'])
       expect(check.stderr).toMatch(new RegExp(`\\[pack +[\\d.]+s\\] ${step}`));
     expect(check.code).toBe(1);
-  }, 420_000);
+  }, 600_000);
 
   it('does not pack a package whose other checks fail, and says so', async () => {
     await using tmp = tempDir();
