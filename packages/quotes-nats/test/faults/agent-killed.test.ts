@@ -41,7 +41,7 @@ describe('fault: an agent process dies without saying goodbye', () => {
     // the other agent's feed of the shared symbol goes on
     await survivor.nextLine(quoteOf('MSFT', released.at), 'an MSFT quote after the release');
     expect(survivor.events('error')).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it('an agent that quits releases its demand at once, without waiting for its lease', async () => {
     const leaseMs = 120_000;
@@ -62,5 +62,5 @@ describe('fault: an agent process dies without saying goodbye', () => {
     // far sooner than the two-minute lease: the goodbye released it
     await logger.logged(/unsubscribed upstream simulated AAPL \(no agent wants it any more\)/, from);
     expect(relay.stats()).toMatchObject({ upstreamSubscriptions: 0, demandProcesses: 0 });
-  }, 60_000);
+  }, 120_000);
 });

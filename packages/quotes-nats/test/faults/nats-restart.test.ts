@@ -43,5 +43,5 @@ describe('fault: the NATS server restarts', () => {
     expect(agent.events('complete')).toEqual([]);
     // one relay, one upstream subscription per symbol, before and after
     expect(relay.stats()).toMatchObject({ upstreamSubscriptions: 2, symbols: ['AAPL', 'ETH-USD'] });
-  }, 60_000);
+  }, 120_000);
 });

@@ -60,5 +60,5 @@ describe('fault: two relays started by mistake', () => {
     expect(strictlyIncreasing(agent.lines)).toBe(true);
     expect(agent.events('error')).toEqual([]);
     expect(agent.events('complete')).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });
