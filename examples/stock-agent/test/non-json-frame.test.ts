@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+/** How long the child may run: tsx compiles it on the fly, slow on a loaded machine. */
+const CHILD_TIMEOUT_MS = 55_000;
 
 interface ConsoleResult {
   readonly badFrames: number;
@@ -28,7 +30,7 @@ function runConsole(
     execFile(
       process.execPath,
       ['--import', 'tsx', 'test/support/non-json-frame-console.ts', sdk],
-      { cwd: root, env, timeout: 55_000 }, // tsx compiles the child on the fly: slow on a loaded machine
+      { cwd: root, env, timeout: CHILD_TIMEOUT_MS },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
@@ -37,7 +39,7 @@ function runConsole(
           stdout,
           // a child the timeout killed says so where a failed assertion shows it
           stderr: error?.killed
-            ? `${stderr}\n[killed by the test after 55000 ms (${error.signal})]\n`
+            ? `${stderr}\n[killed by the test after ${CHILD_TIMEOUT_MS} ms (${error.signal ?? 'no signal'})]\n`
             : stderr,
           ...(line === undefined ? {} : { result: JSON.parse(line.slice(7)) as ConsoleResult }),
         });

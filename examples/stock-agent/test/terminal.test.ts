@@ -70,7 +70,10 @@ describe('terminal mode', () => {
       from,
       90_000,
     );
-    await term.waitFor(/model\s+\[simulated model\] Alert: AAPL went (above|below) \$[\d.]+, now \$[\d.]+\./);
+    await term.waitFor(
+      /model\s+\[simulated model\] Alert: AAPL went (above|below) \$[\d.]+, now \$[\d.]+\./,
+      from,
+    );
     expect(Date.now() - asked).toBeLessThan(60_000);
     await quit(term);
   }, 300_000);

@@ -14,6 +14,10 @@ import {
   WAIT_MS,
 } from '../support/live-client.js';
 
+/** A fake Live server whose connections `model` answers; its waits allow {@link WAIT_MS}. */
+const serveModel = (model: ReturnType<typeof createSimulatedModel>) =>
+  createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
+
 function liveConfig(extra: LiveConnectConfig = {}): LiveConnectConfig {
   return textConfig(
     [
@@ -80,7 +84,7 @@ const turnCompletes = (client: LiveTestClient, count: number) =>
 describe.each(sdks)('simulated model with the real $name client', (sdk) => {
   it('turns a typed request into a tool call and announces it', async () => {
     const { scheduler, model } = simulated();
-    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
+    await using server = await serveModel(model);
     const { client, session } = await open(sdk, server);
 
     session.sendClientContent({ turns: 'Please count down from 3' });
@@ -99,7 +103,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
 
   it('understands realtimeInput text, "call <name> {json}" and stop requests', async () => {
     const { model } = simulated({ announceToolCalls: false });
-    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
+    await using server = await serveModel(model);
     const { client, session } = await open(sdk, server);
 
     session.sendRealtimeInput({ text: 'call countdown {"n": 2}' });
@@ -125,7 +129,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
 
   it('answers with what it can do when no rule matches', async () => {
     const { scheduler, model } = simulated();
-    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
+    await using server = await serveModel(model);
     const { client, session } = await open(sdk, server);
 
     session.sendClientContent({ turns: 'hello there' });
@@ -140,7 +144,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
 
   it('narrates an INTERRUPT response at once, interrupting the turn in progress', async () => {
     const { scheduler, model } = simulated();
-    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
+    await using server = await serveModel(model);
     const { client, session } = await open(sdk, server);
     session.sendClientContent({ turns: 'count down from 3' });
     const [call] = await client.waitFor(calls, 'a toolCall');
@@ -181,7 +185,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
 
   it('holds a WHEN_IDLE response until the current turn completes', async () => {
     const { scheduler, model } = simulated();
-    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
+    await using server = await serveModel(model);
     const { client, session, connection } = await open(sdk, server);
     session.sendClientContent({ turns: 'count down from 3' });
     const [call] = await client.waitFor(calls, 'a toolCall');
@@ -203,7 +207,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
 
   it('never speaks a SILENT response but keeps it in context', async () => {
     const { scheduler, model } = simulated();
-    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
+    await using server = await serveModel(model);
     const { client, session, connection } = await open(sdk, server);
     session.sendClientContent({ turns: 'count down from 1' });
     const [call] = await client.waitFor(calls, 'a toolCall');
@@ -239,7 +243,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
         countdown: ({ output, args }) => `${(output as { remaining: number }).remaining} left of ${args?.n}`,
       },
     });
-    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
+    await using server = await serveModel(model);
     const { client, session } = await open(sdk, server);
     session.sendRealtimeInput({ text: 'count down from 5' });
     const [call] = await client.waitFor(calls, 'a toolCall');
@@ -281,7 +285,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
           `${JSON.stringify(output)} for n=${String(callOf(id ?? '')?.args?.n)}`,
       },
     });
-    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
+    await using server = await serveModel(model);
     const { client, session } = await open(sdk, server);
     session.sendRealtimeInput({ text: 'count down from the answer' });
     const [lookup] = await client.waitFor(calls, 'the lookup call');
@@ -316,7 +320,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
       wordsPerChunk: 100,
       rules: [throwing],
     });
-    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
+    await using server = await serveModel(model);
     const { client, session } = await open(sdk, server);
     session.sendRealtimeInput({ text: 'look up' });
     const [lookup] = await client.waitFor(calls, 'the lookup call');
@@ -332,7 +336,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
 
   it('hands out resumption handles and restores the conversation on resume', async () => {
     const { model } = simulated({ announceToolCalls: false });
-    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
+    await using server = await serveModel(model);
     const first = await open(sdk, server, liveConfig({ sessionResumption: {} }));
     const handle = await first.client.waitFor(
       (m) => m.sessionResumptionUpdate?.newHandle,
@@ -358,7 +362,7 @@ describe.each(sdks)('simulated model with the real $name client', (sdk) => {
 describe('simulated model in real time', () => {
   it('runs on the default scheduler with a greeting', async () => {
     const model = createSimulatedModel({ rules: [countdownRule], greeting: 'Hello.', chunkIntervalMs: 1 });
-    await using server = await createFakeLiveServer({ onConnection: model.attach, timeoutMs: WAIT_MS });
+    await using server = await serveModel(model);
     const { client, session } = await open(sdk3, server);
     await client.waitFor((m) => m.serverContent?.turnComplete, 'the greeting to complete');
 

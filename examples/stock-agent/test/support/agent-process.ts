@@ -1,5 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Waiters } from './waiters.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -12,12 +13,12 @@ export interface AgentProcess {
   readonly errors: string;
   /**
    * The exit code, once the process exited and closed its output; fails with the output when it is
-   * still running after {@link WAIT_MS}.
+   * still running after {@link PROCESS_WAIT_MS}.
    */
   readonly exited: Promise<number | null>;
   /**
    * Resolves when the output so far (from character `from` on) matches; fails with the output when
-   * the process exits first, or after `timeoutMs` (default {@link WAIT_MS}).
+   * the process exits first, or after `timeoutMs` (default {@link PROCESS_WAIT_MS}).
    */
   waitFor(pattern: RegExp, from?: number, timeoutMs?: number): Promise<RegExpExecArray>;
   /** Types one line. */
@@ -25,10 +26,11 @@ export interface AgentProcess {
 }
 
 /**
- * How long a wait on the process allows by default: what comes within seconds here, with room for
- * a loaded CI machine, and below vitest's 60 s, so that a stuck process fails with its output.
+ * How long one wait on the process allows by default: what comes within seconds here, with room
+ * for a loaded CI machine, and below vitest's 60 s, so that a process stuck at a test's first wait
+ * fails with its output (a test with several waits sets its own timeout above their sum).
  */
-export const WAIT_MS = 45_000;
+export const PROCESS_WAIT_MS = 45_000;
 
 /**
  * Starts `script` (default `src/main.ts`) with `args`. The environment is this one without
@@ -52,29 +54,22 @@ export function startAgent(
   });
   let output = '';
   let errors = '';
-  type Waiter = { pattern: RegExp; from: number; resolve: (match: RegExpExecArray) => void };
-  const waiters: Waiter[] = [];
-  const check = () => {
-    for (const w of [...waiters]) {
-      const match = w.pattern.exec(output.slice(w.from));
-      if (match) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(match);
-      }
-    }
+  // every change of the output is offered to the waits; the process closing ends those left
+  const changes = new Waiters<string>();
+  const take = (chunk: Buffer, stderr: boolean) => {
+    output += chunk.toString();
+    if (stderr) errors += chunk.toString();
+    changes.offer(output);
   };
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    check();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    errors += chunk.toString();
-    check();
-  });
-  const close = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  const stuck = (what: string, timeoutMs: number) =>
-    new Error(`still running after ${timeoutMs} ms, waiting for ${what}; output:\n${output}`);
+  child.stdout.on('data', (chunk: Buffer) => take(chunk, false));
+  child.stderr.on('data', (chunk: Buffer) => take(chunk, true));
+  const close = new Promise<number | null>((resolve) =>
+    child.once('close', (code, signal) => {
+      changes.closeAll(`exited (code ${code}, signal ${signal})`);
+      resolve(code);
+    }),
+  );
+  const withOutput = (what: string) => () => `${what}; output:\n${output}`;
   return {
     child,
     get output() {
@@ -85,39 +80,25 @@ export function startAgent(
     },
     get exited() {
       return new Promise<number | null>((resolve, reject) => {
-        const timer = setTimeout(() => reject(stuck('the exit', WAIT_MS)), WAIT_MS);
+        const timer = setTimeout(
+          () => reject(new Error(withOutput(`still running after ${PROCESS_WAIT_MS} ms`)())),
+          PROCESS_WAIT_MS,
+        );
         void close.then((code) => {
           clearTimeout(timer);
           resolve(code);
         });
       });
     },
-    waitFor(pattern: RegExp, from = 0, timeoutMs = WAIT_MS) {
-      return new Promise<RegExpExecArray>((resolve, reject) => {
-        const match = pattern.exec(output.slice(from));
-        if (match) return resolve(match);
-        const waiter: Waiter = {
-          pattern,
-          from,
-          resolve: (found) => {
-            clearTimeout(timer);
-            resolve(found);
-          },
-        };
-        const timer = setTimeout(() => {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          reject(stuck(String(pattern), timeoutMs));
-        }, timeoutMs);
-        waiters.push(waiter);
-        void close.then(() => {
-          if (!waiters.includes(waiter)) return; // found or timed out
-          waiters.splice(waiters.indexOf(waiter), 1);
-          clearTimeout(timer);
-          const late = pattern.exec(output.slice(from));
-          if (late) resolve(late);
-          else reject(new Error(`exited before ${pattern}; output:\n${output}`));
-        });
-      });
+    async waitFor(pattern: RegExp, from = 0, timeoutMs = PROCESS_WAIT_MS) {
+      const now = pattern.exec(output.slice(from));
+      if (now) return now;
+      const seen = await changes.wait(
+        (o) => pattern.test(o.slice(from)),
+        timeoutMs,
+        withOutput(String(pattern)),
+      );
+      return pattern.exec(seen.slice(from))!;
     },
     type(line: string) {
       child.stdin.write(`${line}\n`);

@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import type { ConsoleAgent } from '../../src/agent.js';
 import type { ServerMessage } from '../../src/web/protocol.js';
 import { type ConsoleServer, startConsoleServer } from '../../src/web/server.js';
+import { Waiters } from './waiters.js';
 
 /** The API key the fake Live server accepts; no page may ever see it. */
 export const apiKey = 'AIza-secret-key-that-must-stay-on-the-server';
@@ -45,40 +46,32 @@ export async function page(server: ConsoleServer, options: { origin?: string; to
   const ws = new WebSocket(url, options.origin === undefined ? {} : { origin: options.origin });
   const messages: ServerMessage[] = [];
   const raw: string[] = [];
-  const waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
+  const arrivals = new Waiters<ServerMessage>();
   ws.on('message', (data) => {
     raw.push(String(data));
     const message = JSON.parse(String(data)) as ServerMessage;
     messages.push(message);
-    for (const w of [...waiters]) {
-      if (w.test(message)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(message);
-      }
-    }
+    arrivals.offer(message);
   });
   /** The first message of `type` (past or future) that passes `test`; fails after 10 s, naming what came. */
-  const next = <T extends ServerMessage['type']>(
+  const next = async <T extends ServerMessage['type']>(
     type: T,
     test: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true,
-  ) =>
-    new Promise<Extract<ServerMessage, { type: T }>>((resolve, reject) => {
-      const found = messages.find((m) => m.type === type && test(m as Extract<ServerMessage, { type: T }>));
-      if (found) return resolve(found as Extract<ServerMessage, { type: T }>);
-      const waiter: (typeof waiters)[number] = {
-        test: (m) => m.type === type && test(m as Extract<ServerMessage, { type: T }>),
-        resolve: (m) => {
-          clearTimeout(timer);
-          resolve(m as Extract<ServerMessage, { type: T }>);
-        },
-      };
-      const timer = setTimeout(() => {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        const came = messages.map((m) => m.type).join(', ') || 'nothing';
-        reject(new Error(`no matching '${type}' message within 10 s; the page got: ${came}`));
-      }, 10_000);
-      waiters.push(waiter);
-    });
+  ): Promise<Extract<ServerMessage, { type: T }>> => {
+    const matches = (m: ServerMessage) => m.type === type && test(m as Extract<ServerMessage, { type: T }>);
+    const found =
+      messages.find(matches) ??
+      (await arrivals.wait(matches, 10_000, () => `a '${type}' message (${came()})`));
+    return found as Extract<ServerMessage, { type: T }>;
+  };
+  /** How many messages of each type the page got. */
+  const came = () => {
+    const counts = new Map<string, number>();
+    for (const m of messages) counts.set(m.type, (counts.get(m.type) ?? 0) + 1);
+    return counts.size === 0
+      ? 'the page got nothing'
+      : `the page got ${[...counts].map(([t, n]) => `${n} ${t}`).join(', ')}`;
+  };
   return {
     ws,
     messages,
