@@ -12,6 +12,8 @@ import { badFrames } from '../support/non-json-frames.js';
 
 /** A child starts tsx and compiles the session's sources: seconds on a loaded machine. */
 const CHILD_TEST_TIMEOUT_MS = 60_000;
+/** How long the child may run: the test's timeout less room to report. */
+const CHILD_TIMEOUT_MS = CHILD_TEST_TIMEOUT_MS - 5_000;
 
 const child = fileURLToPath(new URL('../support/non-json-frame-child.ts', import.meta.url));
 const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -44,11 +46,11 @@ function runChild(args: readonly string[]): Promise<Exited> {
     execFile(
       process.execPath,
       ['--import', 'tsx', child, ...args],
-      { cwd: packageRoot, env: childEnv(), timeout: CHILD_TEST_TIMEOUT_MS - 5_000 },
+      { cwd: packageRoot, env: childEnv(), timeout: CHILD_TIMEOUT_MS },
       (error, stdout, stderr) => {
         const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
         const result = line === undefined ? undefined : (JSON.parse(line.slice(7)) as ChildResult);
-        done({ ...childExit(error, stdout, stderr, CHILD_TEST_TIMEOUT_MS - 5_000), result });
+        done({ ...childExit(error, stdout, stderr, CHILD_TIMEOUT_MS), result });
       },
     );
   });

@@ -170,7 +170,8 @@ describe.each(sdks)('ordering and write failures over %s', (_name, makeAi) => {
       else if (how === 'stop') resumed.callTool('stop_streaming', { call_id: id });
       else resumed.callTool('watch', { label: 'y' });
       const final = await resumed.waitForToolResponse(id, (r) => r.willContinue !== true);
-      if (how === 'duplicate') expect(final.output).toMatchObject({ status: 'stopped', reason: 'replaced' });
+      const reason = { interrupt: 'interruption', stop: 'model', duplicate: 'replaced' }[how];
+      expect(final.output).toMatchObject({ status: 'stopped', reason });
       const wire = resumed.toolResponses(id);
       expect(wire.at(-1)).toBe(final);
       expect(outputs(wire.slice(0, -1))).toEqual(['live', 'held-1', 'held-2']); // 'live' is replayed: h1 predates it
