@@ -40,7 +40,7 @@ describe('livetools init --template', () => {
       const report = JSON.parse(check.stdout) as CheckReport;
       expect(report.results.filter((r) => r.status !== 'pass')).toEqual([]);
       expect(check.code).toBe(0);
-      expect(`${tests.stdout}\n${tests.stderr}`).toMatch(new RegExp(`Tests +${count} passed \\(${count}\\)`));
+      expect(tests.stdout, tests.stderr).toMatch(new RegExp(`Tests +${count} passed \\(${count}\\)`));
       expect(tests.code).toBe(0);
     },
     // above the sum of the waits: init 30 s, tsc 120 s twice, check and the tests 90 s

@@ -69,7 +69,7 @@ describe('livetools init', () => {
     expect(report.results.filter((r) => r.status !== 'pass')).toEqual([]);
     expect(report.counts.pass).toBeGreaterThan(15);
     expect(check.code).toBe(0);
-    expect(`${tests.stdout}\n${tests.stderr}`).toMatch(/Tests +4 passed \(4\)/);
+    expect(tests.stdout, tests.stderr).toMatch(/Tests +4 passed \(4\)/);
     expect(tests.code).toBe(0);
   }, 300_000);
 

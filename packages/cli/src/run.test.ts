@@ -48,7 +48,11 @@ describe.concurrent('livetools run', () => {
 
   it('on Ctrl-C, stops the call through the runner, prints its final response and exits with 130', async () => {
     const child = startLivetools(['run', stock, ...watch, '--json']);
-    await child.printed('"sequence":1');
+    // the watch runs until stopped: a failed wait must not leave it running
+    await child.printed('"sequence":1').catch((error: unknown) => {
+      child.kill();
+      throw error;
+    });
     child.kill('SIGINT');
     // 'close', not 'exit': the child's last lines may still be in its pipes when it exits
     const [exitCode] = await once(child, 'close');

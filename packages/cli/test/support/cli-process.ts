@@ -1,5 +1,4 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -91,7 +90,11 @@ export function startLivetools(args: readonly string[], cwd = cliRoot): RunningC
     stderr += chunk.toString();
   });
   const output = (): Exited => ({ code: child.exitCode, stdout, stderr });
-  const closed = once(child, 'close');
+  // settles once the child has closed its output, or failed to start
+  const closed = new Promise<void>((resolve) => {
+    child.once('close', () => resolve());
+    child.once('error', () => resolve());
+  });
   const printed = (text: string, timeoutMs = 30_000): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       const shown = (why: string) => {
