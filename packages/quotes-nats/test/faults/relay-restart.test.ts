@@ -17,8 +17,8 @@ const kindsFrom = (lines: readonly ChildLine[], from: number): string[] => [
 ];
 
 // Each wait below allows EVENT_TIMEOUT_MS and fails with the lines it saw; a test's own timeout
-// bounds only the whole, four processes started twice over: 4.5 s here alone, 29 s in a CI run
-// beside every other package's tests.
+// bounds only the whole (a NATS server, two relays one after the other and the agents): 4.5 s here
+// alone, 29 s in a CI run beside every other package's tests.
 describe('fault: the quote relay restarts', () => {
   it('watchers and monitor_stock_price calls in other processes resume after the relay is killed and a new one starts, with status notes and no error', async () => {
     await using nats = await startFaultNatsServer();
