@@ -27,10 +27,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as genai3 from '@google/genai';
-import { createLiveAgent, defineTool } from '@livetools/core';
-import { z } from 'zod';
 import { niceFromEnv, raisePriority, startChild } from './lib/child.mjs';
 import { overlapsAny, recordGc } from './lib/gc.mjs';
+import { ADD_DESCRIPTION, livetoolsClient, rawClient } from './lib/peer-clients.mjs';
 import { createReport } from './lib/report.mjs';
 import {
   cpuMs,
@@ -85,8 +84,6 @@ console.log(`fake server: ${raisePriority(server.child.pid, SERVER_NICE)}`);
 const adkHost = await startChild(new URL('./lib/adk-host.mjs', import.meta.url), {
   execArgv: ['--expose-gc'],
 });
-const ADD_DESCRIPTION = 'Adds two numbers.';
-const addParameters = z.object({ a: z.number(), b: z.number() });
 const closers = [];
 
 /**
@@ -103,79 +100,6 @@ async function connect(label, open, keep = true) {
   if (keep) closers.push(close);
   else await close();
   return { label, setup, connectMs };
-}
-
-/** A raw @google/genai session: answers each call in `onmessage`, as an application without a framework would. */
-function rawClient(sdk, model) {
-  return async () => {
-    const ai = new sdk.GoogleGenAI({ apiKey: 'bench', httpOptions: { baseUrl: server.url } });
-    let session;
-    const ready = new Promise((resolve) => {
-      let opened = false;
-      ai.live
-        .connect({
-          model,
-          config: {
-            tools: [
-              {
-                functionDeclarations: [
-                  {
-                    name: 'add',
-                    description: ADD_DESCRIPTION,
-                    parametersJsonSchema: z.toJSONSchema(addParameters),
-                  },
-                ],
-              },
-            ],
-          },
-          callbacks: {
-            onmessage: (message) => {
-              if (message.setupComplete && !opened) {
-                opened = true;
-                queueMicrotask(resolve);
-              }
-              const calls = message.toolCall?.functionCalls;
-              if (!calls) return;
-              const parsed = calls.map((c) => ({ c, args: addParameters.safeParse(c.args) }));
-              session.sendToolResponse({
-                functionResponses: parsed.map(({ c, args }) => ({
-                  id: c.id,
-                  name: c.name,
-                  response: args.success
-                    ? { output: { sum: args.data.a + args.data.b } }
-                    : { error: { message: args.error.message } },
-                })),
-              });
-            },
-          },
-        })
-        .then((s) => {
-          session = s;
-        });
-    });
-    await ready;
-    while (!session) await new Promise((resolve) => setImmediate(resolve));
-    return () => session.close();
-  };
-}
-
-/** A livetools session with `add` as a one-shot tool; subscribes to events$ as an application would. */
-function livetoolsClient(model) {
-  return async () => {
-    const ai = new genai3.GoogleGenAI({ apiKey: 'bench', httpOptions: { baseUrl: server.url } });
-    const add = defineTool({
-      name: 'add',
-      description: ADD_DESCRIPTION,
-      parameters: addParameters,
-      execute: ({ a, b }) => ({ sum: a + b }),
-    });
-    const session = await createLiveAgent({ ai, model, tools: [add] }).connect();
-    const events = { count: 0 };
-    session.events$.subscribe(() => {
-      events.count += 1;
-    });
-    return () => session.close();
-  };
 }
 
 /**
@@ -211,15 +135,19 @@ const scenarios = [
       {
         label: 'raw-genai3',
         name: `raw @google/genai ${packageVersion('@google/genai')}`,
-        open: rawClient(genai3, MODEL_3X),
+        open: rawClient(genai3, MODEL_3X, server.url),
       },
-      { label: 'raw-genai3-aa', name: 'raw @google/genai (A/A control)', open: rawClient(genai3, MODEL_3X) },
+      {
+        label: 'raw-genai3-aa',
+        name: 'raw @google/genai (A/A control)',
+        open: rawClient(genai3, MODEL_3X, server.url),
+      },
       {
         label: 'raw-genai2',
         name: `raw @google/genai ${adkGenaiVersion} (ADK's copy)`,
-        open: rawClient(genai2, MODEL_3X),
+        open: rawClient(genai2, MODEL_3X, server.url),
       },
-      { label: 'livetools-A', name: 'livetools', open: livetoolsClient(MODEL_3X) },
+      { label: 'livetools-A', name: 'livetools', open: livetoolsClient(MODEL_3X, server.url) },
       {
         label: 'adk-A',
         name: `@google/adk ${packageVersion('@google/adk')}`,
@@ -235,14 +163,14 @@ const scenarios = [
       {
         label: 'raw-genai3-B',
         name: `raw @google/genai ${packageVersion('@google/genai')}`,
-        open: rawClient(genai3, MODEL_25),
+        open: rawClient(genai3, MODEL_25, server.url),
       },
       {
         label: 'raw-genai3-B-aa',
         name: 'raw @google/genai (A/A control)',
-        open: rawClient(genai3, MODEL_25),
+        open: rawClient(genai3, MODEL_25, server.url),
       },
-      { label: 'livetools-B', name: 'livetools', open: livetoolsClient(MODEL_25) },
+      { label: 'livetools-B', name: 'livetools', open: livetoolsClient(MODEL_25, server.url) },
       {
         label: 'adk-B',
         name: `@google/adk ${packageVersion('@google/adk')}`,
@@ -365,8 +293,8 @@ if (globalThis.gc) {
 
 // Connect + setup, the clients taking turns (the first connections above paid for cold code).
 const connectClients = [
-  ['raw @google/genai', () => rawClient(genai3, MODEL_3X)],
-  ['livetools', () => livetoolsClient(MODEL_3X)],
+  ['raw @google/genai', () => rawClient(genai3, MODEL_3X, server.url)],
+  ['livetools', () => livetoolsClient(MODEL_3X, server.url)],
   ['@google/adk', (label) => adkClient(MODEL_3X, label)],
 ];
 const connectMs = new Map(connectClients.map(([name]) => [name, []]));

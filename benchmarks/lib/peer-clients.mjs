@@ -1,0 +1,89 @@
+// The clients of the peer bench's one-shot round trips (the server's `add(a, b)` tool): the raw
+// @google/genai client and livetools, as peer-adk.mjs and tools/one-client.mjs open them.
+import * as genai3 from '@google/genai';
+import { createLiveAgent, defineTool } from '@livetools/core';
+import { z } from 'zod';
+
+/** The description every client declares for `add`. */
+export const ADD_DESCRIPTION = 'Adds two numbers.';
+/** The parameters of `add`. */
+export const addParameters = z.object({ a: z.number(), b: z.number() });
+
+/**
+ * A raw @google/genai session on the fake server at `url`: answers each call in `onmessage`, as an
+ * application without a framework would. Returns what opens it; opening resolves with its closer.
+ */
+export function rawClient(sdk, model, url) {
+  return async () => {
+    const ai = new sdk.GoogleGenAI({ apiKey: 'bench', httpOptions: { baseUrl: url } });
+    let session;
+    const ready = new Promise((resolve) => {
+      let opened = false;
+      ai.live
+        .connect({
+          model,
+          config: {
+            tools: [
+              {
+                functionDeclarations: [
+                  {
+                    name: 'add',
+                    description: ADD_DESCRIPTION,
+                    parametersJsonSchema: z.toJSONSchema(addParameters),
+                  },
+                ],
+              },
+            ],
+          },
+          callbacks: {
+            onmessage: (message) => {
+              if (message.setupComplete && !opened) {
+                opened = true;
+                queueMicrotask(resolve);
+              }
+              const calls = message.toolCall?.functionCalls;
+              if (!calls) return;
+              const parsed = calls.map((c) => ({ c, args: addParameters.safeParse(c.args) }));
+              session.sendToolResponse({
+                functionResponses: parsed.map(({ c, args }) => ({
+                  id: c.id,
+                  name: c.name,
+                  response: args.success
+                    ? { output: { sum: args.data.a + args.data.b } }
+                    : { error: { message: args.error.message } },
+                })),
+              });
+            },
+          },
+        })
+        .then((s) => {
+          session = s;
+        });
+    });
+    await ready;
+    while (!session) await new Promise((resolve) => setImmediate(resolve));
+    return () => session.close();
+  };
+}
+
+/**
+ * A livetools session on the fake server at `url`, with `add` as a one-shot tool; subscribes to
+ * events$ as an application would. Returns what opens it; opening resolves with its closer.
+ */
+export function livetoolsClient(model, url) {
+  return async () => {
+    const ai = new genai3.GoogleGenAI({ apiKey: 'bench', httpOptions: { baseUrl: url } });
+    const add = defineTool({
+      name: 'add',
+      description: ADD_DESCRIPTION,
+      parameters: addParameters,
+      execute: ({ a, b }) => ({ sum: a + b }),
+    });
+    const session = await createLiveAgent({ ai, model, tools: [add] }).connect();
+    const events = { count: 0 };
+    session.events$.subscribe(() => {
+      events.count += 1;
+    });
+    return () => session.close();
+  };
+}

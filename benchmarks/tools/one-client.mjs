@@ -1,0 +1,82 @@
+// One client of the peer bench on its own: sequential one-shot round trips of the raw @google/genai
+// client or of livetools against the peer bench's fake server (lib/peer-server.mjs, in a child
+// process), in a process that runs nothing else. It prints the client's CPU per round trip and, with
+// --heap, the bytes it allocates per round trip (V8's sampling heap profiler, objects already
+// collected included) by function, most first. The system calls of the same run come from strace
+// on this process's main thread:
+//
+//   node benchmarks/tools/one-client.mjs raw 20000
+//   node benchmarks/tools/one-client.mjs livetools 20000 --heap
+//   strace -c -o /tmp/livetools.strace node benchmarks/tools/one-client.mjs livetools 20000
+//
+// The system call counts include the warm-up (3,000 round trips) and the connection; the CPU and
+// heap figures cover the timed round trips only. The heap profiler slows the client down: take the
+// CPU figure from a run without --heap.
+import { Session } from 'node:inspector/promises';
+import * as genai3 from '@google/genai';
+import { startChild } from '../lib/child.mjs';
+import { livetoolsClient, rawClient } from '../lib/peer-clients.mjs';
+
+const WARMUP = 3000;
+const MODEL = 'gemini-3.1-flash-live-preview';
+const [kind, count = '20000'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const heap = process.argv.includes('--heap');
+const iterations = Number(count);
+if ((kind !== 'raw' && kind !== 'livetools') || !Number.isInteger(iterations) || iterations < 1) {
+  console.error('usage: node benchmarks/tools/one-client.mjs raw|livetools [round trips] [--heap]');
+  process.exit(2);
+}
+
+const server = await startChild(new URL('../lib/peer-server.mjs', import.meta.url));
+try {
+  const accepted = server.request('expect', { label: kind });
+  const open = kind === 'raw' ? rawClient(genai3, MODEL, server.url) : livetoolsClient(MODEL, server.url);
+  const close = await open();
+  await accepted;
+  await server.request('run', { label: kind, iterations: WARMUP, turnComplete: false });
+
+  const inspector = heap ? new Session() : undefined;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('HeapProfiler.enable');
+    await inspector.post('HeapProfiler.startSampling', {
+      samplingInterval: 256,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  }
+  const before = process.cpuUsage();
+  await server.request('run', { label: kind, iterations, turnComplete: false });
+  const used = process.cpuUsage(before);
+  const perTrip = (us) => (us / iterations).toFixed(1);
+  console.log(
+    `${kind}: ${iterations} round trips, ${perTrip(used.user + used.system)} µs of CPU each ` +
+      `(user ${perTrip(used.user)}, system ${perTrip(used.system)})`,
+  );
+  if (inspector) {
+    const { profile } = await inspector.post('HeapProfiler.stopSampling');
+    inspector.disconnect();
+    printAllocations(profile, iterations);
+  }
+  await close();
+} finally {
+  await server.stop();
+}
+
+/** Bytes allocated per round trip, in all and by function (its own allocations), the top 25. */
+function printAllocations(profile, per) {
+  const byFunction = new Map();
+  let total = 0;
+  const visit = (node) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url.replace(/^.*\/node_modules\//, '').replace(/^.*\/packages\//, '');
+    const name = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
+    total += node.selfSize;
+    if (node.selfSize > 0) byFunction.set(name, (byFunction.get(name) ?? 0) + node.selfSize);
+    for (const child of node.children) visit(child);
+  };
+  visit(profile.head);
+  console.log(`allocated: ${Math.round(total / per)} B per round trip (sampled every 256 B)`);
+  const top = [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 25);
+  for (const [name, bytes] of top) console.log(`${String(Math.round(bytes / per)).padStart(7)} B  ${name}`);
+}
