@@ -1,6 +1,7 @@
 import * as video from '@livetools/tools-video';
 import { describe, expect, it, vi } from 'vitest';
 import { cameraRouting, createConsoleAgent } from '../src/agent.js';
+import { WAIT_MS } from './support/waiters.js';
 
 // Watches how the console builds its frame analyzer.
 vi.mock('@livetools/tools-video', async (importOriginal) => {
@@ -33,7 +34,7 @@ describe('the console agent', () => {
       session.sendText('after the frames');
       await connection.waitForFrame(
         (f) => f.clientContent?.turns?.[0]?.parts?.[0]?.text === 'after the frames',
-        { timeoutMs: 10_000 }, // the simulator's server allows 2 s by default
+        { timeoutMs: WAIT_MS }, // the simulator's server allows 2 s by default
       );
       expect(connection.realtimeInputs.filter((r) => r.video)).toHaveLength(1);
       expect(session.metrics().video).toEqual({

@@ -11,8 +11,8 @@ import {
   sdk3,
   sdks,
   textConfig,
-  WAIT_MS,
 } from '../support/live-client.js';
+import { WAIT_MS } from '../support/waiters.js';
 
 /** A fake Live server whose connections `model` answers; its waits allow {@link WAIT_MS}. */
 const serveModel = (model: ReturnType<typeof createSimulatedModel>) =>

@@ -11,15 +11,15 @@ import WebSocket from 'ws';
 import type { ConsoleAgent } from '../../src/agent.js';
 import type { ServerMessage } from '../../src/web/protocol.js';
 import { type ConsoleServer, startConsoleServer } from '../../src/web/server.js';
-import { Waiters } from './waiters.js';
+import { WAIT_MS, Waiters } from './waiters.js';
 
 /** The API key the fake Live server accepts; no page may ever see it. */
 export const apiKey = 'AIza-secret-key-that-must-stay-on-the-server';
 
 /** A console agent on a fake Live server, with a key the page must never see. */
 export async function fakeAgent(): Promise<{ agent: ConsoleAgent; live: FakeLiveServer }> {
-  // waits allow 10 s (2 s by default): room for a loaded CI machine
-  const live = await createFakeLiveServer({ apiKeys: [apiKey], timeoutMs: 10_000 });
+  // waits allow WAIT_MS (2 s by default): room for a loaded CI machine
+  const live = await createFakeLiveServer({ apiKeys: [apiKey], timeoutMs: WAIT_MS });
   const source = createSimulatedSource();
   const agent = createLiveAgent({
     ai: new GoogleGenAI({ apiKey, httpOptions: { baseUrl: live.url } }),
@@ -47,13 +47,22 @@ export async function page(server: ConsoleServer, options: { origin?: string; to
   const messages: ServerMessage[] = [];
   const raw: string[] = [];
   const arrivals = new Waiters<ServerMessage>();
+  // every frame is kept in `raw`; one that is not JSON is counted, never thrown in the listener
+  let unreadable = 0;
   ws.on('message', (data) => {
-    raw.push(String(data));
-    const message = JSON.parse(String(data)) as ServerMessage;
+    const text = String(data);
+    raw.push(text);
+    let message: ServerMessage;
+    try {
+      message = JSON.parse(text) as ServerMessage;
+    } catch {
+      unreadable += 1;
+      return;
+    }
     messages.push(message);
     arrivals.offer(message);
   });
-  /** The first message of `type` (past or future) that passes `test`; fails after 10 s, naming what came. */
+  /** The first message of `type` (past or future) that passes `test`; fails after {@link WAIT_MS}, naming what came. */
   const next = async <T extends ServerMessage['type']>(
     type: T,
     test: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true,
@@ -61,13 +70,14 @@ export async function page(server: ConsoleServer, options: { origin?: string; to
     const matches = (m: ServerMessage) => m.type === type && test(m as Extract<ServerMessage, { type: T }>);
     const found =
       messages.find(matches) ??
-      (await arrivals.wait(matches, 10_000, () => `a '${type}' message (${came()})`));
+      (await arrivals.wait(matches, WAIT_MS, () => `a '${type}' message (${came()})`));
     return found as Extract<ServerMessage, { type: T }>;
   };
   /** How many messages of each type the page got. */
   const came = () => {
     const counts = new Map<string, number>();
     for (const m of messages) counts.set(m.type, (counts.get(m.type) ?? 0) + 1);
+    if (unreadable > 0) counts.set('not JSON', unreadable);
     return counts.size === 0
       ? 'the page got nothing'
       : `the page got ${[...counts].map(([t, n]) => `${n} ${t}`).join(', ')}`;

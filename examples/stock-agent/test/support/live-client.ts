@@ -19,10 +19,7 @@ import {
   type LiveFunctionResponsePart,
 } from '@livetools/core/testing';
 import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
-import { Waiters } from './waiters.js';
-
-/** What a wait allows by default: what comes within milliseconds here, with room for a loaded CI machine. */
-export const WAIT_MS = 10_000;
+import { WAIT_MS, Waiters } from './waiters.js';
 
 /** The calls the tests make on an SDK session, identical in both SDK majors. */
 export interface SessionLike {

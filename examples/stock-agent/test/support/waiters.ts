@@ -4,6 +4,9 @@
  */
 import { FakeLiveWaitError } from '@livetools/core/testing';
 
+/** What a wait allows by default: what comes within milliseconds here, with room for a loaded CI machine. */
+export const WAIT_MS = 10_000;
+
 interface Pending<T> {
   readonly match: (item: T) => boolean;
   readonly describe: () => string;

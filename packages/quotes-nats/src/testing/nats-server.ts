@@ -79,7 +79,14 @@ export async function startNatsServer(options: StartNatsServerOptions = {}): Pro
       BINARY,
       [
         ...(jetStream ? ['-js'] : []),
-        ...['-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-sd', storeDir],
+        '-a',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-m',
+        String(monitorPort),
+        '-sd',
+        storeDir,
       ],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
