@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_WIRE_DEPTH, toWireValue, WireRefusal } from './wire-value.js';
 
@@ -7,6 +8,26 @@ function refused(value: unknown): string {
   if (!(out instanceof WireRefusal)) throw new Error(`accepted: ${JSON.stringify(out)}`);
   expect(out.hint.length).toBeGreaterThan(10);
   return `${out.path} ${out.problem}`;
+}
+
+/**
+ * True when `parsed` (what JSON gave back) is `value` member for member: the same primitives by
+ * `===` (so NaN never is, and -0 is 0), the same keys in the same order, arrays for arrays and
+ * plain objects (of Object's prototype or none) for the rest: JSON knows no other kind.
+ */
+function readsBackAs(parsed: unknown, value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || typeof parsed !== 'object' || parsed === null) {
+    return parsed === value;
+  }
+  if (Array.isArray(value) !== Array.isArray(parsed)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return false; // a Map, a Date...
+  const keys = Object.keys(value);
+  const parsedKeys = Object.keys(parsed);
+  if (keys.length !== parsedKeys.length || keys.some((key, i) => key !== parsedKeys[i])) return false;
+  const v = value as Record<string, unknown>;
+  const p = parsed as Record<string, unknown>;
+  return keys.every((key) => readsBackAs(p[key], v[key]));
 }
 
 describe('toWireValue: plain JSON goes through untouched', () => {
@@ -31,6 +52,75 @@ describe('toWireValue: plain JSON goes through untouched', () => {
     toWireValue(value);
     expect(Object.keys(value)).toEqual(['at', 'gone', 'keep']);
     expect(value.at).toBeInstanceOf(Date);
+  });
+});
+
+describe('toWireValue against JSON itself (properties)', () => {
+  it('returns any JSON value it is given as it is, at every nesting and member type', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
+        expect(toWireValue(value)).toBe(value);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('sends what JSON makes of any value it accepts, and refuses only what JSON would change or reject', () => {
+    // Trees of JSON data with, now and then, a member JSON would change, drop or reject.
+    const oddity = fc.constantFrom<unknown>(
+      undefined,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      10n,
+      () => 1,
+      Symbol('s'),
+      new Date(0),
+      new Date(Number.NaN),
+      new Map([[1, 2]]),
+      new Set([1]),
+      new Uint8Array(2),
+      Object(1),
+      Object('boxed'),
+      { toJSON: () => 'from toJSON' },
+      Object.defineProperty({ a: 1 }, 'toJSON', { value: () => 10n, enumerable: false }),
+      Object.assign(Object.create(null), { bare: true }),
+    );
+    const { tree } = fc.letrec<{ tree: unknown; member: unknown }>((tie) => ({
+      member: fc.oneof(
+        { weight: 6, arbitrary: fc.jsonValue({ maxDepth: 1 }) },
+        { weight: 1, arbitrary: oddity },
+      ),
+      tree: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        tie('member'),
+        fc.array(tie('tree'), { maxLength: 4 }),
+        fc.dictionary(fc.string({ maxLength: 4 }), tie('tree'), { maxKeys: 4 }),
+      ),
+    }));
+    fc.assert(
+      fc.property(tree, (value) => {
+        const out = toWireValue(value);
+        let json: string | undefined;
+        try {
+          json = JSON.stringify(value);
+        } catch {
+          // A BigInt: JSON throws, so it must be refused.
+          expect(out).toBeInstanceOf(WireRefusal);
+          return;
+        }
+        if (out instanceof WireRefusal) {
+          // Refused: JSON would not give back what the tool sent (a member lost, changed or dropped).
+          expect(readsBackAs(JSON.parse(json ?? 'null'), value)).toBe(false);
+          return;
+        }
+        // Accepted: the wire carries exactly what JSON makes of the original value, and JSON
+        // gives that back unchanged.
+        expect(JSON.stringify(out)).toBe(json ?? 'null');
+        expect(readsBackAs(JSON.parse(JSON.stringify(out)), out)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
