@@ -115,6 +115,8 @@ describe('terminal mode', () => {
     term.type('stop the camera');
     await term.waitFor(/Done: I stopped watching the camera\./);
     await quit(term);
+    // Counted again at the end, where a late second answer to "stop all" would show.
+    expect(term.output.match(/Done: I stopped/g)).toHaveLength(2);
     expect(term.output).not.toMatch(/Done, I stopped that watch/);
     expect(term.output).toMatch(/cancelled by model after 1 result\b/);
   });

@@ -82,11 +82,26 @@ export async function page(server: ConsoleServer, options: { origin?: string; to
       ? 'the page got nothing'
       : `the page got ${[...counts].map(([t, n]) => `${n} ${t}`).join(', ')}`;
   };
+  /**
+   * Resolves once every message the server sent before this call has arrived: the server answers
+   * the page's messages in order, so this sends one it refuses (an unknown type) and waits for that
+   * `BAD_MESSAGE`, which lands in `messages` after them.
+   */
+  const settle = async (): Promise<void> => {
+    const answered = arrivals.wait(
+      (m) => m.type === 'error' && m.code === 'BAD_MESSAGE',
+      WAIT_MS,
+      () => `the refusal of a settling message (${came()})`,
+    );
+    ws.send(JSON.stringify({ type: 'settle' }));
+    await answered;
+  };
   return {
     ws,
     messages,
     raw,
     next,
+    settle,
     send: (m: unknown) => ws.send(typeof m === 'string' ? m : JSON.stringify(m)),
   };
 }
