@@ -222,6 +222,7 @@ describe('toWireValue: refusals name the path and the problem', () => {
     let ok: unknown = 1;
     for (let i = 0; i < MAX_WIRE_DEPTH; i++) ok = [ok];
     expect(toWireValue(ok)).toBe(ok);
+    expect(refused([ok])).toMatch(new RegExp(`is nested deeper than ${MAX_WIRE_DEPTH} levels$`));
   });
 
   it('names the path of the ancestor a cycle refers back to', () => {
