@@ -82,18 +82,21 @@ export async function page(server: ConsoleServer, options: { origin?: string; to
       ? 'the page got nothing'
       : `the page got ${[...counts].map(([t, n]) => `${n} ${t}`).join(', ')}`;
   };
+  let settles = 0;
   /**
-   * Resolves once every message the server sent before this call has arrived: the server answers
-   * the page's messages in order, so this sends one it refuses (an unknown type) and waits for that
-   * `BAD_MESSAGE`, which lands in `messages` after them.
+   * Resolves once every message the server sent before this call has arrived. The server answers
+   * the page's messages in order, so this asks it to stop a call that does not exist and waits for
+   * the `UNKNOWN_CALL` naming that id, which lands in `messages` after them. Only once the page got
+   * `ready`, and within the server's message rate limit (a dropped request times out).
    */
   const settle = async (): Promise<void> => {
+    const callId = `settle-${++settles}`;
     const answered = arrivals.wait(
-      (m) => m.type === 'error' && m.code === 'BAD_MESSAGE',
+      (m) => m.type === 'error' && m.code === 'UNKNOWN_CALL' && m.message.includes(` ${callId};`),
       WAIT_MS,
-      () => `the refusal of a settling message (${came()})`,
+      () => `the UNKNOWN_CALL answer to stopping ${callId} (${came()})`,
     );
-    ws.send(JSON.stringify({ type: 'settle' }));
+    ws.send(JSON.stringify({ type: 'stop-call', callId }));
     await answered;
   };
   return {
