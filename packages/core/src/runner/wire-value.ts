@@ -105,7 +105,9 @@ function isPlainJson(value: unknown): boolean {
 /**
  * {@link isPlainJson} for an object or array at `depth`. The members' types are checked in the
  * loops, without a call per member: most of a large result is leaves, and a call per leaf made
- * the check about a third slower.
+ * the check about a third slower. The two loops repeat the same member check on purpose: sharing
+ * it through a helper (a leaf test, or a kind returned for both loops to act on) made the check
+ * 12–19 % slower on a 12.4 KiB result, measured against this version in one process.
  */
 function isPlainContainer(value: object, depth: number): boolean {
   if (depth >= MAX_WIRE_DEPTH) return false;
