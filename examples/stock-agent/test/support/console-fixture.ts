@@ -18,7 +18,7 @@ export const apiKey = 'AIza-secret-key-that-must-stay-on-the-server';
 
 /** A console agent on a fake Live server, with a key the page must never see. */
 export async function fakeAgent(): Promise<{ agent: ConsoleAgent; live: FakeLiveServer }> {
-  // waits allow WAIT_MS (2 s by default): room for a loaded CI machine
+  // its waits allow WAIT_MS, not the fake server's 2 s default: room for a loaded CI machine
   const live = await createFakeLiveServer({ apiKeys: [apiKey], timeoutMs: WAIT_MS });
   const source = createSimulatedSource();
   const agent = createLiveAgent({
