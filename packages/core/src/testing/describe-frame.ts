@@ -47,12 +47,19 @@ function describeSafely(frame: LiveClientFrame): string {
   }
 }
 
-/** Summarises a list of frames, keeping the most recent ones when it is long. */
-export function describeClientFrames(frames: readonly LiveClientFrame[]): string {
+/**
+ * Summarises a list of frames, keeping the most recent ones when it is long; `forgotten`: frames
+ * received but no longer recorded (server option `keepFrames`), counted in the total.
+ */
+export function describeClientFrames(frames: readonly LiveClientFrame[], forgotten = 0): string {
   if (frames.length === 0) return 'no frames received';
   const shown = frames.slice(-maxListed).map(describeSafely);
   const skipped = frames.length - shown.length;
-  return `${frames.length} frame(s) received: ${skipped > 0 ? `(${skipped} earlier) ` : ''}${shown.join('; ')}`;
+  const count =
+    forgotten > 0
+      ? `${frames.length + forgotten} frame(s) received, ${forgotten} of them no longer kept (keepFrames)`
+      : `${frames.length} frame(s) received`;
+  return `${count}: ${skipped > 0 ? `(${skipped} earlier) ` : ''}${shown.join('; ')}`;
 }
 
 /** A close code with its reason, if any (`1008 "API key not valid."`). */

@@ -65,8 +65,11 @@ export class FakeLiveConnectionBase {
   readonly #timeoutMs: number;
   readonly #onSetup: (connection: FakeLiveConnectionBase) => void;
   readonly #resolveHandle: ((handle: string) => FakeResumptionPoint | undefined) | undefined;
-  readonly #state = new FakeSessionState();
+  readonly #state: FakeSessionState;
   readonly #recordMedia: boolean;
+  /** How many frames each way stay recorded (server option `keepFrames`). */
+  readonly #keep: number;
+  #forgottenSent = 0;
   #realtimeInputCount = 0;
   readonly #invalidFrames: string[] = [];
   readonly #sentFrames: LiveServerFrame[] = [];
@@ -107,6 +110,8 @@ export class FakeLiveConnectionBase {
     this.#timeoutMs = init.timeoutMs;
     this.#onSetup = init.onSetup as (connection: FakeLiveConnectionBase) => void;
     this.#recordMedia = init.recordMedia ?? true;
+    this.#keep = init.keepFrames ?? Number.POSITIVE_INFINITY;
+    this.#state = new FakeSessionState(this.#keep);
     this.clock = init.clock ?? realClock;
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
@@ -158,9 +163,22 @@ export class FakeLiveConnectionBase {
     return this.#setup?.sessionResumption?.transparent === true;
   }
 
-  /** Every client frame received, parsed, in order; the setup frame is first. */
+  /**
+   * Every client frame received, parsed, in order; the setup frame is first. With the server
+   * option `keepFrames`, the setup and the newest `keepFrames` frames after it
+   * ({@link FakeLiveConnection.forgottenFrames} counts those left out).
+   */
   get frames(): readonly LiveClientFrame[] {
     return this.#state.frames;
+  }
+
+  /**
+   * Client frames recorded, then forgotten because more than `keepFrames` (server option) came
+   * after the setup; 0 without that option. The frame of index `i` (as given to
+   * {@link FakeLiveConnection.onFrame}) is `frames[i - forgottenFrames]` while it is kept.
+   */
+  get forgottenFrames(): number {
+    return this.#state.forgotten;
   }
 
   /** Raw text of frames that were not valid Live messages (each one closed the connection with 1007). */
@@ -168,9 +186,18 @@ export class FakeLiveConnectionBase {
     return this.#invalidFrames;
   }
 
-  /** Every frame the server sent on this connection, in order. */
+  /**
+   * Every frame the server sent on this connection, in order; with the server option
+   * `keepFrames`, the newest `keepFrames` of them ({@link FakeLiveConnection.forgottenSentFrames}
+   * counts those left out).
+   */
   get sentFrames(): readonly LiveServerFrame[] {
     return this.#sentFrames;
+  }
+
+  /** Frames the server sent, then forgot because more than `keepFrames` (server option) followed; 0 without it. */
+  get forgottenSentFrames(): number {
+    return this.#forgottenSent;
   }
 
   /** Every function call the server issued on this connection. */
@@ -214,7 +241,10 @@ export class FakeLiveConnectionBase {
     return this.#closeInfo;
   }
 
-  /** Every function response received, optionally only those for one call id. */
+  /**
+   * Every function response received, optionally only those for one call id; with the server
+   * option `keepFrames`, those of the frames still kept.
+   */
   toolResponses(callId?: string): readonly RecordedFunctionResponse[] {
     const responses = this.#state.responses;
     return callId === undefined ? responses : responses.filter((r) => r.id === callId);
@@ -222,6 +252,7 @@ export class FakeLiveConnectionBase {
 
   /**
    * Listens to every frame received after setup, with its index in {@link FakeLiveConnection.frames}
+   * (counting every frame received, setup 0, also those the server option `keepFrames` forgot since)
    * and the function responses it carried (as {@link FakeLiveConnection.toolResponses} records them).
    * Returns a function that removes the listener.
    */
@@ -370,7 +401,7 @@ export class FakeLiveConnectionBase {
 
   #describe(what: string): string {
     const state = this.#closeInfo ? `closed ${this.#closeInfo.code}` : this.state;
-    return `${what} on connection #${this.id} (${state}); ${describeClientFrames(this.#state.frames)}`;
+    return `${what} on connection #${this.id} (${state}); ${describeClientFrames(this.#state.frames, this.#state.forgotten)}`;
   }
 
   /** Sends a server frame through the profile: held while the model waits, else written. @internal */
@@ -394,7 +425,13 @@ export class FakeLiveConnectionBase {
       throw new Error(`Connection #${this.id} is closed; nothing more can be sent on it.`);
     }
     const text = typeof message === 'string' ? message : JSON.stringify(message);
-    if (typeof message !== 'string') this.#sentFrames.push(message as LiveServerFrame);
+    if (typeof message !== 'string') {
+      this.#sentFrames.push(message as LiveServerFrame);
+      if (this.#sentFrames.length > this.#keep) {
+        this.#sentFrames.shift();
+        this.#forgottenSent++;
+      }
+    }
     // A socket that is closing drops the frame; the callback keeps ws from throwing.
     this.#socket.send(Buffer.from(text), { binary: true }, () => {});
   }

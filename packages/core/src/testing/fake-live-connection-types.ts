@@ -159,6 +159,8 @@ export interface FakeLiveConnectionInit {
   readonly resolveHandle?: (handle: string) => FakeResumptionPoint | undefined;
   /** `false`: count audio and video chunks after setup without parsing or recording them (default `true`). */
   readonly recordMedia?: boolean;
+  /** How many client frames after the setup, and server frames, stay recorded (default: all). */
+  readonly keepFrames?: number | undefined;
   /** The scheduler and time scale of timed closes (default: real time). */
   readonly clock?: FakeLiveClock;
 }

@@ -60,6 +60,8 @@ export class FakeLiveConnection extends FakeLiveConnectionBase {
    * here. Element `i` is the message with session index `i`. A message that the client sent on an
    * old connection after the handle it resumed with was issued is not in it (the server resumed
    * from the handle's state), so a message replayed after a transparent resumption appears once.
+   * With the server option `keepFrames`, only the messages each connection still keeps are listed
+   * (their session indexes are unchanged, so element `i` is then a later message).
    */
   get sessionFrames(): readonly LiveClientFrame[] {
     return this.sessionState.entries().map((entry) => entry.frame);

@@ -179,6 +179,77 @@ describe.each(sdks)('fake Live server with the real $name client', (sdk) => {
     expect(connection.state).toBe('open');
   });
 
+  it('keeps the setup and the newest keepFrames frames each way, counting the rest, with every frame still heard', async () => {
+    await using server = await createFakeLiveServer({ keepFrames: 2 });
+    const { session, connection } = await open(sdk, server);
+    const heard: [string, number, number][] = [];
+    connection.onFrame((frame, index, responses) =>
+      heard.push([Object.keys(frame)[0]!, index, responses.length]),
+    );
+
+    const ids = ['a', 'b', 'c', 'd'].map((n) => connection.callTool('countdown', { n: 1 }, `call-${n}`));
+    for (const id of ids) {
+      session.sendToolResponse({ functionResponses: [{ id, name: 'countdown', response: { output: id } }] });
+    }
+    session.sendToolResponse({
+      functionResponses: [{ id: 'never-issued', name: 'countdown', response: {} }],
+    });
+    session.sendRealtimeInput({ text: 'last' });
+    await connection.waitForFrame((f) => f.realtimeInput?.text === 'last');
+
+    expect(heard).toEqual([
+      ['toolResponse', 1, 1],
+      ['toolResponse', 2, 1],
+      ['toolResponse', 3, 1],
+      ['toolResponse', 4, 1],
+      ['toolResponse', 5, 1],
+      ['realtimeInput', 6, 0],
+    ]);
+    expect(connection.forgottenFrames).toBe(4);
+    expect(connection.frames.map((f) => Object.keys(f)[0])).toEqual([
+      'setup',
+      'toolResponse',
+      'realtimeInput',
+    ]);
+    // The frame of index i is frames[i - forgottenFrames] while it is kept.
+    expect(connection.frames[5 - connection.forgottenFrames]?.toolResponse?.functionResponses?.[0]?.id).toBe(
+      'never-issued',
+    );
+    expect(connection.toolResponses().map((r) => [r.id, r.frameIndex])).toEqual([['never-issued', 5]]);
+    expect(connection.unknownCallResponses.map((r) => r.id)).toEqual(['never-issued']);
+    expect(connection.sessionFrames.map((f) => Object.keys(f)[0])).toEqual(['toolResponse', 'realtimeInput']);
+    expect(connection.sessionToolResponses().map((r) => r.id)).toEqual(['never-issued']);
+    // Session indexes still count every message.
+    expect(connection.lastConsumedClientMessageIndex).toBe(5);
+    // The server sent setupComplete and four toolCall frames: the newest two are kept.
+    expect(connection.sentFrames.map((f) => f.toolCall?.functionCalls?.[0]?.id)).toEqual([
+      'call-c',
+      'call-d',
+    ]);
+    expect(connection.forgottenSentFrames).toBe(3);
+    expect(connection.calls.map((c) => c.id)).toEqual(ids);
+    const waited = await connection
+      .waitForToolResponse('nope', undefined, { timeoutMs: 20 })
+      .catch((error: unknown) => error);
+    expect(waited).toBeInstanceOf(FakeLiveWaitError);
+    expect((waited as Error).message).toContain('7 frame(s) received, 4 of them no longer kept (keepFrames)');
+  });
+
+  it('keeps only the setup with keepFrames: 0, and still resolves a wait for a response as it arrives', async () => {
+    await using server = await createFakeLiveServer({ keepFrames: 0 });
+    const { session, connection } = await open(sdk, server);
+    const id = connection.callTool('countdown', { n: 1 });
+    const response = connection.waitForToolResponse(id);
+    session.sendToolResponse({ functionResponses: [{ id, name: 'countdown', response: { output: 7 } }] });
+
+    expect((await response).output).toBe(7);
+    expect(connection.frames).toEqual([{ setup: connection.setup }]);
+    expect(connection.toolResponses()).toEqual([]);
+    expect(connection.forgottenFrames).toBe(1);
+    expect(connection.sentFrames).toEqual([]);
+    expect(connection.lastConsumedClientMessageIndex).toBe(0);
+  });
+
   it('delivers cancellation, interruption, text, audio, transcriptions, goAway and resumption updates', async () => {
     await using server = await createFakeLiveServer();
     const { client, connection } = await open(sdk, server);
@@ -345,6 +416,19 @@ describe.each(sdks)('fake Live server with the real $name client', (sdk) => {
       expect(connection.credential).toBe('auth_tokens/abc');
     } finally {
       warn.mockRestore();
+    }
+  });
+});
+
+describe('fake Live server option keepFrames', () => {
+  it('refuses anything but a whole number of 0 or more, saying what it got', async () => {
+    for (const keepFrames of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '3']) {
+      await expect(createFakeLiveServer({ keepFrames: keepFrames as number })).rejects.toMatchObject({
+        code: 'INVALID_OPTION',
+        message: expect.stringMatching(
+          /keepFrames must be a whole number of 0 or more \(got (-1|1\.5|NaN|Infinity|string)\)/,
+        ),
+      });
     }
   });
 });

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { SchedulerLike } from 'rxjs';
+import { LivetoolsError } from '../errors.js';
 import { FALLBACK_PROFILES } from '../profiles/known-profiles.js';
 import type { ModelProfile } from '../profiles/model-profile.js';
 import { resolveModelProfile } from '../profiles/resolve-model-profile.js';
@@ -93,6 +94,28 @@ export interface FakeLiveServerOptions {
    * ```
    */
   readonly recordMedia?: boolean;
+  /**
+   * How many frames each connection keeps recorded each way: the setup and the newest
+   * `keepFrames` client frames after it (in `frames`, with the function responses they carry in
+   * `toolResponses()`, `unknownCallResponses` and the session's state), and the newest
+   * `keepFrames` frames the server sent (`sentFrames`). Older ones are forgotten and counted
+   * ({@link FakeLiveConnection.forgottenFrames}, {@link FakeLiveConnection.forgottenSentFrames}).
+   * Every frame still reaches `onFrame` listeners and waiters as it arrives, with its index counted
+   * over every frame received; `waitForFrame` and `waitForToolResponse` find past frames among
+   * those kept; the call ids issued stay known, so a response is still told apart from one to an
+   * unknown call. For load tests and benchmarks whose server must stay small however long they
+   * run; `0` keeps none but the setup. A whole number of 0 or more (else a `LivetoolsError` with
+   * code `INVALID_OPTION`). Default: keep every frame.
+   *
+   * @example
+   * ```ts
+   * await using server = await createFakeLiveServer({ keepFrames: 100 });
+   * // ... a million results later, the last 100 frames are still there:
+   * const connection = server.connections[0]!;
+   * console.log(connection.frames.length, connection.forgottenFrames);
+   * ```
+   */
+  readonly keepFrames?: number;
   /**
    * Play a model profile's documented behaviour on every connection: `'auto'` picks each
    * connection's profile from the model name in its setup (`resolveModelProfile`; a Vertex AI
@@ -214,6 +237,7 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
     scheduler: options.scheduler ?? realClock.scheduler,
     timeScale: checkTimeScale(options.timeScale),
   };
+  const keepFrames = checkKeepFrames(options.keepFrames);
   const host = options.host ?? '127.0.0.1';
   const models = options.models && new Set(options.models.map(bareModelName));
   const connections: FakeLiveConnection[] = [];
@@ -315,6 +339,7 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
         registerHandle: (handle, point) => handles.set(handle, point),
         resolveHandle: (handle) => handles.get(handle),
         recordMedia: options.recordMedia ?? true,
+        keepFrames,
         clock,
       });
       connection.onClose(() => socketsClosed.offer(openCount()));
@@ -403,6 +428,18 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
     },
   };
   return server;
+}
+
+/** The `keepFrames` option, checked: a whole number of 0 or more, or `undefined` (keep all). */
+function checkKeepFrames(keep: number | undefined): number | undefined {
+  if (keep === undefined) return undefined;
+  if (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 0) {
+    throw new LivetoolsError(
+      'INVALID_OPTION',
+      `createFakeLiveServer: keepFrames must be a whole number of 0 or more (got ${typeof keep === 'number' ? `${keep}` : typeof keep}); leave it out to keep every frame.`,
+    );
+  }
+  return keep;
 }
 
 function isAcceptedKey(credential: string | undefined, options: FakeLiveServerOptions): boolean {

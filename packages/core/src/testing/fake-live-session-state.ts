@@ -27,7 +27,14 @@ export interface SessionResponse {
   readonly response: RecordedFunctionResponse;
 }
 
-/** The session state of one connection. @internal */
+/**
+ * The session state of one connection. With `keep` (server option `keepFrames`), only the newest
+ * `keep` client frames after the setup stay in `frames`, with their function responses; a frame's
+ * index still counts every frame received (setup 0), so the frame of index `i` sits at
+ * `frames[i - forgotten]` while it is kept.
+ *
+ * @internal
+ */
 export class FakeSessionState {
   readonly frames: LiveClientFrame[] = [];
   readonly responses: RecordedFunctionResponse[] = [];
@@ -39,8 +46,22 @@ export class FakeSessionState {
   readonly #calls = new Set<string>();
   /** Media frames counted but not recorded (`recordMedia: false`). */
   #unrecordedCount = 0;
-  #hasSetup = false;
+  /** Client frames recorded after the setup, forgotten ones included. */
+  #recordedCount = 0;
+  /** Client frames after the setup no longer kept (`keep`): indexes 1 to `forgotten`. */
+  #forgotten = 0;
+  readonly #keep: number;
   #resumedFrom: FakeResumptionPoint | undefined;
+
+  /** @param keep - How many client frames after the setup stay recorded (default: all). */
+  constructor(keep = Number.POSITIVE_INFINITY) {
+    this.#keep = keep;
+  }
+
+  /** Client frames after the setup that were recorded, then forgotten to keep only the newest `keep`. */
+  get forgotten(): number {
+    return this.#forgotten;
+  }
 
   /** What the resumption handle of the setup stands for; `undefined` for a new session. */
   get resumedFrom(): FakeResumptionPoint | undefined {
@@ -60,7 +81,7 @@ export class FakeSessionState {
 
   /** Client messages received on this connection, setup not counted, unrecorded media included. */
   get clientMessageCount(): number {
-    return this.frames.length - (this.#hasSetup ? 1 : 0) + this.#unrecordedCount;
+    return this.#recordedCount + this.#unrecordedCount;
   }
 
   /** The session index of the newest client message; `undefined` while the session holds none. */
@@ -74,26 +95,49 @@ export class FakeSessionState {
     this.#unrecordedCount++;
   }
 
-  /** Records a client frame; returns its index in `frames`. */
+  /**
+   * Records a client frame (the setup comes first); returns its index, counted over every frame
+   * received. Past `keep` frames after the setup, the oldest is forgotten, with its responses.
+   */
   record(frame: LiveClientFrame): number {
-    const index = this.frames.push(frame) - 1;
     if (frame.setup !== undefined) {
-      this.#hasSetup = true;
-      this.#sessionIndexes[index] = -1;
-    } else {
-      this.#sessionIndexes[index] = this.firstClientMessageIndex + this.clientMessageCount - 1;
+      this.frames.push(frame);
+      this.#sessionIndexes.push(-1);
+      return 0;
     }
+    this.#recordedCount++;
+    this.frames.push(frame);
+    this.#sessionIndexes.push(this.firstClientMessageIndex + this.clientMessageCount - 1);
+    const index = this.#recordedCount;
+    const excess = this.frames.length - 1 - this.#keep;
+    if (excess > 0) this.#forget(excess);
     return index;
   }
 
   /** Records the function responses of a frame, and those that answer a call the session never made. */
   recordResponses(responses: readonly RecordedFunctionResponse[]): void {
-    this.responses.push(...responses);
     for (const response of responses) {
+      if (response.frameIndex <= this.#forgotten) continue; // its frame is not kept (`keep` 0)
+      this.responses.push(response);
       if (typeof response.id !== 'string' || !this.#calls.has(response.id)) {
         this.unknownCallResponses.push(response);
       }
     }
+  }
+
+  /** Forgets the `count` oldest frames after the setup, and the responses they carried. */
+  #forget(count: number): void {
+    this.frames.splice(1, count);
+    this.#sessionIndexes.splice(1, count);
+    this.#forgotten += count;
+    const forgotten = this.#forgotten;
+    const kept = (list: RecordedFunctionResponse[]) => {
+      let stale = 0;
+      while (stale < list.length && list[stale]!.frameIndex <= forgotten) stale++;
+      if (stale > 0) list.splice(0, stale);
+    };
+    kept(this.responses);
+    kept(this.unknownCallResponses);
   }
 
   /** Notes calls issued on this connection. */
@@ -124,7 +168,7 @@ export class FakeSessionState {
     return [
       ...inherited,
       ...this.responses.map((response) => ({
-        index: this.#sessionIndexes[response.frameIndex] ?? -1,
+        index: this.#sessionIndexes[response.frameIndex - this.#forgotten] ?? -1,
         response,
       })),
     ];

@@ -115,6 +115,27 @@ describe('fake Live server: transparent resumption', () => {
     b.session.close();
   });
 
+  it('with keepFrames, carries over the kept responses a handle covers, at their session indexes', async () => {
+    await using server = await createFakeLiveServer({ keepFrames: 2 });
+    const a = await open(server, { transparent: true });
+    const respond = async (s: typeof a.session, connection: typeof a.connection, output: number) => {
+      s.sendToolResponse({ functionResponses: [{ id: 'c1', name: 'f', response: { output } }] });
+      await connection.waitForToolResponse('c1', (r) => r.output === output);
+    };
+    for (const output of [1, 2, 3]) await respond(a.session, a.connection, output); // session indexes 0-2
+    a.connection.sendResumptionUpdate('h'); // covers 0-2, of which the connection keeps 1 and 2
+    await respond(a.session, a.connection, 4); // index 3: after the handle; 1 is forgotten now
+    expect(a.connection.toolResponses().map((r) => r.output)).toEqual([3, 4]);
+    a.session.close();
+
+    const b = await open(server, { transparent: true, handle: 'h' });
+    expect(b.connection.firstClientMessageIndex).toBe(3);
+    await respond(b.session, b.connection, 5);
+    expect(b.connection.sessionToolResponses('c1').map((r) => r.output)).toEqual([3, 5]);
+    expect(b.connection.lastConsumedClientMessageIndex).toBe(3);
+    b.session.close();
+  });
+
   it('sends no index without transparent resumption (the Gemini API), but still keeps the session state', async () => {
     await using server = await createFakeLiveServer();
     const a = await open(server, {}, false);
