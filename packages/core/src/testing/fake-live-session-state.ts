@@ -127,17 +127,11 @@ export class FakeSessionState {
 
   /** Forgets the `count` oldest frames after the setup, and the responses they carried. */
   #forget(count: number): void {
-    this.frames.splice(1, count);
-    this.#sessionIndexes.splice(1, count);
+    removeAt(this.frames, 1, count);
+    removeAt(this.#sessionIndexes, 1, count);
     this.#forgotten += count;
-    const forgotten = this.#forgotten;
-    const kept = (list: RecordedFunctionResponse[]) => {
-      let stale = 0;
-      while (stale < list.length && list[stale]!.frameIndex <= forgotten) stale++;
-      if (stale > 0) list.splice(0, stale);
-    };
-    kept(this.responses);
-    kept(this.unknownCallResponses);
+    removeStale(this.responses, this.#forgotten);
+    removeStale(this.unknownCallResponses, this.#forgotten);
   }
 
   /** Notes calls issued on this connection. */
@@ -173,4 +167,17 @@ export class FakeSessionState {
       })),
     ];
   }
+}
+
+/** Removes `count` elements of `list` from `start` in place (no array of the removed ones is made, as `splice` does). */
+function removeAt(list: unknown[], start: number, count: number): void {
+  list.copyWithin(start, start + count);
+  list.length -= count;
+}
+
+/** Removes the responses at the head of `list` whose frame (index up to `forgotten`) is no longer kept. */
+function removeStale(list: RecordedFunctionResponse[], forgotten: number): void {
+  let stale = 0;
+  while (stale < list.length && list[stale]!.frameIndex <= forgotten) stale++;
+  if (stale > 0) removeAt(list, 0, stale);
 }
