@@ -16,8 +16,8 @@
 // lib/scale-server.mjs),
 // SCALE_HEAP_SNAPSHOT (a file to write a heap snapshot to, after the memory figures), SCALE_DIAG
 // (default 1: wrap every SDK session's sendToolResponse to time emission → return and to read the
-// socket's queued bytes before each response; 0 leaves the SDK untouched), SCALE_SERVER_TRIM (0 keeps
-// the fake server's records of every frame, see lib/scale-server.mjs), SCALE_SERVER_FLAGS (Node
+// socket's queued bytes before each response; 0 leaves the SDK untouched), SCALE_SERVER_KEEP (how many
+// frames the fake server keeps per connection, default 0; `all` keeps every one, see lib/scale-server.mjs), SCALE_SERVER_FLAGS (Node
 // flags of the fake server's process; default `--single-threaded-gc`, see below), SCALE_SERVER_NICE
 // (the fake server's nice value, default -10; 0 leaves it, see below).
 //

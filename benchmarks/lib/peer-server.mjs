@@ -10,7 +10,9 @@ import { createFakeLiveServer } from '@livetools/core/testing';
 import { serve } from './child.mjs';
 import { cpuMs } from './stats.mjs';
 
-const server = await createFakeLiveServer({ timeoutMs: 60_000 });
+// Responses are read as they arrive (onFrame): the server keeps none of the frames of a run (about
+// half a million each way), so that its heap, and its collections, stay small.
+const server = await createFakeLiveServer({ timeoutMs: 60_000, keepFrames: 0 });
 const connections = new Map();
 let callCounter = 0;
 

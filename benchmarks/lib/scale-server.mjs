@@ -4,11 +4,11 @@
 // client's absolute emission time), the receipt time (absolute ms, taken first thing in the frame
 // listener). Video frames (realtimeInput) are only counted (`recordMedia: false`: not
 // parsed nor kept, which spares the server ~24 MiB/s of JSON.parse and the GC pauses that come
-// with it; SCALE_SERVER_RECORD_MEDIA=1 restores full parsing and recording). The fake connection
-// records every other frame and response it receives, without bound (testing kit design), so the
-// records are emptied after every frame (SCALE_SERVER_TRIM=N: every N frames; 0 keeps them). Keeping
-// up to 64 frames per connection made the server's heap larger and its mark-compact pauses longer,
-// and those pauses delay the receipt of whatever the client sent meanwhile.
+// with it; SCALE_SERVER_RECORD_MEDIA=1 restores full parsing and recording). Every other frame is
+// read as it arrives (onFrame) and not kept (the server option keepFrames: 0; SCALE_SERVER_KEEP=N
+// keeps the newest N per connection, `all` every frame). Keeping more made the server's heap larger
+// and its mark-compact pauses longer (up to 64 frames per connection already did), and those pauses
+// delay the receipt of whatever the client sent meanwhile.
 //
 // Requests (lib/child.mjs): clock, report { from, to }.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -19,9 +19,10 @@ import { recordGc } from './gc.mjs';
 const symbols = JSON.parse(process.env.SCALE_SYMBOLS ?? '["AAPL"]');
 const tools = (process.env.SCALE_TOOLS ?? 'stock,video').split(',');
 const now = () => performance.timeOrigin + performance.now();
-const TRIM_EVERY = Number(process.env.SCALE_SERVER_TRIM ?? 1);
-if (!Number.isInteger(TRIM_EVERY) || TRIM_EVERY < 0)
-  throw new Error('SCALE_SERVER_TRIM must be a whole number');
+const KEEP = process.env.SCALE_SERVER_KEEP ?? '0';
+const KEEP_FRAMES = KEEP === 'all' ? undefined : Number(KEEP);
+if (KEEP_FRAMES !== undefined && !(Number.isInteger(KEEP_FRAMES) && KEEP_FRAMES >= 0))
+  throw new Error(`SCALE_SERVER_KEEP must be a whole number or 'all' (got ${JSON.stringify(KEEP)})`);
 const RECORD_MEDIA = process.env.SCALE_SERVER_RECORD_MEDIA === '1';
 
 // One sample per response: emission time, receipt time, tool (0 stock, 1 video), scheduling index.
@@ -52,17 +53,11 @@ function record(emittedAt, receivedAt, tool) {
 const server = await createFakeLiveServer({
   timeoutMs: 600_000,
   recordMedia: RECORD_MEDIA,
+  keepFrames: KEEP_FRAMES,
   onConnection(connection) {
     counts.connections++;
-    let untrimmed = 0;
     connection.onFrame((frame, _index, responses) => {
       const at = now();
-      if (TRIM_EVERY > 0 && ++untrimmed >= TRIM_EVERY) {
-        // `frames` and `toolResponses()` return the connection's own arrays (typed readonly).
-        untrimmed = 0;
-        connection.frames.length = 0;
-        connection.toolResponses().length = 0;
-      }
       const video = frame.realtimeInput?.video;
       if (video) {
         counts.videoChars += video.data?.length ?? 0;
