@@ -162,13 +162,20 @@ export function alertLevels(price: number, percent: number): { alertAbove: numbe
   return { alertAbove: above, alertBelow: below };
 }
 
+/**
+ * How many frames each way the simulator keeps per connection when it does not record media
+ * (`npm start`): its model reads every frame as it arrives, and nothing reads the records.
+ */
+export const SIMULATOR_KEEP_FRAMES = 100;
+
 const notASymbol = new Set(['ALL', 'EVERYTHING', 'IT', 'THAT', 'WATCHING']);
 
 /**
- * Starts the fake Live server with the simulated model on 127.0.0.1. It keeps no microphone audio
- * or camera frames (they would pile up for as long as the console runs) unless `recordMedia` is
- * set, for tests that check what reached it. Its greeting suggests `examples` (default
- * {@link simulatorExamples}).
+ * Starts the fake Live server with the simulated model on 127.0.0.1. Everything would pile up for
+ * as long as the console runs, so it keeps no microphone audio or camera frames, and only the
+ * newest {@link SIMULATOR_KEEP_FRAMES} other frames each way per connection (a tool's results,
+ * typed text), unless `recordMedia` is set: then it keeps every frame, for tests that check what
+ * reached it. Its greeting suggests `examples` (default {@link simulatorExamples}).
  */
 export function startSimulator(
   options: { readonly recordMedia?: boolean; readonly examples?: readonly string[] } = {},
@@ -263,5 +270,11 @@ export function startSimulator(
       stop_streaming: narrateStop,
     },
   });
-  return createFakeLiveServer({ onConnection: model.attach, recordMedia: options.recordMedia ?? false });
+  return options.recordMedia
+    ? createFakeLiveServer({ onConnection: model.attach })
+    : createFakeLiveServer({
+        onConnection: model.attach,
+        recordMedia: false,
+        keepFrames: SIMULATOR_KEEP_FRAMES,
+      });
 }
