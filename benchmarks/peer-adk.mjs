@@ -9,10 +9,12 @@
 //   node --expose-gc benchmarks/peer-adk.mjs
 //   PEER_ITERATIONS=500 PEER_ROUNDS=4 node --expose-gc benchmarks/peer-adk.mjs
 //
-// Environment: PEER_ITERATIONS (3000 timed round trips per client and scenario), PEER_ROUNDS (18:
+// Environment: PEER_ITERATIONS (6000 timed round trips per client and scenario), PEER_ROUNDS (36:
 // the iterations are split into rounds and the clients take turns, each round in the order of one
 // row of a balanced Latin square, so that drift, noise and each client's leftovers hit every client
-// alike; 18 rows complete the square of the 9 clients), PEER_WARMUP (2000 per client and scenario:
+// alike; 18 rows complete the square of the 9 clients, and 36 go through it twice: the CPU ratios
+// are medians over the rounds, and with 18 rounds of 167 round trips they moved by up to 0.14
+// between runs), PEER_WARMUP (2000 per client and scenario:
 // the optimizing compiler is still at work on livetools' code after a few hundred calls, and its
 // background compilations showed as 1-4 ms round trips in the first half of the rounds), PEER_CONNECTS
 // (20 connect + setup timings per client, taken in turns after the round trips), PEER_WINDOW_LOG (a
@@ -48,8 +50,8 @@ const env = (name, fallback) => {
   if (!Number.isFinite(value) || value < 1) throw new Error(`${name} must be a positive number`);
   return Math.round(value);
 };
-const ITERATIONS = env('PEER_ITERATIONS', 3000);
-const ROUNDS = Math.min(env('PEER_ROUNDS', 18), ITERATIONS);
+const ITERATIONS = env('PEER_ITERATIONS', 6000);
+const ROUNDS = Math.min(env('PEER_ROUNDS', 36), ITERATIONS);
 const WARMUP = env('PEER_WARMUP', 2000);
 const CONNECTS = env('PEER_CONNECTS', 20);
 const MODEL_3X = 'gemini-3.1-flash-live-preview';
