@@ -7,6 +7,7 @@
 //
 //   node benchmarks/tools/one-client.mjs raw 20000
 //   node benchmarks/tools/one-client.mjs livetools 20000 --heap
+//   node benchmarks/tools/one-client.mjs livetools 20000 --scenario=B
 //   strace -c -o /tmp/livetools.strace node benchmarks/tools/one-client.mjs livetools 20000
 //
 // The system call counts include the warm-up (3,000 round trips) and the connection; the CPU and
@@ -18,14 +19,29 @@ import { startChild } from '../lib/child.mjs';
 import { livetoolsClient, rawClient } from '../lib/peer-clients.mjs';
 
 const WARMUP = 3000;
-const MODEL = 'gemini-3.1-flash-live-preview';
+/** The peer bench's scenarios: A, a 3.x model and `toolCall` alone; B, a 2.5 model and `toolCall` + `turnComplete`. */
+const SCENARIOS = {
+  A: { model: 'gemini-3.1-flash-live-preview', turnComplete: false },
+  B: { model: 'gemini-2.5-flash-native-audio-preview-12-2025', turnComplete: true },
+};
 const [kind, count = '20000'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const heap = process.argv.includes('--heap');
+const scenarioName =
+  process.argv.find((a) => a.startsWith('--scenario='))?.slice('--scenario='.length) ?? 'A';
+const scenario = SCENARIOS[scenarioName];
 const iterations = Number(count);
-if ((kind !== 'raw' && kind !== 'livetools') || !Number.isInteger(iterations) || iterations < 1) {
-  console.error('usage: node benchmarks/tools/one-client.mjs raw|livetools [round trips] [--heap]');
+if (
+  (kind !== 'raw' && kind !== 'livetools') ||
+  !Number.isInteger(iterations) ||
+  iterations < 1 ||
+  !scenario
+) {
+  console.error(
+    'usage: node benchmarks/tools/one-client.mjs raw|livetools [round trips] [--heap] [--scenario=A|B]',
+  );
   process.exit(2);
 }
+const { model: MODEL, turnComplete } = scenario;
 
 const server = await startChild(new URL('../lib/peer-server.mjs', import.meta.url));
 try {
@@ -33,7 +49,7 @@ try {
   const open = kind === 'raw' ? rawClient(genai3, MODEL, server.url) : livetoolsClient(MODEL, server.url);
   const close = await open();
   await accepted;
-  await server.request('run', { label: kind, iterations: WARMUP, turnComplete: false });
+  await server.request('run', { label: kind, iterations: WARMUP, turnComplete });
 
   const inspector = heap ? new Session() : undefined;
   if (inspector) {
@@ -46,11 +62,11 @@ try {
     });
   }
   const before = process.cpuUsage();
-  await server.request('run', { label: kind, iterations, turnComplete: false });
+  await server.request('run', { label: kind, iterations, turnComplete });
   const used = process.cpuUsage(before);
   const perTrip = (us) => (us / iterations).toFixed(1);
   console.log(
-    `${kind}: ${iterations} round trips, ${perTrip(used.user + used.system)} µs of CPU each ` +
+    `${kind}, scenario ${scenarioName}: ${iterations} round trips, ${perTrip(used.user + used.system)} µs of CPU each ` +
       `(user ${perTrip(used.user)}, system ${perTrip(used.system)})`,
   );
   if (inspector) {
