@@ -7,6 +7,7 @@
  */
 
 import type { RawData } from 'ws';
+import { LivetoolsError } from '../errors.js';
 import { truncate } from './describe-frame.js';
 import type { RecordedFunctionResponse } from './fake-live-connection-types.js';
 import type { LiveClientFrame, LiveFunctionResponseBody } from './wire-types.js';
@@ -79,4 +80,21 @@ export function closeReason(reason: string): string {
   let cut = reason;
   while (Buffer.byteLength(cut) > 123) cut = truncate(cut, cut.length - 1);
   return cut;
+}
+
+/**
+ * The `keepFrames` option of `factory` (`createFakeLiveServer`, `createLinkedPair`), checked: a
+ * whole number of 0 or more, or `undefined` (keep every frame).
+ *
+ * @throws {@link LivetoolsError} `INVALID_OPTION` for anything else.
+ */
+export function checkKeepFrames(factory: string, keep: number | undefined): number | undefined {
+  if (keep === undefined) return undefined;
+  if (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 0) {
+    throw new LivetoolsError(
+      'INVALID_OPTION',
+      `${factory}: keepFrames must be a whole number of 0 or more (got ${typeof keep === 'number' ? `${keep}` : typeof keep}); leave it out to keep every frame.`,
+    );
+  }
+  return keep;
 }

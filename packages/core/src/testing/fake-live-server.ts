@@ -9,10 +9,10 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { SchedulerLike } from 'rxjs';
-import { LivetoolsError } from '../errors.js';
 import { FALLBACK_PROFILES } from '../profiles/known-profiles.js';
 import type { ModelProfile } from '../profiles/model-profile.js';
 import { resolveModelProfile } from '../profiles/resolve-model-profile.js';
+import { checkKeepFrames } from './client-frames.js';
 import { describeClose, internalErrorReason } from './describe-frame.js';
 import { type FakeGenerateContent, FakeGenerateContentEndpoint } from './fake-generate-content.js';
 import { FakeLiveConnection } from './fake-live-connection.js';
@@ -237,7 +237,7 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
     scheduler: options.scheduler ?? realClock.scheduler,
     timeScale: checkTimeScale(options.timeScale),
   };
-  const keepFrames = checkKeepFrames(options.keepFrames);
+  const keepFrames = checkKeepFrames('createFakeLiveServer', options.keepFrames);
   const host = options.host ?? '127.0.0.1';
   const models = options.models && new Set(options.models.map(bareModelName));
   const connections: FakeLiveConnection[] = [];
@@ -428,18 +428,6 @@ export async function createFakeLiveServer(options: FakeLiveServerOptions = {}):
     },
   };
   return server;
-}
-
-/** The `keepFrames` option, checked: a whole number of 0 or more, or `undefined` (keep all). */
-function checkKeepFrames(keep: number | undefined): number | undefined {
-  if (keep === undefined) return undefined;
-  if (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 0) {
-    throw new LivetoolsError(
-      'INVALID_OPTION',
-      `createFakeLiveServer: keepFrames must be a whole number of 0 or more (got ${typeof keep === 'number' ? `${keep}` : typeof keep}); leave it out to keep every frame.`,
-    );
-  }
-  return keep;
 }
 
 function isAcceptedKey(credential: string | undefined, options: FakeLiveServerOptions): boolean {

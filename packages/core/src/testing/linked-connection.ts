@@ -60,6 +60,8 @@ export interface LinkedConnectionInit {
   readonly connectParams: LinkedConnectParams;
   readonly callbacks: LinkedCallbacks;
   readonly nextCallId: () => string;
+  /** How many frames the connection keeps (the pair's `keepFrames`; default: all). */
+  readonly keepFrames?: number | undefined;
 }
 
 /** A copy of `value` as it would cross the wire (JSON: `undefined` fields dropped). */
@@ -94,6 +96,12 @@ export class LinkedConnection {
   readonly #frames: LiveClientFrame[] = [];
   readonly #late: LiveClientFrame[] = [];
   readonly #responses: RecordedFunctionResponse[] = [];
+  readonly #keep: number;
+  /** Frames recorded, then forgotten past `keepFrames`: indexes 0 to `#forgotten - 1`. */
+  #forgotten = 0;
+  readonly #frameListeners = new Set<
+    (frame: LiveClientFrame, index: number, responses: readonly RecordedFunctionResponse[]) => void
+  >();
   #state: FakeLiveConnectionState = 'awaiting-setup';
   #closeInfo: FakeLiveCloseInfo | undefined;
   #closeRequested = false;
@@ -109,6 +117,7 @@ export class LinkedConnection {
     this.connectParams = init.connectParams;
     this.#callbacks = init.callbacks;
     this.#nextCallId = init.nextCallId;
+    this.#keep = init.keepFrames ?? Number.POSITIVE_INFINITY;
     this.opened = new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -159,9 +168,34 @@ export class LinkedConnection {
   /**
    * Every message the client sent while the connection was open, in order, as JSON copies. Unlike
    * the fake server's, it does not start with a `setup` frame: the client's setup is {@link LinkedConnection.connectParams}.
+   * With the pair's `keepFrames`, the newest `keepFrames` of them ({@link LinkedConnection.forgottenFrames}
+   * counts those left out).
    */
   get frames(): readonly LiveClientFrame[] {
     return this.#frames;
+  }
+
+  /**
+   * Messages the client sent, then forgotten because more than `keepFrames` (an option of
+   * {@link createLinkedPair}) came after them; 0 without that option. The frame of index `i` (as
+   * given to {@link LinkedConnection.onFrame}) is `frames[i - forgottenFrames]` while it is kept.
+   */
+  get forgottenFrames(): number {
+    return this.#forgotten;
+  }
+
+  /**
+   * Listens to every message the client sends while the connection is open, with its index
+   * (counting every message from 0, also those `keepFrames` forgot since) and the function
+   * responses it carried. Listeners run before the client's send returns. If one throws, the
+   * connection is closed with 1011 on the next microtask, as the fake server closes it. Returns a
+   * function that removes the listener.
+   */
+  onFrame(
+    listener: (frame: LiveClientFrame, index: number, responses: readonly RecordedFunctionResponse[]) => void,
+  ): () => void {
+    this.#frameListeners.add(listener);
+    return () => this.#frameListeners.delete(listener);
   }
 
   /**
@@ -173,8 +207,9 @@ export class LinkedConnection {
   }
 
   /**
-   * Every function response the client sent, in order, optionally only those for one call id.
-   * `frameIndex` is the index of the carrying frame in {@link LinkedConnection.frames}.
+   * Every function response the client sent, in order, optionally only those for one call id
+   * (with the pair's `keepFrames`, those of the frames still kept). `frameIndex` is the index of
+   * the carrying frame (see {@link LinkedConnection.forgottenFrames}).
    */
   toolResponses(callId?: string): readonly RecordedFunctionResponse[] {
     const responses = this.#responses;
@@ -314,8 +349,35 @@ export class LinkedConnection {
       this.#late.push(copy);
       return;
     }
-    const index = this.#frames.push(copy) - 1;
-    this.#responses.push(...recordResponses(copy, index));
+    const index = this.#forgotten + this.#frames.length;
+    const responses = recordResponses(copy, index);
+    if (this.#keep > 0) {
+      this.#frames.push(copy);
+      this.#responses.push(...responses);
+      if (this.#frames.length > this.#keep) this.#forgetOldest();
+    } else {
+      this.#forgotten++;
+    }
+    for (const listener of this.#frameListeners) {
+      try {
+        listener(copy, index, responses);
+      } catch (error) {
+        // A socket answers later, never from inside the client's send.
+        queueMicrotask(() => {
+          if (this.#state !== 'closed')
+            this.#end({ code: 1011, reason: internalErrorReason(error), initiator: 'server' });
+        });
+      }
+    }
+  }
+
+  /** Forgets the oldest frame kept, and the function responses it carried. */
+  #forgetOldest(): void {
+    this.#frames.shift();
+    const forgotten = this.#forgotten++;
+    let stale = 0;
+    while (stale < this.#responses.length && this.#responses[stale]!.frameIndex <= forgotten) stale++;
+    if (stale > 0) this.#responses.splice(0, stale);
   }
 
   /** The SDK session the client's `connect()` resolves with. */

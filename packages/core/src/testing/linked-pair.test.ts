@@ -106,6 +106,72 @@ describe('createLinkedPair', () => {
     await session.close();
   });
 
+  it('keeps the newest keepFrames messages and counts the rest, while onFrame hears every one as it is sent', async () => {
+    const { clock, server, session } = await linkedSession({}, { keepFrames: 2 });
+    const conn = server.connection;
+    const heard: [string, number, number][] = [];
+    conn.onFrame((frame, index, responses) => heard.push([Object.keys(frame)[0]!, index, responses.length]));
+
+    const id = conn.callTool('ticker', { from: 1 });
+    await clock.advanceBy(3000); // three results: messages 0, 1, 2
+    session.sendText('hello'); // message 3
+
+    expect(heard).toEqual([
+      ['toolResponse', 0, 1],
+      ['toolResponse', 1, 1],
+      ['toolResponse', 2, 1],
+      ['clientContent', 3, 0],
+    ]);
+    expect(conn.forgottenFrames).toBe(2);
+    expect(conn.frames.map((f) => Object.keys(f)[0])).toEqual(['toolResponse', 'clientContent']);
+    // The message of index i is frames[i - forgottenFrames] while it is kept.
+    expect(conn.frames[2 - conn.forgottenFrames]?.toolResponse?.functionResponses?.[0]?.response).toEqual({
+      output: { n: 3 },
+    });
+    expect(conn.toolResponses(id).map((r) => [r.output, r.frameIndex])).toEqual([[{ n: 3 }, 2]]);
+    await session.close();
+  });
+
+  it('keeps no message with keepFrames: 0, and closes with 1011 on the next microtask when a frame listener throws', async () => {
+    const { clock, server, session, events } = await linkedSession({}, { keepFrames: 0 });
+    const conn = server.connection;
+    const outputs: unknown[] = [];
+    conn.onFrame((_frame, _index, responses) => {
+      for (const r of responses) outputs.push(r.output);
+      if (outputs.length === 2) throw new Error('listener bug');
+    });
+    // A later listener still hears the frame, on a connection still open: the close comes after.
+    const states: string[] = [];
+    conn.onFrame(() => states.push(conn.state));
+    conn.callTool('ticker', { from: 7 });
+    await clock.advanceBy(2000); // the second result: the first listener throws
+    expect(states).toEqual(['open', 'open']);
+    expect(conn.closeInfo).toEqual({
+      code: 1011,
+      reason: 'Internal error: listener bug',
+      initiator: 'server',
+    });
+    expect(outputs).toEqual([{ n: 7 }, { n: 8 }]);
+    expect(conn.frames).toEqual([]);
+    expect(conn.toolResponses()).toEqual([]);
+    expect(conn.forgottenFrames).toBe(2);
+    expect(events.some((e) => e.type === 'closed' || e.type === 'reconnecting')).toBe(true);
+    await session.close();
+  });
+
+  it('refuses a keepFrames that is not a whole number of 0 or more, saying what it got', () => {
+    for (const keepFrames of [-1, 2.5, Number.NaN, '3']) {
+      expect(() => createLinkedPair({ keepFrames: keepFrames as number })).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_OPTION',
+          message: expect.stringMatching(
+            /^createLinkedPair: keepFrames must be a whole number of 0 or more \(got (-1|2\.5|NaN|string)\)/,
+          ),
+        }),
+      );
+    }
+  });
+
   it('ends the session when the server closes and no handle can resume it', async () => {
     const { server, events } = await linkedSession();
     void server.connection.close(1011, 'Internal error encountered.');

@@ -11,6 +11,7 @@ import type {
   WireCloseEvent,
   WireServerMessage,
 } from '../protocol/genai-like.js';
+import { checkKeepFrames } from './client-frames.js';
 import type { FakeLiveRefusal } from './fake-live-server.js';
 import { LinkedConnection } from './linked-connection.js';
 import { TestKitError } from './test-kit-error.js';
@@ -33,6 +34,25 @@ export interface LinkedPairOptions {
    * `connect()` rejects with a {@link TestKitError} of code `CALLBACK_THREW` (the error as its `cause`).
    */
   readonly onConnect?: (connection: LinkedConnection) => LinkedSetupVerdict | undefined;
+  /**
+   * How many of the client's messages each connection keeps recorded: the newest `keepFrames` (in
+   * `frames`, with the function responses they carry in `toolResponses()`); older ones are
+   * forgotten and counted ({@link LinkedConnection.forgottenFrames}). Every message still reaches
+   * `onFrame` listeners as it is sent, with its index counted over every message. For a long run in
+   * virtual time whose test reads results as they come; `0` keeps none. A whole number of 0 or more
+   * (else a `LivetoolsError` with code `INVALID_OPTION`). Default: keep every message.
+   *
+   * @example
+   * ```ts
+   * const { client, server } = createLinkedPair({ keepFrames: 0 });
+   * // after connect():
+   * let results = 0;
+   * server.connection.onFrame((_frame, _index, responses) => {
+   *   results += responses.length;
+   * });
+   * ```
+   */
+  readonly keepFrames?: number;
 }
 
 /** The server side of a linked pair: every connection the client opened. */
@@ -90,6 +110,7 @@ interface ConnectParams {
  * ```
  */
 export function createLinkedPair(options: LinkedPairOptions = {}): LinkedPair {
+  const keepFrames = checkKeepFrames('createLinkedPair', options.keepFrames);
   const connections: LinkedConnection[] = [];
   let calls = 0;
   const nextCallId = () => `function-call-${++calls}`;
@@ -116,6 +137,7 @@ export function createLinkedPair(options: LinkedPairOptions = {}): LinkedPair {
       connectParams: { model: params.model, config: params.config ?? {} },
       callbacks: params.callbacks,
       nextCallId,
+      keepFrames,
     });
     connections.push(connection);
     // The handshake happens after connect() returned, as over a socket.
