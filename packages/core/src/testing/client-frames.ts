@@ -83,6 +83,18 @@ export function closeReason(reason: string): string {
 }
 
 /**
+ * Removes from the head of `list` (responses in the order of their frames) those whose frame, of
+ * index `lastForgotten` or lower, is no longer kept (`keepFrames`), in place.
+ */
+export function dropForgottenResponses(list: RecordedFunctionResponse[], lastForgotten: number): void {
+  let stale = 0;
+  while (stale < list.length && list[stale]!.frameIndex <= lastForgotten) stale++;
+  if (stale === 0) return;
+  list.copyWithin(0, stale);
+  list.length -= stale;
+}
+
+/**
  * The `keepFrames` option of `factory` (`createFakeLiveServer`, `createLinkedPair`), checked: a
  * whole number of 0 or more, or `undefined` (keep every frame).
  *

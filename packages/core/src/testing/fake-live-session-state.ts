@@ -12,6 +12,7 @@
  * @packageDocumentation
  */
 
+import { dropForgottenResponses } from './client-frames.js';
 import type { FakeResumptionPoint, RecordedFunctionResponse } from './fake-live-connection-types.js';
 import type { LiveClientFrame } from './wire-types.js';
 
@@ -130,8 +131,8 @@ export class FakeSessionState {
     removeAt(this.frames, 1, count);
     removeAt(this.#sessionIndexes, 1, count);
     this.#forgotten += count;
-    removeStale(this.responses, this.#forgotten);
-    removeStale(this.unknownCallResponses, this.#forgotten);
+    dropForgottenResponses(this.responses, this.#forgotten);
+    dropForgottenResponses(this.unknownCallResponses, this.#forgotten);
   }
 
   /** Notes calls issued on this connection. */
@@ -173,11 +174,4 @@ export class FakeSessionState {
 function removeAt(list: unknown[], start: number, count: number): void {
   list.copyWithin(start, start + count);
   list.length -= count;
-}
-
-/** Removes the responses at the head of `list` whose frame (index up to `forgotten`) is no longer kept. */
-function removeStale(list: RecordedFunctionResponse[], forgotten: number): void {
-  let stale = 0;
-  while (stale < list.length && list[stale]!.frameIndex <= forgotten) stale++;
-  if (stale > 0) removeAt(list, 0, stale);
 }

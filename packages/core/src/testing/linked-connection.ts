@@ -12,7 +12,7 @@ import type {
   WireServerContent,
   WireServerMessage,
 } from '../protocol/genai-like.js';
-import { recordResponses } from './client-frames.js';
+import { dropForgottenResponses, recordResponses } from './client-frames.js';
 import { internalErrorReason } from './describe-frame.js';
 import type {
   FakeLiveCloseInfo,
@@ -351,12 +351,12 @@ export class LinkedConnection {
     }
     const index = this.#forgotten + this.#frames.length;
     const responses = recordResponses(copy, index);
-    if (this.#keep > 0) {
-      this.#frames.push(copy);
-      this.#responses.push(...responses);
-      if (this.#frames.length > this.#keep) this.#forgetOldest();
-    } else {
-      this.#forgotten++;
+    this.#frames.push(copy);
+    this.#responses.push(...responses);
+    if (this.#frames.length > this.#keep) {
+      // The oldest frame kept goes, with the responses it carried.
+      this.#frames.shift();
+      dropForgottenResponses(this.#responses, this.#forgotten++);
     }
     for (const listener of this.#frameListeners) {
       try {
@@ -369,15 +369,6 @@ export class LinkedConnection {
         });
       }
     }
-  }
-
-  /** Forgets the oldest frame kept, and the function responses it carried. */
-  #forgetOldest(): void {
-    this.#frames.shift();
-    const forgotten = this.#forgotten++;
-    let stale = 0;
-    while (stale < this.#responses.length && this.#responses[stale]!.frameIndex <= forgotten) stale++;
-    if (stale > 0) this.#responses.splice(0, stale);
   }
 
   /** The SDK session the client's `connect()` resolves with. */
