@@ -1,6 +1,7 @@
 import * as video from '@livetools/tools-video';
 import { describe, expect, it, vi } from 'vitest';
 import { cameraRouting, createConsoleAgent } from '../src/agent.js';
+import { withOfflineSession } from './support/offline-session.js';
 import { WAIT_MS } from './support/waiters.js';
 
 // Watches how the console builds its frame analyzer.
@@ -23,12 +24,7 @@ describe('the console agent', () => {
 
   it('sends the camera to the watching tool and at most one frame every two seconds to the model', async () => {
     expect(cameraRouting).toEqual({ to: 'both', maxModelFps: 0.5 });
-    const agent = await createConsoleAgent({}, { recordMedia: true });
-    try {
-      const simulator = agent.simulator;
-      if (!simulator) throw new Error('expected the offline simulator');
-      await using session = await agent.agent.connect();
-      const connection = await simulator.waitForConnection();
+    await withOfflineSession({ recordMedia: true }, async ({ session, connection }) => {
       const frame = Buffer.from([0xff, 0xd8, 0xff, 0xd9]);
       for (let i = 0; i < 10; i++) session.sendVideoFrame(frame); // a burst: the page's 10 a second
       session.sendText('after the frames');
@@ -44,8 +40,6 @@ describe('the console agent', () => {
         modelCapped: 9,
         toolCapped: 0,
       });
-    } finally {
-      await agent.close();
-    }
+    });
   });
 });

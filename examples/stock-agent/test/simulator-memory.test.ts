@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createConsoleAgent } from '../src/agent.js';
 import { SIMULATOR_KEEP_FRAMES } from '../src/simulator.js';
+import { withOfflineSession } from './support/offline-session.js';
 
 describe('the offline simulator of npm start', () => {
   it('keeps only its newest frames per connection, so that a console left running does not grow', async () => {
-    const console = await createConsoleAgent({});
-    try {
-      const simulator = console.simulator;
-      if (!simulator) throw new Error('expected the offline simulator');
-      await using session = await console.agent.connect();
-      const connection = await simulator.waitForConnection();
+    await withOfflineSession({}, async ({ session, connection }) => {
       const sent = SIMULATOR_KEEP_FRAMES + 50;
       let heard = 0;
       const allHeard = new Promise<void>((resolve) => {
@@ -26,8 +21,6 @@ describe('the offline simulator of npm start', () => {
       expect(connection.frames[0]?.setup).toBeDefined();
       expect(connection.forgottenFrames).toBe(received - SIMULATOR_KEEP_FRAMES);
       expect(connection.sentFrames.length).toBeLessThanOrEqual(SIMULATOR_KEEP_FRAMES);
-    } finally {
-      await console.close();
-    }
+    });
   });
 });
