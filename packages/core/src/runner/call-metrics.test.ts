@@ -1,10 +1,10 @@
-import { map, NEVER, type Observable, of } from 'rxjs';
+import { asyncScheduler, map, NEVER, type Observable, of, type SchedulerLike } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { drive, harness } from '../../test/support/harness.js';
 import { createTestScheduler } from '../testing/create-test-scheduler.js';
 import { defineStreamingTool, defineTool, type StreamingToolPolicies } from '../tool/define-tool.js';
-import type { ToolEndEvent, ToolResultEvent } from './events.js';
+import type { ToolEndEvent, ToolEvent, ToolResultEvent } from './events.js';
 import { ToolRunner } from './tool-runner.js';
 
 function tool(source: Observable<unknown>, policies: StreamingToolPolicies = {}) {
@@ -64,6 +64,43 @@ describe('per-call metrics on tool-end, in the scheduler clock', () => {
         cancelToTeardownMs: 0,
       });
     });
+  });
+
+  it('ends a one-shot call at the time of its result: one read of the clock for both', () => {
+    // A clock that moves on at every read: each time an event carries was read once for it.
+    let reads = 0;
+    const scheduler: SchedulerLike = {
+      now: () => 100 + 10 * reads++,
+      schedule: asyncScheduler.schedule.bind(asyncScheduler),
+    };
+    const runner = new ToolRunner({
+      tools: [
+        defineTool({
+          name: 'add',
+          description: 'Adds.',
+          parameters: z.object({ a: z.number(), b: z.number() }),
+          execute: ({ a, b }) => ({ sum: a + b }),
+        }),
+      ],
+      scheduler,
+      sink: { send: () => {} },
+    });
+    const events: ToolEvent[] = [];
+    runner.events$.subscribe((e) => events.push(e));
+    runner.handleToolCall([{ id: '1', name: 'add', args: { a: 1, b: 2 } }]);
+    expect(events.map((e) => [e.type, 'time' in e ? e.time : undefined])).toEqual([
+      ['tool-call', 100],
+      ['tool-start', 110],
+      ['tool-result', 120],
+      ['tool-end', 120],
+    ]);
+    expect((events[3] as ToolEndEvent).metrics).toMatchObject({
+      receivedAt: 100,
+      startedAt: 110,
+      durationMs: 20,
+      timeToFirstResultMs: 10,
+    });
+    expect(reads).toBe(3);
   });
 
   it('gives calls that never start their arrival, duration and the bytes of their error', () => {

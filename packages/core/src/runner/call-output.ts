@@ -104,8 +104,13 @@ function mediaReport(state: RunnerState, media: CheckedMedia): ResultMediaReport
   return { mimeTypes: media.mimeTypes, bytes: media.bytes, sent: state.mediaParts };
 }
 
-/** @internal Ends a call whose tool completed; a streaming call gets its final response. */
-export function complete(state: RunnerState, record: CallRecord): void {
+/**
+ * @internal
+ * Ends a call whose tool completed; a streaming call gets its final response. `time`: when it
+ * ended, when that is known already (a one-shot call ends with its result, at the time its
+ * `tool-result` was read), saving a read of the clock.
+ */
+export function complete(state: RunnerState, record: CallRecord, time?: number): void {
   if (record.phase !== 'running') return;
   end(state, record);
   if (record.tool.kind === 'streaming') {
@@ -115,15 +120,15 @@ export function complete(state: RunnerState, record: CallRecord): void {
       completedResponse(record.id, record.name, record.results, record.tool.policies.completionScheduling),
     );
   }
-  const time = state.scheduler.now();
+  const endedAt = time ?? state.scheduler.now();
   state.publish({
     type: 'tool-end',
     callId: record.id,
     toolName: record.name,
     reason: 'completed',
     results: record.results,
-    metrics: metricsOf(record, time),
-    time,
+    metrics: metricsOf(record, endedAt),
+    time: endedAt,
   });
   dequeue(state, record.name);
 }

@@ -58,7 +58,10 @@ export interface CallMetrics {
   readonly receivedAt: number;
   /** When the tool started; absent when it never did (invalid, rejected, cancelled while validating or queued). */
   readonly startedAt?: number;
-  /** From arrival to the end of the call, in ms. */
+  /**
+   * From arrival to the end of the call, in ms. A one-shot call that answers ends with its
+   * result: its `tool-end` carries the time of its `tool-result`.
+   */
   readonly durationMs: number;
   /** From the start of the tool to its first result, in ms; absent when it sent none. */
   readonly timeToFirstResultMs?: number;

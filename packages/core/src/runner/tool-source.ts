@@ -101,7 +101,8 @@ function oneShotResult(state: RunnerState, record: CallRecord, result: unknown):
     return;
   }
   deliver(state, record, checked.value, checked.scheduling, checked.media);
-  complete(state, record);
+  // The result is the call's end: one time for both (the clock was read for the result).
+  complete(state, record, record.firstResultAt);
 }
 
 /**
