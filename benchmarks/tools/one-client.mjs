@@ -13,6 +13,7 @@
 // The system call counts include the warm-up (3,000 round trips) and the connection; the CPU and
 // heap figures cover the timed round trips only. The heap profiler slows the client down: take the
 // CPU figure from a run without --heap.
+import { readdirSync, readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import * as genai3 from '@google/genai';
 import { startChild } from '../lib/child.mjs';
@@ -26,6 +27,7 @@ const SCENARIOS = {
 };
 const [kind, count = '20000'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const heap = process.argv.includes('--heap');
+const threads = process.argv.includes('--threads');
 const scenarioName =
   process.argv.find((a) => a.startsWith('--scenario='))?.slice('--scenario='.length) ?? 'A';
 const scenario = SCENARIOS[scenarioName];
@@ -61,14 +63,23 @@ try {
       includeObjectsCollectedByMinorGC: true,
     });
   }
+  const threadsBefore = threads ? threadTimes() : undefined;
   const before = process.cpuUsage();
+  const usageBefore = process.resourceUsage();
   await server.request('run', { label: kind, iterations, turnComplete });
   const used = process.cpuUsage(before);
+  const usageAfter = process.resourceUsage();
+  const threadsAfter = threads ? threadTimes() : undefined;
   const perTrip = (us) => (us / iterations).toFixed(1);
+  const perThousand = (n) => ((n * 1000) / iterations).toFixed(1);
   console.log(
     `${kind}, scenario ${scenarioName}: ${iterations} round trips, ${perTrip(used.user + used.system)} µs of CPU each ` +
-      `(user ${perTrip(used.user)}, system ${perTrip(used.system)})`,
+      `(user ${perTrip(used.user)}, system ${perTrip(used.system)}); ` +
+      `${perThousand(usageAfter.minorPageFault - usageBefore.minorPageFault)} minor page faults and ` +
+      `${perThousand(usageAfter.involuntaryContextSwitches - usageBefore.involuntaryContextSwitches)} ` +
+      'preemptions per 1,000',
   );
+  if (threadsBefore) printThreads(threadsBefore, threadsAfter, iterations);
   if (inspector) {
     const { profile } = await inspector.post('HeapProfiler.stopSampling');
     inspector.disconnect();
@@ -95,4 +106,32 @@ function printAllocations(profile, per) {
   console.log(`allocated: ${Math.round(total / per)} B per round trip (sampled every 256 B)`);
   const top = [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 25);
   for (const [name, bytes] of top) console.log(`${String(Math.round(bytes / per)).padStart(7)} B  ${name}`);
+}
+
+/** Each thread of this process: its name and the nanoseconds it has run (Linux's schedstat). */
+function threadTimes() {
+  const times = new Map();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      const ns = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      times.set(tid, { name, ns });
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return times;
+}
+
+/** CPU per round trip on the main thread and on the others (V8's and libuv's helpers), summed. */
+function printThreads(before, after, per) {
+  let main = 0;
+  let others = 0;
+  for (const [tid, { ns }] of after) {
+    const used = ns - (before.get(tid)?.ns ?? 0);
+    if (Number(tid) === process.pid) main += used;
+    else others += used;
+  }
+  const us = (ns) => (ns / 1000 / per).toFixed(2);
+  console.log(`threads: main ${us(main)} µs, the ${after.size - 1} others ${us(others)} µs per round trip`);
 }
