@@ -14,9 +14,11 @@
 // row of a balanced Latin square, so that drift, noise and each client's leftovers hit every client
 // alike; 18 rows complete the square of the 9 clients, and 36 go through it twice: the CPU ratios
 // are medians over the rounds, and with 18 rounds of 167 round trips they moved by up to 0.14
-// between runs), PEER_WARMUP (2000 per client and scenario:
-// the optimizing compiler is still at work on livetools' code after a few hundred calls, and its
-// background compilations showed as 1-4 ms round trips in the first half of the rounds), PEER_CONNECTS
+// between runs), PEER_WARMUP (6000 per client and scenario, so livetools' code, which both of
+// its scenarios share, has run 12,000 calls before the rounds: after 300 its background
+// compilations showed as 1-4 ms round trips in the first half of the rounds, and one client alone
+// still had V8 optimize 28 functions in the 20,000 round trips after 4,000, 12 after 12,000, most
+// of them Node's streams and task queues, which every client runs), PEER_CONNECTS
 // (20 connect + setup timings per client, taken in turns after the round trips), PEER_WINDOW_LOG (a
 // file to write each window's client, start and end on CLOCK_MONOTONIC, for tools/window-profile.mjs).
 //
@@ -52,7 +54,7 @@ const env = (name, fallback) => {
 };
 const ITERATIONS = env('PEER_ITERATIONS', 6000);
 const ROUNDS = Math.min(env('PEER_ROUNDS', 36), ITERATIONS);
-const WARMUP = env('PEER_WARMUP', 2000);
+const WARMUP = env('PEER_WARMUP', 6000);
 const CONNECTS = env('PEER_CONNECTS', 20);
 const MODEL_3X = 'gemini-3.1-flash-live-preview';
 // Targets, livetools against the raw @google/genai client measured in the same run.
