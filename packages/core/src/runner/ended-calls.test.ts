@@ -27,6 +27,24 @@ describe('EndedCallIds', () => {
   });
 });
 
+/**
+ * The ids of the property test: short ASCII ones, as Gemini's, and the kinds the ring keeps as
+ * strings rather than in its byte array (longer than 64 characters, or with one above U+00FF),
+ * so that a ring position passes from one kind to the other as the ring wraps.
+ */
+function idOf(n: number): string {
+  switch (n % 4) {
+    case 0:
+      return `function-call-${n}`;
+    case 1:
+      return `${'x'.repeat(64)}-${n}`;
+    case 2:
+      return `\u0436-${n}`;
+    default:
+      return `\u00e9-${n}`;
+  }
+}
+
 describe('EndedCallIds against a plain list', () => {
   it('answers `has` as a list of the last `capacity` distinct ids would, through growth, wrap-around and ids that share hash slots', () => {
     fc.assert(
@@ -41,7 +59,7 @@ describe('EndedCallIds against a plain list', () => {
           const ended = new EndedCallIds(capacity);
           const model: string[] = [];
           for (const [isAdd, n] of operations) {
-            const id = `function-call-${n}`;
+            const id = idOf(n);
             if (isAdd) {
               if (capacity > 0 && !model.includes(id)) {
                 model.push(id);
@@ -50,9 +68,7 @@ describe('EndedCallIds against a plain list', () => {
               ended.add(id);
             } else expect(ended.has(id)).toBe(model.includes(id));
           }
-          for (let n = 0; n <= 120; n++) {
-            expect(ended.has(`function-call-${n}`)).toBe(model.includes(`function-call-${n}`));
-          }
+          for (let n = 0; n <= 120; n++) expect(ended.has(idOf(n))).toBe(model.includes(idOf(n)));
         },
       ),
       { numRuns: 300 },
@@ -69,5 +85,16 @@ describe('EndedCallIds against a plain list', () => {
     ended.add('next');
     expect(ended.has('')).toBe(false);
     expect(ended.has('next')).toBe(true);
+  });
+
+  it('tells apart ids at the bounds of what it keeps as bytes: 64 characters, and U+00FF', () => {
+    const ended = new EndedCallIds(8);
+    const ids = ['a'.repeat(64), 'a'.repeat(65), 'a\u00ff', 'a\u0100', 'a\u0200'];
+    for (const id of ids) ended.add(id);
+    for (const id of ids) expect(ended.has(id)).toBe(true);
+    // A character above U+00FF is not cut to its low byte.
+    expect(ended.has('a\u0000')).toBe(false);
+    expect(ended.has('a'.repeat(63))).toBe(false);
+    expect(ended.has('a'.repeat(66))).toBe(false);
   });
 });
