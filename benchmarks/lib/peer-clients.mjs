@@ -10,6 +10,33 @@ export const ADD_DESCRIPTION = 'Adds two numbers.';
 export const addParameters = z.object({ a: z.number(), b: z.number() });
 
 /**
+ * What an application without a framework does with a server message: validates the arguments of
+ * each `add` call it carries and answers them all in one `sendToolResponse` on `session`.
+ */
+export function answerAdd(session, message) {
+  const calls = message.toolCall?.functionCalls;
+  if (!calls) return;
+  const parsed = calls.map((c) => ({ c, args: addParameters.safeParse(c.args) }));
+  session.sendToolResponse({
+    functionResponses: parsed.map(({ c, args }) => ({
+      id: c.id,
+      name: c.name,
+      response: args.success
+        ? { output: { sum: args.data.a + args.data.b } }
+        : { error: { message: args.error.message } },
+    })),
+  });
+}
+
+/** The livetools clients' one-shot `add` tool. */
+export const addTool = defineTool({
+  name: 'add',
+  description: ADD_DESCRIPTION,
+  parameters: addParameters,
+  execute: ({ a, b }) => ({ sum: a + b }),
+});
+
+/**
  * A raw @google/genai session on the fake server at `url`: answers each call in `onmessage`, as an
  * application without a framework would. Returns what opens it; opening resolves with its closer.
  */
@@ -41,18 +68,7 @@ export function rawClient(sdk, model, url) {
                 opened = true;
                 queueMicrotask(resolve);
               }
-              const calls = message.toolCall?.functionCalls;
-              if (!calls) return;
-              const parsed = calls.map((c) => ({ c, args: addParameters.safeParse(c.args) }));
-              session.sendToolResponse({
-                functionResponses: parsed.map(({ c, args }) => ({
-                  id: c.id,
-                  name: c.name,
-                  response: args.success
-                    ? { output: { sum: args.data.a + args.data.b } }
-                    : { error: { message: args.error.message } },
-                })),
-              });
+              answerAdd(session, message);
             },
           },
         })
@@ -73,13 +89,7 @@ export function rawClient(sdk, model, url) {
 export function livetoolsClient(model, url) {
   return async () => {
     const ai = new genai3.GoogleGenAI({ apiKey: 'bench', httpOptions: { baseUrl: url } });
-    const add = defineTool({
-      name: 'add',
-      description: ADD_DESCRIPTION,
-      parameters: addParameters,
-      execute: ({ a, b }) => ({ sum: a + b }),
-    });
-    const session = await createLiveAgent({ ai, model, tools: [add] }).connect();
+    const session = await createLiveAgent({ ai, model, tools: [addTool] }).connect();
     const events = { count: 0 };
     session.events$.subscribe(() => {
       events.count += 1;

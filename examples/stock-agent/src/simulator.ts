@@ -270,11 +270,10 @@ export function startSimulator(
       stop_streaming: narrateStop,
     },
   });
-  return options.recordMedia
-    ? createFakeLiveServer({ onConnection: model.attach })
-    : createFakeLiveServer({
-        onConnection: model.attach,
-        recordMedia: false,
-        keepFrames: SIMULATOR_KEEP_FRAMES,
-      });
+  const recordMedia = options.recordMedia ?? false;
+  return createFakeLiveServer({
+    onConnection: model.attach,
+    recordMedia,
+    ...(recordMedia ? {} : { keepFrames: SIMULATOR_KEEP_FRAMES }),
+  });
 }

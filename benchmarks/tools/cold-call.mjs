@@ -2,23 +2,25 @@
 // runs on, as between two calls of a live session: the process sleeps while the server and the
 // network run, and they evict it. Each call is a `toolCall` message pushed into a live session over
 // the stub SDK (no JSON, no socket; `events$` subscribed as an application would), next to the
-// same call handled by an application without livetools (the peer bench's raw client: zod's
-// `safeParse` and one `sendToolResponse` on the same stub). Before each timed call of a cold round
+// same call handled by an application without livetools (the peer bench's raw client less the
+// SDK, `answerAdd` of lib/peer-clients.mjs: zod's `safeParse` and one `sendToolResponse` on the
+// same stub). Before each timed call of a cold round
 // the tool writes one byte in every cache line of a buffer (16 MB by default); a warm round times
 // calls back to back. Rounds alternate between the two handlers; the medians of the rounds are
 // printed.
 //
-//   node packages/core/bench/tools/cold-call.mjs
-//   node packages/core/bench/tools/cold-call.mjs --evict=4 --rounds=12
-//   node packages/core/bench/tools/cold-call.mjs --no-events     # nobody subscribes to events$
+//   node benchmarks/tools/cold-call.mjs
+//   node benchmarks/tools/cold-call.mjs --evict=4 --rounds=12 --calls=3000
+//   node benchmarks/tools/cold-call.mjs --no-events     # nobody subscribes to events$
 //
 // The figures move with the machine's load far more than the warm ones (on a 2-vCPU machine the
 // cold livetools call read 4.8-10.8 µs in runs minutes apart): compare the two handlers of one run.
 import { performance } from 'node:perf_hooks';
-import { z } from 'zod';
-import { createLiveAgent, defineTool } from '../../dist/index.js';
-import { median, sleep } from '../lib/stats.mjs';
-import { stubGenAI } from '../lib/stub-genai.mjs';
+import { createLiveAgent } from '@livetools/core';
+import { median } from '../../packages/core/bench/lib/stats.mjs';
+import { stubGenAI } from '../../packages/core/bench/lib/stub-genai.mjs';
+import { addTool, answerAdd } from '../lib/peer-clients.mjs';
+import { sleep } from '../lib/stats.mjs';
 
 const option = (name, fallback) => {
   const given = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -35,16 +37,8 @@ const CALLS = option('calls', 3000);
 const WARMUP = 60_000;
 const model = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'gemini-3.1-flash-live-preview';
 
-const parameters = z.object({ a: z.number(), b: z.number() });
-const add = defineTool({
-  name: 'add',
-  description: 'Adds two numbers.',
-  parameters,
-  execute: ({ a, b }) => ({ sum: a + b }),
-});
-
 const { client, sessions } = stubGenAI();
-const live = await createLiveAgent({ ai: client, model, tools: [add] }).connect();
+const live = await createLiveAgent({ ai: client, model, tools: [addTool] }).connect();
 const quiet = process.argv.includes('--no-events');
 let events = 0;
 if (!quiet) {
@@ -55,22 +49,10 @@ if (!quiet) {
 await sleep(5); // the first connection publishes its early messages on the next tick
 const [stub] = sessions;
 
-/** The peer bench's raw client, less the SDK: validates, adds, answers on the same stub. */
-function application(message) {
-  const calls = message.toolCall?.functionCalls;
-  if (!calls) return;
-  const parsed = calls.map((c) => ({ c, args: parameters.safeParse(c.args) }));
-  stub.sendToolResponse({
-    functionResponses: parsed.map(({ c, args }) => ({
-      id: c.id,
-      name: c.name,
-      response: args.success
-        ? { output: { sum: args.data.a + args.data.b } }
-        : { error: { message: args.error.message } },
-    })),
-  });
-}
-const handlers = { livetools: (message) => stub.receive(message), application };
+const handlers = {
+  livetools: (message) => stub.receive(message),
+  application: (message) => answerAdd(stub, message),
+};
 
 const lines = new Int32Array((EVICT_MB * 1024 * 1024) / 4);
 /** Writes one value in every 64-byte line of the buffer: what was cached before is gone. */
