@@ -64,11 +64,12 @@ describe('observability', () => {
     const wireBytes = fx.wire(a).reduce((n, r) => n + JSON.stringify(r.raw).length, 0);
     expect(endA.metrics).toMatchObject({ results: 2, coalesced: 0, dropped: 0, bytes: wireBytes });
     expect(endA.metrics.timeToFirstResultMs).toBeGreaterThanOrEqual(0);
-    // Teardown is synchronous; on the wall clock a millisecond may still tick between the two reads
-    // (the exact 0 is pinned in virtual time in call-metrics.test.ts).
-    expect(ends(fx.log.events).find((e) => e.callId === b)!.metrics.cancelToTeardownMs).toBeLessThanOrEqual(
-      1,
-    );
+    // The cancelled call's tool-end carries the teardown time. Its value is pinned (0, teardown is
+    // synchronous) in virtual time in call-metrics.test.ts: on the wall clock a loaded machine can
+    // deschedule the process between the two reads (a CI run read 20 ms), so no bound is asserted here.
+    const teardown = ends(fx.log.events).find((e) => e.callId === b)!.metrics.cancelToTeardownMs;
+    expect(teardown).toEqual(expect.any(Number));
+    expect(teardown).toBeGreaterThanOrEqual(0);
 
     const m = fx.session.metrics();
     expect(m.calls).toEqual({
