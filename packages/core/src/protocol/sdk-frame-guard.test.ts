@@ -17,6 +17,7 @@ describe('checkServerFrame', () => {
     ['a JSON object in a string', '{"setupComplete":{}}'],
     ['a JSON object in a Buffer', Buffer.from('{"serverContent":{"turnComplete":true}}')],
     ['a JSON object in an ArrayBuffer', text('{"goAway":{"timeLeft":"1s"}}').buffer],
+    ['a JSON object in a Uint8Array', text('{"goAway":{"timeLeft":"1s"}}')],
     ['an empty JSON object with spaces around', '  {}\n'],
   ])('accepts %s', (_what, data) => {
     expect(checkServerFrame(data)).toBeUndefined();
@@ -31,6 +32,8 @@ describe('checkServerFrame', () => {
     ['a string', '"x"', /it is a string/],
     ['an array', '[{"setupComplete":{}}]', /it is an array/],
     ['invalid UTF-8 in a Buffer', Buffer.from([0xff, 0xfe, 0x7b]), /JSON/],
+    // Read as Buffer.toString() reads it, the byte order mark kept: JSON has no place for it.
+    ['a Buffer that starts with a byte order mark', Buffer.from('\ufeff{}'), /JSON/],
     ['a truncated object in an ArrayBuffer', text('{"toolCall":').buffer, /Unexpected end of JSON input/],
   ])('refuses %s with a MALFORMED_FRAME error that says why', (_what, data, why) => {
     const error = checkServerFrame(data);
