@@ -16,7 +16,8 @@ type ContextSource = Pick<RunnerState, 'logger' | 'input' | 'scheduler' | 'media
  * tools never read it, and an object literal with a getter of its own costs several microseconds
  * to create in V8 (a new closure and accessor pair for every call). The logger is made at once:
  * the session's own when it is silent (the default), otherwise a set of closures, which costs
- * less than defining one more accessor.
+ * less than defining one more accessor. A tool that cannot read its context gets none
+ * (`tool/context-use.ts`): defining the accessor is most of what a context costs.
  */
 export class CallContext implements ToolContext {
   declare readonly callId: string;

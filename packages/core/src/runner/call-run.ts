@@ -1,3 +1,4 @@
+import { needsContext } from '../tool/context-use.js';
 import type { StreamingTool } from '../tool/define-tool.js';
 import { CallContext } from './call-context.js';
 import type { CallRecord, Phase } from './call-record.js';
@@ -7,9 +8,9 @@ import { runOneShot, subscribeStreaming } from './tool-source.js';
 
 /**
  * @internal
- * Starts an admitted call: publishes `tool-start`, then runs the tool with its context
- * (`tool-source.ts`), its values going through the wire check (and the coalescer, for
- * `minIntervalMs`) to the output room.
+ * Starts an admitted call: publishes `tool-start`, then runs the tool with its context, when it
+ * can read one (`tool-source.ts`), its values going through the wire check (and the coalescer,
+ * for `minIntervalMs`) to the output room.
  */
 export function start(state: RunnerState, record: CallRecord): void {
   record.phase = 'running';
@@ -19,8 +20,10 @@ export function start(state: RunnerState, record: CallRecord): void {
   state.publish({ type: 'tool-start', callId: record.id, toolName: record.name, args, time });
   // A subscriber of events$ may have stopped the call on its tool-start: then it must not run.
   if ((record.phase as Phase) !== 'running') return;
-  const ctx = new CallContext(state, record);
   const tool = record.tool;
+  // No context for a tool that cannot read it (`tool/context-use.ts`): building one costs more
+  // than the rest of starting a one-shot call.
+  const ctx = needsContext(tool.execute) ? new CallContext(state, record) : undefined;
   if (tool.kind === 'streaming') {
     armDeadline(state, record, tool);
     subscribeStreaming(state, record, tool, args, ctx);

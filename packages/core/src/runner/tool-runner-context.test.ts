@@ -5,6 +5,7 @@ import { drive, harness, SubscriptionCounter } from '../../test/support/harness.
 import { CallCancelledError } from '../errors.js';
 import { createTestScheduler } from '../testing/create-test-scheduler.js';
 import type { ToolContext } from '../tool/context.js';
+import { needsContext } from '../tool/context-use.js';
 import { defineStreamingTool, defineTool } from '../tool/define-tool.js';
 import { ToolRunner } from './tool-runner.js';
 
@@ -103,6 +104,42 @@ describe('ToolRunner: context', () => {
     runner.handleToolCall([{ id: '1', name: 'w' }]);
     expect(emitted).toBe(3);
     expect(runner.activeCalls()).toEqual([]);
+  });
+});
+
+describe('ToolRunner: tools that cannot read a context', () => {
+  const responses = (tools: Parameters<typeof defineTool>[0][]) => {
+    const sent: unknown[] = [];
+    const runner = new ToolRunner({
+      tools: tools.map((t) => defineTool(t)),
+      sink: { send: (r) => sent.push(...r.map((x) => x.response)) },
+    });
+    return { runner, sent };
+  };
+
+  it('run without one when execute declares one parameter, and with one when they read it through `arguments`', () => {
+    const { runner, sent } = responses([
+      { name: 'one', description: 'd', parameters: z.object({ n: z.number() }), execute: ({ n }) => ({ n }) },
+      {
+        name: 'old',
+        description: 'd',
+        parameters: z.object({}),
+        execute: function (this: unknown) {
+          // biome-ignore lint/complexity/noArguments: a tool written without a second parameter
+          return { id: (arguments[1] as ToolContext).callId };
+        },
+      },
+    ]);
+    expect(
+      needsContext(
+        defineTool({ name: 'x', description: 'd', parameters: z.object({}), execute: () => 1 }).execute,
+      ),
+    ).toBe(false);
+    runner.handleToolCall([
+      { id: 'a', name: 'one', args: { n: 1 } },
+      { id: 'b', name: 'old', args: {} },
+    ]);
+    expect(sent).toEqual([{ output: { n: 1 } }, { output: { id: 'b' } }]);
   });
 });
 

@@ -28,7 +28,7 @@ export function subscribeStreaming(
   record: CallRecord,
   tool: StreamingTool,
   args: Record<string, unknown>,
-  ctx: ToolContext,
+  ctx: ToolContext | undefined,
 ): void {
   const { scheduling, minIntervalMs } = tool.policies;
   const subscriber =
@@ -37,7 +37,7 @@ export function subscribeStreaming(
       : new CheckedValueSubscriber(state, record);
   record.subscription = subscriber;
   try {
-    const result = tool.execute(args, ctx);
+    const result = tool.execute(args, ctx as ToolContext); // undefined only for a tool that cannot read it
     if (!isObservableInput(result)) {
       throw new TypeError(
         `execute() must return an Observable, a Promise, an async iterable or an array; it returned ${describeReturn(result)}`,
@@ -72,11 +72,11 @@ export function runOneShot(
   record: CallRecord,
   tool: OneShotTool,
   args: Record<string, unknown>,
-  ctx: ToolContext,
+  ctx: ToolContext | undefined,
 ): void {
   let result: unknown;
   try {
-    result = tool.execute(args, ctx);
+    result = tool.execute(args, ctx as ToolContext); // undefined only for a tool that cannot read it
     if (isPromiseLike(result)) {
       result.then(
         (value) => oneShotResult(state, record, value),

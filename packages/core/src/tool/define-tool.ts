@@ -2,6 +2,7 @@ import type { ObservableInput } from 'rxjs';
 import { describeError, ToolDefinitionError } from '../errors.js';
 import type { FunctionBehavior } from '../profiles/model-profile.js';
 import type { ToolContext } from './context.js';
+import { markContextUse } from './context-use.js';
 import { assertFunctionName, STOP_STREAMING } from './function-name.js';
 import {
   assertOutputSchema,
@@ -120,7 +121,8 @@ export interface StreamingToolConfig<S extends ParametersSchema, T, O extends Ou
   /**
    * Starts the tool. Every value the returned Observable (or Promise, async iterable, array) emits
    * is sent to the model as an intermediate result; wrap a value with `withScheduling()` to give it its own
-   * scheduling. Completion ends the call.
+   * scheduling. Completion ends the call. A function that declares no second parameter and never
+   * reads `arguments` is called without a context (none is built: it could not read it).
    */
   readonly execute: (args: ToolArgs<S>, ctx: ToolContext) => ObservableInput<T>;
 }
@@ -128,7 +130,11 @@ export interface StreamingToolConfig<S extends ParametersSchema, T, O extends Ou
 /** Definition of a one-shot tool, given to {@link defineTool}. */
 export interface OneShotToolConfig<S extends ParametersSchema, T, O extends OutputSchema = OutputSchema>
   extends ToolOptionsBase<S, O> {
-  /** Computes the single result (a value or a Promise). */
+  /**
+   * Computes the single result (a value or a Promise). A function that declares no second
+   * parameter and never reads `arguments` is called without a context (none is built: it could
+   * not read it).
+   */
   readonly execute: (args: ToolArgs<S>, ctx: ToolContext) => T | PromiseLike<T>;
 }
 
@@ -291,7 +297,7 @@ function makeStreamingTool<S extends ParametersSchema, T>(
       ...(config.maxDurationMs === undefined ? {} : { maxDurationMs: config.maxDurationMs }),
       ...(config.minIntervalMs === undefined ? {} : { minIntervalMs: config.minIntervalMs }),
     },
-    execute: (args, ctx) => execute(args, ctx),
+    execute: markContextUse((args, ctx) => execute(args, ctx), execute),
     declaration: () => ({
       name,
       description,
@@ -347,7 +353,7 @@ function makeOneShotTool<S extends ParametersSchema, T>(
     description,
     parameters,
     ...(output === undefined ? {} : { output }),
-    execute: (args, ctx) => execute(args, ctx),
+    execute: markContextUse((args, ctx) => execute(args, ctx), execute),
     declaration: () => ({
       name,
       description,
