@@ -123,6 +123,17 @@ describe('readServerMessage', () => {
   it('reads nothing from a message of an unknown kind (setupComplete, a newer key)', () => {
     expect(readServerMessage({ setupComplete: {}, brandNewKind: { a: 1 } })).toEqual([]);
   });
+
+  it("reads the keys assigned to an instance of a class with accessors of its own, as the SDK's messages are", () => {
+    class Message {
+      get functionCalls(): unknown {
+        return 'not read';
+      }
+    }
+    const call = { id: 'c1', name: 'watch', args: {} };
+    const message = Object.assign(new Message(), { toolCall: { functionCalls: [call] }, goAway: {} });
+    expect(readServerMessage(message).map((a) => a.kind)).toEqual(['tool-calls', 'go-away']);
+  });
 });
 
 describe('durationToMs', () => {

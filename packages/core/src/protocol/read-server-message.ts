@@ -121,27 +121,59 @@ export function durationToMs(value: unknown): number | undefined {
 export function readServerMessage(message: unknown): ServerAction[] {
   if (!isRecord(message)) return [{ kind: 'malformed', field: 'message', got: describeValue(message) }];
   const m = message as WireServerMessage & Record<string, unknown>;
+  // The keys the message has, read in one walk over them: a message has one or two of the seven
+  // keys read here, and asking for each of the seven by name costs a generic property lookup
+  // apiece (every kind of message has an object shape of its own).
+  let serverContent: unknown;
+  let voiceActivity: unknown;
+  let toolCall: unknown;
+  let cancellation: unknown;
+  let update: unknown;
+  let usage: unknown;
+  let goAway: unknown;
+  for (const key in m) {
+    switch (key) {
+      case 'serverContent':
+        serverContent = m[key];
+        break;
+      case 'voiceActivity':
+        voiceActivity = m[key];
+        break;
+      case 'toolCall':
+        toolCall = m[key];
+        break;
+      case 'toolCallCancellation':
+        cancellation = m[key];
+        break;
+      case 'sessionResumptionUpdate':
+        update = m[key];
+        break;
+      case 'usageMetadata':
+        usage = m[key];
+        break;
+      case 'goAway':
+        goAway = m[key];
+        break;
+    }
+  }
   const actions: ServerAction[] = [];
   // The content reader reads only `serverContent` and `voiceActivity`: it is given the message
   // itself (a copy of the two keys made an object per message, of a hidden class V8 may drop).
-  if (m.serverContent !== undefined || m.voiceActivity !== undefined)
+  if (serverContent !== undefined || voiceActivity !== undefined)
     actions.push({ kind: 'content', message: m });
-  readToolCall(m, actions);
-  readCancellation(m.toolCallCancellation, actions);
-  const update: unknown = m.sessionResumptionUpdate;
+  readToolCall(m, toolCall, actions);
+  readCancellation(cancellation, actions);
   if (isRecord(update)) actions.push({ kind: 'resumption-update', update });
   else if (update !== undefined && update !== null)
     actions.push({ kind: 'ignored', field: 'sessionResumptionUpdate', got: describeValue(update) });
-  const usage: unknown = m.usageMetadata;
   if (isRecord(usage)) actions.push({ kind: 'usage', usage });
   else if (usage !== undefined && usage !== null)
     actions.push({ kind: 'ignored', field: 'usageMetadata', got: describeValue(usage) });
-  readGoAway(m.goAway, actions);
+  readGoAway(goAway, actions);
   return actions;
 }
 
-function readToolCall(message: WireServerMessage, actions: ServerAction[]): void {
-  const toolCall: unknown = message.toolCall;
+function readToolCall(message: WireServerMessage, toolCall: unknown, actions: ServerAction[]): void {
   if (toolCall === undefined || toolCall === null) return;
   if (!isRecord(toolCall)) {
     actions.push({ kind: 'malformed', field: 'toolCall', got: describeValue(toolCall) });

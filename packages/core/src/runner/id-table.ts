@@ -27,12 +27,15 @@ export class IdTable<V> {
     return this.#map.size - (this.#firstId === undefined ? 1 : 0);
   }
 
+  // `has` and `get` ask the map only when it holds an id: a lookup hashes the id, and a call's id
+  // is a new string whose hash V8 has not computed yet (a few hundred instructions for 20 characters).
   has(id: string): boolean {
-    return id === this.#firstId || this.#map.has(id);
+    return id === this.#firstId || (this.#map.size > 1 && this.#map.has(id));
   }
 
   get(id: string): V | undefined {
     if (id === this.#firstId) return this.#firstValue;
+    if (this.#map.size === 1) return undefined;
     const value = this.#map.get(id);
     return value === KEEP ? undefined : value;
   }
