@@ -1,0 +1,310 @@
+// Machine instructions per one-shot round trip of the peer bench's clients, counted by valgrind's
+// callgrind: the raw @google/genai client and livetools, each alone in a process under callgrind,
+// against the peer bench's fake server (lib/peer-server.mjs, in a child process that is not
+// instrumented). Instruction counts barely move between runs where CPU time moves by ±10 % on a
+// shared machine, so a change of a few hundred instructions per round trip shows in one run; they
+// are not time (a cache miss costs no instruction), but on this path they follow the peer bench's
+// CPU ratio (1.18 by instructions against 1.19-1.24 measured, before the changes of 2026-12-07).
+//
+//   node benchmarks/tools/instructions.mjs
+//   node benchmarks/tools/instructions.mjs --scenario=B --round-trips=2000 --top=30
+//
+// Needs valgrind (`apt-get install -y valgrind`); takes about a minute. Counting starts after the
+// warm-up (6,000 round trips by default) and stops after the counted ones. V8's compiler runs on
+// the main thread here (`--single-threaded`, so that callgrind sees it); what it compiles while
+// counting is shown apart and left out of the totals. Code that V8 made at run time is named from
+// its `--perf-basic-prof` map.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as genai3 from '@google/genai';
+import { startChild } from '../lib/child.mjs';
+import { livetoolsClient, rawClient } from '../lib/peer-clients.mjs';
+import { sleep } from '../lib/stats.mjs';
+
+/** The peer bench's scenarios: A, a 3.x model and `toolCall` alone; B, a 2.5 model and `toolCall` + `turnComplete`. */
+const SCENARIOS = {
+  A: { model: 'gemini-3.1-flash-live-preview', turnComplete: false },
+  B: { model: 'gemini-2.5-flash-native-audio-preview-12-2025', turnComplete: true },
+};
+const CLIENTS = ['raw', 'livetools'];
+
+const option = (name, fallback) => {
+  const given = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return given === undefined ? fallback : given.slice(name.length + 3);
+};
+const whole = (name, fallback) => {
+  const value = Number(option(name, fallback));
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`--${name} must be a whole number, 1 or more`);
+    process.exit(2);
+  }
+  return value;
+};
+const scenarioName = option('scenario', 'A');
+const scenario = SCENARIOS[scenarioName];
+if (!scenario) {
+  console.error('--scenario must be A or B');
+  process.exit(2);
+}
+const ROUND_TRIPS = whole('round-trips', 2000);
+const WARMUP = whole('warmup', 6000);
+const TOP = whole('top', 25);
+const child = option('child', undefined);
+
+if (child !== undefined) await runChild(child, option('flags', tmpdir()));
+else await runParent();
+
+/**
+ * Under callgrind: one client's round trips, counted between two files the parent and this child
+ * write in `dir` (not stdin: reading a pipe runs Node's stream code on an object of another shape
+ * than the client's socket, and the first read, at the start of the count, had V8 deoptimize and
+ * recompile the code both share while it counted: twice the instructions).
+ */
+async function runChild(kind, dir) {
+  const server = await startChild(new URL('../lib/peer-server.mjs', import.meta.url));
+  try {
+    const accepted = server.request('expect', { label: kind });
+    const open =
+      kind === 'raw'
+        ? rawClient(genai3, scenario.model, server.url)
+        : livetoolsClient(scenario.model, server.url);
+    const close = await open();
+    await accepted;
+    const run = (iterations) =>
+      server.request('run', { label: kind, iterations, turnComplete: scenario.turnComplete });
+    await run(WARMUP);
+    writeFileSync(join(dir, `${kind}.ready`), String(process.pid));
+    await fileWritten(join(dir, `${kind}.go`));
+    await run(ROUND_TRIPS);
+    writeFileSync(join(dir, `${kind}.done`), '');
+    await fileWritten(join(dir, `${kind}.end`));
+    await close();
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Resolves once `file` exists (looked for every 50 ms). */
+async function fileWritten(file) {
+  while (!existsSync(file)) await sleep(50);
+}
+
+async function runParent() {
+  if (spawnSync('valgrind', ['--version']).error) {
+    console.error('valgrind is not installed: apt-get install -y valgrind');
+    process.exit(2);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'livetools-instructions-'));
+  try {
+    console.log(
+      `instructions per one-shot round trip, scenario ${scenarioName} (${scenario.model}), ` +
+        `${ROUND_TRIPS.toLocaleString('en-US')} counted after ${WARMUP.toLocaleString('en-US')}; Node ${process.version}`,
+    );
+    // One client at a time: with both under callgrind at once (and their servers) on two cores,
+    // Node's streams took their slower paths (writes queued behind unfinished ones) and the counts
+    // grew by half.
+    const counted = [];
+    for (const kind of CLIENTS) counted.push(await countClient(kind, dir));
+    const [raw, livetools] = counted.map(({ outFile, mapFile }) => readCosts(outFile, mapFile, ROUND_TRIPS));
+    printTotals({ raw, livetools });
+    printTop(raw, livetools);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs one client under callgrind; resolves with its output file and its code map. */
+async function countClient(kind, dir) {
+  const outFile = join(dir, `${kind}.callgrind`);
+  const proc = spawn(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      '--dump-instr=yes',
+      '--instr-atstart=no',
+      `--callgrind-out-file=${outFile}`,
+      process.execPath,
+      '--single-threaded',
+      '--perf-basic-prof',
+      fileURLToPath(import.meta.url),
+      `--child=${kind}`,
+      `--flags=${dir}`,
+      `--scenario=${scenarioName}`,
+      `--round-trips=${ROUND_TRIPS}`,
+      `--warmup=${WARMUP}`,
+    ],
+    { stdio: ['ignore', 'inherit', 'pipe'] },
+  );
+  let log = '';
+  proc.stderr.on('data', (chunk) => {
+    log += chunk;
+  });
+  const exited = new Promise((resolve, reject) => {
+    proc.once('error', reject);
+    proc.once('exit', resolve);
+  });
+  const control = (pid, on) => {
+    const done = spawnSync('callgrind_control', ['-i', on ? 'on' : 'off', String(pid)], { encoding: 'utf8' });
+    if (done.status !== 0) throw new Error(`callgrind_control failed: ${done.stderr || done.stdout}`);
+  };
+  const ready = join(dir, `${kind}.ready`);
+  await Promise.race([fileWritten(ready), exited]);
+  if (!existsSync(ready)) throw new Error(`the ${kind} client exited before it was ready:\n${log}`);
+  const pid = Number(readFileSync(ready, 'utf8'));
+  control(pid, true);
+  writeFileSync(join(dir, `${kind}.go`), '');
+  await fileWritten(join(dir, `${kind}.done`));
+  control(pid, false);
+  writeFileSync(join(dir, `${kind}.end`), '');
+  const code = await exited;
+  if (code !== 0) throw new Error(`the ${kind} client exited with code ${code}:\n${log}`);
+  return { outFile, mapFile: `/tmp/perf-${pid}.map` };
+}
+
+/** V8's code map (`--perf-basic-prof`): start, end and name of each piece of code, by start. */
+function readCodeMap(file) {
+  const byStart = new Map();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const first = line.indexOf(' ');
+    const second = line.indexOf(' ', first + 1);
+    if (first < 0 || second < 0) continue;
+    const start = Number.parseInt(line.slice(0, first), 16);
+    const size = Number.parseInt(line.slice(first + 1, second), 16);
+    byStart.set(start, { start, end: start + size, name: line.slice(second + 1) }); // the latest wins
+  }
+  rmSync(file, { force: true });
+  return [...byStart.values()].sort((a, b) => a.start - b.start);
+}
+
+/** The code of `map` that holds `address`, by binary search; undefined when none does. */
+function codeAt(map, address) {
+  let low = 0;
+  let high = map.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (map[mid].start <= address) low = mid + 1;
+    else high = mid - 1;
+  }
+  const code = map[high];
+  return code !== undefined && address < code.end ? code.name : undefined;
+}
+
+/**
+ * Instructions per round trip by function, from a callgrind output file (self cost: a call's
+ * inclusive cost line is skipped). Native code is named by callgrind; run-time code by V8's map.
+ */
+function readCosts(outFile, mapFile, per) {
+  const map = readCodeMap(mapFile);
+  const names = { ob: new Map(), fn: new Map() };
+  const named = (kind, value) => {
+    const match = /^\((\d+)\)(?: (.*))?$/.exec(value);
+    if (!match) return value;
+    if (match[2] !== undefined) names[kind].set(match[1], match[2]);
+    return names[kind].get(match[1]) ?? '?';
+  };
+  const costs = new Map();
+  let object = '';
+  let fn = '';
+  let address = 0;
+  let skipNext = false;
+  const number = (text) => (text.startsWith('0x') ? Number.parseInt(text, 16) : Number(text));
+  for (const line of readFileSync(outFile, 'utf8').split('\n')) {
+    const c = line[0];
+    if (c === undefined) continue;
+    if (line.startsWith('ob=')) object = named('ob', line.slice(3));
+    else if (line.startsWith('fn=')) fn = named('fn', line.slice(3));
+    else if (line.startsWith('cob=')) named('ob', line.slice(4));
+    else if (line.startsWith('cfn=')) named('fn', line.slice(4));
+    else if (line.startsWith('calls=')) skipNext = true;
+    else if ((c >= '0' && c <= '9') || c === '+' || c === '-' || c === '*') {
+      const [position, , ir] = line.split(' ');
+      if (position === '*') {
+        // same address
+      } else if (position[0] === '+') address += number(position.slice(1));
+      else if (position[0] === '-') address -= number(position.slice(1));
+      else address = number(position);
+      if (skipNext) {
+        skipNext = false;
+        continue;
+      }
+      const jit = object === '' || object === '???' || object.startsWith('(');
+      const name = (jit && codeAt(map, address)) || `${object.split('/').pop()} ${fn}`;
+      costs.set(name, (costs.get(name) ?? 0) + Number(ir ?? 0));
+    }
+  }
+  rmSync(outFile, { force: true });
+  for (const [name, ir] of costs) costs.set(name, ir / per);
+  return costs;
+}
+
+/** What a function is part of. */
+function partOf(name) {
+  if (name.startsWith('JS:') || name.startsWith('LazyCompile:')) {
+    if (name.includes('/packages/core/') || name.includes('@livetools/core')) return 'livetools';
+    if (name.includes('/zod/')) return 'zod';
+    if (name.includes('@google/genai')) return '@google/genai';
+    if (name.includes('/ws/')) return 'ws';
+    if (name.includes(' node:')) return "Node's JavaScript";
+    return 'other JavaScript';
+  }
+  if (/compiler::|Compiler|Turbofan|Pipeline|Zone|Maglev/.test(name)) return 'V8 compiler';
+  if (name.includes('Builtins_') || name.startsWith('Builtin:') || name.startsWith('BytecodeHandler:'))
+    return 'V8 builtins';
+  if (name.includes('v8::')) return 'V8 runtime (C++)';
+  if (name.startsWith('libc')) return 'libc';
+  return 'Node and libuv (C++), other';
+}
+
+function printTotals(clients) {
+  const parts = new Map();
+  const totals = {};
+  for (const [client, costs] of Object.entries(clients)) {
+    let total = 0;
+    for (const [name, ir] of costs) {
+      const part = partOf(name);
+      const row = parts.get(part) ?? { raw: 0, livetools: 0 };
+      row[client] += ir;
+      parts.set(part, row);
+      if (part !== 'V8 compiler') total += ir;
+    }
+    totals[client] = total;
+  }
+  const f = (n) => Math.round(n).toLocaleString('en-US').padStart(9);
+  console.log(
+    `\n${'part'.padEnd(30)}${'raw'.padStart(9)}${'livetools'.padStart(11)}${'difference'.padStart(12)}`,
+  );
+  const rows = [...parts].sort((a, b) => b[1].livetools - a[1].livetools);
+  for (const [part, row] of rows) {
+    if (part === 'V8 compiler') continue;
+    console.log(`${part.padEnd(30)}${f(row.raw)}  ${f(row.livetools)}   ${f(row.livetools - row.raw)}`);
+  }
+  console.log(
+    `${'all but the compiler'.padEnd(30)}${f(totals.raw)}  ${f(totals.livetools)}   ${f(totals.livetools - totals.raw)}` +
+      `   livetools/raw ${(totals.livetools / totals.raw).toFixed(3)}`,
+  );
+  const compiler = parts.get('V8 compiler') ?? { raw: 0, livetools: 0 };
+  console.log(`${'(V8 compiler, left out)'.padEnd(30)}${f(compiler.raw)}  ${f(compiler.livetools)}`);
+}
+
+/** The functions whose instructions differ most between the clients (compiler left out). */
+function printTop(raw, livetools) {
+  const names = new Set([...raw.keys(), ...livetools.keys()]);
+  const rows = [];
+  for (const name of names) {
+    if (partOf(name) === 'V8 compiler') continue;
+    const difference = (livetools.get(name) ?? 0) - (raw.get(name) ?? 0);
+    rows.push({ name, difference, raw: raw.get(name) ?? 0, livetools: livetools.get(name) ?? 0 });
+  }
+  rows.sort((a, b) => Math.abs(b.difference) - Math.abs(a.difference));
+  console.log(
+    `\nthe ${TOP} functions that differ most (instructions per round trip: raw, livetools, difference)`,
+  );
+  const f = (n) => Math.round(n).toLocaleString('en-US').padStart(7);
+  for (const row of rows.slice(0, TOP)) {
+    const name = row.name.replace(/file:\/\/\S*?\/(packages|node_modules)\//, '$1/').slice(0, 110);
+    console.log(`${f(row.raw)} ${f(row.livetools)} ${f(row.difference)}  ${name}`);
+  }
+}
