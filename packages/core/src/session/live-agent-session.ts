@@ -113,18 +113,16 @@ export class LiveAgentSession implements AsyncDisposable {
       logger: settings.logger,
       reportError: (error) => this.#publish({ type: 'error', error, time: this.#now() }),
     });
-    const self = this;
+    // The rooms' hosts hold data properties only: a getter in an object literal is a new
+    // function per session, and so a hidden class per session, which made every property read
+    // through a host a generic lookup once a process had run a few sessions.
     this.#inbound = new SessionInbound({
       settings,
       link: this.#link,
       writer: this.#writer,
       handles: this.#handles,
-      get runner() {
-        return self.#runner;
-      },
-      get recovery() {
-        return self.#recovery;
-      },
+      runner: () => this.#runner,
+      recovery: () => this.#recovery,
       received: (message) => this.#messages.next(message),
       publish: (event) => this.#publish(event),
       now: () => this.#now(),
@@ -169,9 +167,7 @@ export class LiveAgentSession implements AsyncDisposable {
       pacer: this.#pacer,
       writer: this.#writer,
       output: this.#output,
-      get runner() {
-        return self.#runner;
-      },
+      runner: this.#runner,
       publish: (event) => this.#publish(event),
       now: () => this.#now(),
       teardown: (by, reason, code) => this.#teardown(by, reason, code),

@@ -19,10 +19,10 @@ export interface InboundHost {
   readonly link: SessionLink;
   readonly writer: OutboundWriter;
   readonly handles: ResumptionHandles;
-  /** The session's runner (read when a message needs it: it is made after this room). */
-  readonly runner: ToolRunner;
-  /** The resumption and handoff room (read when a message needs it: it is made after this room). */
-  readonly recovery: SessionRecovery;
+  /** The session's runner (asked for when a message needs it: it is made after this room). */
+  runner(): ToolRunner;
+  /** The resumption and handoff room (asked for when a message needs it: it is made after this room). */
+  recovery(): SessionRecovery;
   /** Publishes a server message, as received, on `messages$`. */
   received(message: WireServerMessage): void;
   /** Publishes a session event (nothing once the session is closed). */
@@ -82,7 +82,7 @@ export class SessionInbound {
           writer.modelTurnActive = true;
         },
         idle: () => writer.becomeIdle(),
-        interrupted: () => host.runner.handleInterruption(),
+        interrupted: () => host.runner().handleInterruption(),
       },
       settings.logger,
       settings.model,
@@ -170,14 +170,14 @@ export class SessionInbound {
       case 'tool-calls': {
         this.#kept.toolCall = action.message;
         // While close() is in progress the runner is gone: calls can no longer be answered.
-        const runner = host.runner;
+        const runner = host.runner();
         if (!runner.isDisposed) this.#blockingHold.run(action.calls, runner);
         break;
       }
       case 'cancellation':
-        host.runner.handleCancellation(action.ids);
+        host.runner().handleCancellation(action.ids);
         host.writer.discard(action.ids);
-        host.recovery.discardParked(action.ids);
+        host.recovery().discardParked(action.ids);
         host.settings.delivery.discard?.(action.ids);
         break;
       case 'resumption-update':
@@ -187,7 +187,7 @@ export class SessionInbound {
         host.publish({ type: 'usage', usage: action.usage, time: this.#time() });
         break;
       case 'go-away':
-        host.recovery.onGoAway(action, generation);
+        host.recovery().onGoAway(action, generation);
         break;
       case 'malformed':
         throw new Error(`${action.field} is ${action.got}`);
@@ -235,7 +235,7 @@ export class SessionInbound {
       ...(index === undefined ? {} : { lastConsumedClientMessageIndex: index }),
       time: this.#host.now(),
     });
-    if (stored && current) this.#host.recovery.onHandleStored();
+    if (stored && current) this.#host.recovery().onHandleStored();
   }
 }
 
