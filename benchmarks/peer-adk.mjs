@@ -33,7 +33,7 @@ import { performance } from 'node:perf_hooks';
 import * as genai3 from '@google/genai';
 import { niceFromEnv, raisePriority, startChild } from './lib/child.mjs';
 import { overlapsAny, recordGc } from './lib/gc.mjs';
-import { ADD_DESCRIPTION, livetoolsClient, rawClient } from './lib/peer-clients.mjs';
+import { ADD_DESCRIPTION, livetoolsClient, PEER_SCENARIOS, rawClient } from './lib/peer-clients.mjs';
 import { createReport } from './lib/report.mjs';
 import {
   cpuMs,
@@ -56,11 +56,11 @@ const ITERATIONS = env('PEER_ITERATIONS', 6000);
 const ROUNDS = Math.min(env('PEER_ROUNDS', 36), ITERATIONS);
 const WARMUP = env('PEER_WARMUP', 6000);
 const CONNECTS = env('PEER_CONNECTS', 20);
-const MODEL_3X = 'gemini-3.1-flash-live-preview';
+const MODEL_3X = PEER_SCENARIOS.A.model;
 // Targets, livetools against the raw @google/genai client measured in the same run.
 const TARGET_CPU = 1.25; // client CPU per round trip, scenarios A and B
 const TARGET_P99_A = 1.5; // round-trip p99, scenario A
-const MODEL_25 = 'gemini-2.5-flash-native-audio-preview-12-2025';
+const MODEL_25 = PEER_SCENARIOS.B.model;
 
 // ADK depends on @google/genai ^2.9 and gets its own copy; the raw baseline is measured on both.
 const adkGenaiUrl = new URL(

@@ -4,6 +4,15 @@ import * as genai3 from '@google/genai';
 import { createLiveAgent, defineTool } from '@livetools/core';
 import { z } from 'zod';
 
+/**
+ * The peer bench's scenarios: A, a 3.x model and `toolCall` alone; B, a 2.5 model and `toolCall` +
+ * `turnComplete` (ADK JS runs a call of a 3.x "flash-live" model at once, of any other at turnComplete).
+ */
+export const PEER_SCENARIOS = {
+  A: { model: 'gemini-3.1-flash-live-preview', turnComplete: false },
+  B: { model: 'gemini-2.5-flash-native-audio-preview-12-2025', turnComplete: true },
+};
+
 /** The description every client declares for `add`. */
 export const ADD_DESCRIPTION = 'Adds two numbers.';
 /** The parameters of `add`. */

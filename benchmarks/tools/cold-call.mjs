@@ -19,23 +19,15 @@ import { performance } from 'node:perf_hooks';
 import { createLiveAgent } from '@livetools/core';
 import { median } from '../../packages/core/bench/lib/stats.mjs';
 import { stubGenAI } from '../../packages/core/bench/lib/stub-genai.mjs';
-import { addTool, answerAdd } from '../lib/peer-clients.mjs';
+import { wholeOption } from '../lib/options.mjs';
+import { addTool, answerAdd, PEER_SCENARIOS } from '../lib/peer-clients.mjs';
 import { sleep } from '../lib/stats.mjs';
 
-const option = (name, fallback) => {
-  const given = process.argv.find((a) => a.startsWith(`--${name}=`));
-  const value = given === undefined ? fallback : Number(given.slice(name.length + 3));
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} must be a whole number, 1 or more`);
-    process.exit(2);
-  }
-  return value;
-};
-const EVICT_MB = option('evict', 16);
-const ROUNDS = option('rounds', 6);
-const CALLS = option('calls', 3000);
+const EVICT_MB = wholeOption('evict', 16);
+const ROUNDS = wholeOption('rounds', 6);
+const CALLS = wholeOption('calls', 3000);
 const WARMUP = 60_000;
-const model = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'gemini-3.1-flash-live-preview';
+const model = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? PEER_SCENARIOS.A.model;
 
 const { client, sessions } = stubGenAI();
 const live = await createLiveAgent({ ai: client, model, tools: [addTool] }).connect();

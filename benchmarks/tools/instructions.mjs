@@ -1,19 +1,23 @@
 // Machine instructions per one-shot round trip of the peer bench's clients, counted by valgrind's
 // callgrind: the raw @google/genai client and livetools, each alone in a process under callgrind,
 // against the peer bench's fake server (lib/peer-server.mjs, in a child process that is not
-// instrumented). Instruction counts barely move between runs where CPU time moves by ±10 % on a
-// shared machine, so a change of a few hundred instructions per round trip shows in one run; they
-// are not time (a cache miss costs no instruction), but on this path they follow the peer bench's
-// CPU ratio (1.18 by instructions against 1.19-1.24 measured, before the changes of 2026-12-07).
+// instrumented). Instruction counts move by about 1 % between runs where CPU time moves by ±10 %
+// on a shared machine, so a change of a thousand instructions per round trip shows in one run;
+// they are not time (a cache miss costs no instruction), but on this path they follow the peer
+// bench's CPU ratio: 1.23 in both scenarios before the changes of 2026-12-07 (1.19-1.24 measured),
+// 1.14-1.15 after them (1.13-1.24 measured).
 //
 //   node benchmarks/tools/instructions.mjs
 //   node benchmarks/tools/instructions.mjs --scenario=B --round-trips=2000 --top=30
 //
-// Needs valgrind (`apt-get install -y valgrind`); takes about a minute. Counting starts after the
-// warm-up (6,000 round trips by default) and stops after the counted ones. V8's compiler runs on
-// the main thread here (`--single-threaded`, so that callgrind sees it); what it compiles while
-// counting is shown apart and left out of the totals. Code that V8 made at run time is named from
-// its `--perf-basic-prof` map.
+// Needs valgrind (`apt-get install -y valgrind`); takes about a minute and a half. Counting starts
+// after the warm-up (6,000 round trips by default) and stops after the counted ones (6,000 by
+// default: with 2,000 the raw client counted 56,500-57,400 instructions per round trip in scenario
+// A, with 6,000 53,500-53,800, while livetools' count stayed near 61,300: code that was still
+// settling weighed on the shorter count, and the ratio read 1.07-1.10 instead of 1.14). V8's
+// compiler runs on the main thread here (`--single-threaded`, so that callgrind sees it); what it
+// compiles while counting is shown apart and left out of the totals. Code that V8 made at run time
+// is named from its `--perf-basic-prof` map.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,40 +25,24 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as genai3 from '@google/genai';
 import { startChild } from '../lib/child.mjs';
-import { livetoolsClient, rawClient } from '../lib/peer-clients.mjs';
+import { optionText, wholeOption } from '../lib/options.mjs';
+import { livetoolsClient, PEER_SCENARIOS, rawClient } from '../lib/peer-clients.mjs';
 import { sleep } from '../lib/stats.mjs';
 
-/** The peer bench's scenarios: A, a 3.x model and `toolCall` alone; B, a 2.5 model and `toolCall` + `turnComplete`. */
-const SCENARIOS = {
-  A: { model: 'gemini-3.1-flash-live-preview', turnComplete: false },
-  B: { model: 'gemini-2.5-flash-native-audio-preview-12-2025', turnComplete: true },
-};
 const CLIENTS = ['raw', 'livetools'];
 
-const option = (name, fallback) => {
-  const given = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return given === undefined ? fallback : given.slice(name.length + 3);
-};
-const whole = (name, fallback) => {
-  const value = Number(option(name, fallback));
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} must be a whole number, 1 or more`);
-    process.exit(2);
-  }
-  return value;
-};
-const scenarioName = option('scenario', 'A');
-const scenario = SCENARIOS[scenarioName];
+const scenarioName = optionText('scenario', 'A');
+const scenario = PEER_SCENARIOS[scenarioName];
 if (!scenario) {
   console.error('--scenario must be A or B');
   process.exit(2);
 }
-const ROUND_TRIPS = whole('round-trips', 2000);
-const WARMUP = whole('warmup', 6000);
-const TOP = whole('top', 25);
-const child = option('child', undefined);
+const ROUND_TRIPS = wholeOption('round-trips', 6000);
+const WARMUP = wholeOption('warmup', 6000);
+const TOP = wholeOption('top', 25);
+const child = optionText('child', undefined);
 
-if (child !== undefined) await runChild(child, option('flags', tmpdir()));
+if (child !== undefined) await runChild(child, optionText('flags', tmpdir()));
 else await runParent();
 
 /**
@@ -98,21 +86,21 @@ async function runParent() {
     process.exit(2);
   }
   const dir = mkdtempSync(join(tmpdir(), 'livetools-instructions-'));
+  const counted = [];
   try {
     console.log(
       `instructions per one-shot round trip, scenario ${scenarioName} (${scenario.model}), ` +
         `${ROUND_TRIPS.toLocaleString('en-US')} counted after ${WARMUP.toLocaleString('en-US')}; Node ${process.version}`,
     );
-    // One client at a time: with both under callgrind at once (and their servers) on two cores,
-    // Node's streams took their slower paths (writes queued behind unfinished ones) and the counts
-    // grew by half.
-    const counted = [];
+    // One client at a time, so that each, under callgrind, has a core to itself next to its server.
     for (const kind of CLIENTS) counted.push(await countClient(kind, dir));
     const [raw, livetools] = counted.map(({ outFile, mapFile }) => readCosts(outFile, mapFile, ROUND_TRIPS));
     printTotals({ raw, livetools });
     printTop(raw, livetools);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    // V8 writes its code map where `--perf-basic-prof` puts it, outside `dir`.
+    for (const { mapFile } of counted) rmSync(mapFile, { force: true });
   }
 }
 
@@ -129,6 +117,9 @@ async function countClient(kind, dir) {
       process.execPath,
       '--single-threaded',
       '--perf-basic-prof',
+      // The code map goes to /tmp/perf-<pid>.map; V8 also opens its log, kept out of the working directory.
+      `--logfile=${join(dir, `${kind}.v8.log`)}`,
+      '--no-logfile-per-isolate',
       fileURLToPath(import.meta.url),
       `--child=${kind}`,
       `--flags=${dir}`,
@@ -175,7 +166,6 @@ function readCodeMap(file) {
     const size = Number.parseInt(line.slice(first + 1, second), 16);
     byStart.set(start, { start, end: start + size, name: line.slice(second + 1) }); // the latest wins
   }
-  rmSync(file, { force: true });
   return [...byStart.values()].sort((a, b) => a.start - b.start);
 }
 
@@ -235,14 +225,13 @@ function readCosts(outFile, mapFile, per) {
       costs.set(name, (costs.get(name) ?? 0) + Number(ir ?? 0));
     }
   }
-  rmSync(outFile, { force: true });
   for (const [name, ir] of costs) costs.set(name, ir / per);
   return costs;
 }
 
 /** What a function is part of. */
 function partOf(name) {
-  if (name.startsWith('JS:') || name.startsWith('LazyCompile:')) {
+  if (name.startsWith('JS:')) {
     if (name.includes('/packages/core/') || name.includes('@livetools/core')) return 'livetools';
     if (name.includes('/zod/')) return 'zod';
     if (name.includes('@google/genai')) return '@google/genai';

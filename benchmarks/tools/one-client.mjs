@@ -17,20 +17,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import * as genai3 from '@google/genai';
 import { startChild } from '../lib/child.mjs';
-import { livetoolsClient, rawClient } from '../lib/peer-clients.mjs';
+import { livetoolsClient, PEER_SCENARIOS, rawClient } from '../lib/peer-clients.mjs';
 
 const WARMUP = 3000;
-/** The peer bench's scenarios: A, a 3.x model and `toolCall` alone; B, a 2.5 model and `toolCall` + `turnComplete`. */
-const SCENARIOS = {
-  A: { model: 'gemini-3.1-flash-live-preview', turnComplete: false },
-  B: { model: 'gemini-2.5-flash-native-audio-preview-12-2025', turnComplete: true },
-};
 const [kind, count = '20000'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const heap = process.argv.includes('--heap');
 const threads = process.argv.includes('--threads');
 const scenarioName =
   process.argv.find((a) => a.startsWith('--scenario='))?.slice('--scenario='.length) ?? 'A';
-const scenario = SCENARIOS[scenarioName];
+const scenario = PEER_SCENARIOS[scenarioName];
 const iterations = Number(count);
 if (
   (kind !== 'raw' && kind !== 'livetools') ||

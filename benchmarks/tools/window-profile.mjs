@@ -23,17 +23,14 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { optionText } from '../lib/options.mjs';
 
-const option = (name, fallback) => {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return arg ? arg.slice(name.length + 3) : fallback;
-};
-const perfData = option('perf');
-const windowsFile = option('windows');
-const base = option('base', 'raw-genai3');
-const vs = option('vs', 'livetools-A');
-const freq = Number(option('freq', '10000'));
-const top = Number(option('top', '40'));
+const perfData = optionText('perf');
+const windowsFile = optionText('windows');
+const base = optionText('base', 'raw-genai3');
+const vs = optionText('vs', 'livetools-A');
+const freq = Number(optionText('freq', '10000'));
+const top = Number(optionText('top', '40'));
 if (!perfData || !windowsFile || !(freq > 0)) {
   console.error(
     'usage: window-profile.mjs --perf=<perf.data> --windows=<PEER_WINDOW_LOG file> [--base=raw-genai3] [--vs=livetools-A] [--freq=10000] [--top=40]',
