@@ -20,6 +20,31 @@ describe('EndedCallIds', () => {
     expect(ended.has('c')).toBe(true);
   });
 
+  it('keeps the characters of the id it adds, whatever it was asked about in between', () => {
+    const ended = new EndedCallIds(4);
+    expect(ended.has('call-1')).toBe(false);
+    expect(ended.has('other-id-longer')).toBe(false);
+    ended.add('call-1');
+    expect(ended.has('other-id-longer')).toBe(false);
+    expect(ended.has('call-1')).toBe(true);
+    // asked (absent), then added twice: the second add finds it
+    expect(ended.has('\u00e9t\u00e9')).toBe(false);
+    ended.add('\u00e9t\u00e9');
+    ended.add('\u00e9t\u00e9');
+    ended.add('call-2');
+    ended.add('call-3');
+    // four distinct ids in a ring of four: all remembered, none twice
+    expect(['call-1', '\u00e9t\u00e9', 'call-2', 'call-3'].map((id) => ended.has(id))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    ended.add('call-4');
+    expect(ended.has('call-1')).toBe(false);
+    expect(ended.has('call-4')).toBe(true);
+  });
+
   it('remembers nothing with a capacity of 0', () => {
     const ended = new EndedCallIds(0);
     ended.add('a');
