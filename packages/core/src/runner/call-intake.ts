@@ -68,28 +68,43 @@ export function receive(state: RunnerState, call: WireFunctionCall): void {
   const ordered = tool.kind === 'streaming' && tool.policies.onDuplicate !== 'allow';
   if (ordered) state.lines.join(record);
   const outcome = validateArguments(name, tool.parameters, call.args);
-  if (outcome instanceof Promise) outcome.then((o) => validated(state, record, o, ordered));
-  else validated(state, record, outcome, ordered);
+  if (outcome instanceof Promise) outcome.then((o) => validated(state, record, o, ordered, undefined));
+  else validated(state, record, outcome, ordered, now);
 }
 
-/** A call's arguments were validated: it settles now, or in arrival order (`ordered`). */
+/**
+ * A call's arguments were validated: it settles now, or in arrival order (`ordered`). `now`: the
+ * time read when the call was received, when that was in this same turn (validation was
+ * synchronous); a call that starts at once then starts at that time, without reading the clock
+ * again (a `Date.now()` costs more than most of starting a one-shot call).
+ */
 function validated(
   state: RunnerState,
   record: CallRecord,
   outcome: ValidationOutcome,
   ordered: boolean,
+  now: number | undefined,
 ): void {
   if (record.phase !== 'validating') return; // cancelled while validating
   if (ordered) {
     record.outcome = outcome;
     state.lines.drain(record.name);
   } else {
-    settle(state, record, outcome);
+    settle(state, record, outcome, now);
   }
 }
 
-/** @internal Admits a validated call, or answers an invalid one with its error. */
-export function settle(state: RunnerState, record: CallRecord, o: ValidationOutcome): void {
+/**
+ * @internal
+ * Admits a validated call, or answers an invalid one with its error. `now`: the time of this turn
+ * when the call was received in it (see `validated`), for a call that starts at once.
+ */
+export function settle(
+  state: RunnerState,
+  record: CallRecord,
+  o: ValidationOutcome,
+  now?: number | undefined,
+): void {
   if (!o.ok) {
     state.calls.delete(record.id);
     record.phase = 'ended';
@@ -97,7 +112,7 @@ export function settle(state: RunnerState, record: CallRecord, o: ValidationOutc
     return;
   }
   record.args = o.value;
-  admit(state, record);
+  admit(state, record, now);
 }
 
 /** Answers a call that never starts with an error, and ends it as failed. */
@@ -130,10 +145,10 @@ function reject(
 }
 
 /** Applies the tool's duplicate policy to a validated call: start it, queue it, or refuse it. */
-function admit(state: RunnerState, record: CallRecord): void {
+function admit(state: RunnerState, record: CallRecord, now: number | undefined): void {
   const tool = record.tool;
   if (tool.kind === 'one-shot' || tool.policies.onDuplicate === 'allow') {
-    start(state, record);
+    start(state, record, now);
     return;
   }
   const running = state.calls

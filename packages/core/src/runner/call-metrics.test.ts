@@ -1,4 +1,13 @@
-import { asyncScheduler, map, NEVER, type Observable, of, type SchedulerLike } from 'rxjs';
+import {
+  asyncScheduler,
+  filter,
+  firstValueFrom,
+  map,
+  NEVER,
+  type Observable,
+  of,
+  type SchedulerLike,
+} from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { drive, harness } from '../../test/support/harness.js';
@@ -66,41 +75,67 @@ describe('per-call metrics on tool-end, in the scheduler clock', () => {
     });
   });
 
-  it('ends a one-shot call at the time of its result: one read of the clock for both', () => {
-    // A clock that moves on at every read: each time an event carries was read once for it.
+  /** A clock that moves on by 10 at every read: each time an event carries was read once for it. */
+  function steppingClock(): { scheduler: SchedulerLike; reads: () => number } {
     let reads = 0;
-    const scheduler: SchedulerLike = {
-      now: () => 100 + 10 * reads++,
-      schedule: asyncScheduler.schedule.bind(asyncScheduler),
+    return {
+      scheduler: { now: () => 100 + 10 * reads++, schedule: asyncScheduler.schedule.bind(asyncScheduler) },
+      reads: () => reads,
     };
-    const runner = new ToolRunner({
+  }
+
+  function addRunner(scheduler: SchedulerLike, parameters: z.ZodType<{ a: number; b: number }>) {
+    return new ToolRunner({
       tools: [
         defineTool({
           name: 'add',
           description: 'Adds.',
-          parameters: z.object({ a: z.number(), b: z.number() }),
+          parameters,
           execute: ({ a, b }) => ({ sum: a + b }),
         }),
       ],
       scheduler,
       sink: { send: () => {} },
     });
+  }
+
+  it('starts a call validated in the turn it arrived at its arrival time, and ends a one-shot call at the time of its result: two reads of the clock', () => {
+    const clock = steppingClock();
+    const runner = addRunner(clock.scheduler, z.object({ a: z.number(), b: z.number() }));
     const events: ToolEvent[] = [];
     runner.events$.subscribe((e) => events.push(e));
     runner.handleToolCall([{ id: '1', name: 'add', args: { a: 1, b: 2 } }]);
+    expect(events.map((e) => [e.type, 'time' in e ? e.time : undefined])).toEqual([
+      ['tool-call', 100],
+      ['tool-start', 100],
+      ['tool-result', 110],
+      ['tool-end', 110],
+    ]);
+    expect((events[3] as ToolEndEvent).metrics).toMatchObject({
+      receivedAt: 100,
+      startedAt: 100,
+      durationMs: 10,
+      timeToFirstResultMs: 10,
+    });
+    expect(clock.reads()).toBe(2);
+  });
+
+  it('reads the clock again to start a call whose arguments validated in a later turn', async () => {
+    const clock = steppingClock();
+    const parameters = z.object({ a: z.number(), b: z.number() }).refine(async () => true);
+    const runner = addRunner(clock.scheduler, parameters);
+    const events: ToolEvent[] = [];
+    runner.events$.subscribe((e) => events.push(e));
+    const ended = firstValueFrom(runner.events$.pipe(filter((e) => e.type === 'tool-end')));
+    runner.handleToolCall([{ id: '1', name: 'add', args: { a: 1, b: 2 } }]);
+    await ended;
     expect(events.map((e) => [e.type, 'time' in e ? e.time : undefined])).toEqual([
       ['tool-call', 100],
       ['tool-start', 110],
       ['tool-result', 120],
       ['tool-end', 120],
     ]);
-    expect((events[3] as ToolEndEvent).metrics).toMatchObject({
-      receivedAt: 100,
-      startedAt: 110,
-      durationMs: 20,
-      timeToFirstResultMs: 10,
-    });
-    expect(reads).toBe(3);
+    expect(clock.reads()).toBe(3);
   });
 
   it('gives calls that never start their arrival, duration and the bytes of their error', () => {

@@ -10,11 +10,12 @@ import { runOneShot, subscribeStreaming } from './tool-source.js';
  * @internal
  * Starts an admitted call: publishes `tool-start`, then runs the tool with its context, when it
  * can read one (`tool-source.ts`), its values going through the wire check (and the coalescer,
- * for `minIntervalMs`) to the output room.
+ * for `minIntervalMs`) to the output room. `now`: the time of this turn when the call was received
+ * in it (the clock is read otherwise).
  */
-export function start(state: RunnerState, record: CallRecord): void {
+export function start(state: RunnerState, record: CallRecord, now?: number | undefined): void {
   record.phase = 'running';
-  const time = state.scheduler.now();
+  const time = now ?? state.scheduler.now();
   record.startedAt = time;
   const args = record.args as Record<string, unknown>;
   state.publish({ type: 'tool-start', callId: record.id, toolName: record.name, args, time });

@@ -56,7 +56,11 @@ export interface ToolStartEvent extends CallEventBase {
 export interface CallMetrics {
   /** When the call arrived. */
   readonly receivedAt: number;
-  /** When the tool started; absent when it never did (invalid, rejected, cancelled while validating or queued). */
+  /**
+   * When the tool started; absent when it never did (invalid, rejected, cancelled while validating
+   * or queued). A call whose arguments validate in the turn it arrived (every synchronous schema)
+   * and that starts at once has the time of its arrival: the clock is read once for both.
+   */
   readonly startedAt?: number;
   /**
    * From arrival to the end of the call, in ms. A one-shot call that answers ends with its
