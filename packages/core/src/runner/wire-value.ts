@@ -127,10 +127,12 @@ function isPlainContainer(value: object, depth: number): boolean {
     }
     return true;
   }
+  const record = value as Record<string, unknown>;
+  // `toJSON` first: reading it checks the object's shape, which then tells V8's optimizing
+  // compiler its prototype (otherwise Object.getPrototypeOf is a call into the runtime).
+  if (record.toJSON !== undefined) return false;
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return false;
-  const record = value as Record<string, unknown>;
-  if (record.toJSON !== undefined) return false;
   // for-in also visits inherited enumerable keys: they only make the check stricter.
   for (const key in record) {
     member = record[key];
