@@ -9,12 +9,15 @@
 //
 //   node benchmarks/tools/instructions.mjs
 //   node benchmarks/tools/instructions.mjs --scenario=B --round-trips=2000 --top=30
+//   node benchmarks/tools/instructions.mjs --callers=KeyedLoadIC,RecordWrite --top=40
 //
-// Needs valgrind (`apt-get install -y valgrind`); takes about a minute and a half. Counting starts
-// after the warm-up (6,000 round trips by default) and stops after the counted ones (6,000 by
-// default: with 2,000 the raw client counted 56,500-57,400 instructions per round trip in scenario
-// A, with 6,000 53,500-53,800, while livetools' count stayed near 61,300: code that was still
-// settling weighed on the shorter count, and the ratio read 1.07-1.10 instead of 1.14). V8's
+// Needs valgrind (`apt-get install -y valgrind`); takes about two minutes. Counting starts after
+// the warm-up (12,000 round trips by default: past the 10,000 ids a session remembers of its ended
+// calls, whose table, while it fills up, grows and has V8 recompile the code that adds to it; with
+// 6,000 that happened inside the count, about 600 instructions per round trip) and stops after the
+// counted ones (6,000 by default: with 2,000 the raw client counted 56,500-57,400 instructions per
+// round trip in scenario A, with 6,000 53,500-53,800: code that was still settling weighed on the
+// shorter count, and the ratio read 1.07-1.10 instead of 1.14). V8's
 // compiler runs on the main thread here (`--single-threaded`, so that callgrind sees it); what it
 // compiles while counting is shown apart and left out of the totals. Code that V8 made at run time
 // is named from its `--perf-basic-prof` map.
@@ -38,8 +41,9 @@ if (!scenario) {
   process.exit(2);
 }
 const ROUND_TRIPS = wholeOption('round-trips', 6000);
-const WARMUP = wholeOption('warmup', 6000);
+const WARMUP = wholeOption('warmup', 12000);
 const TOP = wholeOption('top', 25);
+const CALLERS = optionText('callers', undefined)?.split(',');
 const child = optionText('child', undefined);
 
 if (child !== undefined) await runChild(child, optionText('flags', tmpdir()));
@@ -95,8 +99,9 @@ async function runParent() {
     // One client at a time, so that each, under callgrind, has a core to itself next to its server.
     for (const kind of CLIENTS) counted.push(await countClient(kind, dir));
     const [raw, livetools] = counted.map(({ outFile, mapFile }) => readCosts(outFile, mapFile, ROUND_TRIPS));
-    printTotals({ raw, livetools });
-    printTop(raw, livetools);
+    printTotals({ raw: raw.costs, livetools: livetools.costs });
+    printTop(raw.costs, livetools.costs);
+    if (CALLERS !== undefined) printCallers(raw.callers, livetools.callers);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     // V8 writes its code map where `--perf-basic-prof` puts it, outside `dir`.
@@ -185,6 +190,8 @@ function codeAt(map, address) {
 /**
  * Instructions per round trip by function, from a callgrind output file (self cost: a call's
  * inclusive cost line is skipped). Native code is named by callgrind; run-time code by V8's map.
+ * With `--callers=TEXT[,TEXT...]`, also the callers of the functions whose name holds one of the
+ * texts: the inclusive instructions of those calls per round trip, by caller and callee.
  */
 function readCosts(outFile, mapFile, per) {
   const map = readCodeMap(mapFile);
@@ -196,8 +203,10 @@ function readCosts(outFile, mapFile, per) {
     return names[kind].get(match[1]) ?? '?';
   };
   const costs = new Map();
+  const callers = new Map();
   let object = '';
   let fn = '';
+  let callee = '';
   let address = 0;
   let skipNext = false;
   const number = (text) => (text.startsWith('0x') ? Number.parseInt(text, 16) : Number(text));
@@ -207,7 +216,7 @@ function readCosts(outFile, mapFile, per) {
     if (line.startsWith('ob=')) object = named('ob', line.slice(3));
     else if (line.startsWith('fn=')) fn = named('fn', line.slice(3));
     else if (line.startsWith('cob=')) named('ob', line.slice(4));
-    else if (line.startsWith('cfn=')) named('fn', line.slice(4));
+    else if (line.startsWith('cfn=')) callee = named('fn', line.slice(4));
     else if (line.startsWith('calls=')) skipNext = true;
     else if ((c >= '0' && c <= '9') || c === '+' || c === '-' || c === '*') {
       const [position, , ir] = line.split(' ');
@@ -216,17 +225,22 @@ function readCosts(outFile, mapFile, per) {
       } else if (position[0] === '+') address += number(position.slice(1));
       else if (position[0] === '-') address -= number(position.slice(1));
       else address = number(position);
-      if (skipNext) {
-        skipNext = false;
-        continue;
-      }
       const jit = object === '' || object === '???' || object.startsWith('(');
       const name = (jit && codeAt(map, address)) || `${object.split('/').pop()} ${fn}`;
+      if (skipNext) {
+        skipNext = false;
+        if (CALLERS?.some((text) => callee.includes(text))) {
+          const key = `${name}  ->  ${callee}`;
+          callers.set(key, (callers.get(key) ?? 0) + Number(ir ?? 0));
+        }
+        continue;
+      }
       costs.set(name, (costs.get(name) ?? 0) + Number(ir ?? 0));
     }
   }
   for (const [name, ir] of costs) costs.set(name, ir / per);
-  return costs;
+  for (const [name, ir] of callers) callers.set(name, ir / per);
+  return { costs, callers };
 }
 
 /** What a function is part of. */
@@ -276,6 +290,25 @@ function printTotals(clients) {
   );
   const compiler = parts.get('V8 compiler') ?? { raw: 0, livetools: 0 };
   console.log(`${'(V8 compiler, left out)'.padEnd(30)}${f(compiler.raw)}  ${f(compiler.livetools)}`);
+}
+
+/** The callers of the `--callers` functions, by inclusive instructions per round trip, most first. */
+function printCallers(raw, livetools) {
+  const names = new Set([...raw.keys(), ...livetools.keys()]);
+  const rows = [...names].map((name) => ({
+    name,
+    raw: raw.get(name) ?? 0,
+    livetools: livetools.get(name) ?? 0,
+  }));
+  rows.sort((a, b) => Math.max(b.raw, b.livetools) - Math.max(a.raw, a.livetools));
+  console.log(
+    `\ncalls to functions named *${CALLERS.join('* or *')}* (inclusive instructions per round trip: raw, livetools)`,
+  );
+  const f = (n) => Math.round(n).toLocaleString('en-US').padStart(7);
+  for (const row of rows.slice(0, TOP)) {
+    const name = row.name.replace(/file:\/\/\S*?\/(packages|node_modules)\//g, '$1/').slice(0, 140);
+    console.log(`${f(row.raw)} ${f(row.livetools)}  ${name}`);
+  }
 }
 
 /** The functions whose instructions differ most between the clients (compiler left out). */
