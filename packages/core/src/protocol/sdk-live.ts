@@ -73,7 +73,10 @@ export class ParsedFrames {
    * line, or `undefined` when the SDK must read the frame itself (its place in line stays empty).
    */
   hand(value: object): { readonly data: unknown } | undefined {
-    if (this.#whole || Object.hasOwn(value, 'setupComplete')) {
+    // A read rather than `Object.hasOwn` (a call into a builtin on every frame): a parsed frame
+    // has no undefined member, so the two differ only when `Object.prototype` has been given a
+    // `setupComplete`, and then every frame goes to the SDK whole, which is still correct.
+    if (this.#whole || (value as { setupComplete?: unknown }).setupComplete !== undefined) {
       this.#line.push(undefined);
       return undefined;
     }
