@@ -22,6 +22,32 @@ describe('readServerMessage', () => {
     expect(readServerMessage(single)).toEqual([{ kind: 'tool-calls', calls: ['x'], message: single }]);
   });
 
+  it('reads a key alone as it reads it beside others (a message of one key takes a shorter path)', () => {
+    const calls = [{ id: 'c1', name: 'watch', args: {} }];
+    const alone = [
+      { toolCall: { functionCalls: calls } },
+      { toolCall: { functionCalls: [] } },
+      { toolCall: { functionCalls: 'x' } },
+      { toolCall: { functionCalls: { id: 'c1' } } },
+      { toolCall: { functionCalls: null } },
+      { toolCall: {} },
+      { toolCall: null },
+      { toolCall: 'x' },
+      { serverContent: { turnComplete: true } },
+      { serverContent: null },
+      { voiceActivity: { voiceActivityType: 'ACTIVITY_END' } },
+    ];
+    for (const message of alone) {
+      // beside a usage report, which reads last: the same actions, then the usage
+      const beside = { ...message, usageMetadata: { totalTokenCount: 1 } };
+      const withMessage = (actions: ReturnType<typeof readServerMessage>, m: object) =>
+        actions.map((a) => ('message' in a ? { ...a, message: m } : a));
+      expect(withMessage(readServerMessage(message), beside)).toEqual(
+        readServerMessage(beside).filter((a) => a.kind !== 'usage'),
+      );
+    }
+  });
+
   it('reads cancellations, keeping the string ids of a list with a bad one', () => {
     expect(readServerMessage({ toolCallCancellation: { ids: ['a', 'b'] } })).toEqual([
       { kind: 'cancellation', ids: ['a', 'b'] },

@@ -156,6 +156,20 @@ export function readServerMessage(message: unknown): ServerAction[] {
         break;
     }
   }
+  // The usual message has one key, well formed (model content, audio above all, or tool calls):
+  // its one action goes in an array of one. An empty array that grows on its first push makes
+  // room for 17, for every message.
+  if (cancellation === undefined && update === undefined && usage === undefined && goAway === undefined) {
+    if (toolCall === undefined) {
+      if (serverContent !== undefined || voiceActivity !== undefined)
+        return [{ kind: 'content', message: m }];
+    } else if (serverContent === undefined && voiceActivity === undefined && isRecord(toolCall)) {
+      const calls = toolCall.functionCalls;
+      if (Array.isArray(calls) && calls.length > 0) {
+        return [{ kind: 'tool-calls', calls: calls as WireFunctionCall[], message: m }];
+      }
+    }
+  }
   const actions: ServerAction[] = [];
   // The content reader reads only `serverContent` and `voiceActivity`: it is given the message
   // itself (a copy of the two keys made an object per message, of a hidden class V8 may drop).
