@@ -5,7 +5,8 @@
 // on a shared machine, so a change of a thousand instructions per round trip shows in one run;
 // they are not time (a cache miss costs no instruction), but on this path they follow the peer
 // bench's CPU ratio: 1.23 in both scenarios before the changes of 2026-12-07 (1.19-1.24 measured),
-// 1.14-1.15 after them (1.13-1.24 measured).
+// 1.14-1.15 after the first of them (1.13-1.24 measured), and 1.09-1.10 from the steady state,
+// with ids alike for both clients, after the last (1.09-1.22 measured).
 //
 //   node benchmarks/tools/instructions.mjs
 //   node benchmarks/tools/instructions.mjs --scenario=B --round-trips=2000 --top=30
