@@ -22,7 +22,7 @@ describe('readServerMessage', () => {
     expect(readServerMessage(single)).toEqual([{ kind: 'tool-calls', calls: ['x'], message: single }]);
   });
 
-  it('reads a key alone as it reads it beside others (a message of one key takes a shorter path)', () => {
+  it('reads a key alone as it reads it beside others', () => {
     const calls = [{ id: 'c1', name: 'watch', args: {} }];
     const alone = [
       { toolCall: { functionCalls: calls } },

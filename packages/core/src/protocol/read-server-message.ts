@@ -156,82 +156,84 @@ export function readServerMessage(message: unknown): ServerAction[] {
         break;
     }
   }
-  // The usual message has one key, well formed (model content, audio above all, or tool calls):
-  // its one action goes in an array of one. An empty array that grows on its first push makes
-  // room for 17, for every message.
-  if (cancellation === undefined && update === undefined && usage === undefined && goAway === undefined) {
-    if (toolCall === undefined) {
-      if (serverContent !== undefined || voiceActivity !== undefined)
-        return [{ kind: 'content', message: m }];
-    } else if (serverContent === undefined && voiceActivity === undefined && isRecord(toolCall)) {
-      const calls = toolCall.functionCalls;
-      if (Array.isArray(calls) && calls.length > 0) {
-        return [{ kind: 'tool-calls', calls: calls as WireFunctionCall[], message: m }];
-      }
-    }
-  }
-  const actions: ServerAction[] = [];
+  // Actions are appended with `add`: the first makes an array of one, as most messages have one
+  // action (an empty array that grows on its first push makes room for 17, for every message).
+  let actions: ServerAction[] = [];
   // The content reader reads only `serverContent` and `voiceActivity`: it is given the message
   // itself (a copy of the two keys made an object per message, of a hidden class V8 may drop).
   if (serverContent !== undefined || voiceActivity !== undefined)
-    actions.push({ kind: 'content', message: m });
-  readToolCall(m, toolCall, actions);
-  readCancellation(cancellation, actions);
-  if (isRecord(update)) actions.push({ kind: 'resumption-update', update });
+    actions = add(actions, { kind: 'content', message: m });
+  actions = readToolCall(m, toolCall, actions);
+  actions = readCancellation(cancellation, actions);
+  if (isRecord(update)) actions = add(actions, { kind: 'resumption-update', update });
   else if (update !== undefined && update !== null)
-    actions.push({ kind: 'ignored', field: 'sessionResumptionUpdate', got: describeValue(update) });
-  if (isRecord(usage)) actions.push({ kind: 'usage', usage });
+    actions = add(actions, { kind: 'ignored', field: 'sessionResumptionUpdate', got: describeValue(update) });
+  if (isRecord(usage)) actions = add(actions, { kind: 'usage', usage });
   else if (usage !== undefined && usage !== null)
-    actions.push({ kind: 'ignored', field: 'usageMetadata', got: describeValue(usage) });
-  readGoAway(goAway, actions);
+    actions = add(actions, { kind: 'ignored', field: 'usageMetadata', got: describeValue(usage) });
+  actions = readGoAway(goAway, actions);
   return actions;
 }
 
-function readToolCall(message: WireServerMessage, toolCall: unknown, actions: ServerAction[]): void {
-  if (toolCall === undefined || toolCall === null) return;
-  if (!isRecord(toolCall)) {
-    actions.push({ kind: 'malformed', field: 'toolCall', got: describeValue(toolCall) });
-    return;
-  }
+/** `actions` with `action` appended: an array of one made for the first (see `readServerMessage`). */
+function add(actions: ServerAction[], action: ServerAction): ServerAction[] {
+  if (actions.length === 0) return [action];
+  actions.push(action);
+  return actions;
+}
+
+function readToolCall(
+  message: WireServerMessage,
+  toolCall: unknown,
+  actions: ServerAction[],
+): ServerAction[] {
+  if (toolCall === undefined || toolCall === null) return actions;
+  if (!isRecord(toolCall))
+    return add(actions, { kind: 'malformed', field: 'toolCall', got: describeValue(toolCall) });
   const calls = toolCall.functionCalls;
-  if (calls === undefined || calls === null) return;
+  if (calls === undefined || calls === null) return actions;
   if (!Array.isArray(calls)) {
     // A single value that is not an object is read as a list of one call, which the runner
     // logs as unanswerable; an object (not a list) is malformed.
-    if (typeof calls !== 'object')
-      actions.push({ kind: 'tool-calls', calls: [calls as WireFunctionCall], message });
-    else actions.push({ kind: 'malformed', field: 'toolCall.functionCalls', got: describeValue(calls) });
-    return;
+    return typeof calls !== 'object'
+      ? add(actions, { kind: 'tool-calls', calls: [calls as WireFunctionCall], message })
+      : add(actions, { kind: 'malformed', field: 'toolCall.functionCalls', got: describeValue(calls) });
   }
-  if (calls.length > 0) actions.push({ kind: 'tool-calls', calls: calls as WireFunctionCall[], message });
+  return calls.length > 0
+    ? add(actions, { kind: 'tool-calls', calls: calls as WireFunctionCall[], message })
+    : actions;
 }
 
-function readCancellation(cancellation: unknown, actions: ServerAction[]): void {
-  if (cancellation === undefined || cancellation === null) return;
+function readCancellation(cancellation: unknown, actions: ServerAction[]): ServerAction[] {
+  if (cancellation === undefined || cancellation === null) return actions;
   if (!isRecord(cancellation)) {
-    actions.push({ kind: 'malformed', field: 'toolCallCancellation', got: describeValue(cancellation) });
-    return;
+    return add(actions, {
+      kind: 'malformed',
+      field: 'toolCallCancellation',
+      got: describeValue(cancellation),
+    });
   }
   const ids = cancellation.ids;
-  if (ids === undefined || ids === null) return;
+  if (ids === undefined || ids === null) return actions;
   if (!Array.isArray(ids)) {
-    actions.push({ kind: 'malformed', field: 'toolCallCancellation.ids', got: describeValue(ids) });
-    return;
+    return add(actions, { kind: 'malformed', field: 'toolCallCancellation.ids', got: describeValue(ids) });
   }
   const good = ids.filter((id): id is string => typeof id === 'string');
-  if (good.length > 0) actions.push({ kind: 'cancellation', ids: good });
-  const bad = ids.find((id) => typeof id !== 'string');
+  let out = good.length > 0 ? add(actions, { kind: 'cancellation', ids: good }) : actions;
   if (good.length < ids.length) {
-    actions.push({ kind: 'malformed', field: 'toolCallCancellation.ids[]', got: describeValue(bad) });
+    const bad = ids.find((id) => typeof id !== 'string');
+    out = add(out, { kind: 'malformed', field: 'toolCallCancellation.ids[]', got: describeValue(bad) });
   }
+  return out;
 }
 
-function readGoAway(goAway: unknown, actions: ServerAction[]): void {
-  if (goAway === undefined || goAway === null || goAway === false) return;
+function readGoAway(goAway: unknown, actions: ServerAction[]): ServerAction[] {
+  if (goAway === undefined || goAway === null || goAway === false) return actions;
   const timeLeft: unknown = isRecord(goAway) ? goAway.timeLeft : undefined;
+  let out = actions;
   if (timeLeft !== undefined && typeof timeLeft !== 'string') {
-    actions.push({ kind: 'ignored', field: 'goAway.timeLeft', got: describeValue(timeLeft) });
+    out = add(out, { kind: 'ignored', field: 'goAway.timeLeft', got: describeValue(timeLeft) });
   }
   const text = typeof timeLeft === 'string' ? timeLeft : undefined;
-  actions.push({ kind: 'go-away', timeLeft: text, timeLeftMs: durationToMs(text) });
+  return add(out, { kind: 'go-away', timeLeft: text, timeLeftMs: durationToMs(text) });
 }
