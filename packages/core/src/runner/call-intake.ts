@@ -21,10 +21,19 @@ export function receive(state: RunnerState, call: WireFunctionCall): void {
     });
     return;
   }
-  const id = call.id;
+  const id: unknown = call.id;
   const name = call.name ?? '';
   if (!id) {
     state.logger.error('a function call without an id cannot be answered; ignored', { name });
+    return;
+  }
+  // An id of another type cannot be answered either (a response's id is a string), and reading it
+  // as one would throw, costing the calls after it in the same message.
+  if (typeof id !== 'string') {
+    state.logger.error('a function call whose id is not a string cannot be answered; ignored', {
+      name,
+      idType: Array.isArray(id) ? 'array' : typeof id,
+    });
     return;
   }
   if (state.calls.has(id)) {

@@ -210,6 +210,18 @@ describe('ToolRunner: validation and unknown tools', () => {
 });
 
 describe('ToolRunner: failures stay inside their call', () => {
+  it('ignores a call whose id is not a string and answers the call after it in the same message', () => {
+    const sent: { id: string }[] = [];
+    const add = defineTool({ name: 'add', description: 'Adds.', parameters: z.object({}), execute: () => 1 });
+    const runner = new ToolRunner({ tools: [add], sink: { send: (r) => sent.push(...r) } });
+    runner.handleToolCall([
+      { id: ['bad'] as unknown as string, name: 'add', args: {} },
+      { id: 7 as unknown as string, name: 'add', args: {} },
+      { id: 'good', name: 'add', args: {} },
+    ]);
+    expect(sent.map((r) => r.id)).toEqual(['good']);
+  });
+
   const failures = {
     'a synchronous throw': () => {
       throw new Error('boom');

@@ -70,6 +70,11 @@ describe('malformed frames from the server', () => {
     ['a call that is null', null, /not an object cannot be answered/],
     ['a call that is a number', 7, /not an object cannot be answered/],
     ['a call without an id', { name: 'watch', args: { label: 'x' } }, /without an id cannot be answered/],
+    [
+      'a call whose id is not a string',
+      { id: ['x'], name: 'watch', args: { label: 'x' } },
+      /id is not a string cannot be answered/,
+    ],
   ])('logs %s (it cannot be answered) and goes on', async (_what, call, message) => {
     const { fx, watch, lines } = await open();
     await using _ = fx;
