@@ -89,17 +89,10 @@ export function toWireValue(value: unknown): unknown | WireRefusal {
  * that throws, sends the value to the full walk, which converts it or says what is wrong.
  */
 function isPlainJson(value: unknown): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value);
-    case 'object':
-      return value === null || isPlainContainer(value, 0);
-    default:
-      return false;
-  }
+  if (typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value === 'object') return value === null || isPlainContainer(value, 0);
+  return false;
 }
 
 /**
@@ -107,23 +100,24 @@ function isPlainJson(value: unknown): boolean {
  * loops, without a call per member: most of a large result is leaves, and a call per leaf made
  * the check about a third slower. The two loops repeat the same member check on purpose: sharing
  * it through a helper (a leaf test, or a kind returned for both loops to act on) made the check
- * 12–19 % slower on a 12.4 KiB result, measured against this version in one process.
+ * 12–19 % slower on a 12.4 KiB result, measured against this version in one process. Each test
+ * is written `typeof member === '…'`, never through a variable holding the type: V8's optimizing
+ * compiler then checks the type in place, where a kept `typeof` string is made by a call for every
+ * member (with a variable, `toWireValue` took 24-25 ns on a four-field quote against 20 now, and
+ * 1.7 µs on a 300-member result against 1.36-1.52, measured in one process each).
  */
 function isPlainContainer(value: object, depth: number): boolean {
   if (depth >= MAX_WIRE_DEPTH) return false;
-  let member: unknown;
-  let type: string;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      member = value[i];
-      type = typeof member;
-      if (type === 'string' || type === 'boolean') continue;
-      if (type === 'number') {
+      const member: unknown = value[i];
+      if (typeof member === 'string' || typeof member === 'boolean') continue;
+      if (typeof member === 'number') {
         if (Number.isFinite(member)) continue;
         return false;
       }
-      if (type !== 'object') return false;
-      if (member !== null && !isPlainContainer(member as object, depth + 1)) return false;
+      if (typeof member !== 'object') return false;
+      if (member !== null && !isPlainContainer(member, depth + 1)) return false;
     }
     return true;
   }
@@ -135,15 +129,14 @@ function isPlainContainer(value: object, depth: number): boolean {
   if (proto !== Object.prototype && proto !== null) return false;
   // for-in also visits inherited enumerable keys: they only make the check stricter.
   for (const key in record) {
-    member = record[key];
-    type = typeof member;
-    if (type === 'string' || type === 'boolean') continue;
-    if (type === 'number') {
+    const member = record[key];
+    if (typeof member === 'string' || typeof member === 'boolean') continue;
+    if (typeof member === 'number') {
       if (Number.isFinite(member)) continue;
       return false;
     }
-    if (type !== 'object') return false;
-    if (member !== null && !isPlainContainer(member as object, depth + 1)) return false;
+    if (typeof member !== 'object') return false;
+    if (member !== null && !isPlainContainer(member, depth + 1)) return false;
   }
   return true;
 }
