@@ -11,6 +11,18 @@
 //   node benchmarks/tools/instructions.mjs
 //   node benchmarks/tools/instructions.mjs --scenario=B --round-trips=2000 --top=30
 //   node benchmarks/tools/instructions.mjs --callers=KeyedLoadIC,RecordWrite --top=40
+//   node benchmarks/tools/instructions.mjs --scenario=stream --cache-sim
+//
+// `--scenario=stream` counts the core bench's end-to-end throughput row instead, per response: one
+// streaming call answered back to back in bursts of 10,000 (a Subject feeding the raw SDK, or a
+// livetools streaming tool with `events$` subscribed), against the fake Live server of
+// `packages/core/bench/lib/live.mjs` in the same process (both clients send the same frames, so
+// the server's share is alike). `--cache-sim` has callgrind simulate the caches, and prints level-1
+// instruction and data read misses beside the instructions: on that row, livetools added about 2 %
+// of the instructions per response on 2026-12-07, but 7-9 % of the instruction-cache misses and
+// 35-44 % of the data read misses (its code and its objects no longer in the level-1 caches when the
+// next response comes, after the SDK, ws and the server have run), which is why its wall-time
+// share there is about twice its share of instructions.
 //
 // Needs valgrind (`apt-get install -y valgrind`); takes about two minutes. Counting starts after
 // the warm-up (12,000 round trips by default: past the 10,000 ids a session remembers of its ended
@@ -36,18 +48,32 @@ import { sleep } from '../lib/stats.mjs';
 const CLIENTS = ['raw', 'livetools'];
 
 const scenarioName = optionText('scenario', 'A');
-const scenario = PEER_SCENARIOS[scenarioName];
+const streaming = scenarioName === 'stream';
+const scenario = streaming ? { model: 'the core bench fake server' } : PEER_SCENARIOS[scenarioName];
 if (!scenario) {
-  console.error('--scenario must be A or B');
+  console.error('--scenario must be A, B or stream');
   process.exit(2);
 }
-const ROUND_TRIPS = wholeOption('round-trips', 6000);
-const WARMUP = wholeOption('warmup', 12000);
+/** Responses of one burst in the stream scenario: the core bench's end-to-end row sends 10,000. */
+const BURST = 10_000;
+const ROUND_TRIPS = wholeOption('round-trips', streaming ? 2 * BURST : 6000);
+const WARMUP = wholeOption('warmup', streaming ? 4 * BURST : 12000);
+const UNIT = streaming ? 'response' : 'round trip';
+const CACHE_SIM = process.argv.includes('--cache-sim');
+/** What is counted, by callgrind's names: instructions, and with `--cache-sim` level-1 misses too. */
+const EVENTS = CACHE_SIM
+  ? [
+      ['Ir', 'instructions'],
+      ['I1mr', 'level-1 instruction-cache misses'],
+      ['D1mr', 'level-1 data-cache read misses'],
+    ]
+  : [['Ir', 'instructions']];
 const TOP = wholeOption('top', 25);
 const CALLERS = optionText('callers', undefined)?.split(',');
 const child = optionText('child', undefined);
 
-if (child !== undefined) await runChild(child, optionText('flags', tmpdir()));
+if (child !== undefined && streaming) await runStreamChild(child, optionText('flags', tmpdir()));
+else if (child !== undefined) await runChild(child, optionText('flags', tmpdir()));
 else await runParent();
 
 /**
@@ -80,6 +106,37 @@ async function runChild(kind, dir) {
   }
 }
 
+/**
+ * Under callgrind: one client's responses on one streaming call, in bursts like the core bench's
+ * end-to-end row (each awaited until the server has received all of it), counted as in {@link runChild}.
+ */
+async function runStreamChild(kind, dir) {
+  const live = await import('../../packages/core/bench/lib/live.mjs');
+  const server = await live.createFakeLiveServer({ timeoutMs: 10_000, keepFrames: 0 });
+  const client = kind === 'raw' ? await live.connectRaw(server) : await live.connectLivetools(server);
+  const probe = live.frameProbe(client.connection);
+  const feed = kind === 'raw' ? live.rawSdkFeed(client.session, client.callId) : client.fixture.feed;
+  const value = live.payloads()[0].value;
+  const send = async (count) => {
+    for (let left = count; left > 0; left -= BURST) {
+      const n = Math.min(left, BURST);
+      const done = probe.afterResponses(n);
+      for (let i = 0; i < n; i++) feed.next(value);
+      await done;
+    }
+  };
+  await send(WARMUP);
+  writeFileSync(join(dir, `${kind}.ready`), String(process.pid));
+  await fileWritten(join(dir, `${kind}.go`));
+  await send(ROUND_TRIPS);
+  writeFileSync(join(dir, `${kind}.done`), '');
+  await fileWritten(join(dir, `${kind}.end`));
+  probe.dispose();
+  if (kind === 'raw') client.session.close();
+  else await client.close();
+  await server.close();
+}
+
 /** Resolves once `file` exists (looked for every 50 ms). */
 async function fileWritten(file) {
   while (!existsSync(file)) await sleep(50);
@@ -94,15 +151,20 @@ async function runParent() {
   const counted = [];
   try {
     console.log(
-      `instructions per one-shot round trip, scenario ${scenarioName} (${scenario.model}), ` +
+      `${EVENTS.map(([, name]) => name).join(', ')} per ${streaming ? 'streamed response' : 'one-shot round trip'}, scenario ${scenarioName} (${scenario.model}), ` +
         `${ROUND_TRIPS.toLocaleString('en-US')} counted after ${WARMUP.toLocaleString('en-US')}; Node ${process.version}`,
     );
     // One client at a time, so that each, under callgrind, has a core to itself next to its server.
     for (const kind of CLIENTS) counted.push(await countClient(kind, dir));
-    const [raw, livetools] = counted.map(({ outFile, mapFile }) => readCosts(outFile, mapFile, ROUND_TRIPS));
-    printTotals({ raw: raw.costs, livetools: livetools.costs });
-    printTop(raw.costs, livetools.costs);
-    if (CALLERS !== undefined) printCallers(raw.callers, livetools.callers);
+    for (const [event, name] of EVENTS) {
+      const [raw, livetools] = counted.map(({ outFile, mapFile }) =>
+        readCosts(outFile, mapFile, ROUND_TRIPS, event),
+      );
+      if (EVENTS.length > 1) console.log(`\n${name} (${event})`);
+      printTotals({ raw: raw.costs, livetools: livetools.costs });
+      printTop(raw.costs, livetools.costs, name);
+      if (CALLERS !== undefined && event === 'Ir') printCallers(raw.callers, livetools.callers);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
     // V8 writes its code map where `--perf-basic-prof` puts it, outside `dir`.
@@ -118,6 +180,7 @@ async function countClient(kind, dir) {
     [
       '--tool=callgrind',
       '--dump-instr=yes',
+      ...(CACHE_SIM ? ['--cache-sim=yes'] : []),
       '--instr-atstart=no',
       `--callgrind-out-file=${outFile}`,
       process.execPath,
@@ -189,12 +252,13 @@ function codeAt(map, address) {
 }
 
 /**
- * Instructions per round trip by function, from a callgrind output file (self cost: a call's
- * inclusive cost line is skipped). Native code is named by callgrind; run-time code by V8's map.
- * With `--callers=TEXT[,TEXT...]`, also the callers of the functions whose name holds one of the
- * texts: the inclusive instructions of those calls per round trip, by caller and callee.
+ * Instructions (or another of callgrind's events: `event`, its name in the file's `events:` line)
+ * per round trip by function, from a callgrind output file (self cost: a call's inclusive cost
+ * line is skipped). Native code is named by callgrind; run-time code by V8's map. With
+ * `--callers=TEXT[,TEXT...]`, also the callers of the functions whose name holds one of the texts:
+ * the inclusive count of those calls per round trip, by caller and callee.
  */
-function readCosts(outFile, mapFile, per) {
+function readCosts(outFile, mapFile, per, event = 'Ir') {
   const map = readCodeMap(mapFile);
   const names = { ob: new Map(), fn: new Map() };
   const named = (kind, value) => {
@@ -211,16 +275,24 @@ function readCosts(outFile, mapFile, per) {
   let address = 0;
   let skipNext = false;
   const number = (text) => (text.startsWith('0x') ? Number.parseInt(text, 16) : Number(text));
+  // A cost line is the instruction's address, its source line, then one count per event.
+  let column = 2;
   for (const line of readFileSync(outFile, 'utf8').split('\n')) {
     const c = line[0];
     if (c === undefined) continue;
-    if (line.startsWith('ob=')) object = named('ob', line.slice(3));
+    if (line.startsWith('events:')) {
+      const index = line.slice('events:'.length).trim().split(' ').indexOf(event);
+      if (index < 0) throw new Error(`${outFile} has no count of ${event}: ${line}`);
+      column = 2 + index;
+    } else if (line.startsWith('ob=')) object = named('ob', line.slice(3));
     else if (line.startsWith('fn=')) fn = named('fn', line.slice(3));
     else if (line.startsWith('cob=')) named('ob', line.slice(4));
     else if (line.startsWith('cfn=')) callee = named('fn', line.slice(4));
     else if (line.startsWith('calls=')) skipNext = true;
     else if ((c >= '0' && c <= '9') || c === '+' || c === '-' || c === '*') {
-      const [position, , ir] = line.split(' ');
+      const fields = line.split(' ');
+      const position = fields[0];
+      const ir = fields[column];
       if (position === '*') {
         // same address
       } else if (position[0] === '+') address += number(position.slice(1));
@@ -247,6 +319,8 @@ function readCosts(outFile, mapFile, per) {
 /** What a function is part of. */
 function partOf(name) {
   if (name.startsWith('JS:')) {
+    // The stream scenario's fake server runs in the client's process: its code is not the client's.
+    if (name.includes('/core/dist/testing/') || name.includes('/core/bench/')) return 'fake server, bench';
     if (name.includes('/packages/core/') || name.includes('@livetools/core')) return 'livetools';
     if (name.includes('/zod/')) return 'zod';
     if (name.includes('@google/genai')) return '@google/genai';
@@ -293,7 +367,7 @@ function printTotals(clients) {
   console.log(`${'(V8 compiler, left out)'.padEnd(30)}${f(compiler.raw)}  ${f(compiler.livetools)}`);
 }
 
-/** The callers of the `--callers` functions, by inclusive instructions per round trip, most first. */
+/** The callers of the `--callers` functions, by inclusive instructions per round trip (or response), most first. */
 function printCallers(raw, livetools) {
   const names = new Set([...raw.keys(), ...livetools.keys()]);
   const rows = [...names].map((name) => ({
@@ -303,7 +377,7 @@ function printCallers(raw, livetools) {
   }));
   rows.sort((a, b) => Math.max(b.raw, b.livetools) - Math.max(a.raw, a.livetools));
   console.log(
-    `\ncalls to functions named *${CALLERS.join('* or *')}* (inclusive instructions per round trip: raw, livetools)`,
+    `\ncalls to functions named *${CALLERS.join('* or *')}* (inclusive instructions per ${UNIT}: raw, livetools)`,
   );
   const f = (n) => Math.round(n).toLocaleString('en-US').padStart(7);
   for (const row of rows.slice(0, TOP)) {
@@ -312,8 +386,8 @@ function printCallers(raw, livetools) {
   }
 }
 
-/** The functions whose instructions differ most between the clients (compiler left out). */
-function printTop(raw, livetools) {
+/** The functions whose counts (`name`: instructions by default) differ most between the clients (compiler left out). */
+function printTop(raw, livetools, counted = 'instructions') {
   const names = new Set([...raw.keys(), ...livetools.keys()]);
   const rows = [];
   for (const name of names) {
@@ -322,9 +396,7 @@ function printTop(raw, livetools) {
     rows.push({ name, difference, raw: raw.get(name) ?? 0, livetools: livetools.get(name) ?? 0 });
   }
   rows.sort((a, b) => Math.abs(b.difference) - Math.abs(a.difference));
-  console.log(
-    `\nthe ${TOP} functions that differ most (instructions per round trip: raw, livetools, difference)`,
-  );
+  console.log(`\nthe ${TOP} functions that differ most (${counted} per ${UNIT}: raw, livetools, difference)`);
   const f = (n) => Math.round(n).toLocaleString('en-US').padStart(7);
   for (const row of rows.slice(0, TOP)) {
     const name = row.name.replace(/file:\/\/\S*?\/(packages|node_modules)\//, '$1/').slice(0, 110);
