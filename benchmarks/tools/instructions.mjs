@@ -20,7 +20,7 @@
 // the server's share is alike). `--cache-sim` has callgrind simulate the caches, and prints level-1
 // instruction and data read misses beside the instructions: on that row, livetools added about 2 %
 // of the instructions per response on 2026-12-07, but 7-9 % of the instruction-cache misses and
-// 35-44 % of the data read misses (its code and its objects no longer in the level-1 caches when the
+// 28-44 % of the data read misses (its code and its objects no longer in the level-1 caches when the
 // next response comes, after the SDK, ws and the server have run), which is why its wall-time
 // share there is about twice its share of instructions.
 //
