@@ -77,11 +77,21 @@ else if (child !== undefined) await runChild(child, optionText('flags', tmpdir()
 else await runParent();
 
 /**
- * Under callgrind: one client's round trips, counted between two files the parent and this child
- * write in `dir` (not stdin: reading a pipe runs Node's stream code on an object of another shape
- * than the client's socket, and the first read, at the start of the count, had V8 deoptimize and
- * recompile the code both share while it counted: twice the instructions).
+ * Under callgrind: `run(WARMUP)`, then `run(ROUND_TRIPS)` counted between two files the parent and
+ * this child write in `dir` (not stdin: reading a pipe runs Node's stream code on an object of
+ * another shape than the client's socket, and the first read, at the start of the count, had V8
+ * deoptimize and recompile the code both share while it counted: twice the instructions).
  */
+async function counted(kind, dir, run) {
+  await run(WARMUP);
+  writeFileSync(join(dir, `${kind}.ready`), String(process.pid));
+  await fileWritten(join(dir, `${kind}.go`));
+  await run(ROUND_TRIPS);
+  writeFileSync(join(dir, `${kind}.done`), '');
+  await fileWritten(join(dir, `${kind}.end`));
+}
+
+/** One client's one-shot round trips against the peer bench's server, {@link counted}. */
 async function runChild(kind, dir) {
   const server = await startChild(new URL('../lib/peer-server.mjs', import.meta.url));
   try {
@@ -92,14 +102,9 @@ async function runChild(kind, dir) {
         : livetoolsClient(scenario.model, server.url);
     const close = await open();
     await accepted;
-    const run = (iterations) =>
-      server.request('run', { label: kind, iterations, turnComplete: scenario.turnComplete });
-    await run(WARMUP);
-    writeFileSync(join(dir, `${kind}.ready`), String(process.pid));
-    await fileWritten(join(dir, `${kind}.go`));
-    await run(ROUND_TRIPS);
-    writeFileSync(join(dir, `${kind}.done`), '');
-    await fileWritten(join(dir, `${kind}.end`));
+    await counted(kind, dir, (iterations) =>
+      server.request('run', { label: kind, iterations, turnComplete: scenario.turnComplete }),
+    );
     await close();
   } finally {
     await server.stop();
@@ -107,8 +112,8 @@ async function runChild(kind, dir) {
 }
 
 /**
- * Under callgrind: one client's responses on one streaming call, in bursts like the core bench's
- * end-to-end row (each awaited until the server has received all of it), counted as in {@link runChild}.
+ * One client's responses on one streaming call, in bursts like the core bench's end-to-end row
+ * (each awaited until the server has received all of it), {@link counted}.
  */
 async function runStreamChild(kind, dir) {
   const live = await import('../../packages/core/bench/lib/live.mjs');
@@ -125,12 +130,7 @@ async function runStreamChild(kind, dir) {
       await done;
     }
   };
-  await send(WARMUP);
-  writeFileSync(join(dir, `${kind}.ready`), String(process.pid));
-  await fileWritten(join(dir, `${kind}.go`));
-  await send(ROUND_TRIPS);
-  writeFileSync(join(dir, `${kind}.done`), '');
-  await fileWritten(join(dir, `${kind}.end`));
+  await counted(kind, dir, send);
   probe.dispose();
   if (kind === 'raw') client.session.close();
   else await client.close();
