@@ -93,6 +93,9 @@ describe.each(sdks)('%s: a frame is parsed once', (_name, makeAi, LiveServerMess
     await until(4);
     const parsesOfFrames = parse.mock.calls.filter(([text]) => String(text).includes(marker));
     expect(parsesOfFrames).toHaveLength(2); // the text frame and the tool call (not twice each)
+    // After connect() resolved the frames skip the SDK's handler, and its parse of `{}` with it.
+    expect(parse.mock.calls.map(([text]) => text)).not.toContain('{}');
+    expect(parse).toHaveBeenCalledTimes(3);
     expect(bad).toEqual([]);
     const got = messages.slice(1);
     expect(got.map(data)).toEqual(frames(marker));
@@ -107,6 +110,34 @@ describe.each(sdks)('%s: a frame is parsed once', (_name, makeAi, LiveServerMess
     await until(4);
     expect(messages[0]?.setupComplete).toBeDefined();
     expect(messages.slice(1).map(data)).toEqual(frames(marker));
+  });
+
+  it('keeps the order across the switch from the SDK to the session at once, and the messages alike', async () => {
+    const { connection, messages, until } = await open(makeAi, frames('early'));
+    // Frames sent while connect() resolves and after: some through the SDK, the rest without it.
+    for (const frame of frames('late')) connection.sendRaw(frame);
+    await until(7);
+    expect(messages.slice(1).map(data)).toEqual([...frames('early'), ...frames('late')]);
+    for (const message of messages) expect(message).toBeInstanceOf(LiveServerMessage);
+    expect(Object.getPrototypeOf(messages[6])).toBe(Object.getPrototypeOf(messages[1]));
+  });
+
+  it('keeps a frame whose field the SDK message has a getter for (text), before and after connect() resolves', async () => {
+    // The SDK's own assignment of such a frame throws in a promise nobody handles (the process ends).
+    const odd = {
+      text: 'not the getter',
+      toolCall: { functionCalls: [{ id: 'c1', name: 'look', args: {} }] },
+    };
+    const { connection, messages, bad, until } = await open(makeAi, [odd]);
+    await until(2);
+    connection.sendRaw(odd);
+    await until(3);
+    expect(bad).toEqual([]);
+    for (const message of messages.slice(1)) {
+      expect(message).toBeInstanceOf(LiveServerMessage);
+      expect(data(message)).toEqual(odd);
+      expect((message as { text?: unknown }).text).toBe('not the getter');
+    }
   });
 
   it('still drops and reports a frame that is not a JSON object, and the next frame arrives whole', async () => {

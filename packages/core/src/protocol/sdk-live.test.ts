@@ -3,7 +3,7 @@ import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
 import { describe, expect, it } from 'vitest';
 import type { LivetoolsError } from '../errors.js';
 import type { GenAIClient } from './genai-like.js';
-import { connectLive, sdkLiveView } from './sdk-live.js';
+import { connectLive, ParsedFrames, sdkLiveView } from './sdk-live.js';
 import { SdkSocket } from './sdk-socket.js';
 
 /** A stand-in for `ai.live` whose connect creates one socket through its factory, and records its params. */
@@ -109,4 +109,90 @@ describe('the SDK adapter (one view of ai.live)', () => {
       expect(Object.getPrototypeOf(view)).toBe(ai.live);
     },
   );
+});
+
+describe('ParsedFrames: a parsed frame skips the SDK only where that keeps its message and order', () => {
+  /** Stands for the SDK's `LiveServerMessage`: a class with a getter over the assigned fields. */
+  class SdkMessage {
+    [key: string]: unknown;
+    get text(): unknown {
+      return (this.serverContent as { text?: unknown } | undefined)?.text;
+    }
+  }
+
+  /** Frames whose setupComplete the SDK has handed on (so its message's prototype is known). */
+  function afterSetup() {
+    const frames = new ParsedFrames();
+    expect(frames.hand({ setupComplete: {} })).toBeUndefined();
+    frames.fill(Object.assign(new SdkMessage(), { setupComplete: {} }));
+    const direct: unknown[] = [];
+    return { frames, direct, skip: () => frames.deliverDirectly((m) => direct.push(m)) };
+  }
+
+  it('goes through the SDK until connect() has resolved', () => {
+    const { frames, direct } = afterSetup();
+    expect(frames.deliver({ serverContent: { text: 'a' } })).toBe(false);
+    expect(direct).toEqual([]);
+  });
+
+  it('then gives the session a message of the prototype of the SDK messages, with the frame as own fields', () => {
+    const { frames, direct, skip } = afterSetup();
+    skip();
+    const frame = { serverContent: { text: 'a' }, usageMetadata: { totalTokenCount: 3 } };
+    expect(frames.deliver(frame)).toBe(true);
+    expect(direct).toHaveLength(1);
+    const message = direct[0] as SdkMessage;
+    expect(message).toBeInstanceOf(SdkMessage);
+    expect(message.text).toBe('a');
+    expect(Object.keys(message)).toEqual(['serverContent', 'usageMetadata']);
+    expect({ ...message }).toEqual(frame);
+  });
+
+  it('leaves a setupComplete to the SDK, which keeps it', () => {
+    const { frames, direct, skip } = afterSetup();
+    skip();
+    expect(frames.deliver({ setupComplete: {} })).toBe(false);
+    expect(direct).toEqual([]);
+  });
+
+  it('keeps the order while a frame waits in line for the SDK', () => {
+    const { frames, direct, skip } = afterSetup();
+    expect(frames.hand({ serverContent: { text: 'first' } })).toEqual({ data: '{}' });
+    skip();
+    expect(frames.deliver({ serverContent: { text: 'second' } })).toBe(false);
+    const first = new SdkMessage();
+    frames.fill(first);
+    expect(first.text).toBe('first');
+    expect(frames.deliver({ serverContent: { text: 'third' } })).toBe(true);
+    expect((direct[0] as SdkMessage).text).toBe('third');
+  });
+
+  it('never skips the SDK after a frame it had to read itself (a Blob: every later frame is read whole)', () => {
+    const { frames, direct, skip } = afterSetup();
+    frames.handWhole();
+    frames.fill(new SdkMessage());
+    skip();
+    expect(frames.deliver({ serverContent: { text: 'a' } })).toBe(false);
+    expect(direct).toEqual([]);
+  });
+
+  it('keeps a field the prototype has only a getter for as an own field, on both ways', () => {
+    const { frames, direct, skip } = afterSetup();
+    expect(frames.hand({ text: 'sdk way' })).toEqual({ data: '{}' });
+    const viaSdk = new SdkMessage();
+    frames.fill(viaSdk);
+    skip();
+    expect(frames.deliver({ text: 'direct', serverContent: { text: 'ignored' } })).toBe(true);
+    expect(viaSdk.text).toBe('sdk way');
+    expect((direct[0] as SdkMessage).text).toBe('direct');
+    expect(Object.keys(direct[0] as object)).toEqual(['text', 'serverContent']);
+  });
+
+  it('never skips the SDK before it has made a message (whose prototype the others get)', () => {
+    const frames = new ParsedFrames();
+    const direct: unknown[] = [];
+    frames.deliverDirectly((m) => direct.push(m));
+    expect(frames.deliver({ serverContent: { text: 'a' } })).toBe(false);
+    expect(direct).toEqual([]);
+  });
 });

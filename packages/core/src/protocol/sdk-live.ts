@@ -63,10 +63,40 @@ const EMPTY_FRAME = Object.freeze({ data: '{}' });
  * here in order. A frame the SDK must read itself (`setupComplete`, which resolves `connect()`; a
  * `Blob`) is handed over whole and takes an empty place in the line; after a `Blob`, which the SDK
  * reads asynchronously, every frame is.
+ *
+ * Once `connect()` has resolved, the SDK no longer queues: it hands each frame on at once, in the
+ * socket's turn, having made its message as above. From then on ({@link deliverDirectly}) a parsed
+ * frame skips the SDK: its message is made here the same way (a new object of the prototype of the
+ * SDK's messages, the frame assigned onto it) and given to the session at once, which spares each
+ * frame the SDK's second parse (of `{}`), its `async` handler with its promise and closure, and its
+ * empty message.
  */
 export class ParsedFrames {
   readonly #line: (object | undefined)[] = [];
   #whole = false;
+  /** The prototype of the SDK's messages (`LiveServerMessage.prototype`), from the first one. */
+  #prototype: object | null | undefined = undefined;
+  /** Where a parsed frame goes once it may skip the SDK (see {@link deliverDirectly}). */
+  #direct: ((message: WireServerMessage) => void) | undefined = undefined;
+
+  /**
+   * Gives the session the message of a frame that parsed to `value`, without the SDK, when that
+   * keeps the SDK's message and order: `connect()` has resolved, no frame waits in line (nor can
+   * one, after a `Blob`), and the frame is not a `setupComplete` (the SDK keeps that one). False
+   * when the frame must go through the SDK ({@link hand}).
+   */
+  deliver(value: object): boolean {
+    const direct = this.#direct;
+    if (
+      direct === undefined ||
+      this.#whole ||
+      this.#line.length !== 0 ||
+      (value as { setupComplete?: unknown }).setupComplete !== undefined
+    )
+      return false;
+    direct(assignFrame(Object.create(this.#prototype as object | null) as object, value));
+    return true;
+  }
 
   /**
    * The event to give the SDK for a frame that parsed to `value`: `{}` with the parsed frame kept in
@@ -92,8 +122,40 @@ export class ParsedFrames {
 
   /** Fills the SDK's message of the next frame in line (unless the SDK read that frame itself). */
   fill(message: object): void {
+    if (this.#prototype === undefined) this.#prototype = Object.getPrototypeOf(message) as object | null;
     const value = this.#line.shift();
-    if (value !== undefined) Object.assign(message, value);
+    if (value !== undefined) assignFrame(message, value);
+  }
+
+  /**
+   * `connect()` has resolved: the SDK has handed on the frames it queued and hands each later one
+   * on in its own turn, so a parsed frame may go to `onmessage` without it ({@link deliver}). Only
+   * once the SDK has made a message (whose prototype the direct messages get).
+   */
+  deliverDirectly(onmessage: (message: WireServerMessage) => void): void {
+    if (this.#prototype !== undefined) this.#direct = onmessage;
+  }
+}
+
+/**
+ * `frame`'s fields assigned onto `message` (the SDK's, or one of its prototype), as the SDK assigns
+ * them; never throws. The SDK's message class has getters without setters (`text`, `data`): a frame
+ * with a field of that name makes the SDK's own assignment throw, in a promise nobody handles, which
+ * ends the process. Such a field is kept as the message's own field instead, as the frame has it.
+ */
+function assignFrame(message: object, frame: object): object {
+  try {
+    return Object.assign(message, frame);
+  } catch {
+    for (const key of Object.keys(frame)) {
+      Object.defineProperty(message, key, {
+        value: (frame as Record<string, unknown>)[key],
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    }
+    return message;
   }
 }
 
@@ -169,6 +231,7 @@ function screened(
       return callbacks.onmessage(event);
     }
     if (!(read instanceof LivetoolsError)) {
+      if (parsed?.deliver(read.value)) return;
       const stub = parsed?.hand(read.value);
       return callbacks.onmessage(stub ?? (read.text === data ? event : { data: read.text }));
     }
@@ -201,10 +264,15 @@ export function connectLive(
             params.callbacks.onmessage(message);
           },
         };
-  return sdkLiveView(live, options).connect({
+  const connecting = sdkLiveView(live, options).connect({
     model: params.model,
     // The one documented cast (see the file comment): the SDK majors type these differently.
     config: params.config as never,
     callbacks: callbacks as never,
   });
+  // Resolved: the SDK queues no more (see ParsedFrames). Its rejection is the caller's to handle.
+  if (parsed !== undefined) connecting.then(() => parsed.deliverDirectly(params.callbacks.onmessage), noop);
+  return connecting;
 }
+
+function noop(): void {}
