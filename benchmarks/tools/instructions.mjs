@@ -6,7 +6,9 @@
 // they are not time (a cache miss costs no instruction), but on this path they follow the peer
 // bench's CPU ratio: 1.23 in both scenarios before the changes of 2026-12-07 (1.19-1.24 measured),
 // 1.14-1.15 after the first of them (1.13-1.24 measured), and 1.09-1.10 from the steady state,
-// with ids alike for both clients, after the last (1.09-1.22 measured).
+// with ids alike for both clients, after the last (1.09-1.22 measured). Once parsed frames skipped
+// the SDK's message handler the count read 1.06-1.07, where the CPU ratio of a noisy evening moved
+// too much (1.05-1.45 in scenario A) to show a change of that size.
 //
 //   node benchmarks/tools/instructions.mjs
 //   node benchmarks/tools/instructions.mjs --scenario=B --round-trips=2000 --top=30
