@@ -37,7 +37,7 @@
 // compiles while counting is shown apart and left out of the totals. Code that V8 made at run time
 // is named from its `--perf-basic-prof` map.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,7 +86,10 @@ else await runParent();
  */
 async function counted(kind, dir, run) {
   await run(WARMUP);
-  writeFileSync(join(dir, `${kind}.ready`), String(process.pid));
+  // Written aside, then renamed: the parent polls for the file and must never read it empty (it
+  // once read a pid of 0 and looked for the code map of no process).
+  writeFileSync(join(dir, `${kind}.pid`), String(process.pid));
+  renameSync(join(dir, `${kind}.pid`), join(dir, `${kind}.ready`));
   await fileWritten(join(dir, `${kind}.go`));
   await run(ROUND_TRIPS);
   writeFileSync(join(dir, `${kind}.done`), '');
