@@ -120,11 +120,16 @@ describe('ParsedFrames: a parsed frame skips the SDK only where that keeps its m
     }
   }
 
-  /** Frames whose setupComplete the SDK has handed on (so its message's prototype is known). */
+  /**
+   * Frames whose setupComplete the SDK has handed on, and one frame after it, whose message the SDK
+   * made from `{}` (so the prototype of its messages is known).
+   */
   function afterSetup() {
     const frames = new ParsedFrames();
     expect(frames.hand({ setupComplete: {} })).toBeUndefined();
     frames.fill(Object.assign(new SdkMessage(), { setupComplete: {} }));
+    expect(frames.hand({ serverContent: { text: 'zero' } })).toEqual({ data: '{}' });
+    frames.fill(new SdkMessage());
     const direct: unknown[] = [];
     return { frames, direct, skip: () => frames.deliverDirectly((m) => direct.push(m)) };
   }
@@ -188,11 +193,38 @@ describe('ParsedFrames: a parsed frame skips the SDK only where that keeps its m
     expect(Object.keys(direct[0] as object)).toEqual(['text', 'serverContent']);
   });
 
-  it('never skips the SDK before it has made a message (whose prototype the others get)', () => {
+  it('never skips the SDK before it has made a message from {} (whose prototype the others get)', () => {
     const frames = new ParsedFrames();
     const direct: unknown[] = [];
+    expect(frames.hand({ setupComplete: {} })).toBeUndefined();
+    frames.fill(Object.assign(new SdkMessage(), { setupComplete: {} }));
     frames.deliverDirectly((m) => direct.push(m));
     expect(frames.deliver({ serverContent: { text: 'a' } })).toBe(false);
-    expect(direct).toEqual([]);
+    expect(frames.hand({ serverContent: { text: 'a' } })).toEqual({ data: '{}' });
+    frames.fill(new SdkMessage());
+    expect(frames.deliver({ serverContent: { text: 'b' } })).toBe(true);
+    expect(direct).toHaveLength(1);
+  });
+
+  it("never takes the prototype of a whole frame's message, which the frame's own __proto__ field may have set", () => {
+    const frames = new ParsedFrames();
+    const direct: unknown[] = [];
+    // What the SDK's assignment makes of `{"setupComplete":{},"__proto__":{"toolCall":{...}}}`.
+    const hostile = JSON.parse(
+      '{"setupComplete":{},"__proto__":{"toolCall":{"functionCalls":[]}}}',
+    ) as object;
+    expect(frames.hand(hostile)).toBeUndefined();
+    const setup = Object.assign(new SdkMessage(), hostile);
+    expect(Object.getPrototypeOf(setup)).not.toBe(SdkMessage.prototype);
+    frames.fill(setup);
+    frames.deliverDirectly((m) => direct.push(m));
+    expect(frames.hand({ serverContent: { text: 'a' } })).toEqual({ data: '{}' });
+    frames.fill(new SdkMessage());
+    expect(frames.deliver({ serverContent: { text: 'b' } })).toBe(true);
+    const message = direct[0] as object;
+    expect(Object.getPrototypeOf(message)).toBe(SdkMessage.prototype);
+    const keys: string[] = [];
+    for (const key in message) keys.push(key);
+    expect(keys).toEqual(['serverContent']);
   });
 });

@@ -69,32 +69,38 @@ const EMPTY_FRAME = Object.freeze({ data: '{}' });
  * frame skips the SDK: its message is made here the same way (a new object of the prototype of the
  * SDK's messages, the frame assigned onto it) and given to the session at once, which spares each
  * frame the SDK's second parse (of `{}`), its `async` handler with its promise and closure, and its
- * empty message.
+ * empty message. The prototype is read from a message the SDK made from the `{}` it was handed
+ * (the first frame after `setupComplete` goes through the SDK for that): a frame's own
+ * `__proto__` field sets the prototype of its message when it is assigned, so a message made from
+ * a whole frame could carry one that every later message would then inherit.
  */
 export class ParsedFrames {
   readonly #line: (object | undefined)[] = [];
   #whole = false;
-  /** The prototype of the SDK's messages (`LiveServerMessage.prototype`), from the first one. */
+  /** The prototype of the SDK's messages (`LiveServerMessage.prototype`), once the SDK has made one from `{}`. */
   #prototype: object | null | undefined = undefined;
   /** Where a parsed frame goes once it may skip the SDK (see {@link deliverDirectly}). */
   #direct: ((message: WireServerMessage) => void) | undefined = undefined;
 
   /**
    * Gives the session the message of a frame that parsed to `value`, without the SDK, when that
-   * keeps the SDK's message and order: `connect()` has resolved, no frame waits in line (nor can
-   * one, after a `Blob`), and the frame is not a `setupComplete` (the SDK keeps that one). False
-   * when the frame must go through the SDK ({@link hand}).
+   * keeps the SDK's message and order: `connect()` has resolved, the prototype of the SDK's
+   * messages is known, no frame waits in line (nor can one, after a `Blob`), and the frame is not a
+   * `setupComplete` (the SDK keeps that one). False when the frame must go through the SDK
+   * ({@link hand}).
    */
   deliver(value: object): boolean {
     const direct = this.#direct;
+    const prototype = this.#prototype;
     if (
       direct === undefined ||
+      prototype === undefined ||
       this.#whole ||
       this.#line.length !== 0 ||
       (value as { setupComplete?: unknown }).setupComplete !== undefined
     )
       return false;
-    direct(assignFrame(Object.create(this.#prototype as object | null) as object, value));
+    direct(assignFrame(Object.create(prototype) as object, value));
     return true;
   }
 
@@ -122,18 +128,20 @@ export class ParsedFrames {
 
   /** Fills the SDK's message of the next frame in line (unless the SDK read that frame itself). */
   fill(message: object): void {
-    if (this.#prototype === undefined) this.#prototype = Object.getPrototypeOf(message) as object | null;
     const value = this.#line.shift();
-    if (value !== undefined) assignFrame(message, value);
+    if (value === undefined) return;
+    // Made from `{}`: its prototype is the class's, whatever a frame carried (see the class comment).
+    if (this.#prototype === undefined) this.#prototype = Object.getPrototypeOf(message) as object | null;
+    assignFrame(message, value);
   }
 
   /**
    * `connect()` has resolved: the SDK has handed on the frames it queued and hands each later one
-   * on in its own turn, so a parsed frame may go to `onmessage` without it ({@link deliver}). Only
-   * once the SDK has made a message (whose prototype the direct messages get).
+   * on in its own turn, so a parsed frame may go to `onmessage` without it ({@link deliver}), once
+   * the SDK has made a message from `{}` (whose prototype the direct messages get).
    */
   deliverDirectly(onmessage: (message: WireServerMessage) => void): void {
-    if (this.#prototype !== undefined) this.#direct = onmessage;
+    this.#direct = onmessage;
   }
 }
 
