@@ -8,7 +8,7 @@ import { GoogleGenAI as GoogleGenAI3, LiveServerMessage as LiveServerMessage3 } 
 import { GoogleGenAI as GoogleGenAI2, LiveServerMessage as LiveServerMessage2 } from 'genai2';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LivetoolsError } from '../errors.js';
-import { createFakeLiveServer, type FakeLiveServer } from '../testing/index.js';
+import { createFakeLiveServer, type FakeLiveConnection, type FakeLiveServer } from '../testing/index.js';
 import type { GenAIClient, GenAILiveSession, WireServerMessage } from './genai-like.js';
 import { connectLive, ParsedFrames } from './sdk-live.js';
 
@@ -41,12 +41,27 @@ afterEach(async () => {
   server = session = undefined;
 });
 
-/** Connects through the adapter with the handover; `early` frames are sent right after setupComplete. */
-async function open(makeAi: (baseUrl: string) => unknown, early: readonly object[] = []) {
+/**
+ * Connects through the adapter with the handover; `early` frames are sent right after setupComplete.
+ * With `setupFrame`, the server sends that frame as its `setupComplete` instead of its own.
+ */
+async function open(
+  makeAi: (baseUrl: string) => unknown,
+  early: readonly object[] = [],
+  setupFrame?: object,
+) {
+  let accepted: FakeLiveConnection | undefined;
   server = await createFakeLiveServer({
     onConnection: (connection) => {
       for (const frame of early) connection.sendRaw(frame);
     },
+    ...(setupFrame && {
+      onSetup: (_setup, connection) => {
+        accepted = connection;
+        connection.sendRaw(setupFrame);
+        return 'ignore' as const;
+      },
+    }),
   });
   const ai = makeAi(server.url) as GenAIClient;
   const messages: WireServerMessage[] = [];
@@ -68,7 +83,7 @@ async function open(makeAi: (baseUrl: string) => unknown, early: readonly object
     },
     { onBadFrame: (error) => bad.push(error), parsed: new ParsedFrames() },
   );
-  const connection = await server.waitForConnection();
+  const connection = accepted ?? (await server.waitForConnection());
   /** Resolves once `count` messages (setupComplete included) have reached the callback. */
   const until = (count: number) =>
     new Promise<void>((resolve) => {
@@ -93,11 +108,9 @@ describe.each(sdks)('%s: a frame is parsed once', (_name, makeAi, LiveServerMess
     await until(4);
     const parsesOfFrames = parse.mock.calls.filter(([text]) => String(text).includes(marker));
     expect(parsesOfFrames).toHaveLength(2); // the text frame and the tool call (not twice each)
-    // After connect() resolved the frames skip the SDK's handler, and its parse of `{}` with it,
-    // but for the first: the SDK makes its message from `{}`, whose prototype the others get.
+    // After connect() resolved the frames skip the SDK's handler, and its parse of `{}` with it.
     expect(parse.mock.calls.map(([text]) => text)).toEqual([
       expect.stringContaining(marker),
-      '{}',
       expect.stringContaining(marker),
       expect.stringContaining('turnComplete'),
     ]);
@@ -143,6 +156,19 @@ describe.each(sdks)('%s: a frame is parsed once', (_name, makeAi, LiveServerMess
       expect(data(message)).toEqual(odd);
       expect((message as { text?: unknown }).text).toBe('not the getter');
     }
+  });
+
+  it('keeps a setupComplete frame with a field the SDK message has a getter for (data), and connects', async () => {
+    // The SDK reads setupComplete itself; assigning this whole frame would throw in its handler.
+    const setup = { setupComplete: {}, data: 'not the getter' };
+    const { connection, messages, bad, until } = await open(makeAi, [], setup);
+    await until(1);
+    connection.sendRaw(frames('after')[1]!);
+    await until(2);
+    expect(bad).toEqual([]);
+    expect(messages.map(data)).toEqual([setup, frames('after')[1]]);
+    expect((messages[0] as { data?: unknown }).data).toBe('not the getter');
+    for (const message of messages) expect(message).toBeInstanceOf(LiveServerMessage);
   });
 
   it('still drops and reports a frame that is not a JSON object, and the next frame arrives whole', async () => {

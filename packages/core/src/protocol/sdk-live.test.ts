@@ -120,16 +120,14 @@ describe('ParsedFrames: a parsed frame skips the SDK only where that keeps its m
     }
   }
 
-  /**
-   * Frames whose setupComplete the SDK has handed on, and one frame after it, whose message the SDK
-   * made from `{}` (so the prototype of its messages is known).
-   */
+  /** What the SDK is handed for a setupComplete frame: that field alone. */
+  const SETUP = { data: '{"setupComplete":{}}' };
+
+  /** Frames whose setupComplete the SDK has handed on (so the prototype of its messages is known). */
   function afterSetup() {
     const frames = new ParsedFrames();
-    expect(frames.hand({ setupComplete: {} })).toBeUndefined();
+    expect(frames.hand({ setupComplete: {} })).toEqual(SETUP);
     frames.fill(Object.assign(new SdkMessage(), { setupComplete: {} }));
-    expect(frames.hand({ serverContent: { text: 'zero' } })).toEqual({ data: '{}' });
-    frames.fill(new SdkMessage());
     const direct: unknown[] = [];
     return { frames, direct, skip: () => frames.deliverDirectly((m) => direct.push(m)) };
   }
@@ -193,11 +191,9 @@ describe('ParsedFrames: a parsed frame skips the SDK only where that keeps its m
     expect(Object.keys(direct[0] as object)).toEqual(['text', 'serverContent']);
   });
 
-  it('never skips the SDK before it has made a message from {} (whose prototype the others get)', () => {
+  it('never skips the SDK before it has made a message (whose prototype the others get)', () => {
     const frames = new ParsedFrames();
     const direct: unknown[] = [];
-    expect(frames.hand({ setupComplete: {} })).toBeUndefined();
-    frames.fill(Object.assign(new SdkMessage(), { setupComplete: {} }));
     frames.deliverDirectly((m) => direct.push(m));
     expect(frames.deliver({ serverContent: { text: 'a' } })).toBe(false);
     expect(frames.hand({ serverContent: { text: 'a' } })).toEqual({ data: '{}' });
@@ -206,20 +202,31 @@ describe('ParsedFrames: a parsed frame skips the SDK only where that keeps its m
     expect(direct).toHaveLength(1);
   });
 
-  it("never takes the prototype of a whole frame's message, which the frame's own __proto__ field may have set", () => {
+  it('hands the SDK a bare setupComplete, so that a field of the frame cannot break its assignment', () => {
+    const frames = new ParsedFrames();
+    const setup = { setupComplete: { sessionId: 's1' }, text: 'not the getter', usageMetadata: {} };
+    expect(frames.hand(setup)).toEqual(SETUP);
+    const message = Object.assign(new SdkMessage(), JSON.parse(SETUP.data) as object);
+    frames.fill(message);
+    expect(Object.keys(message)).toEqual(['setupComplete', 'text', 'usageMetadata']);
+    expect({ ...message }).toEqual(setup);
+    expect(message.text).toBe('not the getter');
+    // A setupComplete the SDK does not take as one (it tests the field's truth) is not made one.
+    expect(frames.hand({ setupComplete: null })).toEqual({ data: '{}' });
+  });
+
+  it("never takes the prototype of a message a frame's own __proto__ field has set", () => {
     const frames = new ParsedFrames();
     const direct: unknown[] = [];
-    // What the SDK's assignment makes of `{"setupComplete":{},"__proto__":{"toolCall":{...}}}`.
     const hostile = JSON.parse(
       '{"setupComplete":{},"__proto__":{"toolCall":{"functionCalls":[]}}}',
     ) as object;
-    expect(frames.hand(hostile)).toBeUndefined();
-    const setup = Object.assign(new SdkMessage(), hostile);
-    expect(Object.getPrototypeOf(setup)).not.toBe(SdkMessage.prototype);
+    expect(frames.hand(hostile)).toEqual(SETUP);
+    const setup = Object.assign(new SdkMessage(), { setupComplete: {} });
     frames.fill(setup);
+    // Assigning the frame set that message's own prototype, as the SDK's assignment would have.
+    expect(Object.getPrototypeOf(setup)).not.toBe(SdkMessage.prototype);
     frames.deliverDirectly((m) => direct.push(m));
-    expect(frames.hand({ serverContent: { text: 'a' } })).toEqual({ data: '{}' });
-    frames.fill(new SdkMessage());
     expect(frames.deliver({ serverContent: { text: 'b' } })).toBe(true);
     const message = direct[0] as object;
     expect(Object.getPrototypeOf(message)).toBe(SdkMessage.prototype);

@@ -51,6 +51,11 @@ export interface SdkLiveOptions {
 
 /** What the SDK is handed for a frame the check parsed: it parses `{}` into an empty message. */
 const EMPTY_FRAME = Object.freeze({ data: '{}' });
+/**
+ * What the SDK is handed for a parsed `setupComplete` frame: the field it reads to resolve
+ * `connect()` (it does so before the message is filled), and nothing else.
+ */
+const SETUP_FRAME = Object.freeze({ data: '{"setupComplete":{}}' });
 
 /**
  * @internal
@@ -60,24 +65,26 @@ const EMPTY_FRAME = Object.freeze({ data: '{}' });
  * the SDK is handed `{}` instead and its empty message gets the parsed frame assigned before it
  * reaches the session: the same message for one parse. The SDK hands messages on in the order of
  * their frames, possibly later (it queues them until `connect()` resolves), so the frames wait
- * here in order. A frame the SDK must read itself (`setupComplete`, which resolves `connect()`; a
- * `Blob`) is handed over whole and takes an empty place in the line; after a `Blob`, which the SDK
- * reads asynchronously, every frame is.
+ * here in order. A `setupComplete` frame, which the SDK reads to resolve `connect()` before the
+ * message is filled, is handed over as a bare `{"setupComplete":{}}`. The SDK is never handed a
+ * whole frame it would assign onto its message (see {@link assignFrame}), except after a `Blob`,
+ * which the SDK reads asynchronously: that one and every later frame go to it whole, each taking
+ * an empty place in the line.
  *
  * Once `connect()` has resolved, the SDK no longer queues: it hands each frame on at once, in the
  * socket's turn, having made its message as above. From then on ({@link deliverDirectly}) a parsed
  * frame skips the SDK: its message is made here the same way (a new object of the prototype of the
  * SDK's messages, the frame assigned onto it) and given to the session at once, which spares each
  * frame the SDK's second parse (of `{}`), its `async` handler with its promise and closure, and its
- * empty message. The prototype is read from a message the SDK made from the `{}` it was handed
- * (the first frame after `setupComplete` goes through the SDK for that): a frame's own
- * `__proto__` field sets the prototype of its message when it is assigned, so a message made from
- * a whole frame could carry one that every later message would then inherit.
+ * empty message. The prototype is read from the first message the SDK made from what it was
+ * handed in place of a frame: a frame's own `__proto__` field sets the prototype of its message
+ * when it is assigned, so a message made from a whole frame could carry one that every later
+ * message would then inherit.
  */
 export class ParsedFrames {
   readonly #line: (object | undefined)[] = [];
   #whole = false;
-  /** The prototype of the SDK's messages (`LiveServerMessage.prototype`), once the SDK has made one from `{}`. */
+  /** The prototype of the SDK's messages (`LiveServerMessage.prototype`), once the SDK has made one. */
   #prototype: object | null | undefined = undefined;
   /** Where a parsed frame goes once it may skip the SDK (see {@link deliverDirectly}). */
   #direct: ((message: WireServerMessage) => void) | undefined = undefined;
@@ -105,19 +112,17 @@ export class ParsedFrames {
   }
 
   /**
-   * The event to give the SDK for a frame that parsed to `value`: `{}` with the parsed frame kept in
-   * line, or `undefined` when the SDK must read the frame itself (its place in line stays empty).
+   * The event to give the SDK for a frame that parsed to `value`, the parsed frame kept in line: `{}`,
+   * or a bare `setupComplete` when the frame's is truthy (what the SDK tests); `undefined` after a
+   * `Blob`, when the SDK must read the frame itself (its place in line stays empty).
    */
   hand(value: object): { readonly data: unknown } | undefined {
-    // A read rather than `Object.hasOwn` (a call into a builtin on every frame): a parsed frame
-    // has no undefined member, so the two differ only when `Object.prototype` has been given a
-    // `setupComplete`, and then every frame goes to the SDK whole, which is still correct.
-    if (this.#whole || (value as { setupComplete?: unknown }).setupComplete !== undefined) {
+    if (this.#whole) {
       this.#line.push(undefined);
       return undefined;
     }
     this.#line.push(value);
-    return EMPTY_FRAME;
+    return (value as { setupComplete?: unknown }).setupComplete ? SETUP_FRAME : EMPTY_FRAME;
   }
 
   /** A frame the check could not read synchronously (a `Blob`): the SDK reads it and every later frame. */
@@ -130,7 +135,8 @@ export class ParsedFrames {
   fill(message: object): void {
     const value = this.#line.shift();
     if (value === undefined) return;
-    // Made from `{}`: its prototype is the class's, whatever a frame carried (see the class comment).
+    // Made from what the SDK was handed in place of a frame: its prototype is the class's,
+    // whatever a frame carried (see the class comment).
     if (this.#prototype === undefined) this.#prototype = Object.getPrototypeOf(message) as object | null;
     assignFrame(message, value);
   }
@@ -138,7 +144,7 @@ export class ParsedFrames {
   /**
    * `connect()` has resolved: the SDK has handed on the frames it queued and hands each later one
    * on in its own turn, so a parsed frame may go to `onmessage` without it ({@link deliver}), once
-   * the SDK has made a message from `{}` (whose prototype the direct messages get).
+   * the SDK has made a message (whose prototype the direct messages get).
    */
   deliverDirectly(onmessage: (message: WireServerMessage) => void): void {
     this.#direct = onmessage;
