@@ -161,15 +161,14 @@ async function runParent() {
     );
     // One client at a time, so that each, under callgrind, has a core to itself next to its server.
     for (const kind of CLIENTS) counted.push(await countClient(kind, dir));
-    for (const [event, name] of EVENTS) {
-      const [raw, livetools] = counted.map(({ outFile, mapFile }) =>
-        readCosts(outFile, mapFile, ROUND_TRIPS, event),
-      );
+    // Each client's output and code map read once, every event of it in the same pass.
+    const [raw, livetools] = counted.map(({ outFile, mapFile }) => readCosts(outFile, mapFile, ROUND_TRIPS));
+    EVENTS.forEach(([event, name], i) => {
       if (EVENTS.length > 1) console.log(`\n${name} (${event})`);
-      printTotals({ raw: raw.costs, livetools: livetools.costs });
-      printTop(raw.costs, livetools.costs, name);
+      printTotals({ raw: raw.costs[i], livetools: livetools.costs[i] });
+      printTop(raw.costs[i], livetools.costs[i], name);
       if (CALLERS !== undefined && event === 'Ir') printCallers(raw.callers, livetools.callers);
-    }
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
     // V8 writes its code map where `--perf-basic-prof` puts it, outside `dir`.
@@ -257,13 +256,14 @@ function codeAt(map, address) {
 }
 
 /**
- * Instructions (or another of callgrind's events: `event`, its name in the file's `events:` line)
- * per round trip by function, from a callgrind output file (self cost: a call's inclusive cost
- * line is skipped). Native code is named by callgrind; run-time code by V8's map. With
- * `--callers=TEXT[,TEXT...]`, also the callers of the functions whose name holds one of the texts:
- * the inclusive count of those calls per round trip, by caller and callee.
+ * Each of {@link EVENTS} (callgrind's events, by their names in the file's `events:` line) per
+ * round trip by function, in the order of `EVENTS`, from one pass over a callgrind output file
+ * (self cost: a call's inclusive cost line is skipped). Native code is named by callgrind; run-time
+ * code by V8's map. With `--callers=TEXT[,TEXT...]`, also the callers of the functions whose name
+ * holds one of the texts: the inclusive instructions of those calls per round trip, by caller and
+ * callee.
  */
-function readCosts(outFile, mapFile, per, event = 'Ir') {
+function readCosts(outFile, mapFile, per) {
   const map = readCodeMap(mapFile);
   const names = { ob: new Map(), fn: new Map() };
   const named = (kind, value) => {
@@ -272,7 +272,7 @@ function readCosts(outFile, mapFile, per, event = 'Ir') {
     if (match[2] !== undefined) names[kind].set(match[1], match[2]);
     return names[kind].get(match[1]) ?? '?';
   };
-  const costs = new Map();
+  const costs = EVENTS.map(() => new Map());
   const callers = new Map();
   let object = '';
   let fn = '';
@@ -281,14 +281,19 @@ function readCosts(outFile, mapFile, per, event = 'Ir') {
   let skipNext = false;
   const number = (text) => (text.startsWith('0x') ? Number.parseInt(text, 16) : Number(text));
   // A cost line is the instruction's address, its source line, then one count per event.
-  let column = 2;
+  let columns = [];
+  let instructions = 2;
   for (const line of readFileSync(outFile, 'utf8').split('\n')) {
     const c = line[0];
     if (c === undefined) continue;
     if (line.startsWith('events:')) {
-      const index = line.slice('events:'.length).trim().split(' ').indexOf(event);
-      if (index < 0) throw new Error(`${outFile} has no count of ${event}: ${line}`);
-      column = 2 + index;
+      const names = line.slice('events:'.length).trim().split(' ');
+      columns = EVENTS.map(([event]) => {
+        const index = names.indexOf(event);
+        if (index < 0) throw new Error(`${outFile} has no count of ${event}: ${line}`);
+        return 2 + index;
+      });
+      instructions = 2 + names.indexOf('Ir');
     } else if (line.startsWith('ob=')) object = named('ob', line.slice(3));
     else if (line.startsWith('fn=')) fn = named('fn', line.slice(3));
     else if (line.startsWith('cob=')) named('ob', line.slice(4));
@@ -297,7 +302,6 @@ function readCosts(outFile, mapFile, per, event = 'Ir') {
     else if ((c >= '0' && c <= '9') || c === '+' || c === '-' || c === '*') {
       const fields = line.split(' ');
       const position = fields[0];
-      const ir = fields[column];
       if (position === '*') {
         // same address
       } else if (position[0] === '+') address += number(position.slice(1));
@@ -309,15 +313,18 @@ function readCosts(outFile, mapFile, per, event = 'Ir') {
         skipNext = false;
         if (CALLERS?.some((text) => callee.includes(text))) {
           const key = `${name}  ->  ${callee}`;
-          callers.set(key, (callers.get(key) ?? 0) + Number(ir ?? 0));
+          callers.set(key, (callers.get(key) ?? 0) + Number(fields[instructions] ?? 0));
         }
         continue;
       }
-      costs.set(name, (costs.get(name) ?? 0) + Number(ir ?? 0));
+      for (let i = 0; i < columns.length; i++) {
+        const byName = costs[i];
+        byName.set(name, (byName.get(name) ?? 0) + Number(fields[columns[i]] ?? 0));
+      }
     }
   }
-  for (const [name, ir] of costs) costs.set(name, ir / per);
-  for (const [name, ir] of callers) callers.set(name, ir / per);
+  for (const byName of costs) for (const [name, count] of byName) byName.set(name, count / per);
+  for (const [name, count] of callers) callers.set(name, count / per);
   return { costs, callers };
 }
 
