@@ -143,6 +143,35 @@ describe('toWireValue: safe conversions', () => {
     expect(refused({ money: { toJSON: () => 12n } })).toBe('result.money is a BigInt');
   });
 
+  it("an array's toJSON() is honoured too, as JSON.stringify calls it, and what it returns is checked", () => {
+    const withToJSON = (list: unknown[], toJSON: () => unknown) =>
+      Object.defineProperty(list, 'toJSON', { value: toJSON, enumerable: false });
+    const priced = withToJSON([1, 2], () => ({ total: 3 }));
+    expect(toWireValue({ list: priced })).toEqual({ list: { total: 3 } });
+    expect(JSON.stringify({ list: priced })).toBe('{"list":{"total":3}}');
+    expect(refused({ list: withToJSON([1], () => 12n) })).toBe('result.list is a BigInt');
+    expect(
+      refused({
+        list: withToJSON([1], () => {
+          throw new Error('nope');
+        }),
+      }),
+    ).toBe('result.list could not be read (nope)');
+    // An array that gives itself stays an array, checked member by member.
+    const self: unknown[] = withToJSON([1, 'a'], () => self);
+    expect(toWireValue(self)).toBe(self);
+    expect(
+      refused(
+        withToJSON([1, 2n], function (this: unknown) {
+          return this;
+        }),
+      ),
+    ).toBe('result[1] is a BigInt');
+    // As the value itself, and inside an array.
+    expect(toWireValue(withToJSON([], () => 'as text'))).toBe('as text');
+    expect(toWireValue([withToJSON([], () => 'inner')])).toEqual(['inner']);
+  });
+
   it('boxed primitives become primitives; Symbol keys and non-enumerable properties are ignored, as JSON does', () => {
     const value = { s: Object('text'), n: Object(2), [Symbol('meta')]: 1 };
     Object.defineProperty(value, 'hidden', { value: 1n, enumerable: false });

@@ -58,9 +58,9 @@ type Walked = unknown | WireRefusal | typeof DROP;
  * finite numbers, booleans, null, plain objects and arrays of them) is returned as it is, without
  * a copy; values JSON would change silently are converted or refused, by one rule:
  *
- * - converted: a `Date` becomes its ISO string; an object with `toJSON()` becomes what it returns;
- *   a boxed primitive its primitive; an `undefined` property is left out; an `undefined` value as
- *   a whole becomes `null` (a tool that returns nothing);
+ * - converted: a `Date` becomes its ISO string; an object or array with `toJSON()` becomes what it
+ *   returns; a boxed primitive its primitive; an `undefined` property is left out; an `undefined`
+ *   value as a whole becomes `null` (a tool that returns nothing);
  * - refused: BigInt, NaN and ±Infinity, functions, Symbols, an `undefined` array element (or an
  *   empty slot), an invalid Date, Map, Set, WeakMap, WeakSet, Promise, ArrayBuffer and typed
  *   arrays, cycles, nesting deeper than {@link MAX_WIRE_DEPTH}, and anything whose reading throws
@@ -109,6 +109,8 @@ function isPlainJson(value: unknown): boolean {
 function isPlainContainer(value: object, depth: number): boolean {
   if (depth >= MAX_WIRE_DEPTH) return false;
   if (Array.isArray(value)) {
+    // JSON.stringify calls an array's `toJSON` too (none on Array.prototype: one read, cached).
+    if ((value as { toJSON?: unknown }).toJSON !== undefined) return false;
     for (let i = 0; i < value.length; i++) {
       const member: unknown = value[i];
       if (typeof member === 'string' || typeof member === 'boolean') continue;
@@ -180,11 +182,14 @@ function walk(value: unknown, depth: number, ancestors: object[]): Walked {
   }
   let plain: boolean;
   try {
-    if (Array.isArray(object)) return walkArray(object as unknown[], depth, ancestors);
-    const proto: unknown = Object.getPrototypeOf(object);
-    plain =
-      (proto === Object.prototype || proto === null) &&
-      typeof (object as { toJSON?: unknown }).toJSON !== 'function';
+    const converts = typeof (object as { toJSON?: unknown }).toJSON === 'function';
+    if (Array.isArray(object)) {
+      if (!converts) return walkArray(object as unknown[], depth, ancestors);
+      plain = false;
+    } else {
+      const proto: unknown = Object.getPrototypeOf(object);
+      plain = (proto === Object.prototype || proto === null) && !converts;
+    }
   } catch (error) {
     return unreadable(error);
   }
@@ -220,8 +225,12 @@ function walkSpecial(object: object, depth: number, ancestors: object[]): Walked
     const toJSON = (object as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') {
       const json: unknown = toJSON.call(object, '');
-      // An object that gives itself is read as a plain object; anything else is checked in turn.
-      return json === object ? walkObject(object, depth, ancestors) : walk(json, depth + 1, ancestors);
+      // An object that gives itself is read as a plain object (an array as an array, as JSON
+      // does); anything else is checked in turn.
+      if (json !== object) return walk(json, depth + 1, ancestors);
+      return Array.isArray(object)
+        ? walkArray(object as unknown[], depth, ancestors)
+        : walkObject(object, depth, ancestors);
     }
     if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer) {
       const type = Object.prototype.toString.call(object).slice(8, -1);
