@@ -46,9 +46,14 @@ export function receive(state: RunnerState, call: WireFunctionCall): void {
     return;
   }
   const now = state.scheduler.now();
-  state.publish({ type: 'tool-call', callId: id, toolName: name, args: call.args ?? {}, time: now });
   const tool = state.tools.get(name);
   if (!tool) {
+    // Remembered as ended before its event: a subscriber that feeds this id again meanwhile is
+    // refused, so that the id is answered once.
+    state.ended.add(id);
+    state.publish({ type: 'tool-call', callId: id, toolName: name, args: call.args ?? {}, time: now });
+    // A subscriber of events$ may have disposed the runner (ended the session) on its tool-call.
+    if (state.disposed) return;
     const known = [...state.tools.keys()];
     reject(state, id, name, new UnknownToolError(name, known), true);
     return;
@@ -73,7 +78,12 @@ export function receive(state: RunnerState, call: WireFunctionCall): void {
     subscription: undefined,
     deadline: undefined,
   };
+  // Active before its event: a subscriber may stop it there, and one that feeds this id again
+  // meanwhile is refused.
   state.calls.set(id, record);
+  state.publish({ type: 'tool-call', callId: id, toolName: name, args: record.args, time: now });
+  // Stopped, or the runner disposed, by a subscriber of events$ on its tool-call.
+  if (record.phase !== 'validating') return;
   const ordered = tool.kind === 'streaming' && tool.policies.onDuplicate !== 'allow';
   if (ordered) state.lines.join(record);
   const outcome = validateArguments(name, tool.parameters, call.args);
@@ -166,6 +176,9 @@ function admit(state: RunnerState, record: CallRecord, now: number | undefined):
   switch (tool.policies.onDuplicate) {
     case 'replace':
       for (const r of running) cancel(state, r, 'replaced');
+      // A subscriber of events$ may have stopped this call too (or disposed the runner) on the
+      // tool-end of a call it replaces: then it has ended already and must not start.
+      if (record.phase !== 'validating') return;
       break;
     case 'reject':
       if (running.length > 0) {

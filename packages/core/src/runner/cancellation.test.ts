@@ -1,10 +1,11 @@
-import { map, NEVER, type Observable } from 'rxjs';
+import { map, NEVER, Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { drive, failed, harness, result, SubscriptionCounter, stopped } from '../../test/support/harness.js';
 import { createTestScheduler } from '../testing/create-test-scheduler.js';
-import { defineStreamingTool } from '../tool/define-tool.js';
+import { type AnyTool, defineStreamingTool, defineTool } from '../tool/define-tool.js';
 import type { ToolEndEvent } from './events.js';
+import { ToolRunner } from './tool-runner.js';
 
 const args = z.object({ symbol: z.string() });
 
@@ -360,4 +361,192 @@ describe('handoff stop', () => {
       });
     });
   });
+});
+
+describe('an events$ handler that ends calls or the runner while a call is taken in', () => {
+  /** A runner whose sink keeps `id willContinue` per response, and the events as `type:id`. */
+  function watched(tools: AnyTool[]) {
+    const sent: string[] = [];
+    const runner = new ToolRunner({
+      tools,
+      sink: { send: (responses) => sent.push(...responses.map((r) => `${r.id} ${r.willContinue === true}`)) },
+    });
+    const events: string[] = [];
+    return { runner, sent, events };
+  }
+  const counted = (name: string, counts: { subscribed: number; torn: number }, policies = {}) =>
+    defineStreamingTool({
+      name,
+      description: 'Counts its subscribers.',
+      parameters: z.object({}),
+      ...policies,
+      execute: () =>
+        new Observable<{ v: number }>((subscriber) => {
+          counts.subscribed += 1;
+          subscriber.next({ v: 1 });
+          return () => {
+            counts.torn += 1;
+          };
+        }),
+    });
+
+  it('never starts a replacing call that a handler stopped on the tool-end of the call it replaces', () => {
+    const counts = { subscribed: 0, torn: 0 };
+    const { runner, sent, events } = watched([counted('watch', counts, { onDuplicate: 'replace' })]);
+    runner.events$.subscribe((e) => {
+      events.push(`${e.type}:${'callId' in e ? e.callId : ''}`);
+      if (e.type === 'tool-end' && e.callId === 'c1') runner.stopCalls({ toolName: 'watch' });
+    });
+    runner.handleToolCall([{ id: 'c1', name: 'watch', args: {} }]);
+    runner.handleToolCall([{ id: 'c2', name: 'watch', args: {} }]);
+    expect(events).toEqual([
+      'tool-call:c1',
+      'tool-start:c1',
+      'tool-result:c1',
+      'tool-call:c2',
+      'tool-end:c1',
+      'tool-end:c2',
+    ]);
+    // c2's one response is its final one
+    expect(sent).toEqual(['c1 true', 'c1 false', 'c2 false']);
+    expect(counts).toEqual({ subscribed: 1, torn: 1 });
+    expect(runner.activeCalls()).toEqual([]);
+  });
+
+  it('never starts a replacing call when a handler disposes the runner on the tool-end of the call it replaces', () => {
+    const counts = { subscribed: 0, torn: 0 };
+    const { runner, sent } = watched([counted('watch', counts, { onDuplicate: 'replace' })]);
+    runner.events$.subscribe((e) => {
+      if (e.type === 'tool-end' && e.callId === 'c1') runner.dispose();
+    });
+    runner.handleToolCall([{ id: 'c1', name: 'watch', args: {} }]);
+    runner.handleToolCall([{ id: 'c2', name: 'watch', args: {} }]);
+    expect(sent).toEqual(['c1 true', 'c1 false']);
+    expect(counts).toEqual({ subscribed: 1, torn: 1 });
+  });
+
+  it('takes in nothing more once a handler disposes the runner on a tool-call: not that call, nor the rest of its message', () => {
+    const counts = { subscribed: 0, torn: 0 };
+    let oneShots = 0;
+    const ping = defineTool({
+      name: 'ping',
+      description: 'Answers.',
+      parameters: z.object({}),
+      execute: () => {
+        oneShots += 1;
+        return { pong: true };
+      },
+    });
+    const { runner, sent, events } = watched([ping, counted('watch', counts)]);
+    let completed = false;
+    runner.events$.subscribe({
+      next: (e) => {
+        events.push(`${e.type}:${'callId' in e ? e.callId : ''}`);
+        if (e.type === 'tool-call') runner.dispose();
+      },
+      complete: () => (completed = true),
+    });
+    runner.handleToolCall([
+      { id: 'w1', name: 'watch', args: {} },
+      { id: 'p1', name: 'ping', args: {} },
+    ]);
+    // the call taken in ends with the session; the next one is not taken in
+    expect(events).toEqual(['tool-call:w1', 'tool-end:w1']);
+    expect(completed).toBe(true);
+    expect(sent).toEqual([]);
+    expect(counts.subscribed).toBe(0);
+    expect(oneShots).toBe(0);
+    expect(runner.activeCalls()).toEqual([]);
+  });
+
+  it('runs no later call of a message once a handler disposes the runner on the result of an earlier one', () => {
+    let oneShots = 0;
+    const ping = defineTool({
+      name: 'ping',
+      description: 'Answers.',
+      parameters: z.object({}),
+      execute: () => {
+        oneShots += 1;
+        return { pong: true };
+      },
+    });
+    const { runner, sent } = watched([ping]);
+    runner.events$.subscribe((e) => {
+      if (e.type === 'tool-result') runner.dispose();
+    });
+    runner.handleToolCall([
+      { id: 'p1', name: 'ping', args: {} },
+      { id: 'p2', name: 'ping', args: {} },
+    ]);
+    expect(sent).toEqual(['p1 false']);
+    expect(oneShots).toBe(1);
+  });
+});
+
+describe('an events$ handler on a tool-call', () => {
+  const ping = (runs: { n: number }) =>
+    defineTool({
+      name: 'ping',
+      description: 'Answers.',
+      parameters: z.object({}),
+      execute: () => {
+        runs.n += 1;
+        return { pong: true };
+      },
+    });
+
+  it('sees the call active, and may stop it there: its tool never runs, and its one response is the final one', () => {
+    let subscribed = 0;
+    const watch = defineStreamingTool({
+      name: 'watch',
+      description: 'Watches.',
+      parameters: z.object({}),
+      execute: () =>
+        new Observable<{ v: number }>((subscriber) => {
+          subscribed += 1;
+          subscriber.next({ v: 1 });
+        }),
+    });
+    const sent: string[] = [];
+    const runner = new ToolRunner({
+      tools: [watch],
+      sink: { send: (responses) => sent.push(...responses.map((r) => JSON.stringify(r.response))) },
+    });
+    const events: string[] = [];
+    const during: string[] = [];
+    runner.events$.subscribe((e) => {
+      events.push(e.type === 'tool-end' ? `${e.type}:${e.reason}:${e.cancelledBy}` : e.type);
+      if (e.type === 'tool-call') {
+        during.push(...runner.activeCalls().map((c) => `${c.callId} ${c.state}`));
+        during.push(...runner.stopCalls({ callId: 'w1' }).map((c) => `stopped ${c.callId}`));
+      }
+    });
+    runner.handleToolCall([{ id: 'w1', name: 'watch', args: {} }]);
+    expect(during).toEqual(['w1 validating', 'stopped w1']);
+    expect(events).toEqual(['tool-call', 'tool-end:cancelled:application']);
+    expect(subscribed).toBe(0);
+    expect(sent).toEqual(['{"output":{"status":"stopped","reason":"application","results":0}}']);
+  });
+
+  for (const name of ['ping', 'missing']) {
+    it(`refuses the same id fed again from the handler, so that it is answered once (${name === 'ping' ? 'a known tool' : 'an unknown one'})`, () => {
+      const runs = { n: 0 };
+      const sent: string[] = [];
+      const runner = new ToolRunner({
+        tools: [ping(runs)],
+        sink: { send: (responses) => sent.push(...responses.map((r) => r.id)) },
+      });
+      let fedAgain = false;
+      runner.events$.subscribe((e) => {
+        if (e.type === 'tool-call' && !fedAgain) {
+          fedAgain = true;
+          runner.handleToolCall([{ id: 'd1', name, args: {} }]);
+        }
+      });
+      runner.handleToolCall([{ id: 'd1', name, args: {} }]);
+      expect(fedAgain).toBe(true);
+      expect(sent).toEqual(['d1']);
+      expect(runs.n).toBe(name === 'ping' ? 1 : 0);
+    });
+  }
 });

@@ -186,7 +186,12 @@ export class ToolRunner {
     if (this.#state.disposed) {
       throw new LivetoolsError('RUNNER_DISPOSED', 'This tool runner was disposed: its session has ended.');
     }
-    for (const call of calls) receive(this.#state, call);
+    const state = this.#state;
+    for (const call of calls) {
+      // A subscriber of events$ may dispose the runner while a call of this message is taken in.
+      if (state.disposed) return;
+      receive(state, call);
+    }
   }
 
   /**
