@@ -208,11 +208,13 @@ export function sdkLiveView<Live extends GenAIClient['live']>(live: Live, option
   const { socket, onBadFrame, parsed } = options;
   const wrapped: SocketFactory = {
     create: (url, headers, callbacks) => {
+      const setup: SetupGate = { sent: false };
       const connection = factory.create(
         url,
         headers,
-        onBadFrame ? { ...callbacks, onmessage: screened(callbacks, onBadFrame, parsed) } : callbacks,
+        onBadFrame ? { ...callbacks, onmessage: screened(callbacks, onBadFrame, parsed, setup) } : callbacks,
       );
+      if (onBadFrame) watchSetup(connection, setup);
       socket?.record(connection);
       return connection;
     },
@@ -226,17 +228,76 @@ export function sdkLiveView<Live extends GenAIClient['live']>(live: Live, option
   }
 }
 
+/** Whether the SDK has sent its setup message on a socket yet ({@link watchSetup}). */
+interface SetupGate {
+  sent: boolean;
+}
+
 /**
- * The socket's `onmessage`, passing JSON objects to the SDK and reporting everything else. The SDK
- * is handed the text the check read (it reads a string as it is), so that a binary frame is
- * decoded once; with `parsed`, it is handed `{}` and the parsed frame waits there (see
- * {@link ParsedFrames}), so that the frame is parsed once.
+ * Sets `setup.sent` when the SDK first sends on `connection` (its setup message). The SDK's
+ * `connect()` declares the session its message handler reads for a `setupComplete` on the line
+ * before that send: a truthy `setupComplete` handled earlier (a server that sends one with its
+ * handshake, in the same read as the upgrade) throws a `ReferenceError` in the SDK's handler, a
+ * promise nothing handles, which ends the process. The first send is seen through an own `send`
+ * of the connection, which takes itself away again, so later sends (audio, every response) go
+ * straight to the SDK's. A connection whose `send` cannot be watched leaves the gate open, as it
+ * was before.
+ */
+function watchSetup(connection: unknown, setup: SetupGate): void {
+  try {
+    const target = connection as { send?: unknown };
+    const send = target.send;
+    if (typeof send !== 'function') {
+      setup.sent = true;
+      return;
+    }
+    const own = Object.getOwnPropertyDescriptor(target, 'send');
+    Object.defineProperty(target, 'send', {
+      configurable: true,
+      writable: true,
+      value(this: unknown, ...args: unknown[]): unknown {
+        setup.sent = true;
+        if (own) Object.defineProperty(target, 'send', own);
+        else delete target.send;
+        return Reflect.apply(send, this, args);
+      },
+    });
+  } catch {
+    setup.sent = true; // a frozen or exotic connection: not watched
+  }
+}
+
+/** The report of a `setupComplete` that came before the setup was sent (see {@link watchSetup}). */
+function earlySetup(text: string): LivetoolsError {
+  const quoted = text.length > 200 ? `${text.slice(0, 200)}...` : text;
+  return new LivetoolsError(
+    'MALFORMED_FRAME',
+    `Ignored a setupComplete frame from the Live server that came before the setup was sent: ${JSON.stringify(quoted)}. ` +
+      'The session waits for the setupComplete that answers its setup. If this repeats, check what sits ' +
+      'between this process and the Live API.',
+  );
+}
+
+/**
+ * The socket's `onmessage`, passing JSON objects to the SDK and reporting everything else, and a
+ * `setupComplete` that comes before the setup was sent (`setup`). The SDK is handed the text the
+ * check read (it reads a string as it is), so that a binary frame is decoded once; with `parsed`,
+ * it is handed `{}` and the parsed frame waits there (see {@link ParsedFrames}), so that the frame
+ * is parsed once.
  */
 function screened(
   callbacks: SocketCallbacks,
   report: (error: LivetoolsError) => void,
   parsed: ParsedFrames | undefined,
+  setup: SetupGate,
 ): SocketCallbacks['onmessage'] {
+  const reportSafely = (error: LivetoolsError): void => {
+    try {
+      report(error);
+    } catch {
+      // The report is the session's own handler; a throwing logger must not reach the socket.
+    }
+  };
   return (event) => {
     const data = event.data;
     const read = readServerFrame(data);
@@ -246,14 +307,14 @@ function screened(
     }
     if (!(read instanceof LivetoolsError)) {
       if (parsed?.deliver(read.value)) return;
+      if (!setup.sent && (read.value as { setupComplete?: unknown }).setupComplete) {
+        reportSafely(earlySetup(read.text));
+        return;
+      }
       const stub = parsed?.hand(read.value);
       return callbacks.onmessage(stub ?? (read.text === data ? event : { data: read.text }));
     }
-    try {
-      report(read);
-    } catch {
-      // The report is the session's own handler; a throwing logger must not reach the socket.
-    }
+    reportSafely(read);
   };
 }
 
