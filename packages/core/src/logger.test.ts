@@ -57,6 +57,33 @@ describe('loggers', () => {
     expect(safeLogger(safe)).toBe(safe); // never wrapped twice
   });
 
+  it('never throws: a logger that throws loses its messages, said once as a process warning', async () => {
+    const thrown = () => {
+      throw new Error('disk full');
+    };
+    const written: string[] = [];
+    const inner = { debug: thrown, info: (m: string) => written.push(m), warn: thrown, error: thrown };
+    const warnings: { code?: string; message: string }[] = [];
+    const onWarning = (warning: Error & { code?: string }) => {
+      if (warning.code === 'LIVETOOLS_LOGGER_THREW') warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      const safe = safeLogger(inner);
+      expect(() => safe.error('first', { a: 1 })).not.toThrow();
+      expect(() => safe.warn('second')).not.toThrow();
+      safe.info('still written');
+      // A warning is emitted on the next turn; one more turn for Node to hand it out.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(written).toEqual(['still written']);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]?.message).toMatch(/^livetools: the logger threw \(disk full\)/);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('never passes API keys, tokens or media bytes to the logger', () => {
     const calls: unknown[][] = [];
     const capture = {

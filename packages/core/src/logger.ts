@@ -1,3 +1,4 @@
+import { describeError } from './errors.js';
 import type { Logger } from './tool/context.js';
 
 /** A logger that drops everything: the default, so livetools never writes to the console by itself. */
@@ -168,18 +169,44 @@ const redacting = Symbol.for('livetools.redacting-logger');
  * @internal
  * The logger livetools writes to: a pino logger is adapted, and every message and its data go
  * through {@link redactLogData} first. The silent logger is returned as is (nothing to redact).
+ *
+ * It never throws. livetools logs from a socket's listener, from timers and halfway through
+ * answering a call: an application's logger that threw there would stop the socket reading, or
+ * leave a call unanswered. A message the logger throws on is lost; the first such throw is said
+ * once, as a process warning (code `LIVETOOLS_LOGGER_THREW`), where the platform has them.
  */
 export function safeLogger(logger: Logger | PinoLikeLogger | undefined): Logger {
   if (logger === undefined || logger === silentLogger) return silentLogger;
   if ((logger as unknown as Record<symbol, unknown>)[redacting] === true) return logger as Logger;
   const inner: Logger = isPino(logger) ? fromPino(logger) : (logger as Logger);
+  let warned = false;
   const safe = loggerOf((l) => (message, data) => {
-    const text = redactText(message, Number.POSITIVE_INFINITY);
-    if (data === undefined) inner[l](text);
-    else inner[l](text, redactLogData(data));
+    try {
+      const text = redactText(message, Number.POSITIVE_INFINITY);
+      if (data === undefined) inner[l](text);
+      else inner[l](text, redactLogData(data));
+    } catch (error) {
+      if (warned) return;
+      warned = true;
+      warnLoggerThrew(error);
+    }
   });
   Object.defineProperty(safe, redacting, { value: true });
   return safe;
+}
+
+/** Says, as a process warning where there are such (Node), that the application's logger threw. */
+function warnLoggerThrew(error: unknown): void {
+  try {
+    const host = (globalThis as { process?: { emitWarning?: unknown } }).process;
+    if (typeof host?.emitWarning !== 'function') return;
+    host.emitWarning(
+      `livetools: the logger threw (${describeError(error)}); the messages it throws on are lost, and livetools carries on. Check the logger given to livetools.`,
+      { code: 'LIVETOOLS_LOGGER_THREW' },
+    );
+  } catch {
+    // nowhere left to say it
+  }
 }
 
 /** @internal A logger that adds `fields` to every message's data. */

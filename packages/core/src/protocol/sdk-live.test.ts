@@ -1,6 +1,6 @@
 import { GoogleGenAI } from '@google/genai';
 import { GoogleGenAI as GoogleGenAI2 } from 'genai2';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { LivetoolsError } from '../errors.js';
 import type { GenAIClient } from './genai-like.js';
 import { connectLive, ParsedFrames, sdkLiveView } from './sdk-live.js';
@@ -149,6 +149,29 @@ describe('ParsedFrames: a parsed frame skips the SDK only where that keeps its m
     expect(message.text).toBe('a');
     expect(Object.keys(message)).toEqual(['serverContent', 'usageMetadata']);
     expect({ ...message }).toEqual(frame);
+  });
+
+  it('never throws into the socket: an error of the session is thrown again on its own, and the next frame still arrives', () => {
+    const frames = new ParsedFrames();
+    frames.hand({ setupComplete: {} });
+    frames.fill(new SdkMessage());
+    const got: string[] = [];
+    frames.deliverDirectly((m) => {
+      const text = String((m as SdkMessage).text ?? '');
+      if (text === 'bad') throw new Error('handler failed');
+      got.push(text);
+    });
+    const later: (() => void)[] = [];
+    vi.stubGlobal('queueMicrotask', (task: () => void) => later.push(task));
+    try {
+      expect(frames.deliver({ serverContent: { text: 'bad' } })).toBe(true);
+      expect(frames.deliver({ serverContent: { text: 'next' } })).toBe(true);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(got).toEqual(['next']);
+    expect(later).toHaveLength(1);
+    expect(() => later[0]?.()).toThrow('handler failed');
   });
 
   it('leaves a setupComplete to the SDK, which keeps it', () => {

@@ -95,6 +95,11 @@ export class ParsedFrames {
    * messages is known, no frame waits in line (nor can one, after a `Blob`), and the frame is not a
    * `setupComplete` (the SDK keeps that one). False when the frame must go through the SDK
    * ({@link hand}).
+   *
+   * It never throws: this runs in the socket's listener, inside the reading of the socket, which a
+   * throw would stop for good (no later frame would arrive). The session's handler throws nothing
+   * itself; should it, the error is thrown again on its own, in a microtask (through the SDK it was
+   * a promise nothing handles): by default that ends the process, as before.
    */
   deliver(value: object): boolean {
     const direct = this.#direct;
@@ -107,7 +112,13 @@ export class ParsedFrames {
       (value as { setupComplete?: unknown }).setupComplete !== undefined
     )
       return false;
-    direct(assignFrame(Object.create(prototype) as object, value));
+    try {
+      direct(assignFrame(Object.create(prototype) as object, value));
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
     return true;
   }
 

@@ -113,6 +113,51 @@ describe.each(sdks)('hostile Live server, %s', (_name, makeAi) => {
     expect(escaped).toEqual([]);
   });
 
+  it('with a logger that throws, garbage frames while a call streams: the socket keeps reading, the call loses nothing', async () => {
+    const watch = pushTool('watch');
+    const thrown = () => {
+      throw new Error('logger down');
+    };
+    const logger = { debug: thrown, info: thrown, warn: thrown, error: thrown };
+    const warnings: string[] = [];
+    const onWarning = (warning: Error & { code?: string }) => {
+      if (warning.code === 'LIVETOOLS_LOGGER_THREW') warnings.push(warning.message);
+    };
+    process.on('warning', onWarning);
+    try {
+      await using fx = await openSession({
+        serverProfile: 'model',
+        makeAi,
+        tools: [watch.tool, ping],
+        logger,
+      });
+      const id = fx.first.callTool('watch', { label: 'stream' });
+      await clientBarrier(fx.first, fx.log);
+      let seq = 0;
+      for (const [, send] of garbage) {
+        watch.push(id, seq++);
+        send(fx.first);
+        watch.push(id, seq++);
+        await clientBarrier(fx.first, fx.log);
+      }
+      watch.complete(id);
+      await fx.first.waitForToolResponse(id, (r) => r.willContinue === false);
+      expect(
+        fx.first
+          .toolResponses(id)
+          .filter((r) => r.willContinue === true)
+          .map((r) => r.output),
+      ).toEqual(Array.from({ length: seq }, (_, i) => i));
+      expectOneFinalLast(fx.first.toolResponses(), [id]);
+      expect(fx.log.events.filter((e) => e.type === 'error')).toHaveLength(7);
+      await stillWorks(fx, fx.first, watch);
+      expect(escaped).toEqual([]);
+      expect(warnings).toHaveLength(1);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('a goAway storm below the bound while a call streams: every result once and in order, one final, last', async () => {
     const watch = pushTool('watch');
     await using fx = await openSession({
