@@ -67,28 +67,33 @@ export class ServerContentReader {
   #readContent(content: WireServerContent, time: number): void {
     const target = this.#target;
     for (const part of content.modelTurn?.parts ?? []) {
-      if (part.text !== undefined && !part.thought) {
-        target.busy();
-        target.publish({ type: 'model-text', text: part.text, time });
+      const text: unknown = part.text;
+      if (text !== undefined && !part.thought) {
+        if (typeof text === 'string') {
+          target.busy();
+          target.publish({ type: 'model-text', text, time });
+        } else this.#ignore('modelTurn.parts[].text', describeValue(text));
       }
-      if (part.inlineData?.data) {
-        target.busy();
-        target.publish({
-          type: 'model-audio',
-          data: part.inlineData.data,
-          mimeType: part.inlineData.mimeType ?? 'audio/pcm;rate=24000',
-          time,
-        });
+      const data: unknown = part.inlineData?.data;
+      if (data) {
+        if (typeof data === 'string') {
+          const mimeType: unknown = part.inlineData?.mimeType;
+          target.busy();
+          target.publish({
+            type: 'model-audio',
+            data,
+            mimeType: typeof mimeType === 'string' ? mimeType : 'audio/pcm;rate=24000',
+            time,
+          });
+        } else this.#ignore('modelTurn.parts[].inlineData.data', describeValue(data));
       }
     }
     const interim = readInterimTranscription(content.interimInputTranscription, this.#ignore);
     if (interim !== undefined) target.publish({ type: 'interim-input-transcription', text: interim, time });
-    if (content.inputTranscription?.text) {
-      target.publish({ type: 'input-transcription', text: content.inputTranscription.text, time });
-    }
-    if (content.outputTranscription?.text) {
-      target.publish({ type: 'output-transcription', text: content.outputTranscription.text, time });
-    }
+    const input = this.#text('inputTranscription', content.inputTranscription);
+    if (input) target.publish({ type: 'input-transcription', text: input, time });
+    const output = this.#text('outputTranscription', content.outputTranscription);
+    if (output) target.publish({ type: 'output-transcription', text: output, time });
     if (content.interrupted) {
       target.publish({ type: 'interrupted', time });
       target.interrupted();
@@ -124,6 +129,14 @@ export class ServerContentReader {
         "If this model never sends interactionStatus, pass modelProfile: { idleSignal: 'turnComplete' } to createLiveAgent.",
       { model: this.#model },
     );
+  }
+
+  /** The `text` of a transcription, or `undefined` when it has none (one that is not a string is ignored). */
+  #text(field: string, transcription: { text?: unknown } | undefined): string | undefined {
+    const text: unknown = transcription?.text;
+    if (typeof text === 'string') return text;
+    if (text !== undefined) this.#ignore(`${field}.text`, describeValue(text));
+    return undefined;
   }
 
   /** A server value of the wrong type or an unknown enum value, left out of the events: logged at debug level. */

@@ -57,6 +57,34 @@ describe('server signal events', () => {
     await session.close();
   });
 
+  it('leaves out model output and transcriptions whose values are not strings, and keeps the rest of the message', async () => {
+    const { conn, session, events } = await linkedSession('gemini-3.8-live');
+    // A hostile server's values, of the wrong types: typed as the wire does not promise.
+    const hostile = {
+      modelTurn: {
+        parts: [
+          { text: { nested: 'object' } },
+          { inlineData: { data: 42, mimeType: 'audio/pcm;rate=24000' } },
+          { text: 'kept' },
+          { inlineData: { data: 'AAAA', mimeType: { not: 'a string' } } },
+        ],
+      },
+      inputTranscription: { text: ['not', 'a', 'string'] },
+      outputTranscription: { text: 7 },
+      turnComplete: true,
+    };
+    conn.serverContent(hostile as unknown as Parameters<typeof conn.serverContent>[0]);
+    conn.serverContent({ inputTranscription: { text: 'heard' }, outputTranscription: { text: 'said' } });
+    expect(events()).toEqual([
+      { type: 'model-text', text: 'kept' },
+      { type: 'model-audio', data: 'AAAA', mimeType: 'audio/pcm;rate=24000' },
+      { type: 'turn-complete' },
+      { type: 'input-transcription', text: 'heard' },
+      { type: 'output-transcription', text: 'said' },
+    ]);
+    await session.close();
+  });
+
   it('publishes the new events on a turnComplete profile too (only the idle rule differs)', async () => {
     const { conn, session, events } = await linkedSession('gemini-3.8-live');
     conn.serverContent({ turnComplete: true, interactionStatus: 'IN_PROGRESS' });
