@@ -225,9 +225,8 @@ export function sdkLiveView<Live extends GenAIClient['live']>(live: Live, option
         headers,
         onBadFrame ? { ...callbacks, onmessage: screened(callbacks, onBadFrame, parsed, setup) } : callbacks,
       );
-      if (onBadFrame) watchSetup(connection, setup);
       socket?.record(connection);
-      return connection;
+      return onBadFrame ? watchSetup(connection, setup) : connection;
     },
   };
   try {
@@ -244,38 +243,60 @@ interface SetupGate {
   sent: boolean;
 }
 
+/** What the SDK calls on the connection its socket factory makes, in both majors. */
+interface SdkConnection {
+  connect(): unknown;
+  send(message: unknown): unknown;
+  close(...args: unknown[]): unknown;
+}
+
 /**
- * Sets `setup.sent` when the SDK first sends on `connection` (its setup message). The SDK's
- * `connect()` declares the session its message handler reads for a `setupComplete` on the line
- * before that send: a truthy `setupComplete` handled earlier (a server that sends one with its
- * handshake, in the same read as the upgrade) throws a `ReferenceError` in the SDK's handler, a
- * promise nothing handles, which ends the process. The first send is seen through an own `send`
- * of the connection, which takes itself away again, so later sends (audio, every response) go
- * straight to the SDK's. A connection whose `send` cannot be watched leaves the gate open, as it
- * was before.
+ * The connection the SDK is given in place of its own: the same, except that its sends set
+ * `setup.sent`. The SDK's `connect()` declares the session its message handler reads for a
+ * `setupComplete` on the line before it sends its setup: a truthy `setupComplete` handled earlier
+ * (a server that sends one with its handshake, in the same read as the upgrade) throws a
+ * `ReferenceError` in the SDK's handler, a promise nothing handles, which ends the process. The
+ * SDK calls nothing else on its connection (`connect`, `send`, `close`); a connection without
+ * those is given as it is, and the gate is left open, as it was before. (An own `send` put on the
+ * SDK's connection instead made V8 read `conn.send` through a generic lookup at every response.)
  */
-function watchSetup(connection: unknown, setup: SetupGate): void {
-  try {
-    const target = connection as { send?: unknown };
-    const send = target.send;
-    if (typeof send !== 'function') {
-      setup.sent = true;
-      return;
-    }
-    const own = Object.getOwnPropertyDescriptor(target, 'send');
-    Object.defineProperty(target, 'send', {
-      configurable: true,
-      writable: true,
-      value(this: unknown, ...args: unknown[]): unknown {
-        setup.sent = true;
-        if (own) Object.defineProperty(target, 'send', own);
-        else delete target.send;
-        return Reflect.apply(send, this, args);
-      },
-    });
-  } catch {
-    setup.sent = true; // a frozen or exotic connection: not watched
+class WatchedConnection implements SdkConnection {
+  readonly #inner: SdkConnection;
+  readonly #setup: SetupGate;
+
+  constructor(inner: SdkConnection, setup: SetupGate) {
+    this.#inner = inner;
+    this.#setup = setup;
   }
+
+  connect(): unknown {
+    return this.#inner.connect();
+  }
+
+  send(message: unknown): unknown {
+    this.#setup.sent = true;
+    return this.#inner.send(message);
+  }
+
+  close(...args: unknown[]): unknown {
+    return this.#inner.close(...args);
+  }
+}
+
+/** `connection` watched for its first send ({@link WatchedConnection}), or as it is (the gate open). */
+function watchSetup(connection: unknown, setup: SetupGate): unknown {
+  const c = connection as Partial<Record<keyof SdkConnection, unknown>> | null;
+  if (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.connect === 'function' &&
+    typeof c.send === 'function' &&
+    typeof c.close === 'function'
+  ) {
+    return new WatchedConnection(connection as SdkConnection, setup);
+  }
+  setup.sent = true;
+  return connection;
 }
 
 /** The report of a `setupComplete` that came before the setup was sent (see {@link watchSetup}). */
