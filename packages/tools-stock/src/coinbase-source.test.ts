@@ -245,6 +245,21 @@ describe('createCoinbaseSource', () => {
     expect(source.stats?.()).toEqual({ ignoredQuotes: 2, ignoredMessages: 0 });
   });
 
+  it('keeps no sequence for products nobody watches (a server may send tickers of any product)', async () => {
+    await using server = await startFakeCoinbase();
+    const source = testCoinbaseSource(server);
+    using btc = new UpdateRecorder(source.watch('BTC-USD'));
+    await server.message((m) => requestedProduct(m.message) === 'BTC-USD', 'subscribe BTC-USD');
+    server.send(coinbaseTicker('ETH-USD', '3000', undefined, 1_000)); // not watched: dropped, not kept
+    server.send(coinbaseTicker('BTC-USD', '65000', undefined, 5));
+    await btc.quoteAt(65_000);
+    using eth = new UpdateRecorder(source.watch('ETH-USD'));
+    await server.message((m) => requestedProduct(m.message) === 'ETH-USD', 'subscribe ETH-USD');
+    server.send(coinbaseTicker('ETH-USD', '3001', undefined, 10)); // the first of its series once watched
+    expect((await eth.nthQuote(1)).price).toBe(3001);
+    expect(source.stats?.()).toEqual({ ignoredQuotes: 0, ignoredMessages: 0 });
+  });
+
   it('lets an unusable ticker not raise the sequence, so the next valid one still counts', async () => {
     await using server = await startFakeCoinbase();
     const source = testCoinbaseSource(server);

@@ -90,6 +90,11 @@ export function createCoinbaseSource(options: CoinbaseSourceOptions = {}): Quote
   let pending: PendingRequest[] = [];
   /** Per product, the `sequence` of the last ticker delivered on this connection. */
   const lastSequence = new Map<string, number>();
+  /**
+   * The products subscribed to: only theirs have a `sequence` kept, so that tickers of products
+   * nobody watches (a server may send any) cannot grow `lastSequence` without bound.
+   */
+  const subscribed = new Set<string>();
 
   const restBaseUrl = (rest?.baseUrl ?? 'https://api.exchange.coinbase.com').replace(/\/+$/, '');
 
@@ -187,7 +192,9 @@ export function createCoinbaseSource(options: CoinbaseSourceOptions = {}): Quote
             return;
           }
           // only a ticker that will be delivered moves the series on
-          if (quoteProblem(quote) === undefined) lastSequence.set(quote.symbol, sequence);
+          if (subscribed.has(quote.symbol) && quoteProblem(quote) === undefined) {
+            lastSequence.set(quote.symbol, sequence);
+          }
         }
         feed.quote(quote);
         return;
@@ -216,9 +223,11 @@ export function createCoinbaseSource(options: CoinbaseSourceOptions = {}): Quote
       lastSequence.clear(); // ordering holds within a connection: a bogus number cannot outlive it
     },
     subscribe: (symbol, connection) => {
+      subscribed.add(symbol);
       if (connection.send(request('subscribe', symbol))) pending.push({ kind: 'subscribe', symbol });
     },
     unsubscribe: (symbol, connection) => {
+      subscribed.delete(symbol);
       lastSequence.delete(symbol);
       if (connection.send(request('unsubscribe', symbol))) pending.push({ kind: 'unsubscribe', symbol });
     },
