@@ -240,6 +240,29 @@ describe('createReconnectingWebSocket (virtual time)', () => {
     expect(FakeSocket.created).toHaveLength(3);
   });
 
+  it('lets only a message it could read reset the backoff: a server that sends garbage and closes is given up on', () => {
+    const { socket, latest, advanceTo, failures, failure } = setup({
+      maxConsecutiveFailures: 3,
+      onMessage: (text: string) => text !== 'garbage',
+    });
+    socket.start();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      latest().open();
+      latest().receive('garbage');
+      latest().drop(1000);
+      advanceTo(1000 * (attempt + 1));
+    }
+    expect(failures.map((f) => [f.receivedMessage, f.consecutiveFailures])).toEqual([
+      [false, 1],
+      [false, 2],
+      [false, 3],
+    ]);
+    expect(failure()).toMatchObject({
+      code: 'PROVIDER_ERROR',
+      message: expect.stringContaining('3 attempts'),
+    });
+  });
+
   it('abandons a connection whose upgrade gets no answer within handshakeTimeoutMs, backs off, retries, then gives up', () => {
     // regression: the watchdog only started on `open`, so a silent server left the feed reconnecting forever
     const { socket, events, advanceTo, failure } = setup({

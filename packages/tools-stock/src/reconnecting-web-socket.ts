@@ -17,7 +17,7 @@ import type { WebSocketConstructorLike, WebSocketLike } from './web-socket-like.
 export interface ConnectionFailure {
   /** Whether the WebSocket handshake succeeded. */
   readonly opened: boolean;
-  /** Whether any message arrived on this connection. */
+  /** Whether a message arrived on this connection that `onMessage` read (did not return `false`). */
   readonly receivedMessage: boolean;
   /** HTTP status of a refused upgrade (e.g. 401), when the socket implementation reports it. */
   readonly httpStatus?: number;
@@ -25,7 +25,7 @@ export interface ConnectionFailure {
   readonly code?: number;
   /** Close reason or error message. */
   readonly reason?: string;
-  /** Connections in a row, including this one, that ended without any message. */
+  /** Connections in a row, including this one, that ended without a message `onMessage` read. */
   readonly consecutiveFailures: number;
   /** Connections in a row that opened, received nothing and closed within `earlyCloseMs`. */
   readonly consecutiveEarlyCloses: number;
@@ -70,8 +70,13 @@ export interface ReconnectingWebSocketOptions {
   readonly handshakeTimeoutMs?: number;
   /** Called when a connection opens (send subscriptions here). */
   onOpen(): void;
-  /** Called with every text message. */
-  onMessage(text: string): void;
+  /**
+   * Called with every text message. Return `false` for one that could not be read (not the
+   * provider's protocol); anything else (nothing, say) counts as read. Only a message read resets
+   * the backoff, so that a server sending garbage and closing cannot keep the socket reconnecting
+   * at once, forever.
+   */
+  onMessage(text: string): unknown;
   /** Called when the connection health changes: `stale`, `reconnecting`, `live` again. */
   onStatus(status: QuoteFeedStatus, reason?: string): void;
   /** Called once when the socket gives up (fatal failure or too many failures); it is stopped then. */
@@ -210,7 +215,7 @@ export function createReconnectingWebSocket(options: ReconnectingWebSocketOption
       socket = undefined;
       clearTimers();
       if (!running) return;
-      // the first message of this connection already reset both counters
+      // the first message read on this connection already reset both counters
       if (!receivedMessage) {
         consecutiveFailures += 1;
         if (opened && scheduler.now() - openedAt < earlyCloseMs) consecutiveEarlyCloses += 1;
@@ -290,14 +295,12 @@ export function createReconnectingWebSocket(options: ReconnectingWebSocketOption
     current.addEventListener('message', (event) => {
       if (socket !== current) return;
       lastActivity = scheduler.now();
-      if (!receivedMessage) {
-        receivedMessage = true;
-        consecutiveFailures = 0;
-        consecutiveEarlyCloses = 0;
-      }
       setStatus('live');
       const text = textOf(event.data);
-      if (text !== undefined) options.onMessage(text);
+      if (text === undefined || options.onMessage(text) === false || receivedMessage) return;
+      receivedMessage = true;
+      consecutiveFailures = 0;
+      consecutiveEarlyCloses = 0;
     });
     current.addEventListener('error', (event) => {
       if (socket !== current) return;

@@ -230,13 +230,13 @@ export function createWebSocketQuoteFeed(
         message = JSON.parse(text);
       } catch {
         ignored.message(protocol.name, 'not JSON', { length: text.length });
-        return;
+        return false;
       }
       if (typeof message !== 'object' || message === null || (Array.isArray(message) && !protocol.arrays)) {
         ignored.message(protocol.name, protocol.arrays ? 'not a JSON object or array' : 'not a JSON object', {
           length: text.length,
         });
-        return;
+        return false;
       }
       try {
         protocol.handleMessage(message, context);
@@ -244,7 +244,9 @@ export function createWebSocketQuoteFeed(
         ignored.message(protocol.name, `it could not be handled (${errorText(error)})`, {
           length: text.length,
         });
+        return false;
       }
+      return true;
     },
     onStatus: (status, reason) => {
       for (const [symbol, watch] of [...watches]) setStatus(symbol, watch, status, reason);
