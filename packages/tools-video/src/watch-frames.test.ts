@@ -186,6 +186,43 @@ describe('watchFrames', () => {
     w.subscription.unsubscribe();
   });
 
+  it('reports an analyzer result that is not an observation, and a thenable whose then throws, and the watch goes on', async () => {
+    const results: unknown[] = [
+      null,
+      7,
+      {
+        // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is what is tested
+        then() {
+          throw new Error('then boom');
+        },
+      },
+      {
+        // calls back, then throws: settled once
+        // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is what is tested
+        then(resolve: (value: FrameObservation) => void) {
+          resolve(changed('late'));
+          throw new Error('after resolving');
+        },
+      },
+      changed('fine'),
+    ];
+    let i = 0;
+    const w = watch({ analyze: () => results[i++] as FrameObservation });
+    for (let t = 0; t < 5000; t += 1000) w.at(t, () => w.video$.next(frame(t)));
+    w.advanceTo(5000);
+    await settle();
+    expect(i).toBe(5);
+    expect(w.reports.map((r) => r.observation.description)).toEqual([
+      'The frame could not be analysed: the analysis gave null, not an observation (an object) or undefined',
+      'The frame could not be analysed: the analysis gave number, not an observation (an object) or undefined',
+      'The frame could not be analysed: then boom',
+      'saw late',
+      'saw fine',
+    ]);
+    expect(w.subscription.closed).toBe(false);
+    w.subscription.unsubscribe();
+  });
+
   it('an analyzer that throws something String() cannot describe is reported, and the watch goes on', () => {
     const unprintable = Object.create(null) as object; // no toString, no valueOf
     const throwingMessage = new Error('x');

@@ -42,6 +42,13 @@ function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
   return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
 }
 
+/** An analyzer's result that is neither an observation (an object) nor `undefined`, in words. */
+function notAnObservation(value: unknown): string | undefined {
+  if (value === undefined || (typeof value === 'object' && value !== null)) return undefined;
+  const kind = value === null ? 'null' : typeof value;
+  return `the analysis gave ${kind}, not an observation (an object) or undefined`;
+}
+
 /**
  * Analyses the frames of `video$` at most once every `intervalMs` and reports what the analysis
  * session says changed. When a look is due and no frame is waiting, the next frame to arrive is
@@ -87,6 +94,8 @@ export function watchFrames(
     ): void => {
       busy = false;
       if (subscriber.closed) return;
+      const wrong = outcome.ok ? notAnObservation(outcome.value) : undefined;
+      if (wrong !== undefined) outcome = { ok: false, error: new TypeError(wrong) };
       if (outcome.ok) {
         lastError = undefined;
         if (outcome.value !== undefined) report(outcome.value, frame.time, frame);
@@ -139,21 +148,30 @@ export function watchFrames(
       busy = true;
       analyzed++;
       lastLookAt = scheduler.now();
+      // Settled once: a thenable may call back twice, or call back and then throw.
+      let settled = false;
+      const once = (outcome: Parameters<typeof settle>[1]): void => {
+        if (settled) return;
+        settled = true;
+        settle(frame, outcome);
+      };
       let result: ReturnType<FrameAnalysisSession['analyze']>;
       try {
         result = session.analyze(frame);
+        // A thenable's `then` (or reading it) may throw too: in a frame's callback, it would end
+        // the watch or, from RxJS's error reporting, the process.
+        if (isPromiseLike<FrameObservation | undefined>(result)) {
+          result.then(
+            (value) => once({ ok: true, value }),
+            (error: unknown) => once({ ok: false, error }),
+          );
+          return;
+        }
       } catch (error) {
-        settle(frame, { ok: false, error });
+        once({ ok: false, error });
         return;
       }
-      if (isPromiseLike<FrameObservation | undefined>(result)) {
-        result.then(
-          (value) => settle(frame, { ok: true, value }),
-          (error: unknown) => settle(frame, { ok: false, error }),
-        );
-      } else {
-        settle(frame, { ok: true, value: result });
-      }
+      once({ ok: true, value: result });
     };
 
     const frames: Subscription = video$.subscribe({
