@@ -178,8 +178,8 @@ function checkPackageJson(r: Results, pkg: PackageJson, dir: string, entry: Pack
     }
   }
 
-  const deps = pkg.dependencies ?? {};
-  const peers = pkg.peerDependencies ?? {};
+  const deps = dependencyMap(r, pkg, 'dependencies');
+  const peers = dependencyMap(r, pkg, 'peerDependencies');
   for (const peer of PEERS) {
     if (peer in deps) {
       r.fail(
@@ -439,7 +439,14 @@ export async function checkPackage(dir: string): Promise<CheckReport> {
     return report(dir, pkg, r.list);
   }
 
-  const found = manifestOf(module);
+  let found: ReturnType<typeof manifestOf>;
+  try {
+    found = manifestOf(module);
+  } catch (error) {
+    r.in('manifest');
+    r.fail(messageOf(error), 'Fix the manifest, rebuild and check again.');
+    return report(dir, pkg, r.list);
+  }
   let tools: readonly AnyTool[];
   let listed: readonly PackageIssue[] = [];
   if (found) {
@@ -461,4 +468,22 @@ export async function checkPackage(dir: string): Promise<CheckReport> {
   }
   for (const [index, tool] of tools.entries()) checkTool(r, tool, index, listed);
   return report(dir, pkg, r.list);
+}
+
+/** `pkg[field]` when it is an object of names (what npm reads); otherwise `{}`, failed as such when present. */
+function dependencyMap(
+  r: Results,
+  pkg: PackageJson,
+  field: 'dependencies' | 'peerDependencies',
+): Record<string, string | undefined> {
+  const value: unknown = pkg[field];
+  if (value === undefined) return {};
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    return value as Record<string, string | undefined>;
+  }
+  r.fail(
+    `"${field}" is ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}, not an object of package names and version ranges.`,
+    `Write it as { "name": "range" }, e.g. "${field}": { "rxjs": "^7.8.0" }.`,
+  );
+  return {};
 }

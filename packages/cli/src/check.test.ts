@@ -225,6 +225,46 @@ export const tick`;
     expect(findings[1]?.message).toContain('z.number().int()');
   });
 
+  it('dependencies of the wrong type: a failed check each, never a crash', async () => {
+    await using tmp = tempDir();
+    const { code, report } = await checkJson(
+      writeFixture(tmp.path, { packageJson: { dependencies: 'rxjs', peerDependencies: 5 } }),
+    );
+    expect(code).toBe(1);
+    expect(failures(report).map((f) => f.message)).toEqual(
+      expect.arrayContaining([
+        '"dependencies" is a string, not an object of package names and version ranges.',
+        '"peerDependencies" is a number, not an object of package names and version ranges.',
+      ]),
+    );
+  });
+
+  it('a forged manifest, an export whose getters throw, and a thrown value String() cannot convert: clear failures', async () => {
+    await using tmp = tempDir();
+    const marker = "Symbol.for('livetools.tool-package')";
+    const forged = writeFixture(join(tmp.path, 'forged'), {
+      source: `export const toolPackage = { [${marker}]: true, name: '@fixture/x', version: '1.0.0', core: '^0.1.0', tools: [null] };\n`,
+    });
+    const forgedRun = await livetools(['check', forged]);
+    expect(forgedRun.stdout).toContain(
+      'The tool package manifest exported as "toolPackage" does not list its tools as an array of tools',
+    );
+    expect(forgedRun.stdout + forgedRun.stderr).not.toMatch(/TypeError|\n\s+at /);
+    expect(forgedRun.code).toBe(1);
+    const getters = writeFixture(join(tmp.path, 'getters'), {
+      source: "export const tool = { get kind() { throw new Error('getter boom'); } };\n",
+    });
+    const gettersRun = await checkJson(getters);
+    expect(failures(gettersRun.report).map((f) => f.message)).toContain('The package exports no tools.');
+    const unprintable = writeFixture(join(tmp.path, 'unprintable'), {
+      source: 'throw Object.create(null);\n',
+    });
+    const unprintableRun = await livetools(['check', unprintable]);
+    expect(unprintableRun.stdout).toContain('failed: a thrown value that cannot be described');
+    expect(unprintableRun.stdout + unprintableRun.stderr).not.toMatch(/\n\s+at /);
+    expect(unprintableRun.code).toBe(1);
+  });
+
   it('a package that was not built, and one that fails to import', async () => {
     await using tmp = tempDir();
     const unbuilt = writeFixture(join(tmp.path, 'unbuilt'), {

@@ -13,7 +13,8 @@ export type CliErrorCode =
   | 'IMPORT_FAILED'
   | 'TOOL_NOT_FOUND'
   | 'INVALID_ARGUMENTS_JSON'
-  | 'PREVIOUS_VERSION_UNAVAILABLE';
+  | 'PREVIOUS_VERSION_UNAVAILABLE'
+  | 'INVALID_MANIFEST';
 
 /**
  * An error of the `livetools` CLI: a stable `code`, a message that says what to do, and a marker
@@ -47,8 +48,17 @@ export class CliError extends Error {
   }
 }
 
-/** A one-line message for anything thrown. @internal */
+/** A one-line message for anything thrown; never throws (a package may throw anything). @internal */
 export function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
+  try {
+    if (error instanceof Error) {
+      const message: unknown = error.message;
+      if (typeof message === 'string' && message !== '') return message;
+      const name: unknown = error.name;
+      return typeof name === 'string' && name !== '' ? name : 'Error';
+    }
+    return String(error);
+  } catch {
+    return 'a thrown value that cannot be described (String() fails on it)';
+  }
 }

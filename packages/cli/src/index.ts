@@ -37,6 +37,7 @@ export { runCli } from './run-cli.js';
 export {
   type RunEndReason,
   type RunOutcome,
+  type RunRefusal,
   type RunResponse,
   type RunToolOptions,
   runTool,

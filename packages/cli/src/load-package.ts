@@ -35,12 +35,16 @@ export interface LoadedToolPackage {
 export function isTool(value: unknown): value is AnyTool {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return (
-    (v.kind === 'streaming' || v.kind === 'one-shot') &&
-    typeof v.name === 'string' &&
-    typeof v.declaration === 'function' &&
-    typeof v.execute === 'function'
-  );
+  try {
+    return (
+      (v.kind === 'streaming' || v.kind === 'one-shot') &&
+      typeof v.name === 'string' &&
+      typeof v.declaration === 'function' &&
+      typeof v.execute === 'function'
+    );
+  } catch {
+    return false; // a getter or a Proxy trap that throws: not a tool this CLI can read
+  }
 }
 
 /** Every tool a module exports, alone or in arrays, first of each name. @internal */
@@ -59,11 +63,36 @@ export function toolsExportedBy(module: Readonly<Record<string, unknown>>): AnyT
 export function manifestOf(
   module: Readonly<Record<string, unknown>>,
 ): { readonly manifest: ToolPackage; readonly exportName: string } | undefined {
-  if (isToolPackage(module.toolPackage)) return { manifest: module.toolPackage, exportName: 'toolPackage' };
+  if (isToolPackage(module.toolPackage)) return readable(module.toolPackage, 'toolPackage');
   for (const [exportName, value] of Object.entries(module)) {
-    if (isToolPackage(value)) return { manifest: value, exportName };
+    if (isToolPackage(value)) return readable(value, exportName);
   }
   return undefined;
+}
+
+/**
+ * The manifest, once its `tools` are known to be an array of tools: an object can carry the
+ * manifest's marker without having been made by `defineToolPackage`.
+ */
+function readable(
+  manifest: ToolPackage,
+  exportName: string,
+): { readonly manifest: ToolPackage; readonly exportName: string } {
+  let ok = false;
+  try {
+    const tools: unknown = manifest.tools;
+    ok = Array.isArray(tools) && tools.every((tool) => isTool(tool));
+  } catch {
+    // a getter or a Proxy trap that throws: not readable
+  }
+  if (!ok) {
+    throw new CliError(
+      'INVALID_MANIFEST',
+      `The tool package manifest exported as "${exportName}" does not list its tools as an array of tools ` +
+        'made by defineTool or defineStreamingTool. Make it with defineToolPackage({ name, version, core, tools }).',
+    );
+  }
+  return { manifest, exportName };
 }
 
 /** Imports a package's JavaScript entry. @internal */

@@ -19,9 +19,12 @@ import { summarizePackage } from './info-package.js';
 import { initPackage, initTemplates } from './init-package.js';
 import { loadToolPackage } from './load-package.js';
 import { addPackChecks } from './pack-command.js';
-import { type RunResponse, runTool } from './run-tool.js';
+import { type RunRefusal, type RunResponse, runTool } from './run-tool.js';
 import { createSpinner } from './spinner.js';
 import { MARKS, styleFor, usesColour } from './style.js';
+
+/** The longest delay a Node timer takes (2^31 - 1 ms); a longer one fires at once. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 const HELP = `livetools ${cliVersion}: tool packages for @livetools/core
 
@@ -277,6 +280,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
         `--duration must be a positive number of seconds, got "${values.duration}".`,
       );
     }
+    if (n * 1000 > MAX_TIMER_MS) {
+      throw new UsageError(
+        'run',
+        `--duration must be at most ${Math.floor(MAX_TIMER_MS / 1000)} seconds (about 24 days), got "${values.duration}"; leave it out to run until the tool ends.`,
+      );
+    }
     durationMs = n * 1000;
   }
   const err = styleFor(io.stderr, io);
@@ -337,6 +346,20 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     }
   };
 
+  const refused = (r: RunRefusal): void => {
+    spinner.clear();
+    if (values.json) {
+      io.stdout.write(
+        `${JSON.stringify({ kind: 'refused', elapsedMs: Math.round(r.elapsedMs), error: { code: r.error.code, message: r.error.message } })}\n`,
+      );
+    } else {
+      io.stdout.write(
+        `${out.error(`${seconds(r.elapsedMs).padStart(9, ' ')}  ${'refused'.padEnd(5)}  ${'-'.padEnd(9)}  ${r.error.message}`)}\n`,
+      );
+    }
+    spinner.start(waiting);
+  };
+
   const interrupt = new AbortController();
   const removeListener = io.onInterrupt?.(() => interrupt.abort());
   spinner.start(waiting);
@@ -347,6 +370,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       args,
       signal: interrupt.signal,
       onResponse: print,
+      onRefused: refused,
       ...(durationMs === undefined ? {} : { durationMs }),
     });
   } finally {
@@ -355,14 +379,23 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 
   const took = `${(outcome.elapsedMs / 1000).toFixed(1)} s`;
-  const count = `${outcome.results} result${outcome.results === 1 ? '' : 's'}`;
+  const count =
+    `${outcome.results} result${outcome.results === 1 ? '' : 's'}` +
+    (outcome.refused > 0
+      ? ` and ${outcome.refused} value${outcome.refused === 1 ? '' : 's'} that could not be sent (see "refused" above)`
+      : '');
   switch (outcome.reason) {
     case 'completed':
-      io.stderr.write(err.ok(`${MARKS.pass} ${tool.name} completed after ${took} with ${count}\n`));
+    case 'duration': {
+      const how = outcome.reason === 'completed' ? `${tool.name} completed` : 'stopped';
+      const line = `${how} after ${took}${outcome.reason === 'duration' ? ' (--duration)' : ''} with ${count}`;
+      if (outcome.refused > 0) {
+        io.stderr.write(err.error(`${MARKS.fail} ${line}\n`));
+        return 1;
+      }
+      io.stderr.write(err.ok(`${MARKS.pass} ${line}\n`));
       return 0;
-    case 'duration':
-      io.stderr.write(err.ok(`${MARKS.pass} stopped after ${took} (--duration) with ${count}\n`));
-      return 0;
+    }
     case 'interrupted':
       io.stderr.write(err.warn(`${MARKS.warn} interrupted after ${took} with ${count}\n`));
       return 130;
@@ -468,7 +501,18 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       return 1;
     }
     io.stderr.write(`${s.error(`${MARKS.fail} ${messageOf(error)}`)}\n`);
-    if (error instanceof Error && error.stack) io.stderr.write(`${s.dim(error.stack)}\n`);
+    const stack = stackOf(error);
+    if (stack) io.stderr.write(`${s.dim(stack)}\n`);
     return 1;
+  }
+}
+
+/** The stack of an unexpected error, to report it; `undefined` when it has none or reading it throws. */
+function stackOf(error: unknown): string | undefined {
+  try {
+    const stack: unknown = error instanceof Error ? error.stack : undefined;
+    return typeof stack === 'string' ? stack : undefined;
+  } catch {
+    return undefined;
   }
 }

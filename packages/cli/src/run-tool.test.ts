@@ -39,7 +39,7 @@ describe('runTool', () => {
   it('runs a streaming call to completion, numbering results and marking the final response', async () => {
     const { responses, onResponse } = collect();
     const outcome = await runVirtually({ tool: countdown, args: { n: 3 }, onResponse });
-    expect(outcome).toEqual({ reason: 'completed', results: 3, elapsedMs: 15 });
+    expect(outcome).toEqual({ reason: 'completed', results: 3, refused: 0, elapsedMs: 15 });
     expect(responses.map((r) => [r.kind, r.sequence, r.response.scheduling, r.response.response])).toEqual([
       ['result', 1, 'WHEN_IDLE', { output: { left: 2 } }],
       ['result', 2, 'WHEN_IDLE', { output: { left: 1 } }],
@@ -53,7 +53,7 @@ describe('runTool', () => {
   it('stops at durationMs exactly, on the scheduler it is given', async () => {
     const { responses, onResponse } = collect();
     const outcome = await runVirtually({ tool: forever, args: {}, durationMs: 30, onResponse });
-    expect(outcome).toEqual({ reason: 'duration', results: 0, elapsedMs: 30 });
+    expect(outcome).toEqual({ reason: 'duration', results: 0, refused: 0, elapsedMs: 30 });
     expect(responses.map((r) => [r.kind, r.elapsedMs])).toEqual([['final', 30]]);
   });
 

@@ -19,6 +19,8 @@ export interface RunToolOptions {
   readonly signal?: AbortSignal;
   /** Receives every function response the model would receive, as it is sent. */
   readonly onResponse?: (response: RunResponse) => void;
+  /** Receives every value the tool gave that could not be sent (JSON cannot carry it), as it is refused. */
+  readonly onRefused?: (refusal: RunRefusal) => void;
   /** The call id. Default `cli-call-1`. */
   readonly callId?: string;
   /**
@@ -42,6 +44,14 @@ export interface RunResponse {
   readonly response: LiveFunctionResponse;
 }
 
+/** A value of a {@link runTool} call that could not be sent, with when it was refused. */
+export interface RunRefusal {
+  /** Milliseconds since the call was made. */
+  readonly elapsedMs: number;
+  /** Why: `UNSERIALIZABLE_VALUE` (with the path of what JSON cannot carry) or `INVALID_MEDIA`. */
+  readonly error: LivetoolsError;
+}
+
 /** How a {@link runTool} call ended. */
 export type RunEndReason = 'completed' | 'failed' | 'invalid-arguments' | 'duration' | 'interrupted';
 
@@ -51,6 +61,8 @@ export interface RunOutcome {
   readonly reason: RunEndReason;
   /** How many results it sent. */
   readonly results: number;
+  /** How many values it gave that could not be sent (each went to `onRefused`). */
+  readonly refused: number;
   /** Milliseconds from the call to its end. */
   readonly elapsedMs: number;
   /** Why it failed, for `failed` and `invalid-arguments`. */
@@ -133,12 +145,15 @@ export function runTool(options: RunToolOptions): Promise<RunOutcome> {
       resolve({
         reason,
         results: end.results,
+        refused: end.metrics.refused,
         elapsedMs: elapsed(),
         ...(end.error === undefined ? {} : { error: end.error }),
       });
     };
     const subscription = runner.events$.subscribe((event) => {
-      if (event.type === 'tool-end' && event.callId === callId) finish(event);
+      if (event.type === 'tool-result-refused' && event.callId === callId) {
+        options.onRefused?.({ elapsedMs: elapsed(), error: event.error });
+      } else if (event.type === 'tool-end' && event.callId === callId) finish(event);
     });
     if (options.durationMs !== undefined) {
       const onTime = (): void => stop('duration');

@@ -131,6 +131,46 @@ describe.concurrent('livetools run', () => {
     expect(array.code).toBe(1);
   });
 
+  it('prints each value that could not be sent as refused, counts it, and exits with 1', async () => {
+    await using tmp = tempDir();
+    const dir = writeFixture(tmp.path, {
+      source: `import { defineStreamingTool, defineToolPackage } from '@livetools/core';
+import { Observable } from 'rxjs';
+import { z } from 'zod';
+
+export const emit = defineStreamingTool({
+  name: 'emit',
+  description: 'Emits a value JSON cannot carry, then one it can.',
+  parameters: z.object({}),
+  execute: () => new Observable((s) => { s.next({ a: 1n }); s.next({ ok: 'after' }); s.complete(); }),
+});
+
+export const toolPackage = defineToolPackage({ name: '@fixture/tools-emit', version: '0.1.0', core: '^0.1.0', tools: [emit] });
+`,
+    });
+    const { code, stdout, stderr } = await livetools(['run', dir, 'emit']);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(
+      /^ +\d+\.\d{3}s {2}refused {2}- {10}emit produced a value JSON cannot carry: result\.a is a BigInt\./,
+    );
+    expect(lines[1]).toMatch(/#1 +WHEN_IDLE {2}\{"ok":"after"\}$/);
+    expect(stderr).toMatch(
+      /✖ emit completed after \d+\.\d s with 1 result and 1 value that could not be sent/,
+    );
+    expect(code).toBe(1);
+    const json = await livetools(['run', dir, 'emit', '--json']);
+    expect(JSON.parse(json.stdout.split('\n')[0]!)).toMatchObject({
+      kind: 'refused',
+      error: { code: 'UNSERIALIZABLE_VALUE' },
+    });
+  });
+
+  it('refuses a --duration longer than a timer can wait (it would fire at once)', async () => {
+    const { code, stderr } = await livetools(['run', stock, ...watch, '--duration', '1e308']);
+    expect(stderr).toContain('--duration must be at most 2147483 seconds');
+    expect(code).toBe(2);
+  });
+
   it('refuses a package built for another @livetools/core', async () => {
     await using tmp = tempDir();
     const dir = writeFixture(tmp.path, { source: toolSource().replace("core: '^0.1.0'", "core: '^2.0.0'") });
