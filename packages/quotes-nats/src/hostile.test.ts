@@ -110,6 +110,32 @@ describe('hostile messages on a live subject', () => {
     await relay.close();
   });
 
+  it('lets no forged order silence the genuine quotes: an unusable quote or an epoch a day ahead does not move it on', async () => {
+    using escapes = guard();
+    const names = isolated();
+    const relay = await rawClient(server.url);
+    await openBucket(relay, names.bucket);
+    const subject = `${names.subjectPrefix}.scripted.AAPL`;
+    relay.subscribe(`${names.subjectPrefix}._demand.scripted`, {
+      callback: (_e, msg) =>
+        void msg.respond(JSON.stringify({ v: WIRE_VERSION, relay: 'scripted', event: 'answer' })),
+    });
+    await relay.flush();
+    await using source = createNatsQuoteSource({ servers: server.url, source: 'scripted', ...names });
+    const watcher = watchAll(source, 'AAPL');
+    await subscribedOnServer(server.monitorUrl, subject);
+    relay.publish(subject, envelope(1, { quote: quote({ price: 100 }) }));
+    const farAhead = Date.now() + 2 * 24 * 60 * 60 * 1000;
+    relay.publish(subject, envelope(1, { epoch: 5, quote: quote({ price: -1 }) })); // a later epoch, unusable
+    relay.publish(subject, envelope(1, { epoch: farAhead, quote: quote({ price: 999 }) }));
+    relay.publish(subject, envelope(2, { quote: quote({ price: 101 }) }));
+    await watcher.quotes(2);
+    expect(watcher.prices()).toEqual([100, 101]);
+    expect(source.stats()).toMatchObject({ ignoredQuotes: 1, ignoredMessages: 1 });
+    expect(escapes.escaped).toEqual([]);
+    await relay.close();
+  });
+
   it('turns a relayed error with an unknown code into PROVIDER_ERROR with a bounded message', async () => {
     const names = isolated();
     const relay = await rawClient(server.url);

@@ -8,6 +8,7 @@ import {
   type QuoteSourceStats,
   type QuoteStatusChange,
   type QuoteUpdate,
+  quoteProblem,
 } from '@livetools/tools-stock';
 import { Observable, Subject } from 'rxjs';
 import { describeServers, messageOf, NatsQuoteError } from './errors.js';
@@ -15,6 +16,9 @@ import { type FleetLink, openFleetLink } from './fleet-link.js';
 import { DEFAULT_BUCKET, DEFAULT_LEASE_MS, DEFAULT_SUBJECT_PREFIX } from './quote-relay.js';
 import { relaySubjects } from './subjects.js';
 import { isAfter, type Ordered, parseRelayMessage } from './wire.js';
+
+/** How far ahead of this process's clock a relay's epoch may be (clock skew): one day. */
+const EPOCH_AHEAD_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Default bound, in ms, on a first watch's wait for a relay's answer; `quote()` waits one second
@@ -221,8 +225,24 @@ export function createNatsQuoteSource(options: NatsQuoteSourceOptions): NatsQuot
           );
           return;
         }
+        // An epoch is the ms its relay took the symbol: one a day ahead of this clock is forged or
+        // broken, and would put every genuine message after it out of order.
+        if (message.epoch > Date.now() + EPOCH_AHEAD_MS) {
+          ignoredMessages += 1;
+          logger?.debug(`${name}: ignored a message for ${symbol} from an epoch a day or more ahead`, {
+            source: name,
+            symbol,
+            epoch: message.epoch,
+          });
+          return;
+        }
         if (!isAfter(message, last)) {
           outOfOrder += 1;
+          return;
+        }
+        // A quote that is dropped as unusable (counted by the source) does not move the order on.
+        if (message.kind === 'quote' && quoteProblem(message.quote) !== undefined) {
+          deliver(message.quote);
           return;
         }
         last = { epoch: message.epoch, seq: message.seq };
