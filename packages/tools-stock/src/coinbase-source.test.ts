@@ -272,6 +272,20 @@ describe('createCoinbaseSource', () => {
     expect(source.stats?.()).toEqual({ ignoredQuotes: 1, ignoredMessages: 0 });
   });
 
+  it('fails quote() with PROVIDER_ERROR when the REST answer is larger than 1 MiB, without reading it all', async () => {
+    await using server = await startFakeCoinbase({
+      rest: () => ({
+        status: 200,
+        body: { pad: 'x'.repeat(2 * 1024 * 1024), price: '65000.5', time: '2024-12-07T18:00:00Z' },
+      }),
+    });
+    const source = testCoinbaseSource(server, { rest: { baseUrl: server.httpUrl } });
+    await expect(source.quote('BTC-USD')).rejects.toMatchObject({
+      code: 'PROVIDER_ERROR',
+      message: expect.stringContaining('its answer is larger than 1 MiB, more than any quote'),
+    });
+  });
+
   it('fails quote() with BAD_REQUEST, not UNKNOWN_SYMBOL, when the REST ticker answers HTTP 400', async () => {
     // regression: a malformed request was reported as an unknown product
     await using server = await startFakeCoinbase({

@@ -40,6 +40,62 @@ export interface RestOptions {
   readonly fetch?: FetchLike;
 }
 
+/** The most a provider's JSON answer may be: a quote is a few hundred bytes. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** An answer larger than {@link MAX_BODY_BYTES}: read no further. */
+class BodyTooLargeError extends Error {
+  constructor() {
+    super(`its answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, more than any quote`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+/**
+ * The JSON body of `response`, or `undefined` when it is not JSON or cannot be read. A body that
+ * is a stream (the global `fetch`'s) is read up to {@link MAX_BODY_BYTES}, and a larger one
+ * throws {@link BodyTooLargeError}: an answer without end is not buffered whole. A response of an
+ * injected `fetch` without a stream is read through its `json()`.
+ */
+async function readJson(response: FetchResponseLike): Promise<unknown> {
+  const stream: unknown = (response as { body?: unknown }).body;
+  if (typeof (stream as { getReader?: unknown } | null | undefined)?.getReader !== 'function') {
+    try {
+      return await response.json();
+    } catch {
+      return undefined;
+    }
+  }
+  const reader = (stream as ReadableStream<unknown>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!(value instanceof Uint8Array)) throw new TypeError('a body chunk that is not bytes');
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
+      chunks.push(value);
+    }
+  } catch (error) {
+    reader.cancel().catch(() => {});
+    if (error instanceof BodyTooLargeError) throw error;
+    return undefined;
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
 /** A {@link fetchJson} request that took longer than its timeout. */
 class FetchTimeoutError extends Error {
   constructor(timeoutMs: number, cause: unknown) {
@@ -136,12 +192,7 @@ async function fetchJson(
       signal: controller.signal,
       headers: { accept: 'application/json' },
     });
-    let body: unknown;
-    try {
-      body = await response.json();
-    } catch {
-      body = undefined;
-    }
+    const body = await readJson(response);
     return { status: response.status, ok: response.ok, body };
   } catch (error) {
     if (timedOut) throw new FetchTimeoutError(options.timeoutMs, error);
