@@ -6,6 +6,16 @@ import { QuoteSourceError } from './quote-source-error.js';
 import { scheduleAfter } from './schedule-after.js';
 import type { WebSocketConstructorLike, WebSocketLike } from './web-socket-like.js';
 
+/** The most one frame from a provider may be (see {@link ReconnectingWebSocketOptions.WebSocket}). */
+const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
+/** `ws`'s `WebSocket`, refusing frames larger than {@link MAX_FRAME_BYTES}. */
+class BoundedWebSocket extends WebSocket {
+  constructor(url: string) {
+    super(url, { maxPayload: MAX_FRAME_BYTES });
+  }
+}
+
 /**
  * How one connection ended, handed to {@link ReconnectingWebSocketOptions.classifyFailure}.
  *
@@ -45,7 +55,11 @@ export interface ConnectionFailure {
 export interface ReconnectingWebSocketOptions {
   /** URL of each new connection (evaluated per connection). */
   url(): string;
-  /** Socket constructor. Default: `ws`'s `WebSocket`. */
+  /**
+   * Socket constructor. Default: `ws`'s `WebSocket`, refusing a frame larger than 4 MiB (it closes
+   * the connection with code 1009, and the socket reconnects): a provider's message is far smaller,
+   * and `ws` would otherwise buffer up to 100 MiB of one.
+   */
   readonly WebSocket?: WebSocketConstructorLike;
   /** Scheduler of backoff and idle timers. Default: `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
@@ -138,7 +152,7 @@ export interface ReconnectingWebSocket {
  * ```
  */
 export function createReconnectingWebSocket(options: ReconnectingWebSocketOptions): ReconnectingWebSocket {
-  const Socket: WebSocketConstructorLike = options.WebSocket ?? WebSocket;
+  const Socket: WebSocketConstructorLike = options.WebSocket ?? BoundedWebSocket;
   const scheduler = options.scheduler ?? asyncScheduler;
   const random = options.random ?? Math.random;
   const staleAfterMs = options.staleAfterMs ?? 30_000;

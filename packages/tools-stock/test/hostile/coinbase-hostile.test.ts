@@ -138,6 +138,20 @@ describe('hostile Coinbase server', () => {
     expect(guard.escaped).toEqual([]);
   });
 
+  it('closes a connection that sends a frame over 4 MiB, without buffering it, and reconnects', async () => {
+    using guard = new ProcessGuard();
+    await using server = await startFakeCoinbase({ listed: LISTED });
+    const source = testCoinbaseSource(server);
+    using btc = new UpdateRecorder(source.watch('BTC-USD'));
+    await server.message((m) => requestedProduct(m.message) === 'BTC-USD', 'subscribe BTC-USD');
+    server.sendRaw(JSON.stringify({ ...ticker('BTC-USD', '100'), pad: 'x'.repeat(5 * 1024 * 1024) }));
+    await server.message((m) => m.connection === 2, 'resubscribe on connection 2');
+    server.send(ticker('BTC-USD', '101'));
+    await btc.quoteAt(101);
+    expect(btc.quotes.map((quote) => quote.price)).toEqual([101]);
+    expect(guard.escaped).toEqual([]);
+  });
+
   it('ignores and counts frames it cannot read, and survives errors and answers in every shape', async () => {
     using guard = new ProcessGuard();
     await using server = await startFakeCoinbase({ listed: LISTED });
