@@ -25,6 +25,12 @@ export interface VideoToolDefaults {
   readonly maxDurationSeconds?: number;
   /** Seconds without any frame before the model is told the camera seems off. Default 5. */
   readonly noVideoSeconds?: number;
+  /**
+   * Seconds an analysis may take before the model is told it has stalled (`analysis_error`, once
+   * per analysis; watching resumes when it settles). Default 60: well above the Gemini
+   * analyzer's own request timeout (10 s).
+   */
+  readonly analysisTimeoutSeconds?: number;
   /** Interrupt the model at once when a change is seen, unless the model says otherwise. Default false. */
   readonly interrupt?: boolean;
 }
@@ -203,6 +209,8 @@ export function createVideoTools(options: VideoToolsOptions = {}): VideoTools {
   checkSeconds('intervalSeconds', options.intervalSeconds, 0.1);
   checkSeconds('maxDurationSeconds', options.maxDurationSeconds, 0.1);
   checkSeconds('noVideoSeconds', options.noVideoSeconds, 0.1);
+  checkSeconds('analysisTimeoutSeconds', options.analysisTimeoutSeconds, 0.1);
+  const analysisTimeoutSeconds = options.analysisTimeoutSeconds ?? 60;
   const maxSeconds = options.maxDurationSeconds;
   const snapshots = options.snapshots !== false;
 
@@ -228,6 +236,7 @@ export function createVideoTools(options: VideoToolsOptions = {}): VideoTools {
       const reports$ = watchFrames(ctx.input.video$, session, {
         intervalMs: (args.intervalSeconds ?? defaultInterval) * 1000,
         noVideoMs: noVideoSeconds * 1000,
+        analysisTimeoutMs: analysisTimeoutSeconds * 1000,
         scheduler: ctx.scheduler,
       }).pipe(
         map((report) => {

@@ -32,13 +32,17 @@ const changed = (frameData: string): FrameObservation => ({
 /** Microtasks run (settling promised analyses) without moving virtual time. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function watch(session: FrameAnalysisSession, options: { intervalMs?: number; noVideoMs?: number } = {}) {
+function watch(
+  session: FrameAnalysisSession,
+  options: { intervalMs?: number; noVideoMs?: number; analysisTimeoutMs?: number } = {},
+) {
   const time = clock();
   const video$ = new Subject<VideoFrame>();
   const reports: FrameReport[] = [];
   const subscription = watchFrames(video$, session, {
     intervalMs: options.intervalMs ?? 1000,
     noVideoMs: options.noVideoMs ?? 60_000,
+    ...(options.analysisTimeoutMs === undefined ? {} : { analysisTimeoutMs: options.analysisTimeoutMs }),
     scheduler: time.scheduler,
   }).subscribe((report) => reports.push(report));
   return { ...time, video$, reports, subscription };
@@ -220,6 +224,38 @@ describe('watchFrames', () => {
       'saw fine',
     ]);
     expect(w.subscription.closed).toBe(false);
+    w.subscription.unsubscribe();
+  });
+
+  it('tells when an analysis has not settled after analysisTimeoutMs, once, and goes on when it settles', async () => {
+    let finish: (value: FrameObservation) => void = () => {};
+    let calls = 0;
+    const w = watch(
+      {
+        analyze: () => {
+          calls += 1;
+          return calls === 1
+            ? new Promise<FrameObservation>((resolve) => {
+                finish = resolve;
+              })
+            : changed('next');
+        },
+      },
+      { analysisTimeoutMs: 5000 },
+    );
+    w.video$.next(frame(0));
+    w.advanceTo(0);
+    for (let t = 1000; t <= 12_000; t += 1000) w.at(t, () => w.video$.next(frame(t)));
+    w.advanceTo(12_000);
+    expect(calls).toBe(1); // no second analysis while the first runs
+    expect(w.reports.map((r) => [r.observation.event, r.observation.description])).toEqual([
+      ['analysis_error', 'The frame analysis has not finished after 5 s; watching resumes when it does.'],
+    ]);
+    finish(changed('late'));
+    await settle();
+    // the frame waiting since is analysed at once: watching goes on
+    expect(w.reports.map((r) => r.observation.description).slice(1)).toEqual(['saw late', 'saw next']);
+    expect(w.reports.at(-1)?.frameTime).toBe(12_000);
     w.subscription.unsubscribe();
   });
 

@@ -24,6 +24,11 @@ export interface WatchFramesOptions {
   readonly noVideoMs: number;
   /** The scheduler for every timer (virtual time in tests). */
   readonly scheduler: SchedulerLike;
+  /**
+   * After this many milliseconds without an answer, an analysis is reported as stalled
+   * (`analysis_error`, once per analysis); watching resumes when it settles. Default: never.
+   */
+  readonly analysisTimeoutMs?: number;
 }
 
 /** The analyzer's error in words; never throws (it runs in a frame's or a promise's callback). */
@@ -68,6 +73,9 @@ export function watchFrames(
 ): Observable<FrameReport> {
   return new Observable<FrameReport>((subscriber) => {
     const { scheduler, intervalMs, noVideoMs } = options;
+    const analysisTimeoutMs = options.analysisTimeoutMs ?? Number.POSITIVE_INFINITY;
+    /** Reports the running analysis as stalled once it has taken `analysisTimeoutMs`. */
+    let stallTimer: Subscription | undefined;
     let waiting: VideoFrame | undefined;
     let busy = false;
     let skipped = 0;
@@ -153,6 +161,8 @@ export function watchFrames(
       const once = (outcome: Parameters<typeof settle>[1]): void => {
         if (settled) return;
         settled = true;
+        stallTimer?.unsubscribe();
+        stallTimer = undefined;
         settle(frame, outcome);
       };
       let result: ReturnType<FrameAnalysisSession['analyze']>;
@@ -165,6 +175,22 @@ export function watchFrames(
             (value) => once({ ok: true, value }),
             (error: unknown) => once({ ok: false, error }),
           );
+          // An analysis that never settles would leave the watch silent: the model is told. No
+          // other analysis starts meanwhile (an analyzer may keep state from one to the next).
+          if (!settled && Number.isFinite(analysisTimeoutMs)) {
+            stallTimer = scheduler.schedule(() => {
+              stallTimer = undefined;
+              if (settled || subscriber.closed) return;
+              report(
+                {
+                  event: 'analysis_error',
+                  description: `The frame analysis has not finished after ${Math.round(analysisTimeoutMs / 1000)} s; watching resumes when it does.`,
+                  changeScore: 0,
+                },
+                scheduler.now(),
+              );
+            }, analysisTimeoutMs);
+          }
           return;
         }
       } catch (error) {
@@ -203,6 +229,7 @@ export function watchFrames(
     return () => {
       noVideoChecks.unsubscribe();
       dueTimer?.unsubscribe();
+      stallTimer?.unsubscribe();
       frames.unsubscribe();
       waiting = undefined;
       session.close?.();
