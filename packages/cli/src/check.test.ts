@@ -265,6 +265,29 @@ export const tick`;
     expect(unprintableRun.code).toBe(1);
   });
 
+  it('an exports target outside the package is refused as Node refuses it, and exports nested beyond reason do not overflow the stack', async () => {
+    await using tmp = tempDir();
+    mkdirSync(join(tmp.path, 'outside'));
+    writeFileSync(join(tmp.path, 'outside/evil.js'), "console.log('OUTSIDE FILE IMPORTED');\n");
+    const outside = writeFixture(join(tmp.path, 'escape'), {
+      packageJson: { exports: { '.': { types: './dist/index.d.ts', import: '../outside/evil.js' } } },
+    });
+    const escaped = await livetools(['check', outside]);
+    expect(escaped.stdout).not.toContain('OUTSIDE FILE IMPORTED');
+    expect(escaped.stdout).toContain(`${outside}/package.json has no "." export to import.`);
+    expect(escaped.code).toBe(1);
+    const deep = writeFixture(join(tmp.path, 'deep'));
+    const levels = 20_000; // written as text: JSON.stringify itself would overflow the stack
+    const exportsText = `${'{"import":'.repeat(levels)}"./dist/index.js"${'}'.repeat(levels)}`;
+    writeFileSync(
+      join(deep, 'package.json'),
+      `{"name":"@fixture/deep","version":"1.0.0","type":"module","exports":{".":${exportsText}}}`,
+    );
+    const deepRun = await livetools(['check', deep]);
+    expect(deepRun.stdout + deepRun.stderr).not.toMatch(/RangeError|Maximum call stack/);
+    expect(deepRun.code).toBe(1);
+  });
+
   it('a package that was not built, and one that fails to import', async () => {
     await using tmp = tempDir();
     const unbuilt = writeFixture(join(tmp.path, 'unbuilt'), {

@@ -95,10 +95,17 @@ function readable(
   return { manifest, exportName };
 }
 
-/** Imports a package's JavaScript entry. @internal */
+/**
+ * How long importing a package's entry may take: its top-level code runs then. One that never
+ * finishes (a top-level await that never settles) is an error, not a silent hang or exit.
+ */
+const IMPORT_TIMEOUT_MS = 30_000;
+
+/** Imports a package's JavaScript entry, failing when that takes longer than `timeoutMs`. @internal */
 export async function importEntry(
   dir: string,
   entry: PackageEntry,
+  timeoutMs = IMPORT_TIMEOUT_MS,
 ): Promise<Readonly<Record<string, unknown>>> {
   if (entry.js === undefined) {
     throw new CliError('ENTRY_NOT_FOUND', `${dir}/package.json has no "." export to import.`);
@@ -109,12 +116,28 @@ export async function importEntry(
       `${relative(dir, entry.js) || entry.js} does not exist in ${dir}: build the package first (npm run build).`,
     );
   }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new CliError(
+            'IMPORT_FAILED',
+            `Importing ${entry.js} did not finish within ${timeoutMs / 1000} s: a top-level await in the package (or a module it imports) never settles.`,
+          ),
+        ),
+      timeoutMs,
+    );
+  });
   try {
-    return (await import(pathToFileURL(entry.js).href)) as Record<string, unknown>;
+    return (await Promise.race([import(pathToFileURL(entry.js).href), stalled])) as Record<string, unknown>;
   } catch (error) {
+    if (CliError.isInstance(error)) throw error;
     throw new CliError('IMPORT_FAILED', `Importing ${entry.js} failed: ${messageOf(error)}`, {
       cause: error,
     });
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -92,11 +92,30 @@ export function rootExport(exports: unknown): unknown {
   return exports; // a conditions object for "."
 }
 
-function pickTarget(entry: unknown, conditions: readonly string[]): string | undefined {
-  if (typeof entry === 'string') return entry;
+/**
+ * How deep conditions may nest in an exports map: real packages use two or three levels, and a
+ * package.json nested thousands of levels deep must not overflow the stack.
+ */
+const MAX_CONDITION_DEPTH = 32;
+
+/**
+ * True for an exports target Node accepts: `./` then a path with no `.`, `..` or `node_modules`
+ * segment, so that it stays inside the package (Node refuses others as invalid targets).
+ */
+function isPackageTarget(target: string): boolean {
+  if (!target.startsWith('./')) return false;
+  return target
+    .slice(2)
+    .split(/[/\\]/)
+    .every((segment) => segment !== '..' && segment !== '.' && segment.toLowerCase() !== 'node_modules');
+}
+
+function pickTarget(entry: unknown, conditions: readonly string[], depth = 0): string | undefined {
+  if (typeof entry === 'string') return isPackageTarget(entry) ? entry : undefined;
+  if (depth >= MAX_CONDITION_DEPTH) return undefined;
   if (Array.isArray(entry)) {
     for (const item of entry) {
-      const target = pickTarget(item, conditions);
+      const target = pickTarget(item, conditions, depth + 1);
       if (target) return target;
     }
     return undefined;
@@ -104,7 +123,7 @@ function pickTarget(entry: unknown, conditions: readonly string[]): string | und
   if (typeof entry !== 'object' || entry === null) return undefined;
   for (const [condition, value] of Object.entries(entry)) {
     if (conditions.includes(condition)) {
-      const target = pickTarget(value, conditions);
+      const target = pickTarget(value, conditions, depth + 1);
       if (target) return target;
     }
   }
@@ -142,12 +161,13 @@ export function resolveEntry(dir: string, pkg: PackageJson): PackageEntry {
   };
 }
 
-function findTypes(entry: unknown): string | undefined {
+function findTypes(entry: unknown, depth = 0): string | undefined {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
+  if (depth >= MAX_CONDITION_DEPTH) return undefined;
   for (const [condition, value] of Object.entries(entry)) {
-    if (condition === 'types' && typeof value === 'string') return value;
+    if (condition === 'types' && typeof value === 'string') return isPackageTarget(value) ? value : undefined;
     if (condition === 'types' || condition === 'import' || condition === 'node' || condition === 'default') {
-      const nested = findTypes(value);
+      const nested = findTypes(value, depth + 1);
       if (nested) return nested;
     }
   }
