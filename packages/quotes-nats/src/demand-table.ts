@@ -24,6 +24,10 @@ export interface DemandTable {
   symbols(): string[];
   /** How many processes hold a lease not yet expired by {@link DemandTable.expire}. */
   processes(): number;
+  /** True while `process` holds a lease. */
+  holds(process: string): boolean;
+  /** True while `process`'s lease names `symbol`. */
+  holdsSymbol(process: string, symbol: string): boolean;
   /** When the first lease ends (epoch ms), or `undefined` when there is none. */
   nextExpiry(): number | undefined;
 }
@@ -74,6 +78,12 @@ export function createDemandTable(now: () => number): DemandTable {
       if (next.size === 0) leases.delete(process);
       else leases.set(process, { symbols: next, expiresAt: now() + leaseMs });
       return { added, released: dropped.splice(0).filter((symbol) => !counts.has(symbol)) };
+    },
+    holds(process) {
+      return leases.has(process);
+    },
+    holdsSymbol(process, symbol) {
+      return leases.get(process)?.symbols.has(symbol) === true;
     },
     expire() {
       const time = now();

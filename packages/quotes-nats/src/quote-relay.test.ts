@@ -172,6 +172,44 @@ describe('quote relay demand', () => {
     await waitFor(() => upstream.active.size === 0, 'the goodbye');
     await raw.close();
   });
+
+  it('watches at most maxSymbols symbols for at most maxProcesses processes; a symbol left out gets SYMBOL_LIMIT', async () => {
+    const names = isolated();
+    const upstream = createPushedSource();
+    await using relay = await startQuoteRelay({
+      servers: server.url,
+      sources: { pushed: upstream },
+      maxSymbols: 2,
+      maxProcesses: 2,
+      ...names,
+    });
+    const raw = await rawClient(server.url);
+    const subject = `${names.subjectPrefix}._demand.pushed`;
+    await using source = createNatsQuoteSource({ servers: server.url, source: 'pushed', ...names });
+    const left = watchAll(source, 'CCC'); // its process's demand comes after the first two symbols
+    const demand = (process: string, symbols: string[]) =>
+      raw.request(subject, JSON.stringify({ v: WIRE_VERSION, process, symbols, leaseMs: 60_000 }), {
+        timeout: 2000,
+      });
+    await demand('flood', ['AAA', 'BBB', 'DDD', 'EEE']);
+    await waitFor(() => upstream.active.size === 2, 'the first two symbols upstream');
+    expect(upstream.active).toEqual(new Set(['AAA', 'BBB']));
+    // the watch of CCC (a second process) is left out: it fails with the relay's reason
+    await waitFor(() => left.error !== undefined, 'the watch left out to fail');
+    expect(left.error).toMatchObject({ code: 'SYMBOL_LIMIT' });
+    expect(String((left.error as Error).message)).toContain('maxSymbols');
+    // (the watcher's process holds no lease: its one symbol was left out) a second process is
+    // served the symbols already watched; a third is refused whole, two holding a lease
+    await demand('second', ['AAA']);
+    const before = relay.stats().ignoredMessages;
+    raw.publish(
+      subject,
+      JSON.stringify({ v: WIRE_VERSION, process: 'third', symbols: ['AAA'], leaseMs: 60_000 }),
+    );
+    await waitFor(() => relay.stats().ignoredMessages === before + 1, 'the third process to be refused');
+    expect(relay.stats()).toMatchObject({ upstreamSubscriptions: 2, demandProcesses: 2 });
+    await raw.close();
+  });
 });
 
 describe('two relays started by mistake', () => {

@@ -97,7 +97,24 @@ export interface QuoteRelayOptions {
    * server without JetStream is refused at once. Default {@link DEFAULT_OPEN_TIMEOUT_MS}.
    */
   readonly openTimeoutMs?: number;
+  /**
+   * Most distinct symbols agents may have this relay watch, per source. A demand past it is
+   * accepted up to the bound; each symbol left out gets a `SYMBOL_LIMIT` error on its subject, so
+   * its watch fails with a reason. Default {@link DEFAULT_MAX_SYMBOLS}.
+   */
+  readonly maxSymbols?: number;
+  /**
+   * Most agent processes with a live demand lease, per source. The demand of one more is refused
+   * (counted in `ignoredMessages` and logged); it is answered again once a lease ends. Default
+   * {@link DEFAULT_MAX_PROCESSES}.
+   */
+  readonly maxProcesses?: number;
 }
+
+/** Default of {@link QuoteRelayOptions.maxSymbols}. */
+export const DEFAULT_MAX_SYMBOLS = 2_000;
+/** Default of {@link QuoteRelayOptions.maxProcesses}. */
+export const DEFAULT_MAX_PROCESSES = 1_000;
 
 /**
  * What a running relay reports.
@@ -243,6 +260,16 @@ export async function startQuoteRelay(options: QuoteRelayOptions): Promise<Quote
   if (!(Number.isFinite(openTimeoutMs) && openTimeoutMs >= 0)) {
     throw new RangeError(`openTimeoutMs must be a number of ms, 0 or more, got ${openTimeoutMs}.`);
   }
+  const maxSymbols = options.maxSymbols ?? DEFAULT_MAX_SYMBOLS;
+  const maxProcesses = options.maxProcesses ?? DEFAULT_MAX_PROCESSES;
+  for (const [name, value] of [
+    ['maxSymbols', maxSymbols],
+    ['maxProcesses', maxProcesses],
+  ] as const) {
+    if (!(Number.isSafeInteger(value) && value >= 1)) {
+      throw new RangeError(`${name} must be a whole number, 1 or more, got ${value}.`);
+    }
+  }
   const bucket = options.bucket ?? DEFAULT_BUCKET;
   const subjects = relaySubjects(options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX);
   const { logger } = options;
@@ -283,6 +310,45 @@ export async function startQuoteRelay(options: QuoteRelayOptions): Promise<Quote
   let stopping = false;
   let published = 0;
   let ignoredMessages = 0;
+
+  /**
+   * `symbols` of `process`'s demand, kept within `maxSymbols` distinct symbols for the source: the
+   * symbols already wanted (by any process) stay, new ones come in order while there is room, and
+   * each one left out gets a `SYMBOL_LIMIT` error on its subject.
+   */
+  const withinSymbolLimit = (
+    state: SourceState,
+    process: string,
+    symbols: readonly string[],
+  ): readonly string[] => {
+    let room = maxSymbols - state.demand.symbols().length;
+    const kept: string[] = [];
+    const refused: string[] = [];
+    for (const symbol of new Set(symbols)) {
+      if (state.demand.wants(symbol) || state.demand.holdsSymbol(process, symbol)) kept.push(symbol);
+      else if (room > 0) {
+        room -= 1;
+        kept.push(symbol);
+      } else refused.push(symbol);
+    }
+    if (refused.length === 0) return symbols;
+    logger?.warn(
+      `quote relay: left ${refused.length} symbol(s) of process ${process} out for ${state.name}: it watches ${maxSymbols} already (maxSymbols)`,
+      { source: state.name, process, refused: refused.slice(0, 20) },
+    );
+    const message = `The quote relay for ${state.name} watches ${maxSymbols} symbols already, its limit (maxSymbols): this one was left out. Watch fewer symbols, or raise the relay's maxSymbols.`;
+    for (const symbol of refused) {
+      try {
+        nc.publish(
+          subjects.quotes(state.name, symbol),
+          JSON.stringify({ v: WIRE_VERSION, kind: 'error', code: 'SYMBOL_LIMIT', message }),
+        );
+      } catch {
+        // NATS went away meanwhile: the watcher sees the relay's silence instead
+      }
+    }
+    return kept;
+  };
   const context = {
     relayId: id,
     nc,
@@ -369,8 +435,18 @@ export async function startQuoteRelay(options: QuoteRelayOptions): Promise<Quote
             logger?.debug(`quote relay: ignored an unreadable demand message for ${state.name}`);
             return;
           }
+          const known = state.demand.holds(demand.process);
+          if (!known && demand.symbols.length > 0 && state.demand.processes() >= maxProcesses) {
+            ignoredMessages += 1;
+            logger?.warn(
+              `quote relay: refused the demand of process ${demand.process} for ${state.name}: ${maxProcesses} processes hold a lease already (maxProcesses)`,
+              { source: state.name, process: demand.process },
+            );
+            return;
+          }
+          const symbols = withinSymbolLimit(state, demand.process, demand.symbols);
           const lease = Math.min(Math.max(demand.leaseMs ?? leaseMs, MIN_LEASE_MS), MAX_LEASE_MS);
-          const { added, released } = state.demand.renew(demand.process, demand.symbols, lease);
+          const { added, released } = state.demand.renew(demand.process, symbols, lease);
           if (msg.reply) {
             try {
               msg.respond(JSON.stringify({ v: WIRE_VERSION, relay: id, event: 'answer' }));

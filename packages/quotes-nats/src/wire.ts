@@ -58,6 +58,10 @@ const ERROR_CODES: ReadonlySet<string> = new Set([
   'REJECTED_API_KEY',
   'NO_QUOTE_TIMEOUT',
   'PROVIDER_ERROR',
+  'BAD_REQUEST',
+  'SYMBOL_LIMIT',
+  'CONNECTION_LIMIT',
+  'NO_ACCESS',
 ]);
 const STATUSES: ReadonlySet<string> = new Set(['live', 'stale', 'reconnecting']);
 
