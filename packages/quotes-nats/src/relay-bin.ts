@@ -44,6 +44,8 @@ async function main(): Promise<number> {
       sources: relayUpstreams(command, process.env),
       leaseMs: command.leaseMs,
       openTimeoutMs: command.openTimeoutMs,
+      maxSymbols: command.maxSymbols,
+      maxProcesses: command.maxProcesses,
       bucket: command.bucket,
       subjectPrefix: command.subjectPrefix,
       logger,

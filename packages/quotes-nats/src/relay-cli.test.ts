@@ -9,6 +9,8 @@ describe('livetools-quote-relay command line', () => {
       speed: 1,
       leaseMs: 15_000,
       openTimeoutMs: 30_000,
+      maxSymbols: 2_000,
+      maxProcesses: 1_000,
       bucket: 'livetools_quotes',
       subjectPrefix: 'quotes',
       verbose: false,
@@ -32,6 +34,13 @@ describe('livetools-quote-relay command line', () => {
       openTimeoutMs: 60_000,
     });
     expect(parseRelayCommand(['--open-timeout-ms=0'], env)).toMatchObject({ openTimeoutMs: 0 });
+    expect(
+      parseRelayCommand(['--max-symbols=50'], {
+        ...env,
+        LIVETOOLS_MAX_SYMBOLS: '9',
+        LIVETOOLS_MAX_PROCESSES: '7',
+      }),
+    ).toMatchObject({ maxSymbols: 50, maxProcesses: 7 });
     expect(parseRelayCommand(['--verbose', '--bucket', 'b1', '--prefix', 'acme.quotes'], env)).toMatchObject({
       servers: ['nats://env:4222'],
       sources: ['coinbase'],
@@ -54,6 +63,8 @@ describe('livetools-quote-relay command line', () => {
     [['--lease-ms', '50'], /--lease-ms must be a whole number of ms, at least 100/],
     [['--open-timeout-ms', '1.5'], /--open-timeout-ms must be a whole number of ms, 0 or more/],
     [['--open-timeout-ms', '-1'], /--open-timeout-ms must be a whole number of ms, 0 or more/],
+    [['--max-symbols', '0'], /--max-symbols must be a whole number, 1 or more/],
+    [['--max-processes', '2.5'], /--max-processes must be a whole number, 1 or more/],
     [['--nats'], /--nats needs a value/],
     [['--frobnicate'], /Unknown argument '--frobnicate'/],
     [['--source', 'finnhub'], /needs FINNHUB_API_KEY/],

@@ -15,6 +15,8 @@ import {
 import {
   DEFAULT_BUCKET,
   DEFAULT_LEASE_MS,
+  DEFAULT_MAX_PROCESSES,
+  DEFAULT_MAX_SYMBOLS,
   DEFAULT_OPEN_TIMEOUT_MS,
   DEFAULT_SUBJECT_PREFIX,
 } from './quote-relay.js';
@@ -32,6 +34,8 @@ export interface RelayCommand {
   readonly speed: number;
   readonly leaseMs: number;
   readonly openTimeoutMs: number;
+  readonly maxSymbols: number;
+  readonly maxProcesses: number;
   readonly bucket: string;
   readonly subjectPrefix: string;
   readonly verbose: boolean;
@@ -50,6 +54,8 @@ Options (environment variable in brackets):
   --lease-ms <ms>      demand lease of agent processes that do not state one [LIVETOOLS_LEASE_MS] (default ${DEFAULT_LEASE_MS})
   --open-timeout-ms <ms>
                        how long to keep asking a JetStream that is not ready at start, 0 to ask once [LIVETOOLS_OPEN_TIMEOUT_MS] (default ${DEFAULT_OPEN_TIMEOUT_MS})
+  --max-symbols <n>    most distinct symbols watched per source [LIVETOOLS_MAX_SYMBOLS] (default ${DEFAULT_MAX_SYMBOLS})
+  --max-processes <n>  most agent processes with a demand lease per source [LIVETOOLS_MAX_PROCESSES] (default ${DEFAULT_MAX_PROCESSES})
   --bucket <name>      JetStream KV bucket of the last quotes [LIVETOOLS_QUOTES_BUCKET] (default ${DEFAULT_BUCKET})
   --prefix <subject>   subject prefix [LIVETOOLS_SUBJECT_PREFIX] (default ${DEFAULT_SUBJECT_PREFIX})
   --verbose            log demand and ownership changes too
@@ -79,7 +85,10 @@ export function parseRelayCommand(
       verbose = true;
       continue;
     }
-    const match = /^--(nats|source|speed|lease-ms|open-timeout-ms|bucket|prefix)(?:=(.*))?$/.exec(arg);
+    const match =
+      /^--(nats|source|speed|lease-ms|open-timeout-ms|max-symbols|max-processes|bucket|prefix)(?:=(.*))?$/.exec(
+        arg,
+      );
     if (!match) throw new Error(`Unknown argument '${arg}'. Run with --help for the options.`);
     const name = match[1] as string;
     const value = match[2] ?? argv[++i];
@@ -112,6 +121,14 @@ export function parseRelayCommand(
   );
   if (!(Number.isInteger(openTimeoutMs) && openTimeoutMs >= 0))
     throw new Error('--open-timeout-ms must be a whole number of ms, 0 or more.');
+  const maxSymbols = Number(pick('max-symbols', 'LIVETOOLS_MAX_SYMBOLS', String(DEFAULT_MAX_SYMBOLS)));
+  if (!(Number.isSafeInteger(maxSymbols) && maxSymbols >= 1))
+    throw new Error('--max-symbols must be a whole number, 1 or more.');
+  const maxProcesses = Number(
+    pick('max-processes', 'LIVETOOLS_MAX_PROCESSES', String(DEFAULT_MAX_PROCESSES)),
+  );
+  if (!(Number.isSafeInteger(maxProcesses) && maxProcesses >= 1))
+    throw new Error('--max-processes must be a whole number, 1 or more.');
   if (sources.includes('finnhub') && !env.FINNHUB_API_KEY) {
     throw new Error('--source finnhub needs FINNHUB_API_KEY in the environment.');
   }
@@ -133,6 +150,8 @@ export function parseRelayCommand(
     speed,
     leaseMs,
     openTimeoutMs,
+    maxSymbols,
+    maxProcesses,
     bucket: pick('bucket', 'LIVETOOLS_QUOTES_BUCKET', DEFAULT_BUCKET),
     subjectPrefix: pick('prefix', 'LIVETOOLS_SUBJECT_PREFIX', DEFAULT_SUBJECT_PREFIX),
     verbose,
