@@ -326,6 +326,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const started = performance.now();
   const waiting = (): string =>
     `${tool.name}: ${results} result${results === 1 ? '' : 's'}, ${((performance.now() - started) / 1000).toFixed(1)}s, waiting for the next one`;
+  /** One line of the text output: time since the call, what it is, its scheduling, then `text`. */
+  const line = (elapsedMs: number, what: string, scheduling: string, text: string): string =>
+    `${seconds(elapsedMs).padStart(9, ' ')}  ${what.padEnd(5)}  ${scheduling.padEnd(9)}  ${text}`;
   const print = (r: RunResponse): void => {
     spinner.clear();
     if (values.json) {
@@ -335,9 +338,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     } else {
       const what = r.kind === 'result' ? `#${r.sequence}` : r.kind;
       const body = 'output' in r.response.response ? r.response.response.output : r.response.response.error;
-      const line = `${seconds(r.elapsedMs).padStart(9, ' ')}  ${what.padEnd(5)}  ${(r.response.scheduling ?? '-').padEnd(9)}  ${JSON.stringify(body)}`;
+      const text = line(r.elapsedMs, what, r.response.scheduling ?? '-', JSON.stringify(body));
       io.stdout.write(
-        `${r.kind === 'error' ? out.error(line) : r.kind === 'final' ? out.bold(line) : line}\n`,
+        `${r.kind === 'error' ? out.error(text) : r.kind === 'final' ? out.bold(text) : text}\n`,
       );
     }
     if (r.kind === 'result') {
@@ -353,9 +356,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
         `${JSON.stringify({ kind: 'refused', elapsedMs: Math.round(r.elapsedMs), error: { code: r.error.code, message: r.error.message } })}\n`,
       );
     } else {
-      io.stdout.write(
-        `${out.error(`${seconds(r.elapsedMs).padStart(9, ' ')}  ${'refused'.padEnd(5)}  ${'-'.padEnd(9)}  ${r.error.message}`)}\n`,
-      );
+      io.stdout.write(`${out.error(line(r.elapsedMs, 'refused', '-', r.error.message))}\n`);
     }
     spinner.start(waiting);
   };

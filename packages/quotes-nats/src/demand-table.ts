@@ -26,8 +26,6 @@ export interface DemandTable {
   processes(): number;
   /** True while `process` holds a lease. */
   holds(process: string): boolean;
-  /** True while `process`'s lease names `symbol`. */
-  holdsSymbol(process: string, symbol: string): boolean;
   /** When the first lease ends (epoch ms), or `undefined` when there is none. */
   nextExpiry(): number | undefined;
 }
@@ -81,9 +79,6 @@ export function createDemandTable(now: () => number): DemandTable {
     },
     holds(process) {
       return leases.has(process);
-    },
-    holdsSymbol(process, symbol) {
-      return leases.get(process)?.symbols.has(symbol) === true;
     },
     expire() {
       const time = now();

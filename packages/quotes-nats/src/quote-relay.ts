@@ -325,7 +325,8 @@ export async function startQuoteRelay(options: QuoteRelayOptions): Promise<Quote
     const kept: string[] = [];
     const refused: string[] = [];
     for (const symbol of new Set(symbols)) {
-      if (state.demand.wants(symbol) || state.demand.holdsSymbol(process, symbol)) kept.push(symbol);
+      if (state.demand.wants(symbol))
+        kept.push(symbol); // this process's own symbols included
       else if (room > 0) {
         room -= 1;
         kept.push(symbol);

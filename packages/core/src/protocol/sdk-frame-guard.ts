@@ -107,11 +107,19 @@ function escapeControls(text: string): string {
   return out;
 }
 
+/**
+ * @internal
+ * The start of a frame's text, quoted as a JSON string for an error message: at most
+ * `PREVIEW_CHARS` characters, and control characters escaped, so it cannot garble a log line.
+ */
+export function quotedFrame(text: string): string {
+  return JSON.stringify(text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}...` : text);
+}
+
 function malformed(problem: string, text: string, cause?: unknown): LivetoolsError {
-  const quoted = text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}...` : text;
   return new LivetoolsError(
     'MALFORMED_FRAME',
-    `Ignored a frame from the Live server that is not a JSON object (${problem}): ${JSON.stringify(quoted)}. ` +
+    `Ignored a frame from the Live server that is not a JSON object (${problem}): ${quotedFrame(text)}. ` +
       'The session carries on. If this repeats, check what sits between this process and the Live API ' +
       '(a proxy that rewrites or truncates WebSocket frames).',
     cause === undefined ? undefined : { cause },

@@ -19,7 +19,7 @@
  */
 import { LivetoolsError } from '../errors.js';
 import type { GenAIClient, GenAILiveSession, WireCloseEvent, WireServerMessage } from './genai-like.js';
-import { readServerFrame } from './sdk-frame-guard.js';
+import { quotedFrame, readServerFrame } from './sdk-frame-guard.js';
 import type { SdkSocket } from './sdk-socket.js';
 
 /** The callbacks the SDK gives its socket factory (`WebSocketCallbacks` in `@google/genai`). */
@@ -301,10 +301,9 @@ function watchSetup(connection: unknown, setup: SetupGate): unknown {
 
 /** The report of a `setupComplete` that came before the setup was sent (see {@link watchSetup}). */
 function earlySetup(text: string): LivetoolsError {
-  const quoted = text.length > 200 ? `${text.slice(0, 200)}...` : text;
   return new LivetoolsError(
     'MALFORMED_FRAME',
-    `Ignored a setupComplete frame from the Live server that came before the setup was sent: ${JSON.stringify(quoted)}. ` +
+    `Ignored a setupComplete frame from the Live server that came before the setup was sent: ${quotedFrame(text)}. ` +
       'The session waits for the setupComplete that answers its setup. If this repeats, check what sits ' +
       'between this process and the Live API.',
   );
