@@ -39,21 +39,31 @@ const quote = (over: Record<string, unknown> = {}) => ({
 const envelope = (seq: number, body: Record<string, unknown>) =>
   JSON.stringify({ v: WIRE_VERSION, kind: 'quote', epoch: 1, seq, at: Date.now(), ...body });
 
+/**
+ * A scripted relay (a raw client answering every demand), a source on its subjects, and a watcher
+ * of AAPL once its subscription is on the server: the relay publishes on `subject` what a test sends.
+ */
+async function scriptedWatch() {
+  const names = isolated();
+  const relay = await rawClient(server.url);
+  await openBucket(relay, names.bucket);
+  const subject = `${names.subjectPrefix}.scripted.AAPL`;
+  relay.subscribe(`${names.subjectPrefix}._demand.scripted`, {
+    callback: (_e, msg) =>
+      void msg.respond(JSON.stringify({ v: WIRE_VERSION, relay: 'scripted', event: 'answer' })),
+  });
+  await relay.flush();
+  const source = createNatsQuoteSource({ servers: server.url, source: 'scripted', ...names });
+  const watcher = watchAll(source, 'AAPL');
+  await subscribedOnServer(server.monitorUrl, subject);
+  return { relay, subject, source, watcher };
+}
+
 describe('hostile messages on a live subject', () => {
   it('drops and counts every bad message, delivers the good ones behind them, throws nothing', async () => {
     using escapes = guard();
-    const names = isolated();
-    const relay = await rawClient(server.url);
-    await openBucket(relay, names.bucket);
-    const subject = `${names.subjectPrefix}.scripted.AAPL`;
-    relay.subscribe(`${names.subjectPrefix}._demand.scripted`, {
-      callback: (_e, msg) =>
-        void msg.respond(JSON.stringify({ v: WIRE_VERSION, relay: 'scripted', event: 'answer' })),
-    });
-    await relay.flush();
-    await using source = createNatsQuoteSource({ servers: server.url, source: 'scripted', ...names });
-    const watcher = watchAll(source, 'AAPL');
-    await subscribedOnServer(server.monitorUrl, subject);
+    const { relay, subject, source, watcher } = await scriptedWatch();
+    await using _source = source;
 
     const unreadable: (string | Uint8Array)[] = [
       '',
@@ -112,18 +122,8 @@ describe('hostile messages on a live subject', () => {
 
   it('lets no forged order silence the genuine quotes: an unusable quote or an epoch a day ahead does not move it on', async () => {
     using escapes = guard();
-    const names = isolated();
-    const relay = await rawClient(server.url);
-    await openBucket(relay, names.bucket);
-    const subject = `${names.subjectPrefix}.scripted.AAPL`;
-    relay.subscribe(`${names.subjectPrefix}._demand.scripted`, {
-      callback: (_e, msg) =>
-        void msg.respond(JSON.stringify({ v: WIRE_VERSION, relay: 'scripted', event: 'answer' })),
-    });
-    await relay.flush();
-    await using source = createNatsQuoteSource({ servers: server.url, source: 'scripted', ...names });
-    const watcher = watchAll(source, 'AAPL');
-    await subscribedOnServer(server.monitorUrl, subject);
+    const { relay, subject, source, watcher } = await scriptedWatch();
+    await using _source = source;
     relay.publish(subject, envelope(1, { quote: quote({ price: 100 }) }));
     const farAhead = Date.now() + 2 * 24 * 60 * 60 * 1000;
     relay.publish(subject, envelope(1, { epoch: 5, quote: quote({ price: -1 }) })); // a later epoch, unusable

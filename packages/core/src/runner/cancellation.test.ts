@@ -363,6 +363,18 @@ describe('handoff stop', () => {
   });
 });
 
+/** A one-shot tool that counts its runs in `runs.n`. */
+const ping = (runs: { n: number }) =>
+  defineTool({
+    name: 'ping',
+    description: 'Answers.',
+    parameters: z.object({}),
+    execute: () => {
+      runs.n += 1;
+      return { pong: true };
+    },
+  });
+
 describe('an events$ handler that ends calls or the runner while a call is taken in', () => {
   /** A runner whose sink keeps `id willContinue` per response, and the events as `type:id`. */
   function watched(tools: AnyTool[]) {
@@ -427,17 +439,8 @@ describe('an events$ handler that ends calls or the runner while a call is taken
 
   it('takes in nothing more once a handler disposes the runner on a tool-call: not that call, nor the rest of its message', () => {
     const counts = { subscribed: 0, torn: 0 };
-    let oneShots = 0;
-    const ping = defineTool({
-      name: 'ping',
-      description: 'Answers.',
-      parameters: z.object({}),
-      execute: () => {
-        oneShots += 1;
-        return { pong: true };
-      },
-    });
-    const { runner, sent, events } = watched([ping, counted('watch', counts)]);
+    const runs = { n: 0 };
+    const { runner, sent, events } = watched([ping(runs), counted('watch', counts)]);
     let completed = false;
     runner.events$.subscribe({
       next: (e) => {
@@ -455,22 +458,13 @@ describe('an events$ handler that ends calls or the runner while a call is taken
     expect(completed).toBe(true);
     expect(sent).toEqual([]);
     expect(counts.subscribed).toBe(0);
-    expect(oneShots).toBe(0);
+    expect(runs.n).toBe(0);
     expect(runner.activeCalls()).toEqual([]);
   });
 
   it('runs no later call of a message once a handler disposes the runner on the result of an earlier one', () => {
-    let oneShots = 0;
-    const ping = defineTool({
-      name: 'ping',
-      description: 'Answers.',
-      parameters: z.object({}),
-      execute: () => {
-        oneShots += 1;
-        return { pong: true };
-      },
-    });
-    const { runner, sent } = watched([ping]);
+    const runs = { n: 0 };
+    const { runner, sent } = watched([ping(runs)]);
     runner.events$.subscribe((e) => {
       if (e.type === 'tool-result') runner.dispose();
     });
@@ -479,22 +473,11 @@ describe('an events$ handler that ends calls or the runner while a call is taken
       { id: 'p2', name: 'ping', args: {} },
     ]);
     expect(sent).toEqual(['p1 false']);
-    expect(oneShots).toBe(1);
+    expect(runs.n).toBe(1);
   });
 });
 
 describe('an events$ handler on a tool-call', () => {
-  const ping = (runs: { n: number }) =>
-    defineTool({
-      name: 'ping',
-      description: 'Answers.',
-      parameters: z.object({}),
-      execute: () => {
-        runs.n += 1;
-        return { pong: true };
-      },
-    });
-
   it('sees the call active, and may stop it there: its tool never runs, and its one response is the final one', () => {
     let subscribed = 0;
     const watch = defineStreamingTool({

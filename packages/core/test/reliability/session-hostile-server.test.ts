@@ -73,6 +73,28 @@ const garbage: [string, (c: FakeLiveConnection) => void][] = [
   ],
 ];
 
+/**
+ * A call of `watch` that streams two results around each garbage frame, then completes; resolves
+ * once its final response is on the wire, with its id and how many results it streamed.
+ */
+async function streamThroughGarbage(
+  fx: SessionFixture,
+  watch: ReturnType<typeof pushTool>,
+): Promise<{ id: string; seq: number }> {
+  const id = fx.first.callTool('watch', { label: 'stream' });
+  await clientBarrier(fx.first, fx.log);
+  let seq = 0;
+  for (const [, send] of garbage) {
+    watch.push(id, seq++);
+    send(fx.first);
+    watch.push(id, seq++);
+    await clientBarrier(fx.first, fx.log);
+  }
+  watch.complete(id);
+  await fx.first.waitForToolResponse(id, (r) => r.willContinue === false);
+  return { id, seq };
+}
+
 describe.each(sdks)('hostile Live server, %s', (_name, makeAi) => {
   it(`garbage frames (${garbage.length} kinds) while a call streams: each is reported, the call loses nothing and ends once`, async () => {
     const watch = pushTool('watch');
@@ -84,17 +106,7 @@ describe.each(sdks)('hostile Live server, %s', (_name, makeAi) => {
       error: (message: string) => logged.push(message),
     };
     await using fx = await openSession({ serverProfile: 'model', makeAi, tools: [watch.tool, ping], logger });
-    const id = fx.first.callTool('watch', { label: 'stream' });
-    await clientBarrier(fx.first, fx.log);
-    let seq = 0;
-    for (const [, send] of garbage) {
-      watch.push(id, seq++);
-      send(fx.first);
-      watch.push(id, seq++);
-      await clientBarrier(fx.first, fx.log);
-    }
-    watch.complete(id);
-    await fx.first.waitForToolResponse(id, (r) => r.willContinue === false);
+    const { id, seq } = await streamThroughGarbage(fx, watch);
     const wire = fx.first.toolResponses(id);
     expect(wire.filter((r) => r.willContinue === true).map((r) => r.output)).toEqual(
       Array.from({ length: seq }, (_, i) => i),
@@ -131,17 +143,7 @@ describe.each(sdks)('hostile Live server, %s', (_name, makeAi) => {
         tools: [watch.tool, ping],
         logger,
       });
-      const id = fx.first.callTool('watch', { label: 'stream' });
-      await clientBarrier(fx.first, fx.log);
-      let seq = 0;
-      for (const [, send] of garbage) {
-        watch.push(id, seq++);
-        send(fx.first);
-        watch.push(id, seq++);
-        await clientBarrier(fx.first, fx.log);
-      }
-      watch.complete(id);
-      await fx.first.waitForToolResponse(id, (r) => r.willContinue === false);
+      const { id, seq } = await streamThroughGarbage(fx, watch);
       expect(
         fx.first
           .toolResponses(id)
